@@ -1,0 +1,105 @@
+// Field builders: each field carries its Chinese label (the JSON Schema `title`) and gives Chinese messages that name it.
+import * as z from 'zod';
+import { creditCodeProblem, MAINLAND_MOBILE } from './credit-code.js';
+
+type Option = { const: string; title: string };
+
+function metaOf(schema: unknown): { title?: string; oneOf?: Option[] } {
+  return (schema && z.globalRegistry.get(schema as z.ZodType)) || {};
+}
+
+const typeNames: Record<string, string> = { string: '文本', number: '数字', int: '整数' };
+
+export const unknownFieldsMessage = (keys: PropertyKey[]) => `不允许的字段：${keys.map(String).join('、')}`;
+
+/** The one error map of the forms: a message from the failing field's label and what failed. */
+export const zhError: z.core.$ZodErrorMap = (iss) => {
+  const label = metaOf(iss.schema ?? iss.inst).title ?? '该字段';
+  switch (iss.code) {
+    case 'invalid_type':
+      if (iss.input == null) return `请填写${label}`;
+      return iss.expected in typeNames ? `${label}须为${typeNames[iss.expected]}` : `${label}格式不正确`;
+    case 'too_small':
+      if (iss.origin === 'string') return Number(iss.minimum) <= 1 ? `${label}不能为空` : `${label}至少${iss.minimum}个字`;
+      if (iss.origin === 'array') return `${label}至少填写${iss.minimum}项`;
+      return `${label}不能小于${iss.minimum}`;
+    case 'too_big':
+      if (iss.origin === 'string') return `${label}最多${iss.maximum}个字`;
+      if (iss.origin === 'array') return `${label}最多填写${iss.maximum}项`;
+      return `${label}不能大于${iss.maximum}`;
+    case 'invalid_format':
+      return iss.format === 'date' ? `${label}须为有效日期，如2024-05-01` : `${label}格式不正确`;
+    case 'invalid_value': {
+      if (iss.input == null) return `请选择${label}`;
+      const options = metaOf(iss.schema ?? iss.inst).oneOf;
+      return `${label}须为以下之一：${options ? options.map((o) => o.title).join('、') : iss.values.join('、')}`;
+    }
+    case 'unrecognized_keys':
+      return unknownFieldsMessage(iss.keys);
+    default:
+      return `${label}无效`;
+  }
+};
+
+const e = { error: zhError };
+const meta = (title: string, description?: string) => (description ? { title, description } : { title });
+
+export function text(title: string, min: number, max: number, description?: string) {
+  return z.string(e).trim().min(min).max(max).meta(meta(title, description));
+}
+
+export function mobile(title: string) {
+  return z.string(e).trim().regex(MAINLAND_MOBILE, `${title}须为11位中国大陆手机号`).meta(meta(title, '11位中国大陆手机号'));
+}
+
+export function email(title: string) {
+  return z.string(e).trim().max(254).check(z.email(e)).meta(meta(title));
+}
+
+export function creditCode(title: string) {
+  return z
+    .string(e)
+    .trim()
+    .regex(/^[0-9A-HJ-NP-RTUW-Y]{18}$/, { error: `${title}须为18位数字或大写字母（不含I、O、Z、S、V）`, abort: true })
+    .superRefine((code, ctx) => {
+      const problem = creditCodeProblem(code);
+      if (problem === 'check') ctx.addIssue(`${title}校验位不正确，请核对`);
+      else if (problem) ctx.addIssue(`${title}的登记管理部门码、机构类别码或行政区划码无效`);
+    })
+    .meta(meta(title, '18位，见营业执照或登记证书'));
+}
+
+/** Today's date in China Standard Time, as YYYY-MM-DD. */
+const todayInChina = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+export function pastDate(title: string) {
+  return z.iso.date(e).refine((d) => d <= todayInChina(), `${title}不能晚于今天`).meta(meta(title, '格式如2024-05-01'));
+}
+
+export function count(title: string, min: number, max: number, description?: string) {
+  return z.int(e).min(min).max(max).meta(meta(title, description));
+}
+
+export function list<T extends z.ZodType>(title: string, item: T, min: number, max: number, description?: string) {
+  return z.array(item, e).min(min).max(max).meta(meta(title, description));
+}
+
+export function group<S extends z.ZodRawShape>(title: string, shape: S, description?: string) {
+  return z.strictObject(shape, e).meta(meta(title, description));
+}
+
+/** A choice among ids, each with its Chinese label (rendered as JSON Schema `oneOf` of `const`/`title`). */
+export function choice<K extends string>(title: string, options: Record<K, string>, description?: string) {
+  const ids = Object.keys(options) as [K, ...K[]];
+  const oneOf: Option[] = ids.map((id) => ({ const: id, title: options[id] }));
+  return z.enum(ids, e).meta({ ...meta(title, description), oneOf });
+}
+
+/**
+ * For cross-field rules: zod skips a refinement once another field has failed, but officials want
+ * every problem at once (一次性告知). A rule given this runs whenever the form is an object, so it
+ * must read its fields defensively: they may hold the raw, invalid input.
+ */
+export const evenWithOtherProblems = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
