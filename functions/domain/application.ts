@@ -1,0 +1,115 @@
+// The application and what each decision does to it. Pure: no AWS, no HTTP.
+import { nextStep, stepAt, type ChainStep, type DecidingLevel } from './chain.js';
+
+export const statuses = ['PENDING', 'RETURNED', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const;
+export type Status = (typeof statuses)[number];
+export const finalStatuses: ReadonlySet<Status> = new Set(['APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED']);
+
+export type HistoryAction = 'submit' | 'approve' | 'reject' | 'return' | 'resubmit' | 'withdraw' | 'expire';
+export type DecisionAction = 'approve' | 'reject' | 'return';
+
+export interface Actor {
+  sub: string;
+  name: string;
+  role: 'applicant' | 'official' | 'admin' | 'system';
+  level?: DecidingLevel;
+  region?: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  action: HistoryAction;
+  level: DecidingLevel | null;
+  actor: Actor;
+  comment: string | null;
+  /** Problems listed when returning (一次性告知); a problem may name a form field. */
+  issues?: { path?: string; message: string }[];
+  /** Form fields changed by a resubmission. */
+  changes?: string[];
+}
+
+export interface PendingTask {
+  level: DecidingLevel;
+  region: string;
+  since: string;
+  dueAt: string;
+  expiresAt: string;
+}
+
+export interface Application {
+  id: string;
+  type: string;
+  regionCode: string;
+  status: Status;
+  currentLevel: DecidingLevel;
+  form: Record<string, unknown>;
+  applicant: { org: string; sub: string; name?: string };
+  submittedAt: string;
+  updatedAt: string;
+  certificateNo: string | null;
+  approvedAt: string | null;
+  /** Incremented by every recorded change; conditional writes compare it. */
+  version: number;
+  /** Set while a decision (or the applicant's correction) is awaited, by the workflow. */
+  task: PendingTask | null;
+}
+
+/** What the workflow is told to do next, in the callback's output. Ids and region codes only. */
+export type WorkflowStep = {
+  id: string;
+  action: 'submit' | 'approve' | 'resubmit' | 'return' | 'reject' | 'withdraw';
+  /** True when the approval was the last level's and the application is to be recorded as approved. */
+  final: boolean;
+  level: DecidingLevel;
+  region: string;
+  at: string;
+  dueAt: string;
+  expiresAt: string;
+  timeoutSeconds: number;
+};
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: 'validation' | 'forbidden' | 'not_found' | 'conflict' | 'duplicate' | 'unavailable' | 'unauthorized' | 'too_large' | 'idempotency_mismatch',
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export interface DecisionOutcome {
+  status: Status;
+  currentLevel: DecidingLevel;
+  /** The step the workflow moves to; null when the decision ends the application. */
+  next: ChainStep | null;
+  /** True when a last-level approval must be recorded by the workflow. */
+  final: boolean;
+}
+
+/**
+ * What a decision by `level` does. Approval moves to the next level (or, at the last level, leaves the
+ * application PENDING at that level for the workflow to record as APPROVED with its certificate).
+ */
+export function decisionOutcome(app: Pick<Application, 'regionCode' | 'currentLevel'>, action: DecisionAction): DecisionOutcome {
+  const here = app.currentLevel;
+  switch (action) {
+    case 'approve': {
+      const next = nextStep(app.regionCode, here);
+      return next
+        ? { status: 'PENDING', currentLevel: next.level, next, final: false }
+        : { status: 'PENDING', currentLevel: here, next: null, final: true };
+    }
+    case 'return':
+      return { status: 'RETURNED', currentLevel: here, next: stepAt(app.regionCode, here)!, final: false };
+    case 'reject':
+      return { status: 'REJECTED', currentLevel: here, next: null, final: false };
+  }
+}
+
+/** Whether an official of `actor.level`/`actor.region` is the one whose decision `app` awaits. */
+export function awaitsDecisionBy(app: Application, actor: Actor): boolean {
+  if (app.status !== 'PENDING' || !app.task) return false;
+  return actor.role === 'official' && actor.level === app.task.level && actor.region === app.task.region;
+}

@@ -1,0 +1,46 @@
+// Who decides an application, level by level. Pure: region codes carry their ancestors as prefixes.
+
+export const decidingLevels = ['township', 'county', 'province'] as const;
+export type DecidingLevel = (typeof decidingLevels)[number];
+
+export interface ChainStep {
+  level: DecidingLevel;
+  /** The region code of the deciding office at that level. */
+  region: string;
+}
+
+const codeLength: Record<DecidingLevel, number> = { township: 9, county: 6, province: 2 };
+
+/** The region code at `level` that contains `regionCode` (its prefix), or undefined when `regionCode` is above that level. */
+export function regionAtLevel(regionCode: string, level: DecidingLevel): string | undefined {
+  const length = codeLength[level];
+  return regionCode.length >= length ? regionCode.slice(0, length) : undefined;
+}
+
+/**
+ * The levels that decide an application hosted in `regionCode`, first to last.
+ * A village's or township's application starts at its township; a county's at its county; all end at province.
+ * 东莞 and 中山 have no county: their townships' 6-digit prefix is the pseudo-county (441900, 442000) that acts as one.
+ */
+export function chainFor(regionCode: string): ChainStep[] {
+  if (!/^44(\d{4}|\d{7}|\d{10})$/.test(regionCode)) {
+    throw new RangeError(`chainFor: ${regionCode} is not a Guangdong county, township or village code`);
+  }
+  return decidingLevels.flatMap((level) => {
+    const region = regionAtLevel(regionCode, level);
+    return region ? [{ level, region }] : [];
+  });
+}
+
+/** The step after `level` in the chain of `regionCode`, or null when `level` is the last. */
+export function nextStep(regionCode: string, level: DecidingLevel): ChainStep | null {
+  const chain = chainFor(regionCode);
+  const at = chain.findIndex((step) => step.level === level);
+  if (at < 0) throw new RangeError(`nextStep: ${level} does not decide applications in ${regionCode}`);
+  return chain[at + 1] ?? null;
+}
+
+/** The step of `level` in the chain of `regionCode`, or undefined when that level does not decide it. */
+export function stepAt(regionCode: string, level: DecidingLevel): ChainStep | undefined {
+  return chainFor(regionCode).find((step) => step.level === level);
+}

@@ -1,0 +1,45 @@
+// Time limits as government service counts them: working days in China Standard Time,
+// weekends and the configured public holidays skipped (adjusted working weekends count).
+
+const CST_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+
+export interface Calendar {
+  /** 'YYYY-MM-DD' dates (CST) that are days off although on a weekday. */
+  holidays: ReadonlySet<string>;
+  /** 'YYYY-MM-DD' dates (CST) that are working days although on a weekend (调休). */
+  workdays: ReadonlySet<string>;
+}
+
+export const emptyCalendar: Calendar = { holidays: new Set(), workdays: new Set() };
+
+/** The CST calendar date of an instant, 'YYYY-MM-DD'. */
+export function cstDate(at: Date): string {
+  return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function isWorkingDay(date: string, calendar: Calendar): boolean {
+  if (calendar.workdays.has(date)) return true;
+  if (calendar.holidays.has(date)) return false;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+}
+
+/**
+ * The instant `days` working days after `start`: the end (24:00 CST) of the `days`-th working day
+ * counted from the day after `start` (the day of receipt does not count, as in 行政许可 practice).
+ */
+export function addWorkingDays(start: Date, days: number, calendar: Calendar): Date {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`addWorkingDays: ${days} is not a positive whole number`);
+  let date = cstDate(start);
+  let counted = 0;
+  while (counted < days) {
+    date = nextDate(date);
+    if (isWorkingDay(date, calendar)) counted += 1;
+  }
+  return new Date(new Date(`${nextDate(date)}T00:00:00Z`).getTime() - CST_OFFSET_MS);
+}
+
+function nextDate(date: string): string {
+  return new Date(new Date(`${date}T00:00:00Z`).getTime() + DAY_MS).toISOString().slice(0, 10);
+}

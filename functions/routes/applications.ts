@@ -1,0 +1,76 @@
+// /v1/applications: submit, list, read, decide, resubmit, withdraw.
+import { Hono } from 'hono';
+import * as z from 'zod';
+import { DomainError, statuses } from '../domain/application.js';
+import { jsonBody, pageOf, type Env } from '../http.js';
+import { listScope } from '../policy.js';
+import {
+  decideApplication,
+  getApplication,
+  resubmitApplication,
+  submitApplication,
+  viewOf,
+  withdrawApplication,
+  type DecisionInput,
+} from '../services/applications.js';
+import type { Services } from '../services/context.js';
+
+const decisionSchema = z
+  .object({
+    action: z.enum(['approve', 'reject', 'return'], { error: 'action 须为 approve（通过）、reject（不予通过）或 return（退回修改）' }),
+    comment: z.string({ error: '意见须为文字' }).trim().max(2000, { error: '意见不超过2000字' }).optional(),
+    issues: z
+      .array(
+        z.object({ path: z.string().max(200).optional(), message: z.string().trim().min(1).max(500) }, { error: '每条问题须含 message' }).strict(),
+        { error: 'issues 须为问题列表' },
+      )
+      .max(100)
+      .optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if ((d.action === 'reject' || d.action === 'return') && !d.comment) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: d.action === 'reject' ? '不予通过须填写意见' : '退回修改须填写意见' });
+    }
+    if (d.action === 'return' && !d.issues?.length) {
+      ctx.addIssue({ code: 'custom', path: ['issues'], message: '退回修改须一次性列出全部问题（一次性告知）' });
+    }
+  });
+
+function parseDecision(body: unknown): DecisionInput {
+  const parsed = decisionSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: issue.path.join('.'),
+    message: issue.code === 'unrecognized_keys' ? `不允许的字段：${issue.keys.join('、')}` : issue.message,
+  }));
+  throw new DomainError('validation', '审批决定有误', { issues });
+}
+
+export function applicationRoutes(s: Services) {
+  const r = new Hono<Env>();
+
+  r.post('/', async (c) => c.json(await submitApplication(s, c.get('principal'), await jsonBody(c)), 201));
+
+  r.get('/', async (c) => {
+    const status = c.req.query('status');
+    if (status !== undefined && !(statuses as readonly string[]).includes(status)) {
+      throw new DomainError('validation', `status 须为 ${statuses.join('、')} 之一`, { issues: [{ path: 'status', message: `未知状态 ${status}` }] });
+    }
+    const scope = listScope(c.get('principal'));
+    const page = pageOf(c);
+    const typed = status as (typeof statuses)[number] | undefined;
+    const found =
+      scope.kind === 'owner' ? await s.applications.listByOwner(scope.org, page, typed) : await s.applications.listByRegion(scope.prefix, page, typed);
+    const now = s.now();
+    return c.json({ items: found.items.map((app) => viewOf(app, [], now)).map(({ history: _h, ...rest }) => rest), cursor: found.cursor });
+  });
+
+  r.get('/:id', async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));
+  r.put('/:id', async (c) => c.json(await resubmitApplication(s, c.get('principal'), c.req.param('id'), await jsonBody(c))));
+  r.post('/:id/withdraw', async (c) => c.json(await withdrawApplication(s, c.get('principal'), c.req.param('id'))));
+  r.post('/:id/decision', async (c) =>
+    c.json(await decideApplication(s, c.get('principal'), c.req.param('id'), parseDecision(await jsonBody(c)))),
+  );
+  return r;
+}

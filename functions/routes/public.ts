@@ -1,0 +1,48 @@
+// Routes anyone may call: health, the catalogue of forms, regions, certificate verification.
+import { Hono } from 'hono';
+import { DomainError } from '../domain/application.js';
+import { applicationTypes, catalogue, formJsonSchema } from '../../forms/catalogue.js';
+import { childrenOf, findRegion } from '../regions/index.js';
+import { certificateTitle } from '../store/registry.js';
+import type { AppDeps } from '../app.js';
+import type { Env } from '../http.js';
+
+export function publicRoutes(deps: AppDeps) {
+  const r = new Hono<Env>();
+
+  r.get('/health', async (c) => {
+    await deps.health();
+    return c.json({ ok: true });
+  });
+
+  r.get('/forms', (c) =>
+    c.json(
+      applicationTypes.map((type) => {
+        const entry = catalogue[type];
+        return {
+          type,
+          name: entry.name,
+          description: entry.description,
+          hostLevels: entry.hostLevels,
+          unique: entry.unique,
+          parkAllowed: entry.parkAllowed,
+          schema: formJsonSchema(type),
+        };
+      }),
+    ),
+  );
+
+  r.get('/regions/:code', (c) => {
+    const region = findRegion(c.req.param('code'));
+    if (!region) throw new DomainError('not_found', `区划代码 ${c.req.param('code')} 不存在或不在广东省内`);
+    return c.json({ ...region, children: childrenOf(region.code) });
+  });
+
+  r.get('/certificates/:certificateNo', async (c) => {
+    const record = await deps.services.registry.getCertificate(c.req.param('certificateNo'));
+    if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo')} 不存在`);
+    return c.json({ valid: true, ...record, title: certificateTitle(record.certificateNo) });
+  });
+
+  return r;
+}

@@ -1,0 +1,241 @@
+// The use cases of an application: submit, decide, resubmit, withdraw, expire. Routes call these;
+// these call the pure domain, the store and the workflow.
+import { ulid } from 'ulid';
+import {
+  DomainError,
+  decisionOutcome,
+  finalStatuses,
+  type Actor,
+  type Application,
+  type DecisionAction,
+  type HistoryEntry,
+  type WorkflowStep,
+} from '../domain/application.js';
+import { chainFor, type ChainStep, type DecidingLevel } from '../domain/chain.js';
+import { deadlinesFrom } from '../domain/deadlines.js';
+import { validateSubmission, catalogue, type ApplicationType } from '../../forms/catalogue.js';
+import { findRegion } from '../regions/index.js';
+import type { Principal } from '../auth.js';
+import { assertRole, assertVisible, isOwner } from '../policy.js';
+import type { ApplicationRecord } from '../store/applications.js';
+import type { Services } from './context.js';
+
+export interface ApplicationView extends Application {
+  history: HistoryEntry[];
+  task: (Application['task'] & { overdue: boolean }) | null;
+}
+
+export function actorOf(principal: Principal): Actor {
+  const actor: Actor = { sub: principal.sub, name: principal.name, role: principal.role };
+  if (principal.level) actor.level = principal.level;
+  if (principal.region) actor.region = principal.region;
+  return actor;
+}
+
+/** The application as callers see it: never the task token or the outbox. */
+export function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
+  const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, ...visible } = app;
+  return {
+    ...visible,
+    task: app.task ? { ...app.task, overdue: now.toISOString() > app.task.dueAt } : null,
+    history,
+  };
+}
+
+function stepFor(s: Services, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
+  const limit = action === 'return' ? s.config.timeLimits.resubmission : s.config.timeLimits[step.level];
+  return { id, action, final, level: step.level, region: step.region, at: at.toISOString(), ...deadlinesFrom(at, limit, s.config.calendar) };
+}
+
+/** The region checks that need the region data: exists, in Guangdong, of a level the type takes. */
+function regionIssues(type: ApplicationType, regionCode: string, form: Record<string, unknown>) {
+  const region = findRegion(regionCode);
+  const entry = catalogue[type];
+  if (!region) return [{ path: 'regionCode', message: `区划代码 ${regionCode} 不存在或不在广东省内` }];
+  const levelNames = { province: '省', city: '地级市', county: '县（区）', township: '乡镇（街道）', village: '村（社区）' };
+  if (!entry.hostLevels.includes(region.level)) {
+    const allowed = entry.hostLevels.map((l) => levelNames[l]).join('或');
+    return [{ path: 'regionCode', message: `${entry.name}须设在${allowed}，${region.name}是${levelNames[region.level]}` }];
+  }
+  if (form.park !== undefined && !(entry.parkAllowed && region.level === 'county')) {
+    return [{ path: 'form.park', message: `${entry.name}在${levelNames[region.level]}设立时不能填写园区` }];
+  }
+  return [];
+}
+
+export async function submitApplication(s: Services, principal: Principal, body: unknown): Promise<ApplicationView> {
+  assertRole(principal, 'applicant');
+  const checked = validateSubmission(body);
+  const issues = checked.ok ? [] : [...checked.issues];
+  if (checked.ok) issues.push(...regionIssues(checked.value.type, checked.value.regionCode, checked.value.form as Record<string, unknown>));
+  if (!checked.ok || issues.length) throw new DomainError('validation', '申请内容有误，请按提示逐项修改', { issues });
+  const { type, regionCode, form } = checked.value;
+
+  const now = s.now();
+  const at = now.toISOString();
+  const id = ulid(now.getTime());
+  const first = chainFor(regionCode)[0];
+  const step = stepFor(s, id, 'submit', first, now);
+  const app: ApplicationRecord = {
+    id,
+    type,
+    regionCode,
+    status: 'PENDING',
+    currentLevel: first.level,
+    form: form as Record<string, unknown>,
+    applicant: { org: principal.org!, sub: principal.sub, name: principal.name },
+    submittedAt: at,
+    updatedAt: at,
+    certificateNo: null,
+    approvedAt: null,
+    version: 1,
+    task: null,
+    taskToken: null,
+    outbox: { kind: 'start', step },
+    awaitingRecord: false,
+  };
+  const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
+  await s.applications.create(app, entry);
+  await s.workflow.start(step);
+  return viewOf(app, [entry], now);
+}
+
+export async function getApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
+  const found = await s.applications.getWithHistory(id);
+  assertVisible(principal, found?.app, id);
+  return viewOf(found!.app, found!.history, s.now());
+}
+
+export interface DecisionInput {
+  action: DecisionAction;
+  comment?: string;
+  issues?: { path?: string; message: string }[];
+}
+
+export async function decideApplication(s: Services, principal: Principal, id: string, input: DecisionInput): Promise<ApplicationView> {
+  const found = await s.applications.getWithHistory(id);
+  const app = assertVisible(principal, found?.app, id);
+  assertRole(principal, 'official');
+  if (app.status !== 'PENDING' || !app.task || !app.taskToken || app.task.level !== principal.level || app.task.region !== principal.region) {
+    throw new DomainError('conflict', awaitingText(app));
+  }
+  if (input.action === 'return') {
+    const returns = found!.history.filter((e) => e.action === 'return').length;
+    if (returns >= s.config.maxReturns) {
+      throw new DomainError('conflict', `该申请已退回修改 ${returns} 次，达到上限，只能通过或不予通过`);
+    }
+  }
+  const outcome = decisionOutcome(app, input.action);
+  const now = s.now();
+  const at = now.toISOString();
+  const step: WorkflowStep = outcome.next
+    ? stepFor(s, id, input.action, outcome.next, now)
+    : { ...stepFor(s, id, input.action, { level: app.task.level, region: app.task.region }, now), final: outcome.final };
+  const entry: HistoryEntry = {
+    at,
+    action: input.action,
+    level: app.task.level,
+    actor: actorOf(principal),
+    comment: input.comment ?? null,
+    ...(input.issues?.length ? { issues: input.issues } : {}),
+  };
+  await s.applications.recordChange({
+    app,
+    expected: { version: app.version, token: app.taskToken },
+    set: { status: outcome.status, currentLevel: outcome.currentLevel, updatedAt: at, awaitingRecord: outcome.final },
+    entry,
+    outbox: { kind: 'callback', token: app.taskToken, step },
+  });
+  await deliver(s, app.taskToken, step, at);
+  return getApplication(s, principal, id);
+}
+
+/** Hands a recorded change to the workflow; a step that ends the workflow leaves nothing for a next state to acknowledge. */
+async function deliver(s: Services, token: string, step: WorkflowStep, at: string): Promise<void> {
+  const delivered = await s.workflow.complete(token, step);
+  if (!delivered || step.action === 'reject' || step.action === 'withdraw') await s.applications.clearOutbox(step.id, at);
+}
+
+function awaitingText(app: ApplicationRecord): string {
+  const levelNames: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
+  if (finalStatuses.has(app.status)) return `该申请已办结（${app.status}），不能再作决定`;
+  if (app.status === 'RETURNED') return '该申请已退回申请单位修改，尚未重新提交';
+  if (!app.task) return '该申请正在流转到下一级，请稍后再试';
+  return `该申请正在等待${levelNames[app.task.level]}级审批，不是您所在层级`;
+}
+
+/** Called by the workflow when a level let its hard limit pass. */
+export async function expireApplication(s: Services, id: string, level: DecidingLevel): Promise<{ status: string }> {
+  const app = await s.applications.get(id);
+  if (!app) throw new DomainError('not_found', `申请 ${id} 不存在`);
+  if (app.status !== 'PENDING' && app.status !== 'RETURNED') return { status: app.status };
+  const at = s.now().toISOString();
+  await s.applications.recordChange({
+    app,
+    expected: { version: app.version, status: app.status },
+    set: { status: 'EXPIRED', updatedAt: at, awaitingRecord: false },
+    entry: {
+      at,
+      action: 'expire',
+      level,
+      actor: { sub: 'system', name: '系统', role: 'system' },
+      comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${level} 级未在期限内作出决定`,
+    },
+    outbox: null,
+  });
+  return { status: 'EXPIRED' };
+}
+
+export async function withdrawApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
+  const found = await s.applications.getWithHistory(id);
+  const app = assertVisible(principal, found?.app, id);
+  if (!isOwner(principal, app)) throw new DomainError('forbidden', '只有申请单位本身可以撤回申请');
+  if (finalStatuses.has(app.status) || app.awaitingRecord) throw new DomainError('conflict', `该申请已办结（${app.status}），不能撤回`);
+  const now = s.now();
+  const at = now.toISOString();
+  const step: WorkflowStep = { ...stepFor(s, id, 'withdraw', { level: app.currentLevel, region: app.task?.region ?? '' }, now) };
+  await s.applications.recordChange({
+    app,
+    expected: { version: app.version },
+    set: { status: 'WITHDRAWN', updatedAt: at },
+    entry: { at, action: 'withdraw', level: app.currentLevel, actor: actorOf(principal), comment: null },
+    outbox: app.taskToken ? { kind: 'callback', token: app.taskToken, step } : null,
+  });
+  // Between levels no token waits: the workflow's next state finds the application withdrawn and ends.
+  if (app.taskToken) await deliver(s, app.taskToken, step, at);
+  return getApplication(s, principal, id);
+}
+
+export async function resubmitApplication(s: Services, principal: Principal, id: string, body: unknown): Promise<ApplicationView> {
+  const found = await s.applications.getWithHistory(id);
+  const app = assertVisible(principal, found?.app, id);
+  if (!isOwner(principal, app)) throw new DomainError('forbidden', '只有申请单位本身可以修改重新提交');
+  if (app.status !== 'RETURNED' || !app.taskToken) throw new DomainError('conflict', '只有被退回修改的申请可以重新提交');
+  const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: (body as { form?: unknown })?.form });
+  const bodyKeys = body && typeof body === 'object' ? Object.keys(body) : [];
+  const extraKeys = bodyKeys.filter((k) => k !== 'form').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
+  const issues = [...(checked.ok ? regionIssues(app.type as ApplicationType, app.regionCode, checked.value.form as Record<string, unknown>) : checked.issues), ...extraKeys];
+  if (!checked.ok || issues.length) throw new DomainError('validation', '修改后的申请内容仍有问题，请按提示逐项修改', { issues });
+  const form = checked.value.form as Record<string, unknown>;
+  const now = s.now();
+  const at = now.toISOString();
+  const step = stepFor(s, id, 'resubmit', { level: app.currentLevel, region: chainFor(app.regionCode).find((c) => c.level === app.currentLevel)!.region }, now);
+  await s.applications.recordChange({
+    app,
+    expected: { version: app.version, token: app.taskToken },
+    set: { status: 'PENDING', form, updatedAt: at },
+    entry: { at, action: 'resubmit', level: app.currentLevel, actor: actorOf(principal), comment: null, changes: changedPaths(app.form, form) },
+    outbox: { kind: 'callback', token: app.taskToken, step },
+  });
+  await deliver(s, app.taskToken, step, at);
+  return getApplication(s, principal, id);
+}
+
+/** Dotted paths of the leaves that differ between two forms, so the official sees what changed. */
+export function changedPaths(before: unknown, after: unknown, path = 'form'): string[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object';
+  if (!isObject(before) || !isObject(after)) return [path];
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].flatMap((name) => changedPaths(before[name], after[name], `${path}.${name}`));
+}

@@ -1,0 +1,38 @@
+// Builds the services from configuration and clients: used by the Lambda entry points and the local stack alike.
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import type { Config } from '../config.js';
+import type { Clients } from '../clients.js';
+import { ApplicationStore } from '../store/applications.js';
+import { RegistryStore } from '../store/registry.js';
+import { Workflow } from '../workflow.js';
+import type { Services } from './context.js';
+
+/** One JSON line per event; personal data never goes into `fields`. */
+export function jsonLog(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) {
+  const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
+  if (level === 'error') console.error(line);
+  else console.log(line);
+}
+
+export function buildServices(config: Config, clients: Clients, overrides: Partial<Services> = {}): Services {
+  return {
+    config,
+    applications: new ApplicationStore(clients.db, config.tableName),
+    registry: new RegistryStore(clients.db, config.tableName),
+    workflow: new Workflow(clients.sfn, config.stateMachineArn),
+    now: () => new Date(),
+    log: jsonLog,
+    ...overrides,
+  };
+}
+
+/** Health: the table answers and the workflow engine answers. */
+export function healthCheck(config: Config, clients: Clients) {
+  return async () => {
+    await Promise.all([
+      clients.dynamodb.send(new DescribeTableCommand({ TableName: config.tableName })),
+      clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn, maxResults: 1 })),
+    ]);
+  };
+}

@@ -1,0 +1,14 @@
+// What the services need, built once per container (Lambda) or per local stack.
+import type { Config } from '../config.js';
+import type { ApplicationStore } from '../store/applications.js';
+import type { RegistryStore } from '../store/registry.js';
+import type { Workflow } from '../workflow.js';
+
+export interface Services {
+  config: Config;
+  applications: ApplicationStore;
+  registry: RegistryStore;
+  workflow: Workflow;
+  now: () => Date;
+  log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}

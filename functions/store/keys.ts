@@ -1,0 +1,70 @@
+// Every key and index of the single table, spelled here and nowhere else.
+// The workflow definition reaches the same keys through the ASL helpers at the bottom.
+
+export const TABLE_INDEXES = {
+  /** Pending decisions: partition per deciding region, oldest first. Sparse: set while a task token waits. */
+  inbox: { name: 'inbox', pk: 'inboxPk', sk: 'inboxSk' },
+  /** An applicant organisation's own applications, newest first. */
+  byOwner: { name: 'byOwner', pk: 'ownerPk', sk: 'ownerSk' },
+  /** All applications by host region code, so any region prefix is one Query. */
+  byRegion: { name: 'byRegion', pk: 'regionPk', sk: 'regionSk' },
+  /** The same, per status. */
+  byStatus: { name: 'byStatus', pk: 'statusPk', sk: 'regionSk' },
+  /** Work the API handed to the workflow engine and has not seen acknowledged (start or callback). Sparse. */
+  outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxAt' },
+} as const;
+
+export type Key = { pk: string; sk: string };
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export const keys = {
+  application: (id: string): Key => ({ pk: `APP#${id}`, sk: 'APP' }),
+  /** History: one item per event, numbered by the application version that the event produced. */
+  event: (id: string, version: number): Key => ({ pk: `APP#${id}`, sk: `EVT#${pad(version, 6)}` }),
+  eventPrefix: 'EVT#',
+  applicationPk: (id: string) => `APP#${id}`,
+
+  certificate: (certificateNo: string): Key => ({ pk: `CERT#${certificateNo}`, sk: 'CERT' }),
+  certificateCounter: (year: number): Key => ({ pk: `SEQ#CERT#${year}`, sk: 'SEQ' }),
+
+  /** Registry entries fan out into one item per query scope, so every filter combination is one Query. */
+  registryScope: (scope: { type?: string; region?: string }) =>
+    `REG#${scope.type ?? '*'}#${scope.region ?? '*'}`,
+  registryEntry: (scopePk: string, approvedAt: string, id: string): Key => ({ pk: scopePk, sk: `${approvedAt}#${id}` }),
+
+  /** Uniqueness guard of a plan rule (one per host region). */
+  guard: (type: string, regionCode: string): Key => ({ pk: `GUARD#${type}#${regionCode}`, sk: 'GUARD' }),
+  idempotency: (sub: string, key: string): Key => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  stats: (sk: string): Key => ({ pk: 'STATS', sk }),
+
+  inbox: (regionCode: string) => `TASK#${regionCode}`,
+  inboxOrder: (enqueuedAt: string, id: string) => `${enqueuedAt}#${id}`,
+  owner: (org: string) => `ORG#${org}`,
+  ownerOrder: (submittedAt: string, id: string) => `${submittedAt}#${id}`,
+  regionAll: 'APPS',
+  regionStatus: (status: string) => `APPS#${status}`,
+  regionOrder: (regionCode: string, submittedAt: string, id: string) => `${regionCode}#${submittedAt}#${id}`,
+  outbox: 'OUTBOX',
+};
+
+/**
+ * ASL fragments for the workflow's DynamoDB SDK integration: the same keys, built from JSONPath.
+ * `idPath` is a JSONPath into the state input, e.g. `$.id`.
+ */
+export const aslKeys = {
+  application: (idPath: string) => ({
+    pk: { 'S.$': `States.Format('APP#{}', ${idPath})` },
+    sk: { S: 'APP' },
+  }),
+  inbox: (regionPath: string) => ({ 'S.$': `States.Format('TASK#{}', ${regionPath})` }),
+  inboxOrder: (atPath: string, idPath: string) => ({ 'S.$': `States.Format('{}#{}', ${atPath}, ${idPath})` }),
+  attributes: TABLE_INDEXES,
+};
+
+/** The table's shape, for CDK (infra/storage.ts) and the local stack (infra/local/dynamodb.ts) alike. */
+export const tableDesign = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: Object.values(TABLE_INDEXES).map((index) => ({ name: index.name, partitionKey: index.pk, sortKey: index.sk })),
+} as const;

@@ -1,0 +1,42 @@
+// The API's side of the approval workflow: start it, and hand each decision back to the waiting task.
+import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DomainError, type WorkflowStep } from './domain/application.js';
+
+/** Errors by which Step Functions says a token was already used or is gone: the step was delivered before. */
+const settledTokenErrors = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+export class Workflow {
+  constructor(
+    readonly sfn: SFNClient,
+    readonly stateMachineArn: string,
+  ) {}
+
+  /** Starts the application's execution, named by its id so a repeated start is the same execution. */
+  async start(step: WorkflowStep): Promise<void> {
+    try {
+      await this.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: step.id, input: JSON.stringify(step) }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionAlreadyExists') return;
+      throw unavailable(error);
+    }
+  }
+
+  /** Completes the waiting task with the next step. Returns false when the token was already settled. */
+  async complete(token: string, step: WorkflowStep): Promise<boolean> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(step) }));
+      return true;
+    } catch (error) {
+      if (settledTokenErrors.has((error as Error).name)) return false;
+      throw unavailable(error);
+    }
+  }
+}
+
+function unavailable(error: unknown): DomainError {
+  return new DomainError('unavailable', '审批流程服务暂时不可用，已记录的内容不会丢失，系统将自动重试', {
+    cause: (error as Error).name,
+  });
+}

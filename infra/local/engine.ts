@@ -1,0 +1,500 @@
+// The local Step Functions engine: runs the deployed workflow definition in-process with
+// aws-local-stepfunctions, and adds what that library lacks and the app relies on:
+//   - callback tasks (`.waitForTaskToken`) with real task tokens and their timeouts;
+//   - AWS SDK integrations (`arn:aws:states:::aws-sdk:dynamodb:*`) against DynamoDB Local;
+//   - Lambda tasks (`arn:aws:states:::lambda:invoke`) run by in-process handlers;
+//   - durability: every Task state's input is checkpointed in DynamoDB Local before it acts, and a
+//     delivered callback before it is acknowledged, so a restart resumes each execution where it was.
+import './polyfills.js';
+import { randomBytes } from 'node:crypto';
+import * as ddb from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type LambdaHandler = (payload: any) => Promise<unknown>;
+
+/** An error the Step Functions API answers with; the endpoint turns it into the AWS JSON error shape. */
+export class SfnApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/** A failure inside a state, matched by `ErrorEquals` through its name. */
+class StateError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const TOKEN_PLACEHOLDER = '__local_task_token__';
+/** Longest delay a Node timer can hold (about 24.8 days). */
+const MAX_TIMER_SECONDS = 2_147_483;
+
+interface Checkpoint {
+  state: string;
+  input: Json;
+  token?: string;
+  deadline?: string;
+  /** A delivered callback (success or failure), kept until the state moves on. */
+  callback?: { output?: string; error?: string; cause?: string };
+}
+
+interface ExecutionItem {
+  pk: string;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: string;
+  stopDate?: string;
+  checkpoint?: Checkpoint;
+  runningPk?: string;
+}
+
+interface Waiter {
+  arn: string;
+  resolve: (output: Json) => void;
+  reject: (error: Error) => void;
+}
+
+export interface EngineOptions {
+  dynamodb: ddb.DynamoDBClient;
+  /** The engine's own table, standing in for the service's durable state. */
+  executionsTable: string;
+  stateMachineArn: string;
+  /** The definition with its substitutions filled in. */
+  definition: string;
+  lambdas: Record<string, LambdaHandler>;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export const executionsTableIndex = { name: 'running', pk: 'runningPk', sk: 'startDate' } as const;
+
+export class LocalEngine {
+  /** The definition as deployed, and as the library runs it locally. */
+  readonly original: StateMachineDefinition;
+  readonly definition: StateMachineDefinition;
+  private readonly db: DynamoDBDocumentClient;
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly runs = new Map<string, { abort: () => void }>();
+  private closed = false;
+  /** State transitions entered since start, for the cost benchmark. */
+  transitions = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    this.original = JSON.parse(options.definition);
+    this.definition = localDefinition(this.original);
+    this.db = DynamoDBDocumentClient.from(options.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  executionArn(name: string): string {
+    return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
+  // --- the Step Functions API ---------------------------------------------------------------
+
+  async startExecution(stateMachineArn: string, name: string, input: string): Promise<{ executionArn: string; startDate: number }> {
+    this.assertMachine(stateMachineArn);
+    if (!/^[\w-]{1,80}$/.test(name)) throw new SfnApiError('InvalidName', `invalid execution name ${name}`);
+    const arn = this.executionArn(name);
+    const startDate = new Date().toISOString();
+    const item: ExecutionItem = {
+      pk: arn,
+      name,
+      status: 'RUNNING',
+      input,
+      startDate,
+      runningPk: 'RUNNING',
+      checkpoint: { state: this.definition.StartAt, input: JSON.parse(input) },
+    };
+    try {
+      await this.db.send(new PutCommand({ TableName: this.options.executionsTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const existing = await this.get(arn);
+      // As in AWS: the same name and input while running is the same execution; anything else is refused.
+      if (existing?.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: Date.parse(existing.startDate) / 1000 };
+      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    this.run(item);
+    return { executionArn: arn, startDate: Date.parse(startDate) / 1000 };
+  }
+
+  async sendTaskSuccess(token: string, output: string): Promise<void> {
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new SfnApiError('InvalidOutput', 'output is not JSON');
+    }
+    await this.settle(token, { output }, (waiter) => waiter.resolve(parsed));
+  }
+
+  async sendTaskFailure(token: string, error = '', cause = ''): Promise<void> {
+    await this.settle(token, { error, cause }, (waiter) => waiter.reject(new StateError(error, cause)));
+  }
+
+  async stopExecution(executionArn: string, error?: string, cause?: string): Promise<{ stopDate: number }> {
+    const item = await this.get(executionArn);
+    if (!item) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    const stopDate = new Date().toISOString();
+    if (item.status === 'RUNNING') {
+      this.runs.get(executionArn)?.abort();
+      this.forgetWaiters(executionArn);
+      await this.finish(executionArn, { status: 'ABORTED', error, cause, stopDate });
+    }
+    return { stopDate: Date.parse(item.stopDate ?? stopDate) / 1000 };
+  }
+
+  async describeExecution(executionArn: string) {
+    const item = await this.get(executionArn);
+    if (!item) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return {
+      executionArn,
+      stateMachineArn: this.options.stateMachineArn,
+      name: item.name,
+      status: item.status,
+      startDate: Date.parse(item.startDate) / 1000,
+      ...(item.stopDate ? { stopDate: Date.parse(item.stopDate) / 1000 } : {}),
+      input: item.input,
+      ...(item.output !== undefined ? { output: item.output } : {}),
+      ...(item.error !== undefined ? { error: item.error, cause: item.cause } : {}),
+    };
+  }
+
+  async listExecutions(stateMachineArn: string, maxResults = 100) {
+    this.assertMachine(stateMachineArn);
+    const running = await this.running(Math.min(Math.max(maxResults, 1), 1000));
+    return {
+      executions: running.map((item) => ({
+        executionArn: item.pk,
+        stateMachineArn,
+        name: item.name,
+        status: item.status,
+        startDate: Date.parse(item.startDate) / 1000,
+      })),
+    };
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  /** Picks up every execution that was running when the engine last stopped. Call before serving. */
+  async resume(): Promise<number> {
+    let resumed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.options.executionsTable,
+          IndexName: executionsTableIndex.name,
+          KeyConditionExpression: `${executionsTableIndex.pk} = :running`,
+          ExpressionAttributeValues: { ':running': 'RUNNING' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const key of out.Items ?? []) {
+        const item = await this.get(String(key.pk));
+        if (item?.status === 'RUNNING' && !this.runs.has(item.pk)) {
+          this.run(item);
+          resumed += 1;
+        }
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return resumed;
+  }
+
+  /** Stops running executions in memory only: their checkpoints stay, and the next engine resumes them. */
+  close(): void {
+    this.closed = true;
+    for (const run of this.runs.values()) run.abort();
+    this.runs.clear();
+    this.waiters.clear();
+  }
+
+  // --- running --------------------------------------------------------------------------------
+
+  private run(item: ExecutionItem): void {
+    const arn = item.pk;
+    const checkpoint = item.checkpoint ?? { state: this.definition.StartAt, input: JSON.parse(item.input) };
+    // Resuming is running the same definition from the checkpointed state with its checkpointed input.
+    const machine = new StateMachine(
+      { ...this.definition, StartAt: checkpoint.state },
+      { validationOptions: { checkArn: false, checkPaths: false } },
+    );
+    let entered: { state: string; input: Json } = { state: checkpoint.state, input: checkpoint.input };
+    let resumeFrom: Checkpoint | undefined = checkpoint;
+    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    for (const [name, state] of Object.entries(this.original.States)) {
+      if (state.Type !== 'Task') continue;
+      handlers[name] = async (processed) => {
+        // Let the event log catch up so `entered` holds this state's raw input.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (entered.state !== name) throw new StateError('States.Runtime', `local engine lost track of state ${name}`);
+        const resumed = resumeFrom?.state === name ? resumeFrom : undefined;
+        resumeFrom = undefined;
+        return this.runTask(arn, name, state as TaskDefinition, entered.input, processed, resumed);
+      };
+    }
+    const execution = machine.run(checkpoint.input, {
+      overrides: { taskResourceLocalHandlers: handlers },
+      context: { Task: { Token: TOKEN_PLACEHOLDER }, Execution: { Id: arn, Name: item.name } },
+      noThrowOnAbort: true,
+    });
+    this.runs.set(arn, execution);
+    void (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered' && event.index === undefined) {
+          entered = { state: event.state.name, input: event.state.input as Json };
+          if (process.env.LOCAL_ENGINE_DEBUG) console.log('ENTER', event.state.name, JSON.stringify(event.state.input));
+          this.transitions += 1;
+        }
+      }
+    })();
+    execution.result.then(
+      async (output) => {
+        this.runs.delete(arn);
+        if (this.closed || output === null) return; // aborted: stopped, or the engine is closing
+        await this.finish(arn, { status: 'SUCCEEDED', output: JSON.stringify(output), stopDate: new Date().toISOString() });
+      },
+      async (error: Error & { cause?: Error }) => {
+        this.runs.delete(arn);
+        if (this.closed) return;
+        const cause = (error.cause as Error | undefined) ?? error;
+        this.log('execution failed', { arn, error: cause.name, cause: cause.message });
+        await this.finish(arn, { status: 'FAILED', error: cause.name, cause: cause.message, stopDate: new Date().toISOString() });
+      },
+    );
+  }
+
+  private async runTask(arn: string, name: string, state: TaskDefinition, rawInput: Json, processed: Json, resumed?: Checkpoint): Promise<Json> {
+    const resource = parseResource(state.Resource);
+    if (resource.kind === 'callback') {
+      const checkpoint: Checkpoint = resumed?.token
+        ? resumed
+        : {
+            state: name,
+            input: rawInput,
+            token: `${randomBytes(24).toString('base64url')}`,
+            deadline: new Date(Date.now() + timeoutSecondsOf(state, rawInput) * 1000).toISOString(),
+          };
+      await this.saveCheckpoint(arn, checkpoint);
+      const waiting = this.waitFor(arn, checkpoint);
+      // Answered before the engine stopped: the application has moved on; only the answer remains to hand over.
+      if (checkpoint.callback) return waiting;
+      // Record the token where the app finds it (the integration is idempotent for the same token).
+      await this.callSdk(resource.service, resource.action, replaceToken(processed, checkpoint.token!)).catch((error) => {
+        this.forgetWaiter(checkpoint.token!);
+        throw error;
+      });
+      return waiting;
+    }
+    await this.saveCheckpoint(arn, { state: name, input: rawInput });
+    if (resource.kind === 'sdk') return this.callSdk(resource.service, resource.action, processed);
+    return this.invokeLambda(processed as { FunctionName: string; Payload: Json });
+  }
+
+  private waitFor(arn: string, checkpoint: Checkpoint): Promise<Json> {
+    const token = checkpoint.token!;
+    if (checkpoint.callback) {
+      const { output, error, cause } = checkpoint.callback;
+      return output !== undefined ? Promise.resolve(JSON.parse(output)) : Promise.reject(new StateError(error ?? '', cause ?? ''));
+    }
+    return new Promise<Json>((resolve, reject) => {
+      const remaining = Date.parse(checkpoint.deadline!) - Date.now();
+      const timer = setTimeout(
+        () => {
+          this.forgetWaiter(token);
+          reject(new StateError('States.Timeout', 'the task did not get a callback before its TimeoutSeconds'));
+        },
+        Math.max(0, Math.min(remaining, MAX_TIMER_SECONDS * 1000)),
+      );
+      this.waiters.set(token, {
+        arn,
+        resolve: (output) => {
+          clearTimeout(timer);
+          resolve(output);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+    });
+  }
+
+  /** A callback is durable once answered: recorded in the checkpoint, then handed to the waiting task. */
+  private async settle(token: string, callback: Checkpoint['callback'], deliver: (waiter: Waiter) => void): Promise<void> {
+    const waiter = this.waiters.get(token);
+    if (!waiter) throw new SfnApiError('TaskDoesNotExist', 'Task does not exist anymore');
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.executionsTable,
+          Key: { pk: waiter.arn },
+          UpdateExpression: 'SET checkpoint.#callback = :callback',
+          ConditionExpression: 'checkpoint.#token = :token AND attribute_not_exists(checkpoint.#callback)',
+          ExpressionAttributeNames: { '#callback': 'callback', '#token': 'token' },
+          ExpressionAttributeValues: { ':callback': callback, ':token': token },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new SfnApiError('TaskDoesNotExist', 'Task does not exist anymore');
+      throw error;
+    }
+    // Two racing callbacks: only the one that recorded its answer gets here.
+    if (this.waiters.get(token) !== waiter) throw new SfnApiError('TaskDoesNotExist', 'Task does not exist anymore');
+    this.waiters.delete(token);
+    deliver(waiter);
+  }
+
+  private async callSdk(service: string, action: string, params: Json): Promise<Json> {
+    if (service !== 'dynamodb') throw new StateError('States.Runtime', `local engine has no SDK integration for ${service}`);
+    const commandName = `${action[0].toUpperCase()}${action.slice(1)}Command`;
+    const Command = (ddb as unknown as Record<string, new (input: unknown) => any>)[commandName];
+    if (!Command) throw new StateError('States.Runtime', `unknown DynamoDB action ${action}`);
+    try {
+      const { $metadata: _metadata, ...out } = await this.options.dynamodb.send(new Command(params));
+      return out as Json;
+    } catch (error) {
+      // The names the SDK integration gives service errors in AWS.
+      throw new StateError(`DynamoDb.${(error as Error).name}`, (error as Error).message);
+    }
+  }
+
+  private async invokeLambda(params: { FunctionName: string; Payload: Json }): Promise<Json> {
+    const handler = this.options.lambdas[params.FunctionName];
+    if (!handler) throw new StateError('States.Runtime', `no local handler for ${params.FunctionName}`);
+    try {
+      const payload = await handler(params.Payload);
+      return { StatusCode: 200, Payload: (payload ?? null) as Json };
+    } catch (error) {
+      throw new StateError((error as Error).name || 'Error', (error as Error).message);
+    }
+  }
+
+  // --- persistence ------------------------------------------------------------------------------
+
+  private async saveCheckpoint(arn: string, checkpoint: Checkpoint): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.options.executionsTable,
+        Key: { pk: arn },
+        UpdateExpression: 'SET checkpoint = :checkpoint',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':checkpoint': checkpoint, ':running': 'RUNNING' },
+      }),
+    );
+  }
+
+  private async finish(arn: string, end: Pick<ExecutionItem, 'status' | 'output' | 'error' | 'cause' | 'stopDate'>): Promise<void> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':running': 'RUNNING' };
+    const sets: string[] = [];
+    for (const [key, value] of Object.entries(end)) {
+      if (value === undefined) continue;
+      names[`#${key}`] = key;
+      values[`:${key}`] = value;
+      sets.push(`#${key} = :${key}`);
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.executionsTable,
+          Key: { pk: arn },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE runningPk, checkpoint`,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') this.log('could not record the end of an execution', { arn, error: (error as Error).message });
+    }
+  }
+
+  private async get(arn: string): Promise<ExecutionItem | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.options.executionsTable, Key: { pk: arn }, ConsistentRead: true }));
+    return out.Item as ExecutionItem | undefined;
+  }
+
+  private async running(limit: number): Promise<ExecutionItem[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.options.executionsTable,
+        IndexName: executionsTableIndex.name,
+        KeyConditionExpression: `${executionsTableIndex.pk} = :running`,
+        ExpressionAttributeValues: { ':running': 'RUNNING' },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []) as ExecutionItem[];
+  }
+
+  private forgetWaiter(token: string) {
+    this.waiters.delete(token);
+  }
+
+  private forgetWaiters(arn: string) {
+    for (const [token, waiter] of this.waiters) if (waiter.arn === arn) this.waiters.delete(token);
+  }
+
+  private assertMachine(stateMachineArn: string) {
+    if (stateMachineArn !== this.options.stateMachineArn) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+  }
+
+  private log(message: string, fields: Record<string, unknown> = {}) {
+    this.options.log?.(message, fields);
+  }
+}
+
+type TaskDefinition = { Type: 'Task'; Resource: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string };
+
+function parseResource(resource: string): { kind: 'callback' | 'sdk'; service: string; action: string } | { kind: 'lambda' } {
+  const sdk = /^arn:[\w-]+:states:::aws-sdk:(\w+):(\w+)(\.waitForTaskToken)?$/.exec(resource);
+  if (sdk) return { kind: sdk[3] ? 'callback' : 'sdk', service: sdk[1], action: sdk[2] };
+  if (/^arn:[\w-]+:states:::lambda:invoke$/.test(resource)) return { kind: 'lambda' };
+  throw new StateError('States.Runtime', `local engine cannot run resource ${resource}`);
+}
+
+/** The definition as the library runs it: callback tasks' timeouts are the engine's to keep (durably). */
+function localDefinition(definition: StateMachineDefinition): StateMachineDefinition {
+  const states = Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      if (state.Type !== 'Task' || !state.Resource.endsWith('.waitForTaskToken')) return [name, state];
+      const { TimeoutSecondsPath: _path, ...rest } = state as TaskDefinition;
+      return [name, { ...rest, TimeoutSeconds: MAX_TIMER_SECONDS }];
+    }),
+  );
+  return { ...definition, States: states } as StateMachineDefinition;
+}
+
+function timeoutSecondsOf(state: TaskDefinition, rawInput: Json): number {
+  if (state.TimeoutSecondsPath) {
+    const value = state.TimeoutSecondsPath.replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean)
+      .reduce<Json | undefined>((at, key) => (at && typeof at === 'object' && !Array.isArray(at) ? at[key] : undefined), rawInput);
+    if (typeof value !== 'number' || value < 1) throw new StateError('States.Runtime', `${state.TimeoutSecondsPath} is not a positive number`);
+    return value;
+  }
+  return state.TimeoutSeconds ?? 99_999_999;
+}
+
+function replaceToken(value: Json, token: string): Json {
+  if (value === TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((v) => replaceToken(v, token));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceToken(v, token)]));
+  return value;
+}

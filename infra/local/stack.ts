@@ -1,0 +1,136 @@
+// The whole system on one machine: DynamoDB Local, the same workflow definition in the local engine,
+// the same Hono app, and the same SDK clients pointed at local endpoints.
+import './polyfills.js';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApp } from '../../functions/app.js';
+import { makeClients } from '../../functions/clients.js';
+import { parseConfig } from '../../functions/config.js';
+import { buildServices, healthCheck, jsonLog } from '../../functions/services/build.js';
+import { recordOutcome } from '../../functions/services/record-outcome.js';
+import { reconcile } from '../../functions/services/reconcile.js';
+import type { Services } from '../../functions/services/context.js';
+import { renderDefinition } from '../../workflows/approval.js';
+import { devIssuer, type DevIssuer } from './dev-issuer.js';
+import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
+import { LocalEngine } from './engine.js';
+import { SFN_ENDPOINT_PATH, sfnEndpoint } from './sfn-endpoint.js';
+
+export interface LocalStackOptions {
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  /** Extra configuration (TIME_LIMITS, HOLIDAYS, ...), as the deployed functions get it from their environment. */
+  env?: Record<string, string>;
+  /** Reconciler period; 0 turns it off (tests call it themselves). */
+  reconcileEveryMs?: number;
+  /** An already running DynamoDB Local to use instead of starting one (tests share one). */
+  dynamodbEndpoint?: string;
+  quiet?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  dataDir: string;
+  engine: LocalEngine;
+  services: Services;
+  issuer: DevIssuer;
+  dynamo?: LocalDynamo;
+  app: Hono;
+  stop: () => Promise<void>;
+}
+
+const LOCAL_REGION = 'cn-north-1';
+const STATE_MACHINE_ARN = `arn:aws-cn:states:${LOCAL_REGION}:000000000000:stateMachine:approval`;
+const RECORD_OUTCOME_ARN = `arn:aws-cn:lambda:${LOCAL_REGION}:000000000000:function:record-outcome`;
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const port = options.port ?? 3000;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host}:${port}`;
+  const log = options.quiet ? () => undefined : jsonLog;
+
+  const dynamo = options.dynamodbEndpoint ? undefined : await startDynamo(dataDir, await freePort());
+  const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
+  const config = parseConfig({
+    TABLE_NAME: `applications${tableSuffix}`,
+    STATE_MACHINE_ARN,
+    AWS_REGION: LOCAL_REGION,
+    DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamo!.endpoint,
+    SFN_ENDPOINT: `${url}${SFN_ENDPOINT_PATH}`,
+    AUTH_MODE: 'local',
+    ...options.env,
+  });
+  const clients = makeClients(config);
+  try {
+    await ensureTables(clients.dynamodb, { table: config.tableName, executions: `sfn-executions${tableSuffix}` });
+    const services = buildServices(config, clients, { log });
+    const engine = new LocalEngine({
+      dynamodb: clients.dynamodb,
+      executionsTable: `sfn-executions${tableSuffix}`,
+      stateMachineArn: STATE_MACHINE_ARN,
+      definition: renderDefinition({ Partition: 'aws-cn', TableName: config.tableName, RecordOutcomeFunctionArn: RECORD_OUTCOME_ARN }),
+      lambdas: { [RECORD_OUTCOME_ARN]: (event) => recordOutcome(services, event) },
+      log: (message, fields) => log('warn', `local engine: ${message}`, fields),
+    });
+    const issuer = await devIssuer(dataDir);
+
+    const app = new Hono();
+    app.route(SFN_ENDPOINT_PATH, sfnEndpoint(engine));
+    app.route('/v1/dev', issuer.routes);
+    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(config, clients) }));
+
+    // Every execution that was waiting is waiting again before the first request is served.
+    const resumed = await engine.resume();
+    const server: ServerType = await new Promise((done, fail) => {
+      const s = serve({ fetch: app.fetch, port, hostname: host }, () => done(s));
+      s.once('error', (error: Error) => fail(new Error(`cannot listen on ${host}:${port}: ${error.message}`)));
+    });
+    // Work recorded but never handed over (a crash between a write and its call) is handed over now, then periodically.
+    const reconcileOnce = () => reconcile(services, 0).catch((error) => log('error', 'reconcile failed', { error: (error as Error).message }));
+    await reconcileOnce();
+    const every = options.reconcileEveryMs ?? 10_000;
+    const timer = every > 0 ? setInterval(() => void reconcile(services).catch(() => undefined), every) : undefined;
+    timer?.unref();
+    log('info', 'local stack started', { url, dataDir, resumed });
+
+    return {
+      url,
+      port,
+      dataDir,
+      engine,
+      services,
+      issuer,
+      dynamo,
+      app,
+      stop: async () => {
+        if (timer) clearInterval(timer);
+        engine.close();
+        await new Promise<void>((done) => server.close(() => done()));
+        clients.dynamodb.destroy();
+        clients.sfn.destroy();
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+// `npm start`: the whole system on one machine. PORT (3000) and DATA_DIR (.data) from the environment.
+import { startLocalStack } from './stack.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = process.env.DATA_DIR ?? '.data';
+const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS'];
+const env = Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+
+const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST ?? '127.0.0.1' });
+console.log(`\n  广东省科协站点与协会申报审批平台（本地）\n  API:  ${stack.url}/v1/health\n  数据: ${stack.dataDir}\n  按 Ctrl-C 停止\n`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping (DynamoDB Local too)…`);
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

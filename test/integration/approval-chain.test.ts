@@ -1,0 +1,134 @@
+// One application through township → county → province to its certificate, against DynamoDB Local
+// and the local engine running the deployed workflow definition.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goodForms } from '../../forms/fixtures.js';
+import { eventually, harness, type Client, type Harness } from '../support/local.js';
+
+const village = '441882102201'; // a village of 大路边镇, 连州市
+const org = '91441882MA4UA1B2C9';
+
+let h: Harness;
+let api: Client;
+let tokens: Record<'applicant' | 'township' | 'county' | 'province' | 'otherTownship' | 'admin', string>;
+
+beforeAll(async () => {
+  h = await harness();
+  api = await h.start();
+  tokens = {
+    applicant: await api.token({ role: 'applicant', org, name: '连州市果蔬专业技术协会' }),
+    township: await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' }),
+    county: await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' }),
+    province: await api.token({ role: 'official', level: 'province', region: '44', name: '省科协' }),
+    otherTownship: await api.token({ role: 'official', level: 'township', region: '441882101', name: '星子镇科协' }),
+    admin: await api.token({ role: 'admin', name: '省科协管理员' }),
+  };
+});
+afterAll(() => h?.close());
+
+async function submit() {
+  const out = await api.call('POST', '/v1/applications', {
+    token: tokens.applicant,
+    body: { type: 'rural-tech-association', regionCode: village, form: goodForms['rural-tech-association'] },
+  });
+  expect(out.status, out.text).toBe(201);
+  return out.body;
+}
+
+/** Waits until the application shows in `who`'s inbox, and returns that inbox item. */
+function inInbox(who: string, id: string) {
+  return eventually(async () => {
+    const out = await api.call('GET', '/v1/tasks', { token: who });
+    return out.body.items.find((item: { id: string }) => item.id === id);
+  }, 5_000, `task ${id} in inbox`);
+}
+
+async function decide(who: string, id: string, body: Record<string, unknown>) {
+  return api.call('POST', `/v1/applications/${id}/decision`, { token: who, body });
+}
+
+describe('the approval chain', () => {
+  it('takes a village application through three levels to APPROVED with a verifiable certificate', async () => {
+    // Prepare
+    const submitted = await submit();
+    expect(submitted).toMatchObject({ status: 'PENDING', currentLevel: 'township', certificateNo: null });
+    expect(JSON.stringify(submitted)).not.toMatch(/taskToken|outbox/);
+
+    // Act: each level approves in turn
+    const atTownship = await inInbox(tokens.township, submitted.id);
+    expect(atTownship.task).toMatchObject({ level: 'township', region: '441882102', overdue: false });
+    expect((await decide(tokens.township, submitted.id, { action: 'approve', comment: '同意' })).status).toBe(200);
+    await inInbox(tokens.county, submitted.id);
+    expect((await decide(tokens.county, submitted.id, { action: 'approve' })).status).toBe(200);
+    await inInbox(tokens.province, submitted.id);
+    expect((await decide(tokens.province, submitted.id, { action: 'approve' })).status).toBe(200);
+
+    // Assess
+    const approved = await eventually(async () => {
+      const out = await api.call('GET', `/v1/applications/${submitted.id}`, { token: tokens.applicant });
+      return out.body.status === 'APPROVED' ? out.body : undefined;
+    }, 5_000, 'APPROVED');
+    expect(approved.certificateNo).toMatch(/^GDKX-\d{4}-\d{6}$/);
+    expect(approved.history.map((e: { action: string; level: string | null }) => `${e.action}@${e.level}`)).toEqual([
+      'submit@null',
+      'approve@township',
+      'approve@county',
+      'approve@province',
+    ]);
+    const certificate = await api.call('GET', `/v1/certificates/${approved.certificateNo}`);
+    expect(certificate.status).toBe(200);
+    expect(certificate.body).toMatchObject({
+      valid: true,
+      certificateNo: approved.certificateNo,
+      type: 'rural-tech-association',
+      regionCode: village,
+      name: goodForms['rural-tech-association'].name,
+    });
+    const registry = await api.call('GET', '/v1/registry?region=441882', { token: tokens.admin });
+    expect(registry.body.items.map((r: { id: string }) => r.id)).toContain(submitted.id);
+    expect((await api.call('GET', '/v1/certificates/GDKX-2000-999999')).status).toBe(404);
+  });
+
+  it('ends a rejected application as REJECTED, with no certificate, and refuses later decisions', async () => {
+    const submitted = await submit();
+    await inInbox(tokens.township, submitted.id);
+
+    const rejected = await decide(tokens.township, submitted.id, { action: 'reject', comment: '材料不实' });
+
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ status: 'REJECTED', certificateNo: null });
+    expect(rejected.body.history.at(-1)).toMatchObject({ action: 'reject', level: 'township', comment: '材料不实' });
+    const again = await decide(tokens.township, submitted.id, { action: 'approve' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('conflict');
+  });
+
+  it('requires a comment to reject', async () => {
+    const submitted = await submit();
+    await inInbox(tokens.township, submitted.id);
+
+    const out = await decide(tokens.township, submitted.id, { action: 'reject' });
+
+    expect(out.status).toBe(400);
+    expect(out.body.issues).toEqual([{ path: 'comment', message: expect.stringContaining('意见') }]);
+  });
+
+  it('refuses a decision by an official of another township as if the application did not exist', async () => {
+    const submitted = await submit();
+    await inInbox(tokens.township, submitted.id);
+
+    const out = await decide(tokens.otherTownship, submitted.id, { action: 'approve' });
+
+    expect(out.status).toBe(404);
+    const still = await api.call('GET', `/v1/applications/${submitted.id}`, { token: tokens.township });
+    expect(still.body).toMatchObject({ status: 'PENDING', currentLevel: 'township', history: [expect.objectContaining({ action: 'submit' })] });
+  });
+
+  it('refuses a decision by the right region at the wrong level with 409', async () => {
+    const submitted = await submit();
+    await inInbox(tokens.township, submitted.id);
+
+    const out = await decide(tokens.county, submitted.id, { action: 'approve' });
+
+    expect(out.status).toBe(409);
+  });
+});

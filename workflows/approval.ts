@@ -1,0 +1,134 @@
+/**
+ * The approval workflow, defined once. CDK deploys it (infra/workflow.ts) and the local stack
+ * runs it (infra/local/engine.ts); both fill in the same `${...}` substitutions.
+ *
+ * State data is ids and region codes only, never personal data:
+ *   { id, level, region, at, dueAt, expiresAt, timeoutSeconds }
+ * Each level waits in `AwaitDecision`, which records its task token on the application item
+ * (making it visible in the deciding region's inbox) and waits for the API's callback. The
+ * callback's output is the next step, chosen by the API's pure chain module:
+ *   { id, action: 'approve', final: false, level, region, ... }  next level
+ *   { id, action: 'approve', final: true, level }                 the last level approved
+ *   { id, action: 'reject' | 'withdraw' }           the end
+ *   { id, action: 'return', ... }                   wait for the applicant's correction
+ *   { id, action: 'resubmit', level, region, ... }  back to the level that returned it
+ */
+import { aslKeys } from '../functions/store/keys.js';
+
+/** Names of the `${...}` placeholders in the definition. */
+export const substitutionNames = ['Partition', 'TableName', 'RecordOutcomeFunctionArn'] as const;
+export type Substitutions = Record<(typeof substitutionNames)[number], string>;
+
+const idx = aslKeys.attributes;
+
+/** Records the task token on the application, conditional on the application still awaiting it. */
+function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }) {
+  const set = [
+    'taskToken = :token',
+    'taskSince = :at',
+    'taskDueAt = :due',
+    'taskExpiresAt = :exp',
+    ...(expect.inbox ? [`${idx.inbox.pk} = :inbox`, `${idx.inbox.sk} = :order`] : []),
+  ];
+  return {
+    Type: 'Task',
+    Resource: 'arn:${Partition}:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken',
+    TimeoutSecondsPath: '$.timeoutSeconds',
+    Parameters: {
+      TableName: '${TableName}',
+      Key: aslKeys.application('$.id'),
+      // Whatever the API left for the engine to pick up has arrived once we are here.
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${idx.outbox.pk}, ${idx.outbox.sk}, outbox`,
+      // Our own token may already be there: recording it again (an engine retrying the call) is harmless.
+      ConditionExpression: '#status = :status AND currentLevel = :level AND (attribute_not_exists(taskToken) OR taskToken = :token)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':token': { 'S.$': '$$.Task.Token' },
+        ':at': { 'S.$': '$.at' },
+        ':due': { 'S.$': '$.dueAt' },
+        ':exp': { 'S.$': '$.expiresAt' },
+        ':status': { S: expect.status },
+        ':level': { 'S.$': '$.level' },
+        ...(expect.inbox ? { ':inbox': aslKeys.inbox('$.region'), ':order': aslKeys.inboxOrder('$.at', '$.id') } : {}),
+      },
+    },
+    // No ResultPath: by default the callback's output (the next step) replaces the state data.
+    Next: 'Route',
+    Catch: [
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpiry' },
+      // The application moved on before the token was recorded (withdrawn, decided): nothing waits.
+      { ErrorEquals: ['DynamoDb.ConditionalCheckFailedException'], ResultPath: '$.error', Next: 'Superseded' },
+    ],
+  };
+}
+
+function recordOutcome(outcome: 'approve' | 'expire', next: string) {
+  return {
+    Type: 'Task',
+    Resource: 'arn:${Partition}:states:::lambda:invoke',
+    Parameters: {
+      FunctionName: '${RecordOutcomeFunctionArn}',
+      Payload: { 'id.$': '$.id', outcome, 'level.$': '$.level' },
+    },
+    ResultSelector: { 'status.$': '$.Payload.status', 'certificateNo.$': '$.Payload.certificateNo' },
+    ResultPath: '$.result',
+    Retry: [
+      {
+        ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'States.TaskFailed'],
+        IntervalSeconds: 2,
+        MaxAttempts: 6,
+        BackoffRate: 2,
+      },
+    ],
+    Next: next,
+  };
+}
+
+export function approvalDefinition() {
+  return {
+    Comment: '科技工作者上山下乡站点与协会申报：乡镇 → 县 → 省 逐级审批',
+    StartAt: 'AwaitDecision',
+    States: {
+      AwaitDecision: awaitTask({ status: 'PENDING', inbox: true }),
+      AwaitResubmission: awaitTask({ status: 'RETURNED', inbox: false }),
+      Route: {
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.action', StringEquals: 'approve' },
+              { Variable: '$.final', BooleanEquals: true },
+            ],
+            Next: 'RecordApproval',
+          },
+          {
+            Or: [{ Variable: '$.action', StringEquals: 'approve' }, { Variable: '$.action', StringEquals: 'resubmit' }],
+            Next: 'AwaitDecision',
+          },
+          { Variable: '$.action', StringEquals: 'return', Next: 'AwaitResubmission' },
+          { Variable: '$.action', StringEquals: 'reject', Next: 'Rejected' },
+          { Variable: '$.action', StringEquals: 'withdraw', Next: 'Withdrawn' },
+        ],
+        Default: 'UnknownAction',
+      },
+      RecordApproval: recordOutcome('approve', 'Approved'),
+      RecordExpiry: recordOutcome('expire', 'Expired'),
+      Approved: { Type: 'Succeed' },
+      Rejected: { Type: 'Succeed' },
+      Withdrawn: { Type: 'Succeed' },
+      Expired: { Type: 'Succeed' },
+      Superseded: { Type: 'Succeed' },
+      UnknownAction: { Type: 'Fail', Error: 'UnknownAction', Cause: 'The callback carried an action the workflow does not know.' },
+    },
+  };
+}
+
+export type ApprovalDefinition = ReturnType<typeof approvalDefinition>;
+
+/** The definition as a string with its placeholders filled in (the local stack; CDK lets CloudFormation do it). */
+export function renderDefinition(subs: Substitutions): string {
+  return JSON.stringify(approvalDefinition()).replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in subs)) throw new Error(`workflow definition: no value for \${${name}}`);
+    return subs[name as keyof Substitutions];
+  });
+}
