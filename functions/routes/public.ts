@@ -15,9 +15,11 @@ export function publicRoutes(deps: AppDeps) {
     return c.json({ ok: true });
   });
 
+  // Built on first request, then kept: the catalogue does not change while a container lives.
+  let forms: unknown[] | undefined;
   r.get('/forms', (c) =>
     c.json(
-      applicationTypes.map((type) => {
+      (forms ??= applicationTypes.map((type) => {
         const entry = catalogue[type];
         return {
           type,
@@ -28,7 +30,7 @@ export function publicRoutes(deps: AppDeps) {
           parkAllowed: entry.parkAllowed,
           schema: formJsonSchema(type),
         };
-      }),
+      })),
     ),
   );
 

@@ -13,7 +13,7 @@ import {
 } from '../domain/application.js';
 import { chainFor, type ChainStep, type DecidingLevel } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
-import { validateSubmission, catalogue, type ApplicationType } from '../../forms/catalogue.js';
+import { checkPlacement, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
 import { assertRole, assertVisible, isOwner } from '../policy.js';
@@ -48,26 +48,22 @@ function stepFor(s: Services, id: string, action: WorkflowStep['action'], step: 
 }
 
 /** The region checks that need the region data: exists, in Guangdong, of a level the type takes. */
-function regionIssues(type: ApplicationType, regionCode: string, form: Record<string, unknown>) {
+function regionIssues(type: ApplicationType, regionCode: string, form: unknown) {
   const region = findRegion(regionCode);
-  const entry = catalogue[type];
   if (!region) return [{ path: 'regionCode', message: `区划代码 ${regionCode} 不存在或不在广东省内` }];
-  const levelNames = { province: '省', city: '地级市', county: '县（区）', township: '乡镇（街道）', village: '村（社区）' };
-  if (!entry.hostLevels.includes(region.level)) {
-    const allowed = entry.hostLevels.map((l) => levelNames[l]).join('或');
-    return [{ path: 'regionCode', message: `${entry.name}须设在${allowed}，${region.name}是${levelNames[region.level]}` }];
-  }
-  if (form.park !== undefined && !(entry.parkAllowed && region.level === 'county')) {
-    return [{ path: 'form.park', message: `${entry.name}在${levelNames[region.level]}设立时不能填写园区` }];
-  }
-  return [];
+  return checkPlacement(type, region.level, form);
 }
 
 export async function submitApplication(s: Services, principal: Principal, body: unknown): Promise<ApplicationView> {
   assertRole(principal, 'applicant');
   const checked = validateSubmission(body);
   const issues = checked.ok ? [] : [...checked.issues];
-  if (checked.ok) issues.push(...regionIssues(checked.value.type, checked.value.regionCode, checked.value.form as Record<string, unknown>));
+  if (checked.ok) {
+    issues.push(...regionIssues(checked.value.type, checked.value.regionCode, checked.value.form));
+    if (checked.value.form.organisation.creditCode !== principal.org) {
+      issues.push({ path: 'form.organisation.creditCode', message: '申请单位的统一社会信用代码须与登录账号所属单位一致' });
+    }
+  }
   if (!checked.ok || issues.length) throw new DomainError('validation', '申请内容有误，请按提示逐项修改', { issues });
   const { type, regionCode, form } = checked.value;
 
@@ -214,7 +210,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: (body as { form?: unknown })?.form });
   const bodyKeys = body && typeof body === 'object' ? Object.keys(body) : [];
   const extraKeys = bodyKeys.filter((k) => k !== 'form').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
-  const issues = [...(checked.ok ? regionIssues(app.type as ApplicationType, app.regionCode, checked.value.form as Record<string, unknown>) : checked.issues), ...extraKeys];
+  const issues = [...(checked.ok ? regionIssues(app.type as ApplicationType, app.regionCode, checked.value.form) : checked.issues), ...extraKeys];
   if (!checked.ok || issues.length) throw new DomainError('validation', '修改后的申请内容仍有问题，请按提示逐项修改', { issues });
   const form = checked.value.form as Record<string, unknown>;
   const now = s.now();

@@ -2,6 +2,7 @@
 // and the local engine running the deployed workflow definition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goodForms } from '../../forms/fixtures.js';
+import { submission } from '../support/submissions.js';
 import { eventually, harness, type Client, type Harness } from '../support/local.js';
 
 const village = '441882102201'; // a village of 大路边镇, 连州市
@@ -28,7 +29,7 @@ afterAll(() => h?.close());
 async function submit() {
   const out = await api.call('POST', '/v1/applications', {
     token: tokens.applicant,
-    body: { type: 'rural-tech-association', regionCode: village, form: goodForms['rural-tech-association'] },
+    body: submission('rural-tech-association', village, org),
   });
   expect(out.status, out.text).toBe(201);
   return out.body;
