@@ -3,8 +3,10 @@
 import './polyfills.js';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import { createApp } from '../../functions/app.js';
 import { makeClients } from '../../functions/clients.js';
@@ -93,9 +95,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const issuer = await devIssuer(dataDir);
 
     const app = new Hono();
+    app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
     app.route(SFN_ENDPOINT_PATH, sfnEndpoint(engine));
     app.route('/v1/dev', issuer.routes);
     app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(config, clients) }));
+    // The web front end (built by `npm run build:web` into web/dist), beside the API as CloudFront serves it in AWS.
+    const webRoot = resolve(import.meta.dirname, '../../web/dist');
+    if (existsSync(webRoot)) {
+      const root = relative(process.cwd(), webRoot) || '.';
+      const pages = new Hono();
+      pages.use('/*', serveStatic({ root }));
+      // Client-side routes: any other page path answers the app's index.html.
+      pages.get('*', serveStatic({ root, path: 'index.html' }));
+      app.get('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : pages.fetch(c.req.raw)));
+    }
 
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();
