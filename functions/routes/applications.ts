@@ -50,7 +50,10 @@ function parseDecision(body: unknown): DecisionInput {
 export function applicationRoutes(s: Services) {
   const r = new Hono<Env>();
 
-  r.post('/', async (c) => c.json(await submitApplication(s, c.get('principal'), await jsonBody(c)), 201));
+  r.post('/', async (c) => {
+    const answer = await submitApplication(s, c.get('principal'), await jsonBody(c), { idempotencyKey: c.req.header('idempotency-key') });
+    return c.json(answer.body as object, answer.status as 201);
+  });
 
   r.get('/', async (c) => {
     const status = c.req.query('status');

@@ -1,5 +1,6 @@
 // The use cases of an application: submit, decide, resubmit, withdraw, expire. Routes call these;
 // these call the pure domain, the store and the workflow.
+import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import {
   DomainError,
@@ -13,11 +14,11 @@ import {
 } from '../domain/application.js';
 import { chainFor, type ChainStep, type DecidingLevel } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
-import { checkPlacement, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
+import { catalogue, checkPlacement, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
 import { assertRole, assertVisible, isOwner } from '../policy.js';
-import type { ApplicationRecord } from '../store/applications.js';
+import { guardItem, idempotencyItem, releaseGuard, type ApplicationRecord, type DocTransactItem } from '../store/applications.js';
 import type { Services } from './context.js';
 
 export interface ApplicationView extends Application {
@@ -54,8 +55,29 @@ function regionIssues(type: ApplicationType, regionCode: string, form: unknown) 
   return checkPlacement(type, region.level, form);
 }
 
-export async function submitApplication(s: Services, principal: Principal, body: unknown): Promise<ApplicationView> {
+export interface SubmitOptions {
+  /** The `Idempotency-Key` header: the same key with the same body answers the first answer again. */
+  idempotencyKey?: string;
+}
+
+/** The answer a submission gave, kept with its idempotency key. */
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+export async function submitApplication(s: Services, principal: Principal, body: unknown, options: SubmitOptions = {}): Promise<StoredAnswer> {
   assertRole(principal, 'applicant');
+  const key = options.idempotencyKey;
+  if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
+    throw new DomainError('validation', 'Idempotency-Key 须为 1 到 128 个可见 ASCII 字符', { issues: [{ path: 'Idempotency-Key', message: 'Idempotency-Key 格式不正确' }] });
+  }
+  const requestHash = createHash('sha256').update(canonicalJson(body)).digest('base64url');
+  // A retry of an answered request is answered from the store before anything is checked again.
+  if (key) {
+    const earlier = await s.applications.getIdempotent(principal.sub, key);
+    if (earlier) return replay(earlier, requestHash);
+  }
   const checked = validateSubmission(body);
   const issues = checked.ok ? [] : [...checked.issues];
   if (checked.ok) {
@@ -91,9 +113,51 @@ export async function submitApplication(s: Services, principal: Principal, body:
     awaitingRecord: false,
   };
   const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
-  await s.applications.create(app, entry);
+  const answer: StoredAnswer = { status: 201, body: viewOf(app, [entry], now) };
+  const unique = catalogue[type].unique;
+  const extra: DocTransactItem[] = [];
+  if (key) extra.push(idempotencyItem(s.applications.table, principal.sub, key, { requestHash, answer, at: now }));
+  if (unique) extra.push(guardItem(s.applications.table, type, regionCode, id));
+  const failed = await s.applications.create(app, entry, extra);
+  if (failed === 2 && key) {
+    // The same key raced this request and won: answer as it was answered.
+    const earlier = await s.applications.getIdempotent(principal.sub, key);
+    if (earlier) return replay(earlier, requestHash);
+  }
+  if (failed !== undefined && failed >= 2 && unique) throw await duplicateError(s, type, regionCode);
+  if (failed !== undefined) throw new DomainError('conflict', '提交冲突，请重试');
   await s.workflow.start(step);
-  return viewOf(app, [entry], now);
+  return answer;
+}
+
+function replay(earlier: { requestHash: string; answer: StoredAnswer }, requestHash: string): StoredAnswer {
+  if (earlier.requestHash !== requestHash) {
+    throw new DomainError('idempotency_mismatch', '同一个 Idempotency-Key 已用于内容不同的另一次提交');
+  }
+  return earlier.answer;
+}
+
+async function duplicateError(s: Services, type: ApplicationType, regionCode: string): Promise<DomainError> {
+  const holder = await s.applications.getGuard(type, regionCode);
+  const existing = holder ? await s.applications.get(holder) : undefined;
+  const region = findRegion(regionCode);
+  const what = `${region?.name ?? regionCode}已有${catalogue[type].name}`;
+  const detail = existing?.certificateNo ? `（证书编号 ${existing.certificateNo}）` : existing ? `在审批中（申请编号 ${existing.id}）` : '';
+  return new DomainError('duplicate', `${what}${detail}，按行动方案每个${region?.level === 'village' ? '村' : region?.level === 'county' ? '县（区）' : '地区'}只能设立一个`, {
+    existing: existing ? { id: existing.id, status: existing.status, certificateNo: existing.certificateNo } : null,
+  });
+}
+
+/** JSON with object keys sorted, so that equal bodies hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 export async function getApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
@@ -141,9 +205,15 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     set: { status: outcome.status, currentLevel: outcome.currentLevel, updatedAt: at, awaitingRecord: outcome.final },
     entry,
     outbox: { kind: 'callback', token: app.taskToken, step },
+    extra: outcome.status === 'REJECTED' ? releaseOf(s, app) : [],
   });
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
+}
+
+/** A plan rule's guard is held while pending or approved; an application that ends otherwise releases it. */
+function releaseOf(s: Services, app: ApplicationRecord): DocTransactItem[] {
+  return catalogue[app.type as ApplicationType]?.unique ? [releaseGuard(s.applications.table, app.type, app.regionCode, app.id)] : [];
 }
 
 /** Hands a recorded change to the workflow; a step that ends the workflow leaves nothing for a next state to acknowledge. */
@@ -152,8 +222,9 @@ async function deliver(s: Services, token: string, step: WorkflowStep, at: strin
   if (!delivered || step.action === 'reject' || step.action === 'withdraw') await s.applications.clearOutbox(step.id, at);
 }
 
+const levelNames: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
+
 function awaitingText(app: ApplicationRecord): string {
-  const levelNames: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
   if (finalStatuses.has(app.status)) return `该申请已办结（${app.status}），不能再作决定`;
   if (app.status === 'RETURNED') return '该申请已退回申请单位修改，尚未重新提交';
   if (!app.task) return '该申请正在流转到下一级，请稍后再试';
@@ -175,9 +246,10 @@ export async function expireApplication(s: Services, id: string, level: Deciding
       action: 'expire',
       level,
       actor: { sub: 'system', name: '系统', role: 'system' },
-      comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${level} 级未在期限内作出决定`,
+      comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${levelNames[level]}级未在期限内作出决定`,
     },
     outbox: null,
+    extra: releaseOf(s, app),
   });
   return { status: 'EXPIRED' };
 }
@@ -196,6 +268,7 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
     set: { status: 'WITHDRAWN', updatedAt: at },
     entry: { at, action: 'withdraw', level: app.currentLevel, actor: actorOf(principal), comment: null },
     outbox: app.taskToken ? { kind: 'callback', token: app.taskToken, step } : null,
+    extra: releaseOf(s, app),
   });
   // Between levels no token waits: the workflow's next state finds the application withdrawn and ends.
   if (app.taskToken) await deliver(s, app.taskToken, step, at);

@@ -10,7 +10,7 @@ import {
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { DomainError, type Application, type HistoryEntry, type Status, type WorkflowStep } from '../domain/application.js';
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
-import { TABLE_INDEXES as IDX, keys } from './keys.js';
+import { TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 
 type DocTransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -104,17 +104,35 @@ export class ApplicationStore {
     readonly table: string,
   ) {}
 
-  /** Stores a new application, its first history entry and the workflow start it awaits, all or nothing. */
-  async create(app: ApplicationRecord, submitted: HistoryEntry, extra: DocTransactItem[] = []): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...extra,
-        ],
-      }),
-    );
+  /**
+   * Stores a new application, its first history entry and the workflow start it awaits, with `extra` items
+   * (guards, idempotency), all or nothing. Answers the index of the item whose condition failed, if one did.
+   */
+  async create(app: ApplicationRecord, submitted: HistoryEntry, extra: DocTransactItem[] = []): Promise<number | undefined> {
+    const items: DocTransactItem[] = [
+      { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...extra,
+    ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      const failed = items.findIndex((_, index) => isConditionFailure(error, index));
+      if (failed >= 0) return failed;
+      throw error;
+    }
+  }
+
+  /** The application holding a uniqueness guard, if any. */
+  async getGuard(type: string, regionCode: string): Promise<string | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.guard(type, regionCode), ConsistentRead: true }));
+    return out.Item?.appId as string | undefined;
+  }
+
+  async getIdempotent(sub: string, key: string): Promise<{ requestHash: string; answer: { status: number; body: unknown } } | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(sub, key), ConsistentRead: true }));
+    return out.Item ? { requestHash: out.Item.requestHash, answer: out.Item.answer } : undefined;
   }
 
   async get(id: string): Promise<ApplicationRecord | undefined> {
@@ -300,6 +318,46 @@ export class ApplicationStore {
     } while (start && items.length < page.limit);
     return { items, cursor: encodeCursor(start) };
   }
+}
+
+/** Holds a plan's one-per-region rule for `appId` while it is pending or approved. */
+export function guardItem(table: string, type: string, regionCode: string, appId: string): DocTransactItem {
+  return { Put: { TableName: table, Item: { ...keys.guard(type, regionCode), appId }, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+/** Releases the guard `appId` holds, if it holds one (reject, withdraw, expiry). */
+export function releaseGuard(table: string, type: string, regionCode: string, appId: string): DocTransactItem {
+  return {
+    Delete: {
+      TableName: table,
+      Key: keys.guard(type, regionCode),
+      ConditionExpression: 'attribute_not_exists(pk) OR appId = :id',
+      ExpressionAttributeValues: { ':id': appId },
+    },
+  };
+}
+
+/** How long an idempotency key is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export function idempotencyItem(
+  table: string,
+  sub: string,
+  key: string,
+  record: { requestHash: string; answer: { status: number; body: unknown }; at: Date },
+): DocTransactItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: {
+        ...keys.idempotency(sub, key),
+        requestHash: record.requestHash,
+        answer: record.answer,
+        [TTL_ATTRIBUTE]: Math.floor(record.at.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 export interface PageRequest {

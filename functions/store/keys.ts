@@ -63,7 +63,10 @@ export const aslKeys = {
 };
 
 /** The table's shape, for CDK (infra/storage.ts) and the local stack (infra/local/dynamodb.ts) alike. */
+export const TTL_ATTRIBUTE = 'expiresAtEpoch';
+
 export const tableDesign = {
+  timeToLiveAttribute: TTL_ATTRIBUTE,
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: Object.values(TABLE_INDEXES).map((index) => ({ name: index.name, partitionKey: index.pk, sortKey: index.sk })),
