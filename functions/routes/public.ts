@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { DomainError } from '../domain/application.js';
 import { applicationTypes, catalogue, formJsonSchema } from '../../forms/catalogue.js';
 import { childrenOf, findRegion } from '../regions/index.js';
-import { certificateTitle } from '../store/registry.js';
+import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
 import type { Env } from '../http.js';
 
@@ -40,10 +40,11 @@ export function publicRoutes(deps: AppDeps) {
     return c.json({ ...region, children: childrenOf(region.code) });
   });
 
+  // Takes the ASCII number or the printed one (粤科协备〔2026〕000123号); answers public fields only.
   r.get('/certificates/:certificateNo', async (c) => {
     const record = await deps.services.registry.getCertificate(c.req.param('certificateNo'));
-    if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo')} 不存在`);
-    return c.json({ valid: true, ...record, title: certificateTitle(record.certificateNo) });
+    if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
+    return c.json(certificateView(record));
   });
 
   return r;

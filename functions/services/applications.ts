@@ -35,7 +35,7 @@ export function actorOf(principal: Principal): Actor {
 
 /** The application as callers see it: never the task token or the outbox. */
 export function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
-  const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, ...visible } = app;
+  const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, ...visible } = app;
   return {
     ...visible,
     task: app.task ? { ...app.task, overdue: now.toISOString() > app.task.dueAt } : null,
@@ -46,6 +46,22 @@ export function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Dat
 function stepFor(s: Services, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
   const limit = action === 'return' ? s.config.timeLimits.resubmission : s.config.timeLimits[step.level];
   return { id, action, final, level: step.level, region: step.region, at: at.toISOString(), ...deadlinesFrom(at, limit, s.config.calendar) };
+}
+
+/** The level's clock running on after a resubmission with what was left when it was returned. */
+function resumedStep(id: string, step: ChainStep, now: Date, paused: { dueInMs: number; expiresInMs: number }): WorkflowStep {
+  const expiresInMs = Math.max(1000, paused.expiresInMs);
+  return {
+    id,
+    action: 'resubmit',
+    final: false,
+    level: step.level,
+    region: step.region,
+    at: now.toISOString(),
+    dueAt: new Date(now.getTime() + paused.dueInMs).toISOString(),
+    expiresAt: new Date(now.getTime() + expiresInMs).toISOString(),
+    timeoutSeconds: Math.ceil(expiresInMs / 1000),
+  };
 }
 
 /** The region checks that need the region data: exists, in Guangdong, of a level the type takes. */
@@ -111,6 +127,7 @@ export async function submitApplication(s: Services, principal: Principal, body:
     taskToken: null,
     outbox: { kind: 'start', step },
     awaitingRecord: false,
+    paused: null,
   };
   const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
   const answer: StoredAnswer = { status: 201, body: viewOf(app, [entry], now) };
@@ -202,7 +219,17 @@ export async function decideApplication(s: Services, principal: Principal, id: s
   await s.applications.recordChange({
     app,
     expected: { version: app.version, token: app.taskToken },
-    set: { status: outcome.status, currentLevel: outcome.currentLevel, updatedAt: at, awaitingRecord: outcome.final },
+    set: {
+      status: outcome.status,
+      currentLevel: outcome.currentLevel,
+      updatedAt: at,
+      awaitingRecord: outcome.final,
+      // Returned: the level's clock stops with what was left, and runs on from the resubmission.
+      paused:
+        input.action === 'return'
+          ? { dueInMs: Date.parse(app.task.dueAt) - now.getTime(), expiresInMs: Date.parse(app.task.expiresAt) - now.getTime() }
+          : null,
+    },
     entry,
     outbox: { kind: 'callback', token: app.taskToken, step },
     extra: outcome.status === 'REJECTED' ? releaseOf(s, app) : [],
@@ -288,11 +315,14 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const form = checked.value.form as Record<string, unknown>;
   const now = s.now();
   const at = now.toISOString();
-  const step = stepFor(s, id, 'resubmit', { level: app.currentLevel, region: chainFor(app.regionCode).find((c) => c.level === app.currentLevel)!.region }, now);
+  const region = chainFor(app.regionCode).find((c) => c.level === app.currentLevel)!.region;
+  const step = app.paused
+    ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
+    : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);
   await s.applications.recordChange({
     app,
     expected: { version: app.version, token: app.taskToken },
-    set: { status: 'PENDING', form, updatedAt: at },
+    set: { status: 'PENDING', form, updatedAt: at, paused: null },
     entry: { at, action: 'resubmit', level: app.currentLevel, actor: actorOf(principal), comment: null, changes: changedPaths(app.form, form) },
     outbox: { kind: 'callback', token: app.taskToken, step },
   });

@@ -26,6 +26,8 @@ export interface ApplicationRecord extends Application {
   outbox: Outbox | null;
   /** Set by the last level's approval until the workflow records the certificate. */
   awaitingRecord: boolean;
+  /** While returned, what was left of the level's time limits: the clock stops until the resubmission. */
+  paused: { dueInMs: number; expiresInMs: number } | null;
 }
 
 export function toItem(app: ApplicationRecord): Record<string, unknown> {
@@ -51,6 +53,7 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
   };
   if (app.outbox) Object.assign(item, outboxAttributes(app.outbox, app.updatedAt));
   if (app.awaitingRecord) item.awaitingRecord = true;
+  if (app.paused) item.paused = app.paused;
   return item;
 }
 
@@ -85,6 +88,7 @@ export function fromItem(item: Record<string, any>): ApplicationRecord {
     taskToken: item.taskToken ?? null,
     outbox: item.outbox ?? null,
     awaitingRecord: item.awaitingRecord === true,
+    paused: item.paused ?? null,
   };
 }
 
@@ -172,7 +176,7 @@ export class ApplicationStore {
   async recordChange(args: {
     app: ApplicationRecord;
     expected: { version: number; token?: string; status?: Status };
-    set: Partial<Pick<ApplicationRecord, 'status' | 'currentLevel' | 'form' | 'updatedAt' | 'awaitingRecord'>>;
+    set: Partial<Pick<ApplicationRecord, 'status' | 'currentLevel' | 'form' | 'updatedAt' | 'awaitingRecord' | 'paused'>>;
     entry: HistoryEntry;
     outbox: Outbox | null;
     extra?: DocTransactItem[];
@@ -189,7 +193,7 @@ export class ApplicationStore {
       sets.push(`#${attribute} = :${attribute}`);
     };
     for (const [attribute, value] of Object.entries(set)) {
-      if (attribute === 'awaitingRecord' && !value) removes.push('awaitingRecord');
+      if ((attribute === 'awaitingRecord' || attribute === 'paused') && !value) removes.push(attribute);
       else assign(attribute, value);
     }
     if (set.status) assign(IDX.byStatus.pk, keys.regionStatus(set.status));
@@ -200,13 +204,13 @@ export class ApplicationStore {
     }
     const conditions = ['#version = :expected'];
     if (expected.token) {
-      conditions.push('taskToken = :token');
-      values[':token'] = expected.token;
+      conditions.push('taskToken = :expectedToken');
+      values[':expectedToken'] = expected.token;
     }
     if (expected.status) {
       names['#status'] = 'status';
-      values[':status'] = expected.status;
-      conditions.push('#status = :status');
+      values[':expectedStatus'] = expected.status;
+      conditions.push('#status = :expectedStatus');
     }
     try {
       await this.db.send(

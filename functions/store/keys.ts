@@ -32,11 +32,24 @@ export const keys = {
   registryScope: (scope: { type?: string; region?: string }) =>
     `REG#${scope.type ?? '*'}#${scope.region ?? '*'}`,
   registryEntry: (scopePk: string, approvedAt: string, id: string): Key => ({ pk: scopePk, sk: `${approvedAt}#${id}` }),
+  /** Sort-key bounds of the entries approved from `from` to `to`, both inclusive ISO instants: '~' sorts after any `#${id}`. */
+  registryRange: (from?: string, to?: string) => ({ low: from ?? '0', high: `${to ?? '9'}~` }),
 
   /** Uniqueness guard of a plan rule (one per host region). */
   guard: (type: string, regionCode: string): Key => ({ pk: `GUARD#${type}#${regionCode}`, sk: 'GUARD' }),
   idempotency: (sub: string, key: string): Key => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
   stats: (sk: string): Key => ({ pk: 'STATS', sk }),
+  /** Progress against the plan: every counter is an item of the one STATS partition, read by one Query. */
+  statsPk: 'STATS',
+  /** Approved counts of a scope ('44', a city or a county): `total` and one attribute per type. */
+  statsCount: (scope: string): Key => keys.stats(`COUNT#${scope}`),
+  statsCountPrefix: 'COUNT#',
+  statsGoal: (goal: string): Key => keys.stats(`GOAL#${goal}`),
+  statsGoalPrefix: 'GOAL#',
+  /** A region already counted toward a coverage goal (outside STATS, so reading the counters never reads markers). */
+  coverage: (goal: string, regionCode: string): Key => ({ pk: `COVER#${goal}#${regionCode}`, sk: 'COVER' }),
+  /** Identities of the experts counted so far, hashed into a fixed number of buckets (functions/store/stats.ts). */
+  expertBucket: (bucket: number): Key => ({ pk: `EXPERTS#${pad(bucket, 2)}`, sk: 'EXPERTS' }),
 
   inbox: (regionCode: string) => `TASK#${regionCode}`,
   inboxOrder: (enqueuedAt: string, id: string) => `${enqueuedAt}#${id}`,

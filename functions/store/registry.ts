@@ -2,49 +2,39 @@
 // every registry filter one Query.
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError, type Application } from '../domain/application.js';
+import {
+  PROVINCE,
+  cstYear,
+  formatCertificateNo,
+  normaliseCertificateNo,
+  type RegistryFilter,
+  type RegistryRecord,
+} from '../domain/registry.js';
 import { keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
-import { fromItem, isConditionFailure, type DocTransactItem } from './applications.js';
-import type { PageRequest } from './applications.js';
+import { fromItem, type DocTransactItem, type PageRequest } from './applications.js';
+import { StatsStore } from './stats.js';
 
-export interface RegistryRecord {
-  certificateNo: string;
-  id: string;
-  type: string;
-  name: string;
-  organisation: string;
-  regionCode: string;
-  approvedAt: string;
-}
+export { certificateTitle, formatCertificateNo, normaliseCertificateNo, type RegistryRecord } from '../domain/registry.js';
 
 /** Region scopes a record is found under: every ancestor from city down to its host region. */
 export function regionScopes(regionCode: string): string[] {
   return [4, 6, 9, 12].filter((n) => regionCode.length >= n).map((n) => regionCode.slice(0, n));
 }
 
-/** The partition keys of a record's registry entries: all, by type, by region, by type and region. */
+/**
+ * The partition keys of a record's registry entries: all, by type, by region, by type and region, for the
+ * province and each ancestor region (at most 10). A query of any type × any region is then one partition.
+ */
 export function scopesOf(record: Pick<RegistryRecord, 'type' | 'regionCode'>): string[] {
   const regions = [undefined, ...regionScopes(record.regionCode)];
   return regions.flatMap((region) => [keys.registryScope({ region }), keys.registryScope({ type: record.type, region })]);
 }
 
-/** `GDKX-2026-000123`: ASCII, URL-safe, sequential per year. Shown to people as 粤科协备〔2026〕000123号. */
-export function formatCertificateNo(year: number, serial: number): string {
-  return `GDKX-${year}-${String(serial).padStart(6, '0')}`;
+/** The partition that answers a filter: `REG#<type|*>#<region|*>`. */
+export function scopeOfFilter(filter: Pick<RegistryFilter, 'type' | 'region'>): string {
+  return keys.registryScope({ type: filter.type, region: filter.region && filter.region !== PROVINCE ? filter.region : undefined });
 }
-
-export function certificateTitle(certificateNo: string): string {
-  const match = /^GDKX-(\d{4})-(\d{6})$/.exec(certificateNo);
-  return match ? `粤科协备〔${match[1]}〕${match[2]}号` : certificateNo;
-}
-
-/** Accepts the ASCII form or the printed Chinese form of a certificate number. */
-export function normaliseCertificateNo(text: string): string {
-  const printed = /^粤科协备〔(\d{4})〕(\d{6})号$/.exec(text.trim());
-  return printed ? formatCertificateNo(Number(printed[1]), Number(printed[2])) : text.trim().toUpperCase();
-}
-
-const cstYear = (at: Date) => new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
 
 export function registryRecordOf(app: Application, certificateNo: string, approvedAt: string): RegistryRecord {
   const form = app.form as { name?: string; organisation?: { name?: string } };
@@ -59,21 +49,37 @@ export function registryRecordOf(app: Application, certificateNo: string, approv
   };
 }
 
+const recordOfItem = ({ pk: _pk, sk: _sk, ...record }: Record<string, unknown>) => record as unknown as RegistryRecord;
+
+/** Cancellation reasons that mean "someone else wrote first": read again and retry. */
+function lostRace(error: unknown): boolean {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return (
+    (error as Error).name === 'TransactionCanceledException' &&
+    reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')
+  );
+}
+
 export class RegistryStore {
+  readonly stats: StatsStore;
+
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly table: string,
-  ) {}
+  ) {
+    this.stats = new StatsStore(db, table);
+  }
 
   /**
    * Makes an application whose last level approved it APPROVED: allocates the next certificate number of the
-   * year and writes the application, the certificate and its registry entries in one transaction.
-   * Idempotent: an application already approved answers its certificate again.
+   * (CST) year and writes the application, the certificate, its registry entries and the plan's progress
+   * counters in one transaction. A lost race (the number taken, a counter marker written meanwhile) reads
+   * again and retries. Idempotent: an application already approved answers its certificate again.
    */
   async recordApproval(
     id: string,
     now: () => Date,
-    extra: (app: Application, record: RegistryRecord) => DocTransactItem[] = () => [],
+    extra: (app: Application, record: RegistryRecord) => DocTransactItem[] | Promise<DocTransactItem[]> = () => [],
   ): Promise<{ status: 'APPROVED'; certificateNo: string }> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.application(id), ConsistentRead: true }));
@@ -91,6 +97,7 @@ export class RegistryStore {
       const certificateNo = formatCertificateNo(year, last + 1);
       const approvedAt = at.toISOString();
       const record = registryRecordOf(app, certificateNo, approvedAt);
+      const [counted, added] = await Promise.all([this.stats.approvalItems(app), extra(app, record)]);
       try {
         await this.db.send(
           new TransactWriteCommand({
@@ -126,48 +133,71 @@ export class RegistryStore {
               ...scopesOf(record).map((scope) => ({
                 Put: { TableName: this.table, Item: { ...keys.registryEntry(scope, approvedAt, id), ...record } },
               })),
-              ...extra(app, record),
+              ...counted,
+              ...added,
             ],
           }),
         );
         return { status: 'APPROVED', certificateNo };
       } catch (error) {
-        // Another approval took this number (or this one raced itself): read again and take the next.
-        if (isConditionFailure(error, 0) || isConditionFailure(error, 1) || isConditionFailure(error, 2)) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
-          continue;
-        }
-        throw error;
+        if (!lostRace(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt + 1, 10)));
       }
     }
     throw new DomainError('unavailable', '证书编号分配繁忙，请稍后重试');
   }
 
+  /** The record of a certificate, by its ASCII or printed number; undefined for an unknown or malformed one. */
   async getCertificate(certificateNo: string): Promise<RegistryRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.certificate(normaliseCertificateNo(certificateNo)) }));
-    if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, ...record } = out.Item;
-    return record as RegistryRecord;
+    const canonical = normaliseCertificateNo(certificateNo);
+    if (!canonical) return undefined;
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.certificate(canonical) }));
+    return out.Item ? recordOfItem(out.Item) : undefined;
   }
 
-  /** Approved records, newest first, filtered by type, region (any ancestor code) and approval time range. */
-  async query(filter: { type?: string; region?: string; from?: string; to?: string }, page: PageRequest): Promise<Page<RegistryRecord>> {
-    const region = filter.region && filter.region !== '44' ? filter.region : undefined;
-    const pk = keys.registryScope({ type: filter.type, region });
-    const from = filter.from ?? '0000';
-    // Entries sort by `${approvedAt}#${id}`: '~' sorts after every such suffix.
-    const to = `${filter.to ?? '9999'}~`;
+  /**
+   * Approved records, newest first, filtered by type, region (any ancestor code) and approval time range
+   * (inclusive ISO instants): one Query of the filter's own partition, its sort key bounded by the range.
+   * Reads one record beyond the page to know whether another page follows, so the last page's cursor is null.
+   */
+  async query(filter: RegistryFilter, page: PageRequest): Promise<Page<RegistryRecord>> {
+    const pk = scopeOfFilter(filter);
+    const { low, high } = keys.registryRange(filter.from, filter.to);
+    const after = this.cursorPosition(page.cursor, low, high);
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+        ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high },
         ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        Limit: page.limit + 1,
+        ExclusiveStartKey: after === undefined ? undefined : { pk, sk: after },
       }),
     );
-    const items = (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...record }) => record as RegistryRecord);
-    return { items, cursor: encodeCursor(out.LastEvaluatedKey) };
+    const items = out.Items ?? [];
+    // Fewer than asked with a LastEvaluatedKey means DynamoDB stopped at its 1 MB page size: more may follow.
+    const more = items.length > page.limit || (items.length > 0 && out.LastEvaluatedKey !== undefined);
+    const shown = items.slice(0, page.limit);
+    return { items: shown.map(recordOfItem), cursor: more ? encodeCursor({ sk: shown.at(-1)!.sk }) : null };
+  }
+
+  /** Every matching record, page by page (for exports: one page in memory at a time). */
+  async *each(filter: RegistryFilter, pageSize = 200): AsyncGenerator<RegistryRecord[]> {
+    let cursor: string | null = null;
+    do {
+      const page: Page<RegistryRecord> = await this.query(filter, { limit: pageSize, cursor });
+      if (page.items.length) yield page.items;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
+  /** A cursor holds the sort key of the last record shown; it must lie inside this query's range. */
+  private cursorPosition(cursor: string | null | undefined, low: string, high: string): string | undefined {
+    const key = decodeCursor(cursor);
+    if (!key) return undefined;
+    if (typeof key.sk !== 'string' || key.sk < low || key.sk > high) {
+      throw new DomainError('validation', '分页游标无效', { issues: [{ path: 'cursor', message: '分页游标与查询条件不符，请从第一页重新查询' }] });
+    }
+    return key.sk;
   }
 }

@@ -40,7 +40,7 @@ describe('restarting the local stack', () => {
       (
         await first.call('POST', '/v1/applications', {
           token: t.applicant,
-          body: submission('rural-tech-association', '441882102201'),
+          body: submission('society-station', '441882102'),
         })
       ).body;
     const waiting = await submit();

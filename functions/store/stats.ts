@@ -1,0 +1,145 @@
+// The plan's progress counters: written inside the transaction that approves (never recomputed by a scan),
+// read back with one Query of the STATS partition.
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { contributionOf, type GoalId, type StatsSnapshot } from '../domain/progress.js';
+import { PROVINCE } from '../domain/registry.js';
+import type { Application } from '../domain/application.js';
+import { keys, type Key } from './keys.js';
+import type { DocTransactItem } from './applications.js';
+
+/**
+ * Expert identities live in this many bucket items rather than one marker each: a station may name 200
+ * experts (and 20 academicians), and one marker per new expert would not fit a 100-item transaction.
+ * 32 buckets keep an approval's items bounded (32 + ~20 others) and, at the plan's 20,000 experts, each
+ * bucket near 625 short hashes (~13 KB, far below the 400 KB item limit).
+ */
+export const EXPERT_BUCKETS = 32;
+
+export function bucketOf(identity: string): number {
+  return Number.parseInt(identity.slice(0, 8), 16) % EXPERT_BUCKETS;
+}
+
+type Counted = Pick<Application, 'id' | 'type' | 'regionCode' | 'form'>;
+
+export class StatsStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  /**
+   * The transaction items that count one approval: +1 to its type in the province, its city and its county,
+   * and +n to each goal it advances. Whether a region or an expert is new is read first; the items then
+   * carry conditions that fail if another approval counted the same one meanwhile (a marker appeared, a bucket
+   * changed), which cancels the whole transaction for the caller to read again and retry: never counted twice.
+   */
+  async approvalItems(app: Counted): Promise<DocTransactItem[]> {
+    const contribution = contributionOf(app);
+    const goalIncrements = new Map<GoalId, number>();
+    const add = (goal: GoalId, n: number) => goalIncrements.set(goal, (goalIncrements.get(goal) ?? 0) + n);
+    const items: DocTransactItem[] = [PROVINCE, ...contribution.regions].map((scope) => ({
+      Update: {
+        TableName: this.table,
+        Key: keys.statsCount(scope),
+        UpdateExpression: 'ADD #total :one, #type :one',
+        ExpressionAttributeNames: { '#total': 'total', '#type': contribution.type },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    }));
+
+    const byBucket = new Map<number, string[]>();
+    for (const identity of contribution.experts) byBucket.set(bucketOf(identity), [...(byBucket.get(bucketOf(identity)) ?? []), identity]);
+    const coverageKeys = contribution.coverage.map(({ goal, region }) => keys.coverage(goal, region));
+    const bucketKeys = [...byBucket.keys()].map((bucket) => keys.expertBucket(bucket));
+    const found = await this.getMany([...coverageKeys, ...bucketKeys]);
+
+    contribution.coverage.forEach(({ goal, region }, i) => {
+      if (found.has(keyId(coverageKeys[i]))) return;
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...coverageKeys[i], goal, region, appId: app.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+      add(goal, 1);
+    });
+
+    for (const [bucket, identities] of byBucket) {
+      const key = keys.expertBucket(bucket);
+      const stored = found.get(keyId(key));
+      const known = (stored?.ids as Set<string> | undefined) ?? new Set<string>();
+      const fresh = identities.filter((identity) => !known.has(identity));
+      if (!fresh.length) continue;
+      const version = stored?.version as number | undefined;
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'ADD ids :fresh SET #version = :next',
+          ConditionExpression: version === undefined ? 'attribute_not_exists(pk)' : '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':fresh': new Set(fresh), ':next': (version ?? 0) + 1, ...(version === undefined ? {} : { ':version': version }) },
+        },
+      });
+      add('experts', fresh.length);
+    }
+
+    for (const [goal, n] of goalIncrements) {
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: keys.statsGoal(goal),
+          UpdateExpression: 'ADD #n :n',
+          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeValues: { ':n': n },
+        },
+      });
+    }
+    return items;
+  }
+
+  /** Every counter, in one Query of the STATS partition (a few hundred small items: the province, cities, counties, goals). */
+  async read(): Promise<StatsSnapshot> {
+    const snapshot: StatsSnapshot = { counts: new Map(), goals: {} };
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.statsPk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const sk = String(item.sk);
+        if (sk.startsWith(keys.statsCountPrefix)) {
+          const { pk: _pk, sk: _sk, total, ...byType } = item;
+          snapshot.counts.set(sk.slice(keys.statsCountPrefix.length), { total: Number(total ?? 0), byType: byType as Record<string, number> });
+        } else if (sk.startsWith(keys.statsGoalPrefix)) {
+          snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item.n ?? 0);
+        }
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return snapshot;
+  }
+
+  /** Strongly consistent BatchGet of up to 100 keys, read until nothing is left unprocessed. */
+  private async getMany(wanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    let pending: Key[] = wanted;
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
+      if (attempt > 8) throw Object.assign(new Error('BatchGet left keys unprocessed'), { name: 'ThrottlingException' });
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.table] ?? []) found.set(keyId(item as Key), item);
+      pending = (out.UnprocessedKeys?.[this.table]?.Keys as Key[] | undefined) ?? [];
+    }
+    return found;
+  }
+}
+
+const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;
