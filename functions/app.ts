@@ -10,6 +10,7 @@ import { publicRoutes } from './routes/public.js';
 import { applicationRoutes } from './routes/applications.js';
 import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
+import { docsPage } from './openapi.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
 
   app.route('/v1', publicRoutes(deps));
+  app.get('/docs', (c) => c.html(docsPage()));
   const authed = new Hono<Env>();
   authed.use(authenticate(deps.verify));
   authed.route('/applications', applicationRoutes(services));

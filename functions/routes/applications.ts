@@ -1,6 +1,5 @@
 // /v1/applications: submit, list, read, decide, resubmit, withdraw.
 import { Hono } from 'hono';
-import * as z from 'zod';
 import { DomainError, statuses } from '../domain/application.js';
 import { jsonBody, pageOf, type Env } from '../http.js';
 import { listScope } from '../policy.js';
@@ -14,28 +13,7 @@ import {
   type DecisionInput,
 } from '../services/applications.js';
 import type { Services } from '../services/context.js';
-
-const decisionSchema = z
-  .object({
-    action: z.enum(['approve', 'reject', 'return'], { error: 'action 须为 approve（通过）、reject（不予通过）或 return（退回修改）' }),
-    comment: z.string({ error: '意见须为文字' }).trim().max(2000, { error: '意见不超过2000字' }).optional(),
-    issues: z
-      .array(
-        z.object({ path: z.string().max(200).optional(), message: z.string().trim().min(1).max(500) }, { error: '每条问题须含 message' }).strict(),
-        { error: 'issues 须为问题列表' },
-      )
-      .max(100)
-      .optional(),
-  })
-  .strict()
-  .superRefine((d, ctx) => {
-    if ((d.action === 'reject' || d.action === 'return') && !d.comment) {
-      ctx.addIssue({ code: 'custom', path: ['comment'], message: d.action === 'reject' ? '不予通过须填写意见' : '退回修改须填写意见' });
-    }
-    if (d.action === 'return' && !d.issues?.length) {
-      ctx.addIssue({ code: 'custom', path: ['issues'], message: '退回修改须一次性列出全部问题（一次性告知）' });
-    }
-  });
+import { decisionSchema } from '../schemas.js';
 
 function parseDecision(body: unknown): DecisionInput {
   const parsed = decisionSchema.safeParse(body);

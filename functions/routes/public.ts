@@ -6,6 +6,7 @@ import { childrenOf, findRegion } from '../regions/index.js';
 import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
 import type { Env } from '../http.js';
+import { docsPage, openApiDocument } from '../openapi.js';
 
 export function publicRoutes(deps: AppDeps) {
   const r = new Hono<Env>();
@@ -33,6 +34,8 @@ export function publicRoutes(deps: AppDeps) {
       })),
     ),
   );
+
+  r.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   r.get('/regions/:code', (c) => {
     const region = findRegion(c.req.param('code'));

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { createApp } from '../../functions/app.js';
+import { docsPage, openApiDocument } from '../../functions/openapi.js';
+import { applicationTypes } from '../../forms/catalogue.js';
+import type { Services } from '../../functions/services/context.js';
+
+const app = createApp({
+  services: { log: () => undefined } as unknown as Services,
+  verify: async () => {
+    throw new Error('not used');
+  },
+  health: async () => undefined,
+});
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    await expect(SwaggerParser.validate(structuredClone(openApiDocument()) as never)).resolves.toBeTruthy();
+  });
+
+  it('describes every route the app serves', () => {
+    const paths = openApiDocument().paths as Record<string, Record<string, unknown>>;
+    const served = app.routes
+      .filter((r) => r.method !== 'ALL' && r.path.startsWith('/v1/'))
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    expect(served.length).toBeGreaterThan(10);
+    for (const route of served) {
+      const [method, path] = route.split(' ');
+      expect(paths[path]?.[method], route).toBeDefined();
+    }
+  });
+
+  it('carries each type’s form schema from the catalogue, with Chinese titles', () => {
+    const schemas = (openApiDocument().components as { schemas: Record<string, { title?: string; properties?: Record<string, { title?: string }> }> }).schemas;
+    for (const type of applicationTypes) {
+      expect(schemas[`Form_${type}`]?.properties?.contact?.title, type).toMatch(/[\u4e00-\u9fa5]/);
+    }
+  });
+
+  it('is served at /v1/openapi.json and browsable at /docs', async () => {
+    const json = await app.request('/v1/openapi.json');
+    expect(json.status).toBe(200);
+    expect((await json.json()).openapi).toBe('3.1.0');
+    const page = await app.request('/docs');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('/v1/applications/{id}/decision');
+    expect(docsPage()).not.toMatch(/<script/);
+  });
+});
