@@ -107,9 +107,3 @@ export function decisionOutcome(app: Pick<Application, 'regionCode' | 'currentLe
       return { status: 'REJECTED', currentLevel: here, next: null, final: false };
   }
 }
-
-/** Whether an official of `actor.level`/`actor.region` is the one whose decision `app` awaits. */
-export function awaitsDecisionBy(app: Application, actor: Actor): boolean {
-  if (app.status !== 'PENDING' || !app.task) return false;
-  return actor.role === 'official' && actor.level === app.task.level && actor.region === app.task.region;
-}
