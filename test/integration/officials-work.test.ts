@@ -217,3 +217,55 @@ describe('time limits', () => {
     expect((await quick.call('GET', '/v1/tasks', { token: township })).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
   });
 });
+
+describe('the inbox', () => {
+  it('lists what awaits the caller’s level and region, oldest first, page by page', async () => {
+    const inbox = await h.start();
+    const applicant = await inbox.token({ role: 'applicant', org: ORG, name: '申请单位' });
+    const official = await inbox.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await submit(inbox, applicant)).id);
+    await eventually(async () => ((await inbox.call('GET', '/v1/tasks', { token: official })).body.items.length === 3 ? true : undefined));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const out: { body: { items: { id: string; task: { dueAt: string } }[]; cursor: string | null } } = await inbox.call(
+        'GET',
+        `/v1/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: official },
+      );
+      expect(out.body.items.length).toBeLessThanOrEqual(1);
+      seen.push(...out.body.items.map((i) => i.id));
+      cursor = out.body.cursor;
+    } while (cursor);
+
+    expect(seen).toEqual(ids);
+    expect((await inbox.call('GET', '/v1/tasks?limit=101', { token: official })).status).toBe(400);
+    expect((await inbox.call('GET', '/v1/tasks', { token: applicant })).status).toBe(403);
+  });
+});
+
+describe('the clock while returned', () => {
+  it('stops while the application is with the applicant and runs on with what was left after the resubmission', async () => {
+    const quick = await h.start({ env: { TIME_LIMITS: 'township=2s/4s' } });
+    const applicant = await quick.token({ role: 'applicant', org: ORG, name: '申请单位' });
+    const official = await quick.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
+    const { id } = await submit(quick, applicant);
+    const task = await inInbox(official, id, quick);
+    const left = Date.parse(task.task.expiresAt) - Date.now();
+    const returned = await decide(official, id, { action: 'return', comment: '补充', issues: [{ message: '缺少专家名单' }] }, quick);
+    expect(returned.body.status).toBe('RETURNED');
+
+    // Longer than the whole hard limit, with the applicant
+    await new Promise((r) => setTimeout(r, 4_500));
+    const form = (await quick.call('GET', `/v1/applications/${id}`, { token: applicant })).body.form;
+    const resubmitted = await quick.call('PUT', `/v1/applications/${id}`, { token: applicant, body: { form } });
+
+    expect(resubmitted.status, resubmitted.text).toBe(200);
+    const again = await inInbox(official, id, quick);
+    const leftNow = Date.parse(again.task.expiresAt) - Date.parse(again.task.since);
+    expect(leftNow).toBeLessThanOrEqual(left + 50);
+    expect(leftNow).toBeGreaterThan(1_000);
+  });
+});
