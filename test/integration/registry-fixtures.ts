@@ -1,0 +1,146 @@
+// Registry test helpers: approvals through the real township → county → province chain over HTTP, approved
+// records seeded quickly through the store (the same recordApproval the workflow calls), and a CSV reader.
+import { expect } from 'vitest';
+import { ulid } from 'ulid';
+import { chainFor } from '../../functions/domain/chain.js';
+import type { ApplicationRecord } from '../../functions/store/applications.js';
+import type { Services } from '../../functions/services/context.js';
+import type { ApplicationType } from '../../forms/catalogue.js';
+import { goodForms } from '../../forms/fixtures.js';
+import { eventually, type Client } from '../support/local.js';
+import { ORG, submission } from '../support/submissions.js';
+
+/** Tokens of the officials that decide in `regionCode`'s chain, made once per office. */
+export function officials(api: Client) {
+  const cache = new Map<string, Promise<string>>();
+  return (level: string, region: string) => {
+    const key = `${level}#${region}`;
+    if (!cache.has(key)) cache.set(key, api.token({ role: 'official', level, region, name: `${level}-${region}` }));
+    return cache.get(key)!;
+  };
+}
+
+export async function submit(api: Client, applicant: string, type: ApplicationType, regionCode: string, change?: (form: any) => void) {
+  const out = await api.call('POST', '/v1/applications', { token: applicant, body: submission(type, regionCode, ORG, change) });
+  expect(out.status, out.text).toBe(201);
+  return out.body as { id: string; regionCode: string };
+}
+
+async function awaitTask(api: Client, token: string, id: string) {
+  await eventually(async () => {
+    const out = await api.call('GET', '/v1/tasks?limit=100', { token });
+    return out.body.items.some((item: { id: string }) => item.id === id) ? true : undefined;
+  }, 10_000, `task ${id}`);
+}
+
+/** Decides at each level of the chain in turn; `last` is the province's action (the others approve). */
+export async function decideChain(
+  api: Client,
+  official: ReturnType<typeof officials>,
+  app: { id: string; regionCode: string },
+  until: 'approve' | 'reject-at-township' = 'approve',
+) {
+  for (const step of chainFor(app.regionCode)) {
+    const token = await official(step.level, step.region);
+    await awaitTask(api, token, app.id);
+    const body = until === 'reject-at-township' ? { action: 'reject', comment: '材料不全' } : { action: 'approve' };
+    const out = await api.call('POST', `/v1/applications/${app.id}/decision`, { token, body });
+    expect(out.status, out.text).toBe(200);
+    if (until !== 'approve') return;
+  }
+}
+
+export async function awaitStatus(api: Client, applicant: string, id: string, status: string) {
+  return eventually(async () => {
+    const out = await api.call('GET', `/v1/applications/${id}`, { token: applicant });
+    return out.body.status === status ? out.body : undefined;
+  }, 10_000, `${id} ${status}`);
+}
+
+/** Submits and approves at every level through the HTTP API; answers the certificate number. */
+export async function approveThroughChain(
+  api: Client,
+  applicant: string,
+  official: ReturnType<typeof officials>,
+  type: ApplicationType,
+  regionCode: string,
+  change?: (form: any) => void,
+): Promise<{ id: string; certificateNo: string }> {
+  const app = await submit(api, applicant, type, regionCode, change);
+  await decideChain(api, official, app);
+  const approved = await awaitStatus(api, applicant, app.id, 'APPROVED');
+  return { id: app.id, certificateNo: approved.certificateNo };
+}
+
+/**
+ * An application stored as the province's approval leaves it (awaiting its record), then recorded as the
+ * workflow records it: the way to put hundreds of records into the registry in seconds.
+ */
+export async function seedApproved(
+  services: Services,
+  seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void },
+): Promise<{ id: string; certificateNo: string; type: string; regionCode: string; approvedAt: string; name: string; organisation: string }> {
+  const form = structuredClone(goodForms[seed.type]) as any;
+  seed.change?.(form);
+  const id = ulid();
+  const at = new Date(seed.at.getTime() - 3_600_000).toISOString();
+  // Asserted rather than annotated: the stored shape grows (other fields default to absent, as for a new application).
+  const app = {
+    id,
+    type: seed.type,
+    regionCode: seed.regionCode,
+    status: 'PENDING',
+    currentLevel: 'province',
+    form,
+    applicant: { org: ORG, sub: 'seed', name: 'seed' },
+    submittedAt: at,
+    updatedAt: at,
+    certificateNo: null,
+    approvedAt: null,
+    version: 1,
+    task: null,
+    taskToken: null,
+    outbox: null,
+    awaitingRecord: true,
+    paused: null,
+  } as ApplicationRecord;
+  const failed = await services.applications.create(app, {
+    at,
+    action: 'submit',
+    level: null,
+    actor: { sub: 'seed', name: 'seed', role: 'applicant' },
+    comment: null,
+  });
+  expect(failed).toBeUndefined();
+  const { certificateNo } = await services.registry.recordApproval(id, () => seed.at);
+  return {
+    id,
+    certificateNo,
+    type: seed.type,
+    regionCode: seed.regionCode,
+    approvedAt: seed.at.toISOString(),
+    name: form.name,
+    organisation: form.organisation.name,
+  };
+}
+
+/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += ch;
+  }
+  if (field || row.length) throw new Error('CSV does not end with CRLF');
+  return rows;
+}
