@@ -1,0 +1,109 @@
+// The HTTP API (shared/api.md) as typed calls, with the signed-in user's token and its errors as ApiError.
+import { currentSession, expireSession } from './auth';
+import type { Application, Certificate, FormType, FormValue, Issue, Page, Region, RegistryItem } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
+  return (await response.json()) as T;
+}
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
+  const token = currentSession()?.token;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
+  }
+  if (response.ok) return response;
+  const error = (await response.json().catch(() => ({}))) as { error?: string; message?: string; issues?: Issue[] };
+  if (response.status === 401) expireSession();
+  throw new ApiError(response.status, error.error ?? 'http', error.message ?? fallbackMessage(response.status), error.issues ?? []);
+}
+
+function fallbackMessage(status: number): string {
+  if (status === 401) return '登录已过期，请重新登录';
+  if (status === 403) return '没有权限执行此操作';
+  if (status === 404) return '未找到';
+  return `服务器出错（${status}），请稍后重试`;
+}
+
+/** A route that the API does not have yet (being built) answers 404 with `not_found` for the route itself. */
+export const isMissingRoute = (error: unknown) => error instanceof ApiError && error.status === 404 && error.code === 'not_found';
+
+const query = (params: Record<string, string | number | undefined | null>) => {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)]))}` : '';
+};
+
+export interface RegistryFilters {
+  type?: string;
+  region?: string;
+  from?: string;
+  to?: string;
+}
+
+export type Decision =
+  | { action: 'approve'; comment?: string }
+  | { action: 'reject'; comment: string }
+  | { action: 'return'; comment: string; issues: Issue[] };
+
+let forms: Promise<FormType[]> | undefined;
+const regions = new Map<string, Promise<Region>>();
+
+export const api = {
+  /** The catalogue, fetched once per page load. */
+  forms: () => {
+    forms ??= request<FormType[]>('GET', '/v1/forms').catch((error) => {
+      forms = undefined;
+      throw error;
+    });
+    return forms;
+  },
+  region: (code: string) => {
+    let region = regions.get(code);
+    if (!region) {
+      region = request<Region>('GET', `/v1/regions/${encodeURIComponent(code)}`);
+      region.catch(() => regions.delete(code));
+      regions.set(code, region);
+    }
+    return region;
+  },
+  submit: (body: { type: string; regionCode: string; form: FormValue }) => request<Application>('POST', '/v1/applications', body),
+  applications: (params: { status?: string; cursor?: string | null; limit?: number } = {}) =>
+    request<Page<Application>>('GET', `/v1/applications${query(params)}`),
+  application: (id: string) => request<Application>('GET', `/v1/applications/${encodeURIComponent(id)}`),
+  resubmit: (id: string, form: FormValue) => request<Application>('PUT', `/v1/applications/${encodeURIComponent(id)}`, { form }),
+  withdraw: (id: string) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/withdraw`, {}),
+  decide: (id: string, decision: Decision) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/decision`, decision),
+  tasks: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query(params)}`),
+  registry: (filters: RegistryFilters & { cursor?: string | null; limit?: number }) =>
+    request<Page<RegistryItem>>('GET', `/v1/registry${query({ ...filters })}`),
+  registryCsv: async (filters: RegistryFilters) => (await send('GET', `/v1/registry/export${query({ ...filters })}`)).blob(),
+  certificate: (no: string) => request<Certificate>('GET', `/v1/certificates/${encodeURIComponent(no)}`),
+  stats: () => request<unknown>('GET', '/v1/stats'),
+};
+
+/** The names from the province down to the region itself, e.g. 清远市 连州市 大路边镇 寒鸭村委会. */
+export async function regionPath(code: string): Promise<Region[]> {
+  const prefixes = [4, 6, 9, 12].filter((n) => n <= code.length).map((n) => code.slice(0, n));
+  return Promise.all(prefixes.map((prefix) => api.region(prefix)));
+}

@@ -1,0 +1,151 @@
+// The shell (header, navigation by role) and which page each address shows.
+import type { ComponentChildren } from 'preact';
+import { signOut, useSession, type Session } from './auth';
+import type { AuthConfig } from './config';
+import { roleLabel } from './labels';
+import { ApplicationPage } from './pages/application';
+import { ApplicationsPage } from './pages/applications';
+import { ApplyPage } from './pages/apply';
+import { CataloguePage } from './pages/catalogue';
+import { CertificateLookupPage, CertificatePage, CertificatePrintPage } from './pages/certificate';
+import { CorrectPage } from './pages/correct';
+import { DashboardPage } from './pages/dashboard';
+import { InboxPage } from './pages/inbox';
+import { RegistryPage } from './pages/registry';
+import { SignInPage } from './pages/sign-in';
+import { Link, Redirect, match, navigate, useLocation } from './router';
+import { homeFor } from './routes';
+import type { Role } from './types';
+import { Notice, PageTitle } from './ui';
+
+type Params = Record<string, string>;
+
+interface Route {
+  path: string;
+  /** Who may open it; none: anyone, signed in or not. */
+  roles?: Role[];
+  page: (params: Params, session: Session) => ComponentChildren;
+}
+
+const everyone: Role[] = ['applicant', 'official', 'admin'];
+
+const routes: Route[] = [
+  { path: '/certificates', page: () => <CertificateLookupPage /> },
+  { path: '/certificates/:no', page: ({ no }) => <CertificatePage no={no!} /> },
+  { path: '/certificates/:no/print', page: ({ no }) => <CertificatePrintPage no={no!} /> },
+  { path: '/apply', roles: ['applicant'], page: () => <CataloguePage /> },
+  { path: '/apply/:type', roles: ['applicant'], page: ({ type }, session) => <ApplyPage type={type!} session={session} /> },
+  { path: '/applications', roles: everyone, page: (_, session) => <ApplicationsPage session={session} /> },
+  { path: '/applications/:id', roles: everyone, page: ({ id }, session) => <ApplicationPage id={id!} session={session} /> },
+  { path: '/applications/:id/edit', roles: ['applicant'], page: ({ id }) => <CorrectPage id={id!} /> },
+  { path: '/inbox', roles: ['official'], page: (_, session) => <InboxPage session={session} /> },
+  { path: '/registry', roles: ['admin'], page: () => <RegistryPage /> },
+  { path: '/dashboard', roles: ['admin'], page: () => <DashboardPage /> },
+];
+
+const navigation: Record<Role, { href: string; label: string }[]> = {
+  applicant: [
+    { href: '/apply', label: '申报' },
+    { href: '/applications', label: '我的申请' },
+  ],
+  official: [
+    { href: '/inbox', label: '待办审批' },
+    { href: '/applications', label: '辖区申请' },
+  ],
+  admin: [
+    { href: '/registry', label: '备案查询' },
+    { href: '/dashboard', label: '进度统计' },
+    { href: '/applications', label: '全部申请' },
+  ],
+};
+
+function Header({ session, path }: { session: Session | null; path: string }) {
+  const links = [...(session ? navigation[session.claims.role] : []), { href: '/certificates', label: '证书查验' }];
+  return (
+    <header class="site-header no-print">
+      <a class="skip-link" href="#main">
+        跳到主要内容
+      </a>
+      <div class="site-bar">
+        <Link href="/" class="site-title">
+          <span class="site-org">广东省科协 · 科技工作者上山下乡</span>
+          <span class="site-name">站点与协会申报审批平台</span>
+        </Link>
+        <div class="site-user">
+          {session ? (
+            <>
+              <span>
+                {session.claims.name}
+                <span class="muted">（{roleLabel[session.claims.role]}）</span>
+              </span>
+              <button
+                type="button"
+                class="link"
+                onClick={() => {
+                  void signOut();
+                  navigate('/sign-in');
+                }}
+              >
+                退出
+              </button>
+            </>
+          ) : (
+            <Link href="/sign-in">登录</Link>
+          )}
+        </div>
+      </div>
+      <nav aria-label="主导航">
+        <ul>
+          {links.map((link) => (
+            <li key={link.href}>
+              <Link href={link.href} aria-current={path === link.href || path.startsWith(`${link.href}/`) ? 'page' : undefined}>
+                {link.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+function Page({ path, session, mode }: { path: string; session: Session | null; mode: AuthConfig['mode'] }) {
+  if (path === '/' || path === '') {
+    if (session) return <Redirect to={homeFor(session.claims.role)} />;
+    return <SignInPage mode={mode} />;
+  }
+  if (path === '/sign-in') return <SignInPage mode={mode} next={new URLSearchParams(location.search).get('next') ?? undefined} />;
+  for (const route of routes) {
+    const params = match(route.path, path);
+    if (!params) continue;
+    if (!route.roles) return route.page(params, session!);
+    if (!session) return <SignInPage mode={mode} next={path + location.search} />;
+    if (!route.roles.includes(session.claims.role)) {
+      return <Notice kind="warning">此页面仅供{route.roles.map((r) => roleLabel[r]).join('、')}使用。</Notice>;
+    }
+    return route.page(params, session);
+  }
+  return (
+    <section>
+      <PageTitle title="页面不存在">页面不存在</PageTitle>
+      <p>
+        没有这个页面。<Link href="/">返回首页</Link>
+      </p>
+    </section>
+  );
+}
+
+export function App({ mode, notice }: { mode: AuthConfig['mode']; notice?: string }) {
+  const { path } = useLocation();
+  const session = useSession();
+  return (
+    <>
+      <Header session={session} path={path} />
+      <main id="main">
+        {notice ? <Notice kind="error">{notice}</Notice> : null}
+        <Page path={path} session={session} mode={mode} />
+      </main>
+      <footer class="site-footer no-print">广东省科学技术协会 · 站点与协会申报审批平台</footer>
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+// Filling in (or correcting) an application: the schema-rendered form, the region picker, and every API error beside its field at once.
+import type { ComponentChildren } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+import { ApiError } from './api';
+import { fieldId, prune, titleOf } from './form-value';
+import { regionLevelLabel } from './labels';
+import { RegionPicker } from './region-picker';
+import { SchemaForm, messagesByPath, type Messages } from './schema-form';
+import type { FormType, Issue, RegionLevel } from './types';
+import { Notice, messageOf } from './ui';
+
+const depth: RegionLevel[] = ['city', 'county', 'township', 'village'];
+
+interface ApplicationFormProps {
+  formType: FormType;
+  initial: unknown;
+  /** Present for a new application; a resubmission keeps its region. */
+  region?: { initial: string };
+  notes?: Messages;
+  submitLabel: string;
+  onSubmit: (form: Record<string, unknown>, regionCode: string) => Promise<void>;
+  children?: ComponentChildren;
+}
+
+/** The id of the control an API path names, to focus it from the error summary. */
+function controlFor(path: string): string {
+  if (path === 'regionCode') return 'region';
+  return fieldId(path.replace(/^form\.?/, '').split('.').filter(Boolean));
+}
+
+function focusControl(id: string) {
+  const target = document.getElementById(id);
+  const control = target?.matches('input, select, textarea') ? target : target?.querySelector<HTMLElement>('input, select, textarea, button');
+  (control ?? target)?.focus();
+  target?.scrollIntoView({ block: 'center' });
+}
+
+export function ApplicationForm({ formType, initial, region, notes, submitLabel, onSubmit, children }: ApplicationFormProps) {
+  const [value, setValue] = useState<unknown>(initial);
+  const [regionCode, setRegionCode] = useState(region?.initial ?? '');
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [failure, setFailure] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const summary = useRef<HTMLDivElement>(null);
+
+  const deepest = depth.filter((level) => formType.hostLevels.includes(level)).pop() ?? 'county';
+  const hostWords = depth.filter((l) => formType.hostLevels.includes(l)).map((l) => regionLevelLabel[l]).join('或');
+  const errors = messagesByPath(issues);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await onSubmit(prune(value) as Record<string, unknown>, regionCode);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'validation' && error.issues.length) {
+        setIssues(error.issues);
+        setFailure(error.message);
+      } else {
+        setIssues([]);
+        setFailure(messageOf(error));
+      }
+      setBusy(false);
+      requestAnimationFrame(() => summary.current?.focus());
+    }
+  };
+
+  return (
+    <form class="application-form" noValidate onSubmit={submit}>
+      <div ref={summary} tabIndex={-1} class="summary-anchor">
+        {failure ? (
+          <Notice kind="error">
+            <p>
+              <strong>{failure}</strong>
+              {issues.length ? `（共 ${issues.length} 处）` : null}
+            </p>
+            {issues.length ? (
+              <ul class="error-summary">
+                {issues.map((issue, index) => (
+                  <li key={index}>
+                    <a
+                      href={`#${controlFor(issue.path ?? '')}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        focusControl(controlFor(issue.path ?? ''));
+                      }}
+                    >
+                      {titleOf(formType.schema, issue.path ?? '')}：{issue.message}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </Notice>
+        ) : null}
+      </div>
+      {children}
+      {region ? (
+        <RegionPicker
+          id="region"
+          legend="所在区划"
+          value={regionCode}
+          onChange={setRegionCode}
+          deepest={deepest}
+          required
+          hint={`本类申请可设在${hostWords}，请选择到相应一级。`}
+          errors={errors.get('regionCode')}
+        />
+      ) : null}
+      <SchemaForm schema={formType.schema} value={value} onChange={setValue} errors={errors} notes={notes} />
+      {errors.get('') || errors.get('form') ? <Notice kind="error">{[...(errors.get('') ?? []), ...(errors.get('form') ?? [])].join('；')}</Notice> : null}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? '正在提交…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+// Every word the pages show for the API's codes, and how times are shown (China Standard Time).
+import type { Action, DecidingLevel, RegionLevel, Role, Status } from './types';
+
+export const statusLabel: Record<Status, string> = {
+  PENDING: '审批中',
+  RETURNED: '退回修改',
+  APPROVED: '已通过',
+  REJECTED: '不予通过',
+  WITHDRAWN: '已撤回',
+  EXPIRED: '已超时',
+};
+
+export const levelLabel: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
+
+export const regionLevelLabel: Record<RegionLevel, string> = {
+  province: '省',
+  city: '地级市',
+  county: '县（市、区）',
+  township: '乡镇（街道）',
+  village: '村（社区）',
+};
+
+export const actionLabel: Record<Action, string> = {
+  submit: '提交申请',
+  approve: '审核通过',
+  reject: '不予通过',
+  return: '退回修改',
+  resubmit: '修改后重新提交',
+  withdraw: '撤回申请',
+  expire: '超过办理时限',
+};
+
+export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };
+
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+
+export const formatTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
+export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.format(new Date(iso)) : '—');

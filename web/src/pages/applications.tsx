@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import type { Session } from '../auth';
+import { formatDate, statusLabel } from '../labels';
+import { History, Progress } from '../progress';
+import { RegionName } from '../region-name';
+import { Link } from '../router';
+import type { Application, FormType, Status } from '../types';
+import { ErrorNotice, Loading, PageTitle, StatusBadge, messageOf, useAsync } from '../ui';
+
+const titles = { applicant: '我的申请', official: '辖区内的申请', admin: '全部申请' } as const;
+
+export function ApplicationsPage({ session }: { session: Session }) {
+  const [status, setStatus] = useState('');
+  const [items, setItems] = useState<Application[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(true);
+  const forms = useAsync(() => api.forms(), []);
+
+  const load = async (from: string | null, replace: boolean) => {
+    setLoading(true);
+    try {
+      const page = await api.applications({ status: status || undefined, cursor: from });
+      setItems((old) => (replace ? page.items : [...old, ...page.items]));
+      setCursor(page.cursor);
+      setError(undefined);
+    } catch (e) {
+      setError(e);
+    }
+    setLoading(false);
+  };
+  useEffect(() => void load(null, true), [status]);
+
+  const title = titles[session.claims.role];
+  return (
+    <section>
+      <PageTitle title={title}>{title}</PageTitle>
+      <div class="toolbar">
+        <div class="field inline">
+          <label for="status-filter">状态</label>
+          <select id="status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+            <option value="">全部</option>
+            {(Object.keys(statusLabel) as Status[]).map((s) => (
+              <option key={s} value={s}>
+                {statusLabel[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {session.claims.role === 'applicant' ? (
+          <Link href="/apply" class="button primary">
+            ＋ 新的申请
+          </Link>
+        ) : null}
+      </div>
+      {error ? <ErrorNotice error={error} /> : null}
+      {!loading && !error && items.length === 0 ? (
+        <p class="empty">
+          暂无申请。{session.claims.role === 'applicant' ? <Link href="/apply">去申报</Link> : null}
+        </p>
+      ) : null}
+      <ul class="cards">
+        {items.map((app) => (
+          <li key={app.id}>
+            <ApplicationCard app={app} forms={forms.data} />
+          </li>
+        ))}
+      </ul>
+      {loading ? <Loading what="申请" /> : null}
+      {cursor && !loading ? (
+        <button type="button" class="secondary" onClick={() => void load(cursor, false)}>
+          加载更多
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function ApplicationCard({ app, forms }: { app: Application; forms?: FormType[] }) {
+  const formType = forms?.find((f) => f.type === app.type);
+  const name = String(app.form.name ?? '（未命名）');
+  return (
+    <article class="card" aria-labelledby={`app-${app.id}`}>
+      <header class="card-head">
+        <h2 id={`app-${app.id}`}>
+          <Link href={`/applications/${app.id}`}>{name}</Link>
+        </h2>
+        <StatusBadge status={app.status} />
+      </header>
+      <p class="card-meta">
+        {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · {formatDate(app.submittedAt)} 提交
+      </p>
+      <Progress app={app} />
+      <HistoryDetails id={app.id} formType={formType} />
+      {app.status === 'RETURNED' ? (
+        <p>
+          <Link href={`/applications/${app.id}/edit`} class="button primary">
+            查看问题并修改
+          </Link>
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+/** The decisions and comments, fetched when the user opens them (the list itself carries no history). */
+function HistoryDetails({ id, formType }: { id: string; formType?: FormType }) {
+  const [open, setOpen] = useState(false);
+  const [app, setApp] = useState<Application>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    if (open && !app) api.application(id).then(setApp, (e) => setError(messageOf(e)));
+  }, [open, id, app]);
+  return (
+    <details class="history-details" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>审批记录与意见</summary>
+      {error ? <p class="field-error">{error}</p> : app ? <History entries={app.history ?? []} schema={formType?.schema} /> : open ? <Loading what="审批记录" /> : null}
+    </details>
+  );
+}
+

@@ -1,0 +1,166 @@
+import { useState } from 'preact/hooks';
+import { ApiError, api } from '../api';
+import { formatDate } from '../labels';
+import { RegionName } from '../region-name';
+import { Link, navigate } from '../router';
+import type { Certificate } from '../types';
+import { ErrorNotice, Loading, Notice, PageTitle, useAsync } from '../ui';
+
+/** Anyone: type a certificate number to verify it. */
+export function CertificateLookupPage() {
+  const [no, setNo] = useState('');
+  return (
+    <section class="narrow">
+      <PageTitle title="证书查验">证书查验</PageTitle>
+      <p>输入证书编号，或用手机扫描证书上的二维码，核对站点与协会的备案证书是否真实有效。</p>
+      <form
+        class="lookup"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (no.trim()) navigate(`/certificates/${encodeURIComponent(no.trim())}`);
+        }}
+      >
+        <div class="field">
+          <label for="certificate-no">证书编号</label>
+          <input id="certificate-no" type="text" value={no} placeholder="如 GDKX-2026-000001" onInput={(e) => setNo(e.currentTarget.value)} />
+        </div>
+        <button type="submit" class="primary">
+          查验
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function useCertificate(no: string) {
+  return useAsync(() => api.certificate(no), [no]);
+}
+
+const notFound = (error: unknown) => error instanceof ApiError && error.status === 404;
+
+function CertificateFields({ cert }: { cert: Certificate }) {
+  const forms = useAsync(() => api.forms(), []);
+  return (
+    <dl class="record">
+      <div class="record-row">
+        <dt>证书编号</dt>
+        <dd>
+          {cert.certificateNo}
+          {cert.title ? `（${cert.title}）` : ''}
+        </dd>
+      </div>
+      <div class="record-row">
+        <dt>名称</dt>
+        <dd>{cert.name}</dd>
+      </div>
+      <div class="record-row">
+        <dt>类型</dt>
+        <dd>{forms.data?.find((f) => f.type === cert.type)?.name ?? cert.type}</dd>
+      </div>
+      <div class="record-row">
+        <dt>申请单位</dt>
+        <dd>{cert.organisation}</dd>
+      </div>
+      <div class="record-row">
+        <dt>所在区划</dt>
+        <dd>
+          <RegionName code={cert.regionCode} />
+        </dd>
+      </div>
+      <div class="record-row">
+        <dt>批准日期</dt>
+        <dd>{formatDate(cert.approvedAt)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** Anyone: is this certificate real? */
+export function CertificatePage({ no }: { no: string }) {
+  const cert = useCertificate(no);
+  return (
+    <section class="narrow">
+      <PageTitle title="证书查验">证书查验</PageTitle>
+      {cert.loading && !cert.data ? <Loading what="证书" /> : null}
+      {cert.error ? (
+        notFound(cert.error) ? (
+          <Notice kind="error">
+            <strong>未找到证书编号 {no}。</strong>该编号不存在，证书可能不是本平台颁发的，请核对编号。
+          </Notice>
+        ) : (
+          <ErrorNotice error={cert.error} />
+        )
+      ) : null}
+      {cert.data ? (
+        <>
+          {cert.data.valid ? (
+            <Notice kind="success">
+              <strong class="verdict">✓ 证书真实有效</strong>
+              <span>该站点（协会）已通过广东省科协审批，纳入全省备案。</span>
+            </Notice>
+          ) : (
+            <Notice kind="error">
+              <strong class="verdict">✕ 证书已失效</strong>
+            </Notice>
+          )}
+          <CertificateFields cert={cert.data} />
+          <p>
+            <Link href={`/certificates/${encodeURIComponent(no)}/print`} class="button secondary">
+              查看可打印证书
+            </Link>
+          </p>
+        </>
+      ) : null}
+      <p>
+        <Link href="/certificates">查验其他证书</Link>
+      </p>
+    </section>
+  );
+}
+
+/** The printable certificate with a QR code pointing to its verification page. */
+export function CertificatePrintPage({ no }: { no: string }) {
+  const cert = useCertificate(no);
+  const verifyUrl = `${location.origin}/certificates/${encodeURIComponent(cert.data?.certificateNo ?? no)}`;
+  // The QR encoder is loaded only here, where a certificate is printed.
+  const qr = useAsync(() => import('uqr').then(({ renderSVG }) => renderSVG(verifyUrl, { ecc: 'M', border: 1 })), [verifyUrl]);
+  if (cert.error) return notFound(cert.error) ? <Notice kind="error">未找到证书编号 {no}。</Notice> : <ErrorNotice error={cert.error} />;
+  if (!cert.data) return <Loading what="证书" />;
+  return (
+    <section>
+      <div class="no-print actions">
+        <button type="button" class="primary" onClick={() => window.print()}>
+          打印证书
+        </button>
+        <Link href={`/certificates/${encodeURIComponent(no)}`} class="button secondary">
+          返回查验页
+        </Link>
+      </div>
+      <article class="certificate" aria-labelledby="certificate-title">
+        <p class="certificate-issuer">广东省科学技术协会</p>
+        <PageTitle title="备案证书">
+          <span id="certificate-title">备案证书</span>
+        </PageTitle>
+        <p class="certificate-no">{cert.data.title ?? cert.data.certificateNo}</p>
+        <p class="certificate-body">
+          <strong>{cert.data.name}</strong>
+          <br />
+          经逐级审核，准予设立并纳入广东省“科技工作者上山下乡”站点与协会备案。
+        </p>
+        <CertificateFields cert={cert.data} />
+        <div class="certificate-foot">
+          <figure class="qr">
+            <div class="qr-code" role="img" aria-label={`二维码：${verifyUrl}`} dangerouslySetInnerHTML={{ __html: qr.data ?? '' }} />
+            <figcaption>扫码查验真伪</figcaption>
+          </figure>
+          <p class="certificate-date">
+            广东省科学技术协会
+            <br />
+            {formatDate(cert.data.approvedAt)}
+          </p>
+        </div>
+        <p class="certificate-url">查验网址：{verifyUrl}</p>
+      </article>
+    </section>
+  );
+}

@@ -1,0 +1,108 @@
+// An application's way through the chain, level by level, and its history read like a case file.
+import { titleOf } from './form-value';
+import { actionLabel, formatDate, formatTime, levelLabel } from './labels';
+import type { Application, DecidingLevel, HistoryEntry, JsonSchema } from './types';
+
+/** The levels that decide, from the host region's level up to the province (a village's or township's: township). */
+export function chainFor(regionCode: string): DecidingLevel[] {
+  return regionCode.length >= 9 ? ['township', 'county', 'province'] : ['county', 'province'];
+}
+
+type StepState = 'done' | 'current' | 'returned' | 'stopped' | 'upcoming';
+
+interface Step {
+  level: DecidingLevel;
+  state: StepState;
+  text: string;
+  entry?: HistoryEntry;
+}
+
+function lastAt(history: HistoryEntry[], level: DecidingLevel, actions: HistoryEntry['action'][]): HistoryEntry | undefined {
+  return [...history].reverse().find((h) => h.level === level && actions.includes(h.action));
+}
+
+export function stepsOf(app: Application): Step[] {
+  const chain = chainFor(app.regionCode);
+  const history = app.history ?? [];
+  const currentIndex = app.status === 'APPROVED' ? chain.length : chain.indexOf(app.currentLevel ?? chain[0]!);
+  return chain.map((level, index) => {
+    if (index < currentIndex) {
+      const entry = lastAt(history, level, ['approve']);
+      return { level, state: 'done', text: entry ? `${formatDate(entry.at)} 通过` : '已通过', entry };
+    }
+    if (index > currentIndex) return { level, state: 'upcoming', text: '待审批' };
+    switch (app.status) {
+      case 'PENDING':
+        return {
+          level,
+          state: 'current',
+          text: app.task ? `审批中，办理期限 ${formatDate(app.task.dueAt)}${app.task.overdue ? '（已超期）' : ''}` : '审批中',
+        };
+      case 'RETURNED':
+        return { level, state: 'returned', text: '已退回，待申请单位修改', entry: lastAt(history, level, ['return']) };
+      case 'REJECTED':
+        return { level, state: 'stopped', text: '不予通过', entry: lastAt(history, level, ['reject']) };
+      case 'EXPIRED':
+        return { level, state: 'stopped', text: '超过办理时限', entry: lastAt(history, level, ['expire']) };
+      default:
+        return { level, state: 'stopped', text: '申请已撤回' };
+    }
+  });
+}
+
+const stateMark: Record<StepState, string> = { done: '✓', current: '…', returned: '↩', stopped: '✕', upcoming: '' };
+
+export function Progress({ app }: { app: Application }) {
+  return (
+    <ol class="steps" aria-label="审批进度">
+      {stepsOf(app).map((step) => (
+        <li key={step.level} class={`step ${step.state}`}>
+          <span class="step-mark" aria-hidden="true">
+            {stateMark[step.state]}
+          </span>
+          <span class="step-body">
+            <strong>{levelLabel[step.level]}审批</strong>
+            <span class="step-text">{step.text}</span>
+            {step.entry?.comment ? <span class="step-comment">“{step.entry.comment}”</span> : null}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function History({ entries, schema }: { entries: HistoryEntry[]; schema?: JsonSchema }) {
+  return (
+    <ol class="history">
+      {entries.map((entry, index) => (
+        <li key={index} class={`history-entry ${entry.action}`}>
+          <div class="history-head">
+            <strong>{actionLabel[entry.action]}</strong>
+            {entry.level ? <span class="badge">{levelLabel[entry.level]}</span> : null}
+            <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+          </div>
+          <div class="history-actor">{entry.actor?.name ?? '系统'}</div>
+          {entry.comment ? <p class="history-comment">{entry.comment}</p> : null}
+          {entry.issues?.length ? (
+            <div>
+              <p class="history-label">需修改的问题（共 {entry.issues.length} 项）：</p>
+              <ol class="issues">
+                {entry.issues.map((issue, i) => (
+                  <li key={i}>
+                    {issue.path ? <span class="issue-field">{schema ? titleOf(schema, issue.path) : issue.path}：</span> : null}
+                    {issue.message}
+                  </li>
+                ))}
+              </ol>
+            </div>
+          ) : null}
+          {entry.changes?.length ? (
+            <p class="history-changes">
+              修改了：{entry.changes.map((path) => (schema ? titleOf(schema, path) : path)).join('、')}
+            </p>
+          ) : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

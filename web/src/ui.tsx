@@ -1,0 +1,72 @@
+// Small pieces every page uses: the page heading, loading and error notices, the status badge, data loading.
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api';
+import { statusLabel } from './labels';
+import type { Status } from './types';
+
+/** The page's h1; it takes the focus when the page changes, so screen readers and keyboards start at the top. */
+export function PageTitle({ children, title }: { children: ComponentChildren; title: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · 站点与协会申报审批平台`;
+    ref.current?.focus({ preventScroll: true });
+  }, [title]);
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
+}
+
+export function StatusBadge({ status }: { status: Status }) {
+  return <span class={`status status-${status.toLowerCase()}`}>{statusLabel[status]}</span>;
+}
+
+export function Notice({ kind = 'info', children }: { kind?: 'info' | 'error' | 'success' | 'warning'; children: ComponentChildren }) {
+  return (
+    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : '出错了，请稍后重试');
+
+export function ErrorNotice({ error }: { error: unknown }) {
+  if (error instanceof ApiError && error.status === 403) return <Notice kind="error">没有权限查看此页面。</Notice>;
+  return <Notice kind="error">{messageOf(error)}</Notice>;
+}
+
+export function Loading({ what = '内容' }: { what?: string }) {
+  return (
+    <p class="loading" role="status">
+      正在加载{what}…
+    </p>
+  );
+}
+
+export interface Async<T> {
+  data?: T;
+  error?: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, round]);
+  const reload = useCallback(() => setRound((n) => n + 1), []);
+  return { ...state, reload };
+}
