@@ -2,17 +2,16 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { Config } from '../config.js';
+import { logger } from '../log.js';
 import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { Workflow } from '../workflow.js';
 import type { Services } from './context.js';
 
-/** One JSON line per event; personal data never goes into `fields`. */
+/** One JSON line per event (functions/log.ts): the request's correlation id on it, personal data masked. */
 export function jsonLog(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) {
-  const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
-  if (level === 'error') console.error(line);
-  else console.log(line);
+  logger[level](message, fields);
 }
 
 export function buildServices(config: Config, clients: Clients, overrides: Partial<Services> = {}): Services {
