@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { DomainError } from './domain/application.js';
 import { decidingLevels, type DecidingLevel } from './domain/chain.js';
 import { findRegion } from './regions/index.js';
+import { creditCodeProblem } from '../forms/credit-code.js';
 
 export interface Principal {
   sub: string;
@@ -22,20 +23,40 @@ export type VerifyToken = (token: string) => Promise<Principal>;
 export const LOCAL_ISSUER = 'urn:gd-kexie:local-dev-issuer';
 export const LOCAL_AUDIENCE = 'gd-kexie-api';
 
+/** Clock skew accepted on `exp`, `nbf` and `iat`. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+/** No token older than this is taken, whatever its `exp` says (Cognito's ID tokens live an hour, the dev issuer's 12). */
+const MAX_TOKEN_AGE = '24h';
+
 const claimsSchema = z.object({
   sub: z.string().min(1).max(128),
   name: z.string().min(1).max(64).optional(),
   role: z.enum(['applicant', 'official', 'admin']),
-  org: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/).optional(),
-  level: z.enum(decidingLevels).optional(),
-  region: z.string().regex(/^\d{2,12}$/).optional(),
+  org: z.string().optional(),
+  level: z.string().optional(),
+  region: z.string().optional(),
 });
 
-const regionLevelOf: Record<DecidingLevel, string> = { township: 'township', county: 'county', province: 'province' };
+const refuse = (message: string) => new DomainError('unauthorized', message);
 
-/** Claims → principal. Cognito spells custom attributes `custom:role`; both spellings are read. */
+/**
+ * Claims → principal, refusing any token whose claims do not fit its role:
+ * - applicant: `org` a valid unified social credit code (its check character too), and no `level` or `region`;
+ * - official: `level` and a `region` of that level that exists in Guangdong, and no `org`;
+ * - admin: none of `org`, `level`, `region`.
+ * A claim that does not belong to the role is refused rather than ignored: it means the account was set up
+ * wrongly, and an administrator should see that at once rather than find an applicant who is also an office.
+ * Cognito spells custom attributes `custom:role`; both spellings are read, and must agree when both are there.
+ * Cognito access tokens (`token_use: access`) carry no custom claims and are refused; ID tokens are taken.
+ */
 export function principalFromClaims(payload: JWTPayload): Principal {
-  const read = (name: string) => payload[name] ?? payload[`custom:${name}`];
+  const read = (name: string): unknown => {
+    const plain = payload[name];
+    const custom = payload[`custom:${name}`];
+    if (plain !== undefined && custom !== undefined && plain !== custom) throw refuse(`登录凭证中的 ${name} 与 custom:${name} 不一致`);
+    return plain ?? custom;
+  };
+  if (payload.token_use !== undefined && payload.token_use !== 'id') throw refuse('请使用 ID 令牌（token_use 须为 id）');
   const parsed = claimsSchema.safeParse({
     sub: payload.sub,
     name: read('name') ?? payload['cognito:username'],
@@ -44,31 +65,60 @@ export function principalFromClaims(payload: JWTPayload): Principal {
     level: read('level'),
     region: read('region'),
   });
-  if (!parsed.success) throw new DomainError('unauthorized', '登录凭证中的身份信息不完整或无效');
+  if (!parsed.success) throw refuse('登录凭证中的身份信息不完整或无效');
   const c = parsed.data;
   const principal: Principal = { sub: c.sub, name: c.name ?? c.sub, role: c.role };
-  if (c.role === 'applicant') {
-    if (!c.org) throw new DomainError('unauthorized', '申请单位账号缺少统一社会信用代码（org）');
-    principal.org = c.org;
-  }
-  if (c.role === 'official') {
-    const region = c.region ? findRegion(c.region) : undefined;
-    if (!c.level || !region || region.level !== regionLevelOf[c.level]) {
-      throw new DomainError('unauthorized', '审批人员账号的层级（level）与所属区划（region）不匹配');
+  switch (c.role) {
+    case 'applicant':
+      if (!c.org || creditCodeProblem(c.org)) throw refuse('申请单位账号须有有效的统一社会信用代码（org）');
+      if (c.level !== undefined || c.region !== undefined) throw refuse('申请单位账号不应带有审批层级或区划（level、region）');
+      principal.org = c.org;
+      break;
+    case 'official': {
+      const level = (decidingLevels as readonly string[]).includes(c.level ?? '') ? (c.level as DecidingLevel) : undefined;
+      const region = c.region ? findRegion(c.region) : undefined;
+      if (!level || !region || region.level !== level) throw refuse('审批人员账号的层级（level）与所属区划（region）不匹配或不在广东省内');
+      if (c.org !== undefined) throw refuse('审批人员账号不应带有申请单位代码（org）');
+      principal.level = level;
+      principal.region = region.code;
+      break;
     }
-    principal.level = c.level;
-    principal.region = c.region;
+    case 'admin':
+      if (c.org !== undefined || c.level !== undefined || c.region !== undefined) throw refuse('管理员账号不应带有 org、level 或 region');
+      break;
   }
   return principal;
 }
 
-function verifierWith(key: JWTVerifyGetKey | CryptoKey | KeyObject | Uint8Array, issuer: string, audience: string): VerifyToken {
+/** The key set could not be fetched: the caller may retry; this says nothing about the token. */
+function keysUnavailable(error: unknown): boolean {
+  const { code, name, message } = (error ?? {}) as { code?: string; name?: string; message?: string };
+  if (code === 'ERR_JWKS_TIMEOUT') return true;
+  if (code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(message ?? '')) return true;
+  return name === 'TypeError' && /fetch failed/.test(message ?? '');
+}
+
+function verifierWith(
+  key: JWTVerifyGetKey | CryptoKey | KeyObject | Uint8Array,
+  issuer: string,
+  audience: string,
+  algorithms: string[],
+): VerifyToken {
   return async (token) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, { issuer, audience, algorithms: ['ES256', 'RS256'] }));
-    } catch {
-      throw new DomainError('unauthorized', '登录凭证无效或已过期，请重新登录');
+      // Only the issuer's asymmetric algorithms: never `none`, never an HMAC keyed with the public key.
+      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
+        issuer,
+        audience,
+        algorithms,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge: MAX_TOKEN_AGE,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      }));
+    } catch (error) {
+      if (keysUnavailable(error)) throw new DomainError('unavailable', '暂时无法校验登录凭证，请稍后重试');
+      throw refuse('登录凭证无效或已过期，请重新登录');
     }
     return principalFromClaims(payload);
   };
@@ -77,14 +127,13 @@ function verifierWith(key: JWTVerifyGetKey | CryptoKey | KeyObject | Uint8Array,
 /** Tokens of the Cognito user pool (`issuer` is the pool's URL; `audience` its app client id). */
 export function cognitoVerifier(issuer: string, audience: string): VerifyToken {
   const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`), { timeoutDuration: 3_000 });
-  const verify = verifierWith(jwks, issuer, audience);
-  // Cognito ID tokens carry the app client id in `aud`; access tokens in `client_id` and no custom claims.
-  return verify;
+  // Cognito signs with RS256; an OpenID Connect provider (the China regions) may use ES256.
+  return verifierWith(jwks, issuer, audience, ['RS256', 'ES256']);
 }
 
 /** Tokens of the local dev issuer, verified with its public key. */
 export function localVerifier(publicKey: CryptoKey | KeyObject): VerifyToken {
-  return verifierWith(publicKey, LOCAL_ISSUER, LOCAL_AUDIENCE);
+  return verifierWith(publicKey, LOCAL_ISSUER, LOCAL_AUDIENCE, ['ES256']);
 }
 
 export function bearerToken(header: string | undefined): string {
