@@ -1,37 +1,107 @@
-// Who may see, list and act on an application: decided here and nowhere else.
+// Who may see, list and act on what: decided here and nowhere else. Routes and services ask these
+// functions; none of them compares roles or regions itself. Pure: no AWS, no HTTP.
+//
+// The rules (shared/api.md, issue 6):
+// - An application is seen by its owner (the applicant organisation, by credit code), by the officials
+//   whose region contains its host region (a township's office sees what is hosted in the township and
+//   its villages, a county's what is in the county, the province's everything), and by administrators.
+//   Anyone else is told it does not exist (404), so ids cannot be probed.
+// - Lists are the same rule read through an index: an organisation's own, a region prefix, or all.
+// - Only the owner resubmits or withdraws; only an official decides, and only when the application is
+//   awaiting that official's office (otherwise 409, as the chain has moved on or not arrived yet).
+// - Personal data in an application (mobiles, e-mail addresses, credit codes, contact persons' names)
+//   is shown to the owner, to administrators, and to the offices the application has reached; an office
+//   further up the chain sees it masked until the application gets there.
 import type { Principal } from './auth.js';
 import { DomainError, type Application } from './domain/application.js';
+import { chainFor } from './domain/chain.js';
+import { regionWithin } from './domain/registry.js';
+import { maskPersonalData } from './personal-data.js';
+
+type Visible = Pick<Application, 'regionCode' | 'applicant'>;
+type Deciding = Visible & Pick<Application, 'status' | 'task'>;
+
+const roleNames: Record<Principal['role'], string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };
+
+const forbidden = (message: string) => new DomainError('forbidden', message);
+const notFound = (id: string) => new DomainError('not_found', `申请 ${id} 不存在`);
+
+export function isOwner(principal: Principal, app: Pick<Application, 'applicant'>): boolean {
+  return principal.role === 'applicant' && !!principal.org && principal.org === app.applicant.org;
+}
 
 /** Owner, officials whose region contains the host region, and administrators. */
-export function canView(principal: Principal, app: Pick<Application, 'regionCode' | 'applicant'>): boolean {
+export function mayView(principal: Principal, app: Visible): boolean {
   switch (principal.role) {
     case 'admin':
       return true;
     case 'applicant':
-      return principal.org === app.applicant.org;
+      return isOwner(principal, app);
     case 'official':
+      // Codes carry their ancestors as prefixes and each level has its own length (2, 6, 9, 12 digits).
       return !!principal.region && app.regionCode.startsWith(principal.region);
   }
 }
 
 /** What a caller may not see answers exactly as if it did not exist. */
-export function assertVisible<T extends Pick<Application, 'regionCode' | 'applicant'>>(principal: Principal, app: T | undefined, id: string): T {
-  if (!app || !canView(principal, app)) throw new DomainError('not_found', `申请 ${id} 不存在`);
+export function assertVisible<T extends Visible>(principal: Principal, app: T | undefined, id: string): T {
+  if (!app || !mayView(principal, app)) throw notFound(id);
   return app;
 }
 
-export function assertRole(principal: Principal, ...roles: Principal['role'][]): void {
-  if (!roles.includes(principal.role)) {
-    const names = { applicant: '申请单位', official: '审批人员', admin: '管理员' };
-    throw new DomainError('forbidden', `仅限${roles.map((r) => names[r]).join('或')}操作`);
-  }
+export function maySubmit(principal: Principal): boolean {
+  return principal.role === 'applicant';
 }
 
-export function isOwner(principal: Principal, app: Pick<Application, 'applicant'>): boolean {
-  return principal.role === 'applicant' && principal.org === app.applicant.org;
+export function assertMaySubmit(principal: Principal): void {
+  if (!maySubmit(principal)) throw forbidden(`仅限申请单位提交申请，${roleNames[principal.role]}不能提交`);
 }
 
-/** The scope of `GET /v1/applications` for a caller. */
+/** Whether the application awaits a decision of this official's office now. */
+export function mayDecide(principal: Principal, app: Deciding): boolean {
+  return (
+    principal.role === 'official' &&
+    mayView(principal, app) &&
+    app.status === 'PENDING' &&
+    !!app.task &&
+    app.task.level === principal.level &&
+    app.task.region === principal.region
+  );
+}
+
+/**
+ * A decision: 404 when the caller may not see the application, 403 when the caller is no official,
+ * 409 (with `whyNot`, which says whose decision is awaited) when it is not awaiting the caller's office.
+ */
+export function assertMayDecide<T extends Deciding>(principal: Principal, app: T | undefined, id: string, whyNot: (app: T) => string): T {
+  const seen = assertVisible(principal, app, id);
+  if (principal.role !== 'official') throw forbidden('仅限审批人员作出审批决定');
+  if (!mayDecide(principal, seen)) throw new DomainError('conflict', whyNot(seen));
+  return seen;
+}
+
+export function mayResubmit(principal: Principal, app: Visible): boolean {
+  return isOwner(principal, app);
+}
+
+/** 404 when the caller may not see the application, 403 when the caller sees it but is not its owner. */
+export function assertMayResubmit<T extends Visible>(principal: Principal, app: T | undefined, id: string): T {
+  const seen = assertVisible(principal, app, id);
+  if (!mayResubmit(principal, seen)) throw forbidden('只有申请单位本身可以修改重新提交');
+  return seen;
+}
+
+export function mayWithdraw(principal: Principal, app: Visible): boolean {
+  return isOwner(principal, app);
+}
+
+export function assertMayWithdraw<T extends Visible>(principal: Principal, app: T | undefined, id: string): T {
+  const seen = assertVisible(principal, app, id);
+  if (!mayWithdraw(principal, seen)) throw forbidden('只有申请单位本身可以撤回申请');
+  return seen;
+}
+
+/** The scope of `GET /v1/applications` for a caller: the same rule as `mayView`, as an index can read it. */
 export type ListScope = { kind: 'owner'; org: string } | { kind: 'region'; prefix: string };
 
 export function listScope(principal: Principal): ListScope {
@@ -43,4 +113,59 @@ export function listScope(principal: Principal): ListScope {
     case 'admin':
       return { kind: 'region', prefix: '44' };
   }
+}
+
+/** `GET /v1/tasks`: an official's inbox is the office's region. */
+export function inboxScope(principal: Principal): { region: string } {
+  if (principal.role !== 'official') throw forbidden('待办事项仅限审批人员查看');
+  return { region: principal.region! };
+}
+
+/** The registry (approved records, public fields only): administrators, and officials for their own region. */
+export function mayReadRegistry(principal: Principal): boolean {
+  return principal.role === 'admin' || principal.role === 'official';
+}
+
+/**
+ * The region a registry query may cover: what was asked, narrowed for an official to their own region
+ * (403 for a region outside it). Undefined means the whole province.
+ */
+export function registryRegionFor(principal: Principal, asked: string | undefined): string | undefined {
+  if (!mayReadRegistry(principal)) throw forbidden('备案登记仅限管理员和审批人员查询');
+  return principal.role === 'official' ? regionWithin(principal.region!, asked) : asked;
+}
+
+/** Progress against the plan's targets: administrators. */
+export function mayReadStats(principal: Principal): boolean {
+  return principal.role === 'admin';
+}
+
+export function assertMayReadStats(principal: Principal): void {
+  if (!mayReadStats(principal)) throw forbidden('统计仅限管理员查看');
+}
+
+/** Whether the application has reached the official's level in its chain (is there now, or has been). */
+function hasReached(principal: Principal, app: Pick<Application, 'regionCode' | 'currentLevel'>): boolean {
+  const chain = chainFor(app.regionCode).map((step) => step.level);
+  const mine = chain.indexOf(principal.level!);
+  return mine >= 0 && mine <= chain.indexOf(app.currentLevel);
+}
+
+/** Whether the caller is shown the application's personal data unmasked (see the rules at the top). */
+export function maySeePersonalData(principal: Principal, app: Visible & Pick<Application, 'currentLevel'>): boolean {
+  if (principal.role === 'admin' || isOwner(principal, app)) return true;
+  return principal.role === 'official' && mayView(principal, app) && hasReached(principal, app);
+}
+
+/** The application as this caller is shown it: as is, or with its personal data masked. */
+export function redactFor<T extends Visible & Pick<Application, 'currentLevel'>>(principal: Principal, app: T): T {
+  return maySeePersonalData(principal, app) ? app : maskPersonalData(app, { contactNames: true });
+}
+
+/**
+ * Kept for routes that still name roles; prefer the `may…` functions above, which say what is allowed
+ * rather than who is.
+ */
+export function assertRole(principal: Principal, ...roles: Principal['role'][]): void {
+  if (!roles.includes(principal.role)) throw forbidden(`仅限${roles.map((r) => roleNames[r]).join('或')}操作`);
 }

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { DomainError, statuses } from '../domain/application.js';
 import { jsonBody, pageOf, type Env } from '../http.js';
-import { listScope } from '../policy.js';
+import { listScope, redactFor } from '../policy.js';
 import {
   decideApplication,
   getApplication,
@@ -38,13 +38,15 @@ export function applicationRoutes(s: Services) {
     if (status !== undefined && !(statuses as readonly string[]).includes(status)) {
       throw new DomainError('validation', `status 须为 ${statuses.join('、')} 之一`, { issues: [{ path: 'status', message: `未知状态 ${status}` }] });
     }
-    const scope = listScope(c.get('principal'));
+    const principal = c.get('principal');
+    const scope = listScope(principal);
     const page = pageOf(c);
     const typed = status as (typeof statuses)[number] | undefined;
     const found =
       scope.kind === 'owner' ? await s.applications.listByOwner(scope.org, page, typed) : await s.applications.listByRegion(scope.prefix, page, typed);
     const now = s.now();
-    return c.json({ items: found.items.map((app) => viewOf(app, [], now)).map(({ history: _h, ...rest }) => rest), cursor: found.cursor });
+    const items = found.items.map((app) => redactFor(principal, viewOf(app, [], now))).map(({ history: _h, ...rest }) => rest);
+    return c.json({ items, cursor: found.cursor });
   });
 
   r.get('/:id', async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));

@@ -17,7 +17,7 @@ import { deadlinesFrom } from '../domain/deadlines.js';
 import { catalogue, checkPlacement, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
-import { assertRole, assertVisible, isOwner } from '../policy.js';
+import { assertMayDecide, assertMayResubmit, assertMaySubmit, assertMayWithdraw, assertVisible, redactFor } from '../policy.js';
 import { guardItem, idempotencyItem, releaseGuard, type ApplicationRecord, type DocTransactItem } from '../store/applications.js';
 import type { Services } from './context.js';
 
@@ -83,7 +83,7 @@ export interface StoredAnswer {
 }
 
 export async function submitApplication(s: Services, principal: Principal, body: unknown, options: SubmitOptions = {}): Promise<StoredAnswer> {
-  assertRole(principal, 'applicant');
+  assertMaySubmit(principal);
   const key = options.idempotencyKey;
   if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
     throw new DomainError('validation', 'Idempotency-Key 须为 1 到 128 个可见 ASCII 字符', { issues: [{ path: 'Idempotency-Key', message: 'Idempotency-Key 格式不正确' }] });
@@ -180,7 +180,7 @@ function canonicalJson(value: unknown): string {
 export async function getApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
   assertVisible(principal, found?.app, id);
-  return viewOf(found!.app, found!.history, s.now());
+  return redactFor(principal, viewOf(found!.app, found!.history, s.now()));
 }
 
 export interface DecisionInput {
@@ -191,11 +191,8 @@ export interface DecisionInput {
 
 export async function decideApplication(s: Services, principal: Principal, id: string, input: DecisionInput): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
-  const app = assertVisible(principal, found?.app, id);
-  assertRole(principal, 'official');
-  if (app.status !== 'PENDING' || !app.task || !app.taskToken || app.task.level !== principal.level || app.task.region !== principal.region) {
-    throw new DomainError('conflict', awaitingText(app));
-  }
+  const app = assertMayDecide(principal, found?.app, id, awaitingText);
+  if (!app.task || !app.taskToken) throw new DomainError('conflict', awaitingText(app));
   if (input.action === 'return') {
     const returns = found!.history.filter((e) => e.action === 'return').length;
     if (returns >= s.config.maxReturns) {
@@ -283,8 +280,7 @@ export async function expireApplication(s: Services, id: string, level: Deciding
 
 export async function withdrawApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
-  const app = assertVisible(principal, found?.app, id);
-  if (!isOwner(principal, app)) throw new DomainError('forbidden', '只有申请单位本身可以撤回申请');
+  const app = assertMayWithdraw(principal, found?.app, id);
   if (finalStatuses.has(app.status) || app.awaitingRecord) throw new DomainError('conflict', `该申请已办结（${app.status}），不能撤回`);
   const now = s.now();
   const at = now.toISOString();
@@ -304,8 +300,7 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
 
 export async function resubmitApplication(s: Services, principal: Principal, id: string, body: unknown): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
-  const app = assertVisible(principal, found?.app, id);
-  if (!isOwner(principal, app)) throw new DomainError('forbidden', '只有申请单位本身可以修改重新提交');
+  const app = assertMayResubmit(principal, found?.app, id);
   if (app.status !== 'RETURNED' || !app.taskToken) throw new DomainError('conflict', '只有被退回修改的申请可以重新提交');
   const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: (body as { form?: unknown })?.form });
   const bodyKeys = body && typeof body === 'object' ? Object.keys(body) : [];
