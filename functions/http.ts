@@ -1,8 +1,11 @@
 // HTTP plumbing shared by every router: the error shape, the caller, paging and JSON bodies.
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { matchedRoutes } from 'hono/route';
+import { randomUUID } from 'node:crypto';
 import { DomainError } from './domain/application.js';
 import { bearerToken, type Principal, type VerifyToken } from './auth.js';
+import { addLogContext, withLogContext } from './log.js';
 
 export type Env = { Variables: { principal: Principal } };
 
@@ -31,12 +34,19 @@ const unavailableNames = new Set([
   'RequestLimitExceeded',
 ]);
 
+/**
+ * The one error shape (api.md). A body says what the caller can act on and nothing of the server's
+ * insides: no stack, no SDK message, no table or key names; those go to the log, masked.
+ */
 export function errorResponse(error: unknown, c: Context, log: (fields: Record<string, unknown>) => void) {
   if (error instanceof DomainError) {
-    return c.json({ error: error.code, message: error.message, ...error.details }, statusOf[error.code]);
+    // RFC 6750: a 401 names the scheme that would be accepted.
+    if (error.code === 'unauthorized') c.header('www-authenticate', 'Bearer');
+    return c.json({ ...error.details, error: error.code, message: error.message }, statusOf[error.code]);
   }
   if (error instanceof HTTPException) {
-    return c.json({ error: 'http', message: error.message || '请求无法处理' }, error.status);
+    if (error.status >= 500) log({ error: 'HTTPException', status: error.status, message: error.message, stack: error.stack });
+    return c.json({ error: 'http', message: error.status >= 500 ? '服务器内部错误，请稍后重试' : error.message || '请求无法处理' }, error.status);
   }
   const name = (error as Error)?.name ?? '';
   const code = (error as { code?: string })?.code ?? '';
@@ -48,9 +58,21 @@ export function errorResponse(error: unknown, c: Context, log: (fields: Record<s
   return c.json({ error: 'internal', message: '服务器内部错误，请稍后重试' }, 500);
 }
 
+/** Who called, as the logs show it. */
+export function callerOf(principal: Principal): Record<string, string> {
+  return {
+    sub: principal.sub,
+    role: principal.role,
+    ...(principal.level ? { level: principal.level, region: principal.region! } : {}),
+  };
+}
+
 export function authenticate(verify: VerifyToken): MiddlewareHandler<Env> {
   return async (c, next) => {
-    c.set('principal', await verify(bearerToken(c.req.header('authorization'))));
+    const principal = await verify(bearerToken(c.req.header('authorization')));
+    c.set('principal', principal);
+    // Every line logged from here on says whose request it is: an id and a role, never a name or a credit code.
+    addLogContext({ caller: callerOf(principal) });
     await next();
   };
 }
@@ -71,4 +93,49 @@ export function pageOf(c: Context): { limit: number; cursor: string | null } {
     throw new DomainError('validation', 'limit 须为 1 到 100 之间的整数', { issues: [{ path: 'limit', message: 'limit 须为 1 到 100 之间的整数' }] });
   }
   return { limit, cursor: c.req.query('cursor') ?? null };
+}
+
+/** A client's `x-request-id` is taken when it is a plain token; anything else is replaced, never logged as sent. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** What the Lambda adapter (hono/aws-lambda) puts in `c.env`; absent when running on Node locally. */
+type LambdaBindings = { event?: { requestContext?: { requestId?: string } }; lambdaContext?: { awsRequestId?: string } };
+
+/** The registered path that answered (`/v1/applications/:id`), not the one asked for: ids stay out of route names. */
+function routeOf(c: Context): string {
+  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL');
+  return handlers.at(-1)?.path ?? '(no route)';
+}
+
+/**
+ * Gives each request a correlation id (the caller's `x-request-id`, API Gateway's request id, or a new one),
+ * puts it on every log line written while the request runs and on the response (`x-request-id`), and
+ * writes one access line: method, route, status, latency, and the caller's id and role (set by `authenticate`).
+ */
+export function requestContext(log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const started = performance.now();
+    const given = c.req.header('x-request-id');
+    const lambda = (c.env ?? {}) as LambdaBindings;
+    const apiRequestId = lambda.event?.requestContext?.requestId;
+    const correlationId = given && REQUEST_ID.test(given) ? given : (apiRequestId ?? randomUUID());
+    const ids = {
+      correlationId,
+      ...(apiRequestId && apiRequestId !== correlationId ? { apiRequestId } : {}),
+      ...(lambda.lambdaContext?.awsRequestId ? { lambdaRequestId: lambda.lambdaContext.awsRequestId } : {}),
+    };
+    await withLogContext(ids, async () => {
+      await next();
+      c.header('x-request-id', correlationId);
+      const error = c.error instanceof DomainError ? c.error.code : c.error ? c.error.name || 'Error' : undefined;
+      log(c.res.status >= 500 ? 'error' : 'info', 'request', {
+        method: c.req.method,
+        route: routeOf(c),
+        path: c.req.path,
+        status: c.res.status,
+        latencyMs: Math.round(performance.now() - started),
+        ...(error ? { error } : {}),
+      });
+    });
+  };
 }
