@@ -31,6 +31,11 @@ export function scopesOf(record: Pick<RegistryRecord, 'type' | 'regionCode'>): s
   return regions.flatMap((region) => [keys.registryScope({ region }), keys.registryScope({ type: record.type, region })]);
 }
 
+/** The items of a record's registry entries, one per scope, each carrying the whole record. */
+export function entriesOf(record: RegistryRecord): Record<string, unknown>[] {
+  return scopesOf(record).map((scope) => ({ ...keys.registryEntry(scope, record.approvedAt, record.id), ...record }));
+}
+
 /** The partition that answers a filter: `REG#<type|*>#<region|*>`. */
 export function scopeOfFilter(filter: Pick<RegistryFilter, 'type' | 'region'>): string {
   return keys.registryScope({ type: filter.type, region: filter.region && filter.region !== PROVINCE ? filter.region : undefined });
@@ -130,9 +135,7 @@ export class RegistryStore {
                 },
               },
               { Put: { TableName: this.table, Item: { ...keys.certificate(certificateNo), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              ...scopesOf(record).map((scope) => ({
-                Put: { TableName: this.table, Item: { ...keys.registryEntry(scope, approvedAt, id), ...record } },
-              })),
+              ...entriesOf(record).map((item) => ({ Put: { TableName: this.table, Item: item } })),
               ...counted,
               ...added,
             ],

@@ -2,6 +2,9 @@
 // records seeded quickly through the store (the same recordApproval the workflow calls), and a CSV reader.
 import { expect } from 'vitest';
 import { ulid } from 'ulid';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { RegistryRecord } from '../../functions/domain/registry.js';
+import { entriesOf } from '../../functions/store/registry.js';
 import { chainFor } from '../../functions/domain/chain.js';
 import type { ApplicationRecord } from '../../functions/store/applications.js';
 import type { Services } from '../../functions/services/context.js';
@@ -26,27 +29,30 @@ export async function submit(api: Client, applicant: string, type: ApplicationTy
   return out.body as { id: string; regionCode: string };
 }
 
-async function awaitTask(api: Client, token: string, id: string) {
+/** Waits until the application shows in the inbox of `token`'s office. */
+export async function awaitTask(api: Client, token: string, id: string) {
   await eventually(async () => {
     const out = await api.call('GET', '/v1/tasks?limit=100', { token });
     return out.body.items.some((item: { id: string }) => item.id === id) ? true : undefined;
-  }, 10_000, `task ${id}`);
+  }, 30_000, `task ${id}`);
 }
 
-/** Decides at each level of the chain in turn; `last` is the province's action (the others approve). */
+/** Decides at each level of the chain in turn: approves at every level, or rejects at the first or the last. */
 export async function decideChain(
   api: Client,
   official: ReturnType<typeof officials>,
   app: { id: string; regionCode: string },
-  until: 'approve' | 'reject-at-township' = 'approve',
+  outcome: 'approve' | 'reject-at-first-level' | 'reject-at-province' = 'approve',
 ) {
-  for (const step of chainFor(app.regionCode)) {
+  const chain = chainFor(app.regionCode);
+  for (const [i, step] of chain.entries()) {
     const token = await official(step.level, step.region);
     await awaitTask(api, token, app.id);
-    const body = until === 'reject-at-township' ? { action: 'reject', comment: '材料不全' } : { action: 'approve' };
+    const rejects = (outcome === 'reject-at-first-level' && i === 0) || (outcome === 'reject-at-province' && i === chain.length - 1);
+    const body = rejects ? { action: 'reject', comment: '材料不全' } : { action: 'approve' };
     const out = await api.call('POST', `/v1/applications/${app.id}/decision`, { token, body });
     expect(out.status, out.text).toBe(200);
-    if (until !== 'approve') return;
+    if (rejects) return;
   }
 }
 
@@ -54,7 +60,7 @@ export async function awaitStatus(api: Client, applicant: string, id: string, st
   return eventually(async () => {
     const out = await api.call('GET', `/v1/applications/${id}`, { token: applicant });
     return out.body.status === status ? out.body : undefined;
-  }, 10_000, `${id} ${status}`);
+  }, 30_000, `${id} ${status}`);
 }
 
 /** Submits and approves at every level through the HTTP API; answers the certificate number. */
@@ -72,21 +78,17 @@ export async function approveThroughChain(
   return { id: app.id, certificateNo: approved.certificateNo };
 }
 
-/**
- * An application stored as the province's approval leaves it (awaiting its record), then recorded as the
- * workflow records it: the way to put hundreds of records into the registry in seconds.
- */
-export async function seedApproved(
+/** An application stored as the province's approval leaves it: PENDING, awaiting its record by the workflow. */
+export async function storeAwaitingRecord(
   services: Services,
   seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void },
-): Promise<{ id: string; certificateNo: string; type: string; regionCode: string; approvedAt: string; name: string; organisation: string }> {
+): Promise<ApplicationRecord> {
   const form = structuredClone(goodForms[seed.type]) as any;
   seed.change?.(form);
-  const id = ulid();
   const at = new Date(seed.at.getTime() - 3_600_000).toISOString();
   // Asserted rather than annotated: the stored shape grows (other fields default to absent, as for a new application).
   const app = {
-    id,
+    id: ulid(),
     type: seed.type,
     regionCode: seed.regionCode,
     status: 'PENDING',
@@ -112,16 +114,40 @@ export async function seedApproved(
     comment: null,
   });
   expect(failed).toBeUndefined();
-  const { certificateNo } = await services.registry.recordApproval(id, () => seed.at);
+  return app;
+}
+
+/**
+ * An approved application, recorded as the workflow records it (certificate, registry, progress counters in
+ * one transaction): the way to put many records into the registry in seconds.
+ */
+export async function seedApproved(
+  services: Services,
+  seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void },
+): Promise<RegistryRecord> {
+  const app = await storeAwaitingRecord(services, seed);
+  const { certificateNo } = await services.registry.recordApproval(app.id, () => seed.at);
   return {
-    id,
     certificateNo,
+    id: app.id,
     type: seed.type,
     regionCode: seed.regionCode,
     approvedAt: seed.at.toISOString(),
-    name: form.name,
-    organisation: form.organisation.name,
+    name: app.form.name as string,
+    organisation: (app.form.organisation as { name: string }).name,
   };
+}
+
+/** Registry entries written straight into the table (no application, no certificate): for volume, not for approvals. */
+export async function seedEntries(services: Services, records: RegistryRecord[]): Promise<void> {
+  const items = records.flatMap(entriesOf);
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: Record<string, any> | undefined = { [services.config.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    while (pending && Object.keys(pending).length) {
+      const out: { UnprocessedItems?: Record<string, any> } = await services.registry.db.send(new BatchWriteCommand({ RequestItems: pending }));
+      pending = out.UnprocessedItems;
+    }
+  }
 }
 
 /** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF. */
