@@ -1,6 +1,6 @@
 // The HTTP API (shared/api.md) as typed calls, with the signed-in user's token and its errors as ApiError.
 import { currentSession, expireSession } from './auth';
-import type { Application, Certificate, FormType, FormValue, Issue, Page, Region, RegistryItem } from './types';
+import type { Application, Certificate, FormType, FormValue, Issue, Page, ProgressReport, Region, RegistryItem } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -97,9 +97,14 @@ export const api = {
   tasks: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query(params)}`),
   registry: (filters: RegistryFilters & { cursor?: string | null; limit?: number }) =>
     request<Page<RegistryItem>>('GET', `/v1/registry${query({ ...filters })}`),
-  registryCsv: async (filters: RegistryFilters) => (await send('GET', `/v1/registry/export${query({ ...filters })}`)).blob(),
+  /** The CSV and the file name the API gives it (`filename*` of its content-disposition). */
+  registryCsv: async (filters: RegistryFilters) => {
+    const response = await send('GET', `/v1/registry/export${query({ ...filters })}`);
+    const named = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get('content-disposition') ?? '');
+    return { blob: await response.blob(), filename: named ? decodeURIComponent(named[1]!) : '备案登记.csv' };
+  },
   certificate: (no: string) => request<Certificate>('GET', `/v1/certificates/${encodeURIComponent(no)}`),
-  stats: () => request<unknown>('GET', '/v1/stats'),
+  stats: () => request<ProgressReport>('GET', '/v1/stats'),
 };
 
 /** The names from the province down to the region itself, e.g. 清远市 连州市 大路边镇 寒鸭村委会. */

@@ -1,5 +1,4 @@
 // Filling in (or correcting) an application: the schema-rendered form, the region picker, and every API error beside its field at once.
-import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { fieldId, prune, titleOf } from './form-value';
@@ -19,7 +18,6 @@ interface ApplicationFormProps {
   notes?: Messages;
   submitLabel: string;
   onSubmit: (form: Record<string, unknown>, regionCode: string) => Promise<void>;
-  children?: ComponentChildren;
 }
 
 /** The id of the control an API path names, to focus it from the error summary. */
@@ -35,7 +33,7 @@ function focusControl(id: string) {
   target?.scrollIntoView({ block: 'center' });
 }
 
-export function ApplicationForm({ formType, initial, region, notes, submitLabel, onSubmit, children }: ApplicationFormProps) {
+export function ApplicationForm({ formType, initial, region, notes, submitLabel, onSubmit }: ApplicationFormProps) {
   const [value, setValue] = useState<unknown>(initial);
   const [regionCode, setRegionCode] = useState(region?.initial ?? '');
   const [issues, setIssues] = useState<Issue[]>([]);
@@ -95,7 +93,6 @@ export function ApplicationForm({ formType, initial, region, notes, submitLabel,
           </Notice>
         ) : null}
       </div>
-      {children}
       {region ? (
         <RegionPicker
           id="region"

@@ -79,26 +79,24 @@ export function fieldTitles(schema: JsonSchema, path: Path = []): FieldTitle[] {
   return out;
 }
 
-/** The Chinese title for an API path like `form.experts.0.name` → 专家名单 第1项 专家姓名. */
+/** The Chinese title for an API path: `form.contact.mobile` → 联系人手机号, `form.experts.0.name` → 专家名单 · 第1项 · 专家姓名. */
 export function titleOf(schema: JsonSchema, apiPath: string): string {
-  const parts = apiPath.split('.');
+  if (apiPath === 'regionCode') return '所在区划';
+  const parts = apiPath.split('.').filter(Boolean);
   if (parts[0] === 'form') parts.shift();
-  else if (apiPath === 'regionCode') return '所在区划';
   const words: string[] = [];
   let current: JsonSchema | undefined = schema;
-  for (const part of parts) {
-    if (!current) {
-      words.push(part);
-      continue;
-    }
-    if (current.type === 'array') {
+  parts.forEach((part, index) => {
+    const last = index === parts.length - 1;
+    if (current?.type === 'array') {
       words.push(`第${Number(part) + 1}项`);
       current = current.items;
-      continue;
+      return;
     }
-    current = current.properties?.[part];
-    words.push(current?.title ?? part);
-  }
+    current = current?.properties?.[part];
+    // A group's own title is left out: its fields' titles already say it (联系人手机号).
+    if (last || current?.type === 'array') words.push(current?.title ?? part);
+  });
   return words.join(' · ') || '申请表';
 }
 

@@ -125,7 +125,7 @@ function InputField(props: FieldProps) {
     if (!numeric) return ctx.change(path, text);
     ctx.change(path, text === '' ? undefined : Number(text));
   };
-  const long = !numeric && (schema.maxLength ?? 0) > 200;
+  const long = !numeric && !schema.format && (schema.maxLength ?? 0) >= 500;
   return (
     <div class={`field${long ? ' wide' : ''}${errors ? ' invalid' : ''}`}>
       <Label id={id} title={title} required={required} />

@@ -119,3 +119,21 @@ export interface Claims {
   level?: DecidingLevel;
   region?: string;
 }
+
+export interface CountRow {
+  code: string;
+  name: string;
+  count: number;
+  byType: Record<string, number>;
+}
+
+/** GET /v1/stats: approved counts and progress against the action plan's targets. */
+export interface ProgressReport {
+  approved: {
+    total: number;
+    byType: { type: string; name: string; count: number }[];
+    byCity: CountRow[];
+    byCounty: (CountRow & { city: string })[];
+  };
+  progress: { goal: string; name: string; count: number; target: number; percent: number }[];
+}

@@ -30,16 +30,7 @@ export function CorrectPage({ id }: { id: string }) {
         <Link href="/applications">我的申请</Link> / <Link href={`/applications/${id}`}>{String(app.form.name ?? '申请')}</Link> / 修改
       </p>
       <PageTitle title="修改申请">修改并重新提交</PageTitle>
-      <ApplicationForm
-        formType={formType}
-        initial={app.form}
-        notes={messagesByPath(issues.filter((i) => i.path))}
-        submitLabel="重新提交"
-        onSubmit={async (form) => {
-          await api.resubmit(id, form);
-          navigate(`/applications/${id}?resubmitted=1`);
-        }}
-      >
+      <div class="correct-layout">
         <aside class="problems" aria-labelledby="problems-title">
           <h2 id="problems-title">
             {returned?.level ? levelLabel[returned.level] : ''}审批退回意见
@@ -60,7 +51,17 @@ export function CorrectPage({ id }: { id: string }) {
             </>
           ) : null}
         </aside>
-      </ApplicationForm>
+        <ApplicationForm
+          formType={formType}
+          initial={app.form}
+          notes={messagesByPath(issues.filter((i) => i.path))}
+          submitLabel="重新提交"
+          onSubmit={async (form) => {
+            await api.resubmit(id, form);
+            navigate(`/applications/${id}?resubmitted=1`);
+          }}
+        />
+      </div>
     </section>
   );
 }

@@ -1,70 +1,69 @@
+import { useState } from 'preact/hooks';
 import { api, isMissingRoute } from '../api';
-import { countBy, readStats, type Bar, type Stats } from '../stats';
-import type { FormType, RegistryItem } from '../types';
+import type { ProgressReport } from '../types';
 import { ErrorNotice, Loading, Notice, PageTitle, useAsync } from '../ui';
 
-const FALLBACK_PAGES = 10;
-
-interface DashboardData {
-  stats: Stats;
-  /** Counted from registry pages because GET /v1/stats is not there yet. */
-  fromRegistry?: { records: number; complete: boolean };
-}
-
-async function loadDashboard(forms: FormType[]): Promise<DashboardData> {
-  const typeName = (type: string) => forms.find((f) => f.type === type)?.name ?? type;
-  let stats: Stats;
-  let fromRegistry: DashboardData['fromRegistry'];
-  try {
-    stats = readStats(await api.stats());
-  } catch (error) {
-    if (!isMissingRoute(error)) throw error;
-    const items: RegistryItem[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page = await api.registry({ cursor, limit: 100 });
-      items.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor && ++pages < FALLBACK_PAGES);
-    stats = { byType: countBy(items, (i) => i.type), byCity: countBy(items, (i) => i.regionCode.slice(0, 4)), coverage: [] };
-    fromRegistry = { records: items.length, complete: !cursor };
-  }
-  const cityNames = await Promise.all(stats.byCity.map((b) => (/^\d{4}$/.test(b.key) && b.label === b.key ? api.region(b.key).then((r) => r.name, () => b.key) : b.label)));
-  return {
-    stats: {
-      ...stats,
-      byType: stats.byType.map((b) => ({ ...b, label: b.label === b.key ? typeName(b.key) : b.label })),
-      byCity: stats.byCity.map((b, i) => ({ ...b, label: cityNames[i]! })).sort((a, b) => b.value - a.value),
-    },
-    fromRegistry,
-  };
+interface Bar {
+  key: string;
+  label: string;
+  value: number;
+  target?: number;
 }
 
 export function DashboardPage() {
-  const data = useAsync(async () => loadDashboard(await api.forms()), []);
+  const stats = useAsync(() => api.stats(), []);
   return (
     <section>
       <PageTitle title="进度统计">进度统计</PageTitle>
-      {data.error ? <ErrorNotice error={data.error} /> : null}
-      {!data.data && !data.error ? <Loading what="统计" /> : null}
-      {data.data ? <Dashboard {...data.data} /> : null}
+      {stats.error ? (
+        isMissingRoute(stats.error) ? (
+          <Notice kind="warning">统计接口暂未开放，请稍后再试。</Notice>
+        ) : (
+          <ErrorNotice error={stats.error} />
+        )
+      ) : null}
+      {!stats.data && !stats.error ? <Loading what="统计" /> : null}
+      {stats.data ? <Dashboard report={stats.data} /> : null}
     </section>
   );
 }
 
-function Dashboard({ stats, fromRegistry }: DashboardData) {
+const byCount = (a: Bar, b: Bar) => b.value - a.value;
+
+function Dashboard({ report }: { report: ProgressReport }) {
+  const { approved, progress } = report;
+  const [city, setCity] = useState(approved.byCity.find((c) => c.count > 0)?.code ?? approved.byCity[0]?.code ?? '');
+  const cityName = approved.byCity.find((c) => c.code === city)?.name ?? '';
   return (
     <>
-      {fromRegistry ? (
-        <Notice kind="warning">
-          统计接口暂未开放，以下数字由备案名录{fromRegistry.complete ? '全部' : '前'} {fromRegistry.records} 条记录汇总；对照行动方案目标的完成情况待统计接口开放后显示。
-        </Notice>
-      ) : null}
+      <p class="lead">
+        全省已备案 <strong>{approved.total.toLocaleString('zh-CN')}</strong> 个站点与协会。
+      </p>
       <div class="charts">
-        <Chart id="chart-coverage" title="对照行动方案目标" bars={stats.coverage} empty="暂无目标完成数据。" />
-        <Chart id="chart-type" title="按类型统计（已备案）" bars={stats.byType} empty="暂无备案记录。" />
-        <Chart id="chart-city" title="按地级市统计（已备案）" bars={stats.byCity} empty="暂无备案记录。" />
+        <Chart
+          id="chart-progress"
+          title="对照行动方案目标"
+          bars={progress.map((p) => ({ key: p.goal, label: p.name, value: p.count, target: p.target }))}
+        />
+        <Chart id="chart-type" title="按类型（已备案）" bars={approved.byType.map((t) => ({ key: t.type, label: t.name, value: t.count })).sort(byCount)} />
+        <Chart id="chart-city" title="按地级市（已备案）" bars={approved.byCity.map((c) => ({ key: c.code, label: c.name, value: c.count })).sort(byCount)} />
+        <div class="chart-with-picker">
+          <div class="field inline">
+            <label for="county-city">查看各县（区）：</label>
+            <select id="county-city" value={city} onChange={(e) => setCity(e.currentTarget.value)}>
+              {approved.byCity.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Chart
+            id="chart-county"
+            title={`${cityName}各县（市、区）（已备案）`}
+            bars={approved.byCounty.filter((c) => c.city === city).map((c) => ({ key: c.code, label: c.name, value: c.count }))}
+          />
+        </div>
       </div>
     </>
   );
@@ -72,22 +71,23 @@ function Dashboard({ stats, fromRegistry }: DashboardData) {
 
 const percent = (value: number, of: number) => (of > 0 ? Math.min(100, (value / of) * 100) : 0);
 
-/** Horizontal bars drawn with CSS; the numbers are text, so they read without the picture. */
-function Chart({ id, title, bars, empty }: { id: string; title: string; bars: Bar[]; empty: string }) {
-  const max = Math.max(1, ...bars.map((b) => b.target ?? b.value));
+/** Horizontal bars; the numbers are text, so they read without the picture. */
+function Chart({ id, title, bars }: { id: string; title: string; bars: Bar[] }) {
+  const max = Math.max(1, ...bars.map((b) => b.value));
   return (
     <figure class="chart" aria-labelledby={id}>
       <figcaption id={id}>{title}</figcaption>
-      {bars.length === 0 ? <p class="muted">{empty}</p> : null}
+      {bars.length === 0 ? <p class="muted">暂无数据。</p> : null}
       <ul class="bars">
         {bars.map((bar) => {
-          const share = bar.target ? percent(bar.value, bar.target) : percent(bar.value, max);
+          const share = percent(bar.value, bar.target ?? max);
           return (
             <li key={bar.key}>
               <span class="bar-label">{bar.label}</span>
-              <span class={`bar-track${bar.target ? ' has-target' : ''}`} aria-hidden="true">
-                <span class="bar-fill" style={{ width: `${share}%` }} />
-              </span>
+              {/* An SVG bar: its width is an attribute, not an inline style, so a strict CSP (no 'unsafe-inline') allows it. */}
+              <svg class={`bar-track${bar.target ? ' has-target' : ''}`} aria-hidden="true" focusable="false" preserveAspectRatio="none" viewBox="0 0 100 10">
+                <rect class="bar-fill" x="0" y="0" height="10" width={bar.value > 0 ? Math.max(share, 0.5) : 0} />
+              </svg>
               <span class="bar-value">
                 {bar.value.toLocaleString('zh-CN')}
                 {bar.target ? ` / ${bar.target.toLocaleString('zh-CN')}（${share.toFixed(1)}%）` : ''}

@@ -56,11 +56,11 @@ export function RegistryPage() {
   const exportCsv = async () => {
     setExportState({ kind: 'info', text: '正在生成导出文件…' });
     try {
-      const blob = await api.registryCsv(applied);
+      const { blob, filename } = await api.registryCsv(applied);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `备案名录-${new Date().toISOString().slice(0, 10)}.csv`;
+      a.download = filename;
       document.body.append(a);
       a.click();
       a.remove();
