@@ -1,0 +1,127 @@
+// The public HTTP API (shared/api.md): one Lambda behind an HTTP API, Cognito's JWTs checked at the edge.
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { TokenIssuer } from './auth.js';
+import { lambdaEntries } from './bundling.js';
+import { logRetention, ProjectFunction } from './function.js';
+import type { Storage } from './storage.js';
+import type { Workflow } from './workflow.js';
+
+/** Routes anyone may call (api.md): no token is asked for at the edge. */
+export const publicRoutes: ReadonlyArray<{ method: HttpMethod; path: string }> = [
+  { method: HttpMethod.GET, path: '/v1/health' },
+  { method: HttpMethod.GET, path: '/v1/forms' },
+  { method: HttpMethod.GET, path: '/v1/regions/{code}' },
+  { method: HttpMethod.GET, path: '/v1/certificates/{certificateNo}' },
+  { method: HttpMethod.GET, path: '/v1/openapi.json' },
+  { method: HttpMethod.GET, path: '/docs' },
+];
+
+export interface ApiProps {
+  storage: Storage;
+  workflow: Workflow;
+  /** Whose tokens the API accepts. */
+  issuer: TokenIssuer;
+  /** Configuration every function reads (functions/config.ts), except TABLE_NAME and STATE_MACHINE_ARN. */
+  environment: Record<string, string>;
+  /** The only origin browsers may call the API from; without it no CORS headers are sent. */
+  webOrigin?: string;
+}
+
+export class Api extends Construct {
+  readonly handler: ProjectFunction;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { storage, workflow, issuer } = props;
+
+    this.handler = new ProjectFunction(this, 'Handler', {
+      entry: lambdaEntries.api,
+      description: 'The HTTP API (Hono app)',
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      environment: { ...props.environment, STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn },
+    }).bindTable(storage);
+    workflow.grantDriving(this.handler);
+    // GET /v1/health asks the workflow engine for one execution.
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:ListExecutions'], resources: [workflow.stateMachine.stateMachineArn] }),
+    );
+
+    const web = props.webOrigin?.replace(/\/+$/, '');
+    const api = new HttpApi(this, 'HttpApi', {
+      description: '科技工作者上山下乡站点与协会申报审批 API',
+      createDefaultStage: false,
+      // Every route needs a valid token unless it says otherwise.
+      defaultAuthorizer: new HttpJwtAuthorizer('Jwt', issuer.issuer, { jwtAudience: [issuer.audience] }),
+      corsPreflight: web
+        ? {
+            allowOrigins: [web],
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.OPTIONS],
+            allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+            maxAge: Duration.hours(1),
+          }
+        : undefined,
+    });
+
+    const integration = new HttpLambdaIntegration('Handler', this.handler);
+    const open = publicRoutes.flatMap(({ method, path }) =>
+      api.addRoutes({ path, methods: [method], integration, authorizer: new HttpNoneAuthorizer() }),
+    );
+    api.addRoutes({ path: '/v1/{proxy+}', methods: [HttpMethod.ANY], integration });
+    suppressPublic(open);
+
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN }),
+        ),
+        // Ids, routes and statuses only: no headers, no query strings, no bodies (personal data stays out).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            sub: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    this.url = stage.url;
+  }
+}
+
+function suppressPublic(routes: HttpRoute[]): void {
+  for (const route of routes) {
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Public by design (shared/api.md): health, the form catalogue, region lookups, certificate verification and the API docs answer anyone.',
+    });
+  }
+}

@@ -1,0 +1,381 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions, lambdaEntries, projectRoot } from '../../infra/bundling.js';
+import { tableDesign } from '../../functions/store/keys.js';
+import { approvalDefinition, substitutionNames } from '../../workflows/approval.js';
+import { resources, statements, synth } from './synth.js';
+
+const publicRouteKeys = [
+  'GET /v1/health',
+  'GET /v1/forms',
+  'GET /v1/regions/{code}',
+  'GET /v1/certificates/{certificateNo}',
+  'GET /v1/openapi.json',
+  'GET /docs',
+];
+
+/** Actions that AWS authorises on no narrower resource than "*". */
+const resourceLessActions = /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$)/;
+
+let template: Template;
+let outdir: string;
+/** Each entry built as the bundle-size gate builds it, right after the synth so both see the same sources. */
+const measured = new Map<string, Uint8Array>();
+
+beforeAll(async () => {
+  // Prepare: the stack as `npx cdk synth` builds it, bundles included (esbuild runs once per function).
+  const synthesized = synth({ bundle: true });
+  template = synthesized.template;
+  outdir = synthesized.app.outdir;
+  for (const entry of Object.values(lambdaEntries)) {
+    const result = await build({
+      ...esbuildOptions,
+      entryPoints: [path.join(projectRoot, entry)],
+      outfile: 'index.mjs',
+      absWorkingDir: projectRoot,
+      write: false,
+      logLevel: 'silent',
+    });
+    measured.set(entry, result.outputFiles[0].contents);
+  }
+  // NodejsFunction starts esbuild through npx, a few seconds a function on a busy machine.
+}, 180_000);
+
+const stateMachine = () => resources(template, 'AWS::StepFunctions::StateMachine')[0][1].Properties!;
+const functions = () => resources(template, 'AWS::Lambda::Function');
+/** Which entry each function deploys, by the logical id the stack gives it. */
+const entryOf = (logicalId: string) => {
+  const byPrefix = { ApiHandler: lambdaEntries.api, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler };
+  const found = Object.entries(byPrefix).find(([prefix]) => logicalId.startsWith(prefix));
+  if (!found) throw new Error(`no entry known for ${logicalId}`);
+  return found[1];
+};
+const functionNamed = (prefix: string) => {
+  const found = functions().find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no function ${prefix}`);
+  return found[1];
+};
+const policiesOfRole = (roleId: string) =>
+  resources(template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties!.Roles).includes(`"${roleId}"`));
+
+describe('approval workflow', () => {
+  it('runs as a Standard state machine', () => {
+    // Act
+    const props = stateMachine();
+
+    // Assess
+    expect(props.StateMachineType).toBe('STANDARD');
+  });
+
+  it('deploys workflows/approval.ts verbatim: no second copy of the definition', () => {
+    // Act
+    const deployed = stateMachine().DefinitionString;
+
+    // Assess
+    expect(deployed).toBe(JSON.stringify(approvalDefinition()));
+  });
+
+  it('waits for each decision in a DynamoDB callback task whose timeout comes from the state data', () => {
+    // Prepare
+    const states = Object.values(JSON.parse(stateMachine().DefinitionString).States) as Record<string, unknown>[];
+
+    // Act
+    const callbacks = states.filter((s) => s.Resource === 'arn:${Partition}:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken');
+
+    // Assess
+    expect(callbacks.length).toBeGreaterThanOrEqual(2);
+    for (const task of callbacks) expect(task.TimeoutSecondsPath).toBe('$.timeoutSeconds');
+  });
+
+  it('fills every placeholder of the definition, and only those', () => {
+    // Prepare
+    const { DefinitionString: definition, DefinitionSubstitutions: substitutions } = stateMachine();
+
+    // Act
+    const placeholders = new Set([...(definition as string).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
+
+    // Assess
+    expect(Object.keys(substitutions).sort()).toEqual([...substitutionNames].sort());
+    expect([...placeholders].sort()).toEqual([...substitutionNames].sort());
+    expect(substitutions.Partition).toEqual({ Ref: 'AWS::Partition' });
+    expect(substitutions.TableName).toEqual({ Ref: expect.stringMatching(/^StorageTable/) });
+    expect(substitutions.RecordOutcomeFunctionArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WorkflowRecordOutcome/), 'Arn'] });
+  });
+
+  it('logs every event without execution data (task tokens) and traces with X-Ray', () => {
+    // Act
+    const { LoggingConfiguration: logging, TracingConfiguration: tracing } = stateMachine();
+
+    // Assess
+    expect(logging).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(tracing).toEqual({ Enabled: true });
+  });
+
+  it('lets the state machine update the table and invoke record-outcome, and nothing else', () => {
+    // Prepare
+    const roleId = stateMachine().RoleArn['Fn::GetAtt'][0] as string;
+
+    // Act
+    const grants = policiesOfRole(roleId)
+      .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as any[])
+      .filter((s) => ![s.Action].flat().every((a: string) => resourceLessActions.test(a)))
+      .map((s) => ({ Action: s.Action, Resource: s.Resource }));
+
+    // Assess
+    expect(grants).toEqual([
+      { Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageTable/), 'Arn'] } },
+      { Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WorkflowRecordOutcome/), 'Arn'] } },
+    ]);
+  });
+
+  it('runs the reconciler every minute', () => {
+    // Act
+    const rules = resources(template, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
+
+    // Assess
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(1 minute)',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^WorkflowReconciler/), 'Arn'] } })],
+      }),
+    ]);
+  });
+});
+
+describe('table', () => {
+  it('is on demand, encrypted, recoverable to any point in time, and survives the stack', () => {
+    // Act
+    const [[, table]] = resources(template, 'AWS::DynamoDB::Table');
+
+    // Assess
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('has the keys and every index of tableDesign, all string keys, all attributes projected', () => {
+    // Prepare
+    const expected = tableDesign.indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+
+    // Act
+    const [[, table]] = resources(template, 'AWS::DynamoDB::Table');
+    const props = table.Properties!;
+
+    // Assess
+    expect(props.KeySchema).toEqual([
+      { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(props.GlobalSecondaryIndexes).toEqual(expect.arrayContaining(expected));
+    expect(props.GlobalSecondaryIndexes).toHaveLength(expected.length);
+    for (const attribute of props.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = () => resources(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!);
+
+  it('answers the public routes without a token', () => {
+    // Act
+    const open = routes().filter((r) => publicRouteKeys.includes(r.RouteKey));
+
+    // Assess
+    expect(open.map((r) => r.RouteKey).sort()).toEqual([...publicRouteKeys].sort());
+    for (const route of open) expect(route.AuthorizationType).toBe('NONE');
+  });
+
+  it('asks a JWT of every other route, including everything under /v1', () => {
+    // Act
+    const closed = routes().filter((r) => !publicRouteKeys.includes(r.RouteKey));
+
+    // Assess
+    expect(closed.map((r) => r.RouteKey)).toContain('ANY /v1/{proxy+}');
+    for (const route of closed) {
+      expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
+      expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: expect.stringMatching(/^ApiHttpApiJwt/) });
+    }
+  });
+
+  it("checks tokens against the user pool's issuer URL in any partition and the web client as audience", () => {
+    // Act
+    const [[, authorizer]] = resources(template, 'AWS::ApiGatewayV2::Authorizer');
+
+    // Assess
+    expect(authorizer.Properties!.JwtConfiguration).toEqual({
+      Issuer: {
+        'Fn::Sub': [
+          'https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${UserPoolId}',
+          { UserPoolId: { Ref: expect.stringMatching(/^AuthUserPool/) } },
+        ],
+      },
+      Audience: [{ Ref: expect.stringMatching(/^AuthUserPoolWebClient/) }],
+    });
+  });
+
+  it('throttles the default stage and writes access logs', () => {
+    // Act
+    const [[, stage]] = resources(template, 'AWS::ApiGatewayV2::Stage');
+
+    // Assess
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) },
+      AccessLogSettings: { DestinationArn: expect.anything(), Format: expect.stringContaining('$context.requestId') },
+    });
+  });
+
+  it('sends no CORS headers unless a web origin is given', () => {
+    // Act
+    const [[, api]] = resources(template, 'AWS::ApiGatewayV2::Api');
+
+    // Assess
+    expect(api.Properties!.CorsConfiguration).toBeUndefined();
+  });
+});
+
+describe('Lambda functions', () => {
+  it('all run Node.js 24 on arm64 with active tracing and a log group of their own', () => {
+    // Act
+    const all = functions().map(([, f]) => f.Properties!);
+
+    // Assess
+    expect(all).toHaveLength(Object.keys(lambdaEntries).length);
+    for (const f of all) {
+      expect(f).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(f.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
+    }
+  });
+
+  it('give the API what functions/config.ts requires in cognito mode', () => {
+    // Act
+    const env = functionNamed('ApiHandler').Properties!.Environment.Variables;
+
+    // Assess
+    expect(env).toEqual({
+      AUTH_MODE: 'cognito',
+      JWT_ISSUER: expect.objectContaining({ 'Fn::Sub': expect.anything() }),
+      JWT_AUDIENCE: { Ref: expect.stringMatching(/^AuthUserPoolWebClient/) },
+      STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
+      TABLE_NAME: { Ref: expect.stringMatching(/^StorageTable/) },
+    });
+    expect(env).not.toHaveProperty('AWS_REGION');
+  });
+
+  it('let the API and the reconciler start executions, complete tasks and list executions of this state machine only', () => {
+    // Prepare
+    const stateMachineRef = { Ref: expect.stringMatching(/^WorkflowStateMachine/) };
+    const workflowGrants = (prefix: string) => {
+      const roleId = functionNamed(prefix).Properties!.Role['Fn::GetAtt'][0];
+      return policiesOfRole(roleId)
+        .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as any[])
+        .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('states:')));
+    };
+
+    // Act
+    const api = workflowGrants('ApiHandler');
+    const reconciler = workflowGrants('WorkflowReconciler');
+
+    // Assess
+    const drive = [
+      expect.objectContaining({ Action: 'states:StartExecution', Resource: stateMachineRef }),
+      expect.objectContaining({ Action: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], Resource: stateMachineRef }),
+    ];
+    expect(api).toEqual([...drive, expect.objectContaining({ Action: 'states:ListExecutions', Resource: stateMachineRef })]);
+    expect(reconciler).toEqual(drive);
+  });
+
+  it('deploy the very bundle the size gate measures', () => {
+    for (const [id, f] of functions()) {
+      // Act
+      const deployed = fs.readFileSync(path.join(outdir, f.Metadata!['aws:asset:path'], 'index.mjs'));
+
+      // Assess
+      expect(deployed.equals(measured.get(entryOf(id))!), id).toBe(true);
+    }
+  });
+
+  it('carry the region data next to every bundle that reads it, the API above all', () => {
+    for (const [id, f] of functions()) {
+      // Act
+      const asset = path.join(outdir, f.Metadata!['aws:asset:path']);
+      const reads = fs.readFileSync(path.join(asset, 'index.mjs'), 'utf8').includes('guangdong.json');
+
+      // Assess
+      if (id.startsWith('ApiHandler')) expect(reads).toBe(true);
+      expect(fs.existsSync(path.join(asset, 'guangdong.json')), id).toBe(reads);
+    }
+  });
+});
+
+describe('IAM', () => {
+  it('grants no service-wide action (no dynamodb:*, no *)', () => {
+    // Act
+    const wildcards = statements(template).flatMap((s) => s.actions.filter((a) => a === '*' || a.endsWith(':*')));
+
+    // Assess
+    expect(wildcards).toEqual([]);
+  });
+
+  it('grants on "*" only the X-Ray and log-delivery actions that take no resource', () => {
+    // Act
+    const onStar = statements(template).filter((s) => s.resources.includes('*'));
+
+    // Assess
+    expect(onStar.length).toBeGreaterThan(0);
+    for (const s of onStar) for (const action of s.actions) expect(action, s.policy).toMatch(resourceLessActions);
+  });
+
+  it('never grants a DynamoDB Scan, nor any index beyond those of tableDesign', () => {
+    // Prepare
+    const dynamo = statements(template).filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
+
+    // Act
+    const scans = dynamo.filter((s) => s.actions.includes('dynamodb:Scan'));
+    const indexes = new Set(
+      dynamo.flatMap((s) => s.resources).flatMap((r) => JSON.stringify(r).match(/\/index\/[^"]*/g) ?? []),
+    );
+
+    // Assess
+    expect(scans).toEqual([]);
+    expect([...indexes].sort()).toEqual(tableDesign.indexes.map((i) => `/index/${i.name}`).sort());
+  });
+});
+
+describe('names', () => {
+  const physicalNames = ['TableName', 'FunctionName', 'StateMachineName', 'UserPoolName', 'ClientName', 'RoleName', 'LogGroupName', 'RuleName'];
+
+  it('hard-codes no resource name: CloudFormation names everything from logical ids', () => {
+    // Act: a name written as a literal (a reference to another resource's name is fine)
+    const named = resources(template).flatMap(([id, r]) =>
+      physicalNames.filter((p) => typeof r.Properties?.[p] === 'string').map((p) => `${id}.${p}`),
+    );
+    const namedRules = resources(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties!.Name !== undefined);
+
+    // Assess
+    expect(named).toEqual([]);
+    expect(namedRules).toEqual([]);
+  });
+
+  it('outputs what a deployer needs: API URL, user pool, client, table, state machine', () => {
+    // Act
+    const outputs = Object.keys(template.toJSON().Outputs);
+
+    // Assess
+    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'StateMachineArn']));
+  });
+});

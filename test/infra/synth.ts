@@ -1,0 +1,40 @@
+// Synthesizes the stack for the infra tests, as `cdk synth` would.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ApprovalStack, type ApprovalStackProps } from '../../infra/stack.js';
+
+export interface SynthOptions {
+  /** e.g. `cn-north-1`; default: environment-agnostic, as `npx cdk synth` here. */
+  region?: string;
+  webOrigin?: string;
+  /** Run esbuild for each function (slow): only the tests that look at the bundles need it. */
+  bundle?: boolean;
+}
+
+export function synth(options: SynthOptions = {}) {
+  const app = new App({
+    context: options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] },
+  });
+  const props: ApprovalStackProps = {
+    webOrigin: options.webOrigin,
+    env: options.region ? { region: options.region } : undefined,
+  };
+  const stack = new ApprovalStack(app, 'Test', props);
+  const template = Template.fromStack(stack);
+  return { app, stack, template };
+}
+
+type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> };
+
+export function resources(template: Template, type?: string): [string, Resource][] {
+  const all = Object.entries(template.toJSON().Resources as Record<string, Resource>);
+  return type ? all.filter(([, r]) => r.Type === type) : all;
+}
+
+/** Every statement of every IAM policy in the template, with the policy's logical id. */
+export function statements(template: Template): { policy: string; actions: string[]; resources: unknown[] }[] {
+  const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
+  return resources(template, 'AWS::IAM::Policy').flatMap(([policy, r]) =>
+    (r.Properties!.PolicyDocument.Statement as any[]).map((s) => ({ policy, actions: list(s.Action) as string[], resources: list(s.Resource) })),
+  );
+}
