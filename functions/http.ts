@@ -45,16 +45,16 @@ export function errorResponse(error: unknown, c: Context, log: (fields: Record<s
     return c.json({ ...error.details, error: error.code, message: error.message }, statusOf[error.code]);
   }
   if (error instanceof HTTPException) {
-    if (error.status >= 500) log({ error: 'HTTPException', status: error.status, message: error.message, stack: error.stack });
+    if (error.status >= 500) log({ error: 'HTTPException', status: error.status, errorMessage: error.message, stack: error.stack });
     return c.json({ error: 'http', message: error.status >= 500 ? '服务器内部错误，请稍后重试' : error.message || '请求无法处理' }, error.status);
   }
   const name = (error as Error)?.name ?? '';
   const code = (error as { code?: string })?.code ?? '';
   if (unavailableNames.has(name) || unavailableNames.has(code) || /ECONNREFUSED|socket hang up|ETIMEDOUT/.test(String((error as Error)?.message))) {
-    log({ error: name || code, message: (error as Error)?.message });
+    log({ error: name || code, errorMessage: (error as Error)?.message });
     return c.json({ error: 'unavailable', message: '服务暂时不可用，请稍后重试' }, 503);
   }
-  log({ error: name, message: (error as Error)?.message, stack: (error as Error)?.stack });
+  log({ error: name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
   return c.json({ error: 'internal', message: '服务器内部错误，请稍后重试' }, 500);
 }
 
@@ -101,10 +101,12 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** What the Lambda adapter (hono/aws-lambda) puts in `c.env`; absent when running on Node locally. */
 type LambdaBindings = { event?: { requestContext?: { requestId?: string } }; lambdaContext?: { awsRequestId?: string } };
 
-/** The registered path that answered (`/v1/applications/:id`), not the one asked for: ids stay out of route names. */
+/**
+ * The registered path of the request (`/v1/applications/:id`), not the one asked for, so ids stay out of
+ * route names: the first handler that matched (Hono runs them in the order registered), middleware aside.
+ */
 function routeOf(c: Context): string {
-  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL');
-  return handlers.at(-1)?.path ?? '(no route)';
+  return matchedRoutes(c).find((route) => route.method !== 'ALL')?.path ?? '(no route)';
 }
 
 /**

@@ -37,9 +37,12 @@ export function logContext(): LogFields {
   return { ...context.getStore() };
 }
 
-function dropSecrets(fields: LogFields): LogFields {
+/** What every line starts with; a field of the same name is kept beside it as `_name`, never in its place. */
+const RESERVED = new Set(['level', 'time', 'message', 'service']);
+
+function ownFields(fields: LogFields): LogFields {
   const out: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) out[key] = SECRET_KEYS.test(key) ? '[redacted]' : value;
+  for (const [key, value] of Object.entries(fields)) out[RESERVED.has(key) ? `_${key}` : key] = SECRET_KEYS.test(key) ? '[redacted]' : value;
   return out;
 }
 
@@ -60,13 +63,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? writeLine;
   const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
     if (rank[level] < threshold) return;
-    // Order: what happened first, then whose request, then the event's own fields; the base can't be overwritten.
+    // What happened first, then whose request it was, then the event's own fields.
     const line = maskPersonalData({
       level,
       time: new Date().toISOString(),
       message,
-      ...dropSecrets(context.getStore() ?? {}),
-      ...dropSecrets(fields),
+      ...ownFields(context.getStore() ?? {}),
+      ...ownFields(fields),
       ...base,
     });
     let text: string;
