@@ -30,7 +30,7 @@ export function stepsOf(app: Application): Step[] {
       const entry = lastAt(history, level, ['approve']);
       return { level, state: 'done', text: entry ? `${formatDate(entry.at)} 通过` : '已通过', entry };
     }
-    if (index > currentIndex) return { level, state: 'upcoming', text: '待审批' };
+    if (index > currentIndex) return { level, state: 'upcoming', text: app.status === 'PENDING' || app.status === 'RETURNED' ? '待审批' : '未进行' };
     switch (app.status) {
       case 'PENDING':
         return {
