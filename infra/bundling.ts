@@ -40,6 +40,8 @@ export const esbuildOptions = {
   // The SDK is bundled at the version package-lock.json pins, not taken from the runtime, so what
   // runs in Lambda is what the tests ran.
   external: [],
+  // Credentials come from the environment in Lambda: only that provider is bundled.
+  alias: { '@aws-sdk/credential-provider-node': path.join(projectRoot, 'infra/lambda-credentials.ts') },
   // Chinese messages stay UTF-8 (3 bytes a character) instead of \uXXXX escapes (6).
   charset: 'utf8',
   // No createRequire banner: no bundled dependency calls require() (the bundle-size test checks for
@@ -56,7 +58,10 @@ export function lambdaBundling(): BundlingOptions {
     mainFields: [...esbuildOptions.mainFields],
     externalModules: [...esbuildOptions.external],
     // NodejsFunction's own `charset` prop is not passed to esbuild by this aws-cdk-lib; say it directly.
-    esbuildArgs: { '--charset': esbuildOptions.charset },
+    esbuildArgs: {
+      '--charset': esbuildOptions.charset,
+      ...Object.fromEntries(Object.entries(esbuildOptions.alias).map(([from, to]) => [`--alias:${from}`, to])),
+    },
     forceDockerBundling: false,
     commandHooks: {
       beforeBundling: () => [],
