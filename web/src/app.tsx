@@ -14,7 +14,7 @@ import { InboxPage } from './pages/inbox';
 import { RegistryPage } from './pages/registry';
 import { SignInPage } from './pages/sign-in';
 import { Link, Redirect, match, navigate, useLocation } from './router';
-import { homeFor } from './routes';
+import { homeFor } from './home';
 import type { Role } from './types';
 import { Notice, PageTitle } from './ui';
 

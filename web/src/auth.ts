@@ -79,7 +79,7 @@ function base64UrlDecode(text: string): string {
 }
 
 /** Reads a token's claims for display and navigation only: the API verifies the signature. Cognito spells them `custom:role`. */
-export function sessionFromToken(token: string): Session {
+function sessionFromToken(token: string): Session {
   const payload = JSON.parse(base64UrlDecode(token.split('.')[1] ?? '')) as Record<string, unknown>;
   const read = (name: string) => (payload[name] ?? payload[`custom:${name}`]) as string | undefined;
   const role = read('role');

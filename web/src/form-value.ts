@@ -1,5 +1,5 @@
 // Pure helpers over a form value and its JSON Schema: paths as the API spells them, empty values, pruning, field titles.
-import type { FormValue, JsonSchema } from './types';
+import type { JsonSchema } from './types';
 
 export type Path = (string | number)[];
 
@@ -99,5 +99,3 @@ export function titleOf(schema: JsonSchema, apiPath: string): string {
   });
   return words.join(' · ') || '申请表';
 }
-
-export const asFormValue = (value: unknown): FormValue => (value && typeof value === 'object' ? (value as FormValue) : {});

@@ -4,7 +4,7 @@ import { actionLabel, formatDate, formatTime, levelLabel } from './labels';
 import type { Application, DecidingLevel, HistoryEntry, JsonSchema } from './types';
 
 /** The levels that decide, from the host region's level up to the province (a village's or township's: township). */
-export function chainFor(regionCode: string): DecidingLevel[] {
+function chainFor(regionCode: string): DecidingLevel[] {
   return regionCode.length >= 9 ? ['township', 'county', 'province'] : ['county', 'province'];
 }
 
@@ -21,7 +21,7 @@ function lastAt(history: HistoryEntry[], level: DecidingLevel, actions: HistoryE
   return [...history].reverse().find((h) => h.level === level && actions.includes(h.action));
 }
 
-export function stepsOf(app: Application): Step[] {
+function stepsOf(app: Application): Step[] {
   const chain = chainFor(app.regionCode);
   const history = app.history ?? [];
   const currentIndex = app.status === 'APPROVED' ? chain.length : chain.indexOf(app.currentLevel ?? chain[0]!);

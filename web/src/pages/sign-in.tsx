@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { demoAccounts, signInAs, signInWithCognito, type DemoAccount } from '../auth';
 import { Link, navigate } from '../router';
-import { homeFor } from '../routes';
+import { homeFor } from '../home';
 import type { AuthConfig } from '../config';
 import { Notice, PageTitle, messageOf } from '../ui';
 
