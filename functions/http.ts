@@ -50,6 +50,11 @@ export function errorResponse(error: unknown, c: Context, log: (fields: Record<s
   }
   const name = (error as Error)?.name ?? '';
   const code = (error as { code?: string })?.code ?? '';
+  // A cursor replayed into another list (another organisation's, another region's): DynamoDB refuses its
+  // start key. The key condition already kept the other list's items out; the caller gets a 400, not a 500.
+  if (name === 'ValidationException' && /starting key|exclusive ?start ?key/i.test(String((error as Error)?.message))) {
+    return c.json({ error: 'validation', message: '分页游标无效', issues: [{ path: 'cursor', message: '分页游标无效，请从第一页重新查询' }] }, 400);
+  }
   if (unavailableNames.has(name) || unavailableNames.has(code) || /ECONNREFUSED|socket hang up|ETIMEDOUT/.test(String((error as Error)?.message))) {
     log({ error: name || code, errorMessage: (error as Error)?.message });
     return c.json({ error: 'unavailable', message: '服务暂时不可用，请稍后重试' }, 503);
