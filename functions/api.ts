@@ -6,7 +6,7 @@ import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';
 import { buildServices, healthCheck } from './services/build.js';
 
-const config = parseConfig();
+const config = parseConfig(process.env, ['STATE_MACHINE_ARN', 'JWT_ISSUER', 'JWT_AUDIENCE']);
 const clients = makeClients(config);
 const app = createApp({
   services: buildServices(config, clients),

@@ -4,7 +4,8 @@ import { parseTimeLimits } from './domain/deadlines.js';
 
 const schema = z.object({
   TABLE_NAME: z.string().min(1),
-  STATE_MACHINE_ARN: z.string().min(1),
+  /** The functions that start or call back the workflow (the API, the reconciler). */
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
   AWS_REGION: z.string().min(1).default('cn-north-1'),
   /** Local stack only: where DynamoDB Local and the local Step Functions endpoint listen. */
   DYNAMODB_ENDPOINT: z.url().optional(),
@@ -28,16 +29,21 @@ function dates(text: string | undefined, name: string): Set<string> {
   return new Set(list);
 }
 
-export function parseConfig(env: Record<string, string | undefined> = process.env) {
+type Setting = keyof z.infer<typeof schema>;
+
+/**
+ * Reads the configuration; `needs` names the optional settings this function cannot do without
+ * (the API verifies tokens and drives the workflow; the workflow's own task does neither).
+ */
+export function parseConfig(env: Record<string, string | undefined> = process.env, needs: Setting[] = []) {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`configuration: ${problems}`);
   }
   const c = parsed.data;
-  if (c.AUTH_MODE === 'cognito' && (!c.JWT_ISSUER || !c.JWT_AUDIENCE)) {
-    throw new Error('configuration: JWT_ISSUER and JWT_AUDIENCE are required when AUTH_MODE is cognito');
-  }
+  const missing = needs.filter((name) => c[name] === undefined || c[name] === '');
+  if (missing.length) throw new Error(`configuration: ${missing.join(', ')} must be set for this function`);
   return {
     tableName: c.TABLE_NAME,
     stateMachineArn: c.STATE_MACHINE_ARN,

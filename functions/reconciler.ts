@@ -4,7 +4,7 @@ import { parseConfig } from './config.js';
 import { buildServices } from './services/build.js';
 import { reconcile } from './services/reconcile.js';
 
-const config = parseConfig();
+const config = parseConfig(process.env, ['STATE_MACHINE_ARN']);
 const services = buildServices(config, makeClients(config));
 
 export const handler = () => reconcile(services);

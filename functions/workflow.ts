@@ -8,19 +8,25 @@ const settledTokenErrors = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'Invalid
 export class Workflow {
   constructor(
     readonly sfn: SFNClient,
-    readonly stateMachineArn: string,
+    /** Absent for functions that never drive the workflow (parseConfig's `needs` makes the others have it). */
+    readonly stateMachineArn: string | undefined,
   ) {}
 
   /** Starts the application's execution, named by its id so a repeated start is the same execution. */
   async start(step: WorkflowStep): Promise<void> {
     try {
       await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: step.id, input: JSON.stringify(step) }),
+        new StartExecutionCommand({ stateMachineArn: this.requireArn(), name: step.id, input: JSON.stringify(step) }),
       );
     } catch (error) {
       if ((error as Error).name === 'ExecutionAlreadyExists') return;
       throw unavailable(error);
     }
+  }
+
+  private requireArn(): string {
+    if (!this.stateMachineArn) throw new Error('configuration: STATE_MACHINE_ARN is not set for this function');
+    return this.stateMachineArn;
   }
 
   /** Completes the waiting task with the next step. Returns false when the token was already settled. */

@@ -31,12 +31,8 @@ export class Workflow extends Construct {
       entry: lambdaEntries.recordOutcome,
       description: 'Workflow task: records an approval (certificate, registry) or an expiry',
       timeout: Duration.seconds(30),
-      environment: {
-        ...props.environment,
-        // functions/config.ts requires it of every function, but this one never calls the workflow,
-        // and the real ARN would be a cycle (the definition names this function).
-        STATE_MACHINE_ARN: 'unused-by-record-outcome',
-      },
+      // No STATE_MACHINE_ARN: this function never drives the workflow (and the ARN would be a cycle).
+      environment: props.environment,
     }).bindTable(storage);
 
     const substitutions: Substitutions = {
