@@ -1,6 +1,6 @@
 // Forged and ill-fitting tokens against the local stack: each answers 401, as if no token had been sent,
 // while the same claims signed properly by the dev issuer's key are let in.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,6 +100,9 @@ describe('forged or ill-fitting tokens answer 401', () => {
 
 describe('the dev issuer', () => {
   it('refuses to issue what the API would refuse', async () => {
+    // Hono's default error handler prints the refusal; keep the test output clean.
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    onTestFinished(() => quiet.mockRestore());
     for (const claims of [
       { role: 'official', level: 'county', region: '441882102' },
       { role: 'applicant', org: ORG, region: '441882' },
