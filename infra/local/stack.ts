@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import { createApp } from '../../functions/app.js';
@@ -47,6 +48,18 @@ export interface LocalStack {
 }
 
 const LOCAL_REGION = 'cn-north-1';
+/** The web pages' policy: their own scripts, styles and API calls only (the QR code is inline SVG, the chart bars SVG attributes). */
+const webContentSecurityPolicy = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 const STATE_MACHINE_ARN = `arn:aws-cn:states:${LOCAL_REGION}:000000000000:stateMachine:approval`;
 const RECORD_OUTCOME_ARN = `arn:aws-cn:lambda:${LOCAL_REGION}:000000000000:function:record-outcome`;
 
@@ -98,17 +111,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
     app.route(SFN_ENDPOINT_PATH, sfnEndpoint(engine));
     app.route('/v1/dev', issuer.routes);
-    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(config, clients) }));
     // The web front end (built by `npm run build:web` into web/dist), beside the API as CloudFront serves it in AWS.
+    // Registered before the API so the API's headers (a CSP that lets nothing run) never reach the pages; the pages
+    // get their own: scripts, styles and calls from this origin only.
     const webRoot = resolve(import.meta.dirname, '../../web/dist');
     if (existsSync(webRoot)) {
       const root = relative(process.cwd(), webRoot) || '.';
       const pages = new Hono();
+      pages.use(secureHeaders({ contentSecurityPolicy: webContentSecurityPolicy, xFrameOptions: 'DENY' }));
       pages.use('/*', serveStatic({ root }));
       // Client-side routes: any other page path answers the app's index.html.
       pages.get('*', serveStatic({ root, path: 'index.html' }));
-      app.get('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : pages.fetch(c.req.raw)));
+      app.get('*', (c, next) => (c.req.path.startsWith('/v1/') || c.req.path === '/docs' ? next() : pages.fetch(c.req.raw)));
     }
+    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(config, clients) }));
 
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();
