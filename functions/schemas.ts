@@ -15,12 +15,20 @@ export const decisionSchema = z
     comment: z.string({ error: '意见须为文字' }).trim().max(2000, { error: '意见不超过2000字' }).optional().meta({ title: '审批意见' }),
     issues: z
       .array(
-        z
-          .object({
-            path: z.string().max(200).optional().meta({ title: '问题所在字段', description: '如 form.contact.mobile' }),
-            message: z.string({ error: '请写明问题' }).trim().min(1, { error: '请写明问题' }).max(500),
-          }, { error: '每条问题须含 message' })
-          .strict(),
+        z.union(
+          [
+            // api.md's form: each problem as text.
+            z.string({ error: '请写明问题' }).trim().min(1, { error: '请写明问题' }).max(500).transform((message) => ({ message })),
+            // The extension: a problem may name the form field it is about.
+            z
+              .object({
+                path: z.string().max(200).optional().meta({ title: '问题所在字段', description: '如 form.contact.mobile' }),
+                message: z.string({ error: '请写明问题' }).trim().min(1, { error: '请写明问题' }).max(500),
+              })
+              .strict(),
+          ],
+          { error: '每条问题须为文字，或含 message（及可选 path）的对象' },
+        ),
         { error: 'issues 须为问题列表' },
       )
       .max(100)

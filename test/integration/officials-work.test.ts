@@ -269,3 +269,15 @@ describe('the clock while returned', () => {
     expect(leftNow).toBeGreaterThan(1_000);
   });
 });
+
+describe('the problems of a return as api.md lists them', () => {
+  it('takes plain text problems as well as problems that name a field', async () => {
+    const { id } = await submit();
+    await inInbox(t.township, id);
+
+    const out = await decide(t.township, id, { action: 'return', comment: '请补充', issues: ['缺少会员名册', { path: 'form.address', message: '请写明门牌号' }] });
+
+    expect(out.status, out.text).toBe(200);
+    expect(out.body.history.at(-1).issues).toEqual([{ message: '缺少会员名册' }, { path: 'form.address', message: '请写明门牌号' }]);
+  });
+});
