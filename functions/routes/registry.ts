@@ -4,9 +4,9 @@ import { Hono, type Context } from 'hono';
 import { applicationTypes, catalogue } from '../../forms/catalogue.js';
 import { CSV_BOM, csvRow } from '../domain/csv.js';
 import { progressReport } from '../domain/progress.js';
-import { exportHeader, exportRow, parseRegistryFilter, regionWithin, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
+import { exportHeader, exportRow, parseRegistryFilter, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
 import { pageOf, type Env } from '../http.js';
-import { assertRole } from '../policy.js';
+import { assertMayReadStats, registryRegionFor } from '../policy.js';
 import type { Services } from '../services/context.js';
 
 const typeNames = Object.fromEntries(applicationTypes.map((type) => [type, catalogue[type].name]));
@@ -14,10 +14,10 @@ const typeNames = Object.fromEntries(applicationTypes.map((type) => [type, catal
 /** The caller's filter, narrowed to what the caller may see. */
 function filterOf(c: Context<Env>): RegistryFilter {
   const principal = c.get('principal');
-  assertRole(principal, 'admin', 'official');
+  // A caller who may not read the registry is refused before the parameters are checked (403, not 400).
+  registryRegionFor(principal, undefined);
   const filter = parseRegistryFilter({ type: c.req.query('type'), region: c.req.query('region'), from: c.req.query('from'), to: c.req.query('to') });
-  if (principal.role === 'official') filter.region = regionWithin(principal.region!, filter.region);
-  return filter;
+  return { ...filter, region: registryRegionFor(principal, filter.region) };
 }
 
 /**
@@ -73,7 +73,7 @@ export function registryRoutes(s: Services) {
   });
 
   r.get('/stats', async (c) => {
-    assertRole(c.get('principal'), 'admin');
+    assertMayReadStats(c.get('principal'));
     return c.json(progressReport(await s.registry.stats.read(), typeNames));
   });
 
