@@ -108,10 +108,11 @@ type LambdaBindings = { event?: { requestContext?: { requestId?: string } }; lam
 
 /**
  * The registered path of the request (`/v1/applications/:id`), not the one asked for, so ids stay out of
- * route names: the first handler that matched (Hono runs them in the order registered), middleware aside.
+ * route names: the handler that answered, or, when a middleware answered (a 401, a 413), the handler it
+ * stood before. Handlers registered in front that passed the request on (a host's catch-all) don't count.
  */
 function routeOf(c: Context): string {
-  return matchedRoutes(c).find((route) => route.method !== 'ALL')?.path ?? '(no route)';
+  return matchedRoutes(c).slice(c.req.routeIndex).find((route) => route.method !== 'ALL')?.path ?? '(no route)';
 }
 
 /**

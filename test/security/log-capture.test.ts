@@ -134,6 +134,7 @@ describe('a full flow, logged', () => {
     const submit = accessLines.find((line) => line.correlationId === 'trace-submit-1');
     expect(submit).toMatchObject({ method: 'POST', route: '/v1/applications', status: 201, caller: { role: 'applicant' } });
     expect(accessLines.find((line) => line.status === 500)).toMatchObject({ route: '/v1/certificates/:certificateNo', error: 'Error', level: 'error' });
+    expect(accessLines.find((line) => line.status === 401)).toMatchObject({ route: '/v1/applications', error: 'unauthorized' });
     const decision = accessLines.find((line) => line.route === '/v1/applications/:id/decision');
     expect(decision).toMatchObject({ status: 200, caller: { role: 'official', level: 'township', region: '441882102' } });
     // Ids made here are unique per request.
