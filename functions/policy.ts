@@ -161,11 +161,3 @@ export function maySeePersonalData(principal: Principal, app: Visible & Pick<App
 export function redactFor<T extends Visible & Pick<Application, 'currentLevel'>>(principal: Principal, app: T): T {
   return maySeePersonalData(principal, app) ? app : maskPersonalData(app, { contactNames: true });
 }
-
-/**
- * Kept for routes that still name roles; prefer the `may…` functions above, which say what is allowed
- * rather than who is.
- */
-export function assertRole(principal: Principal, ...roles: Principal['role'][]): void {
-  if (!roles.includes(principal.role)) throw forbidden(`仅限${roles.map((r) => roleNames[r]).join('或')}操作`);
-}
