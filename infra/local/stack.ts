@@ -152,7 +152,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stop: async () => {
         if (timer) clearInterval(timer);
         engine.close();
-        await new Promise<void>((done) => server.close(() => done()));
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          // Idle keep-alive connections would hold the close open for seconds.
+          (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        });
         clients.dynamodb.destroy();
         clients.sfn.destroy();
         await dynamo?.stop();

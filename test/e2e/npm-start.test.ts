@@ -12,7 +12,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function npmStart(port: number): Promise<ChildProcess> {
-  const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, PORT: String(port), DATA_DIR: dataDir }, stdio: 'pipe' });
+  // Its own process group, as in a terminal, so that a signal can reach the whole group as Ctrl-C does.
+  const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, PORT: String(port), DATA_DIR: dataDir }, stdio: 'pipe', detached: true });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -30,15 +31,19 @@ async function npmStart(port: number): Promise<ChildProcess> {
   }
 }
 
-/** Sends the signal and resolves once npm has exited (npm itself may end by the forwarded signal). */
-function stopped(child: ChildProcess, signal: NodeJS.Signals) {
+/**
+ * Sends the signal — to npm alone (`kill PID`), or to the whole process group as Ctrl-C does — and resolves
+ * once npm has exited (npm itself may end by the forwarded signal).
+ */
+function stopped(child: ChildProcess, signal: NodeJS.Signals, group = false) {
   return new Promise<boolean>((done) => {
     const timer = setTimeout(() => done(false), 15_000);
     child.once('exit', () => {
       clearTimeout(timer);
       done(true);
     });
-    child.kill(signal);
+    if (group) process.kill(-child.pid!, signal);
+    else child.kill(signal);
   });
 }
 
@@ -87,7 +92,7 @@ describe('npm start', () => {
     const read = await fetch(`http://127.0.0.1:${port}/v1/applications/${created.body.id}`, { headers: { authorization: `Bearer ${tok.token}` } });
     expect(read.status).toBe(200);
     expect((await read.json()).status).toBe('PENDING');
-    expect(await stopped(second, 'SIGINT')).toBe(true);
+    expect(await stopped(second, 'SIGINT', true)).toBe(true);
     expect(await javaGone(dataDir)).toBe('');
   }, 120_000);
 });
