@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import { createApp } from '../../functions/app.js';
+import { errorResponse } from '../../functions/http.js';
 import { makeClients } from '../../functions/clients.js';
 import { parseConfig } from '../../functions/config.js';
 import { buildServices, healthCheck, jsonLog } from '../../functions/services/build.js';
@@ -109,6 +110,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const app = new Hono();
     app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
+    // The routes only the local stack has (the dev issuer) answer errors as the API does.
+    app.onError((error, c) => errorResponse(error, c, (fields) => log('error', 'request failed', { path: c.req.path, ...fields })));
     app.route(SFN_ENDPOINT_PATH, sfnEndpoint(engine));
     app.route('/v1/dev', issuer.routes);
     // The web front end (built by `npm run build:web` into web/dist), beside the API as CloudFront serves it in AWS.

@@ -134,3 +134,11 @@ describe('the approval chain', () => {
     expect(out.status).toBe(409);
   });
 });
+
+describe('the local dev issuer', () => {
+  it('refuses claims the API would refuse with a 400 and says why', async () => {
+    const out = await api.call('POST', '/v1/dev/token', { body: { role: 'official', level: 'county', region: '441882102' } });
+    expect(out.status).toBe(400);
+    expect(out.body).toMatchObject({ error: 'validation', message: expect.stringMatching(/[\u4e00-\u9fa5]/) });
+  });
+});
