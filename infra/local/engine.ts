@@ -174,7 +174,8 @@ export class LocalEngine {
 
   async listExecutions(stateMachineArn: string, maxResults = 100) {
     this.assertMachine(stateMachineArn);
-    const running = await this.running(Math.min(Math.max(maxResults, 1), 1000));
+    const running: ExecutionItem[] = [];
+    for await (const item of this.runningItems(Math.min(Math.max(maxResults, 1), 1000))) running.push(item);
     return {
       executions: running.map((item) => ({
         executionArn: item.pk,
@@ -191,26 +192,12 @@ export class LocalEngine {
   /** Picks up every execution that was running when the engine last stopped. Call before serving. */
   async resume(): Promise<number> {
     let resumed = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.options.executionsTable,
-          IndexName: executionsTableIndex.name,
-          KeyConditionExpression: `${executionsTableIndex.pk} = :running`,
-          ExpressionAttributeValues: { ':running': 'RUNNING' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const key of out.Items ?? []) {
-        const item = await this.get(String(key.pk));
-        if (item?.status === 'RUNNING' && !this.runs.has(item.pk)) {
-          this.run(item);
-          resumed += 1;
-        }
+    for await (const item of this.runningItems()) {
+      if (!this.runs.has(item.pk)) {
+        this.run(item);
+        resumed += 1;
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    }
     return resumed;
   }
 
@@ -429,17 +416,28 @@ export class LocalEngine {
     return out.Item as ExecutionItem | undefined;
   }
 
-  private async running(limit: number): Promise<ExecutionItem[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.options.executionsTable,
-        IndexName: executionsTableIndex.name,
-        KeyConditionExpression: `${executionsTableIndex.pk} = :running`,
-        ExpressionAttributeValues: { ':running': 'RUNNING' },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []) as ExecutionItem[];
+  /** Running executions, oldest first, read through the engine's index (which holds keys only). */
+  private async *runningItems(limit = Infinity): AsyncGenerator<ExecutionItem> {
+    let start: Record<string, unknown> | undefined;
+    let count = 0;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.options.executionsTable,
+          IndexName: executionsTableIndex.name,
+          KeyConditionExpression: `${executionsTableIndex.pk} = :running`,
+          ExpressionAttributeValues: { ':running': 'RUNNING' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const key of out.Items ?? []) {
+        const item = await this.get(String(key.pk));
+        if (item?.status !== 'RUNNING') continue;
+        yield item;
+        if (++count >= limit) return;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
   }
 
   private forgetWaiter(token: string) {
