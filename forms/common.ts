@@ -1,5 +1,5 @@
 // The part of the form every type shares (api.md, "The form"): who applies, whom to contact, what for, with which experts.
-import { choice, creditCode, email, group, list, mobile, text } from './fields.js';
+import { creditCode, email, group, list, mobile, text } from './fields.js';
 
 export const personName = (title: string) => text(title, 2, 30);
 

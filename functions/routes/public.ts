@@ -6,7 +6,7 @@ import { childrenOf, findRegion } from '../regions/index.js';
 import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
 import type { Env } from '../http.js';
-import { docsPage, openApiDocument } from '../openapi.js';
+import { openApiDocument } from '../openapi.js';
 
 export function publicRoutes(deps: AppDeps) {
   const r = new Hono<Env>();

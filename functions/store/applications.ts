@@ -12,6 +12,7 @@ import { DomainError, type Application, type HistoryEntry, type Status, type Wor
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
 import { TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
+import { partitionItems } from './partition.js';
 
 type DocTransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -148,23 +149,10 @@ export class ApplicationStore {
   async getWithHistory(id: string): Promise<{ app: ApplicationRecord; history: HistoryEntry[] } | undefined> {
     let app: ApplicationRecord | undefined;
     const history: HistoryEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.applicationPk(id) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        if (item.sk === keys.application(id).sk) app = fromItem(item);
-        else if (String(item.sk).startsWith(keys.eventPrefix)) history.push(entryFromItem(item));
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const item of partitionItems(this.db, this.table, keys.applicationPk(id))) {
+      if (item.sk === keys.application(id).sk) app = fromItem(item);
+      else if (String(item.sk).startsWith(keys.eventPrefix)) history.push(entryFromItem(item));
+    }
     return app ? { app, history } : undefined;
   }
 

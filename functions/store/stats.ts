@@ -1,9 +1,10 @@
 // The plan's progress counters: written inside the transaction that approves (never recomputed by a scan),
 // read back with one Query of the STATS partition.
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { contributionOf, type GoalId, type StatsSnapshot } from '../domain/progress.js';
 import { PROVINCE } from '../domain/registry.js';
 import type { Application } from '../domain/application.js';
+import { partitionItems } from './partition.js';
 import { keys, type Key } from './keys.js';
 import type { DocTransactItem } from './applications.js';
 
@@ -102,28 +103,15 @@ export class StatsStore {
   /** Every counter, in one Query of the STATS partition (a few hundred small items: the province, cities, counties, goals). */
   async read(): Promise<StatsSnapshot> {
     const snapshot: StatsSnapshot = { counts: new Map(), goals: {} };
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.statsPk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const sk = String(item.sk);
-        if (sk.startsWith(keys.statsCountPrefix)) {
-          const { pk: _pk, sk: _sk, total, ...byType } = item;
-          snapshot.counts.set(sk.slice(keys.statsCountPrefix.length), { total: Number(total ?? 0), byType: byType as Record<string, number> });
-        } else if (sk.startsWith(keys.statsGoalPrefix)) {
-          snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item.n ?? 0);
-        }
+    for await (const item of partitionItems(this.db, this.table, keys.statsPk)) {
+      const sk = String(item.sk);
+      if (sk.startsWith(keys.statsCountPrefix)) {
+        const { pk: _pk, sk: _sk, total, ...byType } = item;
+        snapshot.counts.set(sk.slice(keys.statsCountPrefix.length), { total: Number(total ?? 0), byType: byType as Record<string, number> });
+      } else if (sk.startsWith(keys.statsGoalPrefix)) {
+        snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item.n ?? 0);
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    }
     return snapshot;
   }
 
