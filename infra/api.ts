@@ -1,5 +1,5 @@
 // The public HTTP API (shared/api.md): one Lambda behind an HTTP API, Cognito's JWTs checked at the edge.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -45,6 +45,8 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly handler: ProjectFunction;
   readonly url: string;
+  /** The API's own host name (`<id>.execute-api.<region>.<suffix>`): the web distribution's origin for /v1 and /docs. */
+  readonly domainName: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -114,6 +116,7 @@ export class Api extends Construct {
       },
     });
     this.url = stage.url;
+    this.domainName = Fn.parseDomainName(api.apiEndpoint);
   }
 }
 
