@@ -7,13 +7,18 @@ export interface SynthOptions {
   /** e.g. `cn-north-1`; default: environment-agnostic, as `npx cdk synth` here. */
   region?: string;
   webOrigin?: string;
-  /** Run esbuild for each function (slow): only the tests that look at the bundles need it. */
+  /** Run esbuild for each function and build the web pages (slow): only the tests that look at the bundles need it. */
   bundle?: boolean;
+  /** As `-c key=value` gives it, e.g. `{ webDomain: 'apply.example.org' }`. */
+  context?: Record<string, string>;
 }
 
 export function synth(options: SynthOptions = {}) {
   const app = new App({
-    context: options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] },
+    context: {
+      ...(options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] }),
+      ...options.context,
+    },
   });
   const props: ApprovalStackProps = {
     webOrigin: options.webOrigin,
@@ -24,7 +29,7 @@ export function synth(options: SynthOptions = {}) {
   return { app, stack, template };
 }
 
-type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> };
+type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any>; DependsOn?: string[] };
 
 export function resources(template: Template, type?: string): [string, Resource][] {
   const all = Object.entries(template.toJSON().Resources as Record<string, Resource>);
