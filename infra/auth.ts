@@ -1,17 +1,21 @@
 // Who may call the API: the issuer and audience of the JWTs the API accepts. In the aws partition a
-// Cognito user pool whose ID tokens carry role, level, region and org; in the China regions, which
-// offer no Cognito user pools, an OpenID Connect provider named at deploy time.
-import { CfnParameter, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+// Cognito user pool whose ID tokens carry role, level, region and org, with its hosted sign-in for the
+// web pages; in the China regions, which offer no Cognito user pools, an OpenID Connect provider named
+// at deploy time.
+import { Aws, CfnParameter, Duration, Fn, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   ClientAttributes,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -24,15 +28,24 @@ export interface TokenIssuer {
 }
 
 export interface CognitoIdentityProps {
-  /** The web app's origin (`https://…`); its root is the OAuth callback. Without it the client has no OAuth flows. */
+  /** A web app's origin (`https://…`) besides those added with allowSignInFrom: its root is an OAuth callback. */
   webOrigin?: string;
+  /**
+   * The hosted sign-in's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique in the region
+   * across all AWS accounts. Default: the stack's name and the account id, e.g. `gdkexieapproval-123456789012`.
+   */
+  signInDomainPrefix?: string;
 }
 
 export class CognitoIdentity extends Construct implements TokenIssuer {
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
+  /** Cognito's hosted sign-in (managed login) for the web client. */
+  readonly signInDomain: UserPoolDomain;
   readonly issuer: string;
   readonly audience: string;
+  /** Where the hosted sign-in may send users back to: each origin's root. */
+  private readonly webOrigins: string[] = [];
 
   constructor(scope: Construct, id: string, props: CognitoIdentityProps) {
     super(scope, id);
@@ -71,21 +84,20 @@ export class CognitoIdentity extends Construct implements TokenIssuer {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const web = props.webOrigin?.replace(/\/+$/, '');
+    if (props.webOrigin) this.allowSignInFrom(props.webOrigin);
+    // Rendered at synthesis: the web pages' origin (a CloudFront domain) is known only once they exist.
+    const returnUrls = Lazy.list({ produce: () => this.webOrigins.map((origin) => `${origin}/`) });
     this.webClient = this.userPool.addClient('WebClient', {
-      // A browser app keeps no secret: SRP for the sign-in form, authorization code with PKCE for redirects.
+      // A browser app keeps no secret: SRP for the sign-in form, authorization code with PKCE for redirects
+      // (Cognito asks for PKCE of a client without a secret; web/src/auth.ts always sends it).
       generateSecret: false,
       authFlows: { userSrp: true },
-      ...(web
-        ? {
-            oAuth: {
-              flows: { authorizationCodeGrant: true },
-              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-              callbackUrls: [`${web}/`],
-              logoutUrls: [`${web}/`],
-            },
-          }
-        : { disableOAuth: true }),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: returnUrls,
+        logoutUrls: returnUrls,
+      },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       // Only the e-mail address: role, level, region, org and the display name are the administrators'.
@@ -95,12 +107,65 @@ export class CognitoIdentity extends Construct implements TokenIssuer {
       refreshTokenValidity: Duration.hours(12),
     });
 
+    this.node.addValidation({
+      validate: () => (this.webOrigins.length > 0 ? [] : ['The web client has no origin to return to: call allowSignInFrom() or pass webOrigin']),
+    });
+
+    // Managed login rather than the classic hosted UI, which is in English only: managed login speaks Chinese
+    // when the authorize URL asks with `lang=zh-CN`. A branding style (Cognito's own look) turns it on for the client.
+    this.signInDomain = this.userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: props.signInDomainPrefix ? checkDomainPrefix(props.signInDomainPrefix) : defaultDomainPrefix(this) },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    new CfnManagedLoginBranding(this, 'SignInStyle', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.webClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+
     // The URL suffix keeps the issuer right in any partition.
     this.issuer = Fn.sub('https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${UserPoolId}', {
       UserPoolId: this.userPool.userPoolId,
     });
     this.audience = this.webClient.userPoolClientId;
   }
+
+  /** The hosted sign-in's URL, `https://<prefix>.auth.<region>.amazoncognito.com`: web/src/config.ts's `domain`. */
+  get signInUrl(): string {
+    return this.signInDomain.baseUrl();
+  }
+
+  /** Lets the hosted sign-in send users back to this origin's root (`https://…`, no path) after signing in or out. */
+  allowSignInFrom(origin: string): void {
+    const root = Token.isUnresolved(origin) ? origin : origin.replace(/\/+$/, '');
+    if (!Token.isUnresolved(root) && !/^https:\/\/[^/]+$/.test(root) && !/^http:\/\/localhost(:\d+)?$/.test(root)) {
+      throw new Error(`A web origin is https://host (or http://localhost): ${origin}`);
+    }
+    this.webOrigins.push(root);
+  }
+}
+
+/** Checks a domain prefix the way Cognito will, so a bad one stops the synth rather than the deployment. */
+function checkDomainPrefix(prefix: string): string {
+  if (Token.isUnresolved(prefix)) return prefix;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(
+      `Sign-in domain prefix "${prefix}": 1 to 63 lowercase letters, digits and hyphens, not starting or ending ` +
+        'with a hyphen, without "aws", "amazon" or "cognito"',
+    );
+  }
+  return prefix;
+}
+
+/** `<stack name>-<account id>`: unique in the region, as Cognito asks, and derived rather than hard-coded. */
+function defaultDomainPrefix(scope: Construct): string {
+  const stack = Stack.of(scope)
+    .stackName.toLowerCase()
+    .replace(/aws|amazon|cognito/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50);
+  return Fn.join('-', [stack || 'sign-in', Aws.ACCOUNT_ID]);
 }
 
 /**

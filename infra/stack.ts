@@ -1,9 +1,11 @@
-// The whole deployment: storage, identity, workflow and API, wired together.
+// The whole deployment: storage, identity, workflow, API and web pages, wired together.
 import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { CognitoIdentity, ExternalIdentity, type TokenIssuer } from './auth.js';
 import { Storage } from './storage.js';
+import { Web, type WebDomain } from './web.js';
 import { Workflow } from './workflow.js';
 
 /** Optional domain settings passed to every function as-is (functions/config.ts documents them). */
@@ -15,9 +17,34 @@ export interface DomainSettings {
 }
 
 export interface ApprovalStackProps extends StackProps {
-  /** The web app's origin, e.g. `https://apply.example.cn`: CORS and the OAuth callback. Default: none. */
+  /**
+   * Another origin the web app is served from, e.g. `https://apply.example.cn`: the API answers it with CORS
+   * and the hosted sign-in may return to it. The pages the stack deploys are on the API's origin and need neither.
+   */
   webOrigin?: string;
   settings?: DomainSettings;
+}
+
+/**
+ * Context read by the stack (`-c key=value`) for the web pages, in the aws partition:
+ * - `webDomain` and `webCertificateArn`: a domain for the pages and its ACM certificate in us-east-1 (both or neither);
+ * - `authDomainPrefix`: the hosted sign-in's `<prefix>.auth.<region>.amazoncognito.com` (default: stack name and account).
+ */
+function webContext(scope: Construct, inChina: boolean): { domain?: WebDomain; signInDomainPrefix?: string } {
+  const read = (key: string): string | undefined => scope.node.tryGetContext(key) || undefined;
+  const given = ['webDomain', 'webCertificateArn', 'authDomainPrefix'].filter((key) => read(key) !== undefined);
+  if (inChina) {
+    if (given.length > 0) {
+      throw new Error(`-c ${given.join(', ')}: the China regions get neither the web pages nor a hosted sign-in (see the WebPages output)`);
+    }
+    return {};
+  }
+  const [name, certificateArn] = [read('webDomain'), read('webCertificateArn')];
+  if (Boolean(name) !== Boolean(certificateArn)) throw new Error('-c webDomain and -c webCertificateArn go together: a domain needs its certificate');
+  return {
+    domain: name && certificateArn ? { name, certificate: Certificate.fromCertificateArn(scope, 'WebCertificate', certificateArn) } : undefined,
+    signInDomainPrefix: read('authDomainPrefix'),
+  };
 }
 
 export class ApprovalStack extends Stack {
@@ -26,16 +53,31 @@ export class ApprovalStack extends Stack {
     // The China regions offer no Cognito user pools (CloudFormation has no AWS::Cognito::UserPool there).
     const inChina = !Token.isUnresolved(this.region) && this.region.startsWith('cn-');
 
+    const web = webContext(this, inChina);
+
     const storage = new Storage(this, 'Storage');
-    const identity = inChina ? new ExternalIdentity(this, 'Identity') : new CognitoIdentity(this, 'Auth', { webOrigin: props.webOrigin });
+    const identity = inChina
+      ? new ExternalIdentity(this, 'Identity')
+      : new CognitoIdentity(this, 'Auth', { webOrigin: props.webOrigin, signInDomainPrefix: web.signInDomainPrefix });
     const environment = functionEnvironment(identity, props.settings);
     const workflow = new Workflow(this, 'Workflow', { storage, environment });
     const api = new Api(this, 'Api', { storage, workflow, issuer: identity, environment, webOrigin: props.webOrigin });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     if (identity instanceof CognitoIdentity) {
+      const pages = new Web(this, 'Web', { api, identity, domain: web.domain });
+      new CfnOutput(this, 'WebUrl', { value: `${pages.url}/`, description: 'The web pages, with the API under /v1' });
+      new CfnOutput(this, 'SignInUrl', { value: identity.signInUrl });
       new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: identity.webClient.userPoolClientId });
+    } else {
+      // CloudFront in the China regions serves only an ICP-licensed domain with an IAM server certificate, and
+      // web/src/config.ts knows Cognito's hosted sign-in only, not an outside OIDC provider's endpoints.
+      new CfnOutput(this, 'WebPages', {
+        value:
+          'Not deployed in the China regions: serve web/dist (npm run build:web) from your ICP-licensed domain with /v1 and /docs proxied to ApiUrl, ' +
+          'or call the API from that origin with -c webOrigin=https://… (CORS).',
+      });
     }
     new CfnOutput(this, 'TableName', { value: storage.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });

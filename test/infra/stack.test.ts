@@ -45,7 +45,8 @@ beforeAll(async () => {
 }, 180_000);
 
 const stateMachine = () => resources(template, 'AWS::StepFunctions::StateMachine')[0][1].Properties!;
-const functions = () => resources(template, 'AWS::Lambda::Function');
+/** The project's functions: all but aws-cdk-lib's BucketDeployment handler (web.test.ts looks at that one). */
+const functions = () => resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
 /** Which entry each function deploys, by the logical id the stack gives it. */
 const entryOf = (logicalId: string) => {
   const byPrefix = { ApiHandler: lambdaEntries.api, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler };
@@ -322,6 +323,24 @@ describe('Lambda functions', () => {
   });
 });
 
+describe('web pages', () => {
+  it('deploy web/ as built: index.html and every file it names', () => {
+    // Prepare: the asset both page deployments unpack
+    const [[, pages]] = resources(template, 'Custom::CDKBucketDeployment').filter(([id]) => id.startsWith('WebDeployPages'));
+    const key = (pages.Properties!.SourceObjectKeys[0] as string).replace(/\.zip$/, '');
+    const asset = path.join(outdir, `asset.${key}`);
+
+    // Act
+    const html = fs.readFileSync(path.join(asset, 'index.html'), 'utf8');
+    const named = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+
+    // Assess
+    expect(named.length).toBeGreaterThan(0);
+    for (const file of named) expect(fs.existsSync(path.join(asset, file)), file).toBe(true);
+    expect(fs.existsSync(path.join(asset, 'config.json')), 'config.json is the stack’s, not the build’s').toBe(false);
+  });
+});
+
 describe('IAM', () => {
   it('grants no service-wide action (no dynamodb:*, no *)', () => {
     // Act
@@ -357,7 +376,7 @@ describe('IAM', () => {
 });
 
 describe('names', () => {
-  const physicalNames = ['TableName', 'FunctionName', 'StateMachineName', 'UserPoolName', 'ClientName', 'RoleName', 'LogGroupName', 'RuleName'];
+  const physicalNames = ['TableName', 'FunctionName', 'StateMachineName', 'UserPoolName', 'ClientName', 'RoleName', 'LogGroupName', 'RuleName', 'BucketName'];
 
   it('hard-codes no resource name: CloudFormation names everything from logical ids', () => {
     // Act: a name written as a literal (a reference to another resource's name is fine)
@@ -371,11 +390,13 @@ describe('names', () => {
     expect(namedRules).toEqual([]);
   });
 
-  it('outputs what a deployer needs: API URL, user pool, client, table, state machine', () => {
+  it('outputs what a deployer needs: web and API URLs, hosted sign-in, user pool, client, table, state machine', () => {
     // Act
     const outputs = Object.keys(template.toJSON().Outputs);
 
     // Assess
-    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'StateMachineArn']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['WebUrl', 'ApiUrl', 'SignInUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'StateMachineArn']),
+    );
   });
 });
