@@ -157,6 +157,8 @@ export async function signInWithCognito(): Promise<void> {
     state,
     code_challenge_method: 'S256',
     code_challenge: await challengeFor(verifier),
+    // Managed login shows its pages in Chinese only when asked.
+    lang: 'zh-CN',
   }).toString();
   location.assign(url.toString());
 }
