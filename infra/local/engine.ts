@@ -35,6 +35,8 @@ class StateError extends Error {
 }
 
 const TOKEN_PLACEHOLDER = '__local_task_token__';
+/** How long `resume()` waits at most for resumed callback tasks to listen again. */
+const RESUME_WAIT_MS = 15_000;
 /** Longest delay a Node timer can hold (about 24.8 days). */
 const MAX_TIMER_SECONDS = 2_147_483;
 
@@ -190,16 +192,21 @@ export class LocalEngine {
 
   // --- lifecycle ------------------------------------------------------------------------------
 
-  /** Picks up every execution that was running when the engine last stopped. Call before serving. */
+  /**
+   * Picks up every execution that was running when the engine last stopped. Call before serving: it returns once
+   * every resumed callback task listens again, so that a callback handed over right after (the reconciler's) finds
+   * its task instead of `TaskDoesNotExist`.
+   */
   async resume(): Promise<number> {
-    let resumed = 0;
+    const listening: Promise<void>[] = [];
     for await (const item of this.runningItems()) {
-      if (!this.runs.has(item.pk)) {
-        this.run(item);
-        resumed += 1;
-      }
+      if (!this.runs.has(item.pk)) listening.push(new Promise<void>((done) => this.run(item, done)));
     }
-    return resumed;
+    // A run that cannot get going (the store down) fails and settles its promise; the bound is for anything else.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(listening), new Promise((done) => (bound = setTimeout(done, RESUME_WAIT_MS)))]);
+    clearTimeout(bound);
+    return listening.length;
   }
 
   /** Stops running executions in memory only: their checkpoints stay, and the next engine resumes them. */
@@ -212,9 +219,11 @@ export class LocalEngine {
 
   // --- running --------------------------------------------------------------------------------
 
-  private run(item: ExecutionItem): void {
+  /** `onListening` is called once the resumed callback task waits again, or once nothing can call back. */
+  private run(item: ExecutionItem, onListening: () => void = () => undefined): void {
     const arn = item.pk;
-    const checkpoint = item.checkpoint ?? { state: this.definition.StartAt, input: JSON.parse(item.input) };
+    const checkpoint: Checkpoint = item.checkpoint ?? { state: this.definition.StartAt, input: JSON.parse(item.input) };
+    if (!checkpoint.token || checkpoint.callback) onListening();
     // Resuming is running the same definition from the checkpointed state with its checkpointed input.
     const machine = this.machineFrom(checkpoint.state);
     let entered: { state: string; input: Json } = { state: checkpoint.state, input: checkpoint.input };
@@ -228,7 +237,7 @@ export class LocalEngine {
         if (entered.state !== name) throw new StateError('States.Runtime', `local engine lost track of state ${name}`);
         const resumed = resumeFrom?.state === name ? resumeFrom : undefined;
         resumeFrom = undefined;
-        return this.runTask(arn, name, state as TaskDefinition, entered.input, processed, resumed);
+        return this.runTask(arn, name, state as TaskDefinition, entered.input, processed, resumed, resumed ? onListening : undefined);
       };
     }
     const execution = machine.run(checkpoint.input, {
@@ -246,6 +255,7 @@ export class LocalEngine {
         }
       }
     })();
+    execution.result.finally(onListening).catch(() => undefined);
     execution.result.then(
       async (output) => {
         this.runs.delete(arn);
@@ -275,7 +285,15 @@ export class LocalEngine {
     return machine;
   }
 
-  private async runTask(arn: string, name: string, state: TaskDefinition, rawInput: Json, processed: Json, resumed?: Checkpoint): Promise<Json> {
+  private async runTask(
+    arn: string,
+    name: string,
+    state: TaskDefinition,
+    rawInput: Json,
+    processed: Json,
+    resumed?: Checkpoint,
+    onListening?: () => void,
+  ): Promise<Json> {
     const resource = parseResource(state.Resource);
     if (resource.kind === 'callback') {
       const checkpoint: Checkpoint = resumed?.token
@@ -288,10 +306,14 @@ export class LocalEngine {
           };
       await this.saveCheckpoint(arn, checkpoint);
       const waiting = this.waitFor(arn, checkpoint);
+      onListening?.();
       // Answered before the engine stopped: the application has moved on; only the answer remains to hand over.
       if (checkpoint.callback) return waiting;
       // Record the token where the app finds it (the integration is idempotent for the same token).
       await this.callSdk(resource.service, resource.action, replaceToken(processed, checkpoint.token!)).catch((error) => {
+        // Resumed after a crash, the token may have been recorded before it and a decision recorded with it since,
+        // whose callback the reconciler hands over: the task goes on waiting for it. (In AWS the call is made once.)
+        if (resumed?.token && (error as Error).name === 'DynamoDb.ConditionalCheckFailedException') return;
         this.forgetWaiter(checkpoint.token!);
         throw error;
       });

@@ -1,8 +1,41 @@
 // Helpers shared by the resilience tests.
+import type { LocalStack } from '../../infra/local/stack.js';
 import type { Client } from '../support/local.js';
 
+/** What the tests need of an API client: the harness's, or one for a stack in another process. */
+export type Caller = Pick<Client, 'call' | 'token'> & { stack?: LocalStack };
+
+/** An API client for a server at `url` (a stack in a child process). */
+export function httpClient(url: string): Caller {
+  const call: Client['call'] = async (method, path, options = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, body: json, text, headers: response.headers };
+  };
+  const token = async (claims: Record<string, unknown>) => {
+    const out = await call('POST', '/v1/dev/token', { body: claims });
+    if (out.status !== 200) throw new Error(`dev token refused: ${out.text}`);
+    return out.body.token as string;
+  };
+  return { call, token };
+}
+
 /** Every item of a list route, page by page (100 at a time). */
-export async function listAll(api: Client, path: string, token: string): Promise<any[]> {
+export async function listAll(api: Caller, path: string, token: string): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | null = null;
   do {
@@ -13,4 +46,40 @@ export async function listAll(api: Client, path: string, token: string): Promise
     cursor = out.body.cursor;
   } while (cursor);
   return items;
+}
+
+/** An application is settled when the workflow has caught up with it: a task waits, or it is final. */
+export const isSettled = (app: any) =>
+  (app.status === 'PENDING' || app.status === 'RETURNED') ? !!app.task : app.status !== 'APPROVED' || !!app.certificateNo;
+
+/**
+ * Reads the applications until each passes `done`, and answers them; after `ms`, fails naming each one that
+ * does not, with what the store and the engine hold for it when the stack runs in this process.
+ */
+export async function waitForApplications(api: Caller, token: string, ids: string[], done: (app: any) => boolean, ms = 10_000): Promise<any[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const apps = await Promise.all(ids.map(async (id) => (await api.call('GET', `/v1/applications/${id}`, { token })).body));
+    const pending = apps.filter((app) => !done(app));
+    if (!pending.length) return apps;
+    if (Date.now() > deadline) {
+      const lines = await Promise.all(pending.map((app) => describe(api, app)));
+      throw new Error(`${pending.length} of ${ids.length} applications did not settle in ${ms} ms:\n${lines.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function describe(api: Caller, app: any): Promise<string> {
+  const seen = {
+    id: app.id,
+    status: app.status,
+    currentLevel: app.currentLevel,
+    task: app.task ? app.task.level : null,
+    history: app.history?.map((e: { action: string; level: string | null }) => `${e.action}@${e.level}`),
+  };
+  if (!api.stack) return JSON.stringify(seen);
+  const stored = await api.stack.services.applications.get(app.id);
+  const execution = await api.stack.engine.describeExecution(api.stack.engine.executionArn(app.id)).catch((e: Error) => ({ status: e.message, output: undefined }));
+  return JSON.stringify({ ...seen, outbox: stored?.outbox ?? null, execution: execution.status, output: execution.output });
 }
