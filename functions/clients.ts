@@ -12,8 +12,11 @@ export interface Clients {
 }
 
 export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>): Clients {
-  const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 5_000 });
   const local = config.dynamodbEndpoint || config.sfnEndpoint;
+  // In AWS a connection that takes over a second is a fault to retry elsewhere; DynamoDB Local is one Java
+  // process on a developer's (or CI's) two cores, slower to accept a burst of connections.
+  const requestHandler = () =>
+    new NodeHttpHandler(local ? { connectionTimeout: 5_000, requestTimeout: 15_000 } : { connectionTimeout: 1_000, requestTimeout: 5_000 });
   // The local stack needs some credentials; DynamoDB Local and the local engine accept any.
   const credentials = local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
   const dynamodb = new DynamoDBClient({
