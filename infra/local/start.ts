@@ -7,7 +7,7 @@ const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS'];
 const env = Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
 const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST ?? '127.0.0.1' });
-console.log(`\n  广东省科协站点与协会申报审批平台（本地）\n  API:  ${stack.url}/v1/health\n  数据: ${stack.dataDir}\n  按 Ctrl-C 停止\n`);
+console.log(`\n  广东省科协站点与协会申报审批平台（本地）\n  网页: ${stack.url}/\n  API:  ${stack.url}/v1/health（文档 ${stack.url}/docs）\n  数据: ${stack.dataDir}\n  按 Ctrl-C 停止\n`);
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -93,7 +93,7 @@ describe('the web pages in a browser', () => {
     await page.goto(`${stack.url}/`);
     await page.getByRole('heading', { name: '登录' }).waitFor();
     await shoot(page, '01-sign-in');
-    await page.getByRole('button', { name: '山塘村菜心专业技术协会' }).click();
+    await page.getByRole('button', { name: '寒鸭村菜心专业技术协会' }).click();
     await page.getByRole('heading', { name: '我的申请' }).waitFor();
     await page.getByRole('navigation').getByRole('link', { name: '申报' }).click();
     await page.getByRole('link', { name: /农村专业技术协会/ }).waitFor();
@@ -173,7 +173,7 @@ describe('the web pages in a browser', () => {
     // Act: the applicant corrects it with the problem in view, beside the field it names.
     const correcting = await open(desktop);
     page = correcting.page;
-    await signIn(page, '山塘村菜心专业技术协会');
+    await signIn(page, '寒鸭村菜心专业技术协会');
     const card = page.getByRole('article').filter({ hasText: name });
     await card.getByText('退回修改').waitFor();
     await shoot(page, '09-my-applications-returned');
@@ -198,7 +198,7 @@ describe('the web pages in a browser', () => {
     // Assess: the applicant sees it approved, level by level.
     const back = await open(desktop);
     page = back.page;
-    await signIn(page, '山塘村菜心专业技术协会');
+    await signIn(page, '寒鸭村菜心专业技术协会');
     await page.goto(`${stack.url}/applications/${id}`);
     await reloadUntilVisible(page, page.getByText('已通过省级审批'));
     expect(await page.locator('.step.done').count()).toBe(3);

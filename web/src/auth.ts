@@ -20,9 +20,9 @@ export interface DemoAccount {
 /** The local mode's accounts: an applicant organisation, an official per level for 大路边镇 (连州市, 清远市), an administrator. */
 export const demoAccounts: DemoAccount[] = [
   {
-    label: '山塘村菜心专业技术协会',
+    label: '寒鸭村菜心专业技术协会',
     description: '申请单位 · 统一社会信用代码 51441882MJ1234567W',
-    claims: { role: 'applicant', org: '51441882MJ1234567W', name: '山塘村菜心专业技术协会' },
+    claims: { role: 'applicant', org: '51441882MJ1234567W', name: '寒鸭村菜心专业技术协会' },
   },
   {
     label: '连州市农业科技发展有限公司',
