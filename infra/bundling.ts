@@ -18,6 +18,8 @@ export const lambdaRuntime = Runtime.NODEJS_24_X;
 /** The Lambda entry points, relative to the project root. */
 export const lambdaEntries = {
   api: 'functions/api.ts',
+  /** GET /v1/registry/export, streamed through a Function URL (infra/export.ts). */
+  registryExport: 'functions/export.ts',
   recordOutcome: 'functions/record-outcome.ts',
   reconciler: 'functions/reconciler.ts',
 } as const;

@@ -57,10 +57,14 @@ export class ProjectFunction extends NodejsFunction {
     });
   }
 
-  /** Names the table to the function (TABLE_NAME, read by functions/config.ts) and grants it read/write. */
-  bindTable(storage: Storage): this {
+  /**
+   * Names the table to the function (TABLE_NAME, read by functions/config.ts) and grants it read/write, or
+   * reads only (`'read'`) to a function that never writes.
+   */
+  bindTable(storage: Storage, access: 'readWrite' | 'read' = 'readWrite'): this {
     this.addEnvironment('TABLE_NAME', storage.tableName);
-    storage.grantReadWrite(this);
+    if (access === 'read') storage.grantRead(this);
+    else storage.grantReadWrite(this);
     return this;
   }
 }

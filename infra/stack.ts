@@ -3,6 +3,7 @@ import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
+import { RegistryExport } from './export.js';
 import { CognitoIdentity, ExternalIdentity, type TokenIssuer } from './auth.js';
 import { Storage } from './storage.js';
 import { Web, type WebDomain } from './web.js';
@@ -47,6 +48,9 @@ function webContext(scope: Construct, inChina: boolean): { domain?: WebDomain; s
   };
 }
 
+/** Regions whose CloudFormation offers no AWS::Lambda::Url (Function URLs). */
+const functionUrlsUnavailable = ['cn-northwest-1'];
+
 export class ApprovalStack extends Stack {
   constructor(scope: Construct, id: string, props: ApprovalStackProps = {}) {
     super(scope, id, props);
@@ -62,10 +66,21 @@ export class ApprovalStack extends Stack {
     const environment = functionEnvironment(identity, props.settings);
     const workflow = new Workflow(this, 'Workflow', { storage, environment });
     const api = new Api(this, 'Api', { storage, workflow, issuer: identity, environment, webOrigin: props.webOrigin });
+    // CloudFormation has no AWS::Lambda::Url in Ningxia (CDK's template validation says so): there the export is the
+    // HTTP API's only, buffered (6 MB at most).
+    const registryExport = functionUrlsUnavailable.includes(this.region)
+      ? undefined
+      : new RegistryExport(this, 'Export', {
+          storage,
+          environment,
+          webOrigin: props.webOrigin,
+          audienceViaParameter: identity instanceof CognitoIdentity,
+        });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     if (identity instanceof CognitoIdentity) {
-      const pages = new Web(this, 'Web', { api, identity, domain: web.domain });
+      if (!registryExport) throw new Error(`no Function URL for the export in ${this.region}`);
+      const pages = new Web(this, 'Web', { api, registryExport, identity, domain: web.domain });
       new CfnOutput(this, 'WebUrl', { value: `${pages.url}/`, description: 'The web pages, with the API under /v1' });
       new CfnOutput(this, 'SignInUrl', { value: identity.signInUrl });
       new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
@@ -77,6 +92,11 @@ export class ApprovalStack extends Stack {
         value:
           'Not deployed in the China regions: serve web/dist (npm run build:web) from your ICP-licensed domain with /v1 and /docs proxied to ApiUrl, ' +
           'or call the API from that origin with -c webOrigin=https://… (CORS).',
+      });
+      // No distribution here to route the export to its Function URL: a proxy in front (or the pages, with CORS) uses this.
+      if (registryExport) new CfnOutput(this, 'ExportUrl', {
+        value: registryExport.url,
+        description: 'GET /v1/registry/export streamed (no 6 MB limit); the same route under ApiUrl is buffered',
       });
     }
     new CfnOutput(this, 'TableName', { value: storage.tableName });

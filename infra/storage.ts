@@ -5,6 +5,9 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDesign } from '../functions/store/keys.js';
 
+/** What reading needs: items, index Queries, DescribeTable. */
+const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+
 /**
  * What the application does to its items: reads, Queries on the indexes, conditional and
  * transactional writes (a transaction is authorised item by item with these same actions),
@@ -64,6 +67,11 @@ export class Storage extends Construct {
   /** Item reads and writes, index Queries, DescribeTable; nothing else. */
   grantReadWrite(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({ grantee, actions: readWriteActions, resourceArns: this.resourceArns() });
+  }
+
+  /** Item reads, index Queries, DescribeTable: no write of any kind. */
+  grantRead(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({ grantee, actions: readActions, resourceArns: this.resourceArns() });
   }
 
   /** One action on the table itself (the workflow's callback tasks call UpdateItem). */

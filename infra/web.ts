@@ -1,5 +1,5 @@
 // The web front end in AWS: web/ built into a private bucket and served by CloudFront, with the API on the
-// same origin (/v1/*, /docs) and a /config.json that switches the pages to Cognito's hosted sign-in.
+// same origin (/v1/*, /docs; /v1/registry/export from its streaming Function URL) and a /config.json that switches the pages to Cognito's hosted sign-in.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { DockerImage, Duration, FileSystem, Fn, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -34,6 +34,7 @@ import { BucketDeployment, CacheControl, Source, type DeploymentSourceContext, t
 import { Construct } from 'constructs';
 import type { Api } from './api.js';
 import type { CognitoIdentity } from './auth.js';
+import type { RegistryExport } from './export.js';
 import { projectRoot } from './bundling.js';
 import { logRetention } from './function.js';
 
@@ -48,6 +49,8 @@ export interface WebDomain {
 export interface WebProps {
   /** Served on the same origin under /v1/* and /docs. */
   api: Api;
+  /** Served on the same origin under /v1/registry/export, ahead of the API. */
+  registryExport: RegistryExport;
   /** Whose hosted sign-in the pages use; the pages' origin becomes one of its web client's callbacks. */
   identity: CognitoIdentity;
   /** Default: CloudFront's own domain and certificate. */
@@ -82,7 +85,7 @@ export class Web extends Construct {
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
-    const { api, identity, domain } = props;
+    const { api, registryExport, identity, domain } = props;
     // S3 access logs delivered under a bucket policy naming this bucket (AWS's advice) rather than the legacy
     // LogDeliveryWrite ACL, which is what this aws-cdk-lib does while the flag is unset.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
@@ -156,6 +159,14 @@ export class Web extends Construct {
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
     };
 
+    // The CSV export from its streaming Function URL, on the same terms as the rest of the API (the app checks the
+    // token, so Authorization must reach it). Listed before /v1/*: CloudFront takes the first pattern that matches.
+    const toExport: BehaviorOptions = {
+      ...toApi,
+      origin: new HttpOrigin(registryExport.domainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+    };
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: '科技工作者上山下乡站点与协会申报审批平台',
       defaultRootObject: 'index.html',
@@ -171,7 +182,7 @@ export class Web extends Construct {
         functionAssociations: [{ function: pagePaths, eventType: FunctionEventType.VIEWER_REQUEST }],
         responseHeadersPolicy: pageHeaders,
       },
-      additionalBehaviors: { '/v1/*': toApi, '/docs': toApi },
+      additionalBehaviors: { '/v1/registry/export': toExport, '/v1/*': toApi, '/docs': toApi },
       ...(domain
         ? { domainNames: [domain.name], certificate: domain.certificate, minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021 }
         : {}),

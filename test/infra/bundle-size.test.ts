@@ -12,14 +12,15 @@ const KiB = 1024;
 const budget = { minified: 280 * KiB, gzip: 90 * KiB };
 
 /**
- * What each bundle measured with the environment-only credential provider (api 453/150 KiB, the others
- * 354/113), plus a little room. It catches slips such as `import { z } from 'zod'` (+~440 KB of locales),
+ * What each bundle measured with the environment-only credential provider (api 453/150 KiB; registryExport, the
+ * same app and the SSM client that reads its audience, 531/164; the others 354/113), plus a little room. It catches slips such as `import { z } from 'zod'` (+~440 KB of locales),
  * losing `mainFields` (+~230 KB of the SDK's CommonJS builds) or losing the credentials alias (+~130 KB).
  * All three are over issue #8's budget: DynamoDB + Step Functions clients alone take ~230 KiB of this
  * SDK version, zod ~100 KiB (see biggestParts in a failure message).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
   api: { minified: 480 * KiB, gzip: 160 * KiB },
+  registryExport: { minified: 560 * KiB, gzip: 175 * KiB },
   recordOutcome: { minified: 380 * KiB, gzip: 122 * KiB },
   reconciler: { minified: 380 * KiB, gzip: 122 * KiB },
 };

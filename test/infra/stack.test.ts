@@ -49,7 +49,7 @@ const stateMachine = () => resources(template, 'AWS::StepFunctions::StateMachine
 const functions = () => resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
 /** Which entry each function deploys, by the logical id the stack gives it. */
 const entryOf = (logicalId: string) => {
-  const byPrefix = { ApiHandler: lambdaEntries.api, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler };
+  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler };
   const found = Object.entries(byPrefix).find(([prefix]) => logicalId.startsWith(prefix));
   if (!found) throw new Error(`no entry known for ${logicalId}`);
   return found[1];

@@ -1,0 +1,63 @@
+// Lambda entry point of GET /v1/registry/export behind a Function URL in RESPONSE_STREAM mode: the same app as
+// functions/api.ts, its CSV sent page by page as it is read instead of buffered whole (which the HTTP API's
+// integration does, up to Lambda's 6 MB limit on a buffered response).
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { Hono } from 'hono';
+import { streamHandle } from 'hono/aws-lambda';
+import { createApp } from './app.js';
+import { cognitoVerifier } from './auth.js';
+import { makeClients } from './clients.js';
+import { parseConfig } from './config.js';
+import { buildServices } from './services/build.js';
+
+export const EXPORT_PATH = '/v1/registry/export';
+
+/**
+ * The web client's id, when the stack could not put it in the environment: the client returns users to the web
+ * distribution, which routes the export to this function's URL, so a reference from here to the client would be a
+ * cycle. infra/export.ts writes it to the parameter JWT_AUDIENCE_PARAMETER names; it is read once, at cold start.
+ */
+async function withAudience(env: Record<string, string | undefined>): Promise<Record<string, string | undefined>> {
+  if (env.JWT_AUDIENCE || !env.JWT_AUDIENCE_PARAMETER) return env;
+  const ssm = new SSMClient({ region: env.AWS_REGION, maxAttempts: 3 });
+  try {
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: env.JWT_AUDIENCE_PARAMETER }));
+    return { ...env, JWT_AUDIENCE: Parameter?.Value };
+  } finally {
+    ssm.destroy();
+  }
+}
+
+// The API's needs less STATE_MACHINE_ARN: an export starts no execution, and the state machine's ARN would close the
+// same cycle (its record-outcome function is configured with the web client too).
+const config = parseConfig(await withAudience(process.env), ['JWT_ISSUER', 'JWT_AUDIENCE']);
+const clients = makeClients(config);
+const api = createApp({
+  services: buildServices(config, clients),
+  // The Function URL takes anyone's request (auth type NONE): the app verifies the Cognito token itself, as it does
+  // behind the HTTP API, and the registry policy decides what the caller may export.
+  verify: cognitoVerifier(config.auth.issuer!, config.auth.audience!),
+  // GET /v1/health is the HTTP API's (below, only the export is served here); this one would check the table only.
+  health: async () => void (await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.tableName }))),
+});
+
+// Only the export answers here: every other route stays behind the HTTP API (its JWT authorizer, throttling and
+// access logs), and this function's role may only read the table.
+const app = new Hono();
+app.get(EXPORT_PATH, (c) => api.fetch(c.req.raw, c.env));
+app.all('*', (c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
+
+/**
+ * Lambda's Node.js runtime defines `awslambda` (streamifyResponse, HttpResponseStream) before it loads the handler,
+ * and streamHandle calls it at once. Anywhere else (a test or a benchmark importing the bundle) the module loads,
+ * and the handler, which has no response stream to write to, says why when called.
+ */
+// Not just `awslambda`: the SDK's @aws/lambda-invoke-store creates an empty `globalThis.awslambda` of its own.
+const inLambdaRuntime = typeof (globalThis as { awslambda?: { streamifyResponse?: unknown } }).awslambda?.streamifyResponse === 'function';
+
+function outsideLambdaRuntime(): never {
+  throw new Error('functions/export.ts streams its response with awslambda.streamifyResponse, which only the Lambda Node.js runtime defines');
+}
+
+export const handler = inLambdaRuntime ? streamHandle(app) : outsideLambdaRuntime;
