@@ -47,6 +47,8 @@ interface Checkpoint {
   deadline?: string;
   /** A delivered callback (success or failure), kept until the state moves on. */
   callback?: { output?: string; error?: string; cause?: string };
+  /** The callback task's SDK call was made: resuming must not make it again (a decision may have followed it). */
+  recorded?: boolean;
 }
 
 interface ExecutionItem {
@@ -308,15 +310,20 @@ export class LocalEngine {
       const waiting = this.waitFor(arn, checkpoint);
       onListening?.();
       // Answered before the engine stopped: the application has moved on; only the answer remains to hand over.
-      if (checkpoint.callback) return waiting;
-      // Record the token where the app finds it (the integration is idempotent for the same token).
-      await this.callSdk(resource.service, resource.action, replaceToken(processed, checkpoint.token!)).catch((error) => {
-        // Resumed after a crash, the token may have been recorded before it and a decision recorded with it since,
-        // whose callback the reconciler hands over: the task goes on waiting for it. (In AWS the call is made once.)
-        if (resumed?.token && (error as Error).name === 'DynamoDb.ConditionalCheckFailedException') return;
-        this.forgetWaiter(checkpoint.token!);
-        throw error;
-      });
+      if (checkpoint.callback || checkpoint.recorded) return waiting;
+      // Record the token where the app finds it. In AWS this call is made once: made again after a decision that
+      // kept the level (the province's approval, awaiting its certificate) it would put the task back.
+      const made = await this.callSdk(resource.service, resource.action, replaceToken(processed, checkpoint.token!)).then(
+        () => true,
+        (error) => {
+          // Resumed after a crash between this call and its mark below, a decision may have been recorded with the
+          // token since, whose callback the reconciler hands over: the task goes on waiting for it.
+          if (resumed?.token && (error as Error).name === 'DynamoDb.ConditionalCheckFailedException') return false;
+          this.forgetWaiter(checkpoint.token!);
+          throw error;
+        },
+      );
+      if (made) await this.markRecorded(arn, checkpoint.token!);
       return waiting;
     }
     await this.saveCheckpoint(arn, { state: name, input: rawInput });
@@ -416,6 +423,24 @@ export class LocalEngine {
         ExpressionAttributeValues: { ':checkpoint': checkpoint, ':running': 'RUNNING' },
       }),
     );
+  }
+
+  private async markRecorded(arn: string, token: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.executionsTable,
+          Key: { pk: arn },
+          UpdateExpression: 'SET checkpoint.#recorded = :true',
+          ConditionExpression: 'checkpoint.#token = :token',
+          ExpressionAttributeNames: { '#recorded': 'recorded', '#token': 'token' },
+          ExpressionAttributeValues: { ':true': true, ':token': token },
+        }),
+      );
+    } catch (error) {
+      // Stopped meanwhile (withdrawn): there is no checkpoint left to mark.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   private async finish(arn: string, end: Pick<ExecutionItem, 'status' | 'output' | 'error' | 'cause' | 'stopDate'>): Promise<void> {
