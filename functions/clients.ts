@@ -15,8 +15,13 @@ export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' |
   const local = config.dynamodbEndpoint || config.sfnEndpoint;
   // In AWS a connection that takes over a second is a fault to retry elsewhere; DynamoDB Local is one Java
   // process on a developer's (or CI's) two cores, slower to accept a burst of connections.
+  // `throwOnRequestTimeout`: without it this version of the handler only logs a warning at `requestTimeout`,
+  // and a request to a store that accepted the connection but never answers (a frozen process) never ends.
   const requestHandler = () =>
-    new NodeHttpHandler(local ? { connectionTimeout: 5_000, requestTimeout: 15_000 } : { connectionTimeout: 1_000, requestTimeout: 5_000 });
+    new NodeHttpHandler({
+      ...(local ? { connectionTimeout: 5_000, requestTimeout: 15_000 } : { connectionTimeout: 1_000, requestTimeout: 5_000 }),
+      throwOnRequestTimeout: true,
+    });
   // The local stack needs some credentials; DynamoDB Local and the local engine accept any.
   const credentials = local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
   const dynamodb = new DynamoDBClient({
