@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 describe('100 concurrent submissions', () => {
-  it('stores exactly 100 applications, each once, each listed by its owner and waiting in the inbox', async () => {
+  it('stores exactly 100 applications, each once, each listed by its owner and waiting in the inbox', { timeout: 60_000 }, async () => {
     // Act: 100 different forms in flight together
     const answers = await Promise.all(
       Array.from({ length: COUNT }, (_, i) =>

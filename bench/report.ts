@@ -1,0 +1,326 @@
+// bench/README.md from bench/results.json: the targets of issue 8 against what was measured, then the detail.
+import type { BundleResult } from './bundles.js';
+import type { Summary } from './lib.js';
+
+export interface Results {
+  when: string;
+  seconds?: number;
+  machine: { node: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  bundles?: { options: string; runs: number; baselineMs: number; bundles: BundleResult[] };
+  throughput?: { dynamodb: string; levels: ThroughputLevel[]; dynamodbCeiling: { clients: number; perSecond: number } };
+  throughputInMemory?: { dynamodb: string; levels: ThroughputLevel[] };
+  decisionToTask?: { count: number; fromDecision: Summary; afterAnswer: Summary; pollsNeeded: Summary };
+  inbox?: { runs: number; seeding: { township: string; tasks: number; seconds: number }[]; small: InboxPage; large: InboxPage; ratioP50: number };
+  registry?: {
+    source: string;
+    when: string;
+    medianRatioP50: number;
+    pageSize: number;
+    records: number[];
+    queries: { name: string; small: { p50: number; matching: number }; large: { p50: number; matching: number }; ratioP50: number }[];
+  };
+  cost?: Awaited<ReturnType<typeof import('./cost.js').benchCost>>;
+  targets?: TargetRow[];
+}
+
+interface ThroughputLevel {
+  clients: number;
+  done: number;
+  seconds: number;
+  perSecond: number;
+  latency: Summary;
+  statuses: Record<string, number>;
+  cpuMsPerSubmission: { server?: number; dynamodbLocal?: number };
+  dynamodbCallsPerSubmission: Record<string, number>;
+}
+
+interface InboxPage {
+  tasks: number;
+  pageItems: number;
+  p50: number;
+  p90: number;
+}
+
+export interface TargetRow {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean;
+  gap: string;
+}
+
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+/** A unit price as people read it: "$0.025 per 1,000", "$0.625 per million". */
+function price(dollars: number): string {
+  for (const [scale, name] of [[1_000, '1,000'], [1_000_000, 'million']] as const) {
+    const scaled = dollars * scale;
+    if (scaled >= 0.01 && scaled < 1000) return `$${+scaled.toPrecision(4)} per ${name}`;
+  }
+  return `$${dollars}`;
+}
+const times = (x: number) => `×${x.toFixed(2)}`;
+
+/** "met", or how far off: by how much and as a multiple of the target. */
+function atMost(measured: number, limit: number, unit: string): { met: boolean; gap: string } {
+  if (measured <= limit) return { met: true, gap: 'met' };
+  return { met: false, gap: `${(measured - limit).toFixed(unit === '' ? 2 : 1)}${unit} over (${times(measured / limit)} the target)` };
+}
+function atLeast(measured: number, floor: number, unit: string): { met: boolean; gap: string } {
+  if (measured >= floor) return { met: true, gap: 'met' };
+  return { met: false, gap: `${(floor - measured).toFixed(1)}${unit} short (${times(measured / floor)} the target)` };
+}
+
+export function targetRows(r: Results, cost: { transitions: number; dollarsPer10k: number }): TargetRow[] {
+  const rows: TargetRow[] = [];
+  for (const b of r.bundles?.bundles.filter((b) => b.usesSdk) ?? []) {
+    const min = atMost(b.minifiedBytes / 1024, 280, ' KiB');
+    const gz = atMost(b.gzipBytes / 1024, 90, ' KiB');
+    rows.push({
+      what: `${b.name} bundle size (${b.entry})`,
+      target: '≤ 280 KiB minified, ≤ 90 KiB gzip',
+      measured: `${kib(b.minifiedBytes)} KiB, ${kib(b.gzipBytes)} KiB gzip`,
+      met: min.met && gz.met,
+      gap: min.met && gz.met ? 'met' : `minified ${min.gap}; gzip ${gz.gap}`,
+    });
+  }
+  for (const b of r.bundles?.bundles.filter((b) => b.usesSdk) ?? []) {
+    rows.push({
+      what: `${b.name} import in a fresh process`,
+      target: '≤ 1.8 × `node -e 0` (median of 20)',
+      measured: `${times(b.ratio)} (${b.importMs} ms vs ${r.bundles!.baselineMs} ms)`,
+      ...atMost(b.ratio, 1.8, ''),
+    });
+  }
+  const ten = r.throughput?.levels.find((l) => l.clients === 10);
+  if (ten) {
+    rows.push({ what: 'local submissions at 10 concurrent clients', target: '≥ 600 /s', measured: `${ten.perSecond} /s`, ...atLeast(ten.perSecond, 600, ' /s') });
+    rows.push({ what: 'their p99 latency', target: '≤ 40 ms', measured: `${ten.latency.p99} ms`, ...atMost(ten.latency.p99, 40, ' ms') });
+  }
+  if (r.decisionToTask) {
+    const p99 = r.decisionToTask.fromDecision.p99;
+    rows.push({ what: 'decision → next level’s task in GET /v1/tasks', target: '≤ 200 ms p99', measured: `${p99} ms p99 (p50 ${r.decisionToTask.fromDecision.p50})`, ...atMost(p99, 200, ' ms') });
+  }
+  if (r.inbox) {
+    rows.push({
+      what: `inbox page at ${r.inbox.large.tasks / 1000}k vs ${r.inbox.small.tasks / 1000}k pending tasks`,
+      target: '≤ 1.2 × (p50)',
+      measured: `${times(r.inbox.ratioP50)} (${r.inbox.small.p50} → ${r.inbox.large.p50} ms)`,
+      ...atMost(r.inbox.ratioP50, 1.2, ''),
+    });
+  }
+  if (r.registry) {
+    const worst = r.registry.queries.reduce((a, q) => (q.ratioP50 > a.ratioP50 ? q : a));
+    rows.push({
+      what: `registry page at ${r.registry.records[1] / 1000}k vs ${r.registry.records[0] / 1000}k records (bench/registry.ts)`,
+      target: '≤ 1.2 × (p50; median of its 8 filters)',
+      measured: `${times(r.registry.medianRatioP50)} median; worst ${times(worst.ratioP50)} (${worst.name})`,
+      ...atMost(r.registry.medianRatioP50, 1.2, ''),
+    });
+  }
+  if (r.cost) {
+    const c = r.cost;
+    rows.push({ what: 'state transitions, three-level path', target: `≤ ${cost.transitions}`, measured: String(c.perApplication.transitions), ...atMost(c.perApplication.transitions, cost.transitions, '') });
+    rows.push({
+      what: 'cost per 10,000 applications (published prices)',
+      target: `≤ $${cost.dollarsPer10k}`,
+      measured: `$${c.dollarsPer10k.total.toFixed(2)}`,
+      ...atMost(c.dollarsPer10k.total, cost.dollarsPer10k, ''),
+    });
+  }
+  return rows;
+}
+
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+/** Why the submission rate is what it is: where the CPU of one submission goes, and what two cores allow then. */
+function throughputNote(r: Results): string {
+  const t = r.throughput!;
+  const ten = t.levels.find((l) => l.clients === 10) ?? t.levels[0];
+  const cpu = (ten.cpuMsPerSubmission.server ?? NaN) + (ten.cpuMsPerSubmission.dynamodbLocal ?? NaN);
+  const bound = (r.machine.cpus * 1000) / cpu;
+  const memory = r.throughputInMemory?.levels[0];
+  return `Each submission cost ${ten.cpuMsPerSubmission.server} ms of the server's CPU and ${ten.cpuMsPerSubmission.dynamodbLocal} ms of DynamoDB Local's at
+${ten.clients} clients, so ${r.machine.cpus} cores cannot serve more than about ${Math.round(bound)} a second, with the load generator and whatever else
+runs here taking their share. DynamoDB Local alone takes ${t.dynamodbCeiling.perSecond} conditional PutItems a second at ${t.dynamodbCeiling.clients} clients
+here, and a submission makes the calls counted above: on the application table (\`applications\`; in AWS the same two)
+and on the local engine's own table (\`sfn-executions\`: its durable state — start, checkpoint, token recorded — which
+stands in for Step Functions and does not exist in AWS).${memory ? ` With DynamoDB Local in memory the same stack reached ${memory.perSecond}/s at ${memory.clients} clients (${memory.cpuMsPerSubmission.server} + ${memory.cpuMsPerSubmission.dynamodbLocal} ms of CPU a submission): the disk costs something, the CPU per submission sets the limit.` : ''} The issue's 600/s is out of reach for the whole local stack on ${r.machine.cpus} cores of this machine; in AWS
+each request runs in its own Lambda and DynamoDB is not on the same cores.`;
+}
+
+export function renderReadme(r: Results, cost: { transitions: number; dollarsPer10k: number }): { text: string; targets: TargetRow[] } {
+  const targets = targetRows(r, cost);
+  const parts: string[] = [];
+  parts.push(`# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts) on ${r.when.slice(0, 10)}; the numbers are in [results.json](results.json).
+Run it again to refresh both. It takes about ${Math.max(1, Math.round((r.seconds ?? 0) / 60))} minutes on ${r.machine.cpus} cores
+(Node ${r.machine.node}, load average ${r.machine.loadAverageAtStart.join(' / ')} at the start${r.machine.loadAverageAtEnd ? `, ${r.machine.loadAverageAtEnd.join(' / ')} at the end` : ''}).
+Times on a shared machine are noisy: the targets are ratios where they can be, and each section says what it timed.
+
+## Targets (issue 8)
+
+${table(
+  ['what', 'target', 'measured', 'status'],
+  targets.map((t) => [t.what, t.target, t.measured, t.met ? '**met**' : t.gap]),
+)}
+`);
+
+  if (r.bundles) {
+    const b = r.bundles;
+    parts.push(`## Lambda bundles
+
+Built with ${b.options === 'infra/bundling.ts' ? 'the options the project function construct deploys with (`infra/bundling.ts`: esbuild, minified ESM for Node, `mainFields: [module, main]`, the AWS SDK bundled)' : b.options},
+the region data beside a bundle that reads it. Import time: \`node index.mjs\` in a fresh process with the
+environment Lambda gives it (median of ${b.runs}, interleaved with \`node -e 0\`, ${b.baselineMs} ms here). The floor is a
+bare Hono handler (\`bench/floor.ts\`) bundled the same way.
+
+${table(
+  ['bundle', 'uses the SDK', 'minified', 'gzip', 'import (median)', '× node -e 0'],
+  b.bundles.map((x) => [`${x.name} (\`${x.entry}\`)`, x.usesSdk ? 'yes' : 'no', `${kib(x.minifiedBytes)} KiB`, `${kib(x.gzipBytes)} KiB`, `${x.importMs} ms`, times(x.ratio)]),
+)}
+
+\`test/infra/bundle-size.test.ts\` gates each bundle's size on esbuild's output (a ceiling that catches regressions, and
+the issue's budget as an expected failure until it is met); its failure message names the biggest packages.
+`);
+  }
+
+  if (r.throughput) {
+    const rows = [...r.throughput.levels.map((l) => ['on disk', l] as const), ...(r.throughputInMemory?.levels ?? []).map((l) => ['in memory', l] as const)];
+    parts.push(`## Submissions
+
+\`POST /v1/applications\` over loopback with keep-alive, closed loop (each client sends its next submission when
+the last is answered), against the local stack in its own process as \`npm start\` runs it. Each submission is the
+whole path: validation, the transaction (application, history, outbox), \`StartExecution\` to the local engine,
+which records its first task. Warmed up first; bounded counts (at most 12 s a level).
+
+${table(
+  ['DynamoDB Local', 'clients', 'submissions', '/s', 'p50 ms', 'p99 ms', 'CPU ms per submission: server / DynamoDB Local', 'DynamoDB calls per submission', 'answers'],
+  rows.map(([where, l]) => [
+    where,
+    l.clients,
+    l.done,
+    l.perSecond,
+    l.latency.p50,
+    l.latency.p99,
+    `${l.cpuMsPerSubmission.server ?? '?'} / ${l.cpuMsPerSubmission.dynamodbLocal ?? '?'}`,
+    Object.entries(l.dynamodbCallsPerSubmission).map(([t, n]) => `${t} ${n}`).join(', '),
+    Object.entries(l.statuses).map(([s, n]) => `${s}: ${n}`).join(', '),
+  ]),
+)}
+
+${throughputNote(r)}
+`);
+  }
+
+  if (r.decisionToTask) {
+    const d = r.decisionToTask;
+    parts.push(`## Decision → next level's task
+
+${d.count} applications approved by the township one at a time; after each approval the county official's
+\`GET /v1/tasks\` is read until the application shows (no pause between reads).
+
+${table(
+  ['measured from', 'p50 ms', 'p99 ms', 'max ms'],
+  [
+    ['sending the decision', d.fromDecision.p50, d.fromDecision.p99, d.fromDecision.max],
+    ['its answer', d.afterAnswer.p50, d.afterAnswer.p99, d.afterAnswer.max],
+  ],
+)}
+
+Inbox reads needed: p50 ${d.pollsNeeded.p50}, max ${d.pollsNeeded.max}.
+`);
+  }
+
+  if (r.inbox || r.registry) {
+    parts.push(`## Pages at 1k and 100k`);
+    if (r.inbox) {
+      const i = r.inbox;
+      parts.push(`
+**Inbox** (\`GET /v1/tasks\`, the default page of ${i.small.pageItems}): pending tasks seeded with BatchWrite into DynamoDB Local
+(in memory) as the workflow leaves them (the application item with \`inboxPk\`/\`inboxSk\` from \`functions/store/keys.ts\`),
+${i.small.tasks} in one township's inbox and ${i.large.tasks} in another's, both in one table; each page timed alternately on
+both, ${i.runs} times.
+
+${table(
+  ['pending tasks', 'p50 ms', 'p90 ms', 'seeded in'],
+  [
+    [i.small.tasks, i.small.p50, i.small.p90, `${i.seeding[0].seconds} s`],
+    [i.large.tasks, i.large.p50, i.large.p90, `${i.seeding[1].seconds} s`],
+  ],
+)}
+
+Ratio of the p50s: ${times(i.ratioP50)}.
+`);
+    }
+    if (r.registry) {
+      const g = r.registry;
+      parts.push(`
+**Registry** (\`bench/registry.ts\`, run by \`npm run bench\`; its own results in [results-registry.json](results-registry.json),
+${g.when.slice(0, 16).replace('T', ' ')} UTC): one page of ${g.pageSize} from \`RegistryStore.query\` at ${g.records[0]} and ${g.records[1]} records.
+
+${table(
+  ['filter', `p50 ms at ${g.records[0] / 1000}k`, `p50 ms at ${g.records[1] / 1000}k`, 'ratio'],
+  g.queries.map((q) => [q.name, q.small.p50, q.large.p50, times(q.ratioP50)]),
+)}
+
+Median ratio: ${times(g.medianRatioP50)}.
+`);
+    }
+  }
+
+  if (r.cost) {
+    const c = r.cost;
+    const p = c.perApplication;
+    parts.push(`## What one application costs
+
+${c.applications} applications through the three levels on the local stack (${c.path}), driven as people would:
+${c.requestsPerApplication}. Counted per application:
+
+${table(
+  ['item', 'per application', 'unit price (USD)', 'per 10,000 applications'],
+  [
+    ['Step Functions Standard state transitions', p.transitions, price(c.prices.perTransition), `$${c.dollarsPer10k.stepFunctions.toFixed(4)}`],
+    [
+      'DynamoDB write / read request units',
+      `${p.dynamodb.writeUnits} WRU / ${p.dynamodb.readUnits} RRU (${p.dynamodb.calls} calls)`,
+      `${price(c.prices.perWriteUnit)} / ${price(c.prices.perReadUnit)}`,
+      `$${c.dollarsPer10k.dynamodb.toFixed(4)}`,
+    ],
+    [
+      'Lambda invocations (API + record-outcome), GB-s',
+      `${p.lambda.api} + ${p.lambda.recordOutcome}; ${(p.lambda.apiGbSeconds + p.lambda.recordOutcomeGbSeconds).toFixed(3)} GB-s`,
+      `${price(c.prices.perLambdaRequest)} requests; $${c.prices.perGbSecondArm} per GB-s (Arm)`,
+      `$${c.dollarsPer10k.lambda.toFixed(4)}`,
+    ],
+    ['API Gateway HTTP API requests', p.httpApiRequests, price(c.prices.perHttpApiRequest), `$${c.dollarsPer10k.httpApi.toFixed(4)}`],
+    ['**total**', '', '', `**$${c.dollarsPer10k.total.toFixed(2)}**`],
+  ],
+)}
+
+DynamoDB by operation (capacity units per application, the table and its indexes; a transaction counts each item twice):
+${c.dynamodbByOperation.map((o) => `${o.operation} ${o.units} (${o.calls} calls)`).join(', ')}.
+
+Share of the bill: ${Object.entries(c.shareOfBill).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ')}. The reconciler runs once a minute
+whatever the load: about $${c.fixedMonthly.reconciler} a month (${c.fixedMonthly.note}).
+
+Prices: ${c.prices.region}, as of ${c.prices.asOf}. ${c.prices.note}
+${c.prices.sources.map((s) => `- ${s}`).join('\n')}
+
+${c.notes.map((n) => `- ${n}`).join('\n')}
+`);
+  }
+
+  parts.push(`## Running it
+
+\`\`\`sh
+npm run bench                                  # everything, ~${Math.max(1, Math.round((r.seconds ?? 0) / 60))} minutes; writes bench/results.json and this file
+BENCH_ONLY=bundles,cost npm run bench          # some parts only (bundles, throughput, latency, cost, inbox, registry)
+BENCH_REGISTRY=reuse npm run bench             # keep bench/results-registry.json instead of running bench/registry.ts (~4 min)
+\`\`\`
+
+It needs what \`npm start\` needs (Java 17+ for DynamoDB Local) and uses loopback only. It is not part of \`npm test\`.
+`);
+  return { text: parts.join('\n'), targets };
+}

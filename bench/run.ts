@@ -1,0 +1,126 @@
+// `npm run bench`: every benchmark of issue 8 in one run, on this machine, against the local stack; writes
+// bench/results.json and the table in bench/README.md (targets against what was measured).
+//   BENCH_ONLY=bundles,throughput,latency,cost,inbox,registry   run only some parts (the rest is left out of the table)
+//   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
+//   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
+import '../infra/local/polyfills.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { benchBundles } from './bundles.js';
+import { benchCost, TARGETS } from './cost.js';
+import { benchDecisionToTask, benchDynamoCeiling, benchThroughput } from './flows.js';
+import { benchInbox } from './inbox.js';
+import { Api, log, round, startDurableDynamo, startMemoryDynamo, startServer } from './lib.js';
+import { renderReadme, type Results } from './report.js';
+import { townships } from './workload.js';
+
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const wanted = (part: string) => !only || only.includes(part);
+const here = (file: string) => new URL(file, import.meta.url);
+
+async function main() {
+  const began = performance.now();
+  const [throughputPlace, latencyPlace, costPlace, inboxSmall, inboxLarge] = townships(5);
+  const results: Results = {
+    when: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', loadAverageAtStart: loadavg().map((l) => round(l)) },
+  };
+
+  if (wanted('bundles')) {
+    log('bundles: size and import time');
+    results.bundles = await benchBundles();
+  }
+
+  if (wanted('throughput') || wanted('latency') || wanted('cost')) {
+    log('the local stack as npm start runs it (DynamoDB Local on disk), the API in its own process');
+    const dynamo = await startDurableDynamo();
+    const server = await startServer({ dynamodbEndpoint: dynamo.endpoint, suffix: '-bench' });
+    const api = new Api(server.url);
+    try {
+      if (wanted('throughput')) {
+        log('submissions per second');
+        const levels = await benchThroughput(api, server, dynamo, throughputPlace);
+        const ceiling = await benchDynamoCeiling(dynamo, server.table);
+        results.throughput = { dynamodb: 'on disk (as npm start)', levels, dynamodbCeiling: ceiling };
+      }
+      if (wanted('latency')) {
+        log('decision → next level’s task visible');
+        results.decisionToTask = await benchDecisionToTask(api, latencyPlace);
+      }
+      if (wanted('cost')) {
+        log('cost of one application through three levels');
+        results.cost = await benchCost(api, server, costPlace);
+      }
+    } finally {
+      api.close();
+      await server.stop();
+      await dynamo.stop();
+    }
+  }
+
+  if (wanted('throughput') || wanted('inbox')) {
+    log('the same stack on DynamoDB Local in memory (seeding 100k items on disk would take many minutes)');
+    const dynamo = await startMemoryDynamo();
+    const server = await startServer({ dynamodbEndpoint: dynamo.endpoint, suffix: '-bench' });
+    const api = new Api(server.url);
+    try {
+      if (wanted('throughput')) {
+        log('submissions per second, DynamoDB Local in memory (what the API and the engine reach when the store keeps up)');
+        const levels = await benchThroughput(api, server, dynamo, throughputPlace, [{ clients: 10, count: 2_500 }]);
+        results.throughputInMemory = { dynamodb: 'in memory', levels };
+      }
+      if (wanted('inbox')) {
+        log('an inbox page at 1k and at 100k pending tasks');
+        results.inbox = await benchInbox(api, dynamo, server.table, inboxSmall, inboxLarge);
+      }
+    } finally {
+      api.close();
+      await server.stop();
+      await dynamo.stop();
+    }
+  }
+
+  if (wanted('registry')) {
+    const file = here('./results-registry.json');
+    if (process.env.BENCH_REGISTRY === 'reuse' && existsSync(file)) {
+      log('registry page: bench/results-registry.json as it is (BENCH_REGISTRY=reuse)');
+    } else if (existsSync(here('./registry.ts'))) {
+      log('registry page at 1k and 100k records: bench/registry.ts');
+      const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/registry.ts'], { cwd: new URL('..', import.meta.url), stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+      if (out.status !== 0) log(`bench/registry.ts failed (${out.status ?? out.signal}); its last results, if any, are used`);
+    }
+    if (existsSync(file)) {
+      // The numbers the table needs; the whole run is bench/registry.ts's own file.
+      const full = JSON.parse(readFileSync(file, 'utf8'));
+      results.registry = {
+        source: 'bench/results-registry.json',
+        when: full.when,
+        records: full.records,
+        pageSize: full.pageSize,
+        medianRatioP50: full.medianRatioP50,
+        queries: full.queries.map((q: any) => ({ name: q.name, small: { p50: q.small.p50, matching: q.small.matching }, large: { p50: q.large.p50, matching: q.large.matching }, ratioP50: q.ratioP50 })),
+      };
+    }
+  }
+
+  results.machine.loadAverageAtEnd = loadavg().map((l) => round(l));
+  results.seconds = round((performance.now() - began) / 1000, 1);
+  results.targets = undefined;
+  const readme = renderReadme(results, TARGETS);
+  results.targets = readme.targets;
+  writeFileSync(here('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(here('./README.md'), readme.text);
+  log(`done in ${results.seconds}s: bench/results.json and bench/README.md written`);
+  for (const row of readme.targets) log(`  ${row.met ? 'met ' : 'GAP '} ${row.what}: ${row.measured} (target ${row.target})`);
+}
+
+if (process.env.BENCH_RENDER) {
+  const results = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results;
+  writeFileSync(here('./README.md'), renderReadme(results, TARGETS).text);
+  log('bench/README.md written from bench/results.json');
+} else {
+  await main();
+}
+process.exit(0);

@@ -1,0 +1,89 @@
+// The local stack in a process of its own for the benchmark (started by bench/lib.ts startServer), metered:
+// state transitions (the local engine's counter), DynamoDB capacity consumed per table (ReturnConsumedCapacity
+// TOTAL forced on every call, as DynamoDB Local reports it) and the record-outcome function's invocations.
+import '../infra/local/polyfills.js';
+import { performance } from 'node:perf_hooks';
+import { freePort, startLocalStack } from '../infra/local/stack.js';
+
+export interface ServerStats {
+  transitions: number;
+  /** Capacity units by table and kind; DynamoDB Local counts a transaction's items twice, as DynamoDB does. */
+  capacity: Record<string, { read: number; write: number; calls: number }>;
+  /** The same by table and operation (`applications-bench TransactWriteItems`). */
+  byOperation: Record<string, { units: number; calls: number }>;
+  recordOutcome: { invocations: number; ms: number[] };
+}
+
+const READS = new Set(['GetItem', 'Get', 'Query', 'Scan', 'BatchGetItem', 'BatchGet', 'TransactGetItems', 'TransactGet']);
+const WRITES = new Set(['PutItem', 'Put', 'UpdateItem', 'Update', 'DeleteItem', 'Delete', 'BatchWriteItem', 'BatchWrite', 'TransactWriteItems', 'TransactWrite']);
+
+const options = JSON.parse(process.env.BENCH_SERVER ?? '{}') as { dynamodbEndpoint: string; suffix: string; dataDir: string; quiet?: boolean };
+const stack = await startLocalStack({
+  dataDir: options.dataDir,
+  port: await freePort(),
+  dynamodbEndpoint: options.dynamodbEndpoint,
+  reconcileEveryMs: 0,
+  quiet: options.quiet ?? false,
+  env: { TABLE_SUFFIX: options.suffix },
+});
+
+let stats: ServerStats = { transitions: 0, capacity: {}, byOperation: {}, recordOutcome: { invocations: 0, ms: [] } };
+let transitionsAtReset = 0;
+
+// Every DynamoDB call of the app and of the engine goes through this one client (the document client shares its stack).
+stack.services.applications.db.middlewareStack.add(
+  (next, context) => async (args) => {
+    const operation = String(context.commandName ?? '').replace(/Command$/, '');
+    const metered = READS.has(operation) || WRITES.has(operation);
+    if (metered) (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+    const out = await next(args);
+    if (metered) {
+      const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      for (const c of [consumed].flat() as { TableName?: string; CapacityUnits?: number }[]) {
+        if (!c?.TableName) continue;
+        const entry = (stats.capacity[c.TableName] ??= { read: 0, write: 0, calls: 0 });
+        entry[READS.has(operation) ? 'read' : 'write'] += c.CapacityUnits ?? 0;
+        entry.calls += 1;
+        const op = (stats.byOperation[`${c.TableName} ${operation}`] ??= { units: 0, calls: 0 });
+        op.units += c.CapacityUnits ?? 0;
+        op.calls += 1;
+      }
+    }
+    return out;
+  },
+  { step: 'initialize', name: 'benchConsumedCapacity' },
+);
+
+// The workflow's Lambda task (record-outcome) calls recordApproval; count and time its invocations.
+const registry = stack.services.registry;
+const recordApproval = registry.recordApproval.bind(registry);
+registry.recordApproval = async (...args: Parameters<typeof recordApproval>) => {
+  const started = performance.now();
+  try {
+    return await recordApproval(...args);
+  } finally {
+    stats.recordOutcome.invocations += 1;
+    stats.recordOutcome.ms.push(performance.now() - started);
+  }
+};
+
+process.on('message', async (message: { type: string; id: number }) => {
+  switch (message.type) {
+    case 'stats':
+      process.send!({ id: message.id, value: { ...stats, transitions: stack.engine.transitions - transitionsAtReset } });
+      break;
+    case 'reset':
+      stats = { transitions: 0, capacity: {}, byOperation: {}, recordOutcome: { invocations: 0, ms: [] } };
+      transitionsAtReset = stack.engine.transitions;
+      process.send!({ id: message.id, value: null });
+      break;
+    case 'stop':
+      await stack.stop();
+      process.exit(0);
+  }
+});
+
+// The bench ended without stopping this server (killed, or failed): stop with it, Java included.
+process.once('disconnect', () => void stack.stop().finally(() => process.exit(0)));
+
+process.send!({ type: 'ready', url: stack.url, table: stack.services.applications.table });
