@@ -21,6 +21,23 @@ export type Substitutions = Record<(typeof substitutionNames)[number], string>;
 
 const idx = aslKeys.attributes;
 
+/**
+ * Errors of the DynamoDB SDK integration worth another attempt, as Step Functions names them (`DynamoDb.` and the
+ * service's exception): throttling, a transaction holding the item, and the service's own failures. Not
+ * `ConditionalCheckFailedException` (the application moved on: caught below) nor validation errors.
+ */
+export const transientDynamoDbErrors = [
+  'DynamoDb.ProvisionedThroughputExceededException',
+  'DynamoDb.ThrottlingException',
+  'DynamoDb.RequestLimitExceeded',
+  'DynamoDb.TransactionConflictException',
+  'DynamoDb.InternalServerErrorException',
+  'DynamoDb.InternalServerError',
+  'DynamoDb.ServiceUnavailableException',
+  'DynamoDb.DynamoDbException',
+  'DynamoDb.AmazonDynamoDBException',
+] as const;
+
 /** Records the task token on the application, conditional on the application still awaiting it. */
 function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }) {
   const set = [
@@ -39,8 +56,12 @@ function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }) {
       Key: aslKeys.application('$.id'),
       // Whatever the API left for the engine to pick up has arrived once we are here.
       UpdateExpression: `SET ${set.join(', ')} REMOVE ${idx.outbox.pk}, ${idx.outbox.sk}, outbox`,
-      // Our own token may already be there: recording it again (an engine retrying the call) is harmless.
-      ConditionExpression: '#status = :status AND currentLevel = :level AND (attribute_not_exists(taskToken) OR taskToken = :token)',
+      // Nothing else may hold the task: no other token, and not an approval awaiting its certificate. Our own token
+      // may already be there (an engine making the call again), or one of this same wait's earlier attempts (a Retry
+      // below after a call that wrote but answered an error; every attempt gets a new token): both are replaced.
+      ConditionExpression:
+        '#status = :status AND currentLevel = :level AND attribute_not_exists(awaitingRecord) AND ' +
+        '(attribute_not_exists(taskToken) OR taskToken = :token OR taskSince = :at)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':token': { 'S.$': '$$.Task.Token' },
@@ -54,6 +75,9 @@ function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }) {
     },
     // No ResultPath: by default the callback's output (the next step) replaces the state data.
     Next: 'Route',
+    // A throttled or failed call must not end the execution: nothing else would ever put the task in an inbox.
+    // The retried call is the same write, and its condition still holds only while the application waits here.
+    Retry: [{ ErrorEquals: [...transientDynamoDbErrors], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' }],
     Catch: [
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpiry' },
       // The application moved on before the token was recorded (withdrawn, decided): nothing waits.

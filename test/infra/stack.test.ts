@@ -91,6 +91,24 @@ describe('approval workflow', () => {
     for (const task of callbacks) expect(task.TimeoutSecondsPath).toBe('$.timeoutSeconds');
   });
 
+  it('tries a callback task again on passing DynamoDB errors only, and records a token only while nothing else holds the task', () => {
+    // Prepare
+    const states = Object.values(JSON.parse(stateMachine().DefinitionString).States) as Record<string, any>[];
+
+    // Act
+    const callbacks = states.filter((s) => String(s.Resource).endsWith('.waitForTaskToken'));
+
+    // Assess
+    for (const task of callbacks) {
+      const retried = task.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals);
+      expect(retried).toEqual(expect.arrayContaining(['DynamoDb.ProvisionedThroughputExceededException', 'DynamoDb.InternalServerErrorException']));
+      expect(retried).not.toContain('DynamoDb.ConditionalCheckFailedException');
+      expect(retried).not.toContain('States.ALL');
+      expect(retried).not.toContain('States.TaskFailed');
+      expect(task.Parameters.ConditionExpression).toContain('attribute_not_exists(awaitingRecord)');
+    }
+  });
+
   it('fills every placeholder of the definition, and only those', () => {
     // Prepare
     const { DefinitionString: definition, DefinitionSubstitutions: substitutions } = stateMachine();
