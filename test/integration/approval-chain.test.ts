@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goodForms } from '../../forms/fixtures.js';
 import { submission } from '../support/submissions.js';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
+import { chainTokens, eventually, harness, type Client, type Harness } from '../support/local.js';
 
 const village = '441882102201'; // a village of 大路边镇, 连州市
 const org = '91441882MA4UA1B2C9';
@@ -16,12 +16,8 @@ beforeAll(async () => {
   h = await harness();
   api = await h.start();
   tokens = {
-    applicant: await api.token({ role: 'applicant', org, name: '连州市果蔬专业技术协会' }),
-    township: await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' }),
-    county: await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' }),
-    province: await api.token({ role: 'official', level: 'province', region: '44', name: '省科协' }),
+    ...(await chainTokens(api, org)),
     otherTownship: await api.token({ role: 'official', level: 'township', region: '441882101', name: '星子镇科协' }),
-    admin: await api.token({ role: 'admin', name: '省科协管理员' }),
   };
 });
 afterAll(() => h?.close());

@@ -4,22 +4,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
-
-const org = '91441882MA4UA1B2C9';
+import { chainTokens, eventually, harness, type Client, type Harness } from '../support/local.js';
 
 let h: Harness;
 let api: Client;
-let tokens: Record<'applicant' | 'township' | 'county', string>;
+let tokens: Awaited<ReturnType<typeof chainTokens>>;
 
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  tokens = {
-    applicant: await api.token({ role: 'applicant', org, name: '连州市果蔬专业技术协会' }),
-    township: await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' }),
-    county: await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' }),
-  };
+  tokens = await chainTokens(api);
 });
 afterAll(() => h?.close());
 
@@ -47,7 +41,7 @@ function failTokenWrites(name: string, count: number, afterWrite = false) {
 }
 
 async function submit() {
-  const out = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('society-station', '441882102', org) });
+  const out = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('society-station', '441882102') });
   expect(out.status, out.text).toBe(201);
   return out.body.id as string;
 }

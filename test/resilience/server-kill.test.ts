@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/stack.js';
-import { eventually } from '../support/local.js';
+import { eventually, httpClient } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
-import { httpClient, isSettled, listAll, waitForApplications, type Caller } from './support.js';
+import { isSettled, listAll, waitForApplications, type Caller } from './support.js';
 
 const TOWNSHIP = '441882102';
 const root = resolve(import.meta.dirname, '../..');

@@ -5,35 +5,6 @@ import type { Client } from '../support/local.js';
 /** What the tests need of an API client: the harness's, or one for a stack in another process. */
 export type Caller = Pick<Client, 'call' | 'token'> & { stack?: LocalStack };
 
-/** An API client for a server at `url` (a stack in a child process). */
-export function httpClient(url: string): Caller {
-  const call: Client['call'] = async (method, path, options = {}) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, body: json, text, headers: response.headers };
-  };
-  const token = async (claims: Record<string, unknown>) => {
-    const out = await call('POST', '/v1/dev/token', { body: claims });
-    if (out.status !== 200) throw new Error(`dev token refused: ${out.text}`);
-    return out.body.token as string;
-  };
-  return { call, token };
-}
-
 /** Every item of a list route, page by page (100 at a time). */
 export async function listAll(api: Caller, path: string, token: string): Promise<any[]> {
   const items: any[] = [];

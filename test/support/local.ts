@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.js';
 import { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.js';
+import { ORG } from './submissions.js';
 
 export interface Harness {
   dynamo: LocalDynamo;
@@ -47,8 +48,13 @@ export type Client = ReturnType<typeof client>;
 
 /** Calls the running stack over HTTP, as a user would. */
 export function client(stack: LocalStack, suffix: string) {
+  return { stack, suffix, ...httpClient(stack.url) };
+}
+
+/** Calls a server at `url` over HTTP (a stack in this process or in another), and asks its dev issuer for tokens. */
+export function httpClient(url: string) {
   const call = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
-    const response = await fetch(`${stack.url}${path}`, {
+    const response = await fetch(`${url}${path}`, {
       method,
       headers: {
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -71,7 +77,21 @@ export function client(stack: LocalStack, suffix: string) {
     if (out.status !== 200) throw new Error(`dev token refused: ${out.text}`);
     return out.body.token as string;
   };
-  return { stack, suffix, call, token };
+  return { call, token };
+}
+
+/**
+ * Tokens of the people most tests meet: the applicant organisation `ORG` and the offices above 大路边镇
+ * (连州市, 清远): its township, its county, the province; and an administrator.
+ */
+export async function chainTokens(api: Pick<Client, 'token'>, org = ORG) {
+  return {
+    applicant: await api.token({ role: 'applicant', org, name: '连州市果蔬专业技术协会' }),
+    township: await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' }),
+    county: await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' }),
+    province: await api.token({ role: 'official', level: 'province', region: '44', name: '省科协' }),
+    admin: await api.token({ role: 'admin', name: '省科协管理员' }),
+  };
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
