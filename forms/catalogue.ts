@@ -1,6 +1,6 @@
 // The catalogue of the nine application types, and validation of a submission that reports every problem at once.
 import * as z from 'zod';
-import { applicationTypes, type ApplicationType, type CatalogueEntry, type RegionLevel } from './entry.js';
+import { applicationTypes, isApplicationType, type ApplicationType, type CatalogueEntry, type RegionLevel } from './entry.js';
 import { choice, group, unknownFieldsMessage, zhError } from './fields.js';
 import { academicianStation } from './types/academician-station.js';
 import { commissionerStation } from './types/commissioner-station.js';
@@ -12,7 +12,7 @@ import { societyStation } from './types/society-station.js';
 import { techFederation } from './types/tech-federation.js';
 import { townshipAssociation } from './types/township-association.js';
 
-export { applicationTypes, type ApplicationType, type CatalogueEntry, type RegionLevel, type UniqueScope } from './entry.js';
+export { applicationTypes, isApplicationType, typeBasics, type ApplicationType, type CatalogueEntry, type RegionLevel, type UniqueScope } from './entry.js';
 
 export const catalogue = {
   'township-association': townshipAssociation,
@@ -38,10 +38,6 @@ export interface FieldIssue {
   message: string;
 }
 export type Validation<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
-
-export function isApplicationType(value: unknown): value is ApplicationType {
-  return applicationTypes.includes(value as ApplicationType);
-}
 
 export const submissionSchema = group('申请内容', {
   type: choice(

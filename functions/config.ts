@@ -1,27 +1,49 @@
 // Configuration, parsed once at start; a missing or malformed value stops the start and names itself.
-import * as z from 'zod';
+// zod/mini: the functions that validate no form (the workflow's task, the reconciler) carry a fraction of zod.
+import * as z from 'zod/mini';
 import { parseTimeLimits } from './domain/deadlines.js';
 
+const text = () => z.string().check(z.minLength(1));
+
 const schema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: text(),
   /** The functions that start or call back the workflow (the API, the reconciler). */
-  STATE_MACHINE_ARN: z.string().min(1).optional(),
-  AWS_REGION: z.string().min(1).default('cn-north-1'),
+  STATE_MACHINE_ARN: z.optional(text()),
+  AWS_REGION: z._default(text(), 'cn-north-1'),
   /** Local stack only: where DynamoDB Local and the local Step Functions endpoint listen. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  SFN_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  SFN_ENDPOINT: z.optional(z.url()),
   /** `local`: tokens signed by the local dev issuer; `cognito`: tokens of the Cognito user pool. */
-  AUTH_MODE: z.enum(['local', 'cognito']).default('cognito'),
-  JWT_ISSUER: z.string().min(1).optional(),
-  JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_MODE: z._default(z.enum(['local', 'cognito']), 'cognito'),
+  JWT_ISSUER: z.optional(text()),
+  JWT_AUDIENCE: z.optional(text()),
   /** Per-level soft/hard time limits, e.g. `township=5/10,county=10/15` (working days) or `county=2s/4s`. */
-  TIME_LIMITS: z.string().optional(),
+  TIME_LIMITS: z.optional(z.string()),
   /** Public holidays and adjusted working days (CST), comma-separated `YYYY-MM-DD`. */
-  HOLIDAYS: z.string().optional(),
-  WORKDAYS: z.string().optional(),
+  HOLIDAYS: z.optional(z.string()),
+  WORKDAYS: z.optional(z.string()),
   /** How many times an application may be returned for revision before only approve or reject remain. */
-  MAX_RETURNS: z.coerce.number().int().min(0).max(20).default(3),
+  MAX_RETURNS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(20))), 3),
 });
+
+/** Operators read these: zod/mini carries no locale, so say plainly what is wrong (classic zod's English, shorter). */
+const problem: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined) return 'missing';
+  switch (issue.code) {
+    case 'too_small':
+      return issue.origin === 'string' ? 'empty' : `below ${issue.minimum}`;
+    case 'too_big':
+      return `above ${issue.maximum}`;
+    case 'invalid_value':
+      return `"${String(issue.input)}" is not one of ${issue.values.join(', ')}`;
+    case 'invalid_format':
+      return `"${String(issue.input)}" is not a ${issue.format}`;
+    case 'invalid_type':
+      return `"${String(issue.input)}" is not ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+    default:
+      return `"${String(issue.input)}" is not valid`;
+  }
+};
 
 function dates(text: string | undefined, name: string): Set<string> {
   const list = (text ?? '').split(',').map((d) => d.trim()).filter(Boolean);
@@ -29,14 +51,14 @@ function dates(text: string | undefined, name: string): Set<string> {
   return new Set(list);
 }
 
-type Setting = keyof z.infer<typeof schema>;
+type Setting = keyof z.output<typeof schema>;
 
 /**
  * Reads the configuration; `needs` names the optional settings this function cannot do without
  * (the API verifies tokens and drives the workflow; the workflow's own task does neither).
  */
 export function parseConfig(env: Record<string, string | undefined> = process.env, needs: Setting[] = []) {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(env, { error: problem });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`configuration: ${problems}`);

@@ -8,10 +8,8 @@ export const academies = { CAS: '中国科学院院士', CAE: '中国工程院�
 
 export const academicianStation = defineEntry({
   type: 'academician-station',
-  name: '院士专家工作站',
   description: '院士及专家团队与地方合作开展技术攻关和成果转化',
   hostLevels: ['county', 'village'],
-  unique: false,
   parkAllowedAt: ['county'],
   schema: group('院士专家工作站申请表', {
     ...stationShape,

@@ -6,10 +6,8 @@ import { park, stationShape } from '../station.js';
 
 export const commissionerStation = defineEntry({
   type: 'commissioner-station',
-  name: '农村科技特派员工作站',
   description: '科技特派员驻点开展技术指导、成果转化和人才培训',
   hostLevels: ['county', 'township'],
-  unique: false,
   parkAllowedAt: ['county'],
   schema: group('农村科技特派员工作站申请表', {
     ...stationShape,

@@ -5,10 +5,8 @@ import { societyCount, stationShape } from '../station.js';
 
 export const consortiumStation = defineEntry({
   type: 'consortium-station',
-  name: '乡村振兴学会联合体科技服务站',
   description: '多个学会联合在县（区）开展乡村振兴科技服务，每县一个',
   hostLevels: ['county'],
-  unique: true,
   parkAllowedAt: [],
   schema: group('乡村振兴学会联合体科技服务站申请表', stationShape).superRefine((form, ctx) => {
     // A consortium is of societies: one society alone is a society station.

@@ -5,10 +5,8 @@ import { stationShape } from '../station.js';
 
 export const expertStation = defineEntry({
   type: 'expert-station',
-  name: '农技专家服务站',
   description: '农技专家在县（区）开展农业技术咨询、培训和推广',
   hostLevels: ['county'],
-  unique: false,
   parkAllowedAt: [],
   schema: group('农技专家服务站申请表', stationShape),
 });

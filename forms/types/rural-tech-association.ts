@@ -5,10 +5,8 @@ import { choice, count, group, pastDate, text } from '../fields.js';
 
 export const ruralTechAssociation = defineEntry({
   type: 'rural-tech-association',
-  name: '农村专业技术协会',
   description: '围绕一村一品特色产业，组织农民开展技术交流与推广',
   hostLevels: ['village', 'township'],
-  unique: true,
   parkAllowedAt: [],
   schema: group('农村专业技术协会申请表', {
     ...commonShape,

@@ -5,10 +5,8 @@ import { count, group, mobile } from '../fields.js';
 
 export const scienceEStation = defineEntry({
   type: 'science-e-station',
-  name: '科普中国乡村e站',
   description: '在行政村设立科普阵地，开展科普宣传和信息服务，每村一个',
   hostLevels: ['village'],
-  unique: true,
   parkAllowedAt: [],
   schema: group('科普中国乡村e站申请表', {
     ...commonShape,

@@ -5,10 +5,8 @@ import { park, societyCount, stationShape } from '../station.js';
 
 export const societyStation = defineEntry({
   type: 'society-station',
-  name: '学会科技服务站',
   description: '学会依托专家团队在县（区）、乡镇或园区开展科技服务',
   hostLevels: ['county', 'township'],
-  unique: false,
   parkAllowedAt: ['county'],
   schema: group('学会科技服务站申请表', { ...stationShape, park: park.optional() }).superRefine((form, ctx) => {
     if (societyCount(form) < 1) {

@@ -5,10 +5,8 @@ import { count, evenWithOtherProblems, group, list, pastDate, text } from '../fi
 
 export const techFederation = defineEntry({
   type: 'tech-federation',
-  name: '农技协联合会',
   description: '联合县（区）或乡镇内的农技协，统筹开展技术服务',
   hostLevels: ['county', 'township'],
-  unique: true,
   parkAllowedAt: [],
   schema: group('农技协联合会申请表', {
     ...commonShape,

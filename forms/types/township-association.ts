@@ -16,10 +16,8 @@ export const viceChairRoles = {
 
 export const townshipAssociation = defineEntry({
   type: 'township-association',
-  name: '乡镇科协',
   description: '在乡镇设立科协，组织本地科技工作者服务乡村振兴',
   hostLevels: ['township'],
-  unique: true,
   parkAllowedAt: [],
   schema: group('乡镇科协申请表', {
     ...commonShape,

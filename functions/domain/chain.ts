@@ -3,6 +3,9 @@
 export const decidingLevels = ['township', 'county', 'province'] as const;
 export type DecidingLevel = (typeof decidingLevels)[number];
 
+/** As users read them: 乡镇级, 县（区）级, 省级. */
+export const decidingLevelNames: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
+
 export interface ChainStep {
   level: DecidingLevel;
   /** The region code of the deciding office at that level. */

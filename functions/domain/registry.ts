@@ -1,6 +1,7 @@
 // The registry's rules: what a registry query may ask (type, region, approval period in China Standard
 // Time) and what an exported row shows. Pure: no AWS, no HTTP.
-import { catalogue, isApplicationType } from '../../forms/catalogue.js';
+// forms/entry.js, not the catalogue: names only, no form schemas (the workflow's task records approvals with this).
+import { applicationTypes, isApplicationType, typeBasics } from '../../forms/entry.js';
 import { findRegion, regionContains, regionPath } from '../regions/index.js';
 import { DomainError } from './application.js';
 
@@ -67,7 +68,7 @@ export function parseRegistryFilter(query: Record<'type' | 'region' | 'from' | '
   const type = given(query.type);
   if (type !== undefined) {
     if (isApplicationType(type)) filter.type = type;
-    else issues.push({ path: 'type', message: `未知的类型 ${type}，可选：${Object.keys(catalogue).join('、')}` });
+    else issues.push({ path: 'type', message: `未知的类型 ${type}，可选：${applicationTypes.join('、')}` });
   }
 
   const region = given(query.region);
@@ -140,7 +141,7 @@ export function cstYear(at: Date): number {
 export const exportHeader = ['证书编号', '证书文号', '名称', '类型', '申请单位', '所在地区', '区划代码', '批准时间（北京时间）'] as const;
 
 export function exportRow(record: RegistryRecord): string[] {
-  const typeName = isApplicationType(record.type) ? catalogue[record.type].name : record.type;
+  const typeName = isApplicationType(record.type) ? typeBasics[record.type].name : record.type;
   return [
     record.certificateNo,
     certificateTitle(record.certificateNo),
@@ -160,7 +161,7 @@ export function certificateView(record: RegistryRecord) {
     certificateNo: record.certificateNo,
     title: certificateTitle(record.certificateNo),
     type: record.type,
-    typeName: isApplicationType(record.type) ? catalogue[record.type].name : record.type,
+    typeName: isApplicationType(record.type) ? typeBasics[record.type].name : record.type,
     name: record.name,
     organisation: record.organisation,
     regionCode: record.regionCode,

@@ -255,29 +255,6 @@ function awaitingText(app: ApplicationRecord): string {
   return `该申请正在等待${levelNames[app.task.level]}级审批，不是您所在层级`;
 }
 
-/** Called by the workflow when a level let its hard limit pass. */
-export async function expireApplication(s: Services, id: string, level: DecidingLevel): Promise<{ status: string }> {
-  const app = await s.applications.get(id);
-  if (!app) throw new DomainError('not_found', `申请 ${id} 不存在`);
-  if (app.status !== 'PENDING' && app.status !== 'RETURNED') return { status: app.status };
-  const at = s.now().toISOString();
-  await s.applications.recordChange({
-    app,
-    expected: { version: app.version, status: app.status },
-    set: { status: 'EXPIRED', updatedAt: at, awaitingRecord: false },
-    entry: {
-      at,
-      action: 'expire',
-      level,
-      actor: { sub: 'system', name: '系统', role: 'system' },
-      comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${levelNames[level]}级未在期限内作出决定`,
-    },
-    outbox: null,
-    extra: releaseOf(s, app),
-  });
-  return { status: 'EXPIRED' };
-}
-
 export async function withdrawApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
   const app = assertMayWithdraw(principal, found?.app, id);

@@ -1,7 +1,9 @@
-// What the workflow's Lambda task does: record an approval (certificate and registry) or an expiry.
+// What the workflow's Lambda task does: record an approval (certificate and registry) or an expiry. It validates no
+// form: nothing here imports the catalogue's schemas (forms/catalogue.ts), only the types' basics.
 import { DomainError } from '../domain/application.js';
-import type { DecidingLevel } from '../domain/chain.js';
-import { expireApplication } from './applications.js';
+import { decidingLevelNames, type DecidingLevel } from '../domain/chain.js';
+import { isApplicationType, typeBasics } from '../../forms/entry.js';
+import { releaseGuard } from '../store/applications.js';
 import type { Services } from './context.js';
 
 export interface OutcomeEvent {
@@ -23,4 +25,28 @@ export async function recordOutcome(s: Services, event: OutcomeEvent): Promise<{
     default:
       throw new DomainError('validation', `unknown outcome ${(event as { outcome: string }).outcome}`);
   }
+}
+
+/** Called by the workflow when a level let its hard limit pass; an expired holder releases its plan rule's guard. */
+export async function expireApplication(s: Services, id: string, level: DecidingLevel): Promise<{ status: string }> {
+  const app = await s.applications.get(id);
+  if (!app) throw new DomainError('not_found', `申请 ${id} 不存在`);
+  if (app.status !== 'PENDING' && app.status !== 'RETURNED') return { status: app.status };
+  const at = s.now().toISOString();
+  const unique = isApplicationType(app.type) && typeBasics[app.type].unique;
+  await s.applications.recordChange({
+    app,
+    expected: { version: app.version, status: app.status },
+    set: { status: 'EXPIRED', updatedAt: at, awaitingRecord: false },
+    entry: {
+      at,
+      action: 'expire',
+      level,
+      actor: { sub: 'system', name: '系统', role: 'system' },
+      comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${decidingLevelNames[level]}级未在期限内作出决定`,
+    },
+    outbox: null,
+    extra: unique ? [releaseGuard(s.applications.table, app.type, app.regionCode, app.id)] : [],
+  });
+  return { status: 'EXPIRED' };
 }
