@@ -2,7 +2,6 @@
 // functions/api.ts, its CSV sent page by page as it is read instead of buffered whole (which the HTTP API's
 // integration does, up to Lambda's 6 MB limit on a buffered response).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Hono } from 'hono';
 import { streamHandle } from 'hono/aws-lambda';
 import { createApp } from './app.js';
@@ -10,6 +9,7 @@ import { cognitoVerifier } from './auth.js';
 import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';
 import { buildServices } from './services/build.js';
+import { readParameter } from './ssm-parameter.js';
 
 export const EXPORT_PATH = '/v1/registry/export';
 
@@ -20,13 +20,7 @@ export const EXPORT_PATH = '/v1/registry/export';
  */
 async function withAudience(env: Record<string, string | undefined>): Promise<Record<string, string | undefined>> {
   if (env.JWT_AUDIENCE || !env.JWT_AUDIENCE_PARAMETER) return env;
-  const ssm = new SSMClient({ region: env.AWS_REGION, maxAttempts: 3 });
-  try {
-    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: env.JWT_AUDIENCE_PARAMETER }));
-    return { ...env, JWT_AUDIENCE: Parameter?.Value };
-  } finally {
-    ssm.destroy();
-  }
+  return { ...env, JWT_AUDIENCE: await readParameter(env.JWT_AUDIENCE_PARAMETER, { region: env.AWS_REGION ?? '' }) };
 }
 
 // The API's needs less STATE_MACHINE_ARN: an export starts no execution, and the state machine's ARN would close the
