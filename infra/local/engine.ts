@@ -34,7 +34,20 @@ class StateError extends Error {
   }
 }
 
+/**
+ * The engine's own store (DynamoDB Local) did not take a checkpoint: the execution is not at fault. It runs again
+ * from its last checkpoint once the store answers, as Step Functions' executions outlive any outage of their own.
+ */
+class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`the local engine could not record its progress: ${(cause as Error).message}`);
+    this.name = 'LocalEngine.StoreUnavailable';
+  }
+}
+
 const TOKEN_PLACEHOLDER = '__local_task_token__';
+/** Waits between attempts to run an execution again after its store failed: doubling, up to this. */
+const STORE_RETRY_MAX_MS = 30_000;
 /** How long `resume()` waits at most for resumed callback tasks to listen again. */
 const RESUME_WAIT_MS = 15_000;
 /** Longest delay a Node timer can hold (about 24.8 days). */
@@ -268,10 +281,27 @@ export class LocalEngine {
         this.runs.delete(arn);
         if (this.closed) return;
         const cause = (error.cause as Error | undefined) ?? error;
+        if (cause instanceof StoreUnavailable || error instanceof StoreUnavailable) return this.runAgainLater(arn);
         this.log('execution failed', { arn, error: cause.name, cause: cause.message });
         await this.finish(arn, { status: 'FAILED', error: cause.name, cause: cause.message, stopDate: new Date().toISOString() });
       },
     );
+  }
+
+  /** Runs an execution again from its last checkpoint once its store answers again (see StoreUnavailable). */
+  private runAgainLater(arn: string, attempt = 0): void {
+    const delay = Math.min(STORE_RETRY_MAX_MS, 500 * 2 ** attempt);
+    if (attempt === 0) this.log('execution paused: its store is unavailable; it goes on from its last checkpoint once the store answers', { arn });
+    this.forgetWaiters(arn);
+    setTimeout(() => {
+      if (this.closed || this.runs.has(arn)) return;
+      this.get(arn).then(
+        (item) => {
+          if (item?.status === 'RUNNING' && !this.closed && !this.runs.has(arn)) this.run(item);
+        },
+        () => this.runAgainLater(arn, attempt + 1),
+      );
+    }, delay).unref();
   }
 
   /**
@@ -413,16 +443,22 @@ export class LocalEngine {
   // --- persistence ------------------------------------------------------------------------------
 
   private async saveCheckpoint(arn: string, checkpoint: Checkpoint): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.options.executionsTable,
-        Key: { pk: arn },
-        UpdateExpression: 'SET checkpoint = :checkpoint',
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':checkpoint': checkpoint, ':running': 'RUNNING' },
-      }),
-    );
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.executionsTable,
+          Key: { pk: arn },
+          UpdateExpression: 'SET checkpoint = :checkpoint',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':checkpoint': checkpoint, ':running': 'RUNNING' },
+        }),
+      );
+    } catch (error) {
+      // Stopped meanwhile: the execution ends here. Anything else is the store's failure, not the execution's.
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw error;
+      throw new StoreUnavailable(error);
+    }
   }
 
   private async markRecorded(arn: string, token: string): Promise<void> {
@@ -439,7 +475,7 @@ export class LocalEngine {
       );
     } catch (error) {
       // Stopped meanwhile (withdrawn): there is no checkpoint left to mark.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw new StoreUnavailable(error);
     }
   }
 
