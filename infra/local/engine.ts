@@ -93,6 +93,8 @@ export interface EngineOptions {
   definition: string;
   lambdas: Record<string, LambdaHandler>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** The longest single timer (Node's limit, ~24.8 days, by default; tests make it short). */
+  maxTimerMs?: number;
 }
 
 export const executionsTableIndex = { name: 'running', pk: 'runningPk', sk: 'startDate' } as const;
@@ -368,14 +370,21 @@ export class LocalEngine {
       return output !== undefined ? Promise.resolve(JSON.parse(output)) : Promise.reject(new StateError(error ?? '', cause ?? ''));
     }
     return new Promise<Json>((resolve, reject) => {
-      const remaining = Date.parse(checkpoint.deadline!) - Date.now();
-      const timer = setTimeout(
-        () => {
-          this.forgetWaiter(token);
-          reject(new StateError('States.Timeout', 'the task did not get a callback before its TimeoutSeconds'));
-        },
-        Math.max(0, Math.min(remaining, MAX_TIMER_SECONDS * 1000)),
-      );
+      const deadline = Date.parse(checkpoint.deadline!);
+      let timer: NodeJS.Timeout;
+      // A Node timer holds at most ~24.8 days; a longer wait (20 working days for a resubmission) is armed again.
+      const arm = () => {
+        const remaining = deadline - Date.now();
+        timer = setTimeout(
+          () => {
+            if (Date.now() < deadline) return arm();
+            this.forgetWaiter(token);
+            reject(new StateError('States.Timeout', 'the task did not get a callback before its TimeoutSeconds'));
+          },
+          Math.max(0, Math.min(remaining, this.options.maxTimerMs ?? MAX_TIMER_SECONDS * 1000)),
+        );
+      };
+      arm();
       this.waiters.set(token, {
         arn,
         resolve: (output) => {

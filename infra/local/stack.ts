@@ -20,7 +20,7 @@ import type { Services } from '../../functions/services/context.js';
 import { renderDefinition } from '../../workflows/approval.js';
 import { devIssuer, type DevIssuer } from './dev-issuer.js';
 import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
-import { LocalEngine } from './engine.js';
+import { LocalEngine, type EngineOptions } from './engine.js';
 import { SFN_ENDPOINT_PATH, sfnEndpoint } from './sfn-endpoint.js';
 
 export interface LocalStackOptions {
@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   /** An already running DynamoDB Local to use instead of starting one (tests share one). */
   dynamodbEndpoint?: string;
   quiet?: boolean;
+  /** Engine settings for tests (see EngineOptions). */
+  engine?: Pick<EngineOptions, 'maxTimerMs'>;
 }
 
 export interface LocalStack {
@@ -105,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       definition: renderDefinition({ Partition: 'aws-cn', TableName: config.tableName, RecordOutcomeFunctionArn: RECORD_OUTCOME_ARN }),
       lambdas: { [RECORD_OUTCOME_ARN]: (event) => recordOutcome(services, event) },
       log: (message, fields) => log('warn', `local engine: ${message}`, fields),
+      ...options.engine,
     });
     const issuer = await devIssuer(dataDir);
 
