@@ -1,7 +1,7 @@
 // The catalogue of the nine application types, and validation of a submission that reports every problem at once.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { applicationTypes, isApplicationType, type ApplicationType, type CatalogueEntry, type RegionLevel } from './entry.js';
-import { choice, group, unknownFieldsMessage, zhError } from './fields.js';
+import { choice, group, labelled, unknownFieldsMessage, zhError } from './fields.js';
 import { academicianStation } from './types/academician-station.js';
 import { commissionerStation } from './types/commissioner-station.js';
 import { consortiumStation } from './types/consortium-station.js';
@@ -44,17 +44,14 @@ export const submissionSchema = group('申请内容', {
     '申请类型',
     Object.fromEntries(applicationTypes.map((t) => [t, catalogue[t].name])) as Record<ApplicationType, string>,
   ),
-  regionCode: z
-    .string({ error: zhError })
-    .regex(/^\d{2,12}$/, '承办地区代码须为2至12位数字')
-    .meta({ title: '承办地区代码', description: '站点或协会所在（服务）地区的统计用区划代码' }),
-  form: z
-    .unknown()
-    .refine((form) => form !== undefined, '请填写申请表')
-    .meta({ title: '申请表' }),
+  regionCode: labelled(z.string({ error: zhError }).check(z.regex(/^\d{2,12}$/, '承办地区代码须为2至12位数字')), {
+    title: '承办地区代码',
+    description: '站点或协会所在（服务）地区的统计用区划代码',
+  }),
+  form: labelled(z.unknown().check(z.refine((form) => form !== undefined, '请填写申请表')), { title: '申请表' }),
 });
 
-function toFieldIssues(error: z.ZodError, basePath: string): FieldIssue[] {
+function toFieldIssues(error: z.core.$ZodError, basePath: string): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const pathTo = (...more: PropertyKey[]) =>
       [basePath, ...issue.path, ...more].filter((p) => p !== '').map(String).join('.');
@@ -71,7 +68,7 @@ export function validateForm<T extends ApplicationType>(
   form: unknown,
   basePath = 'form',
 ): Validation<FormOf<T>> {
-  const result = (catalogue[type].schema as z.ZodType).safeParse(form, { error: zhError });
+  const result = (catalogue[type].schema as z.ZodMiniType).safeParse(form, { error: zhError });
   return result.success
     ? { ok: true, value: result.data as FormOf<T> }
     : { ok: false, issues: toFieldIssues(result.error, basePath) };

@@ -1,4 +1,5 @@
 // The part of the form every type shares (api.md, "The form"): who applies, whom to contact, what for, with which experts.
+import * as z from 'zod/mini';
 import { creditCode, email, group, list, mobile, text } from './fields.js';
 
 export const personName = (title: string) => text(title, 2, 30);
@@ -19,12 +20,12 @@ export const commonShape = {
   contact: group('联系人', {
     name: personName('联系人姓名'),
     mobile: mobile('联系人手机号'),
-    email: email('联系人电子邮箱').optional(),
+    email: z.optional(email('联系人电子邮箱')),
   }),
   address: text('详细地址', 5, 200, '办公或服务场所的详细地址'),
   summary: text('申请概述', 10, 2000, '将开展哪些工作、为谁服务'),
   // Associations need not name experts; stations require at least one.
-  experts: list('专家名单', expert, 0, 200).default(() => []),
+  experts: z._default(list('专家名单', expert, 0, 200), () => []),
 };
 
 export const industries = {

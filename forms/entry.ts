@@ -1,5 +1,5 @@
 // What the catalogue says about each application type.
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
 
@@ -54,14 +54,14 @@ export interface CatalogueEntry {
   parkAllowed: boolean;
   parkAllowedAt: RegionLevel[];
   /** The full form schema. */
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
 }
 
 /**
  * Declares an entry: its name and plan rule from typeBasics, the redundant fields derived, the literal type and
  * schema type kept for inference.
  */
-export function defineEntry<T extends ApplicationType, S extends z.ZodType>(
+export function defineEntry<T extends ApplicationType, S extends z.ZodMiniType>(
   entry: Omit<CatalogueEntry, 'name' | 'unique' | 'uniqueScope' | 'parkAllowed' | 'schema'> & { type: T; schema: S },
 ): CatalogueEntry & { type: T; schema: S } {
   const { name, unique } = typeBasics[entry.type];

@@ -1,11 +1,13 @@
 // Field builders: each field carries its Chinese label (the JSON Schema `title`) and gives Chinese messages that name it.
-import * as z from 'zod';
+// zod/mini, not classic zod: the same checks and JSON Schema, without classic's methods and its JSON Schema
+// processors in every Lambda bundle (the document is built at build time: functions/openapi-build.ts).
+import * as z from 'zod/mini';
 import { creditCodeProblem, MAINLAND_MOBILE } from './credit-code.js';
 
 type Option = { const: string; title: string };
 
 function metaOf(schema: unknown): { title?: string; oneOf?: Option[] } {
-  return (schema && z.globalRegistry.get(schema as z.ZodType)) || {};
+  return (schema && z.globalRegistry.get(schema as z.core.$ZodType)) || {};
 }
 
 const typeNames: Record<string, string> = { string: '文本', number: '数字', int: '整数' };
@@ -44,55 +46,61 @@ export const zhError: z.core.$ZodErrorMap = (iss) => {
 const e = { error: zhError };
 const meta = (title: string, description?: string) => (description ? { title, description } : { title });
 
+/** The label (and description) the messages and the JSON Schema read, as classic zod's `.meta()` sets it. */
+export function labelled<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string; [key: string]: unknown }): T {
+  z.globalRegistry.add(schema, data);
+  return schema;
+}
+
 export function text(title: string, min: number, max: number, description?: string) {
-  return z.string(e).trim().min(min).max(max).meta(meta(title, description));
+  return labelled(z.string(e).check(z.trim(), z.minLength(min), z.maxLength(max)), meta(title, description));
 }
 
 export function mobile(title: string) {
-  return z.string(e).trim().regex(MAINLAND_MOBILE, `${title}须为11位中国大陆手机号`).meta(meta(title, '11位中国大陆手机号'));
+  return labelled(z.string(e).check(z.trim(), z.regex(MAINLAND_MOBILE, `${title}须为11位中国大陆手机号`)), meta(title, '11位中国大陆手机号'));
 }
 
 export function email(title: string) {
-  return z.string(e).trim().max(254).check(z.email(e)).meta(meta(title));
+  return labelled(z.string(e).check(z.trim(), z.maxLength(254), z.email(e)), meta(title));
 }
 
 export function creditCode(title: string) {
-  return z
-    .string(e)
-    .trim()
-    .regex(/^[0-9A-HJ-NP-RTUW-Y]{18}$/, { error: `${title}须为18位数字或大写字母（不含I、O、Z、S、V）`, abort: true })
-    .superRefine((code, ctx) => {
+  const code = z.string(e).check(
+    z.trim(),
+    z.regex(/^[0-9A-HJ-NP-RTUW-Y]{18}$/, { error: `${title}须为18位数字或大写字母（不含I、O、Z、S、V）`, abort: true }),
+    z.superRefine((code: string, ctx) => {
       const problem = creditCodeProblem(code);
       if (problem === 'check') ctx.addIssue(`${title}校验位不正确，请核对`);
       else if (problem) ctx.addIssue(`${title}的登记管理部门码、机构类别码或行政区划码无效`);
-    })
-    .meta(meta(title, '18位，见营业执照或登记证书'));
+    }),
+  );
+  return labelled(code, meta(title, '18位，见营业执照或登记证书'));
 }
 
 /** Today's date in China Standard Time, as YYYY-MM-DD. */
 const todayInChina = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export function pastDate(title: string) {
-  return z.iso.date(e).refine((d) => d <= todayInChina(), `${title}不能晚于今天`).meta(meta(title, '格式如2024-05-01'));
+  return labelled(z.iso.date(e).check(z.refine((d: string) => d <= todayInChina(), `${title}不能晚于今天`)), meta(title, '格式如2024-05-01'));
 }
 
 export function count(title: string, min: number, max: number, description?: string) {
-  return z.int(e).min(min).max(max).meta(meta(title, description));
+  return labelled(z.int(e).check(z.gte(min), z.lte(max)), meta(title, description));
 }
 
-export function list<T extends z.ZodType>(title: string, item: T, min: number, max: number, description?: string) {
-  return z.array(item, e).min(min).max(max).meta(meta(title, description));
+export function list<T extends z.ZodMiniType>(title: string, item: T, min: number, max: number, description?: string) {
+  return labelled(z.array(item, e).check(z.minLength(min), z.maxLength(max)), meta(title, description));
 }
 
-export function group<S extends z.ZodRawShape>(title: string, shape: S, description?: string) {
-  return z.strictObject(shape, e).meta(meta(title, description));
+export function group<S extends z.core.$ZodLooseShape>(title: string, shape: S, description?: string) {
+  return labelled(z.strictObject(shape, e), meta(title, description));
 }
 
 /** A choice among ids, each with its Chinese label (rendered as JSON Schema `oneOf` of `const`/`title`). */
 export function choice<K extends string>(title: string, options: Record<K, string>, description?: string) {
   const ids = Object.keys(options) as [K, ...K[]];
   const oneOf: Option[] = ids.map((id) => ({ const: id, title: options[id] }));
-  return z.enum(ids, e).meta({ ...meta(title, description), oneOf });
+  return labelled(z.enum(ids, e), { ...meta(title, description), oneOf });
 }
 
 /**

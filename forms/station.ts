@@ -1,4 +1,5 @@
 // What the S&T service stations add to the common form: who backs them, which experts serve, where, in which industries.
+import * as z from 'zod/mini';
 import { commonShape, expert, industries } from './common.js';
 import { choice, group, list, text } from './fields.js';
 
@@ -23,9 +24,8 @@ export const stationShape = {
     20,
     '提供专家和技术支撑的学会、高校、科研院所等',
   ),
-  serviceIndustries: list('服务产业', choice('服务产业', industries), 1, 8).refine(
-    (all) => new Set(all).size === all.length,
-    '服务产业不能重复',
+  serviceIndustries: list('服务产业', choice('服务产业', industries), 1, 8).check(
+    z.refine((all: string[]) => new Set(all).size === all.length, '服务产业不能重复'),
   ),
   serviceArea: text('服务范围', 2, 200, '服务的镇、村或园区'),
 };

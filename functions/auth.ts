@@ -1,7 +1,7 @@
 // Who is calling: verifies the bearer token and reads the claims the app relies on, in both places
 // (Cognito's tokens in AWS, the local dev issuer's on one machine).
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type CryptoKey, type KeyObject } from 'jose';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from './domain/application.js';
 import { decidingLevels, type DecidingLevel } from './domain/chain.js';
 import { findRegion } from './regions/index.js';
@@ -28,13 +28,15 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 /** No token older than this is taken, whatever its `exp` says (Cognito's ID tokens live an hour, the dev issuer's 12). */
 const MAX_TOKEN_AGE = '24h';
 
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(128),
-  name: z.string().min(1).max(64).optional(),
+  sub: text(128),
+  name: z.optional(text(64)),
   role: z.enum(['applicant', 'official', 'admin']),
-  org: z.string().optional(),
-  level: z.string().optional(),
-  region: z.string().optional(),
+  org: z.optional(z.string()),
+  level: z.optional(z.string()),
+  region: z.optional(z.string()),
 });
 
 const refuse = (message: string) => new DomainError('unauthorized', message);

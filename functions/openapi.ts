@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the whole API, built from the same zod schemas that validate requests
 // (forms/ for the forms, functions/schemas.ts for the rest), and a browsable reference page of it.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '../forms/catalogue.js';
 import {
   applicationSchema,
@@ -14,7 +14,7 @@ import {
 
 type Json = Record<string, unknown>;
 
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+const schema = (s: z.ZodMiniType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (s: Json) => ({ content: { 'application/json': { schema: s } } });
 const error = (description: string) => ({ description, ...json(ref('Error')) });
@@ -163,7 +163,7 @@ export function openApiDocument(): Json {
         Decision: schema(decisionSchema, 'input'),
         Resubmission: schema(resubmissionSchema, 'input'),
         Application: schema(applicationSchema),
-        ApplicationPage: schema(page(applicationSchema.omit({ history: true }))),
+        ApplicationPage: schema(page(z.omit(applicationSchema, { history: true }))),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
         Region: schema(regionSchema),

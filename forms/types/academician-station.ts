@@ -1,4 +1,5 @@
 // 院士专家工作站: an academician-and-expert workstation in a county (optionally in a park) or a village.
+import * as z from 'zod/mini';
 import { personName } from '../common.js';
 import { defineEntry } from '../entry.js';
 import { choice, group, list, text } from '../fields.js';
@@ -23,6 +24,6 @@ export const academicianStation = defineEntry({
       1,
       20,
     ),
-    park: park.optional(),
+    park: z.optional(park),
   }),
 });

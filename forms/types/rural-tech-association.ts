@@ -1,4 +1,5 @@
 // 农技协: a village's (or township's) rural professional technical association, built around its "一村一品" product.
+import * as z from 'zod/mini';
 import { commonShape, industries, legalRepresentative } from '../common.js';
 import { defineEntry } from '../entry.js';
 import { choice, count, group, pastDate, text } from '../fields.js';
@@ -14,6 +15,6 @@ export const ruralTechAssociation = defineEntry({
     industry: choice('所属产业', industries),
     memberCount: count('会员人数', 1, 100_000),
     legalRepresentative,
-    establishedOn: pastDate('成立日期').optional(),
+    establishedOn: z.optional(pastDate('成立日期')),
   }),
 });

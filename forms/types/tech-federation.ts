@@ -1,4 +1,5 @@
 // 农技协联合会: a county's or township's federation of rural technical associations.
+import * as z from 'zod/mini';
 import { commonShape, legalRepresentative } from '../common.js';
 import { defineEntry } from '../entry.js';
 import { count, evenWithOtherProblems, group, list, pastDate, text } from '../fields.js';
@@ -13,8 +14,9 @@ export const techFederation = defineEntry({
     memberAssociationCount: count('会员协会数量', 2, 1000),
     memberAssociations: list('会员协会名单', text('会员协会名称', 2, 100), 2, 1000),
     legalRepresentative,
-    establishedOn: pastDate('成立日期').optional(),
-  }).superRefine((form, ctx) => {
+    establishedOn: z.optional(pastDate('成立日期')),
+  }).check(
+    z.superRefine((form, ctx) => {
     const names: unknown[] = Array.isArray(form.memberAssociations) ? form.memberAssociations : [];
     if (Number.isInteger(form.memberAssociationCount) && form.memberAssociationCount !== names.length) {
       ctx.addIssue({
@@ -27,6 +29,7 @@ export const techFederation = defineEntry({
       ctx.addIssue({ code: 'custom', path: ['memberAssociations', i], message: `会员协会名称重复：${names[i]}` });
     }
   }, evenWithOtherProblems),
+  ),
 });
 
 /** Indexes of the items that repeat an earlier one. */
