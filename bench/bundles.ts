@@ -14,17 +14,17 @@ const RUNS = 20;
 const KiB = 1024;
 
 /** infra/bundling.ts's options; the issue's list if that file cannot be loaded (aws-cdk-lib mid-change). */
-async function bundling(): Promise<{ options: BuildOptions; entries: Record<string, string>; regionDataFile: string; root: string; source: string }> {
+async function bundling(): Promise<{ options: BuildOptions; entries: Record<string, string>; dataFiles: readonly string[]; root: string; source: string }> {
   const root = path.resolve(import.meta.dirname, '..');
   try {
     const b = await import('../infra/bundling.js');
-    return { options: b.esbuildOptions as BuildOptions, entries: { ...b.lambdaEntries }, regionDataFile: b.regionDataFile, root: b.projectRoot, source: 'infra/bundling.ts' };
+    return { options: b.esbuildOptions as BuildOptions, entries: { ...b.lambdaEntries }, dataFiles: b.dataFiles, root: b.projectRoot, source: 'infra/bundling.ts' };
   } catch (error) {
     log(`infra/bundling.ts not loadable (${(error as Error).message}); using the issue's options`);
     return {
       options: { bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22', mainFields: ['module', 'main'], external: [], charset: 'utf8' },
       entries: { api: 'functions/api.ts', recordOutcome: 'functions/record-outcome.ts', reconciler: 'functions/reconciler.ts' },
-      regionDataFile: 'functions/regions/guangdong.json',
+      dataFiles: ['functions/regions/guangdong.json', 'functions/openapi-document.json'],
       root,
       source: 'the options listed in issue 8 (bundle, minify, esm, node, node22, mainFields module/main, SDK bundled)',
     };
@@ -66,7 +66,7 @@ export interface BundleResult {
 }
 
 export async function benchBundles() {
-  const { options, entries, regionDataFile, root, source } = await bundling();
+  const { options, entries, dataFiles, root, source } = await bundling();
   const out = mkdtempSync(path.join(tmpdir(), 'gd-kexie-bundles-'));
   try {
     const targets = [...Object.entries(entries), ['floor (bare Hono)', 'bench/floor.ts']] as [string, string][];
@@ -77,8 +77,8 @@ export async function benchBundles() {
       const file = path.join(dir, 'index.mjs');
       const result = await build({ ...options, entryPoints: [path.join(root, entry)], outfile: file, absWorkingDir: root, metafile: true, logLevel: 'silent' });
       const code = readFileSync(file);
-      // As the deployment does: the region data beside the bundle when its code reads it.
-      if (code.includes('guangdong.json')) copyFileSync(path.join(root, regionDataFile), path.join(dir, 'guangdong.json'));
+      // As the deployment does: the data files beside the bundle when its code reads them.
+      for (const data of dataFiles) if (code.includes(path.basename(data))) copyFileSync(path.join(root, data), path.join(dir, path.basename(data)));
       const inputs = Object.keys(Object.values(result.metafile!.outputs)[0].inputs);
       built.push({ name, entry, file, minified: code.length, gzip: zlib.gzipSync(code).length, usesSdk: inputs.some((i) => i.includes('@aws-sdk/')) });
     }

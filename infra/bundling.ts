@@ -26,8 +26,12 @@ export const lambdaEntries = {
 
 export type LambdaEntry = (typeof lambdaEntries)[keyof typeof lambdaEntries];
 
-/** Lambda reads the region data from this file next to index.mjs (functions/regions/index.ts). */
-export const regionDataFile = 'functions/regions/guangdong.json';
+/**
+ * Data the functions read from disk beside index.mjs, on first use, rather than carry in their code: the region data
+ * (functions/regions/index.ts, 700 KB) and the OpenAPI document (functions/openapi.ts, built by functions/openapi-build.ts).
+ * Each goes into the bundles whose code names it (tree shaking decides which).
+ */
+export const dataFiles = ['functions/regions/guangdong.json', 'functions/openapi-document.json'] as const;
 
 export const esbuildOptions = {
   bundle: true,
@@ -68,12 +72,13 @@ export function lambdaBundling(): BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      // functions/regions reads its data from disk beside index.mjs rather than carrying 700 KB in the
-      // code; the file goes into every bundle whose code names it (tree shaking decides which).
+      // The data files (dataFiles above) beside index.mjs, for the bundles whose code names them.
       afterBundling: (inputDir: string, outputDir: string) => {
         const bundle = path.join(outputDir, 'index.mjs');
-        const target = path.join(outputDir, 'guangdong.json');
-        return [`if grep -q guangdong.json "${bundle}"; then cp "${path.join(inputDir, regionDataFile)}" "${target}"; fi`];
+        return dataFiles.map((file) => {
+          const name = path.basename(file);
+          return `if grep -q ${name} "${bundle}"; then cp "${path.join(inputDir, file)}" "${path.join(outputDir, name)}"; fi`;
+        });
       },
     },
   };

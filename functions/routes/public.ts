@@ -1,12 +1,12 @@
 // Routes anyone may call: health, the catalogue of forms, regions, certificate verification.
 import { Hono } from 'hono';
 import { DomainError } from '../domain/application.js';
-import { applicationTypes, catalogue, formJsonSchema } from '../../forms/catalogue.js';
+import { applicationTypes, catalogue } from '../../forms/catalogue.js';
 import { childrenOf, findRegion } from '../regions/index.js';
 import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
 import type { Env } from '../http.js';
-import { openApiDocument } from '../openapi.js';
+import { formJsonSchema, openApiDocument } from '../openapi.js';
 
 export function publicRoutes(deps: AppDeps) {
   const r = new Hono<Env>();

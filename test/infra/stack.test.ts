@@ -339,6 +339,18 @@ describe('Lambda functions', () => {
       expect(fs.existsSync(path.join(asset, 'guangdong.json')), id).toBe(reads);
     }
   });
+
+  it('carry the OpenAPI document next to every bundle that serves it, the API above all', () => {
+    for (const [id, f] of functions()) {
+      // Act
+      const asset = path.join(outdir, f.Metadata!['aws:asset:path']);
+      const reads = fs.readFileSync(path.join(asset, 'index.mjs'), 'utf8').includes('openapi-document.json');
+
+      // Assess
+      if (id.startsWith('ApiHandler')) expect(reads).toBe(true);
+      expect(fs.existsSync(path.join(asset, 'openapi-document.json')), id).toBe(reads);
+    }
+  });
 });
 
 describe('web pages', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createApp } from '../../functions/app.js';
-import { docsPage, openApiDocument } from '../../functions/openapi.js';
-import { applicationTypes } from '../../forms/catalogue.js';
+import { readFileSync } from 'node:fs';
+import { docsPage, formJsonSchema, openApiDocument } from '../../functions/openapi.js';
+import { openApiDocumentFile, openApiDocumentText } from '../../functions/openapi-build.js';
+import { applicationTypes, formJsonSchema as buildFormJsonSchema } from '../../forms/catalogue.js';
 import type { Services } from '../../functions/services/context.js';
 
 const app = createApp({
@@ -14,6 +16,20 @@ const app = createApp({
 });
 
 describe('the OpenAPI document', () => {
+  it('as served (functions/openapi-document.json) is what the schemas build now', () => {
+    // Act
+    const built = openApiDocumentText();
+
+    // Assess: a changed form, route or schema needs the file written again
+    expect(readFileSync(openApiDocumentFile, 'utf8') === built, 'functions/openapi-document.json is stale: run `npx tsx functions/openapi-build.ts`').toBe(true);
+  });
+
+  it('serves each form’s JSON Schema as forms/catalogue.ts builds it', () => {
+    for (const type of applicationTypes) {
+      expect(formJsonSchema(type), type).toEqual(buildFormJsonSchema(type));
+    }
+  });
+
   it('is a valid OpenAPI 3.1 document', async () => {
     await expect(SwaggerParser.validate(structuredClone(openApiDocument()) as never)).resolves.toBeTruthy();
   });
