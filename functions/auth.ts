@@ -128,7 +128,10 @@ function verifierWith(
 
 /** Tokens of the Cognito user pool (`issuer` is the pool's URL; `audience` its app client id). */
 export function cognitoVerifier(issuer: string, audience: string): VerifyToken {
-  const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`), { timeoutDuration: 3_000 });
+  // The key set is made at the first token, not at import: it builds fetch's Headers, which loads Node's fetch
+  // (undici and http2), tens of milliseconds of every cold start, public routes' included.
+  let keySet: JWTVerifyGetKey | undefined;
+  const jwks: JWTVerifyGetKey = (header, token) => (keySet ??= createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`), { timeoutDuration: 3_000 }))(header, token);
   // Cognito signs with RS256; an OpenID Connect provider (the China regions) may use ES256.
   return verifierWith(jwks, issuer, audience, ['RS256', 'ES256']);
 }
