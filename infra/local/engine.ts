@@ -135,7 +135,7 @@ export class LocalEngine {
       input,
       startDate,
       runningPk: 'RUNNING',
-      checkpoint: { state: this.definition.StartAt, input: JSON.parse(input) },
+      checkpoint: this.startCheckpoint(JSON.parse(input)),
     };
     try {
       await this.db.send(new PutCommand({ TableName: this.options.executionsTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -146,7 +146,7 @@ export class LocalEngine {
       if (existing?.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: Date.parse(existing.startDate) / 1000 };
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    this.run(item);
+    this.run(item, undefined, true);
     return { executionArn: arn, startDate: Date.parse(startDate) / 1000 };
   }
 
@@ -236,8 +236,11 @@ export class LocalEngine {
 
   // --- running --------------------------------------------------------------------------------
 
-  /** `onListening` is called once the resumed callback task waits again, or once nothing can call back. */
-  private run(item: ExecutionItem, onListening: () => void = () => undefined): void {
+  /**
+   * `onListening` is called once the resumed callback task waits again, or once nothing can call back. `started`: the
+   * item was just stored by `startExecution`, with the start state's checkpoint as `startCheckpoint` made it.
+   */
+  private run(item: ExecutionItem, onListening: () => void = () => undefined, started = false): void {
     const arn = item.pk;
     const checkpoint: Checkpoint = item.checkpoint ?? { state: this.definition.StartAt, input: JSON.parse(item.input) };
     if (!checkpoint.token || checkpoint.callback) onListening();
@@ -254,7 +257,7 @@ export class LocalEngine {
         if (entered.state !== name) throw new StateError('States.Runtime', `local engine lost track of state ${name}`);
         const resumed = resumeFrom?.state === name ? resumeFrom : undefined;
         resumeFrom = undefined;
-        return this.runTask(arn, name, state as TaskDefinition, entered.input, processed, resumed, resumed ? onListening : undefined);
+        return this.runTask(arn, name, state as TaskDefinition, entered.input, processed, resumed, resumed ? onListening : undefined, started && resumed !== undefined);
       };
     }
     const execution = machine.run(checkpoint.input, {
@@ -319,6 +322,22 @@ export class LocalEngine {
     return machine;
   }
 
+  /**
+   * The start's checkpoint of a callback task: its token and deadline are stored with the execution, so that a
+   * submission costs one write less; stored before the task's SDK call, as a checkpoint saved on entry would be.
+   */
+  private startCheckpoint(input: Json): Checkpoint {
+    const name = this.definition.StartAt;
+    const state = this.original.States[name] as TaskDefinition;
+    if (state.Type !== 'Task' || parseResource(state.Resource).kind !== 'callback') return { state: name, input };
+    try {
+      return callbackCheckpoint(name, state, input);
+    } catch {
+      return { state: name, input }; // a bad TimeoutSecondsPath: the task fails when it runs, as it would have
+    }
+  }
+
+  /** `justStarted`: `resumed` is the checkpoint `startExecution` stored with the execution; no call was made yet. */
   private async runTask(
     arn: string,
     name: string,
@@ -327,18 +346,12 @@ export class LocalEngine {
     processed: Json,
     resumed?: Checkpoint,
     onListening?: () => void,
+    justStarted = false,
   ): Promise<Json> {
     const resource = parseResource(state.Resource);
     if (resource.kind === 'callback') {
-      const checkpoint: Checkpoint = resumed?.token
-        ? resumed
-        : {
-            state: name,
-            input: rawInput,
-            token: `${randomBytes(24).toString('base64url')}`,
-            deadline: new Date(Date.now() + timeoutSecondsOf(state, rawInput) * 1000).toISOString(),
-          };
-      await this.saveCheckpoint(arn, checkpoint);
+      const checkpoint: Checkpoint = resumed?.token ? resumed : callbackCheckpoint(name, state, rawInput);
+      if (!justStarted) await this.saveCheckpoint(arn, checkpoint);
       const waiting = this.waitFor(arn, checkpoint);
       onListening?.();
       // Answered before the engine stopped: the application has moved on; only the answer remains to hand over.
@@ -350,7 +363,7 @@ export class LocalEngine {
         (error) => {
           // Resumed after a crash between this call and its mark below, a decision may have been recorded with the
           // token since, whose callback the reconciler hands over: the task goes on waiting for it.
-          if (resumed?.token && (error as Error).name === 'DynamoDb.ConditionalCheckFailedException') return false;
+          if (resumed?.token && !justStarted && (error as Error).name === 'DynamoDb.ConditionalCheckFailedException') return false;
           this.forgetWaiter(checkpoint.token!);
           throw error;
         },
@@ -579,6 +592,16 @@ function localDefinition(definition: StateMachineDefinition): StateMachineDefini
     }),
   );
   return { ...definition, States: states } as StateMachineDefinition;
+}
+
+/** A callback task's checkpoint on entry: a new token, and the deadline its timeout sets. */
+function callbackCheckpoint(name: string, state: TaskDefinition, rawInput: Json): Checkpoint {
+  return {
+    state: name,
+    input: rawInput,
+    token: randomBytes(24).toString('base64url'),
+    deadline: new Date(Date.now() + timeoutSecondsOf(state, rawInput) * 1000).toISOString(),
+  };
 }
 
 function timeoutSecondsOf(state: TaskDefinition, rawInput: Json): number {

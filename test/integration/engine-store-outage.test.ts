@@ -19,7 +19,7 @@ afterAll(() => h?.close());
 
 /**
  * Fails the engine's checkpoint writes to its own table (`sfn-executions…`) until `heal()`, as a store that stopped
- * answering. (A callback arriving meanwhile is refused: the API answers 503 and its reconciler hands it over later.)
+ * answering: a checkpoint saved on entering a task, and the mark that a callback task's call was made. (A callback arriving meanwhile is refused: the API answers 503 and its reconciler hands it over later.)
  */
 function breakEngineStore() {
   const dynamodb = (api.stack.engine as unknown as { options: { dynamodb: DynamoDBClient } }).options.dynamodb;
@@ -28,7 +28,9 @@ function breakEngineStore() {
   dynamodb.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { TableName?: string; UpdateExpression?: string };
-      const checkpoint = input.TableName?.startsWith('sfn-executions') && input.UpdateExpression === 'SET checkpoint = :checkpoint';
+      const checkpoint =
+        input.TableName?.startsWith('sfn-executions') &&
+        (input.UpdateExpression === 'SET checkpoint = :checkpoint' || input.UpdateExpression === 'SET checkpoint.#recorded = :true');
       if (context.commandName !== 'UpdateItemCommand' || !checkpoint) return next(args);
       failed += 1;
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1 (injected)'), { name: 'Error', code: 'ECONNREFUSED' });
@@ -49,7 +51,8 @@ describe('the local engine when its store fails a checkpoint', () => {
     // Prepare
     const store = breakEngineStore();
 
-    // Act: the submission is taken, the execution starts, its first checkpoint fails
+    // Act: the submission is taken, the execution starts (its first checkpoint stored with it), the first write
+    // after it fails
     const out = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('society-station', '441882102') });
     expect(out.status, out.text).toBe(201);
     await eventually(async () => (store.failed() > 0 ? true : undefined), 5_000, 'a failed checkpoint');
