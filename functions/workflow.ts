@@ -1,5 +1,5 @@
 // The API's side of the approval workflow: start it, and hand each decision back to the waiting task.
-import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DomainError, type WorkflowStep } from './domain/application.js';
 
 /** Errors by which Step Functions says a token was already used or is gone: the step was delivered before. */
@@ -12,14 +12,27 @@ export class Workflow {
     readonly stateMachineArn: string | undefined,
   ) {}
 
-  /** Starts the application's execution, named by its id so a repeated start is the same execution. */
-  async start(step: WorkflowStep): Promise<void> {
+  /**
+   * Starts an execution for the application, named by its id (or by the reconciler's name for one started again),
+   * so that a repeated start is the same execution.
+   */
+  async start(step: WorkflowStep, name = step.id): Promise<void> {
     try {
-      await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.requireArn(), name: step.id, input: JSON.stringify(step) }),
-      );
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.requireArn(), name, input: JSON.stringify(step) }));
     } catch (error) {
       if ((error as Error).name === 'ExecutionAlreadyExists') return;
+      throw unavailable(error);
+    }
+  }
+
+  /** The status of the execution named `name` (RUNNING, SUCCEEDED, FAILED, …), or null when there is none. */
+  async executionStatus(name: string): Promise<string | null> {
+    const executionArn = `${this.requireArn().replace(':stateMachine:', ':execution:')}:${name}`;
+    try {
+      const { status } = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return status ?? null;
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionDoesNotExist') return null;
       throw unavailable(error);
     }
   }

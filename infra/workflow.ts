@@ -1,11 +1,11 @@
 // The approval workflow in AWS: the state machine of workflows/approval.ts, the Lambda task it
 // calls to record an outcome, and the scheduled reconciler that hands it work the API recorded.
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { approvalDefinition, type Substitutions } from '../workflows/approval.js';
 import { lambdaEntries } from './bundling.js';
@@ -71,6 +71,16 @@ export class Workflow extends Construct {
       environment: { ...props.environment, STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
     }).bindTable(storage);
     this.grantDriving(this.reconciler);
+    // Whether an application's execution is still running before it starts another (functions/services/reconcile.ts).
+    this.stateMachine.grantExecution(this.reconciler, 'states:DescribeExecution');
+    const stack = Stack.of(this);
+    const stateMachineId = stack.resolve((this.stateMachine.node.defaultChild as CfnStateMachine).logicalId) as string;
+    const [region, account] = [stack.region, stack.account].map((v, i) => (Token.isUnresolved(v) ? ['<AWS::Region>', '<AWS::AccountId>'][i] : v));
+    Validations.of(this.reconciler.role!).acknowledge({
+      // cdk-nag names the resource as the template has it: the state machine's name is cut from its ARN.
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stateMachineId}"}]}]}:*]`,
+      reason: 'states:DescribeExecution on the executions of this one state machine: execution names are application ids, known only at run time.',
+    });
     new Rule(this, 'ReconcileEveryMinute', {
       schedule: Schedule.rate(Duration.minutes(1)),
       // The next run a minute later is the retry.

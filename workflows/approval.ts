@@ -38,8 +38,11 @@ export const transientDynamoDbErrors = [
   'DynamoDb.AmazonDynamoDBException',
 ] as const;
 
-/** Records the task token on the application, conditional on the application still awaiting it. */
-function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }) {
+/**
+ * Records the task token on the application, conditional on the application still awaiting it. `moved`: where the
+ * execution goes when the application no longer waits here.
+ */
+function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }, moved: string) {
   const set = [
     'taskToken = :token',
     'taskSince = :at',
@@ -80,8 +83,8 @@ function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }) {
     Retry: [{ ErrorEquals: [...transientDynamoDbErrors], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' }],
     Catch: [
       { ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'RecordExpiry' },
-      // The application moved on before the token was recorded (withdrawn, decided): nothing waits.
-      { ErrorEquals: ['DynamoDb.ConditionalCheckFailedException'], ResultPath: '$.error', Next: 'Superseded' },
+      // The application moved on before the token was recorded (withdrawn, decided): nothing waits here.
+      { ErrorEquals: ['DynamoDb.ConditionalCheckFailedException'], ResultPath: '$.error', Next: moved },
     ],
   };
 }
@@ -113,8 +116,25 @@ export function approvalDefinition() {
     Comment: '科技工作者上山下乡站点与协会申报：乡镇 → 县 → 省 逐级审批',
     StartAt: 'AwaitDecision',
     States: {
-      AwaitDecision: awaitTask({ status: 'PENDING', inbox: true }),
-      AwaitResubmission: awaitTask({ status: 'RETURNED', inbox: false }),
+      AwaitDecision: awaitTask({ status: 'PENDING', inbox: true }, 'Resume'),
+      AwaitResubmission: awaitTask({ status: 'RETURNED', inbox: false }, 'Superseded'),
+      // Only an execution the reconciler started again (functions/services/reconcile.ts) comes here with a step
+      // other than one to decide on: it carries a decision whose execution ended before taking it (a return, or
+      // the last approval), and goes on where that execution would have. Anything else has simply moved on.
+      Resume: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.action', StringEquals: 'return', Next: 'AwaitResubmission' },
+          {
+            And: [
+              { Variable: '$.action', StringEquals: 'approve' },
+              { Variable: '$.final', BooleanEquals: true },
+            ],
+            Next: 'RecordApproval',
+          },
+        ],
+        Default: 'Superseded',
+      },
       Route: {
         Type: 'Choice',
         Choices: [

@@ -242,8 +242,10 @@ function releaseOf(s: Services, app: ApplicationRecord): DocTransactItem[] {
 
 /** Hands a recorded change to the workflow; a step that ends the workflow leaves nothing for a next state to acknowledge. */
 async function deliver(s: Services, token: string, step: WorkflowStep, at: string): Promise<void> {
-  const delivered = await s.workflow.complete(token, step);
-  if (!delivered || step.action === 'reject' || step.action === 'withdraw') await s.applications.clearOutbox(step.id, at);
+  await s.workflow.complete(token, step);
+  // A step that ends the workflow is taken once delivered; any other is taken by the workflow's next state, and
+  // stays in the outbox until then: if the task was gone (its execution ended), the reconciler starts it again.
+  if (step.action === 'reject' || step.action === 'withdraw') await s.applications.clearOutbox(step.id, at);
 }
 
 const levelNames: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };

@@ -95,6 +95,8 @@ export interface EngineOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** The longest single timer (Node's limit, ~24.8 days, by default; tests make it short). */
   maxTimerMs?: number;
+  /** Every `Retry` waits this long instead of its backoff (tests that let a state fail for good). */
+  retryIntervalMs?: number;
 }
 
 export const executionsTableIndex = { name: 'running', pk: 'runningPk', sk: 'startDate' } as const;
@@ -261,7 +263,12 @@ export class LocalEngine {
       };
     }
     const execution = machine.run(checkpoint.input, {
-      overrides: { taskResourceLocalHandlers: handlers },
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        ...(this.options.retryIntervalMs !== undefined
+          ? { retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((name) => [name, this.options.retryIntervalMs!])) }
+          : {}),
+      },
       context: { Task: { Token: TOKEN_PLACEHOLDER }, Execution: { Id: arn, Name: item.name } },
       noThrowOnAbort: true,
     });

@@ -35,7 +35,7 @@ export interface LocalStackOptions {
   dynamodbEndpoint?: string;
   quiet?: boolean;
   /** Engine settings for tests (see EngineOptions). */
-  engine?: Pick<EngineOptions, 'maxTimerMs'>;
+  engine?: Pick<EngineOptions, 'maxTimerMs' | 'retryIntervalMs'>;
 }
 
 export interface LocalStack {

@@ -295,7 +295,7 @@ describe('Lambda functions', () => {
     expect(env).not.toHaveProperty('AWS_REGION');
   });
 
-  it('let the API and the reconciler start executions, complete tasks and list executions of this state machine only', () => {
+  it('let the API and the reconciler start executions, complete tasks, list and describe executions of this state machine only', () => {
     // Prepare
     const stateMachineRef = { Ref: expect.stringMatching(/^WorkflowStateMachine/) };
     const workflowGrants = (prefix: string) => {
@@ -315,7 +315,10 @@ describe('Lambda functions', () => {
       expect.objectContaining({ Action: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], Resource: stateMachineRef }),
     ];
     expect(api).toEqual([...drive, expect.objectContaining({ Action: 'states:ListExecutions', Resource: stateMachineRef })]);
-    expect(reconciler).toEqual(drive);
+    const executionsOfThisMachine = {
+      'Fn::Join': ['', expect.arrayContaining([':execution:', { 'Fn::Select': [6, { 'Fn::Split': [':', stateMachineRef] }] }, ':*'])],
+    };
+    expect(reconciler).toEqual([...drive, expect.objectContaining({ Action: 'states:DescribeExecution', Resource: executionsOfThisMachine })]);
   });
 
   it('deploy the very bundle the size gate measures', () => {
