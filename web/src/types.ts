@@ -1,10 +1,15 @@
-// The shapes of the HTTP API (shared/api.md) as the pages read them.
+// The shapes of the HTTP API (shared/api.md) as the pages read them. Where the server's domain has the very
+// shape, it is imported from there (types only: nothing of the server's code reaches the pages).
+import type { HistoryEntry, Status } from '../../functions/domain/application';
+import type { DecidingLevel } from '../../functions/domain/chain';
+import type { RegionLevel } from '../../functions/regions/index';
+
+export type { HistoryAction as Action } from '../../functions/domain/application';
+export type { CountRow, ProgressReport } from '../../functions/domain/progress';
+export type { RegistryRecord as RegistryItem } from '../../functions/domain/registry';
+export type { DecidingLevel, HistoryEntry, RegionLevel, Status };
 
 export type Role = 'applicant' | 'official' | 'admin';
-export type DecidingLevel = 'township' | 'county' | 'province';
-export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
-export type Status = 'PENDING' | 'RETURNED' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'EXPIRED';
-export type Action = 'submit' | 'approve' | 'reject' | 'return' | 'resubmit' | 'withdraw' | 'expire';
 
 /** The subset of JSON Schema that the catalogue uses. */
 export interface JsonSchema {
@@ -48,16 +53,6 @@ export interface Issue {
   message: string;
 }
 
-export interface HistoryEntry {
-  at: string;
-  action: Action;
-  level: DecidingLevel | null;
-  actor: { sub: string; name: string; role?: Role; level?: DecidingLevel; region?: string };
-  comment: string | null;
-  issues?: Issue[];
-  changes?: string[];
-}
-
 export interface Task {
   level: DecidingLevel;
   region: string;
@@ -90,16 +85,6 @@ export interface Page<T> {
   cursor: string | null;
 }
 
-export interface RegistryItem {
-  certificateNo: string;
-  id: string;
-  type: string;
-  name: string;
-  organisation: string;
-  regionCode: string;
-  approvedAt: string;
-}
-
 export interface Certificate {
   valid: boolean;
   certificateNo: string;
@@ -120,20 +105,3 @@ export interface Claims {
   region?: string;
 }
 
-export interface CountRow {
-  code: string;
-  name: string;
-  count: number;
-  byType: Record<string, number>;
-}
-
-/** GET /v1/stats: approved counts and progress against the action plan's targets. */
-export interface ProgressReport {
-  approved: {
-    total: number;
-    byType: { type: string; name: string; count: number }[];
-    byCity: CountRow[];
-    byCounty: (CountRow & { city: string })[];
-  };
-  progress: { goal: string; name: string; count: number; target: number; percent: number }[];
-}
