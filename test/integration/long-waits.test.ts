@@ -1,40 +1,31 @@
 // A level's hard limit can be longer than one Node timer holds (~24.8 days: 20 working days for a resubmission
 // over a holiday): the local engine arms its timer again until the deadline instead of expiring early. Here the
 // longest timer is made 200 ms and the hard limit 4 s.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
-import { chainTokens, eventually, harness, type Client, type Harness } from '../support/local.js';
+import { eventually, stackForFile } from '../support/local.js';
 
-let h: Harness;
-let api: Client;
-let tokens: Awaited<ReturnType<typeof chainTokens>>;
-
-beforeAll(async () => {
-  h = await harness();
-  api = await h.start({ env: { TIME_LIMITS: 'township=1s/4s' }, engine: { maxTimerMs: 200 } });
-  tokens = await chainTokens(api);
-});
-afterAll(() => h?.close());
+const file = stackForFile({ env: { TIME_LIMITS: 'township=1s/4s' }, engine: { maxTimerMs: 200 } });
 
 describe('a wait longer than the longest timer', () => {
   it('expires at its deadline, not when the first timer fires', async () => {
     // Prepare
-    const out = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('society-station', '441882102') });
+    const out = await file.api.call('POST', '/v1/applications', { token: file.tokens.applicant, body: submission('society-station', '441882102') });
     expect(out.status, out.text).toBe(201);
     const id = out.body.id as string;
     const task = await eventually(async () => {
-      const inbox = await api.call('GET', '/v1/tasks', { token: tokens.township });
+      const inbox = await file.api.call('GET', '/v1/tasks', { token: file.tokens.township });
       return inbox.body.items.find((item: { id: string }) => item.id === id)?.task;
     }, 5_000, 'the task');
 
     // Act: several timers' worth of waiting, still before the deadline
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(task.expiresAt) - Date.now() - 1_000)));
-    const before = await api.call('GET', `/v1/applications/${id}`, { token: tokens.applicant });
+    const before = await file.api.call('GET', `/v1/applications/${id}`, { token: file.tokens.applicant });
 
     // Assess
     expect(before.body.status).toBe('PENDING');
     const expired = await eventually(async () => {
-      const now = await api.call('GET', `/v1/applications/${id}`, { token: tokens.applicant });
+      const now = await file.api.call('GET', `/v1/applications/${id}`, { token: file.tokens.applicant });
       return now.body.status === 'EXPIRED' ? now.body : undefined;
     }, 5_000, 'EXPIRED');
     expect(Date.parse(expired.updatedAt)).toBeGreaterThanOrEqual(Date.parse(task.expiresAt) - 50);

@@ -1,5 +1,6 @@
 // Test support: one DynamoDB Local per test file, and local stacks on it, each with its own tables.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.js';
@@ -45,6 +46,22 @@ export async function harness(): Promise<Harness> {
 }
 
 export type Client = ReturnType<typeof client>;
+export type ChainTokens = Awaited<ReturnType<typeof chainTokens>>;
+
+/**
+ * A DynamoDB Local and one stack for the test file, with the chain's usual tokens, set up before its tests and
+ * closed after them. Read the fields inside tests (they are filled in `beforeAll`).
+ */
+export function stackForFile(options: LocalStackOptions & { suffix?: string } = {}) {
+  const file = {} as { h: Harness; api: Client; tokens: ChainTokens };
+  beforeAll(async () => {
+    file.h = await harness();
+    file.api = await file.h.start(options);
+    file.tokens = await chainTokens(file.api);
+  });
+  afterAll(() => file.h?.close());
+  return file;
+}
 
 /** Calls the running stack over HTTP, as a user would. */
 export function client(stack: LocalStack, suffix: string) {
