@@ -1,10 +1,10 @@
 // Lambda entry point of the scheduled reconciler: work recorded but not yet handed to the workflow.
 import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';
-import { buildServices } from './services/build.js';
+import { buildWorkflowServices } from './services/build.js';
 import { reconcile } from './services/reconcile.js';
 
 const config = parseConfig(process.env, ['STATE_MACHINE_ARN']);
-const services = buildServices(config, makeClients(config));
+const services = buildWorkflowServices(config, makeClients(config));
 
 export const handler = () => reconcile(services);

@@ -7,7 +7,7 @@ import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { Workflow } from '../workflow.js';
-import type { Services } from './context.js';
+import type { Services, WorkflowServices } from './context.js';
 
 /** One JSON line per event (functions/log.ts): the request's correlation id on it, personal data masked. */
 export function jsonLog(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) {
@@ -16,13 +16,20 @@ export function jsonLog(level: 'info' | 'warn' | 'error', message: string, field
 
 export function buildServices(config: Config, clients: Clients, overrides: Partial<Services> = {}): Services {
   return {
+    ...buildWorkflowServices(config, clients),
+    registry: new RegistryStore(clients.db, config.tableName),
+    ...overrides,
+  };
+}
+
+/** The reconciler's services: everything but the registry (functions/reconciler.ts carries no registry code). */
+export function buildWorkflowServices(config: Config, clients: Clients): WorkflowServices {
+  return {
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
-    registry: new RegistryStore(clients.db, config.tableName),
     workflow: new Workflow(clients.sfn, config.stateMachineArn),
     now: () => new Date(),
     log: jsonLog,
-    ...overrides,
   };
 }
 

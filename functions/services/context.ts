@@ -12,3 +12,6 @@ export interface Services {
   now: () => Date;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
+
+/** What the reconciler works with: no registry, whose stores, progress rules and region data stay out of its bundle. */
+export type WorkflowServices = Pick<Services, 'config' | 'applications' | 'workflow' | 'now' | 'log'>;

@@ -8,12 +8,12 @@
 // starts from that step (workflows/approval.ts, `Resume`), named `<id>-r1`, `<id>-r2`, … up to MAX_RESUMES.
 import { finalStatuses, type WorkflowStep } from '../domain/application.js';
 import type { ApplicationRecord } from '../store/applications.js';
-import type { Services } from './context.js';
+import type { WorkflowServices } from './context.js';
 
 /** Executions started again for one application before the reconciler leaves it to an operator. */
 export const MAX_RESUMES = 5;
 
-export async function reconcile(s: Services, olderThanMs = 30_000): Promise<{ redelivered: number; resumed: number }> {
+export async function reconcile(s: WorkflowServices, olderThanMs = 30_000): Promise<{ redelivered: number; resumed: number }> {
   const before = new Date(s.now().getTime() - olderThanMs).toISOString();
   let redelivered = 0;
   let resumed = 0;
@@ -40,7 +40,7 @@ export async function reconcile(s: Services, olderThanMs = 30_000): Promise<{ re
 }
 
 /** Starts a new execution from `step` when no execution carries the application any more. True if one was started. */
-async function resume(s: Services, app: ApplicationRecord, step: WorkflowStep): Promise<boolean> {
+async function resume(s: WorkflowServices, app: ApplicationRecord, step: WorkflowStep): Promise<boolean> {
   // Decided for good since (expired meanwhile, say): nothing is left to hand over.
   if (finalStatuses.has(app.status)) {
     await s.applications.clearOutbox(app.id, app.updatedAt);
