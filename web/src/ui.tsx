@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { statusLabel } from './labels';
-import type { Status } from './types';
+import type { Page, Status } from './types';
 
 /** The page's h1; it takes the focus when the page changes, so screen readers and keyboards start at the top. */
 export function PageTitle({ children, title }: { children: ComponentChildren; title: string }) {
@@ -69,4 +69,33 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
   }, [...deps, round]);
   const reload = useCallback(() => setRound((n) => n + 1), []);
   return { ...state, reload };
+}
+
+/** A list read page by page: the first page whenever `deps` change, the next on `more()`. */
+export interface Pages<T> {
+  items: T[];
+  /** Where the next page starts; null when there is none. */
+  cursor: string | null;
+  error?: unknown;
+  loading: boolean;
+  more: () => void;
+}
+
+export function usePages<T>(fetchPage: (cursor: string | null) => Promise<Page<T>>, deps: unknown[]): Pages<T> {
+  const [state, setState] = useState<Omit<Pages<T>, 'more'>>({ items: [], cursor: null, loading: true });
+  // Only the answer to the latest request counts: a page asked for before the filters changed is dropped.
+  const latest = useRef(0);
+  const load = (from: string | null) => {
+    const request = ++latest.current;
+    setState((s) => ({ ...s, loading: true }));
+    fetchPage(from).then(
+      (page) => {
+        if (request !== latest.current) return;
+        setState((s) => ({ items: from ? [...s.items, ...page.items] : page.items, cursor: page.cursor, loading: false }));
+      },
+      (error: unknown) => request === latest.current && setState((s) => ({ ...s, error, loading: false })),
+    );
+  };
+  useEffect(() => load(null), deps);
+  return { ...state, more: () => state.cursor && load(state.cursor) };
 }

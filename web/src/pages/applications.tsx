@@ -6,31 +6,14 @@ import { History, Progress } from '../progress';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
 import type { Application, FormType, Status } from '../types';
-import { ErrorNotice, Loading, PageTitle, StatusBadge, messageOf, useAsync } from '../ui';
+import { ErrorNotice, Loading, PageTitle, StatusBadge, messageOf, useAsync, usePages } from '../ui';
 
 const titles = { applicant: '我的申请', official: '辖区内的申请', admin: '全部申请' } as const;
 
 export function ApplicationsPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('');
-  const [items, setItems] = useState<Application[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
+  const { items, cursor, error, loading, more } = usePages((from) => api.applications({ status: status || undefined, cursor: from }), [status]);
   const forms = useAsync(() => api.forms(), []);
-
-  const load = async (from: string | null, replace: boolean) => {
-    setLoading(true);
-    try {
-      const page = await api.applications({ status: status || undefined, cursor: from });
-      setItems((old) => (replace ? page.items : [...old, ...page.items]));
-      setCursor(page.cursor);
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    }
-    setLoading(false);
-  };
-  useEffect(() => void load(null, true), [status]);
 
   const title = titles[session.claims.role];
   return (
@@ -69,7 +52,7 @@ export function ApplicationsPage({ session }: { session: Session }) {
       </ul>
       {loading ? <Loading what="申请" /> : null}
       {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={() => void load(cursor, false)}>
+        <button type="button" class="secondary" onClick={more}>
           加载更多
         </button>
       ) : null}

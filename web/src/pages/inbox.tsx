@@ -1,33 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Session } from '../auth';
 import { formatDate, levelLabel } from '../labels';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
-import type { Application } from '../types';
-import { ErrorNotice, Loading, PageTitle, useAsync } from '../ui';
+import { ErrorNotice, Loading, PageTitle, useAsync, usePages } from '../ui';
 
 /** What awaits the official's decision, oldest first, with overdue ones marked. */
 export function InboxPage({ session }: { session: Session }) {
-  const [items, setItems] = useState<Application[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
+  const { items, cursor, error, loading, more } = usePages((from) => api.tasks({ cursor: from }), []);
   const forms = useAsync(() => api.forms(), []);
-
-  const load = async (from: string | null) => {
-    setLoading(true);
-    try {
-      const page = await api.tasks({ cursor: from });
-      setItems((old) => (from ? [...old, ...page.items] : page.items));
-      setCursor(page.cursor);
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    }
-    setLoading(false);
-  };
-  useEffect(() => void load(null), []);
 
   const overdue = items.filter((a) => a.task?.overdue).length;
   const level = session.claims.level;
@@ -88,7 +69,7 @@ export function InboxPage({ session }: { session: Session }) {
       {!loading && !error && items.length === 0 ? <p class="empty">没有待审批的申请。</p> : null}
       {loading ? <Loading what="待办" /> : null}
       {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={() => void load(cursor)}>
+        <button type="button" class="secondary" onClick={more}>
           加载更多
         </button>
       ) : null}

@@ -4,8 +4,7 @@ import { formatDate } from '../labels';
 import { RegionName } from '../region-name';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
-import type { RegistryItem } from '../types';
-import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync } from '../ui';
+import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync, usePages } from '../ui';
 
 const filterKeys = ['type', 'region', 'from', 'to'] as const;
 
@@ -24,29 +23,11 @@ export function RegistryPage() {
   const applied = filtersFrom(query);
   const appliedKey = toQuery(applied);
   const [draft, setDraft] = useState<RegistryFilters>(applied);
-  const [items, setItems] = useState<RegistryItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
+  const { items, cursor, error, loading, more } = usePages((from) => api.registry({ ...applied, cursor: from, limit: 50 }), [appliedKey]);
   const [exportState, setExportState] = useState<{ kind: 'info' | 'error'; text: string }>();
   const forms = useAsync(() => api.forms(), []);
 
-  const load = async (from: string | null) => {
-    setLoading(true);
-    try {
-      const page = await api.registry({ ...applied, cursor: from, limit: 50 });
-      setItems((old) => (from ? [...old, ...page.items] : page.items));
-      setCursor(page.cursor);
-      setError(undefined);
-    } catch (e) {
-      setError(e);
-    }
-    setLoading(false);
-  };
-  useEffect(() => {
-    setDraft(applied);
-    void load(null);
-  }, [appliedKey]);
+  useEffect(() => setDraft(applied), [appliedKey]);
 
   const search = (event: Event) => {
     event.preventDefault();
@@ -151,7 +132,7 @@ export function RegistryPage() {
       ) : null}
       {loading ? <Loading what="备案记录" /> : null}
       {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={() => void load(cursor)}>
+        <button type="button" class="secondary" onClick={more}>
           加载更多
         </button>
       ) : null}
