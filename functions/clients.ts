@@ -12,28 +12,28 @@ export interface Clients {
 }
 
 export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>): Clients {
+  const { dynamodb, db } = makeTableClients(config);
+  return { dynamodb, db, sfn: new SFNClient({ region: config.region, endpoint: config.sfnEndpoint, ...clientDefaults(config) }) };
+}
+
+/** DynamoDB only, for a function that calls no workflow (the workflow's own task): no Step Functions client in its bundle. */
+export function makeTableClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>): Pick<Clients, 'dynamodb' | 'db'> {
+  const dynamodb = new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, ...clientDefaults(config) });
+  return { dynamodb, db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }) };
+}
+
+/** Each client's own handler with the timeouts, its retries and, locally, some credentials. */
+function clientDefaults(config: Pick<Config, 'dynamodbEndpoint' | 'sfnEndpoint'>) {
   const local = config.dynamodbEndpoint || config.sfnEndpoint;
   // In AWS a connection that takes over a second is a fault to retry elsewhere; DynamoDB Local is one Java
   // process on a developer's (or CI's) two cores, slower to accept a burst of connections.
   // `throwOnRequestTimeout`: without it this version of the handler only logs a warning at `requestTimeout`,
   // and a request to a store that accepted the connection but never answers (a frozen process) never ends.
-  const requestHandler = () =>
-    new NodeHttpHandler({
-      ...(local ? { connectionTimeout: 5_000, requestTimeout: 15_000 } : { connectionTimeout: 1_000, requestTimeout: 5_000 }),
-      throwOnRequestTimeout: true,
-    });
+  const requestHandler = new NodeHttpHandler({
+    ...(local ? { connectionTimeout: 5_000, requestTimeout: 15_000 } : { connectionTimeout: 1_000, requestTimeout: 5_000 }),
+    throwOnRequestTimeout: true,
+  });
   // The local stack needs some credentials; DynamoDB Local and the local engine accept any.
   const credentials = local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
-  const dynamodb = new DynamoDBClient({
-    region: config.region,
-    endpoint: config.dynamodbEndpoint,
-    credentials,
-    maxAttempts: 3,
-    requestHandler: requestHandler(),
-  });
-  return {
-    dynamodb,
-    db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
-    sfn: new SFNClient({ region: config.region, endpoint: config.sfnEndpoint, credentials, maxAttempts: 3, requestHandler: requestHandler() }),
-  };
+  return { credentials, maxAttempts: 3, requestHandler };
 }

@@ -7,7 +7,7 @@ import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { Workflow } from '../workflow.js';
-import type { Services, WorkflowServices } from './context.js';
+import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 
 /** One JSON line per event (functions/log.ts): the request's correlation id on it, personal data masked. */
 export function jsonLog(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) {
@@ -41,5 +41,16 @@ export function healthCheck(config: Config, clients: Clients) {
       // Only the API answers health, and its configuration needs STATE_MACHINE_ARN.
       clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn!, maxResults: 1 })),
     ]);
+  };
+}
+
+/** The workflow's task's services: everything but the workflow, from the DynamoDB clients alone (makeTableClients). */
+export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'>): OutcomeServices {
+  return {
+    config,
+    applications: new ApplicationStore(clients.db, config.tableName),
+    registry: new RegistryStore(clients.db, config.tableName),
+    now: () => new Date(),
+    log: jsonLog,
   };
 }

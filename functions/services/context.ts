@@ -15,3 +15,6 @@ export interface Services {
 
 /** What the reconciler works with: no registry, whose stores, progress rules and region data stay out of its bundle. */
 export type WorkflowServices = Pick<Services, 'config' | 'applications' | 'workflow' | 'now' | 'log'>;
+
+/** What the workflow's own task works with: no workflow to call, so no Step Functions client in its bundle. */
+export type OutcomeServices = Pick<Services, 'config' | 'applications' | 'registry' | 'now' | 'log'>;

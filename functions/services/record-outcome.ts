@@ -4,7 +4,7 @@ import { DomainError } from '../domain/application.js';
 import { decidingLevelNames, type DecidingLevel } from '../domain/chain.js';
 import { isApplicationType, typeBasics } from '../../forms/entry.js';
 import { releaseGuard } from '../store/applications.js';
-import type { Services } from './context.js';
+import type { OutcomeServices } from './context.js';
 
 export interface OutcomeEvent {
   id: string;
@@ -12,7 +12,7 @@ export interface OutcomeEvent {
   level: DecidingLevel;
 }
 
-export async function recordOutcome(s: Services, event: OutcomeEvent): Promise<{ status: string; certificateNo: string | null }> {
+export async function recordOutcome(s: OutcomeServices, event: OutcomeEvent): Promise<{ status: string; certificateNo: string | null }> {
   switch (event.outcome) {
     case 'approve': {
       const { status, certificateNo } = await s.registry.recordApproval(event.id, s.now);
@@ -28,7 +28,7 @@ export async function recordOutcome(s: Services, event: OutcomeEvent): Promise<{
 }
 
 /** Called by the workflow when a level let its hard limit pass; an expired holder releases its plan rule's guard. */
-export async function expireApplication(s: Services, id: string, level: DecidingLevel): Promise<{ status: string }> {
+export async function expireApplication(s: OutcomeServices, id: string, level: DecidingLevel): Promise<{ status: string }> {
   const app = await s.applications.get(id);
   if (!app) throw new DomainError('not_found', `申请 ${id} 不存在`);
   if (app.status !== 'PENDING' && app.status !== 'RETURNED') return { status: app.status };
