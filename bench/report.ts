@@ -182,7 +182,7 @@ ${table(
 )}
 
 \`test/infra/bundle-size.test.ts\` gates each bundle's size on esbuild's output (a ceiling that catches regressions, and
-the issue's budget as an expected failure until it is met); its failure message names the biggest packages.
+the issue's budget, an expected failure for a bundle still over it); its failure message names the biggest packages.
 `);
   }
 
