@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark of issue 8 in one run, on this machine, against the local stack; writes
 // bench/results.json and the table in bench/README.md (targets against what was measured).
-//   BENCH_ONLY=bundles,throughput,latency,cost,inbox,registry   run only some parts (the rest is left out of the table)
+//   BENCH_ONLY=bundles,throughput,latency,cost,inbox,registry   run only some parts (the others are kept from results.json)
 //   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
 //   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
 import '../infra/local/polyfills.js';
@@ -102,6 +102,16 @@ async function main() {
         medianRatioP50: full.medianRatioP50,
         queries: full.queries.map((q: any) => ({ name: q.name, small: { p50: q.small.p50, matching: q.small.matching }, large: { p50: q.large.p50, matching: q.large.matching }, ratioP50: q.ratioP50 })),
       };
+    }
+  }
+
+  // A partial run keeps the parts it did not measure from the last results, and says so.
+  if (only && existsSync(here('./results.json'))) {
+    const earlier = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results;
+    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'inbox', 'registry'] as const;
+    for (const part of parts.filter((p) => results[p] === undefined && earlier[p] !== undefined)) {
+      (results as unknown as Record<string, unknown>)[part] = earlier[part];
+      results.kept = { ...results.kept, [part]: earlier.kept?.[part] ?? earlier.when };
     }
   }
 
