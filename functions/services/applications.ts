@@ -14,7 +14,7 @@ import {
 } from '../domain/application.js';
 import { chainFor, type ChainStep, type DecidingLevel } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
-import { catalogue, checkPlacement, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
+import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
 import { assertMayDecide, assertMayResubmit, assertMaySubmit, assertMayWithdraw, assertVisible, redactFor } from '../policy.js';
@@ -71,6 +71,11 @@ function regionIssues(type: ApplicationType, regionCode: string, form: unknown) 
   return checkPlacement(type, region.level, form);
 }
 
+/** Adds the problems whose field has none listed yet (the form's own check may have named it already). */
+function addNew(issues: { path?: string; message: string }[], more: { path?: string; message: string }[]): void {
+  for (const issue of more) if (!issues.some((known) => known.path === issue.path)) issues.push(issue);
+}
+
 export interface SubmitOptions {
   /** The `Idempotency-Key` header: the same key with the same body answers the first answer again. */
   idempotencyKey?: string;
@@ -96,11 +101,12 @@ export async function submitApplication(s: Services, principal: Principal, body:
   }
   const checked = validateSubmission(body);
   const issues = checked.ok ? [] : [...checked.issues];
-  if (checked.ok) {
-    issues.push(...regionIssues(checked.value.type, checked.value.regionCode, checked.value.form));
-    if (checked.value.form.organisation.creditCode !== principal.org) {
-      issues.push({ path: 'form.organisation.creditCode', message: '申请单位的统一社会信用代码须与登录账号所属单位一致' });
-    }
+  // Every problem at once: the host region and the caller's organisation are checked whatever else is wrong.
+  const raw = (typeof body === 'object' && body !== null ? body : {}) as { type?: unknown; regionCode?: unknown; form?: unknown };
+  if (isApplicationType(raw.type) && typeof raw.regionCode === 'string') addNew(issues, regionIssues(raw.type, raw.regionCode, raw.form));
+  const creditCode = (raw.form as { organisation?: { creditCode?: unknown } } | undefined)?.organisation?.creditCode;
+  if (typeof creditCode === 'string' && creditCode !== principal.org) {
+    addNew(issues, [{ path: 'form.organisation.creditCode', message: '申请单位的统一社会信用代码须与登录账号所属单位一致' }]);
   }
   if (!checked.ok || issues.length) throw new DomainError('validation', '申请内容有误，请按提示逐项修改', { issues });
   const { type, regionCode, form } = checked.value;
@@ -284,7 +290,8 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: (body as { form?: unknown })?.form });
   const bodyKeys = body && typeof body === 'object' ? Object.keys(body) : [];
   const extraKeys = bodyKeys.filter((k) => k !== 'form').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
-  const issues = [...(checked.ok ? regionIssues(app.type as ApplicationType, app.regionCode, checked.value.form) : checked.issues), ...extraKeys];
+  const issues = [...(checked.ok ? [] : checked.issues), ...extraKeys];
+  addNew(issues, regionIssues(app.type as ApplicationType, app.regionCode, (body as { form?: unknown })?.form));
   if (!checked.ok || issues.length) throw new DomainError('validation', '修改后的申请内容仍有问题，请按提示逐项修改', { issues });
   const form = checked.value.form as Record<string, unknown>;
   const now = s.now();

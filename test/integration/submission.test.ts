@@ -54,6 +54,24 @@ describe('validation', () => {
     expect(await countOwn()).toBe(before);
   });
 
+  it('lists a wrong host region and a wrong organisation beside the form’s own problems', async () => {
+    for (const regionCode of ['441882', '110101001001']) {
+      // Prepare: a village association placed at a county (or in Beijing), its form wrong too, made out by another organisation
+      const body = submission('rural-tech-association', regionCode, '51441882MJ1234567W', (form) => {
+        form.contact.mobile = '12345';
+      });
+
+      // Act
+      const out = await post(body);
+
+      // Assess
+      expect(out.status, regionCode).toBe(400);
+      const paths = out.body.issues.map((i: { path: string }) => i.path);
+      expect(paths, regionCode).toEqual(expect.arrayContaining(['regionCode', 'form.contact.mobile', 'form.organisation.creditCode']));
+      expect(new Set(paths).size, regionCode).toBe(paths.length);
+    }
+  });
+
   it('refuses a region outside Guangdong, an unknown one, and one of a level the type does not take', async () => {
     for (const [regionCode, type] of [
       ['110101', 'expert-station'],
