@@ -165,7 +165,7 @@ Written by \`npm run bench\` (bench/run.ts) on ${r.when.slice(0, 10)}; the numbe
             .join(', ')}.`
         : ''
     }
-Run it again to refresh both. It takes about ${Math.max(1, Math.round((r.seconds ?? 0) / 60))} minute${Math.round((r.seconds ?? 0) / 60) > 1 ? 's' : ''} on ${r.machine.cpus} cores
+Run it again to refresh both. ${r.kept && Object.keys(r.kept).length ? 'This partial run took' : 'It takes'} about ${Math.max(1, Math.round((r.seconds ?? 0) / 60))} minute${Math.round((r.seconds ?? 0) / 60) > 1 ? 's' : ''} on ${r.machine.cpus} cores
 (Node ${r.machine.node}, load average ${r.machine.loadAverageAtStart.join(' / ')} at the start${r.machine.loadAverageAtEnd ? `, ${r.machine.loadAverageAtEnd.join(' / ')} at the end` : ''}).
 Times on a shared machine are noisy: the targets are ratios where they can be, and each section says what it timed.
 
