@@ -1,17 +1,16 @@
-// Lambda entry point of GET /v1/registry/export behind a Function URL in RESPONSE_STREAM mode: the same app as
-// functions/api.ts, its CSV sent page by page as it is read instead of buffered whole (which the HTTP API's
-// integration does, up to Lambda's 6 MB limit on a buffered response).
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { Hono } from 'hono';
+// Lambda entry point of GET /v1/registry/export behind a Function URL in RESPONSE_STREAM mode: the API's route in
+// the API's frame (functions/app-frame.ts), its CSV sent page by page as it is read instead of buffered whole
+// (which the HTTP API's integration does, up to Lambda's 6 MB limit on a buffered response).
 import { streamHandle } from 'hono/aws-lambda';
-import { createApp } from './app.js';
+import { apiFrame } from './app-frame.js';
 import { cognitoVerifier } from './auth.js';
-import { makeClients } from './clients.js';
+import { makeTableClients } from './clients.js';
 import { parseConfig } from './config.js';
-import { buildServices } from './services/build.js';
+import { authenticate } from './http.js';
+import { registryExportRoutes } from './routes/registry-export.js';
+import { jsonLog } from './services/build.js';
+import { RegistryStore } from './store/registry.js';
 import { readParameter } from './ssm-parameter.js';
-
-export const EXPORT_PATH = '/v1/registry/export';
 
 /**
  * The web client's id, when the stack could not put it in the environment: the client returns users to the web
@@ -26,21 +25,16 @@ async function withAudience(env: Record<string, string | undefined>): Promise<Re
 // The API's needs less STATE_MACHINE_ARN: an export starts no execution, and the state machine's ARN would close the
 // same cycle (its record-outcome function is configured with the web client too).
 const config = parseConfig(await withAudience(process.env), ['JWT_ISSUER', 'JWT_AUDIENCE']);
-const clients = makeClients(config);
-const api = createApp({
-  services: buildServices(config, clients),
-  // The Function URL takes anyone's request (auth type NONE): the app verifies the Cognito token itself, as it does
-  // behind the HTTP API, and the registry policy decides what the caller may export.
-  verify: cognitoVerifier(config.auth.issuer!, config.auth.audience!),
-  // GET /v1/health is the HTTP API's (below, only the export is served here); this one would check the table only.
-  health: async () => void (await clients.dynamodb.send(new DescribeTableCommand({ TableName: config.tableName }))),
-});
+const { db } = makeTableClients(config);
+const services = { registry: new RegistryStore(db, config.tableName), now: () => new Date(), log: jsonLog };
 
-// Only the export answers here: every other route stays behind the HTTP API (its JWT authorizer, throttling and
-// access logs), and this function's role may only read the table.
-const app = new Hono();
-app.get(EXPORT_PATH, (c) => api.fetch(c.req.raw, c.env));
-app.all('*', (c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
+// Only the export answers here, in the API's frame (its headers, logs, errors): every other route stays behind the
+// HTTP API (its JWT authorizer, throttling and access logs), and this function's role may only read the table.
+// The Function URL takes anyone's request (auth type NONE): the app verifies the Cognito token itself, as it does
+// behind the HTTP API, and the registry policy decides what the caller may export.
+const app = apiFrame({ log: services.log });
+app.use('/v1/registry/export', authenticate(cognitoVerifier(config.auth.issuer!, config.auth.audience!)));
+app.route('/v1', registryExportRoutes(services));
 
 /**
  * Lambda's Node.js runtime defines `awslambda` (streamifyResponse, HttpResponseStream) before it loads the handler,

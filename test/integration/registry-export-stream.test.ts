@@ -131,8 +131,10 @@ describe('the streamed export (functions/export.ts)', () => {
   it('answers 404 for any other route: the rest of the API stays behind the HTTP API', async () => {
     // Act
     const { meta } = await invoke('/v1/registry', { authorization: `Bearer ${await adminToken()}` });
+    const anonymous = await invoke('/v1/applications');
 
     // Assess
     expect(meta.statusCode).toBe(404);
+    expect(anonymous.meta.statusCode).toBe(404);
   });
 });
