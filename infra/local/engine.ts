@@ -109,6 +109,8 @@ export class LocalEngine {
   private readonly waiters = new Map<string, Waiter>();
   private readonly runs = new Map<string, { abort: () => void }>();
   private readonly machines = new Map<string, StateMachine>();
+  /** The library's overrides of every Task state's retry intervals (options.retryIntervalMs), made once. */
+  private readonly retryIntervalOverrides?: Record<string, number>;
   private closed = false;
   /** State transitions entered since start, for the cost benchmark. */
   transitions = 0;
@@ -116,6 +118,11 @@ export class LocalEngine {
   constructor(private readonly options: EngineOptions) {
     this.original = JSON.parse(options.definition);
     this.definition = localDefinition(this.original);
+    const { retryIntervalMs } = options;
+    if (retryIntervalMs !== undefined) {
+      const tasks = Object.entries(this.original.States).filter(([, state]) => state.Type === 'Task');
+      this.retryIntervalOverrides = Object.fromEntries(tasks.map(([name]) => [name, retryIntervalMs]));
+    }
     this.db = DynamoDBDocumentClient.from(options.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   }
 
@@ -263,12 +270,7 @@ export class LocalEngine {
       };
     }
     const execution = machine.run(checkpoint.input, {
-      overrides: {
-        taskResourceLocalHandlers: handlers,
-        ...(this.options.retryIntervalMs !== undefined
-          ? { retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((name) => [name, this.options.retryIntervalMs!])) }
-          : {}),
-      },
+      overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: this.retryIntervalOverrides },
       context: { Task: { Token: TOKEN_PLACEHOLDER }, Execution: { Id: arn, Name: item.name } },
       noThrowOnAbort: true,
     });

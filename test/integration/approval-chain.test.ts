@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goodForms } from '../../forms/fixtures.js';
 import { submission } from '../support/submissions.js';
-import { chainTokens, eventually, harness, type Client, type Harness } from '../support/local.js';
+import { chainTokens, eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
 
 const village = '441882102201'; // a village of 大路边镇, 连州市
 const org = '91441882MA4UA1B2C9';
@@ -33,12 +33,7 @@ async function submit(type: 'rural-tech-association' | 'society-station' = 'soci
 }
 
 /** Waits until the application shows in `who`'s inbox, and returns that inbox item. */
-function inInbox(who: string, id: string) {
-  return eventually(async () => {
-    const out = await api.call('GET', '/v1/tasks', { token: who });
-    return out.body.items.find((item: { id: string }) => item.id === id);
-  }, 5_000, `task ${id} in inbox`);
-}
+const inInbox = (who: string, id: string) => taskInInbox(api, who, id, 5_000);
 
 async function decide(who: string, id: string, body: Record<string, unknown>) {
   return api.call('POST', `/v1/applications/${id}/decision`, { token: who, body });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
 import { failEngineCalls, type CallInput } from '../support/faults.js';
-import { eventually, stackForFile } from '../support/local.js';
+import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 
 const file = stackForFile();
 
@@ -21,11 +21,7 @@ const checkpoints = (command: string, input: CallInput) =>
 /** A store that stopped answering. */
 const breakEngineStore = () => failEngineCalls(file.api, { matches: checkpoints, name: 'ECONNREFUSED' });
 
-const inInbox = (who: string, id: string, ms = 10_000) =>
-  eventually(async () => {
-    const out = await file.api.call('GET', '/v1/tasks', { token: who });
-    return out.body.items.find((item: { id: string }) => item.id === id);
-  }, ms, `task ${id} in inbox`);
+const inInbox = (who: string, id: string, ms?: number) => taskInInbox(file.api, who, id, ms);
 
 describe('the local engine when its store fails a checkpoint', () => {
   it('goes on from its last checkpoint once the store answers: the submission reaches the inbox without a restart', async () => {

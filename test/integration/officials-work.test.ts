@@ -2,7 +2,7 @@
 // returned it, withdrawal at each level, racing decisions, time limits, and a lost callback recovered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '../../functions/services/reconcile.js';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
+import { eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市
@@ -28,11 +28,7 @@ async function submit(client = api, token = t.applicant) {
   return out.body as { id: string };
 }
 
-const inInbox = (who: string, id: string, client = api) =>
-  eventually(async () => {
-    const out = await client.call('GET', '/v1/tasks', { token: who });
-    return out.body.items.find((i: { id: string }) => i.id === id);
-  }, 8_000, `task ${id}`);
+const inInbox = (who: string, id: string, client = api) => taskInInbox(client, who, id, 8_000);
 
 const decide = (who: string, id: string, body: unknown, client = api) => client.call('POST', `/v1/applications/${id}/decision`, { token: who, body });
 const read = (id: string, client = api) => client.call('GET', `/v1/applications/${id}`, { token: t.applicant, });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../functions/services/reconcile.js';
 import { submission } from '../support/submissions.js';
 import { failEngineCalls, failLambdas, recordsTaskToken } from '../support/faults.js';
-import { eventually, stackForFile, type Client } from '../support/local.js';
+import { eventually, stackForFile, taskInInbox, type Client } from '../support/local.js';
 
 // Retries without their backoff: a state that keeps failing fails for good at once.
 const file = stackForFile({ engine: { retryIntervalMs: 10 } });
@@ -18,12 +18,6 @@ const ended = (client: Client, name: string) =>
     const status = await executionStatus(client, name);
     return status && status !== 'RUNNING' ? status : undefined;
   }, 10_000, `execution ${name} to end`);
-
-const inInbox = (client: Client, who: string, id: string) =>
-  eventually(async () => {
-    const out = await client.call('GET', '/v1/tasks', { token: who });
-    return out.body.items.find((item: { id: string }) => item.id === id);
-  }, 10_000, `task ${id} in inbox`);
 
 const decide = (client: Client, who: string, id: string, body: Record<string, unknown>) =>
   client.call('POST', `/v1/applications/${id}/decision`, { token: who, body });
@@ -38,11 +32,11 @@ describe('an execution that ended before taking a recorded decision', () => {
   it('the last approval: its record failed for good; started again, the application is APPROVED with a certificate', async () => {
     // Prepare: township and county approve; the province approves while the record-outcome function is broken
     const id = await submit();
-    await inInbox(file.api, file.tokens.township, id);
+    await taskInInbox(file.api, file.tokens.township, id);
     expect((await decide(file.api, file.tokens.township, id, { action: 'approve' })).status).toBe(200);
-    await inInbox(file.api, file.tokens.county, id);
+    await taskInInbox(file.api, file.tokens.county, id);
     expect((await decide(file.api, file.tokens.county, id, { action: 'approve' })).status).toBe(200);
-    await inInbox(file.api, file.tokens.province, id);
+    await taskInInbox(file.api, file.tokens.province, id);
     const broken = failLambdas(file.api);
     expect((await decide(file.api, file.tokens.province, id, { action: 'approve' })).status).toBe(200);
     expect(await ended(file.api, id)).toBe('FAILED');
@@ -66,7 +60,7 @@ describe('an execution that ended before taking a recorded decision', () => {
   it('an approval to the next level: the county’s task could not be recorded; started again, the county decides', async () => {
     // Prepare
     const id = await submit();
-    await inInbox(file.api, file.tokens.township, id);
+    await taskInInbox(file.api, file.tokens.township, id);
     const fault = failEngineCalls(file.api, { matches: recordsTaskToken, name: 'ThrottlingException' });
     expect((await decide(file.api, file.tokens.township, id, { action: 'approve' })).status).toBe(200);
     expect(await ended(file.api, id)).toBe('FAILED');
@@ -77,17 +71,17 @@ describe('an execution that ended before taking a recorded decision', () => {
 
     // Assess
     expect(first.resumed).toBe(1);
-    const task = await inInbox(file.api, file.tokens.county, id);
+    const task = await taskInInbox(file.api, file.tokens.county, id);
     expect(task.task).toMatchObject({ level: 'county', region: '441882' });
     expect((await decide(file.api, file.tokens.county, id, { action: 'approve' })).status).toBe(200);
-    await inInbox(file.api, file.tokens.province, id);
+    await taskInInbox(file.api, file.tokens.province, id);
     expect(await reconcile(file.api.stack.services, 0)).toEqual({ redelivered: 0, resumed: 0 });
   });
 
   it('a return: the resubmission wait could not be recorded; started again, the applicant resubmits', async () => {
     // Prepare
     const id = await submit();
-    await inInbox(file.api, file.tokens.township, id);
+    await taskInInbox(file.api, file.tokens.township, id);
     const fault = failEngineCalls(file.api, { matches: recordsTaskToken, name: 'ThrottlingException' });
     const returned = await decide(file.api, file.tokens.township, id, { action: 'return', comment: '请补充材料', issues: [{ path: 'form.address', message: '请写明门牌号' }] });
     expect(returned.status, returned.text).toBe(200);
@@ -104,7 +98,7 @@ describe('an execution that ended before taking a recorded decision', () => {
 
     // Assess: back at the township, in its inbox
     expect(resubmitted.body).toMatchObject({ status: 'PENDING', currentLevel: 'township' });
-    await inInbox(file.api, file.tokens.township, id);
+    await taskInInbox(file.api, file.tokens.township, id);
     expect(await executionStatus(file.api, `${id}-r1`)).toBe('RUNNING');
   });
 
@@ -112,7 +106,7 @@ describe('an execution that ended before taking a recorded decision', () => {
     // Prepare: a stack whose retries wait long enough to look at them
     const slow = await file.h.start({ engine: { retryIntervalMs: 1_500 } });
     const id = await submit(slow);
-    await inInbox(slow, file.tokens.township, id);
+    await taskInInbox(slow, file.tokens.township, id);
     const fault = failEngineCalls(slow, { matches: recordsTaskToken, name: 'ThrottlingException' });
     expect((await decide(slow, file.tokens.township, id, { action: 'approve' })).status).toBe(200);
 
@@ -122,7 +116,7 @@ describe('an execution that ended before taking a recorded decision', () => {
 
     // Assess: the first execution takes the step itself
     expect(runs.map((r) => r.resumed)).toEqual([0, 0]);
-    await inInbox(slow, file.tokens.county, id);
+    await taskInInbox(slow, file.tokens.county, id);
     expect(await executionStatus(slow, id)).toBe('RUNNING');
     expect(await executionStatus(slow, `${id}-r1`)).toBeNull();
   });

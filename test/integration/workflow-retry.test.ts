@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
 import { failEngineCalls, recordsTaskToken } from '../support/faults.js';
-import { eventually, stackForFile } from '../support/local.js';
+import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 
 const file = stackForFile();
 
@@ -14,11 +14,7 @@ async function submit() {
   return out.body.id as string;
 }
 
-const inInbox = (who: string, id: string) =>
-  eventually(async () => {
-    const out = await file.api.call('GET', '/v1/tasks', { token: who });
-    return out.body.items.find((item: { id: string }) => item.id === id);
-  }, 15_000, `task ${id} in inbox`);
+const inInbox = (who: string, id: string) => taskInInbox(file.api, who, id, 15_000);
 
 const status = async (id: string) => (await file.api.call('GET', `/v1/applications/${id}`, { token: file.tokens.applicant })).body;
 

@@ -111,6 +111,14 @@ export async function chainTokens(api: Pick<Client, 'token'>, org = ORG) {
   };
 }
 
+/** Waits until application `id` shows in the inbox of the official whose token is `who`, and returns that inbox item. */
+export function taskInInbox(client: Pick<Client, 'call'>, who: string, id: string, ms = 10_000) {
+  return eventually(async () => {
+    const out = await client.call('GET', '/v1/tasks', { token: who });
+    return out.body.items.find((item: { id: string }) => item.id === id);
+  }, ms, `task ${id} in inbox`);
+}
+
 /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
 export async function eventually<T>(check: () => Promise<T | undefined>, ms = 5_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + ms;
