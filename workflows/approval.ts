@@ -12,6 +12,9 @@
  *   { id, action: 'reject' | 'withdraw' }           the end
  *   { id, action: 'return', ... }                   wait for the applicant's correction
  *   { id, action: 'resubmit', level, region, ... }  back to the level that returned it
+ * A wait that times out goes to `RecordExpiry`, which expires the application only if it is still in that wait;
+ * when a decision was recorded before the limit and its callback came too late, it answers that decision's step,
+ * which the workflow takes as the callback's output (`AfterExpiry`, `TakeRecordedStep`).
  */
 import { aslKeys } from '../functions/store/keys.js';
 
@@ -89,15 +92,21 @@ function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }, m
   };
 }
 
+/** The Lambda task that records an outcome; its retries cover the function's and the service's passing failures. */
 function recordOutcome(outcome: 'approve' | 'expire', next: string) {
   return {
     Type: 'Task',
     Resource: 'arn:${Partition}:states:::lambda:invoke',
     Parameters: {
       FunctionName: '${RecordOutcomeFunctionArn}',
-      Payload: { 'id.$': '$.id', outcome, 'level.$': '$.level' },
+      // An expiry names the wait that timed out by the time of the change that started it (its step's `at`), so
+      // that it expires that wait and no later one.
+      Payload: { 'id.$': '$.id', outcome, 'level.$': '$.level', ...(outcome === 'expire' ? { 'since.$': '$.at' } : {}) },
     },
-    ResultSelector: { 'status.$': '$.Payload.status', 'certificateNo.$': '$.Payload.certificateNo' },
+    ResultSelector:
+      outcome === 'approve'
+        ? { 'status.$': '$.Payload.status', 'certificateNo.$': '$.Payload.certificateNo' }
+        : { 'status.$': '$.Payload.status', 'next.$': '$.Payload.next' },
     ResultPath: '$.result',
     Retry: [
       {
@@ -156,7 +165,20 @@ export function approvalDefinition() {
         Default: 'UnknownAction',
       },
       RecordApproval: recordOutcome('approve', 'Approved'),
-      RecordExpiry: recordOutcome('expire', 'Expired'),
+      RecordExpiry: recordOutcome('expire', 'AfterExpiry'),
+      // A decision recorded before the hard limit wins over the timeout that fired before its callback arrived: the
+      // expiry then expired nothing and answers the step that decision recorded, which the workflow takes as if the
+      // callback had come.
+      AfterExpiry: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.result.status', StringEquals: 'EXPIRED', Next: 'Expired' },
+          // (`IsNull: true` rather than `IsNull: false` to the other branch: the local library reads `false` wrongly.)
+          { Variable: '$.result.next', IsNull: true, Next: 'Superseded' },
+        ],
+        Default: 'TakeRecordedStep',
+      },
+      TakeRecordedStep: { Type: 'Pass', InputPath: '$.result.next', Next: 'Route' },
       Approved: { Type: 'Succeed' },
       Rejected: { Type: 'Succeed' },
       Withdrawn: { Type: 'Succeed' },

@@ -208,6 +208,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
   const outcome = decisionOutcome(app, input.action);
   const now = s.now();
   const at = now.toISOString();
+  assertWithinLimit(app.task, now, `${levelNames[app.task.level]}级审批期限已过，不能再作决定，该申请将按超期处理`);
   const step: WorkflowStep = outcome.next
     ? stepFor(s, id, input.action, outcome.next, now)
     : { ...stepFor(s, id, input.action, { level: app.task.level, region: app.task.region }, now), final: outcome.final };
@@ -221,7 +222,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
   };
   await s.applications.recordChange({
     app,
-    expected: { version: app.version, token: app.taskToken },
+    expected: { version: app.version, token: app.taskToken, openAt: at },
     set: {
       status: outcome.status,
       currentLevel: outcome.currentLevel,
@@ -255,6 +256,14 @@ async function deliver(s: Services, token: string, step: WorkflowStep, at: strin
 }
 
 const levelNames: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
+
+/**
+ * A task past its hard limit takes no decision or correction: the workflow's timeout expires it. The store's
+ * condition (`openAt`) settles the race with the timeout; this says why to the caller who came too late.
+ */
+function assertWithinLimit(task: { expiresAt: string }, now: Date, message: string): void {
+  if (now.getTime() >= Date.parse(task.expiresAt)) throw new DomainError('conflict', message);
+}
 
 function awaitingText(app: ApplicationRecord): string {
   if (finalStatuses.has(app.status)) return `该申请已办结（${app.status}），不能再作决定`;
@@ -296,13 +305,14 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const form = checked.value.form as Record<string, unknown>;
   const now = s.now();
   const at = now.toISOString();
+  if (app.task) assertWithinLimit(app.task, now, '修改重新提交的期限已过，该申请将按超期处理');
   const region = chainFor(app.regionCode).find((c) => c.level === app.currentLevel)!.region;
   const step = app.paused
     ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
     : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);
   await s.applications.recordChange({
     app,
-    expected: { version: app.version, token: app.taskToken },
+    expected: { version: app.version, token: app.taskToken, openAt: at },
     set: { status: 'PENDING', form, updatedAt: at, paused: null },
     entry: { at, action: 'resubmit', level: app.currentLevel, actor: actorOf(principal), comment: null, changes: changedPaths(app.form, form) },
     outbox: { kind: 'callback', token: app.taskToken, step },

@@ -1,52 +1,70 @@
 // What the workflow's Lambda task does: record an approval (certificate and registry) or an expiry. It validates no
 // form: nothing here imports the catalogue's schemas (forms/catalogue.ts), only the types' basics.
-import { DomainError } from '../domain/application.js';
+import { DomainError, finalStatuses, type WorkflowStep } from '../domain/application.js';
 import { decidingLevelNames, type DecidingLevel } from '../domain/chain.js';
 import { isApplicationType, typeBasics } from '../../forms/entry.js';
 import { releaseGuard } from '../store/applications.js';
 import type { OutcomeServices } from './context.js';
 
-export interface OutcomeEvent {
-  id: string;
-  outcome: 'approve' | 'expire';
-  level: DecidingLevel;
-}
+export type OutcomeEvent =
+  | { id: string; outcome: 'approve'; level: DecidingLevel }
+  /** `since`: the time of the change that started the wait that timed out (its step's `at`). */
+  | { id: string; outcome: 'expire'; level: DecidingLevel; since: string };
 
-export async function recordOutcome(s: OutcomeServices, event: OutcomeEvent): Promise<{ status: string; certificateNo: string | null }> {
+export type OutcomeResult = { status: string; certificateNo: string | null } | { status: string; next: WorkflowStep | null };
+
+export async function recordOutcome(s: OutcomeServices, event: OutcomeEvent): Promise<OutcomeResult> {
   switch (event.outcome) {
     case 'approve': {
       const { status, certificateNo } = await s.registry.recordApproval(event.id, s.now);
       return { status, certificateNo };
     }
-    case 'expire': {
-      const { status } = await expireApplication(s, event.id, event.level);
-      return { status, certificateNo: null };
-    }
+    case 'expire':
+      return expireApplication(s, event.id, event.level, event.since);
     default:
       throw new DomainError('validation', `unknown outcome ${(event as { outcome: string }).outcome}`);
   }
 }
 
-/** Called by the workflow when a level let its hard limit pass; an expired holder releases its plan rule's guard. */
-export async function expireApplication(s: OutcomeServices, id: string, level: DecidingLevel): Promise<{ status: string }> {
-  const app = await s.applications.get(id);
-  if (!app) throw new DomainError('not_found', `申请 ${id} 不存在`);
-  if (app.status !== 'PENDING' && app.status !== 'RETURNED') return { status: app.status };
-  const at = s.now().toISOString();
-  const unique = isApplicationType(app.type) && typeBasics[app.type].unique;
-  await s.applications.recordChange({
-    app,
-    expected: { version: app.version, status: app.status },
-    set: { status: 'EXPIRED', updatedAt: at, awaitingRecord: false },
-    entry: {
-      at,
-      action: 'expire',
-      level,
-      actor: { sub: 'system', name: '系统', role: 'system' },
-      comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${decidingLevelNames[level]}级未在期限内作出决定`,
-    },
-    outbox: null,
-    extra: unique ? [releaseGuard(s.applications.table, app.type, app.regionCode, app.id)] : [],
-  });
-  return { status: 'EXPIRED' };
+/**
+ * Called by the workflow when a wait timed out: the level's decision (PENDING) or the applicant's correction
+ * (RETURNED). It expires the application only if it is still in that wait: the same level, and no change recorded
+ * since the one that started it (`since` is that change's time, the application's `updatedAt` until the next).
+ * A decision recorded before the limit, whose callback came too late for the timed-out task, wins: the
+ * application is left as decided and the answer carries the step that decision recorded, for the workflow to take.
+ * An expired holder releases its plan rule's guard.
+ */
+export async function expireApplication(s: OutcomeServices, id: string, level: DecidingLevel, since: string): Promise<{ status: string; next: WorkflowStep | null }> {
+  for (let attempt = 0; ; attempt++) {
+    const app = await s.applications.get(id);
+    if (!app) throw new DomainError('not_found', `申请 ${id} 不存在`);
+    const stillWaiting =
+      (app.status === 'PENDING' || app.status === 'RETURNED') && !app.awaitingRecord && app.currentLevel === level && app.updatedAt === since;
+    if (!stillWaiting) {
+      const next = !finalStatuses.has(app.status) && app.outbox?.kind === 'callback' ? app.outbox.step : null;
+      return { status: app.status, next };
+    }
+    const at = s.now().toISOString();
+    const unique = isApplicationType(app.type) && typeBasics[app.type].unique;
+    try {
+      await s.applications.recordChange({
+        app,
+        expected: { version: app.version },
+        set: { status: 'EXPIRED', updatedAt: at, awaitingRecord: false },
+        entry: {
+          at,
+          action: 'expire',
+          level,
+          actor: { sub: 'system', name: '系统', role: 'system' },
+          comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${decidingLevelNames[level]}级未在期限内作出决定`,
+        },
+        outbox: null,
+        extra: unique ? [releaseGuard(s.applications.table, app.type, app.regionCode, app.id)] : [],
+      });
+      return { status: 'EXPIRED', next: null };
+    } catch (error) {
+      // A change won the race for this version (a decision just before the limit): read again and see which.
+      if (!(error instanceof DomainError && error.code === 'conflict') || attempt >= 5) throw error;
+    }
+  }
 }

@@ -159,11 +159,12 @@ export class ApplicationStore {
   /**
    * Records a change of an application that was read at `expected.version`: the new fields, one history entry,
    * and what the workflow engine must be told. Exactly one of concurrent changes wins; the others get `conflict`.
-   * `expected.token`, when given, must still be the recorded task token (the task it decides is still open).
+   * `expected.token`, when given, must still be the recorded task token (the task it decides is still open);
+   * `expected.openAt`, when given, must be before that task's hard limit (a decision after it loses to the expiry).
    */
   async recordChange(args: {
     app: ApplicationRecord;
-    expected: { version: number; token?: string; status?: Status };
+    expected: { version: number; token?: string; status?: Status; openAt?: string };
     set: Partial<Pick<ApplicationRecord, 'status' | 'currentLevel' | 'form' | 'updatedAt' | 'awaitingRecord' | 'paused'>>;
     entry: HistoryEntry;
     outbox: Outbox | null;
@@ -194,6 +195,10 @@ export class ApplicationStore {
     if (expected.token) {
       conditions.push('taskToken = :expectedToken');
       values[':expectedToken'] = expected.token;
+    }
+    if (expected.openAt) {
+      conditions.push('taskExpiresAt > :openAt');
+      values[':openAt'] = expected.openAt;
     }
     if (expected.status) {
       names['#status'] = 'status';
