@@ -12,6 +12,7 @@ const app = createApp({
   services: buildServices(config, clients),
   verify: cognitoVerifier(config.auth.issuer!, config.auth.audience!),
   health: healthCheck(config, clients),
+  rateLimits: config.rateLimits,
 });
 
 export const handler = handle(app);

@@ -9,6 +9,8 @@ import { applicationRoutes } from './routes/applications.js';
 import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
 import { docsPage } from './openapi.js';
+import { limitCaller } from './rate-limit.js';
+import { defaultRateLimits, type RateLimits } from './config.js';
 
 export { MAX_BODY_BYTES } from './app-frame.js';
 
@@ -19,6 +21,8 @@ export interface AppDeps {
   health: () => Promise<void>;
   /** The one origin browsers may call the API from (see FrameOptions). */
   webOrigin?: string;
+  /** Requests allowed per caller and per address (configuration's RATE_LIMITS); the defaults when not given. */
+  rateLimits?: RateLimits;
 }
 
 export function createApp(deps: AppDeps) {
@@ -28,6 +32,7 @@ export function createApp(deps: AppDeps) {
   app.get('/docs', (c) => c.html(docsPage()));
   const authed = new Hono<Env>();
   authed.use(authenticate(deps.verify));
+  authed.use(limitCaller((deps.rateLimits ?? defaultRateLimits).caller));
   authed.route('/applications', applicationRoutes(services));
   authed.route('/tasks', taskRoutes(services));
   authed.route('/', registryRoutes(services));

@@ -22,6 +22,11 @@ const schema = z.object({
   /** Public holidays and adjusted working days (CST), comma-separated `YYYY-MM-DD`. */
   HOLIDAYS: z.optional(z.string()),
   WORKDAYS: z.optional(z.string()),
+  /**
+   * Requests allowed per window: `caller=300/60` (each signed-in caller, 300 in 60 s), `address=600/60` (each source
+   * address on the routes anyone may call); `off` turns one off. Unnamed ones keep their defaults.
+   */
+  RATE_LIMITS: z.optional(z.string()),
   /** How many times an application may be returned for revision before only approve or reject remain. */
   MAX_RETURNS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(20))), 3),
 });
@@ -76,7 +81,38 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     timeLimits: parseTimeLimits(c.TIME_LIMITS),
     calendar: { holidays: dates(c.HOLIDAYS, 'HOLIDAYS'), workdays: dates(c.WORKDAYS, 'WORKDAYS') },
     maxReturns: c.MAX_RETURNS,
+    rateLimits: parseRateLimits(c.RATE_LIMITS),
   };
+}
+
+/** At most `requests` in each window of `windowSeconds`. */
+export interface RateLimit {
+  requests: number;
+  windowSeconds: number;
+}
+
+export interface RateLimits {
+  /** Per signed-in caller (the token's `sub`). */
+  caller: RateLimit | null;
+  /** Per source address, on the routes anyone may call. */
+  address: RateLimit | null;
+}
+
+export const defaultRateLimits: RateLimits = {
+  caller: { requests: 300, windowSeconds: 60 },
+  address: { requests: 600, windowSeconds: 60 },
+};
+
+export function parseRateLimits(text: string | undefined): RateLimits {
+  const limits: RateLimits = { ...defaultRateLimits };
+  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(caller|address)=(?:(off)|(\d+)\/(\d+))$/.exec(part);
+    if (!match) throw new Error(`configuration: RATE_LIMITS: cannot read "${part}" (expected e.g. caller=300/60, address=600/60 or caller=off)`);
+    const [, scope, off, requests, windowSeconds] = match;
+    if (!off && (Number(requests) < 1 || Number(windowSeconds) < 1)) throw new Error(`configuration: RATE_LIMITS: "${part}" must allow at least 1 request in at least 1 s`);
+    limits[scope as keyof RateLimits] = off ? null : { requests: Number(requests), windowSeconds: Number(windowSeconds) };
+  }
+  return limits;
 }
 
 export type Config = ReturnType<typeof parseConfig>;

@@ -7,6 +7,7 @@ import { cognitoVerifier } from './auth.js';
 import { makeTableClients } from './clients.js';
 import { parseConfig } from './config.js';
 import { authenticate } from './http.js';
+import { limitCaller } from './rate-limit.js';
 import { registryExportRoutes } from './routes/registry-export.js';
 import { jsonLog } from './services/build.js';
 import { RegistryStore } from './store/registry.js';
@@ -34,6 +35,7 @@ const services = { registry: new RegistryStore(db, config.tableName), now: () =>
 // behind the HTTP API, and the registry policy decides what the caller may export.
 const app = apiFrame({ log: services.log });
 app.use('/v1/registry/export', authenticate(cognitoVerifier(config.auth.issuer!, config.auth.audience!)));
+app.use('/v1/registry/export', limitCaller(config.rateLimits.caller));
 app.route('/v1', registryExportRoutes(services));
 
 /**

@@ -9,7 +9,7 @@ import { addLogContext, withLogContext } from './log.js';
 
 export type Env = { Variables: { principal: Principal } };
 
-const statusOf: Record<DomainError['code'], 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503> = {
+const statusOf: Record<DomainError['code'], 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503> = {
   validation: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -18,6 +18,7 @@ const statusOf: Record<DomainError['code'], 400 | 401 | 403 | 404 | 409 | 413 | 
   duplicate: 409,
   too_large: 413,
   idempotency_mismatch: 422,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -32,7 +33,19 @@ const unavailableNames = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'RequestLimitExceeded',
+  'InternalFailure',
+  'InternalServerErrorException',
+  'ServiceUnavailableException',
 ]);
+
+/**
+ * An AWS service's own failure, whatever its name: the SDK marks it `$fault: 'server'` (or it answered 5xx). Like a
+ * timeout, it says nothing about the request: 503, retry later.
+ */
+function isServiceFault(error: unknown): boolean {
+  const { $fault, $metadata } = (error ?? {}) as { $fault?: string; $metadata?: { httpStatusCode?: number } };
+  return $fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500;
+}
 
 /**
  * The one error shape (api.md). A body says what the caller can act on and nothing of the server's
@@ -55,7 +68,7 @@ export function errorResponse(error: unknown, c: Context, log: (fields: Record<s
   if (name === 'ValidationException' && /starting key|exclusive ?start ?key/i.test(String((error as Error)?.message))) {
     return c.json({ error: 'validation', message: '分页游标无效', issues: [{ path: 'cursor', message: '分页游标无效，请从第一页重新查询' }] }, 400);
   }
-  if (unavailableNames.has(name) || unavailableNames.has(code) || /ECONNREFUSED|socket hang up|ETIMEDOUT/.test(String((error as Error)?.message))) {
+  if (unavailableNames.has(name) || unavailableNames.has(code) || isServiceFault(error) || /ECONNREFUSED|socket hang up|ETIMEDOUT/.test(String((error as Error)?.message))) {
     log({ error: name || code, errorMessage: (error as Error)?.message });
     return c.json({ error: 'unavailable', message: '服务暂时不可用，请稍后重试' }, 503);
   }

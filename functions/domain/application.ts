@@ -70,7 +70,17 @@ export type WorkflowStep = {
 
 export class DomainError extends Error {
   constructor(
-    readonly code: 'validation' | 'forbidden' | 'not_found' | 'conflict' | 'duplicate' | 'unavailable' | 'unauthorized' | 'too_large' | 'idempotency_mismatch',
+    readonly code:
+      | 'validation'
+      | 'forbidden'
+      | 'not_found'
+      | 'conflict'
+      | 'duplicate'
+      | 'unavailable'
+      | 'unauthorized'
+      | 'too_large'
+      | 'idempotency_mismatch'
+      | 'rate_limited',
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {

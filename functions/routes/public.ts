@@ -7,18 +7,22 @@ import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
 import type { Env } from '../http.js';
 import { formJsonSchema, openApiDocument } from '../openapi.js';
+import { limitAddress } from '../rate-limit.js';
+import { defaultRateLimits } from '../config.js';
 
 export function publicRoutes(deps: AppDeps) {
   const r = new Hono<Env>();
+  // Per source address, on these routes only: a signed-in caller's own requests are counted per caller instead.
+  const limited = limitAddress((deps.rateLimits ?? defaultRateLimits).address);
 
-  r.get('/health', async (c) => {
+  r.get('/health', limited, async (c) => {
     await deps.health();
     return c.json({ ok: true });
   });
 
   // Built on first request, then kept: the catalogue does not change while a container lives.
   let forms: unknown[] | undefined;
-  r.get('/forms', (c) =>
+  r.get('/forms', limited, (c) =>
     c.json(
       (forms ??= applicationTypes.map((type) => {
         const entry = catalogue[type];
@@ -35,16 +39,16 @@ export function publicRoutes(deps: AppDeps) {
     ),
   );
 
-  r.get('/openapi.json', (c) => c.json(openApiDocument()));
+  r.get('/openapi.json', limited, (c) => c.json(openApiDocument()));
 
-  r.get('/regions/:code', (c) => {
+  r.get('/regions/:code', limited, (c) => {
     const region = findRegion(c.req.param('code'));
     if (!region) throw new DomainError('not_found', `区划代码 ${c.req.param('code')} 不存在或不在广东省内`);
     return c.json({ ...region, children: childrenOf(region.code) });
   });
 
   // Takes the ASCII number or the printed one (粤科协备〔2026〕000123号); answers public fields only.
-  r.get('/certificates/:certificateNo', async (c) => {
+  r.get('/certificates/:certificateNo', limited, async (c) => {
     const record = await deps.services.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
     return c.json(certificateView(record));

@@ -1,6 +1,8 @@
 // Builds the services from configuration and clients: used by the Lambda entry points and the local stack alike.
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { DomainError } from '../domain/application.js';
+import { keys } from '../store/keys.js';
 import type { Config } from '../config.js';
 import { logger } from '../log.js';
 import type { Clients } from '../clients.js';
@@ -33,14 +35,43 @@ export function buildWorkflowServices(config: Config, clients: Clients): Workflo
   };
 }
 
-/** Health: the table answers and the workflow engine answers. */
-export function healthCheck(config: Config, clients: Clients) {
+/** How long one health check's answer is given again: a flood of health checks makes one call a few seconds. */
+export const HEALTH_TTL_MS = 5_000;
+/** Each call of a health check gets this long; a store that does not answer in it is down for health's purpose. */
+const HEALTH_CALL_MS = 5_000;
+
+/**
+ * Health: the table and the workflow engine answer a small bounded call each (one GetItem of a key that holds
+ * nothing, one execution listed). The answer, good or bad, is kept HEALTH_TTL_MS and shared by concurrent callers:
+ * health costs the store the same whether one caller asks or a thousand. Any failure is `unavailable` (503).
+ */
+export function healthCheck(config: Config, clients: Clients, now: () => number = Date.now) {
+  let last: { at: number; ok: boolean } | undefined;
+  let running: Promise<boolean> | undefined;
+  const check = async (): Promise<boolean> => {
+    const abortSignal = AbortSignal.timeout(HEALTH_CALL_MS);
+    try {
+      await Promise.all([
+        clients.db.send(new GetCommand({ TableName: config.tableName, Key: keys.health }), { abortSignal }),
+        // Only the API answers health, and its configuration needs STATE_MACHINE_ARN.
+        clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn!, maxResults: 1 }), { abortSignal }),
+      ]);
+      return true;
+    } catch (error) {
+      jsonLog('warn', 'health check failed', { error: (error as Error).name, errorMessage: (error as Error).message });
+      return false;
+    }
+  };
   return async () => {
-    await Promise.all([
-      clients.dynamodb.send(new DescribeTableCommand({ TableName: config.tableName })),
-      // Only the API answers health, and its configuration needs STATE_MACHINE_ARN.
-      clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn!, maxResults: 1 })),
-    ]);
+    if (!last || now() - last.at >= HEALTH_TTL_MS) {
+      running ??= check().then((ok) => {
+        last = { at: now(), ok };
+        running = undefined;
+        return ok;
+      });
+      await running;
+    }
+    if (!last!.ok) throw new DomainError('unavailable', '服务暂时不可用，请稍后重试');
   };
 }
 

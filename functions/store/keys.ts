@@ -59,6 +59,8 @@ export const keys = {
   regionStatus: (status: string) => `APPS#${status}`,
   regionOrder: (regionCode: string, submittedAt: string, id: string) => `${regionCode}#${submittedAt}#${id}`,
   outbox: 'OUTBOX',
+  /** Read by the health check: nothing is ever stored under it. */
+  health: { pk: 'HEALTH', sk: 'HEALTH' } as Key,
 };
 
 /**

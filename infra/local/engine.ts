@@ -552,6 +552,8 @@ export class LocalEngine {
           IndexName: executionsTableIndex.name,
           KeyConditionExpression: `${executionsTableIndex.pk} = :running`,
           ExpressionAttributeValues: { ':running': 'RUNNING' },
+          // A bounded listing (ListExecutions' maxResults) reads no more of the index than it lists.
+          ...(Number.isFinite(limit) ? { Limit: limit - count } : {}),
           ExclusiveStartKey: start,
         }),
       );

@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import { createApp } from '../../functions/app.js';
 import { errorResponse } from '../../functions/http.js';
 import { makeClients } from '../../functions/clients.js';
+import { limitAddress } from '../../functions/rate-limit.js';
 import { parseConfig } from '../../functions/config.js';
 import { buildServices, healthCheck, jsonLog } from '../../functions/services/build.js';
 import { recordOutcome } from '../../functions/services/record-outcome.js';
@@ -116,6 +117,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The routes only the local stack has (the dev issuer) answer errors as the API does.
     app.onError((error, c) => errorResponse(error, c, (fields) => log('error', 'request failed', { path: c.req.path, ...fields })));
     app.route(SFN_ENDPOINT_PATH, sfnEndpoint(engine));
+    // Anyone may ask the dev issuer for a token: counted per source address, like the API's public routes.
+    app.use('/v1/dev/*', limitAddress(config.rateLimits.address));
     app.route('/v1/dev', issuer.routes);
     // The web front end (built by `npm run build:web` into web/dist), beside the API as CloudFront serves it in AWS.
     // Registered before the API so the API's headers (a CSP that lets nothing run) never reach the pages; the pages
@@ -130,7 +133,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pages.get('*', serveStatic({ root, path: 'index.html' }));
       app.get('*', (c, next) => (c.req.path.startsWith('/v1/') || c.req.path === '/docs' ? next() : pages.fetch(c.req.raw)));
     }
-    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(config, clients) }));
+    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(config, clients), rateLimits: config.rateLimits }));
 
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();

@@ -3,7 +3,7 @@ import { startLocalStack } from './stack.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
-const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS'];
+const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS', 'RATE_LIMITS'];
 const env = Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
 const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST ?? '127.0.0.1' });
