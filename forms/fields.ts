@@ -3,6 +3,7 @@
 // processors in every Lambda bundle (the document is built at build time: functions/openapi-build.ts).
 import * as z from 'zod/mini';
 import { creditCodeProblem, MAINLAND_MOBILE } from './credit-code.js';
+import { plainText } from './plain-text.js';
 
 type Option = { const: string; title: string };
 
@@ -52,8 +53,9 @@ export function labelled<T extends z.ZodMiniType>(schema: T, data: { title?: str
   return schema;
 }
 
+/** A text a person types; one longer than a line (over 200 characters) may hold line breaks. */
 export function text(title: string, min: number, max: number, description?: string) {
-  return labelled(z.string(e).check(z.trim(), z.minLength(min), z.maxLength(max)), meta(title, description));
+  return labelled(z.string(e).check(...plainText(title, max > 200), z.minLength(min), z.maxLength(max)), meta(title, description));
 }
 
 export function mobile(title: string) {

@@ -6,6 +6,7 @@ import { DomainError } from './domain/application.js';
 import { decidingLevels, type DecidingLevel } from './domain/chain.js';
 import { findRegion } from './regions/index.js';
 import { creditCodeProblem } from '../forms/credit-code.js';
+import { hasForbiddenCharacters } from '../forms/plain-text.js';
 
 export interface Principal {
   sub: string;
@@ -29,10 +30,12 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_TOKEN_AGE = '24h';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+/** A display name shows in every history entry its holder writes: the same characters as a typed name. */
+const displayName = z.string().check(z.minLength(1), z.maxLength(64), z.refine<string>((name) => !hasForbiddenCharacters(name)));
 
 const claimsSchema = z.object({
   sub: text(128),
-  name: z.optional(text(64)),
+  name: z.optional(displayName),
   role: z.enum(['applicant', 'official', 'admin']),
   org: z.optional(z.string()),
   level: z.optional(z.string()),

@@ -9,7 +9,7 @@ import { addLogContext, withLogContext } from './log.js';
 
 export type Env = { Variables: { principal: Principal } };
 
-const statusOf: Record<DomainError['code'], 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503> = {
+const statusOf: Record<DomainError['code'], 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503> = {
   validation: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -17,6 +17,7 @@ const statusOf: Record<DomainError['code'], 400 | 401 | 403 | 404 | 409 | 413 | 
   conflict: 409,
   duplicate: 409,
   too_large: 413,
+  unsupported_media_type: 415,
   idempotency_mismatch: 422,
   rate_limited: 429,
   unavailable: 503,
@@ -95,13 +96,53 @@ export function authenticate(verify: VerifyToken): MiddlewareHandler<Env> {
   };
 }
 
+/** Deeper than any form (a form nests four levels): refused before anything walks it. */
+export const MAX_JSON_DEPTH = 32;
+
+/** `application/json` or a `+json` type, with no charset other than UTF-8. */
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+const invalid = (message: string) => new DomainError('validation', message, { issues: [{ path: '', message }] });
+
+/**
+ * The request's JSON body. The contract is JSON in UTF-8: any other content type is 415 before the body is read,
+ * bytes that are not UTF-8 are refused rather than replaced, and nesting deeper than MAX_JSON_DEPTH is refused
+ * before the text is parsed (so nothing recursive ever walks an attacker's 3,000 levels).
+ */
 export async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+    throw new DomainError('unsupported_media_type', '请求体须为 JSON（Content-Type: application/json，UTF-8 编码）');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer());
+  } catch (error) {
+    if (error instanceof TypeError) throw invalid('请求体不是有效的 UTF-8 编码');
+    throw error;
+  }
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw invalid(`请求体嵌套层级过深（最多 ${MAX_JSON_DEPTH} 层）`);
   try {
     return JSON.parse(text);
   } catch {
-    throw new DomainError('validation', '请求体不是合法的 JSON', { issues: [{ path: '', message: '请求体不是合法的 JSON' }] });
+    throw invalid('请求体不是合法的 JSON');
   }
+}
+
+/** Whether the arrays and objects of a JSON text nest deeper than `max` (brackets inside strings do not count). */
+export function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // a backslash escapes the next character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return false;
 }
 
 export function pageOf(c: Context): { limit: number; cursor: string | null } {

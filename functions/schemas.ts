@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { statuses } from './domain/application.js';
 import { decidingLevels } from './domain/chain.js';
 import { applicationTypes } from '../forms/entry.js';
+import { plainText } from '../forms/plain-text.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
 function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
@@ -11,7 +12,7 @@ function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; descri
   return schema;
 }
 
-const problem = () => z.string({ error: '请写明问题' }).check(z.trim(), z.minLength(1, { error: '请写明问题' }), z.maxLength(500));
+const problem = () => z.string({ error: '请写明问题' }).check(...plainText('问题说明', true), z.minLength(1, { error: '请写明问题' }), z.maxLength(500));
 
 const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
 
@@ -22,7 +23,7 @@ export const decisionSchema = meta(
         title: '决定',
         description: 'approve 通过 / reject 不予通过 / return 退回修改',
       }),
-      comment: meta(z.optional(z.string({ error: '意见须为文字' }).check(z.trim(), z.maxLength(2000, { error: '意见不超过2000字' }))), { title: '审批意见' }),
+      comment: meta(z.optional(z.string({ error: '意见须为文字' }).check(...plainText('审批意见', true), z.maxLength(2000, { error: '意见不超过2000字' }))), { title: '审批意见' }),
       issues: meta(
         z.optional(
           z
@@ -33,7 +34,10 @@ export const decisionSchema = meta(
                   z.pipe(problem(), z.transform((message: string) => ({ message }))),
                   // The extension: a problem may name the form field it is about.
                   z.strictObject({
-                    path: meta(z.optional(z.string().check(z.maxLength(200))), { title: '问题所在字段', description: '如 form.contact.mobile' }),
+                    path: meta(z.optional(z.string().check(z.maxLength(200), z.regex(/^[\w.-]*$/, { error: '问题所在字段须为字段路径，如 form.contact.mobile' }))), {
+                      title: '问题所在字段',
+                      description: '如 form.contact.mobile',
+                    }),
                     message: problem(),
                   }),
                 ],

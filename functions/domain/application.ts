@@ -80,7 +80,8 @@ export class DomainError extends Error {
       | 'unauthorized'
       | 'too_large'
       | 'idempotency_mismatch'
-      | 'rate_limited',
+      | 'rate_limited'
+      | 'unsupported_media_type',
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
