@@ -51,7 +51,7 @@ function stepsOf(app: Application): Step[] {
           ? `审批中，办理期限 ${formatDate(app.task.dueAt)}${app.task.overdue ? '（已超期）' : ''}`
           : transit === 'recording'
             ? '已通过，正在登记备案…'
-            : '正在转交，请稍候…';
+            : '正在转交…';
         return { level, state: 'current', text, entry: transit === 'recording' ? lastAt(history, level, ['approve']) : undefined };
       }
       case 'RETURNED':
