@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { chainTokens, httpClient, taskInInbox } from '../support/local.js';
+import { ORG, submission } from '../support/submissions.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -63,8 +65,8 @@ async function reloadUntilVisible(page: Page, locator: Locator, ms = 15_000) {
 }
 
 /** An official signs in, opens the application from the inbox, and decides with the `decide` step. */
-async function fromInbox(account: string, shot: string, applicationName: string, decide: (page: Page) => Promise<void>) {
-  const { context, page } = await open(desktop);
+async function fromInbox(account: string, shot: string, applicationName: string, decide: (page: Page) => Promise<void>, viewport = desktop) {
+  const { context, page } = await open(viewport);
   await signIn(page, account);
   expect(new URL(page.url()).pathname).toBe('/inbox');
   const task = page.getByRole('article').filter({ hasText: applicationName });
@@ -76,12 +78,40 @@ async function fromInbox(account: string, shot: string, applicationName: string,
   await context.close();
 }
 
-const approve = (shot: string) => async (page: Page) => {
-  await page.getByRole('textbox', { name: /^审批意见/ }).fill('材料齐全，同意');
+const decisionPanel = (page: Page) => page.getByRole('form', { name: /审批意见/ });
+const badge = (page: Page) => page.locator('.title-row .status');
+
+/**
+ * Approves with a comment (the province's approval asks first), then waits, without a reload, for the page to
+ * show where the workflow took the application: `next` is what the page says once it got there.
+ */
+const approve = (shot: string, next: string, final = false) => async (page: Page) => {
+  const panel = decisionPanel(page);
+  await panel.getByLabel('通过', { exact: true }).check();
+  await panel.getByRole('textbox', { name: /^审批意见/ }).fill('材料齐全，同意');
   await shoot(page, `${shot}-application`);
-  await page.getByRole('button', { name: '确认通过' }).click();
-  await page.getByText('已通过。').waitFor();
+  await panel.getByRole('button', { name: '提交审批意见' }).click();
+  if (final) await page.getByRole('dialog').getByRole('button', { name: '确认通过' }).click();
+  await page.getByText(next).waitFor({ timeout: 8_000 });
+  expect(await page.getByRole('button', { name: /正在提交/ }).count()).toBe(0);
+  await shoot(page, `${shot}-decided`);
 };
+
+/** An application of 大路边镇 that its township and county approved over HTTP: it awaits the province. */
+async function awaitingProvince(name: string): Promise<{ id: string; province: string; api: ReturnType<typeof httpClient> }> {
+  const api = httpClient(stack.url);
+  const tokens = await chainTokens(api);
+  const body = submission('commissioner-station', '441882102', ORG, (form) => (form.name = name));
+  const submitted = await api.call('POST', '/v1/applications', { token: tokens.applicant, body });
+  expect(submitted.status).toBe(201);
+  const id: string = submitted.body.id;
+  for (const official of [tokens.township, tokens.county]) {
+    await taskInInbox(api, official, id);
+    expect((await api.call('POST', `/v1/applications/${id}/decision`, { token: official, body: { action: 'approve' } })).status).toBe(200);
+  }
+  await taskInInbox(api, tokens.province, id);
+  return { id, province: tokens.province, api };
+}
 
 describe('the web pages in a browser', () => {
   it('take an application from a form with a mistake, through a return and its correction, past three approvals to a verified certificate', async () => {
@@ -166,8 +196,9 @@ describe('the web pages in a browser', () => {
       await page.getByLabel('问题 1 所在栏目').selectOption({ label: '会员人数' });
       await page.getByLabel('问题 1 说明').fill('会员人数与会员名册不符');
       await shoot(page, '08-township-return');
-      await page.getByRole('button', { name: '确认退回修改' }).click();
-      await page.getByText('已退回修改。').waitFor();
+      await page.getByRole('button', { name: '提交审批意见' }).click();
+      await page.getByText('已提交审批意见：退回修改。').waitFor();
+      expect(await badge(page).textContent()).toBe('退回修改');
     });
 
     // Act: the applicant corrects it with the problem in view, beside the field it names.
@@ -190,10 +221,10 @@ describe('the web pages in a browser', () => {
     // Act: the township sees what changed and approves; then the county and the province approve.
     await fromInbox('大路边镇科协', '11-township-again', name, async (page) => {
       expect(await page.locator('.record-row.changed').textContent()).toContain('会员人数');
-      await approve('11-township-again')(page);
+      await approve('11-township-again', '当前在县（区）审批')(page);
     });
-    await fromInbox('连州市科协', '12-county', name, approve('12-county'));
-    await fromInbox('广东省科协', '13-province', name, approve('13-province'));
+    await fromInbox('连州市科协', '12-county', name, approve('12-county', '当前在省审批'));
+    await fromInbox('广东省科协', '13-province', name, approve('13-province', '已通过省级审批', true));
 
     // Assess: the applicant sees it approved, level by level.
     const back = await open(desktop);
@@ -248,4 +279,74 @@ describe('the web pages in a browser', () => {
     await page.getByText('未找到证书编号').waitFor();
     await printer.context.close();
   }, 240_000);
+
+  it('on a phone put the application before the decision, preselect nothing, ask before a final decision, and follow the approval to its certificate without a reload', async () => {
+    // Prepare: an application awaiting the province, opened by the province's official on a phone.
+    const name = '连州市大路边镇农村科技特派员工作站（省级审批）';
+    const { id, province, api } = await awaitingProvince(name);
+    const { context, page } = await open(phone);
+    await signIn(page, '广东省科协');
+    await page.goto(`${stack.url}/applications/${id}`);
+    const panel = decisionPanel(page);
+    await panel.waitFor();
+    const decisions: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/decision')) decisions.push(request.url());
+    });
+
+    // Assess: the whole content comes before the panel, and no result is chosen for the official.
+    const content = (await page.locator('dl.record').first().boundingBox())!;
+    expect((await panel.boundingBox())!.y).toBeGreaterThanOrEqual(content.y + content.height);
+    expect(await panel.getByRole('radio').count()).toBe(3);
+    expect(await panel.locator('input[type=radio]:checked').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await shoot(page, '20-province-phone');
+
+    // Act: a rejection asks first (the focus in the dialog); cancelling it decides nothing and gives the focus back.
+    await panel.getByLabel('不予通过').check();
+    await panel.getByRole('textbox', { name: /^审批意见/ }).fill('材料不全');
+    await panel.getByRole('button', { name: '提交审批意见' }).click();
+    const rejecting = page.getByRole('dialog', { name: '确认不予通过' });
+    await rejecting.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog')?.open)).toBe(true);
+    await shoot(page, '21-province-confirm-reject-phone');
+    await rejecting.getByRole('button', { name: '取消' }).click();
+    await rejecting.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('提交审批意见');
+
+    // Act: the approval asks too; Escape cancels it.
+    await panel.getByLabel('通过', { exact: true }).check();
+    await panel.getByRole('textbox', { name: /^审批意见/ }).fill('材料齐全，同意');
+    await panel.getByRole('button', { name: '提交审批意见' }).click();
+    const approving = page.getByRole('dialog', { name: '确认通过省级审批' });
+    await approving.waitFor();
+    await page.keyboard.press('Escape');
+    await approving.waitFor({ state: 'hidden' });
+
+    // Assess: still undecided, here and in the API.
+    expect(decisions).toEqual([]);
+    expect(await badge(page).textContent()).toBe('审批中');
+    expect((await api.call('GET', `/v1/applications/${id}`, { token: province })).body.status).toBe('PENDING');
+    await taskInInbox(api, province, id);
+
+    // Act: approve, confirmed. A mark on the window tells whether the page was reloaded.
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await panel.getByRole('button', { name: '提交审批意见' }).click();
+    await approving.getByRole('button', { name: '确认通过' }).click();
+
+    // Assess: within a few seconds, by itself, the page reads approved with the certificate's number and link.
+    const recorded = page.getByRole('status').filter({ hasText: '已通过省级审批' });
+    await recorded.waitFor({ timeout: 8_000 });
+    const approved = (await api.call('GET', `/v1/applications/${id}`, { token: province })).body;
+    expect(approved.status).toBe('APPROVED');
+    expect(await recorded.textContent()).toContain(approved.certificateNo);
+    expect(await recorded.getByRole('link', { name: '查验证书' }).getAttribute('href')).toBe(`/certificates/${encodeURIComponent(approved.certificateNo)}`);
+    expect(await badge(page).textContent()).toBe('已通过');
+    expect(await page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(decisions).toHaveLength(1);
+    expect(await page.getByRole('button', { name: /正在提交/ }).count()).toBe(0);
+    expect(await panel.count()).toBe(0);
+    await shoot(page, '22-province-approved-phone');
+    await context.close();
+  }, 120_000);
 });

@@ -4,8 +4,21 @@ import { actionLabel, formatDate, formatTime, levelLabel } from './labels';
 import type { Application, DecidingLevel, HistoryEntry, JsonSchema } from './types';
 
 /** The levels that decide, from the host region's level up to the province (a village's or township's: township). */
-function chainFor(regionCode: string): DecidingLevel[] {
+export function chainFor(regionCode: string): DecidingLevel[] {
   return regionCode.length >= 9 ? ['township', 'county', 'province'] : ['county', 'province'];
+}
+
+/**
+ * What the workflow is still doing with a decision or submission it has been handed (shared/api.md: it moves on by
+ * itself, within a second locally): `recording` the last level's approval (the application becomes APPROVED with
+ * its certificate number), `handing` it to the level in `currentLevel` (whose task then appears). None once settled.
+ */
+export type Transit = 'recording' | 'handing';
+
+export function transitOf(app: Application): Transit | undefined {
+  if (app.status !== 'PENDING' || app.task) return undefined;
+  const last = app.history?.at(-1);
+  return last?.action === 'approve' && last.level === app.currentLevel ? 'recording' : 'handing';
 }
 
 type StepState = 'done' | 'current' | 'returned' | 'stopped' | 'upcoming';
@@ -32,12 +45,15 @@ function stepsOf(app: Application): Step[] {
     }
     if (index > currentIndex) return { level, state: 'upcoming', text: app.status === 'PENDING' || app.status === 'RETURNED' ? '待审批' : '未进行' };
     switch (app.status) {
-      case 'PENDING':
-        return {
-          level,
-          state: 'current',
-          text: app.task ? `审批中，办理期限 ${formatDate(app.task.dueAt)}${app.task.overdue ? '（已超期）' : ''}` : '审批中',
-        };
+      case 'PENDING': {
+        const transit = transitOf(app);
+        const text = app.task
+          ? `审批中，办理期限 ${formatDate(app.task.dueAt)}${app.task.overdue ? '（已超期）' : ''}`
+          : transit === 'recording'
+            ? '已通过，正在登记备案…'
+            : '正在转交…';
+        return { level, state: 'current', text, entry: transit === 'recording' ? lastAt(history, level, ['approve']) : undefined };
+      }
       case 'RETURNED':
         return { level, state: 'returned', text: '已退回，待申请单位修改', entry: lastAt(history, level, ['return']) };
       case 'REJECTED':

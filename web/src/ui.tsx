@@ -23,9 +23,18 @@ export function StatusBadge({ status }: { status: Status }) {
   return <span class={`status status-${status.toLowerCase()}`}>{statusLabel[status]}</span>;
 }
 
-export function Notice({ kind = 'info', children }: { kind?: 'info' | 'error' | 'success' | 'warning'; children: ComponentChildren }) {
+/** A message that announces itself; `announced={false}` inside a live region kept on the page (one added with its message is not always read). */
+export function Notice({
+  kind = 'info',
+  announced = true,
+  children,
+}: {
+  kind?: 'info' | 'error' | 'success' | 'warning';
+  announced?: boolean;
+  children: ComponentChildren;
+}) {
   return (
-    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+    <div class={`notice notice-${kind}`} role={announced ? (kind === 'error' ? 'alert' : 'status') : undefined}>
       {children}
     </div>
   );

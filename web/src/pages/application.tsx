@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Decision } from '../api';
 import type { Session } from '../auth';
 import { fieldTitles } from '../form-value';
 import { formatDate, formatTime, levelLabel } from '../labels';
-import { History, Progress } from '../progress';
+import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
 import { Link, useLocation } from '../router';
 import { SchemaView } from '../schema-form';
@@ -12,27 +12,93 @@ import { ErrorNotice, Loading, Notice, PageTitle, StatusBadge, messageOf, useAsy
 
 const FINAL = ['APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'];
 
+/** Waits before each look at an application the workflow is still moving: quick at first, then slower. */
+const followDelays = [300, 600, 1000, 1500, 2500, 4000, 6000];
+/** After this long the page stops looking and says so (the reconciler may take minutes to restart a workflow). */
+const followForMs = 120_000;
+
+/**
+ * The application as recorded, followed while the workflow moves it (after a submission or a decision the API
+ * answers before the workflow has opened the next level's task or recorded the approval): looked at again with
+ * backoff until it settles, for `followForMs` at most; `stalled` then, until `follow()` starts again.
+ */
+function useFollowedApplication(id: string) {
+  const [app, setApp] = useState<Application>();
+  const [error, setError] = useState<unknown>();
+  const [stalled, setStalled] = useState(false);
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setApp(undefined);
+    setError(undefined);
+    api.application(id).then(
+      (found) => live && setApp(found),
+      (failure: unknown) => live && setError(failure),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  const transit = app && transitOf(app);
+  const moving = transit && `${transit}@${app.currentLevel}`;
+  useEffect(() => {
+    if (!moving) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout>;
+    const until = Date.now() + followForMs;
+    setStalled(false);
+    const look = (attempt: number) => {
+      if (Date.now() > until) return setStalled(true);
+      timer = setTimeout(() => {
+        // A failed look (the network, a restart) is looked at again later, like one that found no change.
+        api.application(id).then(
+          (found) => {
+            if (!live) return;
+            setApp(found);
+            look(attempt + 1);
+          },
+          () => live && look(attempt + 1),
+        );
+      }, followDelays[Math.min(attempt, followDelays.length - 1)]);
+    };
+    look(0);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [id, moving, round]);
+
+  return { app, error, stalled, show: setApp, follow: () => setRound((n) => n + 1) };
+}
+
 export function ApplicationPage({ id, session }: { id: string; session: Session }) {
   const { query } = useLocation();
-  const data = useAsync(() => Promise.all([api.application(id), api.forms()]), [id]);
+  const { app, error, stalled, show, follow } = useFollowedApplication(id);
+  const forms = useAsync(() => api.forms(), []);
   const [flash, setFlash] = useState<string | undefined>(
     query.has('submitted') ? '申请已提交，等待审批。' : query.has('resubmitted') ? '已重新提交，申请回到退回它的审批层级。' : undefined,
   );
-  if (data.error) return <ErrorNotice error={data.error} />;
-  if (!data.data) return <Loading what="申请" />;
-  const [app, forms] = data.data;
-  const formType = forms.find((f) => f.type === app.type);
+  const live = useRef<HTMLDivElement>(null);
+  const failure = error ?? forms.error;
+  if (failure) return <ErrorNotice error={failure} />;
+  if (!app || !forms.data) return <Loading what="申请" />;
+  const formType = forms.data.find((f) => f.type === app.type);
   const history = app.history ?? [];
   const lastResubmit = [...history].reverse().find((h) => h.action === 'resubmit');
   const changed = new Set(lastResubmit?.changes ?? []);
   const role = session.claims.role;
-  const awaitsMe = role === 'official' && app.status === 'PENDING' && app.currentLevel === session.claims.level;
+  const awaitsMe = role === 'official' && app.status === 'PENDING' && !!app.task && app.task.level === session.claims.level;
   const mine = role === 'applicant' && app.applicant.org === session.claims.org;
   const name = String(app.form.name ?? '申请');
+  const transit = transitOf(app);
 
-  const done = (message: string) => {
+  /** A change the API recorded: shown as answered, then followed to where the workflow takes it. */
+  const done = (message: string, recorded: Application) => {
     setFlash(message);
-    data.reload();
+    show(recorded);
+    live.current?.focus();
   };
 
   return (
@@ -44,24 +110,50 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         <PageTitle title={name}>{name}</PageTitle>
         <StatusBadge status={app.status} />
       </div>
-      {flash ? <Notice kind="success">{flash}</Notice> : null}
       <p class="card-meta">
         {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · 申请单位 {app.applicant.name ?? app.applicant.org} · {formatTime(app.submittedAt)} 提交
       </p>
-      {app.status === 'PENDING' && app.task ? (
-        <p class={app.task.overdue ? 'overdue-line' : 'muted'}>
-          当前在{levelLabel[app.task.level]}审批，办理期限 {formatDate(app.task.dueAt)}，最迟 {formatDate(app.task.expiresAt)}
-          {app.task.overdue ? <span class="badge overdue">已超期</span> : null}
-        </p>
-      ) : null}
-      {app.status === 'APPROVED' && app.certificateNo ? (
-        <Notice kind="success">
-          已通过省级审批，纳入全省备案。证书编号 <strong>{app.certificateNo}</strong>。
-          <Link href={`/certificates/${encodeURIComponent(app.certificateNo)}`}>查验证书</Link>
-          {' · '}
-          <Link href={`/certificates/${encodeURIComponent(app.certificateNo)}/print`}>打印证书</Link>
-        </Notice>
-      ) : null}
+      {/* One live region kept on the page: what the workflow does next is read out as it happens. */}
+      <div class="live-region" role="status" tabIndex={-1} ref={live}>
+        {flash ? (
+          <Notice kind="success" announced={false}>
+            {flash}
+          </Notice>
+        ) : null}
+        {transit && !stalled ? (
+          <Notice announced={false}>
+            {transit === 'recording' ? '省级审批已通过，正在登记备案、生成证书编号…' : `正在转交${levelLabel[app.currentLevel!]}审批…`}
+          </Notice>
+        ) : null}
+        {transit && stalled ? (
+          <Notice kind="warning" announced={false}>
+            审批流程仍在处理，本页尚未更新。{' '}
+            <button type="button" class="link" onClick={follow}>
+              重新查看
+            </button>
+          </Notice>
+        ) : null}
+        {app.status === 'PENDING' && app.task ? (
+          <p class={app.task.overdue ? 'overdue-line' : 'muted'}>
+            当前在{levelLabel[app.task.level]}审批，办理期限 {formatDate(app.task.dueAt)}，最迟 {formatDate(app.task.expiresAt)}
+            {app.task.overdue ? <span class="badge overdue">已超期</span> : null}
+            {awaitsMe ? (
+              <>
+                {' · '}
+                <a href="#decision">阅读后在页末填写审批意见</a>
+              </>
+            ) : null}
+          </p>
+        ) : null}
+        {app.status === 'APPROVED' && app.certificateNo ? (
+          <Notice kind="success" announced={false}>
+            已通过省级审批，纳入全省备案。证书编号 <strong>{app.certificateNo}</strong>。
+            <Link href={`/certificates/${encodeURIComponent(app.certificateNo)}`}>查验证书</Link>
+            {' · '}
+            <Link href={`/certificates/${encodeURIComponent(app.certificateNo)}/print`}>打印证书</Link>
+          </Notice>
+        ) : null}
+      </div>
 
       <div class="detail-grid">
         <div class="detail-main">
@@ -74,10 +166,11 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
               </Link>
             </p>
           ) : null}
-          {awaitsMe && formType ? <DecisionPanel app={app} formType={formType} onDone={done} /> : null}
           <h2>申请内容</h2>
           {lastResubmit && changed.size ? <p class="muted">标有“已修改”的栏目是最近一次重新提交时改动的内容。</p> : null}
           {formType ? <SchemaView schema={formType.schema} value={app.form} changed={changed} /> : <pre>{JSON.stringify(app.form, null, 2)}</pre>}
+          {/* After the content, so that it is read before it is decided. */}
+          {awaitsMe && formType ? <DecisionPanel app={app} formType={formType} onDone={done} /> : null}
         </div>
         <aside class="detail-side">
           <h2>审批记录</h2>
@@ -89,15 +182,14 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
   );
 }
 
-function WithdrawButton({ id, onDone }: { id: string; onDone: (message: string) => void }) {
+function WithdrawButton({ id, onDone }: { id: string; onDone: (message: string, recorded: Application) => void }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const withdraw = async () => {
     setBusy(true);
     try {
-      await api.withdraw(id);
-      onDone('申请已撤回。');
+      onDone('申请已撤回。', await api.withdraw(id));
     } catch (e) {
       setError(messageOf(e));
     }
@@ -128,18 +220,33 @@ function WithdrawButton({ id, onDone }: { id: string; onDone: (message: string) 
 type Action = Decision['action'];
 const actionWords: Record<Action, string> = { approve: '通过', reject: '不予通过', return: '退回修改' };
 
-/** Approve, reject, or return with every problem listed at once (一次性告知). */
-function DecisionPanel({ app, formType, onDone }: { app: Application; formType: FormType; onDone: (message: string) => void }) {
-  const [action, setAction] = useState<Action>('approve');
+/**
+ * Approve, reject, or return with every problem listed at once (一次性告知). Nothing is chosen for the official; a
+ * decision that ends the application (the last level's approval, any rejection) is confirmed in a dialog first.
+ */
+function DecisionPanel({
+  app,
+  formType,
+  onDone,
+}: {
+  app: Application;
+  formType: FormType;
+  onDone: (message: string, recorded: Application) => void;
+}) {
+  const [action, setAction] = useState<Action>();
   const [comment, setComment] = useState('');
   const [problems, setProblems] = useState<Issue[]>([{ path: '', message: '' }]);
   const [error, setError] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<Issue[]>([]);
   const [busy, setBusy] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
   const fields = fieldTitles(formType.schema);
+  const lastLevel = chainFor(app.regionCode).at(-1) === app.currentLevel;
+  const ends = action === 'reject' || (action === 'approve' && lastLevel);
 
-  const decide = async (event: Event) => {
-    event.preventDefault();
+  const send = async (chosen: Action) => {
     setBusy(true);
     setError(undefined);
     setFieldErrors([]);
@@ -148,29 +255,81 @@ function DecisionPanel({ app, formType, onDone }: { app: Application; formType: 
       .filter((p) => p.message.trim())
       .map((p) => (p.path ? { path: p.path, message: p.message.trim() } : { message: p.message.trim() }));
     const decision: Decision =
-      action === 'approve' ? { action, ...(text ? { comment: text } : {}) } : action === 'reject' ? { action, comment: text } : { action, comment: text, issues };
+      chosen === 'approve'
+        ? { action: chosen, ...(text ? { comment: text } : {}) }
+        : chosen === 'reject'
+          ? { action: chosen, comment: text }
+          : { action: chosen, comment: text, issues };
     try {
-      await api.decide(app.id, decision);
-      onDone(`已${actionWords[action]}。`);
+      onDone(`已提交审批意见：${actionWords[chosen]}。`, await api.decide(app.id, decision));
     } catch (e) {
       setError(messageOf(e));
       if (e instanceof ApiError) setFieldErrors(e.issues);
+    } finally {
       setBusy(false);
     }
   };
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!action) {
+      setFieldErrors([{ path: 'action', message: '请选择审批结果' }]);
+      document.getElementById('action-approve')?.focus();
+      return;
+    }
+    if (action !== 'approve' && !comment.trim()) {
+      setFieldErrors([{ path: 'comment', message: `${actionWords[action]}须填写审批意见` }]);
+      document.getElementById('decision-comment')?.focus();
+      return;
+    }
+    setFieldErrors([]);
+    if (!ends) return void send(action);
+    dialog.current?.showModal();
+    // The safe choice has the focus: Enter or a stray tap cancels.
+    cancelButton.current?.focus();
+  };
+
+  const confirm = () => {
+    dialog.current?.close();
+    if (action) void send(action);
+  };
+
+  const actionError = fieldErrors.filter((i) => i.path === 'action').map((i) => i.message);
   const commentError = fieldErrors.filter((i) => i.path === 'comment').map((i) => i.message);
   const issuesError = fieldErrors.filter((i) => i.path?.startsWith('issues')).map((i) => i.message);
+  const level = app.currentLevel ? levelLabel[app.currentLevel] : '';
 
   return (
-    <form class="decision" onSubmit={decide} noValidate aria-labelledby="decision-title">
-      <h2 id="decision-title">{app.currentLevel ? levelLabel[app.currentLevel] : ''}审批意见</h2>
+    <form id="decision" class="decision" onSubmit={submit} noValidate aria-labelledby="decision-title">
+      <h2 id="decision-title">{level}审批意见</h2>
       {error ? <Notice kind="error">{error}</Notice> : null}
-      <fieldset class="group">
-        <legend>审批结果</legend>
+      <fieldset
+        class={`group${actionError.length ? ' invalid' : ''}`}
+        aria-describedby={actionError.length ? 'decision-action-error' : undefined}
+      >
+        <legend>
+          审批结果<span class="required" aria-hidden="true"> *</span>
+        </legend>
+        {actionError.length ? (
+          <p class="field-error" id="decision-action-error">
+            {actionError.join('；')}
+          </p>
+        ) : null}
         <div class="radios">
           {(Object.keys(actionWords) as Action[]).map((a) => (
             <div class="check" key={a}>
-              <input type="radio" id={`action-${a}`} name="action" value={a} checked={action === a} onChange={() => setAction(a)} />
+              <input
+                type="radio"
+                id={`action-${a}`}
+                name="action"
+                value={a}
+                required
+                checked={action === a}
+                onChange={() => {
+                  setAction(a);
+                  setFieldErrors((errors) => errors.filter((i) => i.path !== 'action'));
+                }}
+              />
               <label for={`action-${a}`}>{actionWords[a]}</label>
             </div>
           ))}
@@ -178,13 +337,21 @@ function DecisionPanel({ app, formType, onDone }: { app: Application; formType: 
       </fieldset>
       <div class={`field wide${commentError.length ? ' invalid' : ''}`}>
         <label for="decision-comment">
-          审批意见{action === 'approve' ? <span class="optional">（选填）</span> : <span class="required" aria-hidden="true"> *</span>}
+          审批意见
+          {action === 'approve' ? (
+            <span class="optional">（选填）</span>
+          ) : action ? (
+            <span class="required" aria-hidden="true">
+              {' '}
+              *
+            </span>
+          ) : null}
         </label>
         <textarea
           id="decision-comment"
           rows={3}
           value={comment}
-          required={action !== 'approve'}
+          required={!!action && action !== 'approve'}
           aria-invalid={commentError.length ? true : undefined}
           aria-describedby={commentError.length ? 'decision-comment-error' : undefined}
           onInput={(e) => setComment(e.currentTarget.value)}
@@ -239,10 +406,34 @@ function DecisionPanel({ app, formType, onDone }: { app: Application; formType: 
         </fieldset>
       ) : null}
       <div class="actions">
-        <button type="submit" class={action === 'approve' ? 'primary' : 'danger'} disabled={busy}>
-          {busy ? '正在提交…' : `确认${actionWords[action]}`}
+        <button type="submit" ref={submitButton} class={action === 'approve' || !action ? 'primary' : 'danger'} disabled={busy}>
+          {busy ? '正在提交…' : '提交审批意见'}
         </button>
       </div>
+      <dialog
+        ref={dialog}
+        class="confirm"
+        aria-labelledby="confirm-title"
+        aria-describedby="confirm-text"
+        // Closed by 取消, by Escape, or on the way to sending: the focus goes back to where the official was.
+        onClose={() => submitButton.current?.focus()}
+      >
+        <h2 id="confirm-title">{action === 'reject' ? '确认不予通过' : `确认通过${level}级审批`}</h2>
+        <p id="confirm-text">
+          {action === 'reject'
+            ? '不予通过后审批终止，申请单位不能修改后重新提交。确定不予通过这份申请吗？'
+            : '通过后申请即纳入全省备案并生成证书编号，不能撤销。确定通过这份申请吗？'}
+        </p>
+        <p class="confirm-name">{String(app.form.name ?? '')}</p>
+        <div class="actions">
+          <button type="button" class="secondary" ref={cancelButton} onClick={() => dialog.current?.close()}>
+            取消
+          </button>
+          <button type="button" class={action === 'reject' ? 'danger' : 'primary'} onClick={confirm}>
+            确认{action ? actionWords[action] : ''}
+          </button>
+        </div>
+      </dialog>
     </form>
   );
 }
