@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { toItem, type ApplicationRecord } from '../functions/store/applications.js';
-import { TABLE_INDEXES, keys } from '../functions/store/keys.js';
+import { taskAttributes, toItem } from '../functions/store/applications.js';
+import { newApplication } from '../functions/domain/application.js';
 import { log, percentile, round, type Api, type Dynamo } from './lib.js';
 import { ORG, stationForm, tokensFor } from './workload.js';
 
@@ -19,34 +19,13 @@ const WRITERS = 16;
 function pendingItem(township: string, n: number, at: number): Record<string, unknown> {
   const id = ulid(at);
   const submittedAt = new Date(at).toISOString();
-  const record: ApplicationRecord = {
-    id,
-    type: 'society-station',
-    regionCode: township,
-    status: 'PENDING',
-    currentLevel: 'township',
-    form: stationForm(n),
-    applicant: { org: ORG, sub: 'bench-applicant', name: '广东省园艺学会' },
-    submittedAt,
-    updatedAt: submittedAt,
-    certificateNo: null,
-    approvedAt: null,
-    version: 1,
-    task: null,
-    taskToken: null,
-    outbox: null,
-    awaitingRecord: false,
-    paused: null,
-  };
-  const due = new Date(at + 5 * 86_400_000).toISOString();
+  const dueAt = new Date(at + 5 * 86_400_000).toISOString();
+  const expiresAt = new Date(at + 10 * 86_400_000).toISOString();
+  const step = { id, action: 'submit' as const, final: false, level: 'township' as const, region: township, at: submittedAt, dueAt, expiresAt, timeoutSeconds: 864_000 };
+  const record = newApplication({ id, type: 'society-station', regionCode: township, form: stationForm(n), applicant: { org: ORG, sub: 'bench-applicant', name: '广东省园艺学会' }, at: submittedAt, step });
   return {
-    ...toItem(record),
-    taskToken: `bench-token-${id}`,
-    taskSince: submittedAt,
-    taskDueAt: due,
-    taskExpiresAt: new Date(at + 10 * 86_400_000).toISOString(),
-    [TABLE_INDEXES.inbox.pk]: keys.inbox(township),
-    [TABLE_INDEXES.inbox.sk]: keys.inboxOrder(submittedAt, id),
+    ...toItem({ ...record, outbox: null }),
+    ...taskAttributes(record, { token: `bench-token-${id}`, level: 'township', since: submittedAt, dueAt, expiresAt }),
   };
 }
 

@@ -1,7 +1,7 @@
 // The catalogue of the nine application types, and validation of a submission that reports every problem at once.
 import * as z from 'zod/mini';
 import { applicationTypes, isApplicationType, type ApplicationType, type CatalogueEntry, type RegionLevel } from './entry.js';
-import { choice, group, labelled, unknownFieldsMessage, zhError } from './fields.js';
+import { choice, fieldIssues, group, labelled, zhError, type FieldIssue } from './fields.js';
 import { academicianStation } from './types/academician-station.js';
 import { commissionerStation } from './types/commissioner-station.js';
 import { consortiumStation } from './types/consortium-station.js';
@@ -32,11 +32,7 @@ export type FormOf<T extends ApplicationType> = z.output<(typeof catalogue)[T]['
 export type FormInputOf<T extends ApplicationType> = z.input<(typeof catalogue)[T]['schema']>;
 export type Submission = { [T in ApplicationType]: { type: T; regionCode: string; form: FormOf<T> } }[ApplicationType];
 
-export interface FieldIssue {
-  /** Dotted, e.g. 'form.contact.mobile' or 'form.experts.0.name'. */
-  path: string;
-  message: string;
-}
+export type { FieldIssue } from './fields.js';
 export type Validation<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
 
 export const submissionSchema = group('申请内容', {
@@ -51,18 +47,6 @@ export const submissionSchema = group('申请内容', {
   form: labelled(z.unknown().check(z.refine((form) => form !== undefined, '请填写申请表')), { title: '申请表' }),
 });
 
-function toFieldIssues(error: z.core.$ZodError, basePath: string): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
-    const pathTo = (...more: PropertyKey[]) =>
-      [basePath, ...issue.path, ...more].filter((p) => p !== '').map(String).join('.');
-    // One issue per unknown key, so each points at the field to remove.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: pathTo(key), message: unknownFieldsMessage([key]) }));
-    }
-    return [{ path: pathTo(), message: issue.message }];
-  });
-}
-
 export function validateForm<T extends ApplicationType>(
   type: T,
   form: unknown,
@@ -71,13 +55,13 @@ export function validateForm<T extends ApplicationType>(
   const result = (catalogue[type].schema as z.ZodMiniType).safeParse(form, { error: zhError });
   return result.success
     ? { ok: true, value: result.data as FormOf<T> }
-    : { ok: false, issues: toFieldIssues(result.error, basePath) };
+    : { ok: false, issues: fieldIssues(result.error, basePath) };
 }
 
 /** Validates the envelope `{ type, regionCode, form }` and, when the type is known, the form: every problem at once. */
 export function validateSubmission(body: unknown): Validation<Submission> {
   const envelope = submissionSchema.safeParse(body, { error: zhError });
-  const issues = envelope.success ? [] : toFieldIssues(envelope.error, '');
+  const issues = envelope.success ? [] : fieldIssues(envelope.error, '');
   const { type, form } = (typeof body === 'object' && body !== null ? body : {}) as { type?: unknown; form?: unknown };
   if (!isApplicationType(type)) return { ok: false, issues };
   const checked = validateForm(type, form);

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { creditCodeProblem, MAINLAND_MOBILE } from './credit-code.js';
 import { plainText } from './plain-text.js';
+import { cstDate } from '../functions/domain/china-time.js';
 
 type Option = { const: string; title: string };
 
@@ -14,6 +15,25 @@ function metaOf(schema: unknown): { title?: string; oneOf?: Option[] } {
 const typeNames: Record<string, string> = { string: '文本', number: '数字', int: '整数' };
 
 export const unknownFieldsMessage = (keys: PropertyKey[]) => `不允许的字段：${keys.map(String).join('、')}`;
+
+export interface FieldIssue {
+  /** Dotted, e.g. 'form.contact.mobile' or 'form.experts.0.name'. */
+  path: string;
+  message: string;
+}
+
+/** zod's issues as the API lists them: a dotted path under `basePath`, and one issue per unknown key. */
+export function fieldIssues(error: z.core.$ZodError, basePath = ''): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const pathTo = (...more: PropertyKey[]) =>
+      [basePath, ...issue.path, ...more].filter((p) => p !== '').map(String).join('.');
+    // One issue per unknown key, so each points at the field to remove.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: pathTo(key), message: unknownFieldsMessage([key]) }));
+    }
+    return [{ path: pathTo(), message: issue.message }];
+  });
+}
 
 /** The one error map of the forms: a message from the failing field's label and what failed. */
 export const zhError: z.core.$ZodErrorMap = (iss) => {
@@ -79,8 +99,7 @@ export function creditCode(title: string) {
   return labelled(code, meta(title, '18位，见营业执照或登记证书'));
 }
 
-/** Today's date in China Standard Time, as YYYY-MM-DD. */
-const todayInChina = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const todayInChina = () => cstDate(new Date());
 
 export function pastDate(title: string) {
   return labelled(z.iso.date(e).check(z.refine((d: string) => d <= todayInChina(), `${title}不能晚于今天`)), meta(title, '格式如2024-05-01'));

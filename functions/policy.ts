@@ -16,6 +16,7 @@ import type { Principal } from './auth.js';
 import { DomainError, type Application } from './domain/application.js';
 import { chainFor } from './domain/chain.js';
 import { regionWithin } from './domain/registry.js';
+import { PROVINCE } from './domain/region-codes.js';
 import { maskPersonalData } from './personal-data.js';
 
 type Visible = Pick<Application, 'regionCode' | 'applicant'>;
@@ -111,7 +112,7 @@ export function listScope(principal: Principal): ListScope {
     case 'official':
       return { kind: 'region', prefix: principal.region! };
     case 'admin':
-      return { kind: 'region', prefix: '44' };
+      return { kind: 'region', prefix: PROVINCE };
   }
 }
 

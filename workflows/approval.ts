@@ -22,7 +22,9 @@ import { aslKeys } from '../functions/store/keys.js';
 export const substitutionNames = ['Partition', 'TableName', 'RecordOutcomeFunctionArn'] as const;
 export type Substitutions = Record<(typeof substitutionNames)[number], string>;
 
-const idx = aslKeys.attributes;
+const idx = aslKeys.indexes;
+/** The application item's attributes, named where the store names them (functions/store/keys.ts). */
+const a = aslKeys.attributes;
 
 /**
  * Errors of the DynamoDB SDK integration worth another attempt, as Step Functions names them (`DynamoDb.` and the
@@ -47,10 +49,10 @@ export const transientDynamoDbErrors = [
  */
 function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }, moved: string) {
   const set = [
-    'taskToken = :token',
-    'taskSince = :at',
-    'taskDueAt = :due',
-    'taskExpiresAt = :exp',
+    `${a.taskToken} = :token`,
+    `${a.taskSince} = :at`,
+    `${a.taskDueAt} = :due`,
+    `${a.taskExpiresAt} = :exp`,
     ...(expect.inbox ? [`${idx.inbox.pk} = :inbox`, `${idx.inbox.sk} = :order`] : []),
   ];
   return {
@@ -61,14 +63,14 @@ function awaitTask(expect: { status: 'PENDING' | 'RETURNED'; inbox: boolean }, m
       TableName: '${TableName}',
       Key: aslKeys.application('$.id'),
       // Whatever the API left for the engine to pick up has arrived once we are here.
-      UpdateExpression: `SET ${set.join(', ')} REMOVE ${idx.outbox.pk}, ${idx.outbox.sk}, outbox`,
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${idx.outbox.pk}, ${idx.outbox.sk}, ${a.outbox}`,
       // Nothing else may hold the task: no other token, and not an approval awaiting its certificate. Our own token
       // may already be there (an engine making the call again), or one of this same wait's earlier attempts (a Retry
       // below after a call that wrote but answered an error; every attempt gets a new token): both are replaced.
       ConditionExpression:
-        '#status = :status AND currentLevel = :level AND attribute_not_exists(awaitingRecord) AND ' +
-        '(attribute_not_exists(taskToken) OR taskToken = :token OR taskSince = :at)',
-      ExpressionAttributeNames: { '#status': 'status' },
+        `#status = :status AND ${a.currentLevel} = :level AND attribute_not_exists(${a.awaitingRecord}) AND ` +
+        `(attribute_not_exists(${a.taskToken}) OR ${a.taskToken} = :token OR ${a.taskSince} = :at)`,
+      ExpressionAttributeNames: { '#status': a.status },
       ExpressionAttributeValues: {
         ':token': { 'S.$': '$$.Task.Token' },
         ':at': { 'S.$': '$.at' },

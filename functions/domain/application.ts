@@ -54,6 +54,53 @@ export interface Application {
   task: PendingTask | null;
 }
 
+/** What the API left for the workflow engine: a start, or a callback to deliver. Kept until the engine acknowledges. */
+export type Outbox = { kind: 'start'; step: WorkflowStep } | { kind: 'callback'; token: string; step: WorkflowStep };
+
+/** The application as the server holds it, with what only the server may see. */
+export interface ApplicationRecord extends Application {
+  taskToken: string | null;
+  outbox: Outbox | null;
+  /** Set by the last level's approval until the workflow records the certificate. */
+  awaitingRecord: boolean;
+  /** While returned, what was left of the level's time limits: the clock stops until the resubmission. */
+  paused: { dueInMs: number; expiresInMs: number } | null;
+}
+
+/**
+ * A submitted application, pending at the first level of its chain, with the workflow's start in its outbox: the one
+ * place the whole record is written out (the submission, test fixtures and benchmarks all make theirs here).
+ */
+export function newApplication(fields: {
+  id: string;
+  type: string;
+  regionCode: string;
+  form: Record<string, unknown>;
+  applicant: Application['applicant'];
+  at: string;
+  step: WorkflowStep;
+}): ApplicationRecord {
+  return {
+    id: fields.id,
+    type: fields.type,
+    regionCode: fields.regionCode,
+    status: 'PENDING',
+    currentLevel: fields.step.level,
+    form: fields.form,
+    applicant: fields.applicant,
+    submittedAt: fields.at,
+    updatedAt: fields.at,
+    certificateNo: null,
+    approvedAt: null,
+    version: 1,
+    task: null,
+    taskToken: null,
+    outbox: { kind: 'start', step: fields.step },
+    awaitingRecord: false,
+    paused: null,
+  };
+}
+
 /** What the workflow is told to do next, in the callback's output. Ids and region codes only. */
 export type WorkflowStep = {
   id: string;
@@ -67,6 +114,11 @@ export type WorkflowStep = {
   expiresAt: string;
   timeoutSeconds: number;
 };
+
+/** Whether handing `step` over ends the workflow (no next state will take it from the outbox). */
+export function endsWorkflow(step: Pick<WorkflowStep, 'action'>): boolean {
+  return step.action === 'reject' || step.action === 'withdraw';
+}
 
 export class DomainError extends Error {
   constructor(

@@ -1,4 +1,5 @@
 // Who decides an application, level by level. Pure: region codes carry their ancestors as prefixes.
+import { codeAtLevel } from './region-codes.js';
 
 export const decidingLevels = ['township', 'county', 'province'] as const;
 export type DecidingLevel = (typeof decidingLevels)[number];
@@ -12,12 +13,9 @@ export interface ChainStep {
   region: string;
 }
 
-const codeLength: Record<DecidingLevel, number> = { township: 9, county: 6, province: 2 };
-
 /** The region code at `level` that contains `regionCode` (its prefix), or undefined when `regionCode` is above that level. */
 export function regionAtLevel(regionCode: string, level: DecidingLevel): string | undefined {
-  const length = codeLength[level];
-  return regionCode.length >= length ? regionCode.slice(0, length) : undefined;
+  return codeAtLevel(regionCode, level);
 }
 
 /**

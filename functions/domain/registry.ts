@@ -3,7 +3,9 @@
 // forms/entry.js, not the catalogue: names only, no form schemas (the workflow's task records approvals with this).
 import { applicationTypes, isApplicationType, typeBasics } from '../../forms/entry.js';
 import { findRegion, regionContains, regionPath } from '../regions/index.js';
-import { DomainError } from './application.js';
+import { DomainError, type Application } from './application.js';
+import { cstDateTime, cstStartOf } from './china-time.js';
+import { PROVINCE } from './region-codes.js';
 
 export interface RegistryFilter {
   type?: string;
@@ -25,8 +27,7 @@ export interface RegistryRecord {
   approvedAt: string;
 }
 
-export const PROVINCE = '44';
-const CST_OFFSET_MS = 8 * 3600_000;
+export { PROVINCE } from './region-codes.js';
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
 
@@ -44,7 +45,7 @@ export function approvalBound(text: string, edge: 'from' | 'to'): string | undef
   if (date) {
     const [year, month, day] = date.slice(1, 4).map(Number);
     if (!isCalendarDate(year, month, day)) return undefined;
-    const start = Date.UTC(year, month - 1, day) - CST_OFFSET_MS;
+    const start = cstStartOf(date[0]).getTime();
     return new Date(edge === 'from' ? start : start + 24 * 3600_000 - 1).toISOString();
   }
   const at = TIMESTAMP.exec(text);
@@ -105,9 +106,23 @@ export function regionWithin(own: string, asked: string | undefined): string | u
   throw new DomainError('forbidden', `只能查询本辖区（${regionPath(own) || own}）的备案登记`);
 }
 
+/** The registry's record of an approved application: public fields only. */
+export function registryRecordOf(app: Pick<Application, 'id' | 'type' | 'regionCode' | 'form'>, certificateNo: string, approvedAt: string): RegistryRecord {
+  const form = app.form as { name?: string; organisation?: { name?: string } };
+  return {
+    certificateNo,
+    id: app.id,
+    type: app.type,
+    name: String(form.name ?? ''),
+    organisation: String(form.organisation?.name ?? ''),
+    regionCode: app.regionCode,
+    approvedAt,
+  };
+}
+
 /** `2026-11-29 08:00:00`, China Standard Time: how people in Guangdong read a time. */
 export function cstTime(iso: string): string {
-  return new Date(Date.parse(iso) + CST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+  return cstDateTime(new Date(iso));
 }
 
 /** `GDKX-2026-000123`: the canonical number, ASCII so it works in a URL and a QR code; sequential per CST year. */
@@ -133,10 +148,6 @@ export function normaliseCertificateNo(text: string): string | undefined {
   return match ? formatCertificateNo(Number(match[1]), Number(match[2])) : undefined;
 }
 
-/** The CST year a certificate number is counted in. */
-export function cstYear(at: Date): number {
-  return new Date(at.getTime() + CST_OFFSET_MS).getUTCFullYear();
-}
 
 export const exportHeader = ['证书编号', '证书文号', '名称', '类型', '申请单位', '所在地区', '区划代码', '批准时间（北京时间）'] as const;
 

@@ -1,7 +1,8 @@
 // Time limits as government service counts them: working days in China Standard Time,
 // weekends and the configured public holidays skipped (adjusted working weekends count).
 
-const CST_OFFSET_MS = 8 * 3600_000;
+import { cstDate, cstStartOf } from './china-time.js';
+
 const DAY_MS = 86_400_000;
 
 export interface Calendar {
@@ -11,12 +12,6 @@ export interface Calendar {
   workdays: ReadonlySet<string>;
 }
 
-export const emptyCalendar: Calendar = { holidays: new Set(), workdays: new Set() };
-
-/** The CST calendar date of an instant, 'YYYY-MM-DD'. */
-export function cstDate(at: Date): string {
-  return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 export function isWorkingDay(date: string, calendar: Calendar): boolean {
   if (calendar.workdays.has(date)) return true;
@@ -37,7 +32,7 @@ export function addWorkingDays(start: Date, days: number, calendar: Calendar): D
     date = nextDate(date);
     if (isWorkingDay(date, calendar)) counted += 1;
   }
-  return new Date(new Date(`${nextDate(date)}T00:00:00Z`).getTime() - CST_OFFSET_MS);
+  return cstStartOf(nextDate(date));
 }
 
 function nextDate(date: string): string {

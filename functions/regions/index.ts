@@ -14,6 +14,7 @@
  * 442000 中山市, which are ordinary 'county' regions here.
  */
 import fs from 'node:fs';
+import { PROVINCE, codeLength, levelOfCode as codeLevel } from '../domain/region-codes.js';
 
 export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
 
@@ -59,28 +60,19 @@ export interface RegionDataFile {
 // ---------------------------------------------------------------------------
 
 const LEVELS: readonly RegionLevel[] = ['province', 'city', 'county', 'township', 'village'];
-const CODE_LENGTH: Record<RegionLevel, number> = {
-  province: 2,
-  city: 4,
-  county: 6,
-  township: 9,
-  village: 12,
-};
-const LEVEL_BY_LENGTH = new Map<number, RegionLevel>(LEVELS.map((l) => [CODE_LENGTH[l], l]));
 const DIGITS = /^\d+$/;
-const PROVINCE_CODE = '44';
 
 /** The level a code would have, judged by its length (2/4/6/9/12 digits); no lookup. */
 export function levelOfCode(code: string): RegionLevel | undefined {
   if (typeof code !== 'string' || !DIGITS.test(code)) return undefined;
-  return LEVEL_BY_LENGTH.get(code.length);
+  return codeLevel(code);
 }
 
 /** Code of the parent by truncation; null for a province or a malformed code. */
 function parentCode(code: string): string | null {
   const level = levelOfCode(code);
   if (!level || level === 'province') return null;
-  return code.slice(0, CODE_LENGTH[LEVELS[LEVELS.indexOf(level) - 1]]);
+  return code.slice(0, codeLength[LEVELS[LEVELS.indexOf(level) - 1]]);
 }
 
 /**
@@ -101,7 +93,7 @@ export function regionContains(ancestor: string, code: string): boolean {
  */
 export function ancestorAt(code: string, level: RegionLevel): string | undefined {
   const own = levelOfCode(code);
-  const length = CODE_LENGTH[level];
+  const length = codeLength[level];
   if (!own || length === undefined || length > code.length) return undefined;
   return code.slice(0, length);
 }
@@ -206,14 +198,14 @@ export function resetRegionData(): void {
 
 /** Cheap pre-check so malformed and non-Guangdong codes never trigger a load. */
 function mayExist(code: string): boolean {
-  return levelOfCode(code) !== undefined && code.startsWith(PROVINCE_CODE);
+  return levelOfCode(code) !== undefined && code.startsWith(PROVINCE);
 }
 
 /** The region with this code; undefined for unknown, non-Guangdong or malformed codes. */
 export function findRegion(code: string): Region | undefined {
   if (!mayExist(code)) return undefined;
   const level = levelOfCode(code)!;
-  const ix = loadWithVillagesOf(level === 'village' ? code.slice(0, CODE_LENGTH.township) : undefined);
+  const ix = loadWithVillagesOf(level === 'village' ? code.slice(0, codeLength.township) : undefined);
   const name = ix.names.get(code);
   if (name === undefined) return undefined;
   return { code, name, level, parent: parentCode(code) };

@@ -1,14 +1,14 @@
 // /v1/applications: submit, list, read, decide, resubmit, withdraw.
 import { Hono } from 'hono';
-import { DomainError, statuses } from '../domain/application.js';
+import { fieldIssues } from '../../forms/fields.js';
+import { DomainError } from '../domain/application.js';
 import { jsonBody, pageOf, type Env } from '../http.js';
-import { listScope, redactFor } from '../policy.js';
 import {
   decideApplication,
   getApplication,
+  listApplications,
   resubmitApplication,
   submitApplication,
-  viewOf,
   withdrawApplication,
   type DecisionInput,
 } from '../services/applications.js';
@@ -18,11 +18,7 @@ import { decisionSchema } from '../schemas.js';
 function parseDecision(body: unknown): DecisionInput {
   const parsed = decisionSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    path: issue.path.join('.'),
-    message: issue.code === 'unrecognized_keys' ? `不允许的字段：${issue.keys.join('、')}` : issue.message,
-  }));
-  throw new DomainError('validation', '审批决定有误', { issues });
+  throw new DomainError('validation', '审批决定有误', { issues: fieldIssues(parsed.error) });
 }
 
 export function applicationRoutes(s: Services) {
@@ -32,23 +28,7 @@ export function applicationRoutes(s: Services) {
     const answer = await submitApplication(s, c.get('principal'), await jsonBody(c), { idempotencyKey: c.req.header('idempotency-key') });
     return c.json(answer.body as object, answer.status as 201);
   });
-
-  r.get('/', async (c) => {
-    const status = c.req.query('status');
-    if (status !== undefined && !(statuses as readonly string[]).includes(status)) {
-      throw new DomainError('validation', `status 须为 ${statuses.join('、')} 之一`, { issues: [{ path: 'status', message: `未知状态 ${status}` }] });
-    }
-    const principal = c.get('principal');
-    const scope = listScope(principal);
-    const page = pageOf(c);
-    const typed = status as (typeof statuses)[number] | undefined;
-    const found =
-      scope.kind === 'owner' ? await s.applications.listByOwner(scope.org, page, typed) : await s.applications.listByRegion(scope.prefix, page, typed);
-    const now = s.now();
-    const items = found.items.map((app) => redactFor(principal, viewOf(app, [], now))).map(({ history: _h, ...rest }) => rest);
-    return c.json({ items, cursor: found.cursor });
-  });
-
+  r.get('/', async (c) => c.json(await listApplications(s, c.get('principal'), pageOf(c), c.req.query('status'))));
   r.get('/:id', async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));
   r.put('/:id', async (c) => c.json(await resubmitApplication(s, c.get('principal'), c.req.param('id'), await jsonBody(c))));
   r.post('/:id/withdraw', async (c) => c.json(await withdrawApplication(s, c.get('principal'), c.req.param('id'))));

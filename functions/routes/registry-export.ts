@@ -1,6 +1,7 @@
 // GET /v1/registry/export: the registry as CSV, streamed. Its own module so that the streaming export function
 // (functions/export.ts) carries this route and nothing else of the API.
 import { Hono, type Context } from 'hono';
+import { cstDate } from '../domain/china-time.js';
 import { CSV_BOM, csvRow } from '../domain/csv.js';
 import { exportHeader, exportRow, parseRegistryFilter, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
 import type { Env } from '../http.js';
@@ -48,7 +49,6 @@ function csvStream(pages: AsyncGenerator<RegistryRecord[]>, first: IteratorResul
   });
 }
 
-const cstDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 
 export function registryExportRoutes(s: RegistryExportServices) {
   const r = new Hono<Env>();
@@ -57,7 +57,7 @@ export function registryExportRoutes(s: RegistryExportServices) {
     const pages = s.registry.each(filter);
     // The first page is read before answering, so a store that is down answers 503 rather than a cut-off file.
     const first = await pages.next();
-    const date = cstDate(s.now());
+    const date = cstDate(s.now()).replaceAll('-', '');
     const body = csvStream(pages, first, (error) =>
       s.log('error', 'registry export failed mid-stream', { message: (error as Error)?.message, filter }),
     );

@@ -1,24 +1,39 @@
-// The use cases of an application: submit, decide, resubmit, withdraw, expire. Routes call these;
-// these call the pure domain, the store and the workflow.
+// The use cases of an application: submit, list, read, decide, resubmit, withdraw. Routes call these; these call
+// the pure domain, the policy, the store and the workflow.
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import {
   DomainError,
   decisionOutcome,
+  endsWorkflow,
   finalStatuses,
+  newApplication,
+  statuses,
   type Actor,
   type Application,
+  type ApplicationRecord,
   type DecisionAction,
   type HistoryEntry,
+  type Status,
   type WorkflowStep,
 } from '../domain/application.js';
-import { chainFor, type ChainStep, type DecidingLevel } from '../domain/chain.js';
+import { chainFor, decidingLevelNames, type ChainStep } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
 import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
-import { assertMayDecide, assertMayResubmit, assertMaySubmit, assertMayWithdraw, assertVisible, redactFor } from '../policy.js';
-import { guardItem, idempotencyItem, releaseGuard, type ApplicationRecord, type DocTransactItem } from '../store/applications.js';
+import {
+  assertMayDecide,
+  assertMayResubmit,
+  assertMaySubmit,
+  assertMayWithdraw,
+  assertVisible,
+  inboxScope,
+  listScope,
+  redactFor,
+} from '../policy.js';
+import type { ApplicationChange, PageRequest } from '../store/applications.js';
+import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
 
 export interface ApplicationView extends Application {
@@ -114,43 +129,37 @@ export async function submitApplication(s: Services, principal: Principal, body:
   const now = s.now();
   const at = now.toISOString();
   const id = ulid(now.getTime());
-  const first = chainFor(regionCode)[0];
-  const step = stepFor(s, id, 'submit', first, now);
-  const app: ApplicationRecord = {
+  const step = stepFor(s, id, 'submit', chainFor(regionCode)[0], now);
+  const app = newApplication({
     id,
     type,
     regionCode,
-    status: 'PENDING',
-    currentLevel: first.level,
     form: form as Record<string, unknown>,
     applicant: { org: principal.org!, sub: principal.sub, name: principal.name },
-    submittedAt: at,
-    updatedAt: at,
-    certificateNo: null,
-    approvedAt: null,
-    version: 1,
-    task: null,
-    taskToken: null,
-    outbox: { kind: 'start', step },
-    awaitingRecord: false,
-    paused: null,
-  };
+    at,
+    step,
+  });
   const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
   const answer: StoredAnswer = { status: 201, body: viewOf(app, [entry], now) };
-  const unique = catalogue[type].unique;
-  const extra: DocTransactItem[] = [];
-  if (key) extra.push(idempotencyItem(s.applications.table, principal.sub, key, { requestHash, answer, at: now }));
-  if (unique) extra.push(guardItem(s.applications.table, type, regionCode, id));
-  const failed = await s.applications.create(app, entry, extra);
-  if (failed === 2 && key) {
-    // The same key raced this request and won: answer as it was answered.
-    const earlier = await s.applications.getIdempotent(principal.sub, key);
-    if (earlier) return replay(earlier, requestHash);
+  const outcome = await s.applications.create(app, entry, {
+    idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
+    guard: catalogue[type].unique,
+  });
+  switch (outcome) {
+    case 'created':
+      await s.workflow.start(step);
+      return answer;
+    case 'replayed': {
+      // The same key raced this request and won: answer as it was answered.
+      const earlier = await s.applications.getIdempotent(principal.sub, key!);
+      if (earlier) return replay(earlier, requestHash);
+      throw new DomainError('conflict', '提交冲突，请重试');
+    }
+    case 'duplicate':
+      throw await duplicateError(s, type, regionCode);
+    case 'contended':
+      throw new DomainError('conflict', '提交冲突，请重试');
   }
-  if (failed !== undefined && failed >= 2 && unique) throw await duplicateError(s, type, regionCode);
-  if (failed !== undefined) throw new DomainError('conflict', '提交冲突，请重试');
-  await s.workflow.start(step);
-  return answer;
 }
 
 function replay(earlier: { requestHash: string; answer: StoredAnswer }, requestHash: string): StoredAnswer {
@@ -161,7 +170,7 @@ function replay(earlier: { requestHash: string; answer: StoredAnswer }, requestH
 }
 
 async function duplicateError(s: Services, type: ApplicationType, regionCode: string): Promise<DomainError> {
-  const holder = await s.applications.getGuard(type, regionCode);
+  const holder = await s.applications.guardHolder(type, regionCode);
   const existing = holder ? await s.applications.get(holder) : undefined;
   const region = findRegion(regionCode);
   const what = `${region?.name ?? regionCode}已有${catalogue[type].name}`;
@@ -189,6 +198,36 @@ export async function getApplication(s: Services, principal: Principal, id: stri
   return redactFor(principal, viewOf(found!.app, found!.history, s.now()));
 }
 
+/** An application in a list: as its reader may see it, without its history. */
+export type ListedApplication = Omit<ApplicationView, 'history'>;
+
+function listed(s: Services, principal: Principal, page: Page<ApplicationRecord>): Page<ListedApplication> {
+  const now = s.now();
+  const items = page.items.map((app) => {
+    const { history: _history, ...rest } = redactFor(principal, viewOf(app, [], now));
+    return rest;
+  });
+  return { items, cursor: page.cursor };
+}
+
+/** `GET /v1/applications`: the caller's own (an organisation), its region's (an office), or all (an administrator). */
+export async function listApplications(s: Services, principal: Principal, page: PageRequest, status?: string): Promise<Page<ListedApplication>> {
+  if (status !== undefined && !(statuses as readonly string[]).includes(status)) {
+    throw new DomainError('validation', `status 须为 ${statuses.join('、')} 之一`, { issues: [{ path: 'status', message: `未知状态 ${status}` }] });
+  }
+  const scope = listScope(principal);
+  const wanted = status as Status | undefined;
+  const found =
+    scope.kind === 'owner' ? await s.applications.listByOwner(scope.org, page, wanted) : await s.applications.listByRegion(scope.prefix, page, wanted);
+  return listed(s, principal, found);
+}
+
+/** `GET /v1/tasks`: what awaits the caller's office, oldest first. */
+export async function listTasks(s: Services, principal: Principal, page: PageRequest): Promise<Page<ListedApplication>> {
+  const { region } = inboxScope(principal);
+  return listed(s, principal, await s.applications.listInbox(region, page));
+}
+
 export interface DecisionInput {
   action: DecisionAction;
   comment?: string;
@@ -208,7 +247,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
   const outcome = decisionOutcome(app, input.action);
   const now = s.now();
   const at = now.toISOString();
-  assertWithinLimit(app.task, now, `${levelNames[app.task.level]}级审批期限已过，不能再作决定，该申请将按超期处理`);
+  assertWithinLimit(app.task, now, `${decidingLevelNames[app.task.level]}级审批期限已过，不能再作决定，该申请将按超期处理`);
   const step: WorkflowStep = outcome.next
     ? stepFor(s, id, input.action, outcome.next, now)
     : { ...stepFor(s, id, input.action, { level: app.task.level, region: app.task.region }, now), final: outcome.final };
@@ -220,7 +259,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     comment: input.comment ?? null,
     ...(input.issues?.length ? { issues: input.issues } : {}),
   };
-  await s.applications.recordChange({
+  await record(s, {
     app,
     expected: { version: app.version, token: app.taskToken, openAt: at },
     set: {
@@ -236,15 +275,20 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     },
     entry,
     outbox: { kind: 'callback', token: app.taskToken, step },
-    extra: outcome.status === 'REJECTED' ? releaseOf(s, app) : [],
+    releaseGuard: outcome.status === 'REJECTED' && holdsGuard(app),
   });
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
 }
 
-/** A plan rule's guard is held while pending or approved; an application that ends otherwise releases it. */
-function releaseOf(s: Services, app: ApplicationRecord): DocTransactItem[] {
-  return catalogue[app.type as ApplicationType]?.unique ? [releaseGuard(s.applications.table, app.type, app.regionCode, app.id)] : [];
+/** A plan rule's guard is held while pending or approved; an application that ends otherwise gives it up. */
+function holdsGuard(app: ApplicationRecord): boolean {
+  return isApplicationType(app.type) && catalogue[app.type].unique;
+}
+
+/** Records a change read at its version; a change recorded meanwhile by someone else wins, and this one is a conflict. */
+async function record(s: Services, change: ApplicationChange): Promise<void> {
+  if ((await s.applications.recordChange(change)) === 'stale') throw new DomainError('conflict', '该申请已被处理或状态已变化，请刷新后重试');
 }
 
 /** Hands a recorded change to the workflow; a step that ends the workflow leaves nothing for a next state to acknowledge. */
@@ -252,10 +296,8 @@ async function deliver(s: Services, token: string, step: WorkflowStep, at: strin
   await s.workflow.complete(token, step);
   // A step that ends the workflow is taken once delivered; any other is taken by the workflow's next state, and
   // stays in the outbox until then: if the task was gone (its execution ended), the reconciler starts it again.
-  if (step.action === 'reject' || step.action === 'withdraw') await s.applications.clearOutbox(step.id, at);
+  if (endsWorkflow(step)) await s.applications.clearOutbox(step.id, at);
 }
-
-const levelNames: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
 
 /**
  * A task past its hard limit takes no decision or correction: the workflow's timeout expires it. The store's
@@ -269,7 +311,7 @@ function awaitingText(app: ApplicationRecord): string {
   if (finalStatuses.has(app.status)) return `该申请已办结（${app.status}），不能再作决定`;
   if (app.status === 'RETURNED') return '该申请已退回申请单位修改，尚未重新提交';
   if (!app.task) return '该申请正在流转到下一级，请稍后再试';
-  return `该申请正在等待${levelNames[app.task.level]}级审批，不是您所在层级`;
+  return `该申请正在等待${decidingLevelNames[app.task.level]}级审批，不是您所在层级`;
 }
 
 export async function withdrawApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
@@ -279,13 +321,13 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
   const now = s.now();
   const at = now.toISOString();
   const step: WorkflowStep = { ...stepFor(s, id, 'withdraw', { level: app.currentLevel, region: app.task?.region ?? '' }, now) };
-  await s.applications.recordChange({
+  await record(s, {
     app,
     expected: { version: app.version },
     set: { status: 'WITHDRAWN', updatedAt: at },
     entry: { at, action: 'withdraw', level: app.currentLevel, actor: actorOf(principal), comment: null },
     outbox: app.taskToken ? { kind: 'callback', token: app.taskToken, step } : null,
-    extra: releaseOf(s, app),
+    releaseGuard: holdsGuard(app),
   });
   // Between levels no token waits: the workflow's next state finds the application withdrawn and ends.
   if (app.taskToken) await deliver(s, app.taskToken, step, at);
@@ -310,7 +352,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const step = app.paused
     ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
     : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);
-  await s.applications.recordChange({
+  await record(s, {
     app,
     expected: { version: app.version, token: app.taskToken, openAt: at },
     set: { status: 'PENDING', form, updatedAt: at, paused: null },

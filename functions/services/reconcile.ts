@@ -6,8 +6,8 @@
 // there although its token is settled was taken by an execution that ended before going on with it (a call that
 // kept failing, a record that could not be written). The application is then carried by a new execution that
 // starts from that step (workflows/approval.ts, `Resume`), named `<id>-r1`, `<id>-r2`, … up to MAX_RESUMES.
-import { finalStatuses, type WorkflowStep } from '../domain/application.js';
-import type { ApplicationRecord } from '../store/applications.js';
+import { endsWorkflow, finalStatuses, type WorkflowStep } from '../domain/application.js';
+import type { ApplicationRecord } from '../domain/application.js';
 import type { WorkflowServices } from './context.js';
 
 /** Executions started again for one application before the reconciler leaves it to an operator. */
@@ -25,7 +25,7 @@ export async function reconcile(s: WorkflowServices, olderThanMs = 30_000): Prom
       await s.workflow.start(outbox.step);
     } else {
       const delivered = await s.workflow.complete(outbox.token, outbox.step);
-      const ends = outbox.step.action === 'reject' || outbox.step.action === 'withdraw';
+      const ends = endsWorkflow(outbox.step);
       if (ends) await s.applications.clearOutbox(app.id, at);
       if (!delivered && !ends) {
         if (await resume(s, app, outbox.step)) resumed += 1;

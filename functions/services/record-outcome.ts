@@ -2,8 +2,9 @@
 // form: nothing here imports the catalogue's schemas (forms/catalogue.ts), only the types' basics.
 import { DomainError, finalStatuses, type WorkflowStep } from '../domain/application.js';
 import { decidingLevelNames, type DecidingLevel } from '../domain/chain.js';
+import { cstYear } from '../domain/china-time.js';
+import { formatCertificateNo, registryRecordOf } from '../domain/registry.js';
 import { isApplicationType, typeBasics } from '../../forms/entry.js';
-import { releaseGuard } from '../store/applications.js';
 import type { OutcomeServices } from './context.js';
 
 export type OutcomeEvent =
@@ -15,15 +16,40 @@ export type OutcomeResult = { status: string; certificateNo: string | null } | {
 
 export async function recordOutcome(s: OutcomeServices, event: OutcomeEvent): Promise<OutcomeResult> {
   switch (event.outcome) {
-    case 'approve': {
-      const { status, certificateNo } = await s.registry.recordApproval(event.id, s.now);
-      return { status, certificateNo };
-    }
+    case 'approve':
+      return recordApproval(s, event.id);
     case 'expire':
       return expireApplication(s, event.id, event.level, event.since);
     default:
       throw new DomainError('validation', `unknown outcome ${(event as { outcome: string }).outcome}`);
   }
+}
+
+/** How often an approval is tried again after losing a race (for its certificate number, or a counter). */
+const APPROVAL_ATTEMPTS = 50;
+
+/**
+ * Makes an application whose last level approved it APPROVED: gives it the next certificate number of the (CST) year
+ * and records it with the certificate, the registry entries and the plan's progress counters at once. A lost race
+ * (the number given to another meanwhile, a counter marker written) reads again and retries, backing off a little.
+ * Idempotent: an application already approved answers its certificate again.
+ */
+export async function recordApproval(s: OutcomeServices, id: string): Promise<{ status: 'APPROVED'; certificateNo: string }> {
+  for (let attempt = 0; attempt < APPROVAL_ATTEMPTS; attempt++) {
+    const app = await s.applications.get(id);
+    if (!app) throw new DomainError('not_found', `申请 ${id} 不存在`);
+    if (app.status === 'APPROVED' && app.certificateNo) return { status: 'APPROVED', certificateNo: app.certificateNo };
+    if (!app.awaitingRecord || app.status !== 'PENDING') {
+      throw new DomainError('conflict', `申请 ${id} 未经最后一级批准（状态 ${app.status}），不能登记`);
+    }
+    const at = s.now();
+    const year = cstYear(at);
+    const last = await s.registry.lastCertificateNumber(year);
+    const record = registryRecordOf(app, formatCertificateNo(year, last + 1), at.toISOString());
+    if ((await s.registry.recordApproval(app, record, { year, last })) === 'recorded') return { status: 'APPROVED', certificateNo: record.certificateNo };
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt + 1, 10)));
+  }
+  throw new DomainError('unavailable', '证书编号分配繁忙，请稍后重试');
 }
 
 /**
@@ -45,9 +71,7 @@ export async function expireApplication(s: OutcomeServices, id: string, level: D
       return { status: app.status, next };
     }
     const at = s.now().toISOString();
-    const unique = isApplicationType(app.type) && typeBasics[app.type].unique;
-    try {
-      await s.applications.recordChange({
+    const recorded = await s.applications.recordChange({
         app,
         expected: { version: app.version },
         set: { status: 'EXPIRED', updatedAt: at, awaitingRecord: false },
@@ -59,12 +83,10 @@ export async function expireApplication(s: OutcomeServices, id: string, level: D
           comment: app.status === 'RETURNED' ? '申请单位未在期限内修改重新提交' : `${decidingLevelNames[level]}级未在期限内作出决定`,
         },
         outbox: null,
-        extra: unique ? [releaseGuard(s.applications.table, app.type, app.regionCode, app.id)] : [],
+        releaseGuard: isApplicationType(app.type) && typeBasics[app.type].unique,
       });
-      return { status: 'EXPIRED', next: null };
-    } catch (error) {
-      // A change won the race for this version (a decision just before the limit): read again and see which.
-      if (!(error instanceof DomainError && error.code === 'conflict') || attempt >= 5) throw error;
-    }
+    if (recorded === 'recorded') return { status: 'EXPIRED', next: null };
+    // A change won the race for this version (a decision just before the limit): read again and see which.
+    if (attempt >= 5) throw new DomainError('unavailable', `申请 ${id} 一直在变化，稍后再处理其超期`);
   }
 }

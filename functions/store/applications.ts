@@ -1,35 +1,14 @@
-// Applications, their history and their pending tasks in the single table.
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { DomainError, type Application, type HistoryEntry, type Status, type WorkflowStep } from '../domain/application.js';
+// Applications, their history, their plan-rule guards and idempotent answers in the single table. The store speaks
+// in the application's terms: what a caller asks to record, and what came of it ('created', 'duplicate', 'stale', …).
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ApplicationRecord, HistoryEntry, Outbox, Status } from '../domain/application.js';
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
-import { TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
+import { ATTR, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import { partitionItems } from './partition.js';
+import { isConditionalCheckFailed, transact, type DocTransactItem, type Guarded } from './transactions.js';
 
-type DocTransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-
-/** What the API left for the workflow engine: a start, or a callback to deliver. Kept until the engine acknowledges. */
-export type Outbox =
-  | { kind: 'start'; step: WorkflowStep }
-  | { kind: 'callback'; token: string; step: WorkflowStep };
-
-/** The application as stored, with what only the server may see. */
-export interface ApplicationRecord extends Application {
-  taskToken: string | null;
-  outbox: Outbox | null;
-  /** Set by the last level's approval until the workflow records the certificate. */
-  awaitingRecord: boolean;
-  /** While returned, what was left of the level's time limits: the clock stops until the resubmission. */
-  paused: { dueInMs: number; expiresInMs: number } | null;
-}
+const A = ATTR.application;
 
 export function toItem(app: ApplicationRecord): Record<string, unknown> {
   const item: Record<string, unknown> = {
@@ -37,15 +16,15 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
     id: app.id,
     type: app.type,
     regionCode: app.regionCode,
-    status: app.status,
-    currentLevel: app.currentLevel,
-    form: app.form,
+    [A.status]: app.status,
+    [A.currentLevel]: app.currentLevel,
+    [A.form]: app.form,
     applicant: app.applicant,
     submittedAt: app.submittedAt,
-    updatedAt: app.updatedAt,
-    certificateNo: app.certificateNo,
-    approvedAt: app.approvedAt,
-    version: app.version,
+    [A.updatedAt]: app.updatedAt,
+    [A.certificateNo]: app.certificateNo,
+    [A.approvedAt]: app.approvedAt,
+    [A.version]: app.version,
     [IDX.byOwner.pk]: keys.owner(app.applicant.org),
     [IDX.byOwner.sk]: keys.ownerOrder(app.submittedAt, app.id),
     [IDX.byRegion.pk]: keys.regionAll,
@@ -53,43 +32,55 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
     [IDX.byStatus.pk]: keys.regionStatus(app.status),
   };
   if (app.outbox) Object.assign(item, outboxAttributes(app.outbox, app.updatedAt));
-  if (app.awaitingRecord) item.awaitingRecord = true;
-  if (app.paused) item.paused = app.paused;
+  if (app.awaitingRecord) item[A.awaitingRecord] = true;
+  if (app.paused) item[A.paused] = app.paused;
   return item;
 }
 
+/** A task waiting on an application, as the workflow's callback state records it (bench and fixture data use this). */
+export function taskAttributes(app: Pick<ApplicationRecord, 'id' | 'regionCode'>, task: { token: string; level: DecidingLevel; since: string; dueAt: string; expiresAt: string }) {
+  return {
+    [A.taskToken]: task.token,
+    [A.taskSince]: task.since,
+    [A.taskDueAt]: task.dueAt,
+    [A.taskExpiresAt]: task.expiresAt,
+    [IDX.inbox.pk]: keys.inbox(regionAtLevel(app.regionCode, task.level)!),
+    [IDX.inbox.sk]: keys.inboxOrder(task.since, app.id),
+  };
+}
+
 function outboxAttributes(outbox: Outbox, at: string) {
-  return { outbox, [IDX.outbox.pk]: keys.outbox, [IDX.outbox.sk]: at };
+  return { [A.outbox]: outbox, [IDX.outbox.pk]: keys.outbox, [IDX.outbox.sk]: at };
 }
 
 export function fromItem(item: Record<string, any>): ApplicationRecord {
-  const level = item.currentLevel as DecidingLevel;
+  const level = item[A.currentLevel] as DecidingLevel;
   return {
     id: item.id,
     type: item.type,
     regionCode: item.regionCode,
-    status: item.status,
+    status: item[A.status],
     currentLevel: level,
-    form: item.form,
+    form: item[A.form],
     applicant: item.applicant,
     submittedAt: item.submittedAt,
-    updatedAt: item.updatedAt,
-    certificateNo: item.certificateNo ?? null,
-    approvedAt: item.approvedAt ?? null,
-    version: item.version,
-    task: item.taskToken
+    updatedAt: item[A.updatedAt],
+    certificateNo: item[A.certificateNo] ?? null,
+    approvedAt: item[A.approvedAt] ?? null,
+    version: item[A.version],
+    task: item[A.taskToken]
       ? {
           level,
           region: regionAtLevel(item.regionCode, level)!,
-          since: item.taskSince,
-          dueAt: item.taskDueAt,
-          expiresAt: item.taskExpiresAt,
+          since: item[A.taskSince],
+          dueAt: item[A.taskDueAt],
+          expiresAt: item[A.taskExpiresAt],
         }
       : null,
-    taskToken: item.taskToken ?? null,
-    outbox: item.outbox ?? null,
-    awaitingRecord: item.awaitingRecord === true,
-    paused: item.paused ?? null,
+    taskToken: item[A.taskToken] ?? null,
+    outbox: item[A.outbox] ?? null,
+    awaitingRecord: item[A.awaitingRecord] === true,
+    paused: item[A.paused] ?? null,
   };
 }
 
@@ -103,6 +94,37 @@ function entryFromItem(item: Record<string, any>): HistoryEntry {
   return entry as HistoryEntry;
 }
 
+/** How long an idempotency key is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** The answer a request was given, kept with its idempotency key so that a retry is answered the same. */
+export interface IdempotentAnswer {
+  requestHash: string;
+  answer: { status: number; body: unknown };
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | null;
+}
+
+/** A change of an application read at `expected.version`: its new fields, one history entry, the engine's outbox. */
+export interface ApplicationChange {
+  app: ApplicationRecord;
+  expected: {
+    version: number;
+    /** The task it settles must still be the recorded one. */
+    token?: string;
+    /** The task's hard limit must be after this instant: a decision after it loses to the expiry. */
+    openAt?: string;
+  };
+  set: Partial<Pick<ApplicationRecord, 'status' | 'currentLevel' | 'form' | 'updatedAt' | 'awaitingRecord' | 'paused'>>;
+  entry: HistoryEntry;
+  outbox: Outbox | null;
+  /** The application gives up the plan rule's one-per-region place it holds (rejected, withdrawn, expired). */
+  releaseGuard?: boolean;
+}
+
 export class ApplicationStore {
   constructor(
     readonly db: DynamoDBDocumentClient,
@@ -110,34 +132,59 @@ export class ApplicationStore {
   ) {}
 
   /**
-   * Stores a new application, its first history entry and the workflow start it awaits, with `extra` items
-   * (guards, idempotency), all or nothing. Answers the index of the item whose condition failed, if one did.
+   * Stores a new application with its first history entry, all or nothing, with its idempotent answer and, for a
+   * type with a one-per-region rule, the region's guard. 'replayed': the idempotency key was taken meanwhile (a
+   * racing retry: read its answer); 'duplicate': the region's place is held by another application; 'contended':
+   * another write held an item at the same instant (try again).
    */
-  async create(app: ApplicationRecord, submitted: HistoryEntry, extra: DocTransactItem[] = []): Promise<number | undefined> {
-    const items: DocTransactItem[] = [
-      { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...extra,
+  async create(
+    app: ApplicationRecord,
+    submitted: HistoryEntry,
+    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean } = {},
+  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended'> {
+    const items: Guarded<'replayed' | 'duplicate' | 'exists'>[] = [
+      { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'exists' },
+      { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'exists' },
     ];
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return undefined;
-    } catch (error) {
-      const failed = items.findIndex((_, index) => isConditionFailure(error, index));
-      if (failed >= 0) return failed;
-      throw error;
+    const { idempotency } = options;
+    if (idempotency) {
+      items.push({
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...keys.idempotency(idempotency.sub, idempotency.key),
+              [ATTR.idempotency.requestHash]: idempotency.record.requestHash,
+              [ATTR.idempotency.answer]: idempotency.record.answer,
+              [TTL_ATTRIBUTE]: Math.floor(idempotency.at.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        whenConditionFails: 'replayed',
+      });
     }
+    if (options.guard) {
+      items.push({
+        item: { Put: { TableName: this.table, Item: { ...keys.guard(app.type, app.regionCode), [ATTR.guard.holder]: app.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        whenConditionFails: 'duplicate',
+      });
+    }
+    const outcome = await transact(this.db, items);
+    if (outcome === 'written') return 'created';
+    // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
+    return outcome === 'replayed' || outcome === 'duplicate' ? outcome : 'contended';
   }
 
-  /** The application holding a uniqueness guard, if any. */
-  async getGuard(type: string, regionCode: string): Promise<string | undefined> {
+  /** The application holding a region's one-per-region place, if any. */
+  async guardHolder(type: string, regionCode: string): Promise<string | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.guard(type, regionCode), ConsistentRead: true }));
-    return out.Item?.appId as string | undefined;
+    return out.Item?.[ATTR.guard.holder] as string | undefined;
   }
 
-  async getIdempotent(sub: string, key: string): Promise<{ requestHash: string; answer: { status: number; body: unknown } } | undefined> {
+  async getIdempotent(sub: string, key: string): Promise<IdempotentAnswer | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(sub, key), ConsistentRead: true }));
-    return out.Item ? { requestHash: out.Item.requestHash, answer: out.Item.answer } : undefined;
+    return out.Item ? { requestHash: out.Item[ATTR.idempotency.requestHash], answer: out.Item[ATTR.idempotency.answer] } : undefined;
   }
 
   async get(id: string): Promise<ApplicationRecord | undefined> {
@@ -157,93 +204,81 @@ export class ApplicationStore {
   }
 
   /**
-   * Records a change of an application that was read at `expected.version`: the new fields, one history entry,
-   * and what the workflow engine must be told. Exactly one of concurrent changes wins; the others get `conflict`.
-   * `expected.token`, when given, must still be the recorded task token (the task it decides is still open);
-   * `expected.openAt`, when given, must be before that task's hard limit (a decision after it loses to the expiry).
+   * Records a change: the new fields, one history entry, and what the workflow engine must be told, all or nothing.
+   * Exactly one of concurrent changes of the same version wins ('recorded'); the others are 'stale'.
    */
-  async recordChange(args: {
-    app: ApplicationRecord;
-    expected: { version: number; token?: string; status?: Status; openAt?: string };
-    set: Partial<Pick<ApplicationRecord, 'status' | 'currentLevel' | 'form' | 'updatedAt' | 'awaitingRecord' | 'paused'>>;
-    entry: HistoryEntry;
-    outbox: Outbox | null;
-    extra?: DocTransactItem[];
-  }): Promise<void> {
-    const { app, expected, set, entry, outbox } = args;
+  async recordChange(change: ApplicationChange): Promise<'recorded' | 'stale'> {
+    const { app, expected, set, entry, outbox } = change;
     const version = expected.version + 1;
-    const names: Record<string, string> = { '#version': 'version' };
+    const names: Record<string, string> = { '#version': A.version };
     const values: Record<string, unknown> = { ':expected': expected.version, ':version': version };
     const sets = ['#version = :version'];
-    const removes = ['taskToken', 'taskSince', 'taskDueAt', 'taskExpiresAt', IDX.inbox.pk, IDX.inbox.sk];
+    const removes: string[] = [A.taskToken, A.taskSince, A.taskDueAt, A.taskExpiresAt, IDX.inbox.pk, IDX.inbox.sk];
     const assign = (attribute: string, value: unknown) => {
       names[`#${attribute}`] = attribute;
       values[`:${attribute}`] = value;
       sets.push(`#${attribute} = :${attribute}`);
     };
-    for (const [attribute, value] of Object.entries(set)) {
-      if ((attribute === 'awaitingRecord' || attribute === 'paused') && !value) removes.push(attribute);
+    for (const [field, value] of Object.entries(set)) {
+      const attribute = A[field as keyof typeof set];
+      if ((attribute === A.awaitingRecord || attribute === A.paused) && !value) removes.push(attribute);
       else assign(attribute, value);
     }
     if (set.status) assign(IDX.byStatus.pk, keys.regionStatus(set.status));
     if (outbox) {
       for (const [attribute, value] of Object.entries(outboxAttributes(outbox, entry.at))) assign(attribute, value);
     } else {
-      removes.push('outbox', IDX.outbox.pk, IDX.outbox.sk);
+      removes.push(A.outbox, IDX.outbox.pk, IDX.outbox.sk);
     }
     const conditions = ['#version = :expected'];
     if (expected.token) {
-      conditions.push('taskToken = :expectedToken');
+      names['#taskToken'] = A.taskToken;
       values[':expectedToken'] = expected.token;
+      conditions.push('#taskToken = :expectedToken');
     }
     if (expected.openAt) {
-      conditions.push('taskExpiresAt > :openAt');
+      names['#taskExpiresAt'] = A.taskExpiresAt;
       values[':openAt'] = expected.openAt;
+      conditions.push('#taskExpiresAt > :openAt');
     }
-    if (expected.status) {
-      names['#status'] = 'status';
-      values[':expectedStatus'] = expected.status;
-      conditions.push('#status = :expectedStatus');
-    }
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.application(app.id),
-                UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-                ConditionExpression: conditions.join(' AND '),
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-            { Put: { TableName: this.table, Item: eventItem(app.id, version, entry), ConditionExpression: 'attribute_not_exists(pk)' } },
-            ...(args.extra ?? []),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error, 0)) throw new DomainError('conflict', '该申请已被处理或状态已变化，请刷新后重试');
-      throw error;
-    }
+    const items: Guarded<'stale'>[] = [
+      {
+        item: {
+          Update: {
+            TableName: this.table,
+            Key: keys.application(app.id),
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+        whenConditionFails: 'stale',
+      },
+      // Its key is the new version's: taken only if the version raced, which the item above reports first.
+      { item: { Put: { TableName: this.table, Item: eventItem(app.id, version, entry), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'stale' },
+    ];
+    if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
+    const outcome = await transact(this.db, items);
+    return outcome === 'written' ? 'recorded' : 'stale';
   }
 
-  /** The engine acknowledged what the outbox held (it is gone when the workflow's next state ran). */
+  /** The engine acknowledged what the outbox held at `at` (it is gone when the workflow's next state ran). */
   async clearOutbox(id: string, at: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.application(id),
-          UpdateExpression: `REMOVE outbox, ${IDX.outbox.pk}, ${IDX.outbox.sk}`,
-          ConditionExpression: `${IDX.outbox.sk} = :at`,
+          UpdateExpression: 'REMOVE #outbox, #outboxPk, #outboxAt',
+          ConditionExpression: '#outboxAt = :at',
+          ExpressionAttributeNames: { '#outbox': A.outbox, '#outboxPk': IDX.outbox.pk, '#outboxAt': IDX.outbox.sk },
           ExpressionAttributeValues: { ':at': at },
         }),
       );
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      // Another change since: its own outbox is not this one to clear.
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -253,7 +288,8 @@ export class ApplicationStore {
       new QueryCommand({
         TableName: this.table,
         IndexName: IDX.outbox.name,
-        KeyConditionExpression: `${IDX.outbox.pk} = :pk AND ${IDX.outbox.sk} < :before`,
+        KeyConditionExpression: '#pk = :pk AND #at < :before',
+        ExpressionAttributeNames: { '#pk': IDX.outbox.pk, '#at': IDX.outbox.sk },
         ExpressionAttributeValues: { ':pk': keys.outbox, ':before': before },
         Limit: limit,
       }),
@@ -266,7 +302,8 @@ export class ApplicationStore {
     return this.page(
       {
         IndexName: IDX.inbox.name,
-        KeyConditionExpression: `${IDX.inbox.pk} = :pk`,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': IDX.inbox.pk },
         ExpressionAttributeValues: { ':pk': keys.inbox(region) },
         ScanIndexForward: true,
       },
@@ -279,22 +316,24 @@ export class ApplicationStore {
     return this.page(
       {
         IndexName: IDX.byOwner.name,
-        KeyConditionExpression: `${IDX.byOwner.pk} = :pk`,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': IDX.byOwner.pk, ...(status ? { '#status': A.status } : {}) },
         ExpressionAttributeValues: { ':pk': keys.owner(org), ...(status ? { ':status': status } : {}) },
-        ...(status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ...(status ? { FilterExpression: '#status = :status' } : {}),
         ScanIndexForward: false,
       },
       page,
     );
   }
 
-  /** Applications hosted anywhere under `regionPrefix` (a region code; '44' is all), by region then time. */
+  /** Applications hosted anywhere under `regionPrefix` (a region code; the province's is all), by region then time. */
   listByRegion(regionPrefix: string, page: PageRequest, status?: Status): Promise<Page<ApplicationRecord>> {
     const index = status ? IDX.byStatus : IDX.byRegion;
     return this.page(
       {
         IndexName: index.name,
-        KeyConditionExpression: `${index.pk} = :pk AND begins_with(${index.sk}, :prefix)`,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': index.pk, '#sk': index.sk },
         ExpressionAttributeValues: { ':pk': status ? keys.regionStatus(status) : keys.regionAll, ':prefix': regionPrefix },
         ScanIndexForward: true,
       },
@@ -304,7 +343,7 @@ export class ApplicationStore {
 
   private async page(input: Omit<QueryCommandInput, 'TableName'>, page: PageRequest): Promise<Page<ApplicationRecord>> {
     const items: ApplicationRecord[] = [];
-    let start = decodeCursor(page.cursor);
+    let start: Record<string, unknown> | undefined = decodeCursor(page.cursor);
     // A filter may leave a page short: read on until it is full or the index ends.
     do {
       const out = await this.db.send(
@@ -317,55 +356,15 @@ export class ApplicationStore {
   }
 }
 
-/** Holds a plan's one-per-region rule for `appId` while it is pending or approved. */
-export function guardItem(table: string, type: string, regionCode: string, appId: string): DocTransactItem {
-  return { Put: { TableName: table, Item: { ...keys.guard(type, regionCode), appId }, ConditionExpression: 'attribute_not_exists(pk)' } };
-}
-
-/** Releases the guard `appId` holds, if it holds one (reject, withdraw, expiry). */
-export function releaseGuard(table: string, type: string, regionCode: string, appId: string): DocTransactItem {
+/** Gives up the guard `app` holds, if it holds one (reject, withdraw, expiry); another holder's stays. */
+function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id' | 'type' | 'regionCode'>): DocTransactItem {
   return {
     Delete: {
       TableName: table,
-      Key: keys.guard(type, regionCode),
-      ConditionExpression: 'attribute_not_exists(pk) OR appId = :id',
-      ExpressionAttributeValues: { ':id': appId },
+      Key: keys.guard(app.type, app.regionCode),
+      ConditionExpression: 'attribute_not_exists(pk) OR #holder = :id',
+      ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
+      ExpressionAttributeValues: { ':id': app.id },
     },
   };
 }
-
-/** How long an idempotency key is remembered. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-
-export function idempotencyItem(
-  table: string,
-  sub: string,
-  key: string,
-  record: { requestHash: string; answer: { status: number; body: unknown }; at: Date },
-): DocTransactItem {
-  return {
-    Put: {
-      TableName: table,
-      Item: {
-        ...keys.idempotency(sub, key),
-        requestHash: record.requestHash,
-        answer: record.answer,
-        [TTL_ATTRIBUTE]: Math.floor(record.at.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
-}
-
-export interface PageRequest {
-  limit: number;
-  cursor?: string | null;
-}
-
-/** Whether a TransactionCanceledException failed on the condition of item `index`. */
-export function isConditionFailure(error: unknown, index: number): boolean {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return (error as Error).name === 'TransactionCanceledException' && reasons?.[index]?.Code === 'ConditionalCheckFailed';
-}
-
-export type { DocTransactItem, TransactWriteItem };

@@ -16,6 +16,40 @@ export const TABLE_INDEXES = {
 
 export type Key = { pk: string; sk: string };
 
+/**
+ * The attributes that conditions, updates and the workflow's ASL name: the application item's (read and written by
+ * store/applications.ts, store/registry.ts and workflows/approval.ts alike) and the other items' the store reads
+ * back. Renaming one here renames it everywhere, so a rename breaks the build, not production.
+ */
+export const ATTR = {
+  /** The application item. */
+  application: {
+    status: 'status',
+    currentLevel: 'currentLevel',
+    form: 'form',
+    version: 'version',
+    updatedAt: 'updatedAt',
+    certificateNo: 'certificateNo',
+    approvedAt: 'approvedAt',
+    /** The waiting task's token, set by the workflow's callback state and removed by the change that settles it. */
+    taskToken: 'taskToken',
+    taskSince: 'taskSince',
+    taskDueAt: 'taskDueAt',
+    taskExpiresAt: 'taskExpiresAt',
+    /** The last level approved: the workflow is recording the certificate. */
+    awaitingRecord: 'awaitingRecord',
+    /** What the API left for the workflow engine (store/applications.ts's Outbox). */
+    outbox: 'outbox',
+    paused: 'paused',
+  },
+  /** A plan rule's guard: the application holding it. */
+  guard: { holder: 'appId' },
+  idempotency: { requestHash: 'requestHash', answer: 'answer' },
+  /** The certificate number counter of a year: the last number given. */
+  counter: { last: 'last' },
+  stats: { total: 'total', n: 'n', ids: 'ids', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
+} as const;
+
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 export const keys = {
@@ -74,7 +108,8 @@ export const aslKeys = {
   }),
   inbox: (regionPath: string) => ({ 'S.$': `States.Format('TASK#{}', ${regionPath})` }),
   inboxOrder: (atPath: string, idPath: string) => ({ 'S.$': `States.Format('{}#{}', ${atPath}, ${idPath})` }),
-  attributes: TABLE_INDEXES,
+  indexes: TABLE_INDEXES,
+  attributes: ATTR.application,
 };
 
 /** The table's shape, for CDK (infra/storage.ts) and the local stack (infra/local/dynamodb.ts) alike. */

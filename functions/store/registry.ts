@@ -1,26 +1,16 @@
 // The provincial registry: approved applications, their certificates, and the per-scope entries that make
 // every registry filter one Query.
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DomainError, type Application } from '../domain/application.js';
-import {
-  PROVINCE,
-  cstYear,
-  formatCertificateNo,
-  normaliseCertificateNo,
-  type RegistryFilter,
-  type RegistryRecord,
-} from '../domain/registry.js';
-import { keys } from './keys.js';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DomainError, type ApplicationRecord } from '../domain/application.js';
+import { regionScopes } from '../domain/region-codes.js';
+import { PROVINCE, normaliseCertificateNo, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
+import { ATTR, TABLE_INDEXES as IDX, keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
-import { fromItem, type DocTransactItem, type PageRequest } from './applications.js';
+import type { PageRequest } from './applications.js';
 import { StatsStore } from './stats.js';
+import { transact, type Guarded } from './transactions.js';
 
-export { certificateTitle, formatCertificateNo, normaliseCertificateNo, type RegistryRecord } from '../domain/registry.js';
-
-/** Region scopes a record is found under: every ancestor from city down to its host region. */
-export function regionScopes(regionCode: string): string[] {
-  return [4, 6, 9, 12].filter((n) => regionCode.length >= n).map((n) => regionCode.slice(0, n));
-}
+const A = ATTR.application;
 
 /**
  * The partition keys of a record's registry entries: all, by type, by region, by type and region, for the
@@ -41,29 +31,7 @@ export function scopeOfFilter(filter: Pick<RegistryFilter, 'type' | 'region'>): 
   return keys.registryScope({ type: filter.type, region: filter.region && filter.region !== PROVINCE ? filter.region : undefined });
 }
 
-export function registryRecordOf(app: Application, certificateNo: string, approvedAt: string): RegistryRecord {
-  const form = app.form as { name?: string; organisation?: { name?: string } };
-  return {
-    certificateNo,
-    id: app.id,
-    type: app.type,
-    name: String(form.name ?? ''),
-    organisation: String(form.organisation?.name ?? ''),
-    regionCode: app.regionCode,
-    approvedAt,
-  };
-}
-
 const recordOfItem = ({ pk: _pk, sk: _sk, ...record }: Record<string, unknown>) => record as unknown as RegistryRecord;
-
-/** Cancellation reasons that mean "someone else wrote first": read again and retry. */
-function lostRace(error: unknown): boolean {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return (
-    (error as Error).name === 'TransactionCanceledException' &&
-    reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')
-  );
-}
 
 export class RegistryStore {
   readonly stats: StatsStore;
@@ -75,79 +43,77 @@ export class RegistryStore {
     this.stats = new StatsStore(db, table);
   }
 
+  /** The last certificate number given in a year (0 before the first). */
+  async lastCertificateNumber(year: number): Promise<number> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.certificateCounter(year), ConsistentRead: true }));
+    return (out.Item?.[ATTR.counter.last] as number | undefined) ?? 0;
+  }
+
   /**
-   * Makes an application whose last level approved it APPROVED: allocates the next certificate number of the
-   * (CST) year and writes the application, the certificate, its registry entries and the plan's progress
-   * counters in one transaction. A lost race (the number taken, a counter marker written meanwhile) reads
-   * again and retries. Idempotent: an application already approved answers its certificate again.
+   * Records the approval of `app` (read at its version, awaiting its certificate) as `record`, whose number is the
+   * one after `counter.last` in `counter.year`: the year's counter, the application APPROVED, the certificate, its registry entries and the plan's
+   * progress counters, in one transaction. 'lost_race': something it read changed meanwhile (the number was given to
+   * another, the application moved on, another approval counted the same region or expert first): read again.
    */
-  async recordApproval(
-    id: string,
-    now: () => Date,
-    extra: (app: Application, record: RegistryRecord) => DocTransactItem[] | Promise<DocTransactItem[]> = () => [],
-  ): Promise<{ status: 'APPROVED'; certificateNo: string }> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.application(id), ConsistentRead: true }));
-      if (!out.Item) throw new DomainError('not_found', `申请 ${id} 不存在`);
-      const app = fromItem(out.Item);
-      if (app.status === 'APPROVED' && app.certificateNo) return { status: 'APPROVED', certificateNo: app.certificateNo };
-      if (!app.awaitingRecord || app.status !== 'PENDING') {
-        throw new DomainError('conflict', `申请 ${id} 未经最后一级批准（状态 ${app.status}），不能登记`);
-      }
-      const at = now();
-      const year = cstYear(at);
-      const counterKey = keys.certificateCounter(year);
-      const counter = await this.db.send(new GetCommand({ TableName: this.table, Key: counterKey, ConsistentRead: true }));
-      const last = (counter.Item?.last as number | undefined) ?? 0;
-      const certificateNo = formatCertificateNo(year, last + 1);
-      const approvedAt = at.toISOString();
-      const record = registryRecordOf(app, certificateNo, approvedAt);
-      const [counted, added] = await Promise.all([this.stats.approvalItems(app), extra(app, record)]);
-      try {
-        await this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.table,
-                  Item: { ...counterKey, last: last + 1 },
-                  ConditionExpression: last === 0 ? 'attribute_not_exists(pk)' : '#last = :last',
-                  ...(last === 0 ? {} : { ExpressionAttributeNames: { '#last': 'last' }, ExpressionAttributeValues: { ':last': last } }),
-                },
-              },
-              {
-                Update: {
-                  TableName: this.table,
-                  Key: keys.application(id),
-                  UpdateExpression:
-                    'SET #status = :approved, statusPk = :statusPk, certificateNo = :no, approvedAt = :at, updatedAt = :at, #version = :next REMOVE awaitingRecord, outbox, outboxPk, outboxAt',
-                  ConditionExpression: '#version = :version AND awaitingRecord = :true',
-                  ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-                  ExpressionAttributeValues: {
-                    ':approved': 'APPROVED',
-                    ':statusPk': keys.regionStatus('APPROVED'),
-                    ':no': certificateNo,
-                    ':at': approvedAt,
-                    ':version': app.version,
-                    ':next': app.version + 1,
-                    ':true': true,
-                  },
-                },
-              },
-              { Put: { TableName: this.table, Item: { ...keys.certificate(certificateNo), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              ...entriesOf(record).map((item) => ({ Put: { TableName: this.table, Item: item } })),
-              ...counted,
-              ...added,
-            ],
-          }),
-        );
-        return { status: 'APPROVED', certificateNo };
-      } catch (error) {
-        if (!lostRace(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt + 1, 10)));
-      }
-    }
-    throw new DomainError('unavailable', '证书编号分配繁忙，请稍后重试');
+  async recordApproval(app: ApplicationRecord, record: RegistryRecord, counter: { year: number; last: number }): Promise<'recorded' | 'lost_race'> {
+    const { last } = counter;
+    const counterKey = keys.certificateCounter(counter.year);
+    const counted = await this.stats.approvalItems(app);
+    const items: Guarded<'lost_race'>[] = [
+      {
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: { ...counterKey, [ATTR.counter.last]: last + 1 },
+            ConditionExpression: last === 0 ? 'attribute_not_exists(pk)' : '#last = :last',
+            ...(last === 0 ? {} : { ExpressionAttributeNames: { '#last': ATTR.counter.last }, ExpressionAttributeValues: { ':last': last } }),
+          },
+        },
+        whenConditionFails: 'lost_race',
+      },
+      {
+        item: {
+          Update: {
+            TableName: this.table,
+            Key: keys.application(app.id),
+            UpdateExpression:
+              'SET #status = :approved, #statusPk = :statusPk, #certificateNo = :no, #approvedAt = :at, #updatedAt = :at, #version = :next ' +
+              'REMOVE #awaitingRecord, #outbox, #outboxPk, #outboxAt',
+            ConditionExpression: '#version = :version AND #awaitingRecord = :true',
+            ExpressionAttributeNames: {
+              '#status': A.status,
+              '#statusPk': IDX.byStatus.pk,
+              '#certificateNo': A.certificateNo,
+              '#approvedAt': A.approvedAt,
+              '#updatedAt': A.updatedAt,
+              '#version': A.version,
+              '#awaitingRecord': A.awaitingRecord,
+              '#outbox': A.outbox,
+              '#outboxPk': IDX.outbox.pk,
+              '#outboxAt': IDX.outbox.sk,
+            },
+            ExpressionAttributeValues: {
+              ':approved': 'APPROVED',
+              ':statusPk': keys.regionStatus('APPROVED'),
+              ':no': record.certificateNo,
+              ':at': record.approvedAt,
+              ':version': app.version,
+              ':next': app.version + 1,
+              ':true': true,
+            },
+          },
+        },
+        whenConditionFails: 'lost_race',
+      },
+      {
+        item: { Put: { TableName: this.table, Item: { ...keys.certificate(record.certificateNo), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        whenConditionFails: 'lost_race',
+      },
+      ...entriesOf(record).map((item) => ({ item: { Put: { TableName: this.table, Item: item } } })),
+      ...counted.map((item) => ({ item, whenConditionFails: 'lost_race' as const })),
+    ];
+    const outcome = await transact(this.db, items);
+    return outcome === 'written' ? 'recorded' : 'lost_race';
   }
 
   /** The record of a certificate, by its ASCII or printed number; undefined for an unknown or malformed one. */

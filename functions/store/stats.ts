@@ -5,8 +5,10 @@ import { contributionOf, type GoalId, type StatsSnapshot } from '../domain/progr
 import { PROVINCE } from '../domain/registry.js';
 import type { Application } from '../domain/application.js';
 import { partitionItems } from './partition.js';
-import { keys, type Key } from './keys.js';
-import type { DocTransactItem } from './applications.js';
+import { ATTR, keys, type Key } from './keys.js';
+
+const S = ATTR.stats;
+import type { DocTransactItem } from './transactions.js';
 
 /**
  * Expert identities live in this many bucket items rather than one marker each: a station may name 200
@@ -43,7 +45,7 @@ export class StatsStore {
         TableName: this.table,
         Key: keys.statsCount(scope),
         UpdateExpression: 'ADD #total :one, #type :one',
-        ExpressionAttributeNames: { '#total': 'total', '#type': contribution.type },
+        ExpressionAttributeNames: { '#total': S.total, '#type': contribution.type },
         ExpressionAttributeValues: { ':one': 1 },
       },
     }));
@@ -59,7 +61,7 @@ export class StatsStore {
       items.push({
         Put: {
           TableName: this.table,
-          Item: { ...coverageKeys[i], goal, region, appId: app.id },
+          Item: { ...coverageKeys[i], [S.goal]: goal, [S.region]: region, [S.holder]: app.id },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -69,17 +71,17 @@ export class StatsStore {
     for (const [bucket, identities] of byBucket) {
       const key = keys.expertBucket(bucket);
       const stored = found.get(keyId(key));
-      const known = (stored?.ids as Set<string> | undefined) ?? new Set<string>();
+      const known = (stored?.[S.ids] as Set<string> | undefined) ?? new Set<string>();
       const fresh = identities.filter((identity) => !known.has(identity));
       if (!fresh.length) continue;
-      const version = stored?.version as number | undefined;
+      const version = stored?.[S.version] as number | undefined;
       items.push({
         Update: {
           TableName: this.table,
           Key: key,
-          UpdateExpression: 'ADD ids :fresh SET #version = :next',
+          UpdateExpression: 'ADD #ids :fresh SET #version = :next',
           ConditionExpression: version === undefined ? 'attribute_not_exists(pk)' : '#version = :version',
-          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeNames: { '#ids': S.ids, '#version': S.version },
           ExpressionAttributeValues: { ':fresh': new Set(fresh), ':next': (version ?? 0) + 1, ...(version === undefined ? {} : { ':version': version }) },
         },
       });
@@ -92,7 +94,7 @@ export class StatsStore {
           TableName: this.table,
           Key: keys.statsGoal(goal),
           UpdateExpression: 'ADD #n :n',
-          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeNames: { '#n': S.n },
           ExpressionAttributeValues: { ':n': n },
         },
       });
@@ -106,10 +108,10 @@ export class StatsStore {
     for await (const item of partitionItems(this.db, this.table, keys.statsPk)) {
       const sk = String(item.sk);
       if (sk.startsWith(keys.statsCountPrefix)) {
-        const { pk: _pk, sk: _sk, total, ...byType } = item;
+        const { pk: _pk, sk: _sk, [S.total]: total, ...byType } = item;
         snapshot.counts.set(sk.slice(keys.statsCountPrefix.length), { total: Number(total ?? 0), byType: byType as Record<string, number> });
       } else if (sk.startsWith(keys.statsGoalPrefix)) {
-        snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item.n ?? 0);
+        snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item[S.n] ?? 0);
       }
     }
     return snapshot;

@@ -6,7 +6,9 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { RegistryRecord } from '../../functions/domain/registry.js';
 import { entriesOf } from '../../functions/store/registry.js';
 import { chainFor } from '../../functions/domain/chain.js';
-import type { ApplicationRecord } from '../../functions/store/applications.js';
+import { newApplication, type ApplicationRecord } from '../../functions/domain/application.js';
+import { deadlinesFrom, defaultTimeLimits } from '../../functions/domain/deadlines.js';
+import { recordApproval } from '../../functions/services/record-outcome.js';
 import type { Services } from '../../functions/services/context.js';
 import type { ApplicationType } from '../../forms/catalogue.js';
 import { goodForms } from '../../forms/fixtures.js';
@@ -86,34 +88,19 @@ export async function storeAwaitingRecord(
   const form = structuredClone(goodForms[seed.type]) as any;
   seed.change?.(form);
   const at = new Date(seed.at.getTime() - 3_600_000).toISOString();
-  // Asserted rather than annotated: the stored shape grows (other fields default to absent, as for a new application).
-  const app = {
-    id: ulid(),
-    type: seed.type,
-    regionCode: seed.regionCode,
-    status: 'PENDING',
-    currentLevel: 'province',
-    form,
-    applicant: { org: ORG, sub: 'seed', name: 'seed' },
-    submittedAt: at,
-    updatedAt: at,
-    certificateNo: null,
-    approvedAt: null,
-    version: 1,
-    task: null,
-    taskToken: null,
-    outbox: null,
-    awaitingRecord: true,
-    paused: null,
-  } as ApplicationRecord;
-  const failed = await services.applications.create(app, {
+  const id = ulid();
+  const province = { level: 'province' as const, region: '44' };
+  const step = { id, action: 'approve' as const, final: true, ...province, at, ...deadlinesFrom(new Date(at), defaultTimeLimits.province, { holidays: new Set(), workdays: new Set() }) };
+  // As the province's approval leaves it: still PENDING at province, its certificate to be recorded by the workflow.
+  const app: ApplicationRecord = { ...newApplication({ id, type: seed.type, regionCode: seed.regionCode, form, applicant: { org: ORG, sub: 'seed', name: 'seed' }, at, step }), outbox: null, awaitingRecord: true };
+  const created = await services.applications.create(app, {
     at,
     action: 'submit',
     level: null,
     actor: { sub: 'seed', name: 'seed', role: 'applicant' },
     comment: null,
   });
-  expect(failed).toBeUndefined();
+  expect(created).toBe('created');
   return app;
 }
 
@@ -126,7 +113,7 @@ export async function seedApproved(
   seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void },
 ): Promise<RegistryRecord> {
   const app = await storeAwaitingRecord(services, seed);
-  const { certificateNo } = await services.registry.recordApproval(app.id, () => seed.at);
+  const { certificateNo } = await recordApproval({ ...services, now: () => seed.at }, app.id);
   return {
     certificateNo,
     id: app.id,

@@ -1,7 +1,8 @@
 // GET /v1/stats and certificate numbering against DynamoDB Local and the local workflow engine: only
 // approvals count, each once; distinct experts are distinct; concurrent approvals get gapless numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstYear } from '../../functions/domain/registry.js';
+import { cstYear } from '../../functions/domain/china-time.js';
+import { recordApproval } from '../../functions/services/record-outcome.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { approveThroughChain, awaitStatus, awaitTask, decideChain, officials, storeAwaitingRecord, submit } from './registry-fixtures.js';
 
@@ -114,8 +115,8 @@ describe('GET /v1/stats', () => {
       change: (form) => (form.experts = [expert('冯四', '仲恺农业工程学院'), expert('陈五', '仲恺农业工程学院')]),
     });
 
-    const first = await services.registry.recordApproval(app.id, () => new Date());
-    const again = await services.registry.recordApproval(app.id, () => new Date());
+    const first = await recordApproval(services, app.id);
+    const again = await recordApproval(services, app.id);
 
     expect(again.certificateNo).toBe(first.certificateNo);
     const after = await stats();
@@ -150,7 +151,7 @@ describe('certificate numbers under concurrent approvals', () => {
     const before = await stats();
 
     // Act
-    const recorded = await Promise.all(apps.map((app) => services.registry.recordApproval(app.id, () => at)));
+    const recorded = await Promise.all(apps.map((app) => recordApproval({ ...services, now: () => at }, app.id)));
 
     // Assess
     expect(recorded.map((r) => r.certificateNo).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `GDKX-2031-${String(i + 1).padStart(6, '0')}`));

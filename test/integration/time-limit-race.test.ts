@@ -15,7 +15,7 @@ let t: ChainTokens;
 beforeAll(async () => {
   h = await harness();
   // The township's hard limit is short enough to reach in a test; the applicant's correction has a long one.
-  quick = await h.start({ env: { TIME_LIMITS: 'township=2s/4s,resubmission=60s/120s' } });
+  quick = await h.start({ env: { TIME_LIMITS: 'township=3s/6s,resubmission=60s/120s' } });
   t = await chainTokens(quick);
 });
 afterAll(() => h?.close());

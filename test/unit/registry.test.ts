@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { CSV_BOM, csvField, csvRow } from '../../functions/domain/csv.js';
 import { DomainError } from '../../functions/domain/application.js';
+import { cstYear } from '../../functions/domain/china-time.js';
 import { contributionOf, expertIdentity, goals, progressReport } from '../../functions/domain/progress.js';
 import {
   approvalBound,
   certificateView,
-  cstYear,
   exportHeader,
   exportRow,
   normaliseCertificateNo,

@@ -1,0 +1,24 @@
+// Guangdong's division codes (National Bureau of Statistics): each level has its own length, and a code's prefixes
+// are its ancestors. Pure: the names and the tree are functions/regions/'s.
+
+export const PROVINCE = '44';
+
+export type CodeLevel = 'province' | 'city' | 'county' | 'township' | 'village';
+
+export const codeLength: Record<CodeLevel, number> = { province: 2, city: 4, county: 6, township: 9, village: 12 };
+
+/** The level of a code by its length, or undefined for a length no level has. */
+export function levelOfCode(code: string): CodeLevel | undefined {
+  return (Object.keys(codeLength) as CodeLevel[]).find((level) => codeLength[level] === code.length);
+}
+
+/** The code at `level` that contains `code` (its prefix), or undefined when `code` is above that level. */
+export function codeAtLevel(code: string, level: CodeLevel): string | undefined {
+  const length = codeLength[level];
+  return code.length >= length ? code.slice(0, length) : undefined;
+}
+
+/** Every ancestor of `code` from its city down to itself (the province not included). */
+export function regionScopes(code: string): string[] {
+  return (['city', 'county', 'township', 'village'] as const).flatMap((level) => codeAtLevel(code, level) ?? []);
+}
