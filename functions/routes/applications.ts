@@ -14,6 +14,7 @@ import {
 } from '../services/applications.js';
 import type { Services } from '../services/context.js';
 import { decisionSchema } from '../schemas.js';
+import { pageParams, queryOf } from './query.js';
 
 function parseDecision(body: unknown): DecisionInput {
   const parsed = decisionSchema.safeParse(body);
@@ -29,12 +30,13 @@ export function applicationRoutes(s: Services) {
   const r = new Hono<Env>();
 
   r.post('/', async (c) => {
+    queryOf(c, []);
     const answer = await submitApplication(s, c.get('principal'), await jsonBody(c), { idempotencyKey: c.req.header('idempotency-key') });
     return c.json(answer.body as object, answer.status as 201);
   });
 
   r.get('/', async (c) => {
-    const status = c.req.query('status');
+    const { status } = queryOf(c, ['status', ...pageParams]);
     if (status !== undefined && !(statuses as readonly string[]).includes(status)) {
       throw new DomainError('validation', `status 须为 ${statuses.join('、')} 之一`, { issues: [{ path: 'status', message: `未知状态 ${status}` }] });
     }
@@ -49,11 +51,22 @@ export function applicationRoutes(s: Services) {
     return c.json({ items, cursor: found.cursor });
   });
 
-  r.get('/:id', async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));
-  r.put('/:id', async (c) => c.json(await resubmitApplication(s, c.get('principal'), c.req.param('id'), await jsonBody(c))));
-  r.post('/:id/withdraw', async (c) => c.json(await withdrawApplication(s, c.get('principal'), c.req.param('id'))));
-  r.post('/:id/decision', async (c) =>
-    c.json(await decideApplication(s, c.get('principal'), c.req.param('id'), parseDecision(await jsonBody(c)))),
-  );
+  // The routes of one application take no query parameter.
+  r.get('/:id', async (c) => {
+    queryOf(c, []);
+    return c.json(await getApplication(s, c.get('principal'), c.req.param('id')));
+  });
+  r.put('/:id', async (c) => {
+    queryOf(c, []);
+    return c.json(await resubmitApplication(s, c.get('principal'), c.req.param('id'), await jsonBody(c)));
+  });
+  r.post('/:id/withdraw', async (c) => {
+    queryOf(c, []);
+    return c.json(await withdrawApplication(s, c.get('principal'), c.req.param('id')));
+  });
+  r.post('/:id/decision', async (c) => {
+    queryOf(c, []);
+    return c.json(await decideApplication(s, c.get('principal'), c.req.param('id'), parseDecision(await jsonBody(c))));
+  });
   return r;
 }

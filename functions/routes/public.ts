@@ -7,19 +7,23 @@ import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
 import type { Env } from '../http.js';
 import { formJsonSchema, openApiDocument } from '../openapi.js';
+import { queryOf } from './query.js';
 
 export function publicRoutes(deps: AppDeps) {
   const r = new Hono<Env>();
 
+  // None of these takes a query parameter (queryOf refuses any with 400).
   r.get('/health', async (c) => {
+    queryOf(c, []);
     await deps.health();
     return c.json({ ok: true });
   });
 
   // Built on first request, then kept: the catalogue does not change while a container lives.
   let forms: unknown[] | undefined;
-  r.get('/forms', (c) =>
-    c.json(
+  r.get('/forms', (c) => {
+    queryOf(c, []);
+    return c.json(
       (forms ??= applicationTypes.map((type) => {
         const entry = catalogue[type];
         return {
@@ -32,12 +36,16 @@ export function publicRoutes(deps: AppDeps) {
           schema: formJsonSchema(type),
         };
       })),
-    ),
-  );
+    );
+  });
 
-  r.get('/openapi.json', (c) => c.json(openApiDocument()));
+  r.get('/openapi.json', (c) => {
+    queryOf(c, []);
+    return c.json(openApiDocument());
+  });
 
   r.get('/regions/:code', (c) => {
+    queryOf(c, []);
     const region = findRegion(c.req.param('code'));
     if (!region) throw new DomainError('not_found', `区划代码 ${c.req.param('code')} 不存在或不在广东省内`);
     return c.json({ ...region, children: childrenOf(region.code) });
@@ -45,6 +53,7 @@ export function publicRoutes(deps: AppDeps) {
 
   // Takes the ASCII number or the printed one (粤科协备〔2026〕000123号); answers public fields only.
   r.get('/certificates/:certificateNo', async (c) => {
+    queryOf(c, []);
     const record = await deps.services.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
     return c.json(certificateView(record));
