@@ -40,8 +40,13 @@ let doc: Document;
 let validate: ReturnType<typeof documentValidator>;
 const tokenOf = (role: Role) => (role === 'anonymous' ? undefined : file.tokens[role]);
 
-/** Values for path parameters that exist (in several states) and that do not. */
+/** Values for path parameters that exist (in several states) and that do not; the first is the examples'. */
 const pathValues: Record<string, string[]> = {};
+/** An operation's own first values, where the operations before it would have changed the shared one. */
+const pathValuesOf: Record<string, Record<string, string[]>> = {};
+const valuesOf = (operation: string, name: string) => pathValuesOf[operation]?.[name] ?? pathValues[name] ?? ['x'];
+/** The statuses each operation answered, so that every operation is seen succeeding at least once. */
+const statusesSeen = new Map<string, Set<number>>();
 /** Bodies the server accepts when the rest of the request is right: the document must accept them too. */
 const knownGood: Record<string, unknown[]> = {};
 
@@ -65,7 +70,8 @@ beforeAll(async () => {
     const out = await api.call('POST', `/v1/applications/${id}/decision`, { token, body });
     expect(out.status, out.text).toBe(200);
   };
-  const [pending, returned, approved] = await Promise.all([submit(), submit(), submit()]);
+  // `pending` is withdrawn by the withdraw's examples; the decision's examples decide `awaiting`.
+  const [pending, awaiting, returned, approved] = await Promise.all([submit(), submit(), submit(), submit()]);
   const certificate = (async () => {
     await decide(tokens.township, approved, { action: 'approve' });
     await taskInInbox(api, tokens.county, approved);
@@ -85,6 +91,7 @@ beforeAll(async () => {
   const certificateNo = (await certificate) as string;
 
   pathValues.id = [pending, returned, approved, '01JNOSUCHAPPLICATION0000000'];
+  pathValuesOf['POST /v1/applications/{id}/decision'] = { id: [awaiting, ...pathValues.id] };
   pathValues.certificateNo = [certificateNo, certificateTitle(certificateNo), 'GDKX-2000-000001', '粤科协备〔2000〕000001号'];
   pathValues.code = ['44', HOSTS.county, HOSTS.township, HOSTS.village, '99', '4418821029999'];
   knownGood.Submission = applicationTypes.map((type) => submission(type, hostOf(type)));
@@ -151,7 +158,8 @@ function refusals(path: string, method: string, op: OperationDoc, request: Reque
     const at = pointer('paths', path, method, 'parameters', i, 'schema');
     if (p.in === 'path') why.push(...validate(at, pathArgs[p.name]).map((e) => `path ${p.name}: ${e}`));
     if (p.in === 'header') {
-      const value = request.headers[p.name];
+      // A field's value as HTTP delivers it: without the spaces around it (RFC 9110 §5.5).
+      const value = request.headers[p.name]?.trim();
       if (value === undefined) {
         if (p.required) why.push(`header ${p.name} missing`);
       } else why.push(...validate(at, value).map((e) => `header ${p.name}: ${e}`));
@@ -197,7 +205,7 @@ function casesOf(path: string, method: string, op: OperationDoc, role: Role, see
   };
   const known = Object.keys(Object.fromEntries(op.parameters.map((p) => [p.name, 1])));
   const request = fc.record({
-    pathArgs: fc.record(Object.fromEntries(pathParams.map((p) => [p.name, fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(pathValues[p.name] ?? ['x'])) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 16 }) })]))),
+    pathArgs: fc.record(Object.fromEntries(pathParams.map((p) => [p.name, fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...valuesOf(operation, p.name)) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 16 }).filter((s) => s !== '.' && s !== '..') /* a dot segment: the URL drops it */ })]))),
     query: fc.array(
       fc.oneof(
         ...(queryParams.length ? [fc.tuple(fc.constantFrom(...queryParams)).chain(([p]) => paramValue(p).map((v) => [p.name, v] as [string, string]))] : []),
@@ -226,10 +234,10 @@ function casesOf(path: string, method: string, op: OperationDoc, role: Role, see
   };
 
   // The examples: each known value of the path parameters, no query, each valid body.
-  const firstArgs = Object.fromEntries(pathParams.map((p) => [p.name, pathValues[p.name]?.[0] ?? 'x']));
+  const firstArgs = Object.fromEntries(pathParams.map((p) => [p.name, valuesOf(operation, p.name)[0]]));
   const examples = [
     ...(bodies.length ? bodies.slice(0, 3).map((b) => build('example', { pathArgs: firstArgs, query: [], headers: {}, body: JSON.stringify(b) })) : [build('example', { pathArgs: firstArgs, query: [], headers: {} })]),
-    ...pathParams.flatMap((p) => (pathValues[p.name] ?? []).slice(1).map((value) => build('example', { pathArgs: { ...firstArgs, [p.name]: value }, query: [], headers: {}, body: bodies[0] === undefined ? undefined : JSON.stringify(bodies[0]) }))),
+    ...pathParams.flatMap((p) => valuesOf(operation, p.name).slice(1).map((value) => build('example', { pathArgs: { ...firstArgs, [p.name]: value }, query: [], headers: {}, body: bodies[0] === undefined ? undefined : JSON.stringify(bodies[0]) }))),
   ];
   const variants = fc.sample(request, { seed, numRuns: VARIANTS }).map((r) => build('variant', r));
   return [...examples, ...variants];
@@ -294,6 +302,8 @@ async function run(cases: Case[], path: string, method: string, op: OperationDoc
   const failures: Failure[] = [];
   for (const c of cases) {
     const answer = await send(c.role, c.request);
+    if (!statusesSeen.has(c.operation)) statusesSeen.set(c.operation, new Set());
+    statusesSeen.get(c.operation)!.add(answer.status);
     const problems = problemsOf(c, path, method, op, answer);
     if (!op && answer.status === 405) {
       const allowed = Object.keys(doc.paths[path]).map((m) => m.toUpperCase());
@@ -342,6 +352,9 @@ describe('the API answers as its OpenAPI document says', () => {
             ? (await Promise.all(perRole.map((cases) => run(cases, path, method, op)))).flat()
             : await perRole.reduce<Promise<Failure[]>>(async (done, cases) => [...(await done), ...(await run(cases, path, method, op))], Promise.resolve([]));
         expect(failures.length, report(failures)).toBe(0);
+        // Its success was checked too: some caller's example succeeded.
+        const seen = [...statusesSeen.get(`${method.toUpperCase()} ${path}`)!];
+        expect(seen.some((status) => status < 300), `no success among ${seen.join(', ')}`).toBe(true);
       });
     }
     it(`${path}: methods it does not take answer 405 with Allow`, async () => {
@@ -361,6 +374,37 @@ describe('the API answers as its OpenAPI document says', () => {
       expect(failures.length, report(failures)).toBe(0);
     });
   }
+});
+
+describe('the rules the document states for every route', () => {
+  it('a method a documented path does not take: 405 with Allow, for anyone, before authentication', async () => {
+    for (const token of [undefined, file.tokens.admin]) {
+      const out = await file.api.call('DELETE', `/v1/applications/${pathValues.id[0]}`, { token });
+      expect(out.status).toBe(405);
+      expect(out.headers.get('allow')).toBe('GET, PUT, HEAD');
+      expect(out.body).toEqual({ error: 'method_not_allowed', message: expect.stringMatching(/[\u4e00-\u9fa5]/) });
+    }
+    expect((await file.api.call('PATCH', '/v1/forms')).headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('a query parameter the route does not take, or one given twice: 400 naming it', async () => {
+    // A mistyped filter would otherwise answer the whole registry as if it were filtered.
+    const typo = await file.api.call('GET', '/v1/registry?regoin=441882', { token: file.tokens.admin });
+    expect(typo.status).toBe(400);
+    expect(typo.body.issues).toEqual([{ path: 'regoin', message: expect.stringContaining('region') }]);
+    const twice = await file.api.call('GET', '/v1/applications?status=PENDING&status=RETURNED', { token: file.tokens.admin });
+    expect(twice.status).toBe(400);
+    expect(twice.body.issues).toEqual([{ path: 'status', message: expect.stringMatching(/[\u4e00-\u9fa5]/) }]);
+    expect((await file.api.call('GET', '/v1/health?verbose=1')).status).toBe(400);
+  });
+
+  it('limit takes digits only', async () => {
+    for (const limit of ['0x10', '1e1', '+5', '5.0']) {
+      const out = await file.api.call('GET', `/v1/tasks?limit=${encodeURIComponent(limit)}`, { token: file.tokens.township });
+      expect(out.status, limit).toBe(400);
+      expect(out.body.issues[0].path).toBe('limit');
+    }
+  });
 });
 
 describe('the document’s decision says what the API checks', () => {
