@@ -27,14 +27,16 @@ const schema = (s: z.ZodMiniType, io: 'input' | 'output' = 'output') => z.toJSON
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (s: Json) => ({ content: { 'application/json': { schema: s } } });
 
+type ErrorCode = (typeof errorCodes)[number];
+
 /** The `error` codes each status answers with (functions/http.ts statusOf, and the frame's own answers). */
-const codesOf: Record<number, (typeof errorCodes)[number][]> = {
+const codesOf: Record<number, ErrorCode[]> = {
   400: ['validation'],
   401: ['unauthorized'],
   403: ['forbidden'],
   404: ['not_found'],
   405: ['method_not_allowed'],
-  409: ['conflict', 'duplicate'],
+  409: ['conflict'],
   413: ['too_large'],
   415: ['unsupported_media_type'],
   422: ['idempotency_mismatch'],
@@ -44,9 +46,8 @@ const codesOf: Record<number, (typeof errorCodes)[number][]> = {
 
 const retryAfter = { 'Retry-After': { description: '多少秒后可以再试', required: true, schema: { type: 'integer', minimum: 0 } } };
 
-/** An error answer: the one Error shape, its `error` narrowed to the status's codes. */
-function error(status: number, description: string): Json {
-  const codes = codesOf[status];
+/** An error answer: the one Error shape, its `error` narrowed to the status's codes (or the operation's). */
+function error(status: number, description: string, codes = codesOf[status]): Json {
   if (!codes) throw new Error(`openapi: no error codes for status ${status}`);
   return {
     description,
@@ -65,8 +66,10 @@ interface Operation {
   params?: { name: string; in: 'path' | 'query' | 'header'; description: string; required?: boolean; schema?: Json }[];
   body?: Json;
   ok: { status: number; description: string; schema?: Json; contentType?: string; headers?: Json };
-  /** Statuses of this operation beyond the ones every operation of its kind has (added in operationObject). */
+  /** Statuses of this operation beyond the ones every operation of its kind has (added in responsesOf). */
   errors?: Record<number, string>;
+  /** Error codes of a status where the operation answers other codes than `codesOf` says. */
+  codes?: Record<number, ErrorCode[]>;
 }
 
 const pageParams: Operation['params'] = [
@@ -137,6 +140,7 @@ const operations: Record<string, Record<string, Operation>> = {
         409: '该地区已有同类站点或协会（duplicate），或提交冲突（conflict）',
         422: '同一 Idempotency-Key 用于不同内容',
       },
+      codes: { 409: ['duplicate', 'conflict'] },
     },
     get: {
       summary: '申请列表',
@@ -247,7 +251,7 @@ function responsesOf(op: Operation): Json {
       ...(op.ok.schema ? { content: { [op.ok.contentType ?? 'application/json']: { schema: op.ok.schema } } } : {}),
     },
   };
-  for (const status of Object.keys(statuses).map(Number).sort((a, b) => a - b)) responses[status] = error(status, statuses[status]);
+  for (const status of Object.keys(statuses).map(Number).sort((a, b) => a - b)) responses[status] = error(status, statuses[status], op.codes?.[status]);
   return responses;
 }
 
