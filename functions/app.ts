@@ -11,6 +11,7 @@ import { registryRoutes } from './routes/registry.js';
 import { docsPage } from './openapi.js';
 import { limitCaller } from './rate-limit.js';
 import { defaultRateLimits, type RateLimits } from './config.js';
+import { methodNotAllowed } from './routes/methods.js';
 
 export { MAX_BODY_BYTES } from './app-frame.js';
 
@@ -28,6 +29,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const { services } = deps;
   const app = apiFrame({ log: services.log, webOrigin: deps.webOrigin });
+  // Before every route and authentication: a method a served path does not take is 405 for everyone.
+  app.use(methodNotAllowed(() => app.routes));
   app.route('/v1', publicRoutes(deps));
   app.get('/docs', (c) => c.html(docsPage()));
   const authed = new Hono<Env>();

@@ -147,7 +147,8 @@ export function nestingExceeds(text: string, max: number): boolean {
 
 export function pageOf(c: Context): { limit: number; cursor: string | null } {
   const raw = c.req.query('limit');
-  const limit = raw === undefined ? 20 : Number(raw);
+  // Digits only: Number() would also take '0x10', '1e1', ' 5' and '+5'.
+  const limit = raw === undefined ? 20 : /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
     throw new DomainError('validation', 'limit 须为 1 到 100 之间的整数', { issues: [{ path: 'limit', message: 'limit 须为 1 到 100 之间的整数' }] });
   }

@@ -6,14 +6,19 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '../forms/catalogue.js';
+import { statuses } from './domain/application.js';
 import {
   applicationSchema,
+  catalogueEntrySchema,
+  certificateSchema,
   decisionSchema,
+  errorCodes,
   errorSchema,
   page,
   regionSchema,
   registryRecordSchema,
   resubmissionSchema,
+  statsSchema,
 } from './schemas.js';
 
 type Json = Record<string, unknown>;
@@ -21,39 +26,103 @@ type Json = Record<string, unknown>;
 const schema = (s: z.ZodMiniType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (s: Json) => ({ content: { 'application/json': { schema: s } } });
-const error = (description: string) => ({ description, ...json(ref('Error')) });
+
+type ErrorCode = (typeof errorCodes)[number];
+
+/** The `error` codes each status answers with (functions/http.ts statusOf, and the frame's own answers). */
+const codesOf: Record<number, ErrorCode[]> = {
+  400: ['validation'],
+  401: ['unauthorized'],
+  403: ['forbidden'],
+  404: ['not_found'],
+  405: ['method_not_allowed'],
+  409: ['conflict'],
+  413: ['too_large'],
+  415: ['unsupported_media_type'],
+  422: ['idempotency_mismatch'],
+  429: ['rate_limited'],
+  503: ['unavailable'],
+};
+
+const retryAfter = { 'Retry-After': { description: '多少秒后可以再试', required: true, schema: { type: 'integer', minimum: 0 } } };
+
+/** An error answer: the one Error shape, its `error` narrowed to the status's codes (or the operation's). */
+function error(status: number, description: string, codes = codesOf[status]): Json {
+  if (!codes) throw new Error(`openapi: no error codes for status ${status}`);
+  return {
+    description,
+    ...(status === 429 ? { headers: retryAfter } : {}),
+    ...json({ $ref: '#/components/schemas/Error', properties: { error: codes.length === 1 ? { const: codes[0] } : { enum: codes } } }),
+  };
+}
 
 interface Operation {
   summary: string;
   description?: string;
+  /** Anyone may call it: no token asked for, so no 401. */
   public?: boolean;
+  /** Answers from what is built in (no store, no workflow engine, no token keys): never 503. */
+  builtIn?: boolean;
   params?: { name: string; in: 'path' | 'query' | 'header'; description: string; required?: boolean; schema?: Json }[];
   body?: Json;
-  ok: { status: number; description: string; schema?: Json; contentType?: string };
+  ok: { status: number; description: string; schema?: Json; contentType?: string; headers?: Json };
+  /** Statuses of this operation beyond the ones every operation of its kind has (added in responsesOf). */
   errors?: Record<number, string>;
+  /** Error codes of a status where the operation answers other codes than `codesOf` says. */
+  codes?: Record<number, ErrorCode[]>;
 }
 
 const pageParams: Operation['params'] = [
   { name: 'limit', in: 'query', description: '每页条数，默认 20，最多 100', schema: { type: 'integer', minimum: 1, maximum: 100 } },
   { name: 'cursor', in: 'query', description: '上一页返回的 cursor', schema: { type: 'string' } },
 ];
+// The registry's filters take surrounding spaces and count an empty one as absent (functions/domain/registry.ts
+// parseRegistryFilter): the patterns say exactly that.
 const registryParams: Operation['params'] = [
-  { name: 'type', in: 'query', description: '申请类型', schema: { enum: [...applicationTypes] } },
-  { name: 'region', in: 'query', description: '任一级区划代码（市、县、乡镇、村），匹配其下全部', schema: { type: 'string' } },
-  { name: 'from', in: 'query', description: '批准日期起（含），如 2026-11-29（北京时间）或 ISO 8601 时间', schema: { type: 'string' } },
-  { name: 'to', in: 'query', description: '批准日期止（含）', schema: { type: 'string' } },
+  {
+    name: 'type',
+    in: 'query',
+    description: `申请类型：${applicationTypes.join('、')}；空值视为未填`,
+    schema: { type: 'string', pattern: `^\\s*(?:${applicationTypes.join('|')})?\\s*$` },
+  },
+  { name: 'region', in: 'query', description: '任一级区划代码（市、县、乡镇、村），匹配其下全部；空值视为未填', schema: { type: 'string' } },
+  { name: 'from', in: 'query', description: '批准日期起（含），如 2026-11-29（北京时间）或带时区的 ISO 8601 时间；空值视为未填', schema: { type: 'string' } },
+  { name: 'to', in: 'query', description: '批准日期止（含）；空值视为未填', schema: { type: 'string' } },
 ];
-const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true };
+const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
+const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
 
 const operations: Record<string, Record<string, Operation>> = {
-  '/v1/health': { get: { summary: '健康检查', public: true, ok: { status: 200, description: '存储与流程引擎均可用', schema: { type: 'object', properties: { ok: { const: true } } } }, errors: { 503: '暂不可用' } } },
-  '/v1/openapi.json': { get: { summary: '本接口文档（OpenAPI 3.1）；可浏览版本见 /docs', public: true, ok: { status: 200, description: 'OpenAPI 文档', schema: { type: 'object' } } } },
-  '/v1/forms': { get: { summary: '申请类型目录及各类申请表的 JSON Schema', public: true, ok: { status: 200, description: '九类申请', schema: { type: 'array', items: ref('CatalogueEntry') } } } },
+  '/v1/health': {
+    get: {
+      summary: '健康检查',
+      public: true,
+      ok: { status: 200, description: '存储与流程引擎均可用', schema: { type: 'object', properties: { ok: { const: true } }, required: ['ok'], additionalProperties: false } },
+      errors: { 503: '存储或流程引擎暂不可用' },
+    },
+  },
+  '/v1/openapi.json': {
+    get: {
+      summary: '本接口文档（OpenAPI 3.1）；可浏览版本见 /docs',
+      public: true,
+      builtIn: true,
+      ok: { status: 200, description: 'OpenAPI 文档', schema: { type: 'object', properties: { openapi: { const: '3.1.0' } }, required: ['openapi', 'info', 'paths', 'components'] } },
+    },
+  },
+  '/v1/forms': {
+    get: {
+      summary: '申请类型目录及各类申请表的 JSON Schema',
+      public: true,
+      builtIn: true,
+      ok: { status: 200, description: '九类申请', schema: { type: 'array', items: ref('CatalogueEntry') } },
+    },
+  },
   '/v1/regions/{code}': {
     get: {
       summary: '行政区划及其下级',
       public: true,
-      params: [{ name: 'code', in: 'path', description: '统计用区划代码，广东省为 44', required: true }],
+      builtIn: true,
+      params: [{ name: 'code', in: 'path', description: '统计用区划代码，广东省为 44', required: true, schema: { type: 'string', minLength: 1 } }],
       ok: { status: 200, description: '区划', schema: ref('Region') },
       errors: { 404: '没有这个区划' },
     },
@@ -62,16 +131,23 @@ const operations: Record<string, Record<string, Operation>> = {
     post: {
       summary: '提交申请',
       description: '申请单位提交。同一 Idempotency-Key（按调用者区分）重复提交返回第一次的结果，不会产生第二份申请。',
-      params: [{ name: 'Idempotency-Key', in: 'header', description: '幂等键，1–128 个可见 ASCII 字符', schema: { type: 'string' } }],
+      params: [{ name: 'Idempotency-Key', in: 'header', description: '幂等键，1–128 个可见 ASCII 字符', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' } }],
       body: ref('Submission'),
       ok: { status: 201, description: '已受理，进入第一级审批', schema: ref('Application') },
-      errors: { 400: '内容有误（一次列出全部问题）', 401: '未登录', 403: '不是申请单位', 409: '该地区已有同类站点或协会（duplicate）', 413: '请求体超过 256 KiB', 422: '同一 Idempotency-Key 用于不同内容' },
+      errors: {
+        400: '内容有误（一次列出全部问题）',
+        403: '不是申请单位',
+        409: '该地区已有同类站点或协会（duplicate），或提交冲突（conflict）',
+        422: '同一 Idempotency-Key 用于不同内容',
+      },
+      codes: { 409: ['duplicate', 'conflict'] },
     },
     get: {
       summary: '申请列表',
       description: '申请单位：本单位的；审批人员：本辖区的；管理员：全部。',
-      params: [{ name: 'status', in: 'query', description: '按状态筛选', schema: { enum: ['PENDING', 'RETURNED', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] } }, ...pageParams],
+      params: [{ name: 'status', in: 'query', description: '按状态筛选', schema: { enum: [...statuses] } }, ...pageParams],
       ok: { status: 200, description: '一页申请（不含办理记录）', schema: ref('ApplicationPage') },
+      errors: listErrors,
     },
   },
   '/v1/applications/{id}': {
@@ -81,11 +157,16 @@ const operations: Record<string, Record<string, Operation>> = {
       params: [id],
       body: ref('Resubmission'),
       ok: { status: 200, description: '回到退回它的那一级', schema: ref('Application') },
-      errors: { 400: '内容有误', 403: '不是申请单位本身', 404: '不存在或无权查看', 409: '不是退回状态' },
+      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是申请单位本身', 404: '不存在或无权查看', 409: '不是退回状态，或修改期限已过' },
     },
   },
   '/v1/applications/{id}/withdraw': {
-    post: { summary: '撤回申请', params: [id], ok: { status: 200, description: '已撤回', schema: ref('Application') }, errors: { 403: '不是申请单位本身', 409: '已办结' } },
+    post: {
+      summary: '撤回申请',
+      params: [id],
+      ok: { status: 200, description: '已撤回', schema: ref('Application') },
+      errors: { 403: '不是申请单位本身', 404: '不存在或无权查看', 409: '已办结' },
+    },
   },
   '/v1/applications/{id}/decision': {
     post: {
@@ -93,34 +174,88 @@ const operations: Record<string, Record<string, Operation>> = {
       params: [id],
       body: ref('Decision'),
       ok: { status: 200, description: '已记录，流程进入下一步', schema: ref('Application') },
-      errors: { 400: '缺少意见或问题清单、字段不允许', 403: '不是审批人员', 404: '不存在或不在本辖区', 409: '不是在等待本级审批', 503: '决定已记录，流程推进暂时失败，系统将自动重试' },
+      errors: {
+        400: '缺少意见或问题清单、字段不允许',
+        403: '不是审批人员',
+        404: '不存在或不在本辖区',
+        409: '不是在等待本级审批，退回次数已达上限，或本级审批期限已过',
+        503: '决定已记录，流程推进暂时失败，系统将自动重试',
+      },
     },
   },
-  '/v1/tasks': { get: { summary: '待办：等待本级本辖区审批的申请，最早的在前', params: pageParams, ok: { status: 200, description: '一页待办', schema: ref('ApplicationPage') }, errors: { 403: '不是审批人员' } } },
+  '/v1/tasks': {
+    get: {
+      summary: '待办：等待本级本辖区审批的申请，最早的在前',
+      params: pageParams,
+      ok: { status: 200, description: '一页待办', schema: ref('ApplicationPage') },
+      errors: { ...listErrors, 403: '不是审批人员' },
+    },
+  },
   '/v1/registry': {
-    get: { summary: '备案登记查询（最新的在前）', params: [...registryParams, ...pageParams], ok: { status: 200, description: '一页记录', schema: ref('RegistryPage') }, errors: { 403: '无权查询' } },
+    get: {
+      summary: '备案登记查询（最新的在前）',
+      description: '管理员：全省；审批人员：本辖区。',
+      params: [...registryParams, ...pageParams],
+      ok: { status: 200, description: '一页记录', schema: ref('RegistryPage') },
+      errors: { ...listErrors, 403: '无权查询，或查询本辖区以外' },
+    },
   },
   '/v1/registry/export': {
-    get: { summary: '导出备案登记（CSV，UTF-8 带 BOM，Excel 可直接打开）', params: registryParams, ok: { status: 200, description: 'CSV 文件', contentType: 'text/csv', schema: { type: 'string' } }, errors: { 403: '无权导出' } },
+    get: {
+      summary: '导出备案登记（CSV，UTF-8 带 BOM，Excel 可直接打开）',
+      params: registryParams,
+      ok: {
+        status: 200,
+        description: 'CSV 文件',
+        contentType: 'text/csv',
+        schema: { type: 'string' },
+        headers: { 'Content-Disposition': { description: '文件名，如 备案登记-20261129.csv', required: true, schema: { type: 'string' } } },
+      },
+      errors: { 400: '筛选条件有误', 403: '无权导出，或导出本辖区以外' },
+    },
   },
   '/v1/certificates/{certificateNo}': {
     get: {
       summary: '证书核验（任何人）',
       public: true,
-      params: [{ name: 'certificateNo', in: 'path', description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true }],
-      ok: { status: 200, description: '有效证书的公开信息', schema: { allOf: [{ type: 'object', properties: { valid: { const: true } } }, ref('RegistryRecord')] } },
+      params: [{ name: 'certificateNo', in: 'path', description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } }],
+      ok: { status: 200, description: '有效证书的公开信息', schema: ref('Certificate') },
       errors: { 404: '没有这个证书编号' },
     },
   },
-  '/v1/stats': { get: { summary: '统计：按类型、地区的批准数及行动方案目标进度', ok: { status: 200, description: '统计', schema: { type: 'object' } }, errors: { 403: '不是管理员' } } },
+  '/v1/stats': {
+    get: { summary: '统计：按类型、地区的批准数及行动方案目标进度', ok: { status: 200, description: '统计', schema: ref('Stats') }, errors: { 403: '不是管理员' } },
+  },
 };
 
-function operationObject(path: string, method: string, op: Operation): Json {
+/**
+ * An operation's answers: its own, and those every operation of its kind may give. Any operation: 400 for a query
+ * parameter it does not take (or one given twice), 429 when its caller (or, unauthenticated, its source address)
+ * sends too many. Signed-in: 401. With a body: 413, 415. Using the store, the engine or the token keys: 503.
+ */
+function responsesOf(op: Operation): Json {
+  const own = op.errors ?? {};
+  const query = '查询参数有误：未列出的参数或重复的参数（issues 指明参数）';
+  const statuses = {
+    ...(op.public ? {} : { 401: '未登录或登录凭证无效' }),
+    ...own,
+    400: own[400] ? `${own[400]}；或${query}` : query,
+    ...(op.body ? { 413: '请求体超过 256 KiB', 415: '请求体不是 application/json' } : {}),
+    429: op.public ? '来自同一地址的请求过多，请按 Retry-After 稍后再试' : '请求过于频繁，请按 Retry-After 稍后再试',
+    ...(op.builtIn ? {} : { 503: own[503] ?? '服务暂时不可用，请稍后重试' }),
+  } as Record<number, string>;
   const responses: Json = {
-    [op.ok.status]: { description: op.ok.description, ...(op.ok.schema ? { content: { [op.ok.contentType ?? 'application/json']: { schema: op.ok.schema } } } : {}) },
+    [op.ok.status]: {
+      description: op.ok.description,
+      ...(op.ok.headers ? { headers: op.ok.headers } : {}),
+      ...(op.ok.schema ? { content: { [op.ok.contentType ?? 'application/json']: { schema: op.ok.schema } } } : {}),
+    },
   };
-  if (!op.public) Object.assign(responses, { 401: error('未登录或登录凭证无效') });
-  for (const [status, description] of Object.entries(op.errors ?? {})) responses[status] = error(description);
+  for (const status of Object.keys(statuses).map(Number).sort((a, b) => a - b)) responses[status] = error(status, statuses[status], op.codes?.[status]);
+  return responses;
+}
+
+function operationObject(path: string, method: string, op: Operation): Json {
   return {
     operationId: `${method}${path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^\w]/g, '')}`,
     summary: op.summary,
@@ -128,25 +263,94 @@ function operationObject(path: string, method: string, op: Operation): Json {
     ...(op.public ? { security: [] } : {}),
     parameters: (op.params ?? []).map((p) => ({ ...p, schema: p.schema ?? { type: 'string' } })),
     ...(op.body ? { requestBody: { required: true, ...json(op.body) } } : {}),
-    responses,
+    responses: responsesOf(op),
+  };
+}
+
+/** `{ type: <one type>, regionCode, form: Form_<type> }` for each type, and the union of them, discriminated by `type`. */
+function submissionSchemas(): Json {
+  const envelope = schema(submissionSchema, 'input') as { properties: Record<string, Json>; title?: string };
+  const levelNames: Record<string, string> = { province: '省', city: '地级市', county: '县（区）', township: '乡镇（街道）', village: '村（社区）' };
+  const perType = Object.fromEntries(
+    applicationTypes.map((type) => [
+      `Submission_${type}`,
+      {
+        type: 'object',
+        title: `${catalogue[type].name}申请`,
+        properties: {
+          type: { const: type, title: envelope.properties.type.title },
+          regionCode: { ...envelope.properties.regionCode, description: `承办地区代码：${catalogue[type].hostLevels.map((l) => levelNames[l]).join('或')}` },
+          form: ref(`Form_${type}`),
+        },
+        required: ['type', 'regionCode', 'form'],
+        additionalProperties: false,
+      },
+    ]),
+  );
+  return {
+    Submission: {
+      title: envelope.title,
+      description:
+        '按 type 选用对应的申请表（GET /v1/forms）。跨字段的规则（如学会科技服务站的依托单位须含学会）、统一社会信用代码的校验位、承办地区是否存在等在提交时检查，不符时 400 逐项列出。',
+      oneOf: applicationTypes.map((type) => ref(`Submission_${type}`)),
+      discriminator: { propertyName: 'type', mapping: Object.fromEntries(applicationTypes.map((type) => [type, `#/components/schemas/Submission_${type}`])) },
+    },
+    ...perType,
+  };
+}
+
+/**
+ * A decision for each action, and the union of them, discriminated by `action`: reject and return need a comment
+ * (not only spaces), return the list of problems too (functions/schemas.ts decisionSchema's rules).
+ */
+function decisionSchemas(): Json {
+  const base = schema(decisionSchema, 'input') as { properties: Record<string, Json>; title?: string };
+  const { action, comment, issues } = base.properties;
+  const needed = { ...comment, pattern: '\\S' };
+  const variant = (name: 'approve' | 'reject' | 'return', title: string, description: string, required: string[]) => ({
+    type: 'object',
+    title,
+    description,
+    properties: {
+      action: { const: name, title: action.title },
+      comment: required.includes('comment') ? needed : comment,
+      issues: required.includes('issues') ? { ...issues, minItems: 1 } : issues,
+    },
+    required: ['action', ...required],
+    additionalProperties: false,
+  });
+  return {
+    Decision: {
+      title: base.title,
+      description: action.description,
+      oneOf: ['approve', 'reject', 'return'].map((name) => ref(`Decision_${name}`)),
+      discriminator: { propertyName: 'action', mapping: Object.fromEntries(['approve', 'reject', 'return'].map((name) => [name, `#/components/schemas/Decision_${name}`])) },
+    },
+    Decision_approve: variant('approve', '通过', '意见可选', []),
+    Decision_reject: variant('reject', '不予通过', '须填写意见', ['comment']),
+    Decision_return: variant('return', '退回修改', '须填写意见，并一次性列出全部问题（一次性告知）', ['comment', 'issues']),
   };
 }
 
 /** The document, from the schemas as they are now. */
 export function buildOpenApiDocument(): Json {
   const forms = Object.fromEntries(applicationTypes.map((type) => [`Form_${type}`, formJsonSchema(type)]));
-  const submission = schema(submissionSchema, 'input');
-  (submission.properties as Json).form = {
-    title: '申请表',
-    description: '按 type 选用对应的申请表',
-    oneOf: applicationTypes.map((type) => ({ ...ref(`Form_${type}`), title: catalogue[type].name })),
+  const resubmission = schema(resubmissionSchema, 'input');
+  (resubmission.properties as Json).form = {
+    title: '修改后的申请表',
+    description: '该申请类型的申请表（Form_<type>，type 为申请的类型）',
+    anyOf: applicationTypes.map((type) => ({ ...ref(`Form_${type}`), title: catalogue[type].name })),
   };
   return {
     openapi: '3.1.0',
     info: {
       title: '广东省科协“科技工作者上山下乡”站点与协会申报审批平台 API',
       version: '1',
-      description: '乡镇 → 县（区） → 省 逐级审批。错误统一为 { error, message, issues? }，时间为 ISO 8601 UTC。',
+      description:
+        '乡镇 → 县（区） → 省 逐级审批。错误统一为 { error, message, issues? }，时间为 ISO 8601 UTC。' +
+        '每个接口只接受所列的查询参数：未列出的或重复的参数一律 400（validation，issues 指明参数）。' +
+        '所列路径上不支持的方法一律 405（method_not_allowed），Allow 头列出可用的方法（见 components.responses.MethodNotAllowed）。' +
+        '请求体一律为 application/json。',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
@@ -158,28 +362,26 @@ export function buildOpenApiDocument(): Json {
     ),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '部署环境由 Cognito 签发；本地由 POST /v1/dev/token 签发' } },
+      responses: {
+        MethodNotAllowed: {
+          ...error(405, '该路径不支持这个方法'),
+          headers: { Allow: { description: '该路径可用的方法，如 GET, HEAD', required: true, schema: { type: 'string' } } },
+        },
+      },
       schemas: {
-        Submission: submission,
+        ...submissionSchemas(),
         ...forms,
-        Decision: schema(decisionSchema, 'input'),
-        Resubmission: schema(resubmissionSchema, 'input'),
+        ...decisionSchemas(),
+        Resubmission: resubmission,
         Application: schema(applicationSchema),
         ApplicationPage: schema(page(z.omit(applicationSchema, { history: true }))),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
+        Certificate: schema(certificateSchema),
+        Stats: schema(statsSchema),
         Region: schema(regionSchema),
+        CatalogueEntry: schema(catalogueEntrySchema),
         Error: schema(errorSchema),
-        CatalogueEntry: {
-          type: 'object',
-          properties: {
-            type: { enum: [...applicationTypes] },
-            name: { type: 'string' },
-            description: { type: 'string' },
-            hostLevels: { type: 'array', items: { type: 'string' } },
-            unique: { type: 'boolean', description: '每个承办地区只能设立一个' },
-            schema: { type: 'object', description: '该类型申请表的 JSON Schema' },
-          },
-        },
       },
     },
   };

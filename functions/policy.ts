@@ -116,6 +116,11 @@ export function listScope(principal: Principal): ListScope {
   }
 }
 
+/** Only officials have an inbox (403 for anyone else). */
+export function assertMayListTasks(principal: Principal): void {
+  inboxScope(principal);
+}
+
 /** `GET /v1/tasks`: an official's inbox is the office's region. */
 export function inboxScope(principal: Principal): { region: string } {
   if (principal.role !== 'official') throw forbidden('待办事项仅限审批人员查看');

@@ -12,7 +12,10 @@ function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; descri
   return schema;
 }
 
-const problem = () => z.string({ error: '请写明问题' }).check(...plainText('问题说明', true), z.minLength(1, { error: '请写明问题' }), z.maxLength(500));
+// Trimmed, then not empty: the pattern (at least one character that is not a space) says so in the JSON Schema too.
+const problem = () => z.string({ error: '请写明问题' }).check(...plainText('问题说明', true), z.regex(/\S/, { error: '请写明问题' }), z.maxLength(500));
+
+const regionLevel = z.enum(['province', 'city', 'county', 'township', 'village']);
 
 const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
 
@@ -122,11 +125,33 @@ export const registryRecordSchema = meta(
   { title: '备案登记记录' },
 );
 
+/** Every `error` code an answer may carry; the OpenAPI document narrows each status to its own. */
+export const errorCodes = [
+  'validation',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'duplicate',
+  'too_large',
+  'unsupported_media_type',
+  'idempotency_mismatch',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+
 export const errorSchema = meta(
   z.object({
-    error: meta(z.string(), { description: 'validation, unauthorized, forbidden, not_found, conflict, duplicate, too_large, idempotency_mismatch, unavailable, internal' }),
-    message: z.string(),
-    issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+    error: meta(z.enum(errorCodes), { description: '错误代码；各状态码可能的取值见各响应' }),
+    message: meta(z.string(), { description: '给人看的说明（中文）' }),
+    issues: meta(z.optional(z.array(z.object({ path: z.string(), message: z.string() }))), { description: '400：每个问题及其所在字段（一次列出全部）' }),
+    existing: meta(
+      z.optional(z.nullable(z.object({ id: z.string(), status: z.enum(statuses), certificateNo: z.nullable(z.string()) }))),
+      { description: '409 duplicate：该地区已有的同类申请' },
+    ),
+    cause: meta(z.optional(z.string()), { description: '503：暂不可用的是哪一项服务' }),
   }),
   { title: '错误' },
 );
@@ -135,11 +160,75 @@ export const regionSchema = meta(
   z.object({
     code: z.string(),
     name: z.string(),
-    level: z.enum(['province', 'city', 'county', 'township', 'village']),
+    level: regionLevel,
     parent: z.nullable(z.string()),
     children: z.array(z.object({ code: z.string(), name: z.string() })),
   }),
   { title: '行政区划' },
+);
+
+/** GET /v1/certificates/{certificateNo}: what anyone may verify (functions/domain/registry.ts certificateView). */
+export const certificateSchema = meta(
+  z.object({
+    valid: meta(z.literal(true), { description: '证书有效' }),
+    certificateNo: meta(z.string(), { description: '证书编号，如 GDKX-2026-000123' }),
+    title: meta(z.string(), { description: '证书文号，如 粤科协备〔2026〕000123号' }),
+    type: z.enum(applicationTypes),
+    typeName: meta(z.string(), { description: '类型名称，如 学会科技服务站' }),
+    name: meta(z.string(), { description: '站点或协会名称' }),
+    organisation: meta(z.string(), { description: '申请单位名称' }),
+    regionCode: z.string(),
+    regionName: meta(z.string(), { description: '所在地区，如 清远市 连州市 大路边镇' }),
+    approvedAt: z.iso.datetime(),
+  }),
+  { title: '证书核验结果' },
+);
+
+/** GET /v1/forms: one entry per type (functions/routes/public.ts). */
+export const catalogueEntrySchema = meta(
+  z.object({
+    type: z.enum(applicationTypes),
+    name: z.string(),
+    description: z.string(),
+    hostLevels: meta(z.array(regionLevel), { description: '可以承办的区划层级' }),
+    unique: meta(z.boolean(), { description: '每个承办地区只能设立一个' }),
+    parkAllowed: meta(z.boolean(), { description: '申请表可填写所在园区（park）' }),
+    schema: meta(z.record(z.string(), z.unknown()), { description: '该类型申请表的 JSON Schema（draft 2020-12），即 components.schemas.Form_<type>' }),
+  }),
+  { title: '申请类型' },
+);
+
+const count = z.number().check(z.int(), z.nonnegative());
+const countRow = {
+  code: z.string(),
+  name: z.string(),
+  count,
+  byType: meta(z.partialRecord(z.enum(applicationTypes), count), { description: '按类型的批准数；没有的类型不列出' }),
+};
+
+/** GET /v1/stats (functions/domain/progress.ts progressReport). */
+export const statsSchema = meta(
+  z.object({
+    approved: z.object({
+      total: count,
+      byType: z.array(z.object({ type: z.enum(applicationTypes), name: z.string(), count })),
+      byCity: meta(z.array(z.object(countRow)), { description: '每个地级市（按代码顺序，未有批准的为 0）' }),
+      byCounty: meta(z.array(z.object({ ...countRow, city: z.string() })), { description: '每个县级行政区及其所属地级市' }),
+    }),
+    progress: meta(
+      z.array(
+        z.object({
+          goal: z.enum(['county-tech-federations', 'village-rural-tech-associations', 'county-consortium-stations', 'township-associations', 'experts']),
+          name: z.string(),
+          count,
+          target: z.number().check(z.int(), z.positive()),
+          percent: meta(z.number().check(z.nonnegative()), { description: '完成百分比，一位小数' }),
+        }),
+      ),
+      { description: '行动方案各项目标的进度' },
+    ),
+  }),
+  { title: '统计' },
 );
 
 export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), cursor: z.nullable(z.string()) });

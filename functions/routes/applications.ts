@@ -14,6 +14,7 @@ import {
 } from '../services/applications.js';
 import type { Services } from '../services/context.js';
 import { decisionSchema } from '../schemas.js';
+import { noQuery, pageParams, queryOf } from './query.js';
 
 function parseDecision(body: unknown): DecisionInput {
   const parsed = decisionSchema.safeParse(body);
@@ -25,14 +26,19 @@ export function applicationRoutes(s: Services) {
   const r = new Hono<Env>();
 
   r.post('/', async (c) => {
+    queryOf(c, []);
     const answer = await submitApplication(s, c.get('principal'), await jsonBody(c), { idempotencyKey: c.req.header('idempotency-key') });
     return c.json(answer.body as object, answer.status as 201);
   });
-  r.get('/', async (c) => c.json(await listApplications(s, c.get('principal'), pageOf(c), c.req.query('status'))));
-  r.get('/:id', async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));
-  r.put('/:id', async (c) => c.json(await resubmitApplication(s, c.get('principal'), c.req.param('id'), await jsonBody(c))));
-  r.post('/:id/withdraw', async (c) => c.json(await withdrawApplication(s, c.get('principal'), c.req.param('id'))));
-  r.post('/:id/decision', async (c) =>
+  r.get('/', async (c) => {
+    const { status } = queryOf(c, ['status', ...pageParams]);
+    return c.json(await listApplications(s, c.get('principal'), pageOf(c), status));
+  });
+  // The routes of one application take no query parameter.
+  r.get('/:id', noQuery, async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));
+  r.put('/:id', noQuery, async (c) => c.json(await resubmitApplication(s, c.get('principal'), c.req.param('id'), await jsonBody(c))));
+  r.post('/:id/withdraw', noQuery, async (c) => c.json(await withdrawApplication(s, c.get('principal'), c.req.param('id'))));
+  r.post('/:id/decision', noQuery, async (c) =>
     c.json(await decideApplication(s, c.get('principal'), c.req.param('id'), parseDecision(await jsonBody(c)))),
   );
   return r;

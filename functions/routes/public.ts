@@ -7,6 +7,7 @@ import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
 import type { Env } from '../http.js';
 import { formJsonSchema, openApiDocument } from '../openapi.js';
+import { queryOf } from './query.js';
 import { limitAddress } from '../rate-limit.js';
 import { defaultRateLimits } from '../config.js';
 
@@ -15,15 +16,18 @@ export function publicRoutes(deps: AppDeps) {
   // Per source address, on these routes only: a signed-in caller's own requests are counted per caller instead.
   const limited = limitAddress((deps.rateLimits ?? defaultRateLimits).address);
 
+  // None of these takes a query parameter (queryOf refuses any with 400).
   r.get('/health', limited, async (c) => {
+    queryOf(c, []);
     await deps.health();
     return c.json({ ok: true });
   });
 
   // Built on first request, then kept: the catalogue does not change while a container lives.
   let forms: unknown[] | undefined;
-  r.get('/forms', limited, (c) =>
-    c.json(
+  r.get('/forms', limited, (c) => {
+    queryOf(c, []);
+    return c.json(
       (forms ??= applicationTypes.map((type) => {
         const entry = catalogue[type];
         return {
@@ -36,12 +40,16 @@ export function publicRoutes(deps: AppDeps) {
           schema: formJsonSchema(type),
         };
       })),
-    ),
-  );
+    );
+  });
 
-  r.get('/openapi.json', limited, (c) => c.json(openApiDocument()));
+  r.get('/openapi.json', limited, (c) => {
+    queryOf(c, []);
+    return c.json(openApiDocument());
+  });
 
   r.get('/regions/:code', limited, (c) => {
+    queryOf(c, []);
     const region = findRegion(c.req.param('code'));
     if (!region) throw new DomainError('not_found', `区划代码 ${c.req.param('code')} 不存在或不在广东省内`);
     return c.json({ ...region, children: childrenOf(region.code) });
@@ -49,6 +57,7 @@ export function publicRoutes(deps: AppDeps) {
 
   // Takes the ASCII number or the printed one (粤科协备〔2026〕000123号); answers public fields only.
   r.get('/certificates/:certificateNo', limited, async (c) => {
+    queryOf(c, []);
     const record = await deps.services.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
     return c.json(certificateView(record));

@@ -7,16 +7,18 @@ import { exportHeader, exportRow, parseRegistryFilter, type RegistryFilter, type
 import type { Env } from '../http.js';
 import { registryRegionFor } from '../policy.js';
 import type { Services } from '../services/context.js';
+import { queryOf } from './query.js';
 
 /** What the export reads: the registry, the clock (the file's date) and the log. */
 export type RegistryExportServices = Pick<Services, 'registry' | 'now' | 'log'>;
 
-/** The caller's filter, narrowed to what the caller may see. */
-export function filterOf(c: Context<Env>): RegistryFilter {
+/** The caller's filter, narrowed to what the caller may see; `more` names the route's other query parameters (paging). */
+export function filterOf(c: Context<Env>, more: readonly string[] = []): RegistryFilter {
   const principal = c.get('principal');
   // A caller who may not read the registry is refused before the parameters are checked (403, not 400).
   registryRegionFor(principal, undefined);
-  const filter = parseRegistryFilter({ type: c.req.query('type'), region: c.req.query('region'), from: c.req.query('from'), to: c.req.query('to') });
+  const { type, region, from, to } = queryOf(c, ['type', 'region', 'from', 'to', ...more]);
+  const filter = parseRegistryFilter({ type, region, from, to });
   return { ...filter, region: registryRegionFor(principal, filter.region) };
 }
 

@@ -7,17 +7,19 @@ import { pageOf, type Env } from '../http.js';
 import { assertMayReadStats } from '../policy.js';
 import type { Services } from '../services/context.js';
 import { filterOf, registryExportRoutes } from './registry-export.js';
+import { pageParams, queryOf } from './query.js';
 
 const typeNames = Object.fromEntries(applicationTypes.map((type) => [type, typeBasics[type].name]));
 
 export function registryRoutes(s: Services) {
   const r = new Hono<Env>();
 
-  r.get('/registry', async (c) => c.json(await s.registry.query(filterOf(c), pageOf(c))));
+  r.get('/registry', async (c) => c.json(await s.registry.query(filterOf(c, pageParams), pageOf(c))));
   r.route('/', registryExportRoutes(s));
 
   r.get('/stats', async (c) => {
     assertMayReadStats(c.get('principal'));
+    queryOf(c, []);
     return c.json(progressReport(await s.registry.stats.read(), typeNames));
   });
 

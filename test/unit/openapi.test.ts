@@ -46,6 +46,25 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('lists the statuses every operation of its kind may answer, each error in the Error shape', () => {
+    type Response = { content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> };
+    const paths = openApiDocument().paths as Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; responses: Record<string, Response> }>>;
+    for (const [path, methods] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const statuses = Object.keys(op.responses);
+        // Any: an unknown query parameter (400), too many requests (429, with Retry-After).
+        expect(statuses, name).toEqual(expect.arrayContaining(['400', '429']));
+        expect(op.responses['429'].headers, name).toHaveProperty('Retry-After');
+        if (!op.security) expect(statuses, `${name} is signed in`).toContain('401');
+        if (op.requestBody) expect(statuses, `${name} takes a body`).toEqual(expect.arrayContaining(['413', '415']));
+        for (const status of statuses.filter((s) => Number(s) >= 400)) {
+          expect(op.responses[status].content?.['application/json']?.schema.$ref, `${name} ${status}`).toBe('#/components/schemas/Error');
+        }
+      }
+    }
+  });
+
   it('carries each type’s form schema from the catalogue, with Chinese titles', () => {
     const schemas = (openApiDocument().components as { schemas: Record<string, { title?: string; properties?: Record<string, { title?: string }> }> }).schemas;
     for (const type of applicationTypes) {
