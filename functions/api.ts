@@ -6,11 +6,11 @@ import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';
 import { buildServices, healthCheck } from './services/build.js';
 
-const config = parseConfig(process.env, ['STATE_MACHINE_ARN', 'JWT_ISSUER', 'JWT_AUDIENCE']);
+const config = parseConfig(process.env, ['workflow', 'tokens']);
 const clients = makeClients(config);
 const app = createApp({
   services: buildServices(config, clients),
-  verify: cognitoVerifier(config.auth.issuer!, config.auth.audience!),
+  verify: cognitoVerifier(config.auth.issuer, config.auth.audience),
   health: healthCheck(config, clients),
   rateLimits: config.rateLimits,
 });

@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps) {
   const app = apiFrame({ log: services.log, webOrigin: deps.webOrigin });
   // Before every route and authentication: a method a served path does not take is 405 for everyone.
   app.use(methodNotAllowed(() => app.routes));
-  app.route('/v1', publicRoutes(deps));
+  app.route('/v1', publicRoutes({ registry: services.registry, health: deps.health, rateLimits: deps.rateLimits }));
   app.get('/docs', (c) => c.html(docsPage()));
   const authed = new Hono<Env>();
   authed.use(authenticate(deps.verify));

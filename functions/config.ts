@@ -58,19 +58,17 @@ function dates(text: string | undefined, name: string): Set<string> {
 
 type Setting = keyof z.output<typeof schema>;
 
-/**
- * Reads the configuration; `needs` names the optional settings this function cannot do without
- * (the API verifies tokens and drives the workflow; the workflow's own task does neither).
- */
-export function parseConfig(env: Record<string, string | undefined> = process.env, needs: Setting[] = []) {
+/** What a function may need beyond the table: to drive the workflow, to verify tokens. */
+export type Need = 'workflow' | 'tokens';
+const settingsOf: Record<Need, Setting[]> = { workflow: ['STATE_MACHINE_ARN'], tokens: ['JWT_ISSUER', 'JWT_AUDIENCE'] };
+
+function read(env: Record<string, string | undefined>) {
   const parsed = schema.safeParse(env, { error: problem });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`configuration: ${problems}`);
   }
   const c = parsed.data;
-  const missing = needs.filter((name) => c[name] === undefined || c[name] === '');
-  if (missing.length) throw new Error(`configuration: ${missing.join(', ')} must be set for this function`);
   return {
     tableName: c.TABLE_NAME,
     stateMachineArn: c.STATE_MACHINE_ARN,
@@ -83,6 +81,22 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     maxReturns: c.MAX_RETURNS,
     rateLimits: parseRateLimits(c.RATE_LIMITS),
   };
+}
+
+/** The configuration of a function that needs `N`: what it needs is there, by its type as by the check at start. */
+export type Config<N extends Need = never> = ReturnType<typeof read> &
+  ('workflow' extends N ? { stateMachineArn: string } : unknown) &
+  ('tokens' extends N ? { auth: { issuer: string; audience: string } } : unknown);
+
+/**
+ * Reads the configuration; `needs` names what this function cannot do without (the API verifies tokens and drives
+ * the workflow; the workflow's own task does neither), and a missing setting for it stops the start, named.
+ */
+export function parseConfig<N extends Need = never>(env: Record<string, string | undefined> = process.env, needs: readonly N[] = []): Config<N> {
+  const config = read(env);
+  const missing = needs.flatMap((need) => settingsOf[need]).filter((name) => !env[name]);
+  if (missing.length) throw new Error(`configuration: ${missing.join(', ')} must be set for this function`);
+  return config as Config<N>;
 }
 
 /** At most `requests` in each window of `windowSeconds`. */
@@ -115,4 +129,3 @@ export function parseRateLimits(text: string | undefined): RateLimits {
   return limits;
 }
 
-export type Config = ReturnType<typeof parseConfig>;

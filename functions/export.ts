@@ -25,7 +25,7 @@ async function withAudience(env: Record<string, string | undefined>): Promise<Re
 
 // The API's needs less STATE_MACHINE_ARN: an export starts no execution, and the state machine's ARN would close the
 // same cycle (its record-outcome function is configured with the web client too).
-const config = parseConfig(await withAudience(process.env), ['JWT_ISSUER', 'JWT_AUDIENCE']);
+const config = parseConfig(await withAudience(process.env), ['tokens']);
 const { db } = makeTableClients(config);
 const services = { registry: new RegistryStore(db, config.tableName), now: () => new Date(), log: jsonLog };
 
@@ -34,7 +34,7 @@ const services = { registry: new RegistryStore(db, config.tableName), now: () =>
 // The Function URL takes anyone's request (auth type NONE): the app verifies the Cognito token itself, as it does
 // behind the HTTP API, and the registry policy decides what the caller may export.
 const app = apiFrame({ log: services.log });
-app.use('/v1/registry/export', authenticate(cognitoVerifier(config.auth.issuer!, config.auth.audience!)));
+app.use('/v1/registry/export', authenticate(cognitoVerifier(config.auth.issuer, config.auth.audience)));
 app.use('/v1/registry/export', limitCaller(config.rateLimits.caller));
 app.route('/v1', registryExportRoutes(services));
 

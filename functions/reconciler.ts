@@ -4,7 +4,7 @@ import { parseConfig } from './config.js';
 import { buildWorkflowServices } from './services/build.js';
 import { reconcile } from './services/reconcile.js';
 
-const config = parseConfig(process.env, ['STATE_MACHINE_ARN']);
+const config = parseConfig(process.env, ['workflow']);
 const services = buildWorkflowServices(config, makeClients(config));
 
 export const handler = () => reconcile(services);

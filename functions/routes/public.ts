@@ -4,14 +4,21 @@ import { DomainError } from '../domain/application.js';
 import { applicationTypes, catalogue } from '../../forms/catalogue.js';
 import { childrenOf, findRegion } from '../regions/index.js';
 import { certificateView } from '../domain/registry.js';
-import type { AppDeps } from '../app.js';
+import type { Services } from '../services/context.js';
 import type { Env } from '../http.js';
 import { formJsonSchema, openApiDocument } from '../openapi.js';
 import { queryOf } from './query.js';
 import { limitAddress } from '../rate-limit.js';
-import { defaultRateLimits } from '../config.js';
+import { defaultRateLimits, type RateLimits } from '../config.js';
 
-export function publicRoutes(deps: AppDeps) {
+/** What the public routes use: the certificates, the health check, the per-address limit. */
+export interface PublicDeps {
+  registry: Pick<Services['registry'], 'getCertificate'>;
+  health: () => Promise<void>;
+  rateLimits?: RateLimits;
+}
+
+export function publicRoutes(deps: PublicDeps) {
   const r = new Hono<Env>();
   // Per source address, on these routes only: a signed-in caller's own requests are counted per caller instead.
   const limited = limitAddress((deps.rateLimits ?? defaultRateLimits).address);
@@ -58,7 +65,7 @@ export function publicRoutes(deps: AppDeps) {
   // Takes the ASCII number or the printed one (粤科协备〔2026〕000123号); answers public fields only.
   r.get('/certificates/:certificateNo', limited, async (c) => {
     queryOf(c, []);
-    const record = await deps.services.registry.getCertificate(c.req.param('certificateNo'));
+    const record = await deps.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
     return c.json(certificateView(record));
   });

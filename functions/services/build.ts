@@ -45,7 +45,7 @@ const HEALTH_CALL_MS = 5_000;
  * nothing, one execution listed). The answer, good or bad, is kept HEALTH_TTL_MS and shared by concurrent callers:
  * health costs the store the same whether one caller asks or a thousand. Any failure is `unavailable` (503).
  */
-export function healthCheck(config: Config, clients: Clients, now: () => number = Date.now) {
+export function healthCheck(config: Config<'workflow'>, clients: Clients, now: () => number = Date.now) {
   let last: { at: number; ok: boolean } | undefined;
   let running: Promise<boolean> | undefined;
   const check = async (): Promise<boolean> => {
@@ -53,8 +53,7 @@ export function healthCheck(config: Config, clients: Clients, now: () => number 
     try {
       await Promise.all([
         clients.db.send(new GetCommand({ TableName: config.tableName, Key: keys.health }), { abortSignal }),
-        // Only the API answers health, and its configuration needs STATE_MACHINE_ARN.
-        clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn!, maxResults: 1 }), { abortSignal }),
+        clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn, maxResults: 1 }), { abortSignal }),
       ]);
       return true;
     } catch (error) {

@@ -96,7 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SFN_ENDPOINT: `${url}${SFN_ENDPOINT_PATH}`,
     AUTH_MODE: 'local',
     ...options.env,
-  });
+  }, ['workflow']);
   const clients = makeClients(config);
   try {
     await ensureTables(clients.dynamodb, { table: config.tableName, executions: `sfn-executions${tableSuffix}` });
