@@ -4,7 +4,6 @@ import './polyfills.js';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
@@ -21,6 +20,7 @@ import { renderDefinition } from '../../workflows/approval.js';
 import { devIssuer, type DevIssuer } from './dev-issuer.js';
 import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine.js';
+import { listen } from './listen.js';
 import { SFN_ENDPOINT_PATH, sfnEndpoint } from './sfn-endpoint.js';
 
 export interface LocalStackOptions {
@@ -134,10 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();
-    const server: ServerType = await new Promise((done, fail) => {
-      const s = serve({ fetch: app.fetch, port, hostname: host }, () => done(s));
-      s.once('error', (error: Error) => fail(new Error(`cannot listen on ${host}:${port}: ${error.message}`)));
-    });
+    const server = await listen(app.fetch, host, port);
     // Work recorded but never handed over (a crash between a write and its call) is handed over now, then periodically.
     const reconcileOnce = () => reconcile(services, 0).catch((error) => log('error', 'reconcile failed', { error: (error as Error).message }));
     await reconcileOnce();
@@ -158,11 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stop: async () => {
         if (timer) clearInterval(timer);
         engine.close();
-        await new Promise<void>((done) => {
-          server.close(() => done());
-          // Idle keep-alive connections would hold the close open for seconds.
-          (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        });
+        await server.close();
         clients.dynamodb.destroy();
         clients.sfn.destroy();
         await dynamo?.stop();
