@@ -21,7 +21,7 @@ import { devIssuer, type DevIssuer } from './dev-issuer.js';
 import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine.js';
 import { listen } from './listen.js';
-import { SFN_ENDPOINT_PATH, sfnEndpoint } from './sfn-endpoint.js';
+import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
 
 export interface LocalStackOptions {
   dataDir?: string;
@@ -46,6 +46,8 @@ export interface LocalStack {
   services: Services;
   issuer: DevIssuer;
   dynamo?: LocalDynamo;
+  /** The local engine's Step Functions endpoint (127.0.0.1, its own port, SigV4 with this start's key). */
+  sfn: Pick<SfnEndpoint, 'url' | 'credentials'>;
   app: Hono;
   stop: () => Promise<void>;
 }
@@ -85,19 +87,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const url = `http://${host}:${port}`;
   const log = options.quiet ? () => undefined : jsonLog;
 
-  const dynamo = options.dynamodbEndpoint ? undefined : await startDynamo(dataDir, await freePort());
-  const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
-  const config = parseConfig({
-    TABLE_NAME: `applications${tableSuffix}`,
-    STATE_MACHINE_ARN,
-    AWS_REGION: LOCAL_REGION,
-    DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamo!.endpoint,
-    SFN_ENDPOINT: `${url}${SFN_ENDPOINT_PATH}`,
-    AUTH_MODE: 'local',
-    ...options.env,
-  });
-  const clients = makeClients(config);
+  // What this start has started, undone last first by stop(), or as far as it got if a step fails.
+  const started: (() => unknown)[] = [];
+  const undo = async () => {
+    while (started.length) await started.pop()!();
+  };
   try {
+    const dynamo = options.dynamodbEndpoint ? undefined : await startDynamo(dataDir, await freePort());
+    if (dynamo) started.push(dynamo.stop);
+    const sfn = await startSfnEndpoint({ region: LOCAL_REGION });
+    started.push(sfn.close);
+    const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
+    const config = parseConfig({
+      TABLE_NAME: `applications${tableSuffix}`,
+      STATE_MACHINE_ARN,
+      AWS_REGION: LOCAL_REGION,
+      DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamo!.endpoint,
+      SFN_ENDPOINT: sfn.url,
+      AUTH_MODE: 'local',
+      ...options.env,
+    });
+    const clients = makeClients(config, { sfn: sfn.credentials });
+    started.push(() => {
+      clients.dynamodb.destroy();
+      clients.sfn.destroy();
+    });
     await ensureTables(clients.dynamodb, { table: config.tableName, executions: `sfn-executions${tableSuffix}` });
     const services = buildServices(config, clients, { log });
     const engine = new LocalEngine({
@@ -109,13 +123,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: (message, fields) => log('warn', `local engine: ${message}`, fields),
       ...options.engine,
     });
+    started.push(() => engine.close());
+    sfn.serve(engine);
     const issuer = await devIssuer(dataDir);
 
     const app = new Hono();
     app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
     // The routes only the local stack has (the dev issuer) answer errors as the API does.
     app.onError((error, c) => errorResponse(error, c, (fields) => log('error', 'request failed', { path: c.req.path, ...fields })));
-    app.route(SFN_ENDPOINT_PATH, sfnEndpoint(engine));
     app.route('/v1/dev', issuer.routes);
     // The web front end (built by `npm run build:web` into web/dist), beside the API as CloudFront serves it in AWS.
     // Registered before the API so the API's headers (a CSP that lets nothing run) never reach the pages; the pages
@@ -135,12 +150,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();
     const server = await listen(app.fetch, host, port);
+    started.push(server.close);
     // Work recorded but never handed over (a crash between a write and its call) is handed over now, then periodically.
     const reconcileOnce = () => reconcile(services, 0).catch((error) => log('error', 'reconcile failed', { error: (error as Error).message }));
     await reconcileOnce();
     const every = options.reconcileEveryMs ?? 10_000;
     const timer = every > 0 ? setInterval(() => void reconcile(services).catch(() => undefined), every) : undefined;
     timer?.unref();
+    started.push(() => clearInterval(timer));
     log('info', 'local stack started', { url, dataDir, resumed });
 
     return {
@@ -151,18 +168,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       services,
       issuer,
       dynamo,
+      sfn: { url: sfn.url, credentials: sfn.credentials },
       app,
-      stop: async () => {
-        if (timer) clearInterval(timer);
-        engine.close();
-        await server.close();
-        clients.dynamodb.destroy();
-        clients.sfn.destroy();
-        await dynamo?.stop();
-      },
+      stop: undo,
     };
   } catch (error) {
-    await dynamo?.stop();
+    await undo();
     throw error;
   }
 }
