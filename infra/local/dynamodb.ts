@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '../../functions/store/keys.js';
 import { executionsTableIndex } from './engine.js';
+import { commandLineOf, identityOf, isRunning, type ProcessIdentity } from './processes.js';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -16,11 +17,22 @@ export interface LocalDynamo {
   stop: () => Promise<void>;
 }
 
-/** Starts DynamoDB Local on 127.0.0.1:`port`, storing under `dataDir/dynamodb`, and waits until it answers. */
+/** What `dynamodb.pid` in the data directory records: the Java process and the database it serves. */
+export interface DynamoPidFile extends ProcessIdentity {
+  dbPath: string;
+}
+
+export const DYNAMO_PID_FILE = 'dynamodb.pid';
+
+/**
+ * Starts DynamoDB Local on 127.0.0.1:`port`, storing under `dataDir/dynamodb`, and waits until it answers.
+ * The caller owns `dataDir` (a stack holding its lock, see data-lock.ts, or a test's own directory): a DynamoDB
+ * Local an earlier run started on it and left behind (that run was SIGKILLed) is ended first.
+ */
 export async function startDynamo(dataDir: string, port: number): Promise<LocalDynamo> {
   const dbPath = resolve(dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
-  killStale(dataDir);
+  await endLeftBehind(dataDir, dbPath);
   useWriteAheadLog(join(dbPath, SHARED_DB_FILE));
   const child = await spawnDynamoLocal(['-dbPath', dbPath, '-port', String(port), '-sharedDb']);
   let output = '';
@@ -32,8 +44,9 @@ export async function startDynamo(dataDir: string, port: number): Promise<LocalD
   child.once('error', (error) => {
     output += `\n${error.message}`;
   });
-  writeFileSync(join(dataDir, 'dynamodb.pid'), String(child.pid));
-  // However this process ends (but SIGKILL, which killStale handles next time), Java ends with it.
+  const java = child.pid === undefined ? undefined : identityOf(child.pid);
+  if (java) writeFileSync(join(dataDir, DYNAMO_PID_FILE), JSON.stringify({ ...java, dbPath } satisfies DynamoPidFile));
+  // However this process ends (but SIGKILL, which endLeftBehind handles next time), Java ends with it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
@@ -56,7 +69,7 @@ export async function startDynamo(dataDir: string, port: number): Promise<LocalD
     process: child,
     stop: () =>
       new Promise<void>((done) => {
-        rmSync(join(dataDir, 'dynamodb.pid'), { force: true });
+        rmSync(join(dataDir, DYNAMO_PID_FILE), { force: true });
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
@@ -122,6 +135,40 @@ async function compiledLauncher(home: string): Promise<string> {
   return dir;
 }
 
+/**
+ * A DynamoDB Local an earlier run started on this data directory and did not stop (it was SIGKILLed) still holds
+ * the database: end it, if `dynamodb.pid` names it. Only that process: the pid is signalled only while it is still
+ * the process recorded (the same start time) and its command line is DynamoDB Local's launcher on this dbPath;
+ * a pid reused by anything else is left alone.
+ */
+async function endLeftBehind(dataDir: string, dbPath: string): Promise<void> {
+  let recorded: Partial<DynamoPidFile>;
+  try {
+    recorded = JSON.parse(readFileSync(join(dataDir, DYNAMO_PID_FILE), 'utf8'));
+  } catch {
+    return; // none, or written by an older version (a bare pid, nothing to tell its process by)
+  }
+  const { pid, startTime } = recorded;
+  if (typeof pid !== 'number' || typeof startTime !== 'string' || recorded.dbPath !== dbPath) return;
+  if (!isRunning({ pid, startTime }) || !isDynamoLocalOn(pid, dbPath)) return;
+  process.kill(pid, 'SIGKILL');
+  // It has let go of the database once it is gone.
+  for (const deadline = Date.now() + 10_000; isRunning({ pid, startTime }); ) {
+    if (Date.now() > deadline) throw new Error(`DynamoDB Local left running on ${dbPath} (pid ${pid}) did not end`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Whether process `pid` is DynamoDB Local (through the launcher) serving the database at `dbPath`. */
+export function isDynamoLocalOn(pid: number, dbPath: string): boolean {
+  const args = commandLineOf(pid);
+  if (!args?.includes(LAUNCHER)) return false;
+  const at = args.indexOf('-dbPath');
+  // ps(1) outside Linux gives the command line split at every space: join what follows -dbPath back.
+  const rest = at < 0 ? '' : args.slice(at + 1).join(' ');
+  return rest === dbPath || rest.startsWith(`${dbPath} `);
+}
+
 /** The SQLite file DynamoDB Local keeps every table in with `-sharedDb`. */
 const SHARED_DB_FILE = 'shared-local-instance.db';
 
@@ -137,7 +184,7 @@ const SHARED_DB_FILE = 'shared-local-instance.db';
  *     own would have 1 KiB pages, which an application item overflows);
  *   - a database in rollback mode (made by an earlier version): its header is switched, unless a journal is left
  *     from a crash, which SQLite must roll back first (then the next start switches it).
- * Nothing has the file open here: DynamoDB Local is not started yet and a stale one was killed just before.
+ * Nothing has the file open here: DynamoDB Local is not started yet and one left behind was ended just before.
  */
 export function useWriteAheadLog(file: string): void {
   if (!existsSync(file) || statSync(file).size === 0) {
@@ -177,16 +224,6 @@ export function emptyWalDatabase(pageSize = 4096): Buffer {
   page[100] = 0x0d;
   page.writeUInt16BE(pageSize === 65_536 ? 0 : pageSize, 105);
   return page;
-}
-
-/** A previous run killed without cleanup (SIGKILL) leaves its Java process holding the database: end it. */
-function killStale(dataDir: string) {
-  try {
-    const pid = Number(readFileSync(join(dataDir, 'dynamodb.pid'), 'utf8'));
-    if (pid > 0) process.kill(pid, 'SIGKILL');
-  } catch {
-    // no stale process
-  }
 }
 
 /** Creates the app's table and the engine's table if they are not there yet. */

@@ -18,6 +18,7 @@ import { reconcile } from '../../functions/services/reconcile.js';
 import type { Services } from '../../functions/services/context.js';
 import { renderDefinition } from '../../workflows/approval.js';
 import { devIssuer, type DevIssuer } from './dev-issuer.js';
+import { lockDataDir } from './data-lock.js';
 import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine.js';
 import { listen } from './listen.js';
@@ -31,7 +32,11 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Reconciler period; 0 turns it off (tests call it themselves). */
   reconcileEveryMs?: number;
-  /** An already running DynamoDB Local to use instead of starting one (tests share one). */
+  /**
+   * An already running DynamoDB Local to use instead of starting one (tests share one). Without it the stack starts
+   * its own on `dataDir` and holds the data directory's lock (data-lock.ts) while it runs: a second stack on the
+   * same directory is refused. Stacks on a shared DynamoDB Local own nothing in `dataDir` and take no lock.
+   */
   dynamodbEndpoint?: string;
   quiet?: boolean;
   /** Engine settings for tests (see EngineOptions). */
@@ -87,8 +92,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const url = `http://${host}:${port}`;
   const log = options.quiet ? () => undefined : jsonLog;
 
+  // Refused here, before anything is started or signalled, if another stack runs on this data directory.
+  const lock = options.dynamodbEndpoint ? undefined : await lockDataDir(dataDir, url);
   // What this start has started, undone last first by stop(), or as far as it got if a step fails.
-  const started: (() => unknown)[] = [];
+  const started: (() => unknown)[] = lock ? [lock.release] : [];
   const undo = async () => {
     while (started.length) await started.pop()!();
   };
