@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../infra/local/data-lock.js';
-import { DYNAMO_PID_FILE, isDynamoLocalOn, type DynamoPidFile } from '../../infra/local/dynamodb.js';
+import { DYNAMO_PID_FILE, isDynamoLocalOn, startDynamo, type DynamoPidFile } from '../../infra/local/dynamodb.js';
 import { identityOf, isRunning } from '../../infra/local/processes.js';
 import { freePort } from '../../infra/local/stack.js';
 import { eventually, httpClient } from '../support/local.js';
@@ -118,7 +118,7 @@ describe('the data directory lock', () => {
   });
 
   it('never signals an unrelated process whose pid the lock or the pid file holds', { timeout: 120_000 }, async () => {
-    const unrelated = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const unrelated = spawn('sleep', ['1000'], { stdio: 'ignore' });
     children.push(unrelated);
     const pid = unrelated.pid!;
     const identity = identityOf(pid)!;
@@ -135,12 +135,12 @@ describe('the data directory lock', () => {
     expect(alive(pid)).toBe(true);
     await stop(first.child);
 
-    // The pid file records it with its own start time and this data directory's database: still not DynamoDB Local.
+    // The pid file records it with its own start time and this data directory's database: still not DynamoDB
+    // Local, so DynamoDB Local's start (as npm start makes it) leaves it alone.
     writeFileSync(join(dataDir, DYNAMO_PID_FILE), JSON.stringify({ ...identity, dbPath }));
-    const second = npmStart(port, dataDir);
-    await second.answering();
+    const dynamo = await startDynamo(dataDir, await freePort());
     expect(alive(pid)).toBe(true);
-    await stop(second.child);
+    await dynamo.stop();
     await stop(unrelated);
   });
 });

@@ -61,7 +61,7 @@ describe('the data directory lock', () => {
 
   it('takes over a lock whose pid now belongs to another process (another start time), and leaves that process alone', async () => {
     const dir = dataDir();
-    const unrelated = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const unrelated = spawn('sleep', ['1000'], { stdio: 'ignore' });
     children.push(unrelated);
     const identity = identityOf(unrelated.pid!)!;
     staleLock(dir, { pid: identity.pid, startTime: `${identity.startTime}0` });
