@@ -11,9 +11,15 @@ export interface Clients {
   sfn: SFNClient;
 }
 
-export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>): Clients {
+/** Locally only: the key the local Step Functions endpoint made at its start, which it checks every request's signature against. */
+export interface LocalKeys {
+  sfn?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>, local: LocalKeys = {}): Clients {
   const { dynamodb, db } = makeTableClients(config);
-  return { dynamodb, db, sfn: new SFNClient({ region: config.region, endpoint: config.sfnEndpoint, ...clientDefaults(config) }) };
+  const defaults = clientDefaults(config);
+  return { dynamodb, db, sfn: new SFNClient({ region: config.region, endpoint: config.sfnEndpoint, ...defaults, credentials: local.sfn ?? defaults.credentials }) };
 }
 
 /** DynamoDB only, for a function that calls no workflow (the workflow's own task): no Step Functions client in its bundle. */
@@ -33,7 +39,7 @@ function clientDefaults(config: Pick<Config, 'dynamodbEndpoint' | 'sfnEndpoint'>
     ...(local ? { connectionTimeout: 5_000, requestTimeout: 15_000 } : { connectionTimeout: 1_000, requestTimeout: 5_000 }),
     throwOnRequestTimeout: true,
   });
-  // The local stack needs some credentials; DynamoDB Local and the local engine accept any.
+  // The local stack needs some credentials: DynamoDB Local accepts any; the local engine only its own (LocalKeys).
   const credentials = local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
   return { credentials, maxAttempts: 3, requestHandler };
 }

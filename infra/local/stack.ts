@@ -4,7 +4,6 @@ import './polyfills.js';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
@@ -20,9 +19,11 @@ import { reconcile } from '../../functions/services/reconcile.js';
 import type { Services } from '../../functions/services/context.js';
 import { renderDefinition } from '../../workflows/approval.js';
 import { devIssuer, type DevIssuer } from './dev-issuer.js';
+import { lockDataDir } from './data-lock.js';
 import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine.js';
-import { SFN_ENDPOINT_PATH, sfnEndpoint } from './sfn-endpoint.js';
+import { listen } from './listen.js';
+import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
 
 export interface LocalStackOptions {
   dataDir?: string;
@@ -32,7 +33,11 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Reconciler period; 0 turns it off (tests call it themselves). */
   reconcileEveryMs?: number;
-  /** An already running DynamoDB Local to use instead of starting one (tests share one). */
+  /**
+   * An already running DynamoDB Local to use instead of starting one (tests share one). Without it the stack starts
+   * its own on `dataDir` and holds the data directory's lock (data-lock.ts) while it runs: a second stack on the
+   * same directory is refused. Stacks on a shared DynamoDB Local own nothing in `dataDir` and take no lock.
+   */
   dynamodbEndpoint?: string;
   quiet?: boolean;
   /** Engine settings for tests (see EngineOptions). */
@@ -47,6 +52,8 @@ export interface LocalStack {
   services: Services;
   issuer: DevIssuer;
   dynamo?: LocalDynamo;
+  /** The local engine's Step Functions endpoint (127.0.0.1, its own port, SigV4 with this start's key). */
+  sfn: Pick<SfnEndpoint, 'url' | 'credentials'>;
   app: Hono;
   stop: () => Promise<void>;
 }
@@ -86,19 +93,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const url = `http://${host}:${port}`;
   const log = options.quiet ? () => undefined : jsonLog;
 
-  const dynamo = options.dynamodbEndpoint ? undefined : await startDynamo(dataDir, await freePort());
-  const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
-  const config = parseConfig({
-    TABLE_NAME: `applications${tableSuffix}`,
-    STATE_MACHINE_ARN,
-    AWS_REGION: LOCAL_REGION,
-    DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamo!.endpoint,
-    SFN_ENDPOINT: `${url}${SFN_ENDPOINT_PATH}`,
-    AUTH_MODE: 'local',
-    ...options.env,
-  }, ['workflow']);
-  const clients = makeClients(config);
+  // Refused here, before anything is started or signalled, if another stack runs on this data directory.
+  const lock = options.dynamodbEndpoint ? undefined : await lockDataDir(dataDir, url);
+  // What this start has started, undone last first by stop(), or as far as it got if a step fails.
+  const started: (() => unknown)[] = lock ? [lock.release] : [];
+  const undo = async () => {
+    while (started.length) await started.pop()!();
+  };
   try {
+    const dynamo = options.dynamodbEndpoint ? undefined : await startDynamo(dataDir, await freePort());
+    if (dynamo) started.push(dynamo.stop);
+    const sfn = await startSfnEndpoint({ region: LOCAL_REGION });
+    started.push(sfn.close);
+    const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
+    const config = parseConfig({
+      TABLE_NAME: `applications${tableSuffix}`,
+      STATE_MACHINE_ARN,
+      AWS_REGION: LOCAL_REGION,
+      DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamo!.endpoint,
+      SFN_ENDPOINT: sfn.url,
+      AUTH_MODE: 'local',
+      ...options.env,
+    }, ['workflow']);
+    const clients = makeClients(config, { sfn: sfn.credentials });
+    started.push(() => {
+      clients.dynamodb.destroy();
+      clients.sfn.destroy();
+    });
     await ensureTables(clients.dynamodb, { table: config.tableName, executions: `sfn-executions${tableSuffix}` });
     const services = buildServices(config, clients, { log });
     const engine = new LocalEngine({
@@ -110,13 +131,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log: (message, fields) => log('warn', `local engine: ${message}`, fields),
       ...options.engine,
     });
+    started.push(() => engine.close());
+    sfn.serve(engine);
     const issuer = await devIssuer(dataDir);
 
     const app = new Hono();
     app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
     // The routes only the local stack has (the dev issuer) answer errors as the API does.
     app.onError((error, c) => errorResponse(error, c, (fields) => log('error', 'request failed', { path: c.req.path, ...fields })));
-    app.route(SFN_ENDPOINT_PATH, sfnEndpoint(engine));
     // Anyone may ask the dev issuer for a token: counted per source address, like the API's public routes.
     app.use('/v1/dev/*', limitAddress(config.rateLimits.address));
     app.route('/v1/dev', issuer.routes);
@@ -137,16 +159,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();
-    const server: ServerType = await new Promise((done, fail) => {
-      const s = serve({ fetch: app.fetch, port, hostname: host }, () => done(s));
-      s.once('error', (error: Error) => fail(new Error(`cannot listen on ${host}:${port}: ${error.message}`)));
-    });
+    const server = await listen(app.fetch, host, port);
+    started.push(server.close);
     // Work recorded but never handed over (a crash between a write and its call) is handed over now, then periodically.
     const reconcileOnce = () => reconcile(services, 0).catch((error) => log('error', 'reconcile failed', { error: (error as Error).message }));
     await reconcileOnce();
     const every = options.reconcileEveryMs ?? 10_000;
     const timer = every > 0 ? setInterval(() => void reconcile(services).catch(() => undefined), every) : undefined;
     timer?.unref();
+    started.push(() => clearInterval(timer));
     log('info', 'local stack started', { url, dataDir, resumed });
 
     return {
@@ -157,22 +178,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       services,
       issuer,
       dynamo,
+      sfn: { url: sfn.url, credentials: sfn.credentials },
       app,
-      stop: async () => {
-        if (timer) clearInterval(timer);
-        engine.close();
-        await new Promise<void>((done) => {
-          server.close(() => done());
-          // Idle keep-alive connections would hold the close open for seconds.
-          (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        });
-        clients.dynamodb.destroy();
-        clients.sfn.destroy();
-        await dynamo?.stop();
-      },
+      stop: undo,
     };
   } catch (error) {
-    await dynamo?.stop();
+    await undo();
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 // `npm start`: the whole system on one machine. PORT (3000) and DATA_DIR (.data) from the environment.
+import { DataDirInUse } from './data-lock.js';
 import { startLocalStack } from './stack.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -6,7 +7,11 @@ const dataDir = process.env.DATA_DIR ?? '.data';
 const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS', 'RATE_LIMITS'];
 const env = Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
-const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST ?? '127.0.0.1' });
+const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST ?? '127.0.0.1' }).catch((error: unknown) => {
+  if (!(error instanceof DataDirInUse)) throw error;
+  console.error(`\n  ${error.message}\n`);
+  process.exit(1);
+});
 console.log(`\n  广东省科协站点与协会申报审批平台（本地）\n  网页: ${stack.url}/\n  API:  ${stack.url}/v1/health（文档 ${stack.url}/docs）\n  数据: ${stack.dataDir}\n  按 Ctrl-C 停止\n`);
 
 let stopping = false;

@@ -24,7 +24,7 @@ function alive(pid: number): boolean {
   }
 }
 
-const javaPid = () => Number(readFileSync(join(dataDir, 'dynamodb.pid'), 'utf8'));
+const javaPid = () => (JSON.parse(readFileSync(join(dataDir, 'dynamodb.pid'), 'utf8')) as { pid: number }).pid;
 
 /** `npm start` as a user runs it: its own process, its own DynamoDB Local, data under DATA_DIR. */
 async function startServer(port: number): Promise<{ child: ChildProcess; api: Caller }> {
