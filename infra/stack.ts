@@ -1,10 +1,12 @@
 // The whole deployment: storage, identity, workflow, API and web pages, wired together.
-import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
+import { defaultRateLimits, parseRateLimits, type RateLimit, type RateLimits } from '../functions/config.js';
 import { Api } from './api.js';
 import { RegistryExport } from './export.js';
 import { CognitoIdentity, ExternalIdentity, type TokenIssuer } from './auth.js';
+import { edgeFirewallFor, firewallInOtherRegion, parseEdgeRateLimits } from './firewall.js';
 import { Storage } from './storage.js';
 import { Web, type WebDomain } from './web.js';
 import { Workflow } from './workflow.js';
@@ -15,6 +17,20 @@ export interface DomainSettings {
   holidays?: string;
   workdays?: string;
   maxReturns?: string;
+  /** RATE_LIMITS, over the deployed defaults (deployedRateLimits). */
+  rateLimits?: string;
+}
+
+/** The settings as `-c timeLimits=… -c rateLimits=…` give them (infra/app.ts). */
+export function settingsFromContext(scope: Construct): DomainSettings {
+  const read = (key: string): string | undefined => scope.node.tryGetContext(key);
+  return {
+    timeLimits: read('timeLimits'),
+    holidays: read('holidays'),
+    workdays: read('workdays'),
+    maxReturns: read('maxReturns'),
+    rateLimits: read('rateLimits'),
+  };
 }
 
 export interface ApprovalStackProps extends StackProps {
@@ -29,22 +45,26 @@ export interface ApprovalStackProps extends StackProps {
 /**
  * Context read by the stack (`-c key=value`) for the web pages, in the aws partition:
  * - `webDomain` and `webCertificateArn`: a domain for the pages and its ACM certificate in us-east-1 (both or neither);
- * - `authDomainPrefix`: the hosted sign-in's `<prefix>.auth.<region>.amazoncognito.com` (default: stack name and account).
+ * - `authDomainPrefix`: the hosted sign-in's `<prefix>.auth.<region>.amazoncognito.com` (default: stack name and account);
+ * - `edgeRateLimits`: the web ACL's rate limits (infra/firewall.ts), e.g. `ip=1000/60,token=300/60`.
  */
-function webContext(scope: Construct, inChina: boolean): { domain?: WebDomain; signInDomainPrefix?: string } {
+function webContext(scope: Construct, inChina: boolean) {
   const read = (key: string): string | undefined => scope.node.tryGetContext(key) || undefined;
-  const given = ['webDomain', 'webCertificateArn', 'authDomainPrefix'].filter((key) => read(key) !== undefined);
+  const given = ['webDomain', 'webCertificateArn', 'authDomainPrefix', 'edgeRateLimits'].filter((key) => read(key) !== undefined);
   if (inChina) {
     if (given.length > 0) {
-      throw new Error(`-c ${given.join(', ')}: the China regions get neither the web pages nor a hosted sign-in (see the WebPages output)`);
+      throw new Error(
+        `-c ${given.join(', ')}: the China regions get neither the web pages, nor their WAF web ACL, nor a hosted sign-in (see the WebPages output)`,
+      );
     }
     return {};
   }
   const [name, certificateArn] = [read('webDomain'), read('webCertificateArn')];
   if (Boolean(name) !== Boolean(certificateArn)) throw new Error('-c webDomain and -c webCertificateArn go together: a domain needs its certificate');
   return {
-    domain: name && certificateArn ? { name, certificate: Certificate.fromCertificateArn(scope, 'WebCertificate', certificateArn) } : undefined,
+    domain: name && certificateArn ? ({ name, certificate: Certificate.fromCertificateArn(scope, 'WebCertificate', certificateArn) } satisfies WebDomain) : undefined,
     signInDomainPrefix: read('authDomainPrefix'),
+    edgeRateLimits: parseEdgeRateLimits(read('edgeRateLimits')),
   };
 }
 
@@ -53,7 +73,11 @@ const functionUrlsUnavailable = ['cn-northwest-1'];
 
 export class ApprovalStack extends Stack {
   constructor(scope: Construct, id: string, props: ApprovalStackProps = {}) {
-    super(scope, id, props);
+    // The web distribution's WAF web ACL may come from us-east-1 (infra/firewall.ts).
+    const firewallElsewhere = firewallInOtherRegion(props.env?.region);
+    super(scope, id, { ...props, crossRegionReferences: props.crossRegionReferences ?? firewallElsewhere });
+    // That reference is weak, as infra/firewall.ts makes it; said here too, or CDK warns that it defaults to strong.
+    if (firewallElsewhere) CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     // The China regions offer no Cognito user pools (CloudFormation has no AWS::Cognito::UserPool there).
     const inChina = !Token.isUnresolved(this.region) && this.region.startsWith('cn-');
 
@@ -63,7 +87,7 @@ export class ApprovalStack extends Stack {
     const identity = inChina
       ? new ExternalIdentity(this, 'Identity')
       : new CognitoIdentity(this, 'Auth', { webOrigin: props.webOrigin, signInDomainPrefix: web.signInDomainPrefix });
-    const environment = functionEnvironment(identity, props.settings);
+    const environment = functionEnvironment(identity, props.settings, inChina);
     const workflow = new Workflow(this, 'Workflow', { storage, environment });
     const api = new Api(this, 'Api', { storage, workflow, issuer: identity, environment, webOrigin: props.webOrigin });
     // CloudFormation has no AWS::Lambda::Url in Ningxia (CDK's template validation says so): there the export is the
@@ -80,7 +104,8 @@ export class ApprovalStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     if (identity instanceof CognitoIdentity) {
       if (!registryExport) throw new Error(`no Function URL for the export in ${this.region}`);
-      const pages = new Web(this, 'Web', { api, registryExport, identity, domain: web.domain });
+      const firewall = web.edgeRateLimits && edgeFirewallFor(this, web.edgeRateLimits);
+      const pages = new Web(this, 'Web', { api, registryExport, identity, domain: web.domain, webAclArn: firewall?.webAclArn });
       new CfnOutput(this, 'WebUrl', { value: `${pages.url}/`, description: 'The web pages, with the API under /v1' });
       new CfnOutput(this, 'SignInUrl', { value: identity.signInUrl });
       new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
@@ -105,7 +130,7 @@ export class ApprovalStack extends Stack {
 }
 
 /** What functions/config.ts reads, less TABLE_NAME (bindTable) and STATE_MACHINE_ARN (per function). */
-function functionEnvironment(issuer: TokenIssuer, settings: DomainSettings = {}): Record<string, string> {
+function functionEnvironment(issuer: TokenIssuer, settings: DomainSettings = {}, inChina = false): Record<string, string> {
   const optional = {
     TIME_LIMITS: settings.timeLimits,
     HOLIDAYS: settings.holidays,
@@ -118,6 +143,29 @@ function functionEnvironment(issuer: TokenIssuer, settings: DomainSettings = {})
     // functions/config.ts asks every function for these in cognito mode, even those that verify no token.
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
+    RATE_LIMITS: formatRateLimits(deployedRateLimits(settings.rateLimits, inChina)),
     ...Object.fromEntries(Object.entries(optional).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   };
+}
+
+/**
+ * The functions' own limits as deployed, `-c rateLimits` over these defaults (read here, so a typo stops the synth
+ * rather than every function's start). Each function instance counts for itself: a backstop behind the edge's limits.
+ * In the aws partition the pages call the API through CloudFront, whose edge addresses API Gateway reports as the
+ * source, each shared by many viewers: the per-address limit there is a generous 3,000 a minute, and the web ACL limits
+ * each viewer's own address. In China callers reach the API directly, and the functions' defaults apply as locally.
+ */
+export function deployedRateLimits(text: string | undefined, inChina: boolean): RateLimits {
+  const behindCloudFront: RateLimits = { ...defaultRateLimits, address: { requests: 3000, windowSeconds: 60 } };
+  try {
+    return parseRateLimits([formatRateLimits(inChina ? defaultRateLimits : behindCloudFront), text ?? ''].join(','));
+  } catch (error) {
+    throw new Error(`-c rateLimits: ${(error as Error).message.replace(/^configuration: RATE_LIMITS: /, '')}`);
+  }
+}
+
+/** RATE_LIMITS as functions/config.ts reads it. */
+export function formatRateLimits(limits: RateLimits): string {
+  const one = (limit: RateLimit | null) => (limit ? `${limit.requests}/${limit.windowSeconds}` : 'off');
+  return `caller=${one(limits.caller)},address=${one(limits.address)}`;
 }

@@ -1,15 +1,15 @@
 // Synthesizes the stack for the infra tests, as `cdk synth` would.
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ApprovalStack, type ApprovalStackProps } from '../../infra/stack.js';
+import { ApprovalStack, settingsFromContext, type ApprovalStackProps } from '../../infra/stack.js';
 
 export interface SynthOptions {
-  /** e.g. `cn-north-1`; default: environment-agnostic, as `npx cdk synth` here. */
+  /** e.g. `cn-north-1`; default: environment-agnostic, as the app is without the CDK CLI (which passes its region, us-east-1 if none is configured). */
   region?: string;
   webOrigin?: string;
   /** Run esbuild for each function and build the web pages (slow): only the tests that look at the bundles need it. */
   bundle?: boolean;
-  /** As `-c key=value` gives it, e.g. `{ webDomain: 'apply.example.org' }`. */
+  /** As `-c key=value` gives it, e.g. `{ webDomain: 'apply.example.org' }` or `{ rateLimits: 'caller=100/60' }`. */
   context?: Record<string, string>;
 }
 
@@ -23,10 +23,15 @@ export function synth(options: SynthOptions = {}) {
   const props: ApprovalStackProps = {
     webOrigin: options.webOrigin,
     env: options.region ? { region: options.region } : undefined,
+    settings: settingsFromContext(app),
   };
   const stack = new ApprovalStack(app, 'Test', props);
   const template = Template.fromStack(stack);
-  return { app, stack, template };
+  /** The stack in us-east-1 that holds the web ACL when the stack is in another region of the aws partition. */
+  const others = app.node.children.filter((c): c is Stack => Stack.isStack(c) && c !== stack);
+  if (others.length > 1) throw new Error(`more than one other stack: ${others.map((s) => s.node.id).join(', ')}`);
+  const edge = others[0] && { stack: others[0], template: Template.fromStack(others[0]) };
+  return { app, stack, template, edge };
 }
 
 type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any>; DependsOn?: string[] };
