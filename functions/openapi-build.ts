@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '../forms/catalogue.js';
+import { fileKinds } from '../forms/materials.js';
 import {
   applicationSchema,
   decisionSchema,
@@ -178,6 +179,24 @@ export function buildOpenApiDocument(): Json {
             hostLevels: { type: 'array', items: { type: 'string' } },
             unique: { type: 'boolean', description: '每个承办地区只能设立一个' },
             schema: { type: 'object', description: '该类型申请表的 JSON Schema' },
+            materials: {
+              type: 'array',
+              description: '申报材料清单（forms/materials.ts）',
+              items: {
+                type: 'object',
+                required: ['key', 'name', 'required', 'accept', 'maxBytes'],
+                properties: {
+                  key: { type: 'string', description: '提交时 materials[].key；退回时问题路径 materials.<key>' },
+                  name: { type: 'string' },
+                  hint: { type: 'string' },
+                  required: { type: 'boolean' },
+                  accept: { type: 'array', items: { enum: Object.values(fileKinds).map((k) => k.mime) }, description: '按文件内容判断类型，不看文件名' },
+                  maxBytes: { type: 'integer' },
+                  multiple: { type: 'boolean', description: '可上传多个文件' },
+                  template: { type: 'string', description: '模板下载地址（网页同源）' },
+                },
+              },
+            },
           },
         },
       },

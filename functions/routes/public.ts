@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { DomainError } from '../domain/application.js';
 import { applicationTypes, catalogue } from '../../forms/catalogue.js';
+import { materialsFor } from '../../forms/materials.js';
 import { childrenOf, findRegion } from '../regions/index.js';
 import { certificateView } from '../domain/registry.js';
 import type { AppDeps } from '../app.js';
@@ -34,6 +35,7 @@ export function publicRoutes(deps: AppDeps) {
           unique: entry.unique,
           parkAllowed: entry.parkAllowed,
           schema: formJsonSchema(type),
+          materials: materialsFor(type),
         };
       })),
     ),
