@@ -5,6 +5,7 @@ import { statuses } from './domain/application.js';
 import { decidingLevels } from './domain/chain.js';
 import { applicationTypes } from '../forms/entry.js';
 import { plainText } from '../forms/plain-text.js';
+import { fileKinds, type MaterialMime } from '../forms/materials.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
 function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
@@ -194,6 +195,21 @@ export const catalogueEntrySchema = meta(
     unique: meta(z.boolean(), { description: '每个承办地区只能设立一个' }),
     parkAllowed: meta(z.boolean(), { description: '申请表可填写所在园区（park）' }),
     schema: meta(z.record(z.string(), z.unknown()), { description: '该类型申请表的 JSON Schema（draft 2020-12），即 components.schemas.Form_<type>' }),
+    materials: meta(
+      z.array(
+        z.object({
+          key: meta(z.string(), { description: '提交时 materials[].key；退回时问题路径 materials.<key>' }),
+          name: z.string(),
+          hint: z.optional(z.string()),
+          required: z.boolean(),
+          accept: meta(z.array(z.enum(Object.values(fileKinds).map((k) => k.mime) as [MaterialMime, ...MaterialMime[]])), { description: '按文件内容判断类型，不看文件名' }),
+          maxBytes: z.number().check(z.int(), z.positive()),
+          multiple: meta(z.optional(z.boolean()), { description: '可上传多个文件' }),
+          template: meta(z.optional(z.string()), { description: '模板下载地址（网页同源）' }),
+        }),
+      ),
+      { description: '申报材料清单（forms/materials.ts）' },
+    ),
   }),
   { title: '申请类型' },
 );

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { DomainError } from '../domain/application.js';
 import { applicationTypes, catalogue } from '../../forms/catalogue.js';
+import { materialsFor } from '../../forms/materials.js';
 import { childrenOf, findRegion } from '../regions/index.js';
 import { certificateView } from '../domain/registry.js';
 import type { Services } from '../services/context.js';
@@ -45,6 +46,7 @@ export function publicRoutes(deps: PublicDeps) {
           unique: entry.unique,
           parkAllowed: entry.parkAllowed,
           schema: formJsonSchema(type),
+          materials: materialsFor(type),
         };
       })),
     );

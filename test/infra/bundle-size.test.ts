@@ -20,11 +20,11 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * functions/openapi-build.ts) or an SSM client (the export signs its one GetParameter, functions/ssm-parameter.ts).
  * recordOutcome (253/84 KiB: no Step Functions client, buildOutcomeServices) and reconciler (266/86: no registry,
  * buildWorkflowServices) fit the budget: the SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
- * api (383/130: the same SDK, plus Hono, jose, the forms and the whole app) and registryExport (307/105: the export
+ * api (400/135: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app) and registryExport (307/105: the export
  * route alone in the API's frame, functions/app-frame.ts, with jose and the table client) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 392 * KiB, gzip: 133 * KiB },
+  api: { minified: 404 * KiB, gzip: 137 * KiB },
   registryExport: { minified: 316 * KiB, gzip: 108 * KiB },
   recordOutcome: { minified: 260 * KiB, gzip: 86 * KiB },
   reconciler: { minified: 272 * KiB, gzip: 88 * KiB },

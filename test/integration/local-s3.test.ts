@@ -1,0 +1,315 @@
+// The local S3 server (infra/local/s3.ts) with the real S3 client and presigner (functions/uploads.ts): presigned PUTs
+// hold to what was signed, objects survive a restart, CORS answers the web origin alone, loopback only; and the
+// upload check streams an object's bytes through the material check.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findMaterial } from '../../forms/materials.js';
+import { localS3Credentials, startS3, type LocalS3 } from '../../infra/local/s3.js';
+import { makeS3Client, uploadKeys, Uploads } from '../../functions/uploads.js';
+import { elf, pdf, pseudoRandom, streamObject } from '../support/files.js';
+
+const webOrigin = 'http://127.0.0.1:3000';
+const roster = findMaterial('rural-tech-association', 'member-roster')!;
+
+let dataDir: string;
+let s3: LocalS3;
+let client: S3Client;
+let uploads: Uploads;
+
+async function start(): Promise<void> {
+  s3 = await startS3({ dataDir, webOrigins: [webOrigin] });
+  client = makeS3Client({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials });
+  uploads = new Uploads(client, s3.bucket);
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'local-s3-'));
+  await start();
+});
+afterAll(async () => {
+  client?.destroy();
+  await s3?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const put = (url: string, body: Buffer, headers: Record<string, string>) => fetch(url, { method: 'PUT', body: new Uint8Array(body), headers });
+
+async function read(key: string): Promise<Buffer> {
+  const out = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+let next = 0;
+const uploadId = () => `01JTEST${String(next++).padStart(19, '0')}`;
+
+describe('a presigned PUT to the local S3 server', () => {
+  it('stores the body it was signed for, which reads back byte for byte', async () => {
+    // Prepare
+    const body = pseudoRandom(100_000, 21);
+    const key = uploadKeys.incoming(uploadId());
+    const slot = await uploads.presignUpload(key, 'application/pdf', body.length, 300);
+
+    // Act
+    const answer = await put(slot.url, body, slot.headers);
+
+    // Assess
+    expect(answer.status, await answer.clone().text()).toBe(200);
+    expect(slot).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' } });
+    expect(Date.parse(slot.expiresAt) - Date.now()).toBeGreaterThan(290_000);
+    expect((await read(key)).equals(body)).toBe(true);
+  });
+
+  it('signs Content-Length and Content-Type', async () => {
+    // Act
+    const slot = await uploads.presignUpload(uploadKeys.incoming(uploadId()), 'image/jpeg', 10, 60);
+
+    // Assess
+    expect(new URL(slot.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host']));
+  });
+
+  it('refuses a body of another length', async () => {
+    // Prepare
+    const key = uploadKeys.incoming(uploadId());
+    const slot = await uploads.presignUpload(key, 'application/pdf', 1000, 300);
+
+    // Act
+    const longer = await put(slot.url, pseudoRandom(1001), slot.headers);
+    const shorter = await put(slot.url, pseudoRandom(999), slot.headers);
+
+    // Assess
+    expect([longer.status, shorter.status]).toEqual([403, 403]);
+    expect(await uploads.head(key)).toBeUndefined();
+  });
+
+  it('refuses another Content-Type', async () => {
+    // Prepare
+    const key = uploadKeys.incoming(uploadId());
+    const slot = await uploads.presignUpload(key, 'application/pdf', 1000, 300);
+
+    // Act
+    const answer = await put(slot.url, pseudoRandom(1000), { 'content-type': 'text/html' });
+
+    // Assess
+    expect(answer.status).toBe(403);
+    expect(await uploads.head(key)).toBeUndefined();
+  });
+
+  it('refuses a tampered signature, another key in the same URL, and no signature at all', async () => {
+    // Prepare
+    const body = pseudoRandom(500);
+    const key = uploadKeys.incoming(uploadId());
+    const slot = await uploads.presignUpload(key, 'application/pdf', body.length, 300);
+    const url = new URL(slot.url);
+    const signature = url.searchParams.get('X-Amz-Signature')!;
+    const tampered = new URL(url);
+    tampered.searchParams.set('X-Amz-Signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+    const elsewhere = new URL(url);
+    elsewhere.pathname = elsewhere.pathname.replace(/[^/]+$/, uploadId());
+
+    // Act
+    const answers = await Promise.all([
+      put(tampered.href, body, slot.headers),
+      put(elsewhere.href, body, slot.headers),
+      put(`${url.origin}${url.pathname}`, body, slot.headers),
+    ]);
+
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403]);
+    expect(await uploads.head(key)).toBeUndefined();
+  });
+
+  it('refuses a client signing with another secret', async () => {
+    // Prepare
+    const wrong = makeS3Client({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'not-it' } });
+
+    // Act
+    const answer = wrong.send(new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKeys.checked(uploadId()), Body: pseudoRandom(10) }));
+
+    // Assess
+    await expect(answer).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    wrong.destroy();
+  });
+
+  it('refuses an expired URL', async () => {
+    // Prepare: signed ten minutes ago for one minute
+    const key = uploadKeys.incoming(uploadId());
+    const command = new PutObjectCommand({ Bucket: s3.bucket, Key: key, ContentType: 'application/pdf', ContentLength: 10 });
+    const url = await getSignedUrl(client, command, { expiresIn: 60, signableHeaders: new Set(['content-type']), signingDate: new Date(Date.now() - 600_000) });
+
+    // Act
+    const answer = await put(url, pseudoRandom(10), { 'content-type': 'application/pdf' });
+
+    // Assess
+    expect(answer.status).toBe(403);
+    expect(await answer.text()).toContain('Request has expired');
+  });
+});
+
+describe('a presigned download', () => {
+  it('answers the file name (RFC 5987), the checked type and no caching, and lasts five minutes at most', async () => {
+    // Prepare
+    const key = uploadKeys.incoming(uploadId());
+    const body = pdf();
+    const slot = await uploads.presignUpload(key, 'application/pdf', body.length, 60);
+    expect((await put(slot.url, body, slot.headers)).status).toBe(200);
+
+    // Act
+    const link = await uploads.presignDownload(key, { fileName: '会员名册 "2026".pdf', contentType: 'application/pdf', inline: true, expiresIn: 3600 });
+    const answer = await fetch(link.url);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-disposition')).toBe(`inline; filename="____ _2026_.pdf"; filename*=UTF-8''${encodeURIComponent('会员名册 _2026_.pdf')}`);
+    expect(answer.headers.get('content-type')).toBe('application/pdf');
+    expect(answer.headers.get('cache-control')).toBe('private, no-store');
+    expect(Buffer.from(await answer.arrayBuffer()).equals(body)).toBe(true);
+    expect(new URL(link.url).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(Date.parse(link.expiresAt) - Date.now()).toBeLessThanOrEqual(300_000);
+  });
+});
+
+describe('the upload check through the local server', () => {
+  async function uploaded(body: Buffer, contentType = 'application/pdf'): Promise<string> {
+    const id = uploadId();
+    const slot = await uploads.presignUpload(uploadKeys.incoming(id), contentType, body.length, 60);
+    const answer = await put(slot.url, body, slot.headers);
+    expect(answer.status).toBe(200);
+    return id;
+  }
+
+  it('is pending before the bytes arrive', async () => {
+    // Act
+    const result = await uploads.checkUpload(uploadId(), { size: 100 }, roster);
+
+    // Assess
+    expect(result).toEqual({ status: 'pending' });
+  });
+
+  it('makes a good PDF ready with its SHA-256, keeps the checked copy, and attaches that copy', async () => {
+    // Prepare: 5 MB of image data, streamed from the server in the SDK's chunks
+    const body = pdf({ objects: [streamObject('/Filter /DCTDecode', pseudoRandom(5 * 1024 * 1024, 8))] });
+    const id = await uploaded(body);
+
+    // Act
+    const result = await uploads.checkUpload(id, { size: body.length }, roster);
+    const again = await uploads.checkUpload(id, { size: body.length }, roster);
+    const key = await uploads.attach(id, '01JAPPLICATION0000000000000', '01JMATERIAL00000000000000000');
+
+    // Assess
+    const { createHash } = await import('node:crypto');
+    expect(result).toEqual({ status: 'ready', kind: 'pdf', contentType: 'application/pdf', size: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+    expect(again).toEqual(result);
+    expect(await uploads.head(uploadKeys.incoming(id))).toBeUndefined();
+    expect(key).toBe('materials/01JAPPLICATION0000000000000/01JMATERIAL00000000000000000');
+    expect((await read(key)).equals(body)).toBe(true);
+  });
+
+  it('refuses an executable sent as a PDF, naming the material, and keeps none of its bytes', async () => {
+    // Prepare
+    const body = elf(64 * 1024);
+    const id = await uploaded(body);
+
+    // Act
+    const result = await uploads.checkUpload(id, { size: body.length }, roster);
+
+    // Assess
+    expect(result).toEqual({ status: 'refused', code: 'unrecognised', reason: '「会员名册」的文件内容不是 PDF、JPEG、PNG 或 OFD（检测到可执行程序），请上传原件扫描件或照片' });
+    expect(await uploads.head(uploadKeys.incoming(id))).toBeUndefined();
+    expect(await uploads.head(uploadKeys.checked(id))).toBeUndefined();
+  });
+
+  it('refuses an upload whose size is not the one declared', async () => {
+    // Prepare
+    const id = await uploaded(pdf());
+
+    // Act
+    const result = await uploads.checkUpload(id, { size: pdf().length + 1 }, roster);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'refused', code: 'size_mismatch' });
+    expect(await uploads.head(uploadKeys.incoming(id))).toBeUndefined();
+  });
+});
+
+describe('the local S3 server itself', () => {
+  it('keeps objects across a stop and a start on the same folder', async () => {
+    // Prepare
+    const key = uploadKeys.checked(uploadId());
+    const body = pseudoRandom(4096, 99);
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: 'application/pdf' }));
+    const before = s3.port;
+
+    // Act
+    client.destroy();
+    await s3.stop();
+    await start();
+
+    // Assess
+    expect(s3.port).not.toBe(0);
+    expect(before).toBeGreaterThan(0);
+    expect((await read(key)).equals(body)).toBe(true);
+  });
+
+  it('answers a CORS preflight from the web origin, and not from another origin', async () => {
+    // Prepare
+    const url = `${s3.endpoint}/${s3.bucket}/${uploadKeys.incoming(uploadId())}`;
+    const preflight = (origin: string) =>
+      fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });
+
+    // Act
+    const allowed = await preflight(webOrigin);
+    const other = await preflight('https://evil.example.org');
+
+    // Assess
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBeTruthy();
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('content-type');
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a preflight asking for a header the rule does not allow', async () => {
+    // Act
+    const answer = await fetch(`${s3.endpoint}/${s3.bucket}/x`, {
+      method: 'OPTIONS',
+      headers: { origin: webOrigin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,x-amz-acl' },
+    });
+
+    // Assess
+    expect(answer.status).toBe(403);
+  });
+
+  it('listens on 127.0.0.1 alone: another address of the machine, though reachable, finds no server on its port', async () => {
+    // Prepare: 127.0.0.2 is this machine too (the whole 127/8 is loopback), and a server listening there is reached,
+    // so a refusal on it means the S3 server is bound to 127.0.0.1, not to every address. (Other interfaces' private
+    // addresses are not dialled from tests here: only loopback traffic is.)
+    const control = createServer((socket) => socket.end());
+    await new Promise<void>((done, fail) => control.once('error', fail).listen(0, '127.0.0.2', done));
+    const controlPort = (control.address() as { port: number }).port;
+    const dial = (host: string, port: number) =>
+      new Promise<string>((done) => {
+        const socket = connect({ host, port }, () => {
+          socket.destroy();
+          done('connected');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+        socket.setTimeout(2_000, () => {
+          socket.destroy();
+          done('timeout');
+        });
+      });
+
+    // Act
+    const results = { control: await dial('127.0.0.2', controlPort), s3Elsewhere: await dial('127.0.0.2', s3.port), s3: await dial('127.0.0.1', s3.port) };
+    control.close();
+
+    // Assess
+    expect(results).toEqual({ control: 'connected', s3Elsewhere: 'ECONNREFUSED', s3: 'connected' });
+  });
+});
