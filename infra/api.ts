@@ -21,14 +21,18 @@ import { logRetention, ProjectFunction } from './function.js';
 import type { Storage } from './storage.js';
 import type { Workflow } from './workflow.js';
 
-/** Routes anyone may call (api.md): no token is asked for at the edge. */
+/**
+ * Paths anyone may call (api.md): no token is asked for at the edge, whatever the method, so that a method such a
+ * path does not take reaches the app and is answered 405 with `Allow` (behind `ANY /v1/{proxy+}` it would be the
+ * authorizer's 401 for a caller without a token).
+ */
 export const publicRoutes: ReadonlyArray<{ method: HttpMethod; path: string }> = [
-  { method: HttpMethod.GET, path: '/v1/health' },
-  { method: HttpMethod.GET, path: '/v1/forms' },
-  { method: HttpMethod.GET, path: '/v1/regions/{code}' },
-  { method: HttpMethod.GET, path: '/v1/certificates/{certificateNo}' },
-  { method: HttpMethod.GET, path: '/v1/openapi.json' },
-  { method: HttpMethod.GET, path: '/docs' },
+  { method: HttpMethod.ANY, path: '/v1/health' },
+  { method: HttpMethod.ANY, path: '/v1/forms' },
+  { method: HttpMethod.ANY, path: '/v1/regions/{code}' },
+  { method: HttpMethod.ANY, path: '/v1/certificates/{certificateNo}' },
+  { method: HttpMethod.ANY, path: '/v1/openapi.json' },
+  { method: HttpMethod.ANY, path: '/docs' },
 ];
 
 export interface ApiProps {

@@ -8,13 +8,14 @@ import { tableDesign } from '../../functions/store/keys.js';
 import { approvalDefinition, substitutionNames } from '../../workflows/approval.js';
 import { resources, statements, synth } from './synth.js';
 
+// Every method of the public paths: the app answers 405 to those they do not take, even without a token.
 const publicRouteKeys = [
-  'GET /v1/health',
-  'GET /v1/forms',
-  'GET /v1/regions/{code}',
-  'GET /v1/certificates/{certificateNo}',
-  'GET /v1/openapi.json',
-  'GET /docs',
+  'ANY /v1/health',
+  'ANY /v1/forms',
+  'ANY /v1/regions/{code}',
+  'ANY /v1/certificates/{certificateNo}',
+  'ANY /v1/openapi.json',
+  'ANY /docs',
 ];
 
 /** Actions that AWS authorises on no narrower resource than "*". */
