@@ -60,7 +60,7 @@ export function apiFrame({ log, webOrigin }: FrameOptions) {
       },
     }),
   );
-  app.onError((error, c) => errorResponse(error, c, (fields) => log('error', 'request failed', { path: c.req.path, ...fields })));
+  app.onError((error, c) => errorResponse(error, c, log));
   app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
   return app;
 }

@@ -5,7 +5,7 @@ import { matchedRoutes } from 'hono/route';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from './domain/application.js';
 import { bearerToken, type Principal, type VerifyToken } from './auth.js';
-import { addLogContext, withLogContext } from './log.js';
+import { addLogContext, withLogContext, type Logger } from './log.js';
 
 export type Env = { Variables: { principal: Principal } };
 
@@ -52,7 +52,8 @@ function isServiceFault(error: unknown): boolean {
  * The one error shape (api.md). A body says what the caller can act on and nothing of the server's
  * insides: no stack, no SDK message, no table or key names; those go to the log, masked.
  */
-export function errorResponse(error: unknown, c: Context, log: (fields: Record<string, unknown>) => void) {
+export function errorResponse(error: unknown, c: Context, logger: Logger) {
+  const log = (fields: Record<string, unknown>) => logger.error('request failed', { path: c.req.path, ...fields });
   if (error instanceof DomainError) {
     // RFC 6750: a 401 names the scheme that would be accepted.
     if (error.code === 'unauthorized') c.header('www-authenticate', 'Bearer');
@@ -175,7 +176,7 @@ function routeOf(c: Context): string {
  * puts it on every log line written while the request runs and on the response (`x-request-id`), and
  * writes one access line: method, route, status, latency, and the caller's id and role (set by `authenticate`).
  */
-export function requestContext(log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void): MiddlewareHandler<Env> {
+export function requestContext(log: Logger): MiddlewareHandler<Env> {
   return async (c, next) => {
     const started = performance.now();
     const given = c.req.header('x-request-id');
@@ -191,7 +192,7 @@ export function requestContext(log: (level: 'info' | 'warn' | 'error', message: 
       await next();
       c.header('x-request-id', correlationId);
       const error = c.error instanceof DomainError ? c.error.code : c.error ? c.error.name || 'Error' : undefined;
-      log(c.res.status >= 500 ? 'error' : 'info', 'request', {
+      log[c.res.status >= 500 ? 'error' : 'info']('request', {
         method: c.req.method,
         route: routeOf(c),
         path: c.req.path,

@@ -61,7 +61,7 @@ export function registryExportRoutes(s: RegistryExportServices) {
     const first = await pages.next();
     const date = cstDate(s.now()).replaceAll('-', '');
     const body = csvStream(pages, first, (error) =>
-      s.log('error', 'registry export failed mid-stream', { message: (error as Error)?.message, filter }),
+      s.log.error('registry export failed mid-stream', { message: (error as Error)?.message, filter }),
     );
     return c.body(body, 200, {
       'content-type': 'text/csv; charset=utf-8',

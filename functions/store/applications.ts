@@ -176,6 +176,11 @@ export class ApplicationStore {
     return outcome === 'replayed' || outcome === 'duplicate' ? outcome : 'contended';
   }
 
+  /** Whether the table answers: one read of a key that holds nothing (the health check). */
+  async ping(abortSignal: AbortSignal): Promise<void> {
+    await this.db.send(new GetCommand({ TableName: this.table, Key: keys.health }), { abortSignal });
+  }
+
   /** The application holding a region's one-per-region place, if any. */
   async guardHolder(type: string, regionCode: string): Promise<string | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.guard(type, regionCode), ConsistentRead: true }));

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import * as ddb from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Logger } from '../../functions/log.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type LambdaHandler = (payload: any) => Promise<unknown>;
@@ -92,7 +93,8 @@ export interface EngineOptions {
   /** The definition with its substitutions filled in. */
   definition: string;
   lambdas: Record<string, LambdaHandler>;
-  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Where the engine says what went wrong with an execution (the stack's logger). */
+  log?: Logger;
   /** The longest single timer (Node's limit, ~24.8 days, by default; tests make it short). */
   maxTimerMs?: number;
   /** Every `Retry` waits this long instead of its backoff (tests that let a state fail for good). */
@@ -580,7 +582,7 @@ export class LocalEngine {
   }
 
   private log(message: string, fields: Record<string, unknown> = {}) {
-    this.options.log?.(message, fields);
+    this.options.log?.warn(`local engine: ${message}`, fields);
   }
 }
 

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/app.js';
 import type { Services } from '../../functions/services/context.js';
+import { silentLogger } from '../../functions/log.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 import { reach } from './support.js';
@@ -182,7 +183,7 @@ describe('CORS', () => {
   it('allows only the configured web origin', async () => {
     // Prepare: the app alone, no store needed for the catalogue.
     const app = createApp({
-      services: { log: () => undefined } as unknown as Services,
+      services: { log: silentLogger } as unknown as Services,
       verify: async () => {
         throw new Error('not called');
       },

@@ -6,9 +6,10 @@ import { docsPage, formJsonSchema, openApiDocument } from '../../functions/opena
 import { openApiDocumentFile, openApiDocumentText } from '../../functions/openapi-build.js';
 import { applicationTypes, formJsonSchema as buildFormJsonSchema } from '../../forms/catalogue.js';
 import type { Services } from '../../functions/services/context.js';
+import { silentLogger } from '../../functions/log.js';
 
 const app = createApp({
-  services: { log: () => undefined } as unknown as Services,
+  services: { log: silentLogger } as unknown as Services,
   verify: async () => {
     throw new Error('not used');
   },
