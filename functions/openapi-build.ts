@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '../forms/catalogue.js';
 import { statuses } from './domain/application.js';
+import { regionLevelNames } from './domain/region-codes.js';
 import {
   applicationSchema,
   catalogueEntrySchema,
@@ -270,7 +271,6 @@ function operationObject(path: string, method: string, op: Operation): Json {
 /** `{ type: <one type>, regionCode, form: Form_<type> }` for each type, and the union of them, discriminated by `type`. */
 function submissionSchemas(): Json {
   const envelope = schema(submissionSchema, 'input') as { properties: Record<string, Json>; title?: string };
-  const levelNames: Record<string, string> = { province: '省', city: '地级市', county: '县（区）', township: '乡镇（街道）', village: '村（社区）' };
   const perType = Object.fromEntries(
     applicationTypes.map((type) => [
       `Submission_${type}`,
@@ -279,7 +279,7 @@ function submissionSchemas(): Json {
         title: `${catalogue[type].name}申请`,
         properties: {
           type: { const: type, title: envelope.properties.type.title },
-          regionCode: { ...envelope.properties.regionCode, description: `承办地区代码：${catalogue[type].hostLevels.map((l) => levelNames[l]).join('或')}` },
+          regionCode: { ...envelope.properties.regionCode, description: `承办地区代码：${catalogue[type].hostLevels.map((l) => regionLevelNames[l]).join('或')}` },
           form: ref(`Form_${type}`),
         },
         required: ['type', 'regionCode', 'form'],

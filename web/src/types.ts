@@ -2,7 +2,7 @@
 // shape, it is imported from there (types only: nothing of the server's code reaches the pages).
 import type { HistoryEntry, Status } from '../../functions/domain/application';
 import type { DecidingLevel } from '../../functions/domain/chain';
-import type { RegionLevel } from '../../functions/regions/index';
+import type { RegionLevel } from '../../functions/domain/region-codes';
 
 export type { HistoryAction as Action } from '../../functions/domain/application';
 export type { CountRow, ProgressReport } from '../../functions/domain/progress';
