@@ -1,6 +1,6 @@
 /**
  * The approval workflow, defined once. CDK deploys it (infra/workflow.ts) and the local stack
- * runs it (infra/local/engine.ts); both fill in the same `${...}` substitutions.
+ * runs it (infra/local/engine/); both fill in the same `${...}` substitutions.
  *
  * State data is ids and region codes only, never personal data:
  *   { id, level, region, at, dueAt, expiresAt, timeoutSeconds }

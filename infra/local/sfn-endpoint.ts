@@ -5,7 +5,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hono, type Context } from 'hono';
-import { SfnApiError, type LocalEngine } from './engine.js';
+import type { LocalEngine } from './engine/api.js';
+import { SfnApiError } from './engine/errors.js';
 import { listen } from './listen.js';
 
 export interface LocalCredentials {
@@ -76,13 +77,6 @@ export function sfnApi(engine: () => LocalEngine | undefined, auth: { region: st
         case 'SendTaskSuccess':
           await running.sendTaskSuccess(body.taskToken, body.output);
           return reply({});
-        case 'SendTaskFailure':
-          await running.sendTaskFailure(body.taskToken, body.error, body.cause);
-          return reply({});
-        case 'SendTaskHeartbeat':
-          return reply({});
-        case 'StopExecution':
-          return reply(await running.stopExecution(body.executionArn, body.error, body.cause));
         case 'DescribeExecution':
           return reply(await running.describeExecution(body.executionArn));
         case 'ListExecutions':

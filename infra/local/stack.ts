@@ -21,8 +21,8 @@ import type { Services } from '../../functions/services/context.js';
 import { renderDefinition } from '../../workflows/approval.js';
 import { devIssuer, type DevIssuer } from './dev-issuer.js';
 import { lockDataDir } from './data-lock.js';
-import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
-import { LocalEngine, type EngineOptions } from './engine.js';
+import { ensureTable, startDynamo, type LocalDynamo } from './dynamodb.js';
+import { LocalEngine, type EngineOptions } from './engine/api.js';
 import { listen } from './listen.js';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
 
@@ -121,9 +121,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients.dynamodb.destroy();
       clients.sfn.destroy();
     });
-    await ensureTables(clients.dynamodb, { table: config.tableName, executions: `sfn-executions${tableSuffix}` });
+    await ensureTable(clients.dynamodb, config.tableName);
     const services = buildServices(config, clients, { log });
-    const engine = new LocalEngine({
+    const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,
       stateMachineArn: STATE_MACHINE_ARN,
