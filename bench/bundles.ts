@@ -24,7 +24,7 @@ async function bundling(): Promise<{ options: BuildOptions; entries: Record<stri
     return {
       options: { bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22', mainFields: ['module', 'main'], external: [], charset: 'utf8' },
       entries: { api: 'functions/api.ts', recordOutcome: 'functions/record-outcome.ts', reconciler: 'functions/reconciler.ts' },
-      dataFiles: ['functions/regions/guangdong.json', 'functions/openapi-document.json'],
+      dataFiles: ['functions/regions/guangdong.json', 'functions/http/openapi-document.json'],
       root,
       source: 'the options listed in issue 8 (bundle, minify, esm, node, node22, mainFields module/main, SDK bundled)',
     };

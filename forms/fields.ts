@@ -1,6 +1,6 @@
 // Field builders: each field carries its Chinese label (the JSON Schema `title`) and gives Chinese messages that name it.
 // zod/mini, not classic zod: the same checks and JSON Schema, without classic's methods and its JSON Schema
-// processors in every Lambda bundle (the document is built at build time: functions/openapi-build.ts).
+// processors in every Lambda bundle (the document is built at build time: functions/http/openapi-build.ts).
 import * as z from 'zod/mini';
 import { creditCodeProblem, MAINLAND_MOBILE } from './credit-code.js';
 import { plainText } from './plain-text.js';

@@ -1,6 +1,6 @@
 // Lambda entry point of the HTTP API.
 import { handle } from 'hono/aws-lambda';
-import { createApp } from './app.js';
+import { createApp } from './http/app.js';
 import { cognitoVerifier } from './auth.js';
 import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, principalFromClaims, type VerifyToken } from '../../functions/auth.js';
 import { DomainError } from '../../functions/domain/application.js';
-import { jsonBody } from '../../functions/http.js';
+import { jsonBody } from '../../functions/http/request.js';
 
 export interface DevIssuer {
   verify: VerifyToken;

@@ -1,13 +1,14 @@
 // The frame every HTTP entry point of the API serves in: correlation ids and logs, security headers, no caching of
 // personal answers, CORS for the web origin only, a body limit, one error mapping and one 404. The routes go in it:
-// all of them for the API (functions/app.ts), the streamed export alone for its function (functions/export.ts).
+// all of them for the API (functions/http/app.ts), the streamed export alone for its function (functions/export.ts).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { DomainError } from './domain/application.js';
-import { errorResponse, requestContext, type Env } from './http.js';
-import type { Services } from './services/context.js';
+import { DomainError } from '../domain/application.js';
+import { errorResponse } from './errors.js';
+import { requestContext, type Env } from './request.js';
+import type { Services } from '../services/context.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 

@@ -3,9 +3,9 @@
 // own limits (infra/: WAF rate-based rules in front of the web distribution, the HTTP API stage's throttling).
 import type { Context, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
-import { DomainError } from './domain/application.js';
-import type { RateLimit } from './config.js';
-import type { Env } from './http.js';
+import { DomainError } from '../domain/application.js';
+import type { RateLimit } from '../config.js';
+import type { Env } from './request.js';
 
 /** What the Lambda adapter (API Gateway's HTTP API event) and the Node adapter (@hono/node-server) put in `c.env`. */
 type Bindings = {
