@@ -17,7 +17,7 @@ const KiB = 1024;
 async function bundling(): Promise<{ options: BuildOptions; entries: Record<string, string>; dataFiles: readonly string[]; root: string; source: string }> {
   const root = path.resolve(import.meta.dirname, '..');
   try {
-    const b = await import('../infra/bundling.js');
+    const b = await import('#infra/bundling.js');
     return { options: b.esbuildOptions as BuildOptions, entries: { ...b.lambdaEntries }, dataFiles: b.dataFiles, root: b.projectRoot, source: 'infra/bundling.ts' };
   } catch (error) {
     log(`infra/bundling.ts not loadable (${(error as Error).message}); using the issue's options`);

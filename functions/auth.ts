@@ -5,8 +5,8 @@ import * as z from 'zod/mini';
 import { DomainError } from './domain/application.js';
 import { decidingLevels, type DecidingLevel } from './domain/chain.js';
 import { findRegion } from './regions/index.js';
-import { creditCodeProblem } from '../forms/credit-code.js';
-import { hasForbiddenCharacters } from '../forms/plain-text.js';
+import { creditCodeProblem } from '#forms/credit-code.js';
+import { hasForbiddenCharacters } from '#forms/plain-text.js';
 
 export interface Principal {
   sub: string;

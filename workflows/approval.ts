@@ -16,7 +16,7 @@
  * when a decision was recorded before the limit and its callback came too late, it answers that decision's step,
  * which the workflow takes as the callback's output (`AfterExpiry`, `TakeRecordedStep`).
  */
-import { aslKeys } from '../functions/store/keys.js';
+import { aslKeys } from '#functions/store/keys.js';
 
 /** Names of the `${...}` placeholders in the definition. */
 export const substitutionNames = ['Partition', 'TableName', 'RecordOutcomeFunctionArn'] as const;

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '../../forms/catalogue.js';
+import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '#forms/catalogue.js';
 import { statuses } from '../domain/application.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import {

@@ -3,7 +3,7 @@
 // openapi-document.json beside this module or the bundled index.mjs, on first use: neither zod's JSON Schema
 // generation nor the document's ~55 KB are in the bundle or its cold start.
 import fs from 'node:fs';
-import type { ApplicationType } from '../../forms/entry.js';
+import type { ApplicationType } from '#forms/entry.js';
 
 type Json = Record<string, unknown>;
 

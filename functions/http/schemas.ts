@@ -3,8 +3,8 @@
 import * as z from 'zod/mini';
 import { statuses } from '../domain/application.js';
 import { decidingLevels } from '../domain/chain.js';
-import { applicationTypes } from '../../forms/entry.js';
-import { plainText } from '../../forms/plain-text.js';
+import { applicationTypes } from '#forms/entry.js';
+import { plainText } from '#forms/plain-text.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
 function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {

@@ -19,7 +19,7 @@ import {
 } from '../domain/application.js';
 import { chainFor, decidingLevelNames, type ChainStep } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
-import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
+import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '#forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
 import {

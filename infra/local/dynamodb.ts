@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { tableDesign } from '../../functions/store/keys.js';
+import { tableDesign } from '#functions/store/keys.js';
 import { commandLineOf, identityOf, isRunning, type ProcessIdentity } from './processes.js';
 
 export interface LocalDynamo {

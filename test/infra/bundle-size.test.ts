@@ -4,7 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions, lambdaEntries, projectRoot } from '../../infra/bundling.js';
+import { esbuildOptions, lambdaEntries, projectRoot } from '#infra/bundling.js';
 
 const KiB = 1024;
 

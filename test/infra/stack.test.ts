@@ -3,9 +3,9 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions, lambdaEntries, projectRoot } from '../../infra/bundling.js';
-import { tableDesign } from '../../functions/store/keys.js';
-import { approvalDefinition, substitutionNames } from '../../workflows/approval.js';
+import { esbuildOptions, lambdaEntries, projectRoot } from '#infra/bundling.js';
+import { tableDesign } from '#functions/store/keys.js';
+import { approvalDefinition, substitutionNames } from '#workflows/approval.js';
 import { resources, statements, synth } from './synth.js';
 
 const publicRouteKeys = [

@@ -1,7 +1,7 @@
 // Officials' daily work: return for revision with every problem listed, resubmission back to the level that
 // returned it, withdrawal at each level, racing decisions, time limits, and a lost callback recovered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcile } from '../../functions/services/reconcile.js';
+import { reconcile } from '#functions/services/reconcile.js';
 import { eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 

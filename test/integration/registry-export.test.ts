@@ -1,7 +1,7 @@
 // GET /v1/registry/export against DynamoDB Local: a CSV that Excel opens (BOM, CRLF, Chinese headers),
 // fields with commas, quotes and line breaks read back intact, the same filters as the registry, every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportHeader, type RegistryRecord } from '../../functions/domain/registry.js';
+import { exportHeader, type RegistryRecord } from '#functions/domain/registry.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ulid } from 'ulid';
 import { parseCsv, seedApproved, seedEntries } from './registry-fixtures.js';

@@ -1,7 +1,7 @@
 // GET /v1/registry and GET /v1/certificates/{no} against DynamoDB Local: every filter alone and combined, region
 // prefixes at each level, approval dates at the China Standard Time day edges, paging, who may ask.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationType } from '../../forms/catalogue.js';
+import type { ApplicationType } from '#forms/catalogue.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { seedApproved } from './registry-fixtures.js';
 

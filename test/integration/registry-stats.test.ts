@@ -1,8 +1,8 @@
 // GET /v1/stats and certificate numbering against DynamoDB Local and the local workflow engine: only
 // approvals count, each once; distinct experts are distinct; concurrent approvals get gapless numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstYear } from '../../functions/domain/china-time.js';
-import { recordApproval } from '../../functions/services/record-outcome.js';
+import { cstYear } from '#functions/domain/china-time.js';
+import { recordApproval } from '#functions/services/record-outcome.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { approveThroughChain, awaitStatus, awaitTask, decideChain, officials, storeAwaitingRecord, submit } from './registry-fixtures.js';
 

@@ -2,7 +2,7 @@
 // and idempotent retries — against DynamoDB Local and the local engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../functions/store/keys.js';
+import { keys } from '#functions/store/keys.js';
 import { eventually, harness, type Client, type Harness } from '../support/local.js';
 import { ORG, VILLAGE, submission } from '../support/submissions.js';
 

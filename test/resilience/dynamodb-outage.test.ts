@@ -1,7 +1,7 @@
 // DynamoDB Local killed (SIGKILL) while submissions and decisions are in flight: callers get a clear 503,
 // nothing is written by halves, and once it is back every application is whole and moves on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.js';
+import { startDynamo, type LocalDynamo } from '#infra/local/dynamodb.js';
 import { eventually, harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 import { listAll, waitForApplications } from './support.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/stack.js';
+import { freePort } from '#infra/local/stack.js';
 import { eventually, httpClient } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 import { isSettled, listAll, waitForApplications, type Caller } from './support.js';

@@ -1,5 +1,5 @@
 // Helpers shared by the resilience tests.
-import type { LocalStack } from '../../infra/local/stack.js';
+import type { LocalStack } from '#infra/local/stack.js';
 import type { Client } from '../support/local.js';
 
 /** What the tests need of an API client: the harness's, or one for a stack in another process. */

@@ -1,9 +1,9 @@
 // Hardening of the API surface: strict bodies, bounded pages, security headers, error bodies that say
 // nothing of the server's insides, CORS only for the web origin, and cursors that cannot widen a list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../functions/http/app.js';
-import type { Services } from '../../functions/services/context.js';
-import { silentLogger } from '../../functions/log.js';
+import { createApp } from '#functions/http/app.js';
+import type { Services } from '#functions/services/context.js';
+import { silentLogger } from '#functions/log.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 import { reach } from './support.js';

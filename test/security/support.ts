@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, importJWK, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../functions/auth.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '#functions/auth.js';
 import { eventually, type Client } from '../support/local.js';
 
 /** Unmasked personal data as a scan finds it: a mainland mobile or a GB 32100 code standing alone. */

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.js';
-import { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.js';
+import { startDynamo, type LocalDynamo } from '#infra/local/dynamodb.js';
+import { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack.js';
 import { ORG } from './submissions.js';
 
 export interface Harness {

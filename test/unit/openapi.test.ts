@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { createApp } from '../../functions/http/app.js';
+import { createApp } from '#functions/http/app.js';
 import { readFileSync } from 'node:fs';
-import { docsPage, formJsonSchema, openApiDocument } from '../../functions/http/openapi.js';
-import { openApiDocumentFile, openApiDocumentText } from '../../functions/http/openapi-build.js';
-import { applicationTypes, formJsonSchema as buildFormJsonSchema } from '../../forms/catalogue.js';
-import type { Services } from '../../functions/services/context.js';
-import { silentLogger } from '../../functions/log.js';
+import { docsPage, formJsonSchema, openApiDocument } from '#functions/http/openapi.js';
+import { openApiDocumentFile, openApiDocumentText } from '#functions/http/openapi-build.js';
+import { applicationTypes, formJsonSchema as buildFormJsonSchema } from '#forms/catalogue.js';
+import type { Services } from '#functions/services/context.js';
+import { silentLogger } from '#functions/log.js';
 
 const app = createApp({
   services: { log: silentLogger } as unknown as Services,

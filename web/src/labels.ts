@@ -1,5 +1,5 @@
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
-import { decidingLevelNames } from '../../functions/domain/chain';
+import { decidingLevelNames } from '#functions/domain/chain.js';
 import type { Action, RegionLevel, Role, Status } from './types';
 
 export const statusLabel: Record<Status, string> = {

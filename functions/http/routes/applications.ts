@@ -1,6 +1,6 @@
 // /v1/applications: submit, list, read, decide, resubmit, withdraw.
 import { Hono } from 'hono';
-import { fieldIssues } from '../../../forms/fields.js';
+import { fieldIssues } from '#forms/fields.js';
 import { DomainError } from '../../domain/application.js';
 import { jsonBody, pageOf, type Env } from '../request.js';
 import {

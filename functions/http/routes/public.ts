@@ -1,7 +1,7 @@
 // Routes anyone may call: health, the catalogue of forms, regions, certificate verification.
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/application.js';
-import { applicationTypes, catalogue } from '../../../forms/catalogue.js';
+import { applicationTypes, catalogue } from '#forms/catalogue.js';
 import { childrenOf, findRegion } from '../../regions/index.js';
 import { certificateView } from '../../domain/registry.js';
 import type { Services } from '../../services/context.js';

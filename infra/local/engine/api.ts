@@ -10,7 +10,7 @@
 import '../polyfills.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { Logger } from '../../../functions/log.js';
+import type { Logger } from '#functions/log.js';
 import type { Json } from './definition.js';
 import { SfnApiError } from './errors.js';
 import { ExecutionStore, createExecutionsTable, type ExecutionItem } from './executions.js';

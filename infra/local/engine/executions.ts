@@ -3,7 +3,7 @@
 // callback once delivered).
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../../../functions/store/transactions.js';
+import { isConditionalCheckFailed } from '#functions/store/transactions.js';
 import type { Json } from './definition.js';
 import { StoreUnavailable } from './errors.js';
 

@@ -1,7 +1,7 @@
 // Runs executions with aws-local-stepfunctions: each from its checkpoint (the start state, or where a restart found
 // it), every Task state through the engine's own handlers (tasks.ts), and records how it ended.
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { Logger } from '../../../functions/log.js';
+import type { Logger } from '#functions/log.js';
 import { TOKEN_PLACEHOLDER, localDefinition, taskStates, type Json } from './definition.js';
 import { StateError, StoreUnavailable } from './errors.js';
 import type { Checkpoint, ExecutionEnd, ExecutionItem, ExecutionStore } from './executions.js';
