@@ -13,7 +13,7 @@ import { societyStation } from './types/society-station.js';
 import { techFederation } from './types/tech-federation.js';
 import { townshipAssociation } from './types/township-association.js';
 
-export { applicationTypes, isApplicationType, typeBasics, type ApplicationType, type CatalogueEntry, type UniqueScope } from './entry.js';
+export { applicationTypes, isApplicationType, type ApplicationType } from './entry.js';
 
 export const catalogue = {
   'township-association': townshipAssociation,

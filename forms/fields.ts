@@ -14,7 +14,7 @@ function metaOf(schema: unknown): { title?: string; oneOf?: Option[] } {
 
 const typeNames: Record<string, string> = { string: '文本', number: '数字', int: '整数' };
 
-export const unknownFieldsMessage = (keys: PropertyKey[]) => `不允许的字段：${keys.map(String).join('、')}`;
+const unknownFieldsMessage = (keys: PropertyKey[]) => `不允许的字段：${keys.map(String).join('、')}`;
 
 export interface FieldIssue {
   /** Dotted, e.g. 'form.contact.mobile' or 'form.experts.0.name'. */

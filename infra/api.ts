@@ -22,7 +22,7 @@ import type { Storage } from './storage.js';
 import type { Workflow } from './workflow.js';
 
 /** Routes anyone may call (api.md): no token is asked for at the edge. */
-export const publicRoutes: ReadonlyArray<{ method: HttpMethod; path: string }> = [
+const publicRoutes: ReadonlyArray<{ method: HttpMethod; path: string }> = [
   { method: HttpMethod.GET, path: '/v1/health' },
   { method: HttpMethod.GET, path: '/v1/forms' },
   { method: HttpMethod.GET, path: '/v1/regions/{code}' },

@@ -31,7 +31,7 @@ const a = aslKeys.attributes;
  * service's exception): throttling, a transaction holding the item, and the service's own failures. Not
  * `ConditionalCheckFailedException` (the application moved on: caught below) nor validation errors.
  */
-export const transientDynamoDbErrors = [
+const transientDynamoDbErrors = [
   'DynamoDb.ProvisionedThroughputExceededException',
   'DynamoDb.ThrottlingException',
   'DynamoDb.RequestLimitExceeded',

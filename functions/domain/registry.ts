@@ -121,7 +121,7 @@ export function registryRecordOf(app: Pick<Application, 'id' | 'type' | 'regionC
 }
 
 /** `2026-11-29 08:00:00`, China Standard Time: how people in Guangdong read a time. */
-export function cstTime(iso: string): string {
+function cstTime(iso: string): string {
   return cstDateTime(new Date(iso));
 }
 

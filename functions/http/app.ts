@@ -13,8 +13,6 @@ import { limitCaller } from './rate-limit.js';
 import { defaultRateLimits, type RateLimits } from '../config.js';
 import { methodNotAllowed } from './routes/methods.js';
 
-export { MAX_BODY_BYTES } from './frame.js';
-
 export interface AppDeps {
   services: Services;
   verify: VerifyToken;

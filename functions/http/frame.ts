@@ -10,7 +10,7 @@ import { errorResponse } from './errors.js';
 import { requestContext, type Env } from './request.js';
 import type { Services } from '../services/context.js';
 
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 export interface FrameOptions {
   log: Services['log'];

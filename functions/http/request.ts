@@ -10,7 +10,7 @@ import { addLogContext, withLogContext, type Logger } from '../log.js';
 export type Env = { Variables: { principal: Principal } };
 
 /** Who called, as the logs show it. */
-export function callerOf(principal: Principal): Record<string, string> {
+function callerOf(principal: Principal): Record<string, string> {
   return {
     sub: principal.sub,
     role: principal.role,
@@ -29,7 +29,7 @@ export function authenticate(verify: VerifyToken): MiddlewareHandler<Env> {
 }
 
 /** Deeper than any form (a form nests four levels): refused before anything walks it. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** `application/json` or a `+json` type, with no charset other than UTF-8. */
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -61,7 +61,7 @@ export async function jsonBody(c: Context): Promise<unknown> {
 }
 
 /** Whether the arrays and objects of a JSON text nest deeper than `max` (brackets inside strings do not count). */
-export function nestingExceeds(text: string, max: number): boolean {
+function nestingExceeds(text: string, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

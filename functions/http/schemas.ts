@@ -76,7 +76,7 @@ const actor = z.object({
   region: z.optional(z.string()),
 });
 
-export const historyEntrySchema = meta(
+const historyEntrySchema = meta(
   z.object({
     at: z.iso.datetime(),
     action: z.enum(['submit', 'approve', 'reject', 'return', 'resubmit', 'withdraw', 'expire']),

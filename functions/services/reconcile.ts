@@ -11,7 +11,7 @@ import type { ApplicationRecord } from '../domain/application.js';
 import type { WorkflowServices } from './context.js';
 
 /** Executions started again for one application before the reconciler leaves it to an operator. */
-export const MAX_RESUMES = 5;
+const MAX_RESUMES = 5;
 
 export async function reconcile(s: WorkflowServices, olderThanMs = 30_000): Promise<{ redelivered: number; resumed: number }> {
   const before = new Date(s.now().getTime() - olderThanMs).toISOString();

@@ -53,7 +53,7 @@ function outboxAttributes(outbox: Outbox, at: string) {
   return { [A.outbox]: outbox, [IDX.outbox.pk]: keys.outbox, [IDX.outbox.sk]: at };
 }
 
-export function fromItem(item: Record<string, any>): ApplicationRecord {
+function fromItem(item: Record<string, any>): ApplicationRecord {
   const level = item[A.currentLevel] as DecidingLevel;
   return {
     id: item[A.id],
@@ -94,7 +94,7 @@ function entryFromItem(item: Record<string, unknown>): HistoryEntry {
 }
 
 /** How long an idempotency key is remembered. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 /** The answer a request was given, kept with its idempotency key so that a retry is answered the same. */
 export interface IdempotentAnswer {

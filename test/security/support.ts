@@ -7,8 +7,8 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '#functions/auth.js';
 import { eventually, type Client } from '../support/local.js';
 
 /** Unmasked personal data as a scan finds it: a mainland mobile or a GB 32100 code standing alone. */
-export const UNMASKED_MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
-export const UNMASKED_CREDIT_CODE = /(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])/g;
+const UNMASKED_MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+const UNMASKED_CREDIT_CODE = /(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])/g;
 
 export function unmaskedIn(text: string): string[] {
   return [...(text.match(UNMASKED_MOBILE) ?? []), ...(text.match(UNMASKED_CREDIT_CODE) ?? [])];

@@ -5,7 +5,7 @@ import type { DecidingLevel } from '#functions/domain/chain.js';
 import type { RegionLevel } from '#functions/domain/region-codes.js';
 
 export type { HistoryAction as Action } from '#functions/domain/application.js';
-export type { CountRow, ProgressReport } from '#functions/domain/progress.js';
+export type { ProgressReport } from '#functions/domain/progress.js';
 export type { RegistryRecord as RegistryItem } from '#functions/domain/registry.js';
 export type { DecidingLevel, HistoryEntry, RegionLevel, Status };
 

@@ -103,7 +103,7 @@ export class Callbacks {
 }
 
 /** A callback task's checkpoint on entry: a new token, and the deadline its timeout sets. */
-export function callbackCheckpoint(name: string, state: TaskDefinition, rawInput: Json): Checkpoint {
+function callbackCheckpoint(name: string, state: TaskDefinition, rawInput: Json): Checkpoint {
   return {
     state: name,
     input: rawInput,
