@@ -14,10 +14,7 @@ describe('a wait longer than the longest timer', () => {
     const out = await file.api.call('POST', '/v1/applications', { token: file.tokens.applicant, body: submission('society-station', '441882102') });
     expect(out.status, out.text).toBe(201);
     const id = out.body.id as string;
-    const task = await eventually(async () => {
-      const inbox = await file.api.call('GET', '/v1/tasks', { token: file.tokens.township });
-      return inbox.body.items.find((item: { id: string }) => item.id === id)?.task;
-    }, 5_000, 'the task');
+    const { task } = await taskInInbox(file.api, file.tokens.township, id, 5_000);
 
     // Act: several timers' worth of waiting, still before the deadline
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(task.expiresAt) - Date.now() - 1_000)));

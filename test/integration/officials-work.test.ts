@@ -2,8 +2,8 @@
 // returned it, withdrawal at each level, racing decisions, time limits, and a lost callback recovered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '#functions/services/reconcile.js';
-import { eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
-import { ORG, submission } from '../support/submissions.js';
+import { chainTokens, eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
+import { submission } from '../support/submissions.js';
 
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市
 
@@ -14,10 +14,7 @@ const t: Record<string, string> = {};
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  t.applicant = await api.token({ role: 'applicant', org: ORG, name: '申请单位' });
-  t.township = await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协', sub: 'official-township-1' });
-  t.county = await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' });
-  t.province = await api.token({ role: 'official', level: 'province', region: '44', name: '省科协' });
+  Object.assign(t, await chainTokens(api));
 });
 afterAll(() => h?.close());
 
@@ -193,8 +190,7 @@ describe('a lost callback', () => {
 describe('time limits', () => {
   it('marks a task overdue past the soft limit and expires it past the hard limit; a later decision gets 409', async () => {
     const quick = await h.start({ env: { TIME_LIMITS: 'township=1s/3s' } });
-    const applicant = await quick.token({ role: 'applicant', org: ORG, name: '申请单位' });
-    const township = await quick.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' });
+    const { applicant, township } = await chainTokens(quick);
     const { id } = await submit(quick, applicant);
 
     const overdue = await eventually(async () => {
@@ -217,8 +213,7 @@ describe('time limits', () => {
 describe('the inbox', () => {
   it('lists what awaits the caller’s level and region, oldest first, page by page', async () => {
     const inbox = await h.start();
-    const applicant = await inbox.token({ role: 'applicant', org: ORG, name: '申请单位' });
-    const official = await inbox.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
+    const { applicant, township: official } = await chainTokens(inbox);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await submit(inbox, applicant)).id);
     await eventually(async () => ((await inbox.call('GET', '/v1/tasks', { token: official })).body.items.length === 3 ? true : undefined));
@@ -245,8 +240,7 @@ describe('the inbox', () => {
 describe('the clock while returned', () => {
   it('stops while the application is with the applicant and runs on with what was left after the resubmission', async () => {
     const quick = await h.start({ env: { TIME_LIMITS: 'township=2s/4s' } });
-    const applicant = await quick.token({ role: 'applicant', org: ORG, name: '申请单位' });
-    const official = await quick.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
+    const { applicant, township: official } = await chainTokens(quick);
     const { id } = await submit(quick, applicant);
     const task = await inInbox(official, id, quick);
     const left = Date.parse(task.task.expiresAt) - Date.now();

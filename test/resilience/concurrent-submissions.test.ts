@@ -1,8 +1,8 @@
 // 100 submissions at once: 100 applications, none lost, none duplicated, each with its workflow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
+import { chainTokens, eventually, harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
-import { listAll } from './support.js';
+import { listAll } from '../support/applications.js';
 
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市: a society station there has no one-per-region rule
 const COUNT = 100;
@@ -14,8 +14,7 @@ const t: Record<string, string> = {};
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  t.applicant = await api.token({ role: 'applicant', org: ORG, name: '申请单位' });
-  t.township = await api.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
+  Object.assign(t, await chainTokens(api));
 });
 afterAll(() => h?.close());
 

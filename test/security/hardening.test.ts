@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#functions/http/app.js';
 import type { Services } from '#functions/services/context.js';
 import { silentLogger } from '#functions/log.js';
-import { harness, type Client, type Harness } from '../support/local.js';
+import { chainTokens, harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
-import { reach } from './support.js';
+import { reach } from '../support/applications.js';
 
 const OTHER_ORG = '51441882MJ1234567W';
 const TOWNSHIP = '441882102';
@@ -18,10 +18,8 @@ const t: Record<string, string> = {};
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  t.applicant = await api.token({ role: 'applicant', org: ORG, name: '申请单位' });
+  Object.assign(t, await chainTokens(api));
   t.other = await api.token({ role: 'applicant', org: OTHER_ORG, name: '另一单位' });
-  t.township = await api.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
-  t.admin = await api.token({ role: 'admin', name: '管理员' });
 });
 afterAll(() => h?.close());
 

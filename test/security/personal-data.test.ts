@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, withLogContext, addLogContext, type LogLevel } from '#functions/log.js';
 import { maskPersonalData, maskText } from '#functions/personal-data.js';
-import { unmaskedIn } from './support.js';
+import { unmaskedIn } from '../support/security.js';
 
 describe('maskText', () => {
   it.each([
