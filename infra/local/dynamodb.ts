@@ -6,7 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '#functions/store/keys.js';
 import { commandLineOf, identityOf, isRunning, type ProcessIdentity } from './processes.js';
 
@@ -225,30 +225,33 @@ export function emptyWalDatabase(pageSize = 4096): Buffer {
   return page;
 }
 
-/** Creates the app's table (functions/store/keys.ts's design) if it is not there yet; the engine creates its own. */
-export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+/** Creates a table in DynamoDB Local if it is not there yet, and waits until it is. */
+export async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput & { TableName: string }): Promise<void> {
   const existing = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
-  if (existing.includes(table)) return;
+  if (existing.includes(definition.TableName)) return;
+  await client.send(new CreateTableCommand(definition));
+  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: definition.TableName });
+}
+
+/** The app's table (functions/store/keys.ts's design); the engine creates its own. */
+export function ensureAppTable(client: DynamoDBClient, table: string): Promise<void> {
   const attributes = new Set<string>([tableDesign.partitionKey, tableDesign.sortKey]);
   for (const index of tableDesign.indexes) attributes.add(index.partitionKey).add(index.sortKey);
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+  return ensureTable(client, {
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: tableDesign.indexes.map((index) => ({
+      IndexName: index.name,
       KeySchema: [
-        { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
-        { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: tableDesign.indexes.map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: table });
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  });
 }

@@ -21,7 +21,7 @@ import type { Services } from '#functions/services/context.js';
 import { renderDefinition } from '#workflows/approval.js';
 import { devIssuer, type DevIssuer } from './dev-issuer.js';
 import { lockDataDir } from './data-lock.js';
-import { ensureTable, startDynamo, type LocalDynamo } from './dynamodb.js';
+import { ensureAppTable, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine/api.js';
 import { listen } from './listen.js';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
@@ -121,7 +121,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients.dynamodb.destroy();
       clients.sfn.destroy();
     });
-    await ensureTable(clients.dynamodb, config.tableName);
+    await ensureAppTable(clients.dynamodb, config.tableName);
     const services = buildServices(config, clients, { log });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,

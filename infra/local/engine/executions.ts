@@ -1,11 +1,12 @@
 // The engine's own table in DynamoDB Local, standing in for Step Functions' durable state: one item per execution,
 // with the checkpoint it resumes from after a restart (a Task state's input, saved before the task acts, and a
 // callback once delivered).
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '#functions/store/transactions.js';
+import { ensureTable } from '../dynamodb.js';
 import type { Json } from './definition.js';
-import { StoreUnavailable } from './errors.js';
+import { StateError, StoreUnavailable } from './errors.js';
 
 export interface Checkpoint {
   state: string;
@@ -48,28 +49,23 @@ const RUNNING = 'RUNNING';
 const runningIndex = { name: 'running', pk: E.running, sk: E.startDate } as const;
 
 /** Creates the engine's table in DynamoDB Local if it is not there yet. */
-export async function createExecutionsTable(client: DynamoDBClient, table: string): Promise<void> {
-  const existing = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
-  if (existing.includes(table)) return;
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [E.arn, runningIndex.pk, runningIndex.sk].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      KeySchema: [{ AttributeName: E.arn, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: runningIndex.name,
-          KeySchema: [
-            { AttributeName: runningIndex.pk, KeyType: 'HASH' },
-            { AttributeName: runningIndex.sk, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: table });
+export function createExecutionsTable(client: DynamoDBClient, table: string): Promise<void> {
+  return ensureTable(client, {
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [E.arn, runningIndex.pk, runningIndex.sk].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [{ AttributeName: E.arn, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: runningIndex.name,
+        KeySchema: [
+          { AttributeName: runningIndex.pk, KeyType: 'HASH' },
+          { AttributeName: runningIndex.sk, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  });
 }
 
 export class ExecutionStore {
@@ -99,62 +95,40 @@ export class ExecutionStore {
     return out.Item as ExecutionItem | undefined;
   }
 
-  /** Before a Task state acts. Refused (the condition's error) once the execution has ended; StoreUnavailable when the store fails. */
+  /** Before a Task state acts: StoreUnavailable when the store fails. Refused once the execution has ended. */
   async saveCheckpoint(arn: string, checkpoint: Checkpoint): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [E.arn]: arn },
-          UpdateExpression: `SET ${E.checkpoint} = :checkpoint`,
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': E.status },
-          ExpressionAttributeValues: { ':checkpoint': checkpoint, ':running': RUNNING },
-        }),
-      );
-    } catch (error) {
-      // Ended meanwhile: the execution ends here. Anything else is the store's failure, not the execution's.
-      if (isConditionalCheckFailed(error)) throw error;
+    const written = await this.update(arn, {
+      UpdateExpression: `SET ${E.checkpoint} = :checkpoint`,
+      ConditionExpression: '#status = :running',
+      ExpressionAttributeNames: { '#status': E.status },
+      ExpressionAttributeValues: { ':checkpoint': checkpoint, ':running': RUNNING },
+    }).catch((error) => {
       throw new StoreUnavailable(error);
-    }
+    });
+    // Ended meanwhile: the execution ends here.
+    if (!written) throw new StateError('States.Runtime', `execution ${arn} has ended`);
   }
 
   /** The callback task's SDK call was made (nothing to mark once its checkpoint is gone). */
   async markRecorded(arn: string, token: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [E.arn]: arn },
-          UpdateExpression: `SET ${E.checkpoint}.#recorded = :true`,
-          ConditionExpression: `${E.checkpoint}.#token = :token`,
-          ExpressionAttributeNames: { '#recorded': C.recorded, '#token': C.token },
-          ExpressionAttributeValues: { ':true': true, ':token': token },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw new StoreUnavailable(error);
-    }
+    await this.update(arn, {
+      UpdateExpression: `SET ${E.checkpoint}.#recorded = :true`,
+      ConditionExpression: `${E.checkpoint}.#token = :token`,
+      ExpressionAttributeNames: { '#recorded': C.recorded, '#token': C.token },
+      ExpressionAttributeValues: { ':true': true, ':token': token },
+    }).catch((error) => {
+      throw new StoreUnavailable(error);
+    });
   }
 
   /** Records the callback of the task waiting with `token`; false when that task no longer waits or was answered. */
-  async recordCallback(arn: string, token: string, callback: NonNullable<Checkpoint['callback']>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [E.arn]: arn },
-          UpdateExpression: `SET ${E.checkpoint}.#callback = :callback`,
-          ConditionExpression: `${E.checkpoint}.#token = :token AND attribute_not_exists(${E.checkpoint}.#callback)`,
-          ExpressionAttributeNames: { '#callback': C.callback, '#token': C.token },
-          ExpressionAttributeValues: { ':callback': callback, ':token': token },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  recordCallback(arn: string, token: string, callback: NonNullable<Checkpoint['callback']>): Promise<boolean> {
+    return this.update(arn, {
+      UpdateExpression: `SET ${E.checkpoint}.#callback = :callback`,
+      ConditionExpression: `${E.checkpoint}.#token = :token AND attribute_not_exists(${E.checkpoint}.#callback)`,
+      ExpressionAttributeNames: { '#callback': C.callback, '#token': C.token },
+      ExpressionAttributeValues: { ':callback': callback, ':token': token },
+    });
   }
 
   /** Records how a running execution ended (an execution already ended stays as it was). */
@@ -168,19 +142,22 @@ export class ExecutionStore {
       values[`:${key}`] = value;
       sets.push(`#${key} = :${key}`);
     }
+    await this.update(arn, {
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${E.running}, ${E.checkpoint}`,
+      ConditionExpression: '#status = :running',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  /** A conditional update of the execution's item: false when its condition does not hold. */
+  private async update(arn: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [E.arn]: arn },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${E.running}, ${E.checkpoint}`,
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: { [E.arn]: arn }, ...update }));
+      return true;
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
     }
   }
 
