@@ -6,8 +6,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/application.js';
-import { errorResponse } from './errors.js';
 import { requestContext, type Env } from './request.js';
+import { errorResponse } from './errors.js';
 import type { Services } from '../services/context.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
