@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../functions/app.js';
-import { checkFile } from '../../functions/domain/file-check.js';
-import type { Services } from '../../functions/services/context.js';
+import { createApp } from '#functions/http/app.js';
+import { checkFile } from '#functions/domain/file-check.js';
+import type { Services } from '#functions/services/context.js';
 import { applicationTypes } from '../../forms/catalogue.js';
 import { fileKinds, findMaterial, kindOfMime, materialsFor, maxMaterialBytes } from '../../forms/materials.js';
 
