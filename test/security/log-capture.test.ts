@@ -119,7 +119,8 @@ describe('a full flow, logged', () => {
   });
 
   it('has one access line per request with a correlation id, route, status, latency and the caller’s id and role only', () => {
-    expect(accessLines.length).toBeGreaterThan(15);
+    // 11 requests made above, and at least one read per wait (reach): 4 more; a fast stack needs no second read.
+    expect(accessLines.length).toBeGreaterThanOrEqual(15);
     for (const line of accessLines) {
       expect(line).toMatchObject({ level: expect.stringMatching(/info|error/), correlationId: expect.any(String), method: expect.any(String), route: expect.any(String), status: expect.any(Number), latencyMs: expect.any(Number) });
       if (line.caller) {
