@@ -3,7 +3,7 @@
 // longest timer is made 200 ms and the hard limit 4 s. And a wait that was given up leaves no timer behind.
 import { describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
-import { failEngineCalls, recordsTaskToken } from '../support/faults.js';
+import { delayEngineCall, failEngineCalls, recordsTaskToken } from '../support/faults.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 
 const file = stackForFile({ env: { TIME_LIMITS: 'township=1s/4s' }, engine: { maxTimerMs: 200 } });
@@ -57,4 +57,30 @@ describe('a wait longer than the longest timer', () => {
       fault.heal();
     }
   });
+
+  it('survives a deadline passing while the token is being recorded (a restart after the hard limit): no unheard rejection, the application expires', async () => {
+    // Prepare: the call recording the township's token takes longer than the whole hard limit, as when the stack
+    // starts again after the deadline passed while it was down, and the wait's timer fires before the call returns
+    const unheard: unknown[] = [];
+    const listen = (reason: unknown) => unheard.push(reason);
+    process.on('unhandledRejection', listen);
+    const slow = delayEngineCall(file.api, { matches: recordsTaskToken, ms: 4_500 });
+    try {
+      // Act
+      const out = await file.api.call('POST', '/v1/applications', { token: file.tokens.applicant, body: submission('society-station', '441882102') });
+      expect(out.status, out.text).toBe(201);
+      const expired = await eventually(async () => {
+        const now = await file.api.call('GET', `/v1/applications/${out.body.id}`, { token: file.tokens.applicant });
+        return now.body.status === 'EXPIRED' ? now.body : undefined;
+      }, 15_000, 'EXPIRED');
+
+      // Assess
+      expect(slow.delayed).toHaveLength(1);
+      expect(expired.history.map((e: { action: string }) => e.action)).toEqual(['submit', 'expire']);
+      expect(unheard).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+      slow.heal();
+    }
+  }, 30_000);
 });

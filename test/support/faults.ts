@@ -22,6 +22,17 @@ export const recordsTaskToken = (command: string, input: CallInput) => command =
 
 let counter = 0;
 
+/** Runs `around` for each of the engine's DynamoDB calls (before the SDK's own retries); removed by the returned function. */
+function aroundEngineCalls(client: Client, around: (command: string, input: CallInput, send: () => Promise<unknown>) => Promise<unknown>) {
+  const { dynamodb } = internals(client);
+  const middleware = `injected-fault-${++counter}`;
+  dynamodb.middlewareStack.add((next, context) => (args) => around(context.commandName ?? '', args.input as CallInput, () => next(args)) as never, {
+    step: 'initialize',
+    name: middleware,
+  });
+  return () => dynamodb.middlewareStack.remove(middleware);
+}
+
 /**
  * Makes the engine's DynamoDB calls that `matches` fail until `heal()` (or for the first `times` of them), as the
  * service answers a throttled or failed request: with an error named `name`. `afterWrite`: the call is made, and
@@ -32,20 +43,27 @@ export function failEngineCalls(
   client: Client,
   { matches, name, times = Infinity, afterWrite = false }: { matches: (command: string, input: CallInput) => boolean; name: string; times?: number; afterWrite?: boolean },
 ) {
-  const { dynamodb } = internals(client);
   const failed: CallInput[] = [];
-  const middleware = `injected-fault-${++counter}`;
-  dynamodb.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as CallInput;
-      if (failed.length >= times || !matches(context.commandName ?? '', input)) return next(args);
-      failed.push(input);
-      if (afterWrite) await next(args);
-      throw Object.assign(new Error(`${name} (injected)`), { name, $fault: 'server' });
-    },
-    { step: 'initialize', name: middleware },
-  );
-  return { failed, heal: () => dynamodb.middlewareStack.remove(middleware) };
+  const heal = aroundEngineCalls(client, async (command, input, send) => {
+    if (failed.length >= times || !matches(command, input)) return send();
+    failed.push(input);
+    if (afterWrite) await send();
+    throw Object.assign(new Error(`${name} (injected)`), { name, $fault: 'server' });
+  });
+  return { failed, heal };
+}
+
+/** Makes the first of the engine's DynamoDB calls that `matches` take `ms` longer (a slow or stalled store); `delayed` counts them. */
+export function delayEngineCall(client: Client, { matches, ms }: { matches: (command: string, input: CallInput) => boolean; ms: number }) {
+  const delayed: CallInput[] = [];
+  const heal = aroundEngineCalls(client, async (command, input, send) => {
+    if (delayed.length === 0 && matches(command, input)) {
+      delayed.push(input);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+    return send();
+  });
+  return { delayed, heal };
 }
 
 /** Makes every in-process Lambda handler of the engine (the record-outcome function) fail until `heal()`. */

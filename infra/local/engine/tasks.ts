@@ -147,6 +147,10 @@ export class Tasks {
       const token = checkpoint.token!;
       if (!justStarted) await executions.saveCheckpoint(arn, checkpoint);
       const waiting = callbacks.wait(arn, checkpoint);
+      // The deadline may pass while the token is recorded below (a restart after the hard limit: it fires at once):
+      // its rejection is this task's outcome, handed over when `waiting` is returned, never an unheard one that
+      // takes the process down.
+      waiting.catch(() => undefined);
       onListening?.();
       // Answered before the engine stopped: the application has moved on; only the answer remains to hand over.
       if (checkpoint.callback || checkpoint.recorded) return waiting;
