@@ -67,6 +67,9 @@ const sameSignature = (a: string, b: string) => a.length === b.length && timingS
  * to accept what gets through. A request without any signature is refused: the bucket is private, S3rver has no
  * policy and would let it through.
  */
+/** The longest a presigned URL may last: seven days, as S3 has it. */
+const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
+
 async function signatureProblem(req: IncomingMessage): Promise<string | undefined> {
   const url = new URL(req.url ?? '/', 'http://local');
   const params = url.searchParams;
@@ -108,6 +111,8 @@ async function signatureProblem(req: IncomingMessage): Promise<string | undefine
   const request = { method: req.method ?? 'GET', protocol: 'http:', hostname: '127.0.0.1', path: url.pathname, query, headers };
   if (presigned) {
     const expiresIn = Number(params.get('X-Amz-Expires'));
+    // S3 refuses a presigned URL meant to last over a week before it checks anything else (the signer would throw).
+    if (!Number.isInteger(expiresIn) || expiresIn > MAX_PRESIGNED_SECONDS) return 'AuthorizationQueryParametersError';
     if (!(expiresIn > 0) || Date.now() > signingDate.getTime() + expiresIn * 1000) return 'Request has expired';
     // The payload's hash (UNSIGNED-PAYLOAD) is read from a header, which the presigner had moved into the query;
     // it stays there as received, and the header is neither signed nor moved again.
@@ -159,8 +164,9 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
         const code = problem === 'Request has expired' ? 'AccessDenied' : problem;
         res.writeHead(403, { 'content-type': 'application/xml' }).end(errorXml(code, problem === code ? code : problem));
       },
-      (error: Error) => res.writeHead(400, { 'content-type': 'application/xml' }).end(errorXml('InvalidRequest', error.message)),
-    );
+      // Whatever the signer threw (not always an Error): a request it cannot read, said without echoing it.
+      () => res.writeHead(400, { 'content-type': 'application/xml' }).end(errorXml('InvalidRequest', 'The request signature could not be read')),
+    ).catch(() => res.destroy());
   });
   await new Promise<void>((done, fail) => {
     server.once('error', (error: Error) => fail(new Error(`local S3 server cannot listen on 127.0.0.1:${options.port ?? 0}: ${error.message}`)));

@@ -135,6 +135,25 @@ describe('a presigned PUT to the local S3 server', () => {
     wrong.destroy();
   });
 
+  it('refuses a URL meant to last over a week, or for a time that is no number, and keeps serving', async () => {
+    // Prepare: a presigned GET with a forged signature, the current date and a week and more (the signer throws a
+    // string on those, which once took the server down), or nonsense
+    const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+    const forged = (expires: string) =>
+      `${s3.endpoint}/${s3.bucket}/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=S3RVER%2F${date.slice(0, 8)}%2Fcn-north-1%2Fs3%2Faws4_request` +
+      `&X-Amz-Date=${date}&X-Amz-Expires=${expires}&X-Amz-SignedHeaders=host&X-Amz-Signature=${'0'.repeat(64)}`;
+
+    // Act
+    const answers = await Promise.all(['700000', '604801', '1e9', 'x', '-5'].map((expires) => fetch(forged(expires))));
+    const after = await fetch(forged('60'));
+
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(await answers[0].text()).toContain('AuthorizationQueryParametersError');
+    expect(after.status).toBe(403);
+    expect(await after.text()).toContain('SignatureDoesNotMatch');
+  });
+
   it('refuses an expired URL', async () => {
     // Prepare: signed ten minutes ago for one minute
     const key = uploadKeys.incoming(uploadId());
