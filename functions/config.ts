@@ -110,18 +110,24 @@ export interface RateLimits {
   caller: RateLimit | null;
   /** Per source address, on the routes anyone may call. */
   address: RateLimit | null;
+  /**
+   * Per source address, the requests refused for a missing or invalid token (401): past it, every request from that
+   * address that needs a token is 429 before its token is checked, until the window ends.
+   */
+  refused: RateLimit | null;
 }
 
 export const defaultRateLimits: RateLimits = {
   caller: { requests: 300, windowSeconds: 60 },
   address: { requests: 600, windowSeconds: 60 },
+  refused: { requests: 120, windowSeconds: 60 },
 };
 
 export function parseRateLimits(text: string | undefined): RateLimits {
   const limits: RateLimits = { ...defaultRateLimits };
   for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-    const match = /^(caller|address)=(?:(off)|(\d+)\/(\d+))$/.exec(part);
-    if (!match) throw new Error(`configuration: RATE_LIMITS: cannot read "${part}" (expected e.g. caller=300/60, address=600/60 or caller=off)`);
+    const match = /^(caller|address|refused)=(?:(off)|(\d+)\/(\d+))$/.exec(part);
+    if (!match) throw new Error(`configuration: RATE_LIMITS: cannot read "${part}" (expected e.g. caller=300/60, address=600/60, refused=120/60 or caller=off)`);
     const [, scope, off, requests, windowSeconds] = match;
     if (!off && (Number(requests) < 1 || Number(windowSeconds) < 1)) throw new Error(`configuration: RATE_LIMITS: "${part}" must allow at least 1 request in at least 1 s`);
     limits[scope as keyof RateLimits] = off ? null : { requests: Number(requests), windowSeconds: Number(windowSeconds) };

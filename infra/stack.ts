@@ -152,11 +152,12 @@ function functionEnvironment(issuer: TokenIssuer, settings: DomainSettings = {},
  * The functions' own limits as deployed, `-c rateLimits` over these defaults (read here, so a typo stops the synth
  * rather than every function's start). Each function instance counts for itself: a backstop behind the edge's limits.
  * In the aws partition the pages call the API through CloudFront, whose edge addresses API Gateway reports as the
- * source, each shared by many viewers: the per-address limit there is a generous 3,000 a minute, and the web ACL limits
+ * source, each shared by many viewers: the per-address limits there are a generous 3,000 a minute, and the web ACL limits
  * each viewer's own address. In China callers reach the API directly, and the functions' defaults apply as locally.
  */
 export function deployedRateLimits(text: string | undefined, inChina: boolean): RateLimits {
-  const behindCloudFront: RateLimits = { ...defaultRateLimits, address: { requests: 3000, windowSeconds: 60 } };
+  const edge = { requests: 3000, windowSeconds: 60 };
+  const behindCloudFront: RateLimits = { ...defaultRateLimits, address: edge, refused: edge };
   try {
     return parseRateLimits([formatRateLimits(inChina ? defaultRateLimits : behindCloudFront), text ?? ''].join(','));
   } catch (error) {
@@ -167,5 +168,5 @@ export function deployedRateLimits(text: string | undefined, inChina: boolean): 
 /** RATE_LIMITS as functions/config.ts reads it. */
 export function formatRateLimits(limits: RateLimits): string {
   const one = (limit: RateLimit | null) => (limit ? `${limit.requests}/${limit.windowSeconds}` : 'off');
-  return `caller=${one(limits.caller)},address=${one(limits.address)}`;
+  return `caller=${one(limits.caller)},address=${one(limits.address)},refused=${one(limits.refused)}`;
 }

@@ -9,7 +9,8 @@ import { applicationRoutes } from './routes/applications.js';
 import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
 import { docsPage } from './openapi.js';
-import { limitCaller } from './rate-limit.js';
+import type { MiddlewareHandler } from 'hono';
+import { limitAddress, limitCaller, limitRefused } from './rate-limit.js';
 import { defaultRateLimits, type RateLimits } from '../config.js';
 import { methodNotAllowed } from './routes/methods.js';
 
@@ -22,18 +23,24 @@ export interface AppDeps {
   webOrigin?: string;
   /** Requests allowed per caller and per address (configuration's RATE_LIMITS); the defaults when not given. */
   rateLimits?: RateLimits;
+  /** The per-address budget of the routes anyone may call, when routes outside the app share it (the local stack's). */
+  addressLimit?: MiddlewareHandler;
 }
 
 export function createApp(deps: AppDeps) {
   const { services } = deps;
+  const limits = deps.rateLimits ?? defaultRateLimits;
   const app = apiFrame({ log: services.log, webOrigin: deps.webOrigin });
   // Before every route and authentication: a method a served path does not take is 405 for everyone.
   app.use(methodNotAllowed(() => app.routes));
-  app.route('/v1', publicRoutes({ registry: services.registry, health: deps.health, rateLimits: deps.rateLimits }));
-  app.get('/docs', (c) => c.html(docsPage()));
+  // One per-address budget for everything anyone may call.
+  const limited = deps.addressLimit ?? limitAddress(limits.address);
+  app.route('/v1', publicRoutes({ registry: services.registry, health: deps.health, limited }));
+  app.get('/docs', limited, (c) => c.html(docsPage()));
   const authed = new Hono<Env>();
+  authed.use(limitRefused(limits.refused));
   authed.use(authenticate(deps.verify));
-  authed.use(limitCaller((deps.rateLimits ?? defaultRateLimits).caller));
+  authed.use(limitCaller(limits.caller));
   authed.route('/applications', applicationRoutes(services));
   authed.route('/tasks', taskRoutes(services));
   authed.route('/', registryRoutes(services));

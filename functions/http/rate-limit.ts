@@ -1,7 +1,7 @@
 // Per-caller and per-address request limits (hono-rate-limiter's fixed windows, kept in this process's memory).
 // Locally that is the whole protection; in AWS each function instance keeps its own windows, behind the edge's
 // own limits (infra/: WAF rate-based rules in front of the web distribution, the HTTP API stage's throttling).
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
 import { DomainError } from '../domain/application.js';
 import type { RateLimit } from '../config.js';
@@ -25,15 +25,23 @@ function sourceAddress(c: Context): string {
 const messages = {
   caller: (seconds: number) => `请求过于频繁，请 ${seconds} 秒后再试`,
   address: (seconds: number) => `来自您所在网络的请求过于频繁，请 ${seconds} 秒后再试`,
+  refused: (seconds: number) => `来自您所在网络的未通过身份验证的请求过多，请 ${seconds} 秒后重新登录再试`,
 };
 
 /**
  * At most `limit.requests` requests in each window per key; beyond that 429 `rate_limited` with `Retry-After` (and
  * `retryAfter` in the body, seconds). Null: no limit.
  */
-function limitRequests(limit: RateLimit | null, scope: keyof typeof messages, key: (c: Context<Env>) => string): MiddlewareHandler<Env> {
+function limitRequests<E extends HonoEnv>(
+  limit: RateLimit | null,
+  scope: keyof typeof messages,
+  key: (c: Context<E>) => string,
+  counted?: (c: Context<E>) => boolean,
+): MiddlewareHandler<E> {
   if (!limit) return async (_c, next) => next();
-  return rateLimiter<Env>({
+  return rateLimiter<E>({
+    // Only the requests `counted` says (once answered) use up the window; the others are given back.
+    ...(counted ? { skipSuccessfulRequests: true, requestWasSuccessful: (c: Context<E>) => !counted(c) } : {}),
     windowMs: limit.windowSeconds * 1000,
     limit: limit.requests,
     // Retry-After on a 429 only: the RateLimit-* headers would tell a flood exactly how to pace itself.
@@ -49,7 +57,14 @@ function limitRequests(limit: RateLimit | null, scope: keyof typeof messages, ke
 }
 
 /** Each signed-in caller, by the token's subject: run after `authenticate`. */
-export const limitCaller = (limit: RateLimit | null) => limitRequests(limit, 'caller', (c) => c.get('principal').sub);
+export const limitCaller = (limit: RateLimit | null) => limitRequests<Env>(limit, 'caller', (c) => c.get('principal').sub);
 
-/** Each source address: the routes anyone may call. */
-export const limitAddress = (limit: RateLimit | null) => limitRequests(limit, 'address', sourceAddress);
+/** Each source address: the routes anyone may call. One instance per budget: each call starts a budget of its own. */
+export const limitAddress = (limit: RateLimit | null): MiddlewareHandler => limitRequests(limit, 'address', sourceAddress);
+
+/**
+ * Each source address, counting the requests refused for their token (401): run before `authenticate`, so that a
+ * flood of forged or stale tokens is turned away before any is checked, while a signed-in caller's accepted
+ * requests never count.
+ */
+export const limitRefused = (limit: RateLimit | null): MiddlewareHandler => limitRequests(limit, 'refused', sourceAddress, (c) => c.res.status === 401);

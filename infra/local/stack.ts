@@ -140,8 +140,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
     // The routes only the local stack has (the dev issuer) answer errors as the API does.
     app.onError((error, c) => errorResponse(error, c, log));
-    // Anyone may ask the dev issuer for a token: counted per source address, like the API's public routes.
-    app.use('/v1/dev/*', limitAddress(config.rateLimits.address));
+    // Anyone may ask the dev issuer for a token, or load a page: counted per source address, in the one budget of the
+    // API's public routes.
+    const addressLimit = limitAddress(config.rateLimits.address);
+    app.use('/v1/dev/*', addressLimit);
     app.route('/v1/dev', issuer.routes);
     // The web front end (built by `npm run build:web` into web/dist), beside the API as CloudFront serves it in AWS.
     // Registered before the API so the API's headers (a CSP that lets nothing run) never reach the pages; the pages
@@ -154,9 +156,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pages.use('/*', serveStatic({ root }));
       // Client-side routes: any other page path answers the app's index.html.
       pages.get('*', serveStatic({ root, path: 'index.html' }));
-      app.get('*', (c, next) => (c.req.path.startsWith('/v1/') || c.req.path === '/docs' ? next() : pages.fetch(c.req.raw)));
+      const isApi = (path: string) => path.startsWith('/v1/') || path === '/docs';
+      app.get('*', (c, next) => (isApi(c.req.path) ? next() : addressLimit(c, next)));
+      app.get('*', (c, next) => (isApi(c.req.path) ? next() : pages.fetch(c.req.raw)));
     }
-    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(services), rateLimits: config.rateLimits }));
+    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(services), rateLimits: config.rateLimits, addressLimit }));
 
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();

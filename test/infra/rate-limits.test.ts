@@ -241,7 +241,7 @@ describe("the functions' own limits (RATE_LIMITS)", () => {
 
     // Assess
     expect(environments).toHaveLength(4);
-    for (const [id, env] of environments) expect(env.RATE_LIMITS, id).toBe('caller=300/60,address=3000/60');
+    for (const [id, env] of environments) expect(env.RATE_LIMITS, id).toBe('caller=300/60,address=3000/60,refused=3000/60');
   });
 
   it("in China, where callers reach the API directly: the functions' local defaults", () => {
@@ -251,7 +251,7 @@ describe("the functions' own limits (RATE_LIMITS)", () => {
     // Assess
     expect(environments.length).toBeGreaterThan(0);
     for (const [id, env] of environments) expect(env.RATE_LIMITS, id).toBe(formatRateLimits(parseRateLimits(undefined)));
-    expect(environments[0][1].RATE_LIMITS).toBe('caller=300/60,address=600/60');
+    expect(environments[0][1].RATE_LIMITS).toBe('caller=300/60,address=600/60,refused=120/60');
   });
 
   it('come from -c rateLimits over those defaults, for every function', () => {
@@ -259,7 +259,7 @@ describe("the functions' own limits (RATE_LIMITS)", () => {
     const environments = functionEnvironments(synth({ context: { rateLimits: 'caller=100/60' } }).template);
 
     // Assess
-    for (const [id, env] of environments) expect(env.RATE_LIMITS, id).toBe('caller=100/60,address=3000/60');
+    for (const [id, env] of environments) expect(env.RATE_LIMITS, id).toBe('caller=100/60,address=3000/60,refused=3000/60');
   });
 
   it('refuse at synth what the functions would refuse at start', () => {
@@ -275,7 +275,7 @@ describe("the functions' own limits (RATE_LIMITS)", () => {
     const written = [deployedRateLimits('address=off', false), deployedRateLimits('caller=5/1', true)].map(formatRateLimits);
 
     // Assess
-    expect(written).toEqual(['caller=300/60,address=off', 'caller=5/1,address=600/60']);
+    expect(written).toEqual(['caller=300/60,address=off,refused=3000/60', 'caller=5/1,address=600/60,refused=120/60']);
     for (const text of written) expect(formatRateLimits(parseRateLimits(text))).toBe(text);
   });
 });

@@ -293,7 +293,7 @@ describe('Lambda functions', () => {
       STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
       TABLE_NAME: { Ref: expect.stringMatching(/^StorageTable/) },
       // infra/stack.ts (deployedRateLimits) says why the per-address limit is higher than locally.
-      RATE_LIMITS: 'caller=300/60,address=3000/60',
+      RATE_LIMITS: 'caller=300/60,address=3000/60,refused=3000/60',
     });
     expect(env).not.toHaveProperty('AWS_REGION');
   });

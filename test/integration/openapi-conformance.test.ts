@@ -33,7 +33,7 @@ const SEED = Number(process.env.OPENAPI_SEED ?? 20261129);
 const VARIANTS = Number(process.env.OPENAPI_VARIANTS ?? 6);
 
 // Limits out of the way: the check sends over a thousand requests from each caller, and must see each operation succeed.
-const file = stackForFile({ env: { RATE_LIMITS: 'caller=100000/60,address=100000/60' } });
+const file = stackForFile({ env: { RATE_LIMITS: 'caller=100000/60,address=100000/60,refused=100000/60' } });
 const roles = ['anonymous', 'applicant', 'township', 'county', 'province', 'admin'] as const;
 type Role = (typeof roles)[number];
 

@@ -129,6 +129,45 @@ describe('limits per caller and per address', () => {
     expect(answers.find((r) => r.status === 429)!.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
+  it('shares one per-address budget between the public routes, /docs, the dev issuer and the pages', async () => {
+    // Prepare: a stack of its own, its budget untouched
+    const own = await h.start({ env: { RATE_LIMITS: 'address=8/60' } });
+
+    // Act: two of each, then one more of each
+    const first = await Promise.all(['/v1/health', '/docs', '/v1/forms', '/'].flatMap((path) => [own.call('GET', path), own.call('GET', path)]));
+    const after = await Promise.all(['/v1/health', '/docs', '/', '/registry'].map((path) => own.call('GET', path)));
+    const token = await fetch(`${own.stack.url}/v1/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin', name: '管理员' }) });
+
+    // Assess (the pages answer only where web/dist was built; their limit holds either way)
+    expect(first.map((r) => r.status).filter((s) => s === 429)).toEqual([]);
+    expect(after.map((r) => r.status)).toEqual([429, 429, 429, 429]);
+    expect(token.status).toBe(429);
+  });
+
+  it('turns an address away after its refused tokens, before checking more, and never counts accepted requests', async () => {
+    // Prepare
+    const own = await h.start({ env: { RATE_LIMITS: 'refused=5/60' } });
+    const applicant = await own.token({ role: 'applicant', org: ORG, name: '申请单位' });
+
+    // Act: accepted requests first (none counts), then forged and missing tokens
+    const accepted = await Promise.all(Array.from({ length: 12 }, () => own.call('GET', '/v1/applications', { token: applicant })));
+    const forged = await Promise.all(Array.from({ length: 5 }, (_, i) => own.call('GET', '/v1/applications', { token: i % 2 ? `${applicant}x` : undefined })));
+    const after = await Promise.all([
+      own.call('GET', '/v1/applications', { token: 'forged' }),
+      own.call('GET', '/v1/applications', { token: applicant }),
+      own.call('GET', '/v1/no-such-route'),
+    ]);
+    const publicMeanwhile = await own.call('GET', '/v1/forms');
+
+    // Assess
+    expect(accepted.map((r) => r.status)).toEqual(Array(12).fill(200));
+    expect(forged.map((r) => r.status)).toEqual(Array(5).fill(401));
+    expect(after.map((r) => r.status)).toEqual([429, 429, 429]);
+    expect(after[1].body.message).toMatch(/未通过身份验证的请求过多，请 \d+ 秒后重新登录再试/);
+    expect(Number(after[1].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(publicMeanwhile.status).toBe(200);
+  });
+
   it('refuses a configuration it cannot read, naming it', async () => {
     await expect(h.start({ env: { RATE_LIMITS: 'caller=lots' } })).rejects.toThrow(/RATE_LIMITS: cannot read "caller=lots"/);
   });

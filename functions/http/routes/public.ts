@@ -1,5 +1,5 @@
 // Routes anyone may call: health, the catalogue of forms, regions, certificate verification.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { DomainError } from '../../domain/application.js';
 import { applicationTypes, catalogue } from '#forms/catalogue.js';
 import { materialsFor } from '#forms/materials.js';
@@ -9,20 +9,19 @@ import type { Services } from '../../services/context.js';
 import type { Env } from '../request.js';
 import { formJsonSchema, openApiDocument } from '../openapi.js';
 import { queryOf } from './query.js';
-import { limitAddress } from '../rate-limit.js';
-import { defaultRateLimits, type RateLimits } from '../../config.js';
 
 /** What the public routes use: the certificates, the health check, the per-address limit. */
 export interface PublicDeps {
   registry: Pick<Services['registry'], 'getCertificate'>;
   health: () => Promise<void>;
-  rateLimits?: RateLimits;
+  /** The per-address limit (rate-limit.ts limitAddress), shared with every route anyone may call. */
+  limited: MiddlewareHandler<Env>;
 }
 
 export function publicRoutes(deps: PublicDeps) {
   const r = new Hono<Env>();
-  // Per source address, on these routes only: a signed-in caller's own requests are counted per caller instead.
-  const limited = limitAddress((deps.rateLimits ?? defaultRateLimits).address);
+  // Per source address, on the routes anyone may call: a signed-in caller's own requests are counted per caller instead.
+  const { limited } = deps;
 
   // None of these takes a query parameter (queryOf refuses any with 400).
   r.get('/health', limited, async (c) => {
