@@ -6,7 +6,7 @@ import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';
 import { buildServices, healthCheck } from './services/build.js';
 
-const config = parseConfig(process.env, ['workflow', 'tokens']);
+const config = parseConfig(process.env, ['workflow', 'tokens', 'uploads']);
 const clients = makeClients(config);
 const app = createApp({
   services: buildServices(config, clients),

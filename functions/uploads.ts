@@ -1,6 +1,7 @@
 // The uploads bucket as the API uses it: presigned PUTs and downloads, the check of an upload by streaming its bytes
 // through functions/domain/file-check.ts, and the copies that make a checked upload an application's material. S3 is
 // reached through functions/s3.ts (signed fetch), so that no S3 client goes into the API's bundle.
+import type { FileKind, MaterialMime } from '../forms/materials.js';
 import { checkFile, type CheckedMaterial, type CheckResult } from './domain/file-check.js';
 import type { ObjectHead, S3Objects } from './s3.js';
 import { uploadKeys } from './upload-keys.js';
@@ -27,7 +28,7 @@ export type { ObjectHead };
 
 export type UploadCheck =
   | { status: 'pending' }
-  | { status: 'ready'; kind: string; contentType: string; size: number; sha256: string }
+  | { status: 'ready'; kind: FileKind; contentType: MaterialMime; size: number; sha256: string }
   | { status: 'refused'; code: string; reason: string };
 
 /** `inline; filename="…"; filename*=UTF-8''…` per RFC 6266 / RFC 5987: UTF-8, percent-encoded, with an ASCII fallback for old clients. */
@@ -128,7 +129,7 @@ export class Uploads {
   }
 
   private async verdict(result: CheckResult, checked: string): Promise<UploadCheck> {
-    if (result.ok) return { status: 'ready', kind: result.kind, contentType: result.contentType, size: result.size, sha256: result.sha256 };
+    if (result.ok) return { status: 'ready', kind: result.kind, contentType: result.contentType as MaterialMime, size: result.size, sha256: result.sha256 };
     await this.delete(checked);
     return { status: 'refused', code: result.code, reason: result.reason };
   }

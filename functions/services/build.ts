@@ -8,6 +8,8 @@ import { logger } from '../log.js';
 import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
+import { UploadStore } from '../store/uploads.js';
+import { Uploads } from '../uploads.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 
@@ -16,10 +18,14 @@ export function jsonLog(level: 'info' | 'warn' | 'error', message: string, field
   logger[level](message, fields);
 }
 
+/** The API's services: everything, the uploads bucket included (configuration's UPLOADS_BUCKET, parseConfig's need 'uploads'). */
 export function buildServices(config: Config, clients: Clients, overrides: Partial<Services> = {}): Services {
+  if (!clients.s3) throw new Error('configuration: UPLOADS_BUCKET must be set for this function');
   return {
     ...buildWorkflowServices(config, clients),
     registry: new RegistryStore(clients.db, config.tableName),
+    uploads: new UploadStore(clients.db, config.tableName),
+    bucket: new Uploads(clients.s3),
     ...overrides,
   };
 }
