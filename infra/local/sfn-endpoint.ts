@@ -2,7 +2,8 @@
 // talks to it as it talks to AWS: only the endpoint differs. Nobody else may: it starts, stops, lists and
 // answers every execution. It listens on 127.0.0.1 only, on a port of its own (never the API's), and checks
 // each request's SigV4 signature against a key made for this start alone, which only the app's client holds.
-import { createHash, createHmac, randomBytes, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '../../functions/sha256.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hono, type Context } from 'hono';
 import { SfnApiError, type LocalEngine } from './engine.js';
@@ -163,24 +164,3 @@ async function checkSignature(
   return undefined;
 }
 
-/** SHA-256 and its HMAC for the signer, from node:crypto. */
-export class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-  update(data: Uint8Array) {
-    this.hash.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset() {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : ArrayBuffer.isView(this.secret) ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : Buffer.from(this.secret);
-    return createHmac('sha256', key);
-  }
-}
