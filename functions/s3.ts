@@ -3,34 +3,9 @@
 // carry the models of every S3 operation into the API's bundle and its cold start (~180 KiB) for these six; the
 // signer is there already (functions/ssm-parameter.ts signs its one call the same way). Credentials come from the
 // environment, as the bundled clients take them in Lambda (infra/lambda-credentials.ts), or locally the server's pair.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SignatureV4 } from '@smithy/signature-v4';
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-const bytes = (data: SourceData): Buffer | string =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-/** SHA-256 (or HMAC-SHA-256 with a secret) in the shape the signer asks for. */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
+import { Sha256 } from './sha256.js';
 
 /** The SHA-256 of no bytes: what a request without a body signs as its payload. */
 const EMPTY_PAYLOAD = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
