@@ -15,6 +15,8 @@ import { openApiDocumentFile } from '../../functions/openapi-build.js';
 import { decisionSchema } from '../../functions/schemas.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 import { submission } from '../support/submissions.js';
+import { checked, requiredMaterials, send as sendUpload } from '../support/materials.js';
+import { pdf } from '../support/files.js';
 import {
   HTTP_METHODS,
   bodyMutation,
@@ -91,6 +93,7 @@ beforeAll(async () => {
   }, 10_000, 'returned application awaiting its correction');
   const certificateNo = (await certificate) as string;
 
+
   pathValues.id = [pending, returned, approved, '01JNOSUCHAPPLICATION0000000'];
   pathValuesOf['POST /v1/applications/{id}/decision'] = { id: [awaiting, ...pathValues.id] };
   pathValues.certificateNo = [certificateNo, certificateTitle(certificateNo), 'GDKX-2000-000001', '粤科协备〔2000〕000001号'];
@@ -102,6 +105,22 @@ beforeAll(async () => {
     { action: 'approve', comment: '同意' },
     { action: 'reject', comment: '不符合设立条件' },
     { action: 'return', comment: '请补充材料', issues: ['请补充场地照片', { path: 'form.address', message: '地址不完整' }] },
+  ];
+
+  // An application with its materials, and uploads in each state (ready, refused, not yet sent): the routes of both.
+  const { refs } = await requiredMaterials(api, tokens.applicant, 'society-station');
+  const withMaterials = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: { ...submission('society-station', HOSTS.township), materials: refs } });
+  expect(withMaterials.status, withMaterials.text).toBe(201);
+  const ready = await sendUpload(api, tokens.applicant, pdf(), { fileName: '章程.pdf', contentType: 'application/pdf' });
+  const refused = await sendUpload(api, tokens.applicant, Buffer.from('MZ not a PDF at all, padded to a size.'), { fileName: '章程.pdf', contentType: 'application/pdf' });
+  await Promise.all([ready, refused].map((u) => checked(api, tokens.applicant, u.uploadId)));
+  const unsent = await api.call('POST', '/v1/uploads', { token: tokens.applicant, body: { fileName: '名册.pdf', contentType: 'application/pdf', size: 100 } });
+  pathValues.uploadId = [ready.uploadId, refused.uploadId, unsent.body.uploadId, '01JZZZZZZZZZZZZZZZZZZZZZZZ'];
+  pathValues.materialId = [withMaterials.body.materials[0].id, '01JZZZZZZZZZZZZZZZZZZZZZZZ'];
+  pathValuesOf['GET /v1/applications/{id}/materials/{materialId}'] = { id: [withMaterials.body.id, ...pathValues.id] };
+  knownGood.UploadRequest = [
+    { fileName: '会员名册.pdf', contentType: 'application/pdf', size: 123_456 },
+    { fileName: '场地照片.jpg', contentType: 'image/jpeg', size: 2_000_000, type: 'science-e-station', material: 'venue-photos' },
   ];
 });
 
