@@ -62,7 +62,7 @@ describe('materials through the whole chain (issue 14, done when)', () => {
     // Prepare: each required material of the type, checked; the roster a PDF of its own
     const { refs, files } = await requiredMaterials(api, t.applicant, TYPE);
     expect(refs.map((r) => r.key).sort()).toEqual(materialsFor(TYPE).filter((m) => m.required).map((m) => m.key).sort());
-    const rosterBytes = pdf({ objects: ['<< /Roster (第一版) >>'] });
+    const rosterBytes = pdf({ objects: ['<< /Roster (first edition) >>'] });
     const rosterUpload = await send(api, t.applicant, rosterBytes, { fileName: '会员名册（2026年）.pdf', contentType: 'application/pdf', type: TYPE, material: roster.key });
     const rosterChecked = await checked(api, t.applicant, rosterUpload.uploadId);
     const materials = refs.map((r) => (r.key === roster.key ? { key: r.key, uploadId: rosterUpload.uploadId } : r));
@@ -131,7 +131,7 @@ describe('materials through the whole chain (issue 14, done when)', () => {
     const form = (await view(id)).form;
     form.memberCount = 131;
     const without = await api.call('PUT', `/v1/applications/${id}`, { token: t.applicant, body: { form } });
-    const newBytes = pdf({ objects: ['<< /Roster (第二版，131人) >>'] });
+    const newBytes = pdf({ objects: ['<< /Roster (second edition, 131 members) >>'] });
     const replacement = await send(api, t.applicant, newBytes, { fileName: '会员名册（修订）.pdf', contentType: 'application/pdf', type: TYPE, material: roster.key });
     const resubmitted = await api.call('PUT', `/v1/applications/${id}`, { token: t.applicant, body: { form, materials: [{ key: roster.key, uploadId: replacement.uploadId }] } });
 
@@ -320,7 +320,7 @@ describe('bad input', () => {
   it('checks an upload the submission names that nobody read yet', async () => {
     // Prepare: the service plan's bytes sent, the upload never read back
     const { refs } = await requiredMaterials(api, t.applicant, ANY, 23);
-    const bytes = pdf({ objects: ['<< /Plan (建设方案) >>'] });
+    const bytes = pdf({ objects: ['<< /Plan (service plan) >>'] });
     const sent = await send(api, t.applicant, bytes, { fileName: '建设方案.pdf', contentType: 'application/pdf', type: ANY, material: 'service-plan' });
     const materials = refs.map((r) => (r.key === 'service-plan' ? { key: r.key, uploadId: sent.uploadId } : r));
 
