@@ -27,12 +27,12 @@ const roleNames: Record<Principal['role'], string> = { applicant: '申请单位'
 const forbidden = (message: string) => new DomainError('forbidden', message);
 const notFound = (id: string) => new DomainError('not_found', `申请 ${id} 不存在`);
 
-export function isOwner(principal: Principal, app: Pick<Application, 'applicant'>): boolean {
+function isOwner(principal: Principal, app: Pick<Application, 'applicant'>): boolean {
   return principal.role === 'applicant' && !!principal.org && principal.org === app.applicant.org;
 }
 
 /** Owner, officials whose region contains the host region, and administrators. */
-export function mayView(principal: Principal, app: Visible): boolean {
+function mayView(principal: Principal, app: Visible): boolean {
   switch (principal.role) {
     case 'admin':
       return true;
@@ -50,7 +50,7 @@ export function assertVisible<T extends Visible>(principal: Principal, app: T | 
   return app;
 }
 
-export function maySubmit(principal: Principal): boolean {
+function maySubmit(principal: Principal): boolean {
   return principal.role === 'applicant';
 }
 
@@ -59,7 +59,7 @@ export function assertMaySubmit(principal: Principal): void {
 }
 
 /** Whether the application awaits a decision of this official's office now. */
-export function mayDecide(principal: Principal, app: Deciding): boolean {
+function mayDecide(principal: Principal, app: Deciding): boolean {
   return (
     principal.role === 'official' &&
     mayView(principal, app) &&
@@ -81,7 +81,7 @@ export function assertMayDecide<T extends Deciding>(principal: Principal, app: T
   return seen;
 }
 
-export function mayResubmit(principal: Principal, app: Visible): boolean {
+function mayResubmit(principal: Principal, app: Visible): boolean {
   return isOwner(principal, app);
 }
 
@@ -92,7 +92,7 @@ export function assertMayResubmit<T extends Visible>(principal: Principal, app: 
   return seen;
 }
 
-export function mayWithdraw(principal: Principal, app: Visible): boolean {
+function mayWithdraw(principal: Principal, app: Visible): boolean {
   return isOwner(principal, app);
 }
 
@@ -128,7 +128,7 @@ export function inboxScope(principal: Principal): { region: string } {
 }
 
 /** The registry (approved records, public fields only): administrators, and officials for their own region. */
-export function mayReadRegistry(principal: Principal): boolean {
+function mayReadRegistry(principal: Principal): boolean {
   return principal.role === 'admin' || principal.role === 'official';
 }
 
@@ -142,7 +142,7 @@ export function registryRegionFor(principal: Principal, asked: string | undefine
 }
 
 /** Progress against the plan's targets: administrators. */
-export function mayReadStats(principal: Principal): boolean {
+function mayReadStats(principal: Principal): boolean {
   return principal.role === 'admin';
 }
 

@@ -1,7 +1,7 @@
 // The uploads bucket as the API uses it: presigned PUTs and downloads, the check of an upload by streaming its bytes
 // through functions/domain/file-check.ts, and the copies that make a checked upload an application's material. S3 is
 // reached through functions/s3.ts (signed fetch), so that no S3 client goes into the API's bundle.
-import type { FileKind, MaterialMime } from '../forms/materials.js';
+import type { FileKind, MaterialMime } from '#forms/materials.js';
 import { checkFile, type CheckedMaterial, type CheckResult } from './domain/file-check.js';
 import type { ObjectHead, S3Objects } from './s3.js';
 import { uploadKeys } from './upload-keys.js';

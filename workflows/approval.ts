@@ -1,6 +1,6 @@
 /**
  * The approval workflow, defined once. CDK deploys it (infra/workflow.ts) and the local stack
- * runs it (infra/local/engine.ts); both fill in the same `${...}` substitutions.
+ * runs it (infra/local/engine/); both fill in the same `${...}` substitutions.
  *
  * State data is ids and region codes only, never personal data:
  *   { id, level, region, at, dueAt, expiresAt, timeoutSeconds }
@@ -16,7 +16,7 @@
  * when a decision was recorded before the limit and its callback came too late, it answers that decision's step,
  * which the workflow takes as the callback's output (`AfterExpiry`, `TakeRecordedStep`).
  */
-import { aslKeys } from '../functions/store/keys.js';
+import { aslKeys } from '#functions/store/keys.js';
 
 /** Names of the `${...}` placeholders in the definition. */
 export const substitutionNames = ['Partition', 'TableName', 'RecordOutcomeFunctionArn'] as const;
@@ -31,7 +31,7 @@ const a = aslKeys.attributes;
  * service's exception): throttling, a transaction holding the item, and the service's own failures. Not
  * `ConditionalCheckFailedException` (the application moved on: caught below) nor validation errors.
  */
-export const transientDynamoDbErrors = [
+const transientDynamoDbErrors = [
   'DynamoDb.ProvisionedThroughputExceededException',
   'DynamoDb.ThrottlingException',
   'DynamoDb.RequestLimitExceeded',

@@ -1,8 +1,8 @@
 // An application's materials (申报材料) and the uploads they are made from: what an upload is, what the check holds it
 // to, and which uploads a submission or a resubmission may attach under which material, every problem named at
 // `materials.<key>`. Pure: no AWS, no HTTP.
-import { fileKinds, findMaterial, kindOfMime, maxMaterialBytes, materialsFor, type FileKind, type Material, type MaterialMime } from '../../forms/materials.js';
-import type { ApplicationType } from '../../forms/entry.js';
+import { fileKinds, findMaterial, kindOfMime, maxMaterialBytes, materialsFor, type FileKind, type Material, type MaterialMime } from '#forms/materials.js';
+import type { ApplicationType } from '#forms/entry.js';
 import type { CheckedMaterial } from './file-check.js';
 
 export type UploadStatus = 'pending' | 'ready' | 'refused';

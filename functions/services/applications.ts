@@ -19,7 +19,7 @@ import {
 } from '../domain/application.js';
 import { chainFor, decidingLevelNames, type ChainStep } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
-import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
+import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '#forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
 import {
@@ -32,10 +32,10 @@ import {
   listScope,
   redactFor,
 } from '../policy.js';
-import { fieldIssues } from '../../forms/fields.js';
-import { resubmittedMaterials, submittedMaterials } from '../../forms/material-references.js';
+import { fieldIssues } from '#forms/fields.js';
+import { resubmittedMaterials, submittedMaterials } from '#forms/material-references.js';
 import { askedMaterials, type MaterialPlan } from '../domain/materials.js';
-import { findMaterial } from '../../forms/materials.js';
+import { findMaterial } from '#forms/materials.js';
 import type { ApplicationChange, PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
@@ -46,7 +46,7 @@ export interface ApplicationView extends Application {
   task: (Application['task'] & { overdue: boolean }) | null;
 }
 
-export function actorOf(principal: Principal): Actor {
+function actorOf(principal: Principal): Actor {
   const actor: Actor = { sub: principal.sub, name: principal.name, role: principal.role };
   if (principal.level) actor.level = principal.level;
   if (principal.region) actor.region = principal.region;
@@ -54,7 +54,7 @@ export function actorOf(principal: Principal): Actor {
 }
 
 /** The application as callers see it: never the task token or the outbox. */
-export function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
+function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
   const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, ...visible } = app;
   return {
     ...visible,
@@ -438,7 +438,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
 }
 
 /** Dotted paths of the leaves that differ between two forms, so the official sees what changed. */
-export function changedPaths(before: unknown, after: unknown, path = 'form'): string[] {
+function changedPaths(before: unknown, after: unknown, path = 'form'): string[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object';
   if (!isObject(before) || !isObject(after)) return [path];

@@ -2,7 +2,7 @@
 // pending one now), planned into materials with every problem at `materials.<key>`; their bytes copied under
 // materials/ before the application's transaction attaches them; a short-lived link to each, for those who may see it.
 import { ulid } from 'ulid';
-import type { ApplicationType } from '../../forms/entry.js';
+import type { ApplicationType } from '#forms/entry.js';
 import type { Principal } from '../auth.js';
 import { DomainError, type Application } from '../domain/application.js';
 import { planMaterials, previewable, type MaterialPlan, type MaterialRecord, type MaterialReference, type PlanMode, type UploadRecord } from '../domain/materials.js';

@@ -2,12 +2,12 @@
 // bytes arrived (the bytes decide, never the name or the declared type). Routes call these.
 import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
-import { fieldIssues } from '../../forms/fields.js';
-import { findMaterial, type MaterialMime } from '../../forms/materials.js';
+import { fieldIssues } from '#forms/fields.js';
+import { findMaterial, type MaterialMime } from '#forms/materials.js';
 import type { Principal } from '../auth.js';
 import { DomainError } from '../domain/application.js';
 import { checkedMaterialOf, slotProblems, uploadView, type UploadRecord, type UploadView } from '../domain/materials.js';
-import { uploadRequestSchema } from '../schemas.js';
+import { uploadRequestSchema } from '../http/schemas.js';
 import { UPLOAD_TTL_SECONDS, type CheckVerdict } from '../store/uploads.js';
 import { uploadKeys, type PresignedUpload } from '../uploads.js';
 import type { Services } from './context.js';
@@ -91,6 +91,6 @@ export async function checkIfPending(s: Services, upload: UploadRecord): Promise
       : { status: 'refused', refusal: { code: result.code, reason: result.reason } };
   if ((await s.uploads.recordCheck(upload.id, token, verdict)) === 'stale') return (await s.uploads.get(upload.id, s.now())) ?? upload;
   // Ids and the verdict's code only: file names and reasons may hold personal data.
-  s.log('info', 'upload checked', { uploadId: upload.id, status: result.status, ...(result.status === 'refused' ? { code: result.code } : {}) });
+  s.log.info('upload checked', { uploadId: upload.id, status: result.status, ...(result.status === 'refused' ? { code: result.code } : {}) });
   return { ...upload, ...verdict };
 }

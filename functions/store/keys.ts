@@ -16,6 +16,25 @@ export const TABLE_INDEXES = {
 
 export type Key = { pk: string; sk: string };
 
+/** The table's key attributes, as `Key` names them. */
+const PK = 'pk' satisfies keyof Key;
+const SK = 'sk' satisfies keyof Key;
+
+/** The condition of a write that may only create its item. */
+export const IS_NEW = `attribute_not_exists(${PK})`;
+
+/** Key conditions of a Query on the table's own key: one partition, or a range of its sort keys (`:low`, `:high`). */
+export const KEY_CONDITION = {
+  partition: `${PK} = :pk`,
+  sortKeyBetween: `${PK} = :pk AND ${SK} BETWEEN :low AND :high`,
+};
+
+/** An item's attributes without its key. */
+export function withoutKey(item: Record<string, unknown>): Record<string, unknown> {
+  const { [PK]: _pk, [SK]: _sk, ...attributes } = item;
+  return attributes;
+}
+
 /**
  * The attributes that conditions, updates and the workflow's ASL name: the application item's (read and written by
  * store/applications.ts, store/registry.ts and workflows/approval.ts alike) and the other items' the store reads
@@ -24,6 +43,11 @@ export type Key = { pk: string; sk: string };
 export const ATTR = {
   /** The application item. */
   application: {
+    id: 'id',
+    type: 'type',
+    regionCode: 'regionCode',
+    applicant: 'applicant',
+    submittedAt: 'submittedAt',
     status: 'status',
     currentLevel: 'currentLevel',
     form: 'form',
@@ -128,12 +152,12 @@ export const aslKeys = {
   attributes: ATTR.application,
 };
 
-/** The table's shape, for CDK (infra/storage.ts) and the local stack (infra/local/dynamodb.ts) alike. */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
 
+/** The table's shape, for CDK (infra/storage.ts) and the local stack (infra/local/dynamodb.ts) alike. */
 export const tableDesign = {
   timeToLiveAttribute: TTL_ATTRIBUTE,
-  partitionKey: 'pk',
-  sortKey: 'sk',
+  partitionKey: PK,
+  sortKey: SK,
   indexes: Object.values(TABLE_INDEXES).map((index) => ({ name: index.name, partitionKey: index.pk, sortKey: index.sk })),
 } as const;

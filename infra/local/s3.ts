@@ -1,7 +1,7 @@
 // The local S3-compatible server for `npm start` and the tests: @20minutes/s3rver on loopback, its objects under
 // DATA_DIR/s3, the uploads bucket with CORS for the local web origin only, reached by the real S3 client and presigner.
 import { timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '../../functions/sha256.js';
+import { Sha256 } from '#functions/sha256.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';

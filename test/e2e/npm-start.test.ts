@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
-import { freePort } from '../../infra/local/stack.js';
+import { freePort } from '#infra/local/stack.js';
 import { httpClient } from '../support/local.js';
 import { requiredMaterials } from '../support/materials.js';
 

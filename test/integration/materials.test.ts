@@ -6,15 +6,15 @@
 // organisation's upload, a PUT to another key or with a tampered URL, a link replayed after expiry or asked by a
 // caller who may not see the application.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findMaterial, materialsFor } from '../../forms/materials.js';
-import { uploadKeys } from '../../functions/upload-keys.js';
+import { findMaterial, materialsFor } from '#forms/materials.js';
+import { uploadKeys } from '#functions/upload-keys.js';
 import { eventually, harness, taskInInbox, chainTokens, type ChainTokens, type Client, type Harness } from '../support/local.js';
 import { elf, jpeg, ofd, pdf, png, windowsExecutable } from '../support/files.js';
 import { checked, requiredMaterials, send, sha256 } from '../support/materials.js';
 import { ORG, VILLAGE, submission } from '../support/submissions.js';
 import { afterAll } from 'vitest';
 import { ulid } from 'ulid';
-import { newApplication } from '../../functions/domain/application.js';
+import { newApplication } from '#functions/domain/application.js';
 
 const TYPE = 'rural-tech-association';
 /** One per village for TYPE: the other tests submit a type without a plan rule, as often as they like. */

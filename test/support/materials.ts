@@ -1,8 +1,8 @@
 // Uploads as an applicant sends them: a slot from the API, the bytes PUT straight to the (local) S3 server with the
 // slot's headers, the check read back; and a small real file for each required material of a type.
 import { createHash } from 'node:crypto';
-import { fileKinds, materialsFor, type Material } from '../../forms/materials.js';
-import type { ApplicationType } from '../../forms/entry.js';
+import { fileKinds, materialsFor, type Material } from '#forms/materials.js';
+import type { ApplicationType } from '#forms/entry.js';
 import { jpeg, pdf, png } from './files.js';
 import type { Client } from './local.js';
 

@@ -2,7 +2,7 @@
 // a store or a bucket: the replacement of a returned material, files kept by id, the order of the list, what an
 // application stored before materials may do.
 import { describe, expect, it } from 'vitest';
-import { askedMaterials, planMaterials, type MaterialRecord, type UploadRecord } from '../../functions/domain/materials.js';
+import { askedMaterials, planMaterials, type MaterialRecord, type UploadRecord } from '#functions/domain/materials.js';
 
 const ORG = '91441882MA4UA1B2C9';
 let n = 0;

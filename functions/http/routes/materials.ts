@@ -1,8 +1,8 @@
 // /v1/applications/{id}/materials/{materialId}: a short-lived link to one attached file.
 import { Hono } from 'hono';
-import type { Env } from '../http.js';
-import type { Services } from '../services/context.js';
-import { materialLink } from '../services/materials.js';
+import type { Env } from '../request.js';
+import type { Services } from '../../services/context.js';
+import { materialLink } from '../../services/materials.js';
 import { noQuery } from './query.js';
 
 export function materialRoutes(s: Services) {

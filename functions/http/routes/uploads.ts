@@ -1,8 +1,8 @@
 // /v1/uploads: a slot to send one file straight to object storage, and what its check found.
 import { Hono } from 'hono';
-import { jsonBody, type Env } from '../http.js';
-import type { Services } from '../services/context.js';
-import { createUpload, getUpload } from '../services/uploads.js';
+import { jsonBody, type Env } from '../request.js';
+import type { Services } from '../../services/context.js';
+import { createUpload, getUpload } from '../../services/uploads.js';
 import { noQuery } from './query.js';
 
 export function uploadRoutes(s: Services) {
