@@ -4,14 +4,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from './config.js';
-import { S3Objects, type S3Credentials } from './s3.js';
+import type { S3Credentials } from './s3.js';
 
 export interface Clients {
   dynamodb: DynamoDBClient;
   db: DynamoDBDocumentClient;
   sfn: SFNClient;
-  /** The uploads bucket, for a function that holds materials (UPLOADS_BUCKET set): signed fetch, no S3 client (functions/s3.ts). */
-  s3?: S3Objects;
 }
 
 /** Locally only: the keys the local endpoints check every request's signature against (the engine's made at its start, the S3 server's fixed). */
@@ -20,18 +18,14 @@ export interface LocalKeys {
   s3?: S3Credentials;
 }
 
-export function makeClients(
-  config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'> & Partial<Pick<Config, 'uploads'>>,
-  local: LocalKeys = {},
-): Clients {
+/** The table and the workflow. The uploads bucket is the API's alone (functions/services/build-api.ts makes it). */
+export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>, local: Pick<LocalKeys, 'sfn'> = {}): Clients {
   const { dynamodb, db } = makeTableClients(config);
   const defaults = clientDefaults(config);
-  const uploads = config.uploads;
   return {
     dynamodb,
     db,
     sfn: new SFNClient({ region: config.region, endpoint: config.sfnEndpoint, ...defaults, credentials: local.sfn ?? defaults.credentials }),
-    ...(uploads ? { s3: new S3Objects({ bucket: uploads.bucket, region: config.region, endpoint: uploads.endpoint, credentials: local.s3 }) } : {}),
   };
 }
 

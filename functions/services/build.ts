@@ -1,26 +1,14 @@
-// Builds the services from configuration and clients: used by the Lambda entry points and the local stack alike.
+// Builds the services from configuration and clients: used by the Lambda entry points and the local stack alike. The
+// API's, which hold the uploads bucket and the file check, are built in build-api.ts: neither reaches the workflow's
+// functions (the reconciler, the workflow's task).
 import { DomainError } from '../domain/application.js';
 import type { Config } from '../config.js';
 import { logger } from '../log.js';
 import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
-import { UploadStore } from '../store/uploads.js';
-import { Uploads } from '../uploads.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
-
-/** The API's services: everything, the uploads bucket included (configuration's UPLOADS_BUCKET, parseConfig's need 'uploads'). */
-export function buildServices(config: Config, clients: Clients, overrides: Partial<Services> = {}): Services {
-  if (!clients.s3) throw new Error('configuration: UPLOADS_BUCKET must be set for this function');
-  return {
-    ...buildWorkflowServices(config, clients),
-    registry: new RegistryStore(clients.db, config.tableName),
-    uploads: new UploadStore(clients.db, config.tableName),
-    bucket: new Uploads(clients.s3),
-    ...overrides,
-  };
-}
 
 /** The reconciler's services: everything but the registry (functions/reconciler.ts carries no registry code). */
 export function buildWorkflowServices(config: Config, clients: Clients): WorkflowServices {

@@ -13,7 +13,8 @@ import { errorResponse } from '#functions/http/errors.js';
 import { makeClients } from '#functions/clients.js';
 import { limitAddress } from '#functions/http/rate-limit.js';
 import { parseConfig } from '#functions/config.js';
-import { buildServices, healthCheck } from '#functions/services/build.js';
+import { healthCheck } from '#functions/services/build.js';
+import { buildServices, makeBucket } from '#functions/services/build-api.js';
 import { logger, silentLogger } from '#functions/log.js';
 import { recordOutcome } from '#functions/services/record-outcome.js';
 import { reconcile } from '#functions/services/reconcile.js';
@@ -138,13 +139,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AUTH_MODE: 'local',
       ...options.env,
     }, ['workflow', 'uploads']);
-    const clients = makeClients(config, { sfn: sfn.credentials, s3: s3.credentials });
+    const clients = makeClients(config, { sfn: sfn.credentials });
     started.push(() => {
       clients.dynamodb.destroy();
       clients.sfn.destroy();
     });
     await ensureAppTable(clients.dynamodb, config.tableName);
-    const services = buildServices(config, clients, { log });
+    const services = buildServices(config, clients, makeBucket(config, { s3: s3.credentials }), { log });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,
