@@ -40,6 +40,8 @@ const lambdaEnv = {
   JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench',
   // Given here, so the export reads no SSM parameter at import (functions/export.ts; in AWS it does, once).
   JWT_AUDIENCE: 'bench',
+  // The API holds materials (functions/services/build-api.ts): infra/uploads.ts grantUploads sets it in AWS.
+  UPLOADS_BUCKET: 'bench-uploads',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
   NODE_NO_WARNINGS: '1',
@@ -64,7 +66,31 @@ export interface BundleResult {
   ratio: number;
   /** A floor to compare with (bench/floor*.ts), not a function of the project. */
   floor?: boolean;
+  /** Bytes of the output from the modules that exist for materials (issue 14; `materialModules`), where there are any. */
+  materialsBytes?: number;
 }
+
+/**
+ * The modules that exist for materials (issue 14): their share of a bundle is what materials add to it at least (the
+ * modules they share with the rest, the schemas, the application's service and store, grew a little too).
+ */
+export const materialModules = [
+  'forms/materials.ts',
+  'forms/file-kinds.ts',
+  'forms/material-references.ts',
+  'functions/domain/materials.ts',
+  'functions/domain/file-check.ts',
+  'functions/s3.ts',
+  'functions/sha256.ts',
+  'functions/uploads.ts',
+  'functions/upload-keys.ts',
+  'functions/store/uploads.ts',
+  'functions/services/uploads.ts',
+  'functions/services/materials.ts',
+  'functions/services/build-api.ts',
+  'functions/http/routes/uploads.ts',
+  'functions/http/routes/materials.ts',
+];
 
 /** Handlers bundled the same way as the functions, to compare them with. */
 const floors: [string, string][] = [
@@ -77,7 +103,7 @@ export async function benchBundles() {
   const out = mkdtempSync(path.join(tmpdir(), 'gd-kexie-bundles-'));
   try {
     const targets = [...Object.entries(entries), ...floors] as [string, string][];
-    const built: { name: string; entry: string; file: string; minified: number; gzip: number; usesSdk: boolean }[] = [];
+    const built: { name: string; entry: string; file: string; minified: number; gzip: number; usesSdk: boolean; materialsBytes: number }[] = [];
     for (const [name, entry] of targets) {
       const dir = path.join(out, name.replace(/\W+/g, '-'));
       mkdirSync(dir, { recursive: true });
@@ -86,8 +112,10 @@ export async function benchBundles() {
       const code = readFileSync(file);
       // As the deployment does: the data files beside the bundle when its code reads them.
       for (const data of dataFiles) if (code.includes(path.basename(data))) copyFileSync(path.join(root, data), path.join(dir, path.basename(data)));
-      const inputs = Object.keys(Object.values(result.metafile!.outputs)[0].inputs);
-      built.push({ name, entry, file, minified: code.length, gzip: zlib.gzipSync(code).length, usesSdk: inputs.some((i) => i.includes('@aws-sdk/')) });
+      const parts = Object.values(result.metafile!.outputs)[0].inputs;
+      const inputs = Object.keys(parts);
+      const materialsBytes = inputs.filter((i) => materialModules.includes(i)).reduce((sum, i) => sum + parts[i].bytesInOutput, 0);
+      built.push({ name, entry, file, minified: code.length, gzip: zlib.gzipSync(code).length, usesSdk: inputs.some((i) => i.includes('@aws-sdk/')), materialsBytes });
     }
     log(`bundles built (${source}); timing imports, ${RUNS} runs each, interleaved with node -e 0`);
     const times = new Map<string, number[]>([['baseline', []], ...built.map((b) => [b.name, []] as [string, number[]])]);
@@ -103,7 +131,8 @@ export async function benchBundles() {
     const results: BundleResult[] = built.map((b) => {
       const importMs = median(times.get(b.name)!);
       const floor = floors.some(([, entry]) => entry === b.entry) ? { floor: true } : {};
-      return { name: b.name, entry: b.entry, usesSdk: b.usesSdk, minifiedBytes: b.minified, gzipBytes: b.gzip, importMs: round(importMs, 1), ratio: round(importMs / baselineMs), ...floor };
+      const materials = b.materialsBytes ? { materialsBytes: b.materialsBytes } : {};
+      return { name: b.name, entry: b.entry, usesSdk: b.usesSdk, minifiedBytes: b.minified, gzipBytes: b.gzip, importMs: round(importMs, 1), ratio: round(importMs / baselineMs), ...floor, ...materials };
     });
     for (const r of results) log(`  ${r.name.padEnd(42)} ${(r.minifiedBytes / KiB).toFixed(1)} KiB min, ${(r.gzipBytes / KiB).toFixed(1)} KiB gzip, import ${r.importMs} ms (×${r.ratio})`);
     log(`  ${'node -e 0'.padEnd(42)} ${round(baselineMs, 1)} ms`);

@@ -192,6 +192,8 @@ export interface Server {
   url: string;
   pid: number;
   table: string;
+  /** The stack's S3 server (its credentials: infra/local/s3.ts localS3Credentials). */
+  s3: { endpoint: string; bucket: string };
   stats: () => Promise<ServerStats>;
   reset: () => Promise<void>;
   stop: () => Promise<void>;
@@ -212,7 +214,7 @@ export async function startServer(options: { dynamodbEndpoint: string; suffix: s
   process.once('exit', kill);
   let next = 0;
   const pending = new Map<number, (value: any) => void>();
-  const ready = new Promise<{ url: string; table: string }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; table: string; s3: Server['s3'] }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
     child.on('message', (message: any) => {
       if (message.type === 'ready') resolve(message);
@@ -225,10 +227,11 @@ export async function startServer(options: { dynamodbEndpoint: string; suffix: s
       pending.set(id, resolve);
       child.send({ type, id });
     });
-  const { url, table } = await ready;
+  const { url, table, s3 } = await ready;
   return {
     url,
     table,
+    s3,
     pid: child.pid!,
     stats: () => ask<ServerStats>('stats'),
     reset: () => ask<void>('reset'),

@@ -1,6 +1,7 @@
 // bench/README.md from bench/results.json: the targets of issue 8 against what was measured, then the detail.
 import type { BundleResult } from './bundles.js';
 import type { Summary } from './lib.js';
+import { ATTACH_RATIO_TARGET, UPLOAD_RATIO_TARGET, type MaterialsResult } from './materials.js';
 
 export interface Results {
   when: string;
@@ -20,6 +21,7 @@ export interface Results {
     queries: { name: string; small: { p50: number; matching: number }; large: { p50: number; matching: number }; ratioP50: number }[];
   };
   cost?: Awaited<ReturnType<typeof import('./cost.js').benchCost>>;
+  materials?: MaterialsResult;
   targets?: TargetRow[];
   /** Parts a BENCH_ONLY run did not measure, kept from earlier results: each part with when it was measured. */
   kept?: Record<string, string>;
@@ -121,6 +123,31 @@ export function targetRows(r: Results, cost: { transitions: number; dollarsPer10
       ...atMost(r.registry.medianRatioP50, 1.2, ''),
     });
   }
+  if (r.materials) {
+    const u = r.materials.upload;
+    const m = r.materials.submission;
+    rows.push({
+      what: '10 MB upload through the local stack (issue 14)',
+      target: `≥ ${UPLOAD_RATIO_TARGET} × a plain presigned PUT to the same S3 server (p50)`,
+      measured: `${times(u.ratio)} (${u.stackMBps} vs ${u.floorMBps} MB/s)`,
+      ...atLeast(u.ratio, UPLOAD_RATIO_TARGET, ''),
+    });
+    rows.push({
+      what: `a submission with its ${m.materials} materials attached (issue 14)`,
+      target: `≤ ${ATTACH_RATIO_TARGET} × the same submission without (p50)`,
+      measured: `${times(m.ratioP50)} (${m.without.p50} → ${m.with.p50} ms)`,
+      ...atMost(m.ratioP50, ATTACH_RATIO_TARGET, ''),
+    });
+  }
+  const apiBundle = r.bundles?.bundles.find((b) => b.name === 'api');
+  if (apiBundle?.materialsBytes) {
+    rows.push({
+      what: 'what materials add to the api bundle (issue 14; their own modules, bench/bundles.ts materialModules)',
+      target: '≤ 25 KiB',
+      measured: `${kib(apiBundle.materialsBytes)} KiB`,
+      ...atMost(apiBundle.materialsBytes / 1024, 25, ' KiB'),
+    });
+  }
   if (r.cost) {
     const c = r.cost;
     rows.push({ what: 'state transitions, three-level path', target: `≤ ${cost.transitions}`, measured: String(c.perApplication.transitions), ...atMost(c.perApplication.transitions, cost.transitions, '') });
@@ -169,7 +196,7 @@ Run it again to refresh both. ${r.kept && Object.keys(r.kept).length ? 'This par
 (Node ${r.machine.node}, load average ${r.machine.loadAverageAtStart.join(' / ')} at the start${r.machine.loadAverageAtEnd ? `, ${r.machine.loadAverageAtEnd.join(' / ')} at the end` : ''}).
 Times on a shared machine are noisy: the targets are ratios where they can be, and each section says what it timed.
 
-## Targets (issue 8)
+## Targets (issues 8 and 14)
 
 ${table(
   ['what', 'target', 'measured', 'status'],
@@ -242,6 +269,42 @@ ${table(
 )}
 
 Inbox reads needed: p50 ${d.pollsNeeded.p50}, max ${d.pollsNeeded.max}.
+`);
+  }
+
+  if (r.materials) {
+    const u = r.materials.upload;
+    const m = r.materials.submission;
+    const api = r.bundles?.bundles.find((b) => b.name === 'api');
+    parts.push(`## Materials (issue 14)
+
+**A 10 MB file** (a one-page PDF with a large image-like stream, which the check reads to its end and passes), sent
+${u.runs} times each way, alternately, on the local stack as \`npm start\` runs it: the floor is a plain presigned PUT of the
+same bytes to the same local S3 server, made with the SDK's presigner; through the stack is ${u.check}.
+
+${table(
+  ['path', 'p50 ms', 'max ms', 'MB/s at p50'],
+  [
+    ['plain presigned PUT (floor)', u.floor.p50, u.floor.max, u.floorMBps],
+    ['through the stack', u.stack.p50, u.stack.max, u.stackMBps],
+  ],
+)}
+
+**A submission with its materials**: the society station's form alone, and the same with its ${m.materials} required materials
+(each a checked upload made beforehand, as the pages make them while the form is filled in), ${m.runs} of each,
+alternately, one at a time. With materials the API reads the uploads (one BatchGetItem), copies each under the
+application (CopyObject, four at a time) and attaches them in the submission's transaction.
+
+${table(
+  ['submission', 'p50 ms', 'p99 ms', 'max ms'],
+  [
+    ['without materials', m.without.p50, m.without.p99, m.without.max],
+    [`with ${m.materials} materials`, m.with.p50, m.with.p99, m.with.max],
+  ],
+)}
+${api?.materialsBytes ? `\nIn the api bundle, the modules that exist for materials take ${kib(api.materialsBytes)} KiB (minified) of its ${kib(api.minifiedBytes)} KiB; the modules they share with the rest grew a little too.\n` : ''}
+An application's materials are attributes of its item, read with it (one GetItem): no list or search reads them,
+so there is no page of materials to time at 1k and 100k.
 `);
   }
 
@@ -328,7 +391,7 @@ ${c.notes.map((n) => `- ${n}`).join('\n')}
 
 \`\`\`sh
 npm run bench                                  # everything, ~${Math.max(1, Math.round((r.seconds ?? 0) / 60))} minutes; writes bench/results.json and this file
-BENCH_ONLY=bundles,cost npm run bench          # some parts only (bundles, throughput, latency, cost, inbox, registry)
+BENCH_ONLY=bundles,cost npm run bench          # some parts only (bundles, throughput, latency, cost, materials, inbox, registry)
 BENCH_REGISTRY=reuse npm run bench             # keep bench/results-registry.json instead of running bench/registry.ts (~4 min)
 \`\`\`
 

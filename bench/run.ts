@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark of issue 8 in one run, on this machine, against the local stack; writes
 // bench/results.json and the table in bench/README.md (targets against what was measured).
-//   BENCH_ONLY=bundles,throughput,latency,cost,inbox,registry   run only some parts (the others are kept from results.json)
+//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,registry   run only some parts (the others are kept from results.json)
 //   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
 //   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
 import '#infra/local/polyfills.js';
@@ -12,6 +12,7 @@ import { benchBundles } from './bundles.js';
 import { benchCost, TARGETS } from './cost.js';
 import { benchDecisionToTask, benchDynamoCeiling, benchThroughput } from './flows.js';
 import { benchInbox } from './inbox.js';
+import { benchMaterials } from './materials.js';
 import { Api, log, round, startDurableDynamo, startMemoryDynamo, startServer } from './lib.js';
 import { renderReadme, type Results } from './report.js';
 import { townships } from './workload.js';
@@ -22,7 +23,7 @@ const here = (file: string) => new URL(file, import.meta.url);
 
 async function main() {
   const began = performance.now();
-  const [throughputPlace, latencyPlace, costPlace, inboxSmall, inboxLarge] = townships(5);
+  const [throughputPlace, latencyPlace, costPlace, inboxSmall, inboxLarge, materialsPlace] = townships(6);
   const results: Results = {
     when: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', loadAverageAtStart: loadavg().map((l) => round(l)) },
@@ -33,7 +34,7 @@ async function main() {
     results.bundles = await benchBundles();
   }
 
-  if (wanted('throughput') || wanted('latency') || wanted('cost')) {
+  if (wanted('throughput') || wanted('latency') || wanted('cost') || wanted('materials')) {
     log('the local stack as npm start runs it (DynamoDB Local on disk), the API in its own process');
     const dynamo = await startDurableDynamo();
     const server = await startServer({ dynamodbEndpoint: dynamo.endpoint, suffix: '-bench' });
@@ -52,6 +53,10 @@ async function main() {
       if (wanted('cost')) {
         log('cost of one application through three levels');
         results.cost = await benchCost(api, server, costPlace);
+      }
+      if (wanted('materials')) {
+        log('materials: a 10 MB upload through the stack against a plain presigned PUT, and a submission with its materials');
+        results.materials = await benchMaterials(api, server, materialsPlace);
       }
     } finally {
       api.close();
@@ -108,7 +113,7 @@ async function main() {
   // A partial run keeps the parts it did not measure from the last results, and says so.
   if (only && existsSync(here('./results.json'))) {
     const earlier = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results;
-    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'inbox', 'registry'] as const;
+    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'materials', 'inbox', 'registry'] as const;
     for (const part of parts.filter((p) => results[p] === undefined && earlier[p] !== undefined)) {
       (results as unknown as Record<string, unknown>)[part] = earlier[part];
       results.kept = { ...results.kept, [part]: earlier.kept?.[part] ?? earlier.when };

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { regionLevelNames, type RegionLevel } from '../functions/domain/region-codes.js';
 import { applicationTypes, isApplicationType, type ApplicationType, type CatalogueEntry } from './entry.js';
 import { choice, fieldIssues, group, labelled, zhError, type FieldIssue } from './fields.js';
+import { submittedMaterials, type SubmittedMaterials } from './material-references.js';
 import { academicianStation } from './types/academician-station.js';
 import { commissionerStation } from './types/commissioner-station.js';
 import { consortiumStation } from './types/consortium-station.js';
@@ -31,7 +32,7 @@ export const catalogue = {
 export type FormOf<T extends ApplicationType> = z.output<(typeof catalogue)[T]['schema']>;
 /** A form as an applicant sends it. */
 export type FormInputOf<T extends ApplicationType> = z.input<(typeof catalogue)[T]['schema']>;
-export type Submission = { [T in ApplicationType]: { type: T; regionCode: string; form: FormOf<T> } }[ApplicationType];
+export type Submission = { [T in ApplicationType]: { type: T; regionCode: string; form: FormOf<T>; materials?: SubmittedMaterials } }[ApplicationType];
 
 export type { FieldIssue } from './fields.js';
 export type Validation<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
@@ -46,6 +47,7 @@ export const submissionSchema = group('申请内容', {
     description: '站点或协会所在（服务）地区的统计用区划代码',
   }),
   form: labelled(z.unknown().check(z.refine((form) => form !== undefined, '请填写申请表')), { title: '申请表' }),
+  materials: z.optional(submittedMaterials),
 });
 
 export function validateForm<T extends ApplicationType>(
@@ -69,7 +71,10 @@ export function validateSubmission(body: unknown): Validation<Submission> {
   // The type's own schema says better what is wrong with the form.
   if (!checked.ok) return { ok: false, issues: [...issues.filter((i) => i.path !== 'form'), ...checked.issues] };
   if (!envelope.success) return { ok: false, issues };
-  return { ok: true, value: { type, regionCode: envelope.data.regionCode, form: checked.value } as Submission };
+  return {
+    ok: true,
+    value: { type, regionCode: envelope.data.regionCode, form: checked.value, ...(envelope.data.materials ? { materials: envelope.data.materials } : {}) } as Submission,
+  };
 }
 
 /**

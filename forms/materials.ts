@@ -1,17 +1,8 @@
 // Each type's material list (申报材料清单): the documents an application carries beside its form, what each must be, and its template.
 import type { ApplicationType } from './entry.js';
+import { fileKinds, type FileKind, type MaterialMime } from './file-kinds.js';
 
-/** The file kinds a material may take, by the MIME type the catalogue names them with. */
-export const fileKinds = {
-  pdf: { mime: 'application/pdf', label: 'PDF' },
-  jpeg: { mime: 'image/jpeg', label: 'JPEG' },
-  png: { mime: 'image/png', label: 'PNG' },
-  // GB/T 33190 版式文档: a ZIP whose root holds OFD.xml (functions/domain/file-check.ts checks that much).
-  ofd: { mime: 'application/ofd', label: 'OFD' },
-} as const;
-
-export type FileKind = keyof typeof fileKinds;
-export type MaterialMime = (typeof fileKinds)[FileKind]['mime'];
+export { fileKinds, type FileKind, type MaterialMime } from './file-kinds.js';
 
 export interface Material {
   /** Stable within its type: a submission names it (`materials: [{ key, uploadId }]`), a return's issue points at `materials.<key>`. */

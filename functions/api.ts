@@ -4,10 +4,11 @@ import { createApp } from './http/app.js';
 import { cognitoVerifier } from './auth.js';
 import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';
-import { buildServices, healthCheck } from './services/build.js';
+import { healthCheck } from './services/build.js';
+import { buildServices, makeBucket } from './services/build-api.js';
 
-const config = parseConfig(process.env, ['workflow', 'tokens']);
-const services = buildServices(config, makeClients(config));
+const config = parseConfig(process.env, ['workflow', 'tokens', 'uploads']);
+const services = buildServices(config, makeClients(config), makeBucket(config));
 const app = createApp({
   services,
   verify: cognitoVerifier(config.auth.issuer, config.auth.audience),

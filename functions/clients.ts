@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from './config.js';
+import type { S3Credentials } from './s3.js';
 
 export interface Clients {
   dynamodb: DynamoDBClient;
@@ -11,15 +12,21 @@ export interface Clients {
   sfn: SFNClient;
 }
 
-/** Locally only: the key the local Step Functions endpoint made at its start, which it checks every request's signature against. */
+/** Locally only: the keys the local endpoints check every request's signature against (the engine's made at its start, the S3 server's fixed). */
 export interface LocalKeys {
   sfn?: { accessKeyId: string; secretAccessKey: string };
+  s3?: S3Credentials;
 }
 
-export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>, local: LocalKeys = {}): Clients {
+/** The table and the workflow. The uploads bucket is the API's alone (functions/services/build-api.ts makes it). */
+export function makeClients(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'sfnEndpoint'>, local: Pick<LocalKeys, 'sfn'> = {}): Clients {
   const { dynamodb, db } = makeTableClients(config);
   const defaults = clientDefaults(config);
-  return { dynamodb, db, sfn: new SFNClient({ region: config.region, endpoint: config.sfnEndpoint, ...defaults, credentials: local.sfn ?? defaults.credentials }) };
+  return {
+    dynamodb,
+    db,
+    sfn: new SFNClient({ region: config.region, endpoint: config.sfnEndpoint, ...defaults, credentials: local.sfn ?? defaults.credentials }),
+  };
 }
 
 /** DynamoDB only, for a function that calls no workflow (the workflow's own task): no Step Functions client in its bundle. */

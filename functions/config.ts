@@ -27,6 +27,20 @@ const schema = z.object({
    * address on the routes anyone may call); `off` turns one off. Unnamed ones keep their defaults.
    */
   RATE_LIMITS: z.optional(z.string()),
+  /** The functions that hold application materials (the API): the uploads bucket (infra/uploads.ts grantUploads sets it). */
+  UPLOADS_BUCKET: z.optional(text()),
+  /** Local stack only: the S3-compatible server (infra/local/s3.ts), reached path-style. */
+  S3_ENDPOINT: z.optional(z.url()),
+  /**
+   * `required`: a submission must carry its type's required materials (forms/materials.ts). `optional`: materials are
+   * taken and checked as always, but none is required (a transition while applicants learn the lists; the tests of
+   * features that are not about materials).
+   */
+  MATERIALS: z._default(z.enum(['required', 'optional']), 'required'),
+  /** How long a presigned PUT of an upload may be started (a 20 MB file on a slow line takes minutes to send). */
+  UPLOAD_URL_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(60), z.lte(3600))), 600),
+  /** How long a material's download link works: five minutes at most (issue 14). */
+  DOWNLOAD_URL_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(300))), 300),
   /** How many times an application may be returned for revision before only approve or reject remain. */
   MAX_RETURNS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(20))), 3),
 });
@@ -58,9 +72,9 @@ function dates(text: string | undefined, name: string): Set<string> {
 
 type Setting = keyof z.output<typeof schema>;
 
-/** What a function may need beyond the table: to drive the workflow, to verify tokens. */
-export type Need = 'workflow' | 'tokens';
-const settingsOf: Record<Need, Setting[]> = { workflow: ['STATE_MACHINE_ARN'], tokens: ['JWT_ISSUER', 'JWT_AUDIENCE'] };
+/** What a function may need beyond the table: to drive the workflow, to verify tokens, to hold materials. */
+export type Need = 'workflow' | 'tokens' | 'uploads';
+const settingsOf: Record<Need, Setting[]> = { workflow: ['STATE_MACHINE_ARN'], tokens: ['JWT_ISSUER', 'JWT_AUDIENCE'], uploads: ['UPLOADS_BUCKET'] };
 
 function read(env: Record<string, string | undefined>) {
   const parsed = schema.safeParse(env, { error: problem });
@@ -80,13 +94,20 @@ function read(env: Record<string, string | undefined>) {
     calendar: { holidays: dates(c.HOLIDAYS, 'HOLIDAYS'), workdays: dates(c.WORKDAYS, 'WORKDAYS') },
     maxReturns: c.MAX_RETURNS,
     rateLimits: parseRateLimits(c.RATE_LIMITS),
+    uploads: c.UPLOADS_BUCKET ? { bucket: c.UPLOADS_BUCKET, endpoint: c.S3_ENDPOINT } : undefined,
+    materials: {
+      required: c.MATERIALS === 'required',
+      uploadUrlSeconds: c.UPLOAD_URL_SECONDS,
+      downloadUrlSeconds: c.DOWNLOAD_URL_SECONDS,
+    },
   };
 }
 
 /** The configuration of a function that needs `N`: what it needs is there, by its type as by the check at start. */
 export type Config<N extends Need = never> = ReturnType<typeof read> &
   ('workflow' extends N ? { stateMachineArn: string } : unknown) &
-  ('tokens' extends N ? { auth: { issuer: string; audience: string } } : unknown);
+  ('tokens' extends N ? { auth: { issuer: string; audience: string } } : unknown) &
+  ('uploads' extends N ? { uploads: { bucket: string; endpoint?: string } } : unknown);
 
 /**
  * Reads the configuration; `needs` names what this function cannot do without (the API verifies tokens and drives

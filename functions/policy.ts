@@ -158,7 +158,7 @@ function hasReached(principal: Principal, app: Pick<Application, 'regionCode' | 
 }
 
 /** Whether the caller is shown the application's personal data unmasked (see the rules at the top). */
-function maySeePersonalData(principal: Principal, app: Visible & Pick<Application, 'currentLevel'>): boolean {
+export function maySeePersonalData(principal: Principal, app: Visible & Pick<Application, 'currentLevel'>): boolean {
   if (principal.role === 'admin' || isOwner(principal, app)) return true;
   return principal.role === 'official' && mayView(principal, app) && hasReached(principal, app);
 }

@@ -19,6 +19,7 @@ import type { TokenIssuer } from './auth.js';
 import { lambdaEntries } from './bundling.js';
 import { logRetention, ProjectFunction } from './function.js';
 import type { Storage } from './storage.js';
+import type { Uploads } from './uploads.js';
 import type { Workflow } from './workflow.js';
 
 /**
@@ -44,6 +45,8 @@ export interface ApiProps {
   environment: Record<string, string>;
   /** The only origin browsers may call the API from; without it no CORS headers are sent. */
   webOrigin?: string;
+  /** The materials' bucket: the API presigns uploads and downloads, checks the bytes and copies them. */
+  uploads: Uploads;
 }
 
 export class Api extends Construct {
@@ -60,10 +63,13 @@ export class Api extends Construct {
       entry: lambdaEntries.api,
       description: 'The HTTP API (Hono app)',
       memorySize: 1024,
-      timeout: Duration.seconds(10),
+      // A submission may check a few uploads of 20 MB each (streamed through the check) and copy them; HTTP APIs
+      // wait 30 s at most for their integration.
+      timeout: Duration.seconds(28),
       environment: { ...props.environment, STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn },
     }).bindTable(storage);
     workflow.grantDriving(this.handler);
+    props.uploads.grantUploads(this.handler);
     // GET /v1/health asks the workflow engine for one execution.
     this.handler.addToRolePolicy(
       new PolicyStatement({ actions: ['states:ListExecutions'], resources: [workflow.stateMachine.stateMachineArn] }),

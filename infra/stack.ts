@@ -1,5 +1,5 @@
 // The whole deployment: storage, identity, workflow, API and web pages, wired together.
-import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CrossStackReferences, ReferenceStrength, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { defaultRateLimits, parseRateLimits, type RateLimit, type RateLimits } from '#functions/config.js';
@@ -8,6 +8,7 @@ import { RegistryExport } from './export.js';
 import { CognitoIdentity, ExternalIdentity, type TokenIssuer } from './auth.js';
 import { edgeFirewallFor, firewallInOtherRegion, parseEdgeRateLimits } from './firewall.js';
 import { Storage } from './storage.js';
+import { Uploads } from './uploads.js';
 import { Web, type WebDomain } from './web.js';
 import { Workflow } from './workflow.js';
 
@@ -19,6 +20,8 @@ export interface DomainSettings {
   maxReturns?: string;
   /** RATE_LIMITS, over the deployed defaults (deployedRateLimits). */
   rateLimits?: string;
+  /** MATERIALS: `required` (default) or `optional` (functions/config.ts). */
+  materials?: string;
 }
 
 /** The settings as `-c timeLimits=… -c rateLimits=…` give them (infra/app.ts). */
@@ -30,6 +33,7 @@ export function settingsFromContext(scope: Construct): DomainSettings {
     workdays: read('workdays'),
     maxReturns: read('maxReturns'),
     rateLimits: read('rateLimits'),
+    materials: read('materials'),
   };
 }
 
@@ -89,7 +93,14 @@ export class ApprovalStack extends Stack {
       : new CognitoIdentity(this, 'Auth', { webOrigin: props.webOrigin, signInDomainPrefix: web.signInDomainPrefix });
     const environment = functionEnvironment(identity, props.settings, inChina);
     const workflow = new Workflow(this, 'Workflow', { storage, environment });
-    const api = new Api(this, 'Api', { storage, workflow, issuer: identity, environment, webOrigin: props.webOrigin });
+    const uploads = new Uploads(this, 'Uploads', { webOrigins: uploadOrigins(inChina, web.domain?.name, props.webOrigin) });
+    if (inChina && !props.webOrigin) {
+      Annotations.of(uploads).addWarningV2(
+        'gdkexie:uploads-need-web-origin',
+        'No web origin in the China regions: browsers cannot send materials to the bucket (no CORS rule) until the stack is deployed with -c webOrigin=https://<your licensed domain>.',
+      );
+    }
+    const api = new Api(this, 'Api', { storage, workflow, issuer: identity, environment, webOrigin: props.webOrigin, uploads });
     // CloudFormation has no AWS::Lambda::Url in Ningxia (CDK's template validation says so): there the export is the
     // HTTP API's only, buffered (6 MB at most).
     const registryExport = functionUrlsUnavailable.includes(this.region)
@@ -105,7 +116,7 @@ export class ApprovalStack extends Stack {
     if (identity instanceof CognitoIdentity) {
       if (!registryExport) throw new Error(`no Function URL for the export in ${this.region}`);
       const firewall = web.edgeRateLimits && edgeFirewallFor(this, web.edgeRateLimits);
-      const pages = new Web(this, 'Web', { api, registryExport, identity, domain: web.domain, webAclArn: firewall?.webAclArn });
+      const pages = new Web(this, 'Web', { api, registryExport, identity, domain: web.domain, webAclArn: firewall?.webAclArn, uploads });
       new CfnOutput(this, 'WebUrl', { value: `${pages.url}/`, description: 'The web pages, with the API under /v1' });
       new CfnOutput(this, 'SignInUrl', { value: identity.signInUrl });
       new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
@@ -125,17 +136,35 @@ export class ApprovalStack extends Stack {
       });
     }
     new CfnOutput(this, 'TableName', { value: storage.tableName });
+    new CfnOutput(this, 'UploadsBucket', { value: uploads.bucket.bucketName, description: 'Application materials (uploads/ for a day, materials/ kept)' });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
   }
 }
 
+/**
+ * Where browsers send materials from (the bucket's CORS rule): the pages' own domain, and the origin given with -c
+ * webOrigin. Without a domain of its own the distribution's `*.cloudfront.net` name is known only once it is deployed,
+ * and naming it here would close a cycle (the pages' CSP names the bucket): the rule then allows any CloudFront
+ * name. CORS only decides which pages a browser lets send; what authorizes a request is its presigned URL, one object
+ * for minutes. In China there are no pages in the stack: only -c webOrigin.
+ */
+export function uploadOrigins(inChina: boolean, webDomain: string | undefined, webOrigin: string | undefined): string[] {
+  const given = webOrigin ? [webOrigin.replace(/\/+$/, '')] : [];
+  if (inChina) return given;
+  return [...new Set([webDomain ? `https://${webDomain}` : 'https://*.cloudfront.net', ...given])];
+}
+
 /** What functions/config.ts reads, less TABLE_NAME (bindTable) and STATE_MACHINE_ARN (per function). */
 function functionEnvironment(issuer: TokenIssuer, settings: DomainSettings = {}, inChina = false): Record<string, string> {
+  if (settings.materials !== undefined && !['required', 'optional'].includes(settings.materials)) {
+    throw new Error(`-c materials: "${settings.materials}" is neither required nor optional`);
+  }
   const optional = {
     TIME_LIMITS: settings.timeLimits,
     HOLIDAYS: settings.holidays,
     WORKDAYS: settings.workdays,
     MAX_RETURNS: settings.maxReturns,
+    MATERIALS: settings.materials,
   };
   return {
     // `cognito` is functions/config.ts's name for tokens of an outside issuer (in China, the OIDC provider's).

@@ -10,7 +10,10 @@ import { uploadPrefixes } from '#functions/upload-keys.js';
 import { logRetention } from './function.js';
 
 export interface UploadsProps {
-  /** The origins the web pages are served from: browsers PUT uploads and GET previews from these alone. */
+  /**
+   * The origins the web pages are served from: browsers PUT uploads and GET previews from these alone. None: no CORS
+   * rule, and no browser can send a file (a China deployment before its licensed domain is known says so).
+   */
   webOrigins: string[];
   /** Where the bucket's access logs go (the stack's log bucket where there is one); default: a bucket of its own. */
   accessLogs?: IBucket;
@@ -35,7 +38,6 @@ export class Uploads extends Construct {
 
   constructor(scope: Construct, id: string, props: UploadsProps) {
     super(scope, id);
-    if (props.webOrigins.length === 0) throw new Error('Uploads needs the web origin: browsers send the bytes straight to the bucket');
     // Access logs delivered under a bucket policy naming this bucket, not the legacy ACL (as infra/web.ts does).
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 
@@ -62,16 +64,18 @@ export class Uploads extends Construct {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 's3/uploads/',
-      cors: [
-        {
-          allowedOrigins: props.webOrigins,
-          allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
-          // A presigned PUT signs Content-Type, which the browser must send; Content-Length is its own.
-          allowedHeaders: ['content-type'],
-          exposedHeaders: ['ETag'],
-          maxAge: 600,
-        },
-      ],
+      cors: props.webOrigins.length
+        ? [
+            {
+              allowedOrigins: props.webOrigins,
+              allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+              // A presigned PUT signs Content-Type, which the browser must send; Content-Length is its own.
+              allowedHeaders: ['content-type'],
+              exposedHeaders: ['ETag'],
+              maxAge: 600,
+            },
+          ]
+        : undefined,
       lifecycleRules: [
         {
           // Uploads (incoming and checked) never attached: gone a day after they were written, old versions too.
@@ -109,8 +113,13 @@ export class Uploads extends Construct {
     return logs;
   }
 
+  /** Where browsers send presigned requests: the bucket's regional virtual host (functions/s3.ts bucketHost), for the pages' CSP. */
+  get browserOrigin(): string {
+    return `https://${this.bucket.bucketRegionalDomainName}`;
+  }
+
   /**
-   * Names the bucket to the function (UPLOADS_BUCKET, read by functions/uploads.ts) and grants what it does: PUT to
+   * Names the bucket to the function (UPLOADS_BUCKET, read by functions/config.ts) and grants what it does: PUT to
    * incoming uploads (the presigned PUTs are signed with its role), GET on uploads and materials (the check, copy
    * sources, presigned downloads), PUT to checked uploads and materials (copy targets), DELETE of uploads only (an
    * attached material is never deleted by the application), ListBucket so that a missing upload answers 404 rather

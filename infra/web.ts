@@ -35,6 +35,7 @@ import { Construct } from 'constructs';
 import type { Api } from './api.js';
 import type { CognitoIdentity } from './auth.js';
 import type { RegistryExport } from './export.js';
+import type { Uploads } from './uploads.js';
 import { projectRoot } from './bundling.js';
 import { logRetention } from './function.js';
 
@@ -57,6 +58,8 @@ export interface WebProps {
   domain?: WebDomain;
   /** The WAF web ACL in front of the distribution (infra/firewall.ts); none only where the stack has no region. */
   webAclArn?: string;
+  /** The materials' bucket: the pages PUT uploads to it and preview files from it through presigned links. */
+  uploads: Uploads;
 }
 
 /** What web/src/config.ts accepts at /config.json (its isWebConfig): Cognito's hosted sign-in, authorization code with PKCE. */
@@ -87,7 +90,7 @@ export class Web extends Construct {
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
-    const { api, registryExport, identity, domain, webAclArn } = props;
+    const { api, registryExport, identity, domain, webAclArn, uploads } = props;
     // S3 access logs delivered under a bucket policy naming this bucket (AWS's advice) rather than the legacy
     // LogDeliveryWrite ACL, which is what this aws-cdk-lib does while the flag is unset.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
@@ -126,13 +129,16 @@ export class Web extends Construct {
     });
 
     // The local stack's CSP for the pages (infra/local/stack.ts), plus the hosted sign-in's token endpoint,
-    // which web/src/auth.ts calls with fetch. Signing in and out are navigations, which CSP does not govern.
+    // which web/src/auth.ts calls with fetch. Signing in and out are navigations, which CSP does not govern. The
+    // materials' bucket, as locally the S3 server: uploads are PUT to it, previews load from it (images, PDFs framed).
+    const s3 = uploads.browserOrigin;
     const contentSecurityPolicy = [
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self' data:",
-      `connect-src 'self' ${identity.signInUrl}`,
+      `img-src 'self' data: ${s3}`,
+      `connect-src 'self' ${identity.signInUrl} ${s3}`,
+      `frame-src ${s3}`,
       "object-src 'none'",
       "base-uri 'none'",
       "form-action 'self'",

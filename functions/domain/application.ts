@@ -1,5 +1,6 @@
 // The application and what each decision does to it. Pure: no AWS, no HTTP.
 import { nextStep, stepAt, type ChainStep, type DecidingLevel } from './chain.js';
+import type { MaterialRecord, ReplacedMaterial } from './materials.js';
 
 export const statuses = ['PENDING', 'RETURNED', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const;
 export type Status = (typeof statuses)[number];
@@ -24,8 +25,10 @@ export interface HistoryEntry {
   comment: string | null;
   /** Problems listed when returning (一次性告知); a problem may name a form field. */
   issues?: { path?: string; message: string }[];
-  /** Form fields changed by a resubmission. */
+  /** Form fields changed by a resubmission, and `materials.<key>` for each material whose files it changed. */
   changes?: string[];
+  /** The ids of the materials a resubmission replaced (they stay readable: ApplicationRecord's replacedMaterials). */
+  replaced?: string[];
 }
 
 export interface PendingTask {
@@ -52,6 +55,10 @@ export interface Application {
   version: number;
   /** Set while a decision (or the applicant's correction) is awaited, by the workflow. */
   task: PendingTask | null;
+  /** The files attached (申报材料), in the order of the type's list; empty for an application stored before materials. */
+  materials: MaterialRecord[];
+  /** Files a resubmission replaced, oldest first: never overwritten, still readable by whoever may see the application. */
+  replacedMaterials: ReplacedMaterial[];
 }
 
 /** What the API left for the workflow engine: a start, or a callback to deliver. Kept until the engine acknowledges. */
@@ -79,6 +86,7 @@ export function newApplication(fields: {
   applicant: Application['applicant'];
   at: string;
   step: WorkflowStep;
+  materials?: MaterialRecord[];
 }): ApplicationRecord {
   return {
     id: fields.id,
@@ -94,6 +102,8 @@ export function newApplication(fields: {
     approvedAt: null,
     version: 1,
     task: null,
+    materials: fields.materials ?? [],
+    replacedMaterials: [],
     taskToken: null,
     outbox: { kind: 'start', step: fields.step },
     awaitingRecord: false,

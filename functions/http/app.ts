@@ -8,6 +8,8 @@ import { publicRoutes } from './routes/public.js';
 import { applicationRoutes } from './routes/applications.js';
 import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { materialRoutes } from './routes/materials.js';
 import { docsPage } from './openapi.js';
 import type { MiddlewareHandler } from 'hono';
 import { limitAddress, limitCaller, limitRefused } from './rate-limit.js';
@@ -42,6 +44,8 @@ export function createApp(deps: AppDeps) {
   authed.use(authenticate(deps.verify));
   authed.use(limitCaller(limits.caller));
   authed.route('/applications', applicationRoutes(services));
+  authed.route('/applications', materialRoutes(services));
+  authed.route('/uploads', uploadRoutes(services));
   authed.route('/tasks', taskRoutes(services));
   authed.route('/', registryRoutes(services));
   app.route('/v1', authed);

@@ -3,11 +3,13 @@
 // (functions/http/openapi.ts): zod's JSON Schema generation (~20 KiB) and this table stay out of the Lambda bundles.
 // test/unit/openapi.test.ts fails when the file is stale. Run: npx tsx functions/http/openapi-build.ts
 import { writeFileSync } from 'node:fs';
+import { materialsFor as materialsOf } from '#forms/materials.js';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '#forms/catalogue.js';
 import { statuses } from '../domain/application.js';
 import { regionLevelNames } from '../domain/region-codes.js';
+import { submittedMaterials } from '#forms/material-references.js';
 import {
   applicationSchema,
   catalogueEntrySchema,
@@ -15,11 +17,15 @@ import {
   decisionSchema,
   errorCodes,
   errorSchema,
+  materialLinkSchema,
   page,
   regionSchema,
   registryRecordSchema,
   resubmissionSchema,
   statsSchema,
+  uploadRequestSchema,
+  uploadSlotSchema,
+  uploadViewSchema,
 } from './schemas.js';
 
 type Json = Record<string, unknown>;
@@ -161,6 +167,37 @@ const operations: Record<string, Record<string, Operation>> = {
       errors: { 400: '内容有误（一次列出全部问题）', 403: '不是申请单位本身', 404: '不存在或无权查看', 409: '不是退回状态，或修改期限已过' },
     },
   },
+  '/v1/applications/{id}/materials/{materialId}': {
+    get: {
+      summary: '申报材料文件的短时下载地址（PDF、图片可在浏览器中预览）',
+      description:
+        '可查看该申请的人（申请单位、辖区审批人员、管理员）可取得；被替换的旧文件同样可取。地址最多 5 分钟有效，有效期内持有地址即可下载该文件（请勿转发），过期后对象存储拒绝。',
+      params: [id, { name: 'materialId', in: 'path', description: '材料文件编号（materials[].id 或 replacedMaterials[].id）', required: true, schema: { type: 'string', minLength: 1 } }],
+      ok: { status: 200, description: '下载地址', schema: ref('MaterialLink') },
+      errors: { 404: '申请不存在或无权查看，或没有这个材料文件' },
+    },
+  },
+  '/v1/uploads': {
+    post: {
+      summary: '申请上传一个申报材料文件',
+      description:
+        '申请单位声明文件名、类型和大小（可同时给出申请类型 type 和材料代码 material，按该材料的要求检查），得到几分钟内有效的预签名 PUT 地址，' +
+        '把文件以所给请求头直接发送到对象存储（不经过本接口）。之后 GET /v1/uploads/{uploadId} 查看检查结果；提交申请时以 materials: [{ key, uploadId }] 引用。' +
+        '未被申请引用的上传一天后删除。',
+      body: ref('UploadRequest'),
+      ok: { status: 201, description: '上传地址', schema: ref('UploadSlot') },
+      errors: { 400: '文件名、类型或大小有误，或该材料不接受这种类型、超过大小上限', 403: '不是申请单位' },
+    },
+  },
+  '/v1/uploads/{uploadId}': {
+    get: {
+      summary: '上传的文件及其检查结果',
+      description: '文件到达后第一次查看时检查其内容（按内容判断类型、大小、PDF 中的脚本等），之后返回检查结果。仅上传单位可查看。',
+      params: [{ name: 'uploadId', in: 'path', description: '上传编号', required: true, schema: { type: 'string', minLength: 1 } }],
+      ok: { status: 200, description: 'pending 尚未收到文件；ready 检查通过；refused 未通过（reason 说明原因）', schema: ref('Upload') },
+      errors: { 404: '不存在、已过期或不是本单位的上传' },
+    },
+  },
   '/v1/applications/{id}/withdraw': {
     post: {
       summary: '撤回申请',
@@ -268,7 +305,18 @@ function operationObject(path: string, method: string, op: Operation): Json {
   };
 }
 
-/** `{ type: <one type>, regionCode, form: Form_<type> }` for each type, and the union of them, discriminated by `type`. */
+/** A submission's `materials`, its keys those of the type's list (forms/materials.ts). */
+function materials(type: (typeof applicationTypes)[number]): Json {
+  const { $schema: _root, ...list } = schema(submittedMaterials, 'input') as { items: { properties: Record<string, Json> } } & Json;
+  const keys = materialsOf(type);
+  return {
+    ...list,
+    description: `${list.description ?? ''}。本类材料：${keys.map((m) => `${m.key}（${m.name}${m.required ? '，必交' : ''}${m.multiple ? '，可多个' : ''}）`).join('、')}`,
+    items: { ...list.items, properties: { ...list.items.properties, key: { ...list.items.properties.key, enum: keys.map((m) => m.key) } } },
+  };
+}
+
+/** `{ type: <one type>, regionCode, form: Form_<type>, materials? }` for each type, and the union of them, discriminated by `type`. */
 function submissionSchemas(): Json {
   const envelope = schema(submissionSchema, 'input') as { properties: Record<string, Json>; title?: string };
   const perType = Object.fromEntries(
@@ -281,6 +329,7 @@ function submissionSchemas(): Json {
           type: { const: type, title: envelope.properties.type.title },
           regionCode: { ...envelope.properties.regionCode, description: `承办地区代码：${catalogue[type].hostLevels.map((l) => regionLevelNames[l]).join('或')}` },
           form: ref(`Form_${type}`),
+          materials: materials(type),
         },
         required: ['type', 'regionCode', 'form'],
         additionalProperties: false,
@@ -374,6 +423,11 @@ export function buildOpenApiDocument(): Json {
         ...decisionSchemas(),
         Resubmission: resubmission,
         Application: schema(applicationSchema),
+        // A material needs its type and a type its material (uploadRequestSchema's refinement), as JSON Schema says it.
+        UploadRequest: { ...schema(uploadRequestSchema, 'input'), dependentRequired: { material: ['type'], type: ['material'] } },
+        UploadSlot: schema(uploadSlotSchema),
+        Upload: schema(uploadViewSchema),
+        MaterialLink: schema(materialLinkSchema),
         ApplicationPage: schema(page(z.omit(applicationSchema, { history: true }))),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),

@@ -5,7 +5,8 @@ import { statuses } from '../domain/application.js';
 import { decidingLevels } from '../domain/chain.js';
 import { applicationTypes } from '#forms/entry.js';
 import { plainText } from '#forms/plain-text.js';
-import { fileKinds, type MaterialMime } from '#forms/materials.js';
+import { fileKinds, maxMaterialBytes, type MaterialMime } from '#forms/materials.js';
+import { resubmittedMaterials } from '#forms/material-references.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
 function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
@@ -67,7 +68,93 @@ export const decisionSchema = meta(
   { title: '审批决定' },
 );
 
-export const resubmissionSchema = meta(z.strictObject({ form: meta(z.unknown(), { title: '修改后的申请表' }) }), { title: '修改后重新提交' });
+export const resubmissionSchema = meta(
+  z.strictObject({ form: meta(z.unknown(), { title: '修改后的申请表' }), materials: z.optional(resubmittedMaterials) }),
+  { title: '修改后重新提交' },
+);
+
+const mimes = Object.values(fileKinds).map((k) => k.mime) as [MaterialMime, ...MaterialMime[]];
+const mime = (description: string) => meta(z.enum(mimes, { error: `文件类型须为 ${mimes.join('、')} 之一` }), { description });
+
+/** POST /v1/uploads: a slot for one file, of the size and type declared (signed into its PUT). */
+export const uploadRequestSchema = meta(
+  z
+    .strictObject({
+      fileName: meta(
+        z.string({ error: '请填写文件名' }).check(...plainText('文件名'), z.minLength(1, { error: '文件名不能为空' }), z.maxLength(200, { error: '文件名最多200个字' })),
+        { title: '文件名', description: '下载时以此命名；不决定文件类型' },
+      ),
+      contentType: mime('声明的文件类型（PUT 时须以同样的 Content-Type 发送）；文件类型最终按内容判断'),
+      size: meta(
+        z.int({ error: '文件大小须为整数（字节）' }).check(
+          z.gte(1, { error: '文件是空的（0 字节），请重新选择文件' }),
+          z.lte(maxMaterialBytes, { error: `文件不能超过 ${maxMaterialBytes / 1024 / 1024} MB` }),
+        ),
+        { title: '文件大小（字节）', description: 'PUT 时须正好发送这么多字节' },
+      ),
+      type: meta(z.optional(z.enum(applicationTypes, { error: '申请类型无效' })), { title: '申请类型', description: '与 material 一起给出：按该材料的要求检查并在提示中写明材料名称' }),
+      material: meta(z.optional(z.string({ error: '材料代码须为文字' }).check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: '材料代码格式不正确' }))), {
+        title: '材料代码',
+        description: '该类型 materials[].key',
+      }),
+    })
+    .check(
+      z.superRefine((d, ctx) => {
+        if (d.material !== undefined && d.type === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: '给出材料代码时须同时给出申请类型' });
+        if (d.type !== undefined && d.material === undefined) ctx.addIssue({ code: 'custom', path: ['material'], message: '给出申请类型时须同时给出材料代码' });
+      }),
+    ),
+  { title: '申请上传' },
+);
+
+/** 201 of POST /v1/uploads: where and how to send the bytes. */
+export const uploadSlotSchema = meta(
+  z.object({
+    uploadId: z.string(),
+    method: meta(z.literal('PUT'), { description: '以 PUT 直接发送到对象存储（不经过本接口）' }),
+    url: meta(z.string(), { description: '预签名地址，只能写这一个上传，几分钟内有效' }),
+    headers: meta(z.record(z.string(), z.string()), { description: '须原样带上的请求头（Content-Length 由浏览器按文件大小设置，须与 size 一致）' }),
+    expiresAt: meta(z.iso.datetime(), { description: '此时以后 url 不再接受上传' }),
+  }),
+  { title: '上传地址' },
+);
+
+/** GET /v1/uploads/{uploadId} (functions/domain/materials.ts uploadView). */
+export const uploadViewSchema = meta(
+  z.object({
+    uploadId: z.string(),
+    status: meta(z.enum(['pending', 'ready', 'refused']), { description: 'pending 尚未收到文件 / ready 检查通过 / refused 未通过（见 reason）' }),
+    fileName: z.string(),
+    contentType: mime('检查后为按内容判断的类型，之前为声明的类型'),
+    size: z.number().check(z.int(), z.positive()),
+    sha256: meta(z.optional(z.string()), { description: '检查通过的文件内容的 SHA-256（十六进制）' }),
+    reason: meta(z.optional(z.string()), { description: '未通过检查的原因（中文，写明材料或文件）' }),
+  }),
+  { title: '上传' },
+);
+
+const materialFields = {
+  id: z.string(),
+  key: meta(z.string(), { description: '材料清单中的 key' }),
+  name: meta(z.string(), { description: '材料名称' }),
+  fileName: z.string(),
+  contentType: mime('按内容判断的文件类型'),
+  size: z.number().check(z.int(), z.positive()),
+  sha256: z.string(),
+  uploadedAt: z.iso.datetime(),
+  replaces: meta(z.optional(z.string()), { description: '重新提交时被它替换的旧文件的 id（旧文件见 replacedMaterials）' }),
+};
+
+export const materialSchema = meta(z.object(materialFields), { title: '申报材料' });
+
+/** GET /v1/applications/{id}/materials/{materialId}. */
+export const materialLinkSchema = meta(
+  z.object({
+    url: meta(z.string(), { description: '短时有效的下载地址（PDF 和图片可在浏览器中直接预览）；在有效期内持有地址即可下载，请勿转发' }),
+    expiresAt: meta(z.iso.datetime(), { description: '最多 5 分钟后失效' }),
+  }),
+  { title: '材料下载地址' },
+);
 
 const actor = z.object({
   sub: z.string(),
@@ -85,7 +172,8 @@ const historyEntrySchema = meta(
     actor,
     comment: z.nullable(z.string()),
     issues: z.optional(z.array(z.object({ path: z.optional(z.string()), message: z.string() }))),
-    changes: meta(z.optional(z.array(z.string())), { description: '重新提交时改动的字段' }),
+    changes: meta(z.optional(z.array(z.string())), { description: '重新提交时改动的字段，及改动了文件的材料（materials.<key>）' }),
+    replaced: meta(z.optional(z.array(z.string())), { description: '重新提交时被替换的材料文件的 id' }),
   }),
   { title: '办理记录' },
 );
@@ -108,6 +196,8 @@ export const applicationSchema = meta(
       z.nullable(z.object({ level, region: z.string(), since: z.iso.datetime(), dueAt: z.iso.datetime(), expiresAt: z.iso.datetime(), overdue: z.boolean() })),
       { description: '等待中的审批（或退回后等待申请单位修改）及其期限' },
     ),
+    materials: meta(z.array(materialSchema), { description: '申报材料（按材料清单顺序）；材料清单施行前提交的申请为空' }),
+    replacedMaterials: meta(z.array(z.object({ ...materialFields, replacedAt: z.iso.datetime() })), { description: '重新提交时被替换的旧文件，仍可查看' }),
     history: z.array(historyEntrySchema),
   }),
   { title: '申请' },

@@ -32,9 +32,14 @@ import {
   listScope,
   redactFor,
 } from '../policy.js';
+import { fieldIssues } from '#forms/fields.js';
+import { resubmittedMaterials, submittedMaterials } from '#forms/material-references.js';
+import { askedMaterials, type MaterialPlan } from '../domain/materials.js';
+import { findMaterial } from '#forms/materials.js';
 import type { ApplicationChange, PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
+import { copyMaterials, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
 
 export interface ApplicationView extends Application {
   history: HistoryEntry[];
@@ -117,18 +122,28 @@ export async function submitApplication(s: Services, principal: Principal, body:
   const checked = validateSubmission(body);
   const issues = checked.ok ? [] : [...checked.issues];
   // Every problem at once: the host region and the caller's organisation are checked whatever else is wrong.
-  const raw = (typeof body === 'object' && body !== null ? body : {}) as { type?: unknown; regionCode?: unknown; form?: unknown };
+  const raw = (typeof body === 'object' && body !== null ? body : {}) as { type?: unknown; regionCode?: unknown; form?: unknown; materials?: unknown };
   if (isApplicationType(raw.type) && typeof raw.regionCode === 'string') addNew(issues, regionIssues(raw.type, raw.regionCode, raw.form));
   const creditCode = (raw.form as { organisation?: { creditCode?: unknown } } | undefined)?.organisation?.creditCode;
   if (typeof creditCode === 'string' && creditCode !== principal.org) {
     addNew(issues, [{ path: 'form.organisation.creditCode', message: '申请单位的统一社会信用代码须与登录账号所属单位一致' }]);
   }
+  // The materials' problems come with the form's: planned whenever the type is known and the references are well formed.
+  const refs = submittedMaterials.safeParse(raw.materials ?? []);
+  const plan =
+    isApplicationType(raw.type) && refs.success
+      ? await planSubmittedMaterials(s, principal, { type: raw.type, refs: refs.data, mode: { kind: 'submit', required: s.config.materials.required } })
+      : undefined;
+  if (plan) addNew(issues, plan.issues);
   if (!checked.ok || issues.length) throw new DomainError('validation', '申请内容有误，请按提示逐项修改', { issues });
   const { type, regionCode, form } = checked.value;
 
   const now = s.now();
   const at = now.toISOString();
   const id = ulid(now.getTime());
+  // A region's place already taken is told before any file is copied for nothing (the transaction decides races).
+  if (catalogue[type].unique && plan?.attach.length && (await s.applications.guardHolder(type, regionCode))) throw await duplicateError(s, type, regionCode);
+  const attach = plan ? await copyMaterials(s, id, plan) : [];
   const step = stepFor(s, id, 'submit', chainFor(regionCode)[0], now);
   const app = newApplication({
     id,
@@ -138,14 +153,17 @@ export async function submitApplication(s: Services, principal: Principal, body:
     applicant: { org: principal.org!, sub: principal.sub, name: principal.name },
     at,
     step,
+    materials: plan?.materials,
   });
   const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
   const answer: StoredAnswer = { status: 201, body: viewOf(app, [entry], now) };
   const outcome = await s.applications.create(app, entry, {
     idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
     guard: catalogue[type].unique,
+    attach,
   });
-  switch (outcome) {
+  if (outcome.startsWith('taken:')) throw takenError(plan!, outcome as `taken:${string}`);
+  switch (outcome as Exclude<typeof outcome, `taken:${string}`>) {
     case 'created':
       await s.workflow.start(step);
       return answer;
@@ -195,7 +213,8 @@ function canonicalJson(value: unknown): string {
 export async function getApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
   assertVisible(principal, found?.app, id);
-  return redactFor(principal, viewOf(found!.app, found!.history, s.now()));
+  const view = viewOf(found!.app, found!.history, s.now());
+  return { ...redactFor(principal, view), ...shownMaterials(principal, found!.app, view) };
 }
 
 /** An application in a list: as its reader may see it, without its history. */
@@ -204,8 +223,9 @@ export type ListedApplication = Omit<ApplicationView, 'history'>;
 function listed(s: Services, principal: Principal, page: Page<ApplicationRecord>): Page<ListedApplication> {
   const now = s.now();
   const items = page.items.map((app) => {
-    const { history: _history, ...rest } = redactFor(principal, viewOf(app, [], now));
-    return rest;
+    const view = viewOf(app, [], now);
+    const { history: _history, ...rest } = redactFor(principal, view);
+    return { ...rest, ...shownMaterials(principal, app, view) };
   });
   return { items, cursor: page.cursor };
 }
@@ -244,6 +264,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
       throw new DomainError('conflict', `该申请已退回修改 ${returns} 次，达到上限，只能通过或不予通过`);
     }
   }
+  if (input.action === 'return') assertNamedMaterials(app, input.issues ?? []);
   const outcome = decisionOutcome(app, input.action);
   const now = s.now();
   const at = now.toISOString();
@@ -281,14 +302,33 @@ export async function decideApplication(s: Services, principal: Principal, id: s
   return getApplication(s, principal, id);
 }
 
+/**
+ * A return's problem at `materials.<key>` must name a material of the type's list (required or not) or one the
+ * application carries: the resubmission must then bring a new file for it, which it could not for a key that is none.
+ */
+function assertNamedMaterials(app: ApplicationRecord, issues: { path?: string }[]): void {
+  const wrong = issues.flatMap((issue, i) => {
+    const key = issue.path?.startsWith('materials.') ? issue.path.slice('materials.'.length) : undefined;
+    if (key === undefined) return [];
+    const known = (isApplicationType(app.type) && findMaterial(app.type, key)) || app.materials.some((m) => m.key === key);
+    return known ? [] : [{ path: `issues.${i}.path`, message: `本类申请的材料清单中没有 ${key}，请从材料清单中选择` }];
+  });
+  if (wrong.length) throw new DomainError('validation', '审批决定有误', { issues: wrong });
+}
+
 /** A plan rule's guard is held while pending or approved; an application that ends otherwise gives it up. */
 function holdsGuard(app: ApplicationRecord): boolean {
   return isApplicationType(app.type) && catalogue[app.type].unique;
 }
 
-/** Records a change read at its version; a change recorded meanwhile by someone else wins, and this one is a conflict. */
-async function record(s: Services, change: ApplicationChange): Promise<void> {
-  if ((await s.applications.recordChange(change)) === 'stale') throw new DomainError('conflict', '该申请已被处理或状态已变化，请刷新后重试');
+/**
+ * Records a change read at its version; a change recorded meanwhile by someone else wins, and this one is a conflict.
+ * An upload it attaches that another application took meanwhile is that material's problem (`plan` names it).
+ */
+async function record(s: Services, change: ApplicationChange, plan?: MaterialPlan): Promise<void> {
+  const outcome = await s.applications.recordChange(change);
+  if (outcome === 'stale') throw new DomainError('conflict', '该申请已被处理或状态已变化，请刷新后重试');
+  if (outcome !== 'recorded') throw takenError(plan!, outcome);
 }
 
 /** Hands a recorded change to the workflow; a step that ends the workflow leaves nothing for a next state to acknowledge. */
@@ -338,11 +378,22 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const found = await s.applications.getWithHistory(id);
   const app = assertMayResubmit(principal, found?.app, id);
   if (app.status !== 'RETURNED' || !app.taskToken) throw new DomainError('conflict', '只有被退回修改的申请可以重新提交');
-  const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: (body as { form?: unknown })?.form });
+  const given = (body && typeof body === 'object' ? body : {}) as { form?: unknown; materials?: unknown };
+  const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: given.form });
   const bodyKeys = body && typeof body === 'object' ? Object.keys(body) : [];
-  const extraKeys = bodyKeys.filter((k) => k !== 'form').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
+  const extraKeys = bodyKeys.filter((k) => k !== 'form' && k !== 'materials').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
   const issues = [...(checked.ok ? [] : checked.issues), ...extraKeys];
-  addNew(issues, regionIssues(app.type as ApplicationType, app.regionCode, (body as { form?: unknown })?.form));
+  addNew(issues, regionIssues(app.type as ApplicationType, app.regionCode, given.form));
+  // The materials the return named must come back as new files; the others may be replaced or kept.
+  const lastReturn = [...found!.history].reverse().find((e) => e.action === 'return');
+  const refs = resubmittedMaterials.safeParse(given.materials ?? []);
+  let plan: MaterialPlan | undefined;
+  if (!refs.success) addNew(issues, fieldIssues(refs.error, 'materials'));
+  else if (isApplicationType(app.type)) {
+    const mode = { kind: 'resubmit', current: app.materials, asked: askedMaterials(lastReturn?.issues) } as const;
+    plan = await planSubmittedMaterials(s, principal, { type: app.type, refs: refs.data, mode });
+    addNew(issues, plan.issues);
+  }
   if (!checked.ok || issues.length) throw new DomainError('validation', '修改后的申请内容仍有问题，请按提示逐项修改', { issues });
   const form = checked.value.form as Record<string, unknown>;
   const now = s.now();
@@ -352,13 +403,36 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const step = app.paused
     ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
     : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);
-  await record(s, {
-    app,
-    expected: { version: app.version, token: app.taskToken, openAt: at },
-    set: { status: 'PENDING', form, updatedAt: at, paused: null },
-    entry: { at, action: 'resubmit', level: app.currentLevel, actor: actorOf(principal), comment: null, changes: changedPaths(app.form, form) },
-    outbox: { kind: 'callback', token: app.taskToken, step },
-  });
+  const attach = plan ? await copyMaterials(s, id, plan) : [];
+  const changesMaterials = plan && (plan.attach.length > 0 || plan.replaced.length > 0);
+  await record(
+    s,
+    {
+      app,
+      expected: { version: app.version, token: app.taskToken, openAt: at },
+      set: {
+        status: 'PENDING',
+        form,
+        updatedAt: at,
+        paused: null,
+        ...(changesMaterials
+          ? { materials: plan!.materials, replacedMaterials: [...app.replacedMaterials, ...plan!.replaced.map((m) => ({ ...m, replacedAt: at }))] }
+          : {}),
+      },
+      entry: {
+        at,
+        action: 'resubmit',
+        level: app.currentLevel,
+        actor: actorOf(principal),
+        comment: null,
+        changes: [...changedPaths(app.form, form), ...(plan?.changes ?? [])],
+        ...(plan?.replaced.length ? { replaced: plan.replaced.map((m) => m.id) } : {}),
+      },
+      outbox: { kind: 'callback', token: app.taskToken, step },
+      attach,
+    },
+    plan,
+  );
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
 }

@@ -1,4 +1,6 @@
-// Builds the services from configuration and clients: used by the Lambda entry points and the local stack alike.
+// Builds the services from configuration and clients: used by the Lambda entry points and the local stack alike. The
+// API's, which hold the uploads bucket and the file check, are built in build-api.ts: neither reaches the workflow's
+// functions (the reconciler, the workflow's task).
 import { DomainError } from '../domain/application.js';
 import type { Config } from '../config.js';
 import { logger } from '../log.js';
@@ -7,14 +9,6 @@ import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
-
-export function buildServices(config: Config, clients: Clients, overrides: Partial<Services> = {}): Services {
-  return {
-    ...buildWorkflowServices(config, clients),
-    registry: new RegistryStore(clients.db, config.tableName),
-    ...overrides,
-  };
-}
 
 /** The reconciler's services: everything but the registry (functions/reconciler.ts carries no registry code). */
 export function buildWorkflowServices(config: Config, clients: Clients): WorkflowServices {

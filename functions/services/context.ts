@@ -3,12 +3,18 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ApplicationStore } from '../store/applications.js';
 import type { RegistryStore } from '../store/registry.js';
+import type { UploadStore } from '../store/uploads.js';
+import type { Uploads } from '../uploads.js';
 import type { Workflow } from '../workflow.js';
 
 export interface Services {
   config: Config;
   applications: ApplicationStore;
   registry: RegistryStore;
+  /** Upload slots and their checks (the table). */
+  uploads: UploadStore;
+  /** The uploads bucket: presigned requests, checks of the bytes, copies. */
+  bucket: Uploads;
   workflow: Workflow;
   now: () => Date;
   log: Logger;

@@ -7,6 +7,7 @@ import { ATTR, IS_NEW, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys, withoutKey } f
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import { partitionItems } from './partition.js';
 import { isConditionalCheckFailed, transact, type DocTransactItem, type Guarded } from './transactions.js';
+import { attachItem, type UploadTaken } from './uploads.js';
 
 const A = ATTR.application;
 
@@ -31,6 +32,8 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
     [IDX.byRegion.sk]: keys.regionOrder(app.regionCode, app.submittedAt, app.id),
     [IDX.byStatus.pk]: keys.regionStatus(app.status),
   };
+  if (app.materials.length) item[A.materials] = app.materials;
+  if (app.replacedMaterials.length) item[A.replacedMaterials] = app.replacedMaterials;
   if (app.outbox) Object.assign(item, outboxAttributes(app.outbox, app.updatedAt));
   if (app.awaitingRecord) item[A.awaitingRecord] = true;
   if (app.paused) item[A.paused] = app.paused;
@@ -77,6 +80,9 @@ function fromItem(item: Record<string, any>): ApplicationRecord {
           expiresAt: item[A.taskExpiresAt],
         }
       : null,
+    // Stored before materials: none.
+    materials: item[A.materials] ?? [],
+    replacedMaterials: item[A.replacedMaterials] ?? [],
     taskToken: item[A.taskToken] ?? null,
     outbox: item[A.outbox] ?? null,
     awaitingRecord: item[A.awaitingRecord] === true,
@@ -117,11 +123,19 @@ export interface ApplicationChange {
     /** The task's hard limit must be after this instant: a decision after it loses to the expiry. */
     openAt?: string;
   };
-  set: Partial<Pick<ApplicationRecord, 'status' | 'currentLevel' | 'form' | 'updatedAt' | 'awaitingRecord' | 'paused'>>;
+  set: Partial<Pick<ApplicationRecord, 'status' | 'currentLevel' | 'form' | 'updatedAt' | 'awaitingRecord' | 'paused' | 'materials' | 'replacedMaterials'>>;
   entry: HistoryEntry;
   outbox: Outbox | null;
   /** The application gives up the plan rule's one-per-region place it holds (rejected, withdrawn, expired). */
   releaseGuard?: boolean;
+  /** Uploads that become its materials with this change (their bytes copied under materials/ already). */
+  attach?: Attach[];
+}
+
+/** An upload attached as an application's material, in the application's own transaction (store/uploads.ts attachItem). */
+export interface Attach {
+  uploadId: string;
+  materialId: string;
 }
 
 export class ApplicationStore {
@@ -131,17 +145,18 @@ export class ApplicationStore {
   ) {}
 
   /**
-   * Stores a new application with its first history entry, all or nothing, with its idempotent answer and, for a
-   * type with a one-per-region rule, the region's guard. 'replayed': the idempotency key was taken meanwhile (a
-   * racing retry: read its answer); 'duplicate': the region's place is held by another application; 'contended':
-   * another write held an item at the same instant (try again).
+   * Stores a new application with its first history entry, all or nothing, with its idempotent answer, for a type
+   * with a one-per-region rule the region's guard, and its uploads attached. 'replayed': the idempotency key was
+   * taken meanwhile (a racing retry: read its answer); 'duplicate': the region's place is held by another
+   * application; `taken:<uploadId>`: that upload was attached elsewhere meanwhile; 'contended': another write held an
+   * item at the same instant (try again).
    */
   async create(
     app: ApplicationRecord,
     submitted: HistoryEntry,
-    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean } = {},
-  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended'> {
-    const items: Guarded<'replayed' | 'duplicate' | 'exists'>[] = [
+    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; attach?: Attach[] } = {},
+  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | UploadTaken> {
+    const items: Guarded<'replayed' | 'duplicate' | 'exists' | UploadTaken>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
     ];
@@ -169,8 +184,11 @@ export class ApplicationStore {
         whenConditionFails: 'duplicate',
       });
     }
+    // After the idempotency item: a racing retry of this very submission answers 'replayed', not 'taken'.
+    for (const attach of options.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(app.submittedAt)));
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'created';
+    if (outcome.startsWith('taken:')) return outcome as UploadTaken;
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
     return outcome === 'replayed' || outcome === 'duplicate' ? outcome : 'contended';
   }
@@ -208,10 +226,11 @@ export class ApplicationStore {
   }
 
   /**
-   * Records a change: the new fields, one history entry, and what the workflow engine must be told, all or nothing.
-   * Exactly one of concurrent changes of the same version wins ('recorded'); the others are 'stale'.
+   * Records a change: the new fields, one history entry, what the workflow engine must be told and the uploads it
+   * attaches, all or nothing. Exactly one of concurrent changes of the same version wins ('recorded'); the others are
+   * 'stale'; `taken:<uploadId>` when that upload was attached elsewhere meanwhile.
    */
-  async recordChange(change: ApplicationChange): Promise<'recorded' | 'stale'> {
+  async recordChange(change: ApplicationChange): Promise<'recorded' | 'stale' | UploadTaken> {
     const { app, expected, set, entry, outbox } = change;
     const version = expected.version + 1;
     const names: Record<string, string> = { '#version': A.version };
@@ -245,7 +264,7 @@ export class ApplicationStore {
       values[':openAt'] = expected.openAt;
       conditions.push('#taskExpiresAt > :openAt');
     }
-    const items: Guarded<'stale'>[] = [
+    const items: Guarded<'stale' | UploadTaken>[] = [
       {
         item: {
           Update: {
@@ -263,8 +282,10 @@ export class ApplicationStore {
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, version, entry), ConditionExpression: IS_NEW } }, whenConditionFails: 'stale' },
     ];
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
+    for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     const outcome = await transact(this.db, items);
-    return outcome === 'written' ? 'recorded' : 'stale';
+    if (outcome === 'written') return 'recorded';
+    return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
   }
 
   /** The engine acknowledged what the outbox held at `at` (it is gone when the workflow's next state ran). */

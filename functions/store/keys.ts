@@ -65,6 +65,20 @@ export const ATTR = {
     /** What the API left for the workflow engine (store/applications.ts's Outbox). */
     outbox: 'outbox',
     paused: 'paused',
+    /** The files attached (functions/domain/materials.ts MaterialRecord), and those a resubmission replaced. */
+    materials: 'materials',
+    replacedMaterials: 'replacedMaterials',
+  },
+  /** An upload (store/uploads.ts): its check's verdict and lease, and where it was attached. */
+  upload: {
+    status: 'status',
+    org: 'org',
+    checked: 'checked',
+    refusal: 'refusal',
+    attachedTo: 'attachedTo',
+    /** A check under way holds the upload until then (ISO), with its own token. */
+    checkUntil: 'checkUntil',
+    checkToken: 'checkToken',
   },
   /** A plan rule's guard: the application holding it. */
   guard: { holder: 'appId' },
@@ -96,6 +110,8 @@ export const keys = {
   /** Uniqueness guard of a plan rule (one per host region). */
   guard: (type: string, regionCode: string): Key => ({ pk: `GUARD#${type}#${regionCode}`, sk: 'GUARD' }),
   idempotency: (sub: string, key: string): Key => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
+  /** An upload slot and its check (functions/store/uploads.ts); read by its id alone, never listed. */
+  upload: (id: string): Key => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' }),
   stats: (sk: string): Key => ({ pk: 'STATS', sk }),
   /** Progress against the plan: every counter is an item of the one STATS partition, read by one Query. */
   statsPk: 'STATS',

@@ -13,7 +13,8 @@ import { errorResponse } from '#functions/http/errors.js';
 import { makeClients } from '#functions/clients.js';
 import { limitAddress } from '#functions/http/rate-limit.js';
 import { parseConfig } from '#functions/config.js';
-import { buildServices, healthCheck } from '#functions/services/build.js';
+import { healthCheck } from '#functions/services/build.js';
+import { buildServices, makeBucket } from '#functions/services/build-api.js';
 import { logger, silentLogger } from '#functions/log.js';
 import { recordOutcome } from '#functions/services/record-outcome.js';
 import { reconcile } from '#functions/services/reconcile.js';
@@ -24,6 +25,7 @@ import { lockDataDir } from './data-lock.js';
 import { ensureAppTable, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine/api.js';
 import { listen } from './listen.js';
+import { startS3, type LocalS3 } from './s3.js';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
 
 export interface LocalStackOptions {
@@ -43,6 +45,8 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** Engine settings for tests (see EngineOptions). */
   engine?: Pick<EngineOptions, 'maxTimerMs' | 'retryIntervalMs'>;
+  /** The local S3 server's port (default: a free one). */
+  s3Port?: number;
 }
 
 export interface LocalStack {
@@ -55,23 +59,32 @@ export interface LocalStack {
   dynamo?: LocalDynamo;
   /** The local engine's Step Functions endpoint (127.0.0.1, its own port, SigV4 with this start's key). */
   sfn: Pick<SfnEndpoint, 'url' | 'credentials'>;
+  /** The local S3 server holding the materials (127.0.0.1, its own port, data under DATA_DIR/s3). */
+  s3: Pick<LocalS3, 'endpoint' | 'bucket' | 'credentials'>;
   app: Hono;
   stop: () => Promise<void>;
 }
 
 const LOCAL_REGION = 'cn-north-1';
-/** The web pages' policy: their own scripts, styles and API calls only (the QR code is inline SVG, the chart bars SVG attributes). */
-const webContentSecurityPolicy = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
+/**
+ * The web pages' policy: their own scripts, styles and API calls only (the QR code is inline SVG, the chart bars SVG
+ * attributes), and the S3 server's origin (`s3`) for what goes straight to it: uploads (connect-src, the presigned
+ * PUT) and previews of materials through their short-lived links (img-src for images, frame-src for PDFs).
+ */
+export function webContentSecurityPolicy(s3: string) {
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', s3],
+    connectSrc: ["'self'", s3],
+    frameSrc: [s3],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+}
 const STATE_MACHINE_ARN = `arn:aws-cn:states:${LOCAL_REGION}:000000000000:stateMachine:approval`;
 const RECORD_OUTCOME_ARN = `arn:aws-cn:lambda:${LOCAL_REGION}:000000000000:function:record-outcome`;
 
@@ -107,22 +120,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sfn = await startSfnEndpoint({ region: LOCAL_REGION });
     started.push(sfn.close);
     const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
+    // The browser sends uploads straight to it from the pages' origin (and Vite's dev server's, npm run dev:web).
+    const s3 = await startS3({
+      dataDir,
+      port: options.s3Port,
+      bucket: `uploads${tableSuffix}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63),
+      webOrigins: [...new Set([url, `http://127.0.0.1:${port}`, `http://localhost:${port}`, 'http://127.0.0.1:5173', 'http://localhost:5173'])],
+    });
+    started.push(s3.stop);
     const config = parseConfig({
       TABLE_NAME: `applications${tableSuffix}`,
       STATE_MACHINE_ARN,
       AWS_REGION: LOCAL_REGION,
       DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamo!.endpoint,
       SFN_ENDPOINT: sfn.url,
+      UPLOADS_BUCKET: s3.bucket,
+      S3_ENDPOINT: s3.endpoint,
       AUTH_MODE: 'local',
       ...options.env,
-    }, ['workflow']);
+    }, ['workflow', 'uploads']);
     const clients = makeClients(config, { sfn: sfn.credentials });
     started.push(() => {
       clients.dynamodb.destroy();
       clients.sfn.destroy();
     });
     await ensureAppTable(clients.dynamodb, config.tableName);
-    const services = buildServices(config, clients, { log });
+    const services = buildServices(config, clients, makeBucket(config, { s3: s3.credentials }), { log });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,
@@ -152,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (existsSync(webRoot)) {
       const root = relative(process.cwd(), webRoot) || '.';
       const pages = new Hono();
-      pages.use(secureHeaders({ contentSecurityPolicy: webContentSecurityPolicy, xFrameOptions: 'DENY' }));
+      pages.use(secureHeaders({ contentSecurityPolicy: webContentSecurityPolicy(s3.endpoint), xFrameOptions: 'DENY' }));
       pages.use('/*', serveStatic({ root }));
       // Client-side routes: any other page path answers the app's index.html.
       pages.get('*', serveStatic({ root, path: 'index.html' }));
@@ -184,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       issuer,
       dynamo,
       sfn: { url: sfn.url, credentials: sfn.credentials },
+      s3: { endpoint: s3.endpoint, bucket: s3.bucket, credentials: s3.credentials },
       app,
       stop: undo,
     };

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startLocalStack, type LocalStack } from '#infra/local/stack.js';
 import { chainTokens, httpClient, taskInInbox } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
+import { pdf, windowsExecutable } from '../support/files.js';
+import { requiredMaterials } from '../support/materials.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -45,6 +47,33 @@ async function open(viewport: { width: number; height: number }): Promise<{ cont
 }
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+
+interface LocalFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/** A material's file chosen on the form, as a user picks it (the control labelled with the material's name). */
+async function choose(page: Page, key: string, file: LocalFile) {
+  await page.locator(`#m-${key}-input`).setInputFiles(file);
+}
+
+/** The upload under a material once it is done: `ready` (checked) or `refused`. */
+async function settled(page: Page, key: string, phase: 'ready' | 'refused', fileName: string) {
+  const entry = page.locator(`#m-${key} li.upload.${phase}`).filter({ hasText: fileName });
+  await entry.waitFor({ timeout: 15_000 });
+  return entry;
+}
+
+/** Violations of the pages' CSP the page reports (a blocked frame, image or fetch of the S3 server). */
+function cspViolations(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+  return seen;
+}
 
 async function signIn(page: Page, account: string) {
   await page.goto(`${stack.url}/sign-in`);
@@ -102,7 +131,8 @@ async function awaitingProvince(name: string): Promise<{ id: string; province: s
   const api = httpClient(stack.url);
   const tokens = await chainTokens(api);
   const body = submission('commissioner-station', '441882102', ORG, (form) => (form.name = name));
-  const submitted = await api.call('POST', '/v1/applications', { token: tokens.applicant, body });
+  const { refs } = await requiredMaterials(api, tokens.applicant, 'commissioner-station');
+  const submitted = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: { ...body, materials: refs } });
   expect(submitted.status).toBe(201);
   const id: string = submitted.body.id;
   for (const official of [tokens.township, tokens.county]) {
@@ -148,6 +178,47 @@ describe('the web pages in a browser', () => {
     await page.getByLabel('会员人数').fill('126');
     await page.getByLabel('法定代表人姓名').fill('邓国平');
     await page.getByLabel('法定代表人手机号').fill('13929876543');
+
+    // Act: the materials. Each shows its rules and whether it is required; a Word file is refused before it is sent,
+    // an executable renamed 章程.pdf is sent and refused by the server by its bytes; then the right files.
+    const roster = page.locator('#m-member-roster');
+    expect(await roster.locator('legend').textContent()).toContain('会员名册');
+    expect(await roster.locator('.material-rules').textContent()).toContain('接受 PDF、JPEG、PNG 或 OFD，每个文件不超过 20 MB');
+    expect(await page.locator('#m-featured-product legend').textContent()).toContain('（选填）');
+    expect(await page.locator('#m-member-roster legend .required').count()).toBe(1);
+    // The file control is a labelled input that the keyboard reaches (its label reads in Chinese, not the browser's own).
+    const rosterInput = page.getByLabel('选择文件（会员名册）');
+    expect(await rosterInput.getAttribute('type')).toBe('file');
+    await page.locator('#m-charter-input').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('m-member-roster-input');
+    await choose(page, 'member-roster', { name: '会员名册.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: Buffer.from('PK\x03\x04 a Word file') });
+    expect(await (await settled(page, 'member-roster', 'refused', '会员名册.docx')).textContent()).toContain('「会员名册」只接受 PDF、JPEG、PNG 或 OFD 文件');
+    await choose(page, 'charter', { name: '章程.pdf', mimeType: 'application/pdf', buffer: windowsExecutable() });
+    const refused = await settled(page, 'charter', 'refused', '章程.pdf');
+    expect(await refused.textContent()).toMatch(/「章程」的文件内容不是 .*检测到可执行程序/);
+    await shoot(page, '03a-material-refused');
+    const rosterBytes = pdf({ objects: ['<< /Roster 126 >>'] });
+    await choose(page, 'registration-certificate', { name: '登记证书.pdf', mimeType: 'application/pdf', buffer: pdf({ objects: ['<< /Certificate 1 >>'] }) });
+    await choose(page, 'charter', { name: '章程.pdf', mimeType: 'application/pdf', buffer: pdf({ objects: ['<< /Charter 1 >>'] }) });
+    await choose(page, 'member-roster', { name: '会员名册.pdf', mimeType: 'application/pdf', buffer: rosterBytes });
+    // A phone's camera photo of the village committee's opinion: a real JPEG, encoded by the browser.
+    const photo = Buffer.from(
+      await page.evaluate(() => {
+        const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+        const g = canvas.getContext('2d')!;
+        g.fillStyle = '#b42318';
+        g.fillRect(8, 8, 48, 32);
+        return canvas.toDataURL('image/jpeg', 0.9).split(',')[1]!;
+      }),
+      'base64',
+    );
+    await choose(page, 'host-opinion', { name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo });
+    for (const [key, file] of [['registration-certificate', '登记证书.pdf'], ['charter', '章程.pdf'], ['member-roster', '会员名册.pdf'], ['host-opinion', 'IMG_0001.jpg']]) {
+      await settled(page, key!, 'ready', file!);
+    }
+    // The refused ones gave way to the files that replaced them (one file per material).
+    expect(await page.locator('li.upload.refused').count()).toBe(0);
     await page.getByRole('button', { name: '提交申请' }).click();
 
     // Assess: the mistake is shown beside its field, and only it.
@@ -164,6 +235,9 @@ describe('the web pages in a browser', () => {
     await page.getByText('申请已提交，等待审批。').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
     const id = new URL(page.url()).pathname.split('/').pop()!;
+    // The applicant sees its materials, each file with its kind and size.
+    expect(await page.locator('#material-member-roster').textContent()).toMatch(/会员名册\.pdf PDF · \d+ KB · .* 上传/);
+    expect(await page.locator('#material-host-opinion').textContent()).toContain('IMG_0001.jpg JPEG');
     await shoot(page, '04-submitted');
     await applicant.context.close();
 
@@ -189,12 +263,41 @@ describe('the web pages in a browser', () => {
     await shoot(phoneOfficial.page, '07-inbox-phone');
     await phoneOfficial.context.close();
 
-    // Act: the township returns it with a problem named against a field (一次性告知).
+    // Act: the township previews the member roster in the page (a PDF from the S3 server, through a link of minutes),
+    // then returns the application with a problem named against a field and one against that material (一次性告知).
     await fromInbox('大路边镇科协', '08-township', name, async (page) => {
+      const violations = cspViolations(page);
+      await page.getByRole('button', { name: '预览 会员名册.pdf' }).click();
+      const frame = page.locator('iframe.preview-frame');
+      await frame.waitFor();
+      const src = (await frame.getAttribute('src'))!;
+      expect(src.startsWith(`${stack.s3.endpoint}/`)).toBe(true);
+      expect(await frame.getAttribute('title')).toBe('预览：会员名册.pdf');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('material-preview-title');
+      // What the frame shows is the roster, byte for byte, and the pages may fetch it (the CSP names the S3 server).
+      const fetched = await page.evaluate(async (url) => {
+        const response = await fetch(url);
+        return { status: response.status, type: response.headers.get('content-type'), bytes: [...new Uint8Array(await response.arrayBuffer())] };
+      }, src);
+      expect(fetched.status).toBe(200);
+      expect(fetched.type).toBe('application/pdf');
+      expect(Buffer.from(fetched.bytes).equals(rosterBytes)).toBe(true);
+      await expect.poll(() => page.frames().some((f) => f.url() === src)).toBe(true);
+      // The photo previews as an image, which loads.
+      await page.getByRole('button', { name: '预览 IMG_0001.jpg' }).click();
+      const image = page.getByRole('img', { name: '预览：IMG_0001.jpg' });
+      await image.waitFor();
+      await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      expect(violations).toEqual([]);
+      await shoot(page, '08-township-preview');
+
       await page.getByLabel('退回修改').check();
       await page.getByRole('textbox', { name: /^审批意见/ }).fill('请核对会员人数');
       await page.getByLabel('问题 1 所在栏目').selectOption({ label: '会员人数' });
       await page.getByLabel('问题 1 说明').fill('会员人数与会员名册不符');
+      await page.getByRole('button', { name: '＋ 添加问题' }).click();
+      await page.getByLabel('问题 2 所在栏目').selectOption({ label: '申报材料 · 会员名册' });
+      await page.getByLabel('问题 2 说明').fill('名册缺少会员签名');
       await shoot(page, '08-township-return');
       await page.getByRole('button', { name: '提交审批意见' }).click();
       await page.getByText('已提交审批意见：退回修改。').waitFor();
@@ -212,15 +315,35 @@ describe('the web pages in a browser', () => {
     await page.getByRole('heading', { name: '修改并重新提交' }).waitFor();
     expect(await page.locator('.problems').textContent()).toContain('会员人数与会员名册不符');
     expect(await page.locator('#f-memberCount-note').textContent()).toContain('会员人数与会员名册不符');
+    // The returned material: the problem beside it, its current file to be replaced, a new one sent.
+    expect(await page.locator('.problems').textContent()).toContain('申报材料 · 会员名册：名册缺少会员签名');
+    expect(await page.locator('#m-member-roster-note').textContent()).toContain('名册缺少会员签名');
+    expect(await page.locator('#m-member-roster .current-files li.replaced').textContent()).toContain('会员名册.pdf');
+    expect(await page.locator('#m-charter .current-files li.replaced').count()).toBe(0);
     await page.getByLabel('会员人数').fill('130');
+    await choose(page, 'member-roster', { name: '会员名册（签名版）.pdf', mimeType: 'application/pdf', buffer: pdf({ objects: ['<< /Roster 130 /Signed true >>'] }) });
+    await settled(page, 'member-roster', 'ready', '会员名册（签名版）.pdf');
     await shoot(page, '10-correct');
     await page.getByRole('button', { name: '重新提交' }).click();
     await page.getByText('已重新提交').waitFor();
     await correcting.context.close();
 
-    // Act: the township sees what changed and approves; then the county and the province approve.
+    // Act: the township sees what changed (the field, the material replaced, the old file still there) and approves;
+    // then the county and the province approve.
     await fromInbox('大路边镇科协', '11-township-again', name, async (page) => {
       expect(await page.locator('.record-row.changed').textContent()).toContain('会员人数');
+      const roster = page.locator('#material-member-roster');
+      expect(await roster.locator('.changed-badge').textContent()).toBe('已更换');
+      // The materials the return did not name were kept as they were, not sent again.
+      expect(await page.locator('#material-charter .changed-badge').count()).toBe(0);
+      expect(await page.locator('#material-charter').textContent()).toContain('章程.pdf');
+      expect(await roster.locator('.material-files').first().textContent()).toContain('会员名册（签名版）.pdf');
+      await roster.getByText('已替换的旧文件（1 个）').click();
+      expect(await roster.locator('.replaced-files').textContent()).toContain('会员名册.pdf');
+      expect(await page.locator('.history').textContent()).toContain('替换了文件：会员名册（会员名册.pdf）');
+      expect(await page.locator('.history').textContent()).toContain('修改了：会员人数、申报材料 · 会员名册');
+      await roster.getByRole('button', { name: '预览 会员名册.pdf' }).click();
+      expect(await page.locator('iframe.preview-frame').getAttribute('title')).toBe('预览：会员名册.pdf');
       await approve('11-township-again', '当前在县（区）审批')(page);
     });
     await fromInbox('连州市科协', '12-county', name, approve('12-county', '当前在省审批'));

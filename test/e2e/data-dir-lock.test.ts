@@ -30,7 +30,7 @@ const javaOf = (dataDir: string) => (JSON.parse(readFileSync(join(dataDir, DYNAM
 function npmStart(port: number, dataDir: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', MATERIALS: 'optional' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

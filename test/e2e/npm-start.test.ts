@@ -1,5 +1,6 @@
 // `npm start` as a user runs it: serves on PORT, keeps data in DATA_DIR, stops cleanly on SIGTERM/SIGINT
-// without leaving Java behind, and a second start finds everything the first left.
+// without leaving Java behind (nor the local S3 server), and a second start finds everything the first left,
+// the materials' files included.
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
 import { freePort } from '#infra/local/stack.js';
+import { httpClient } from '../support/local.js';
+import { requiredMaterials } from '../support/materials.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -77,11 +80,12 @@ describe('npm start', () => {
         body: JSON.stringify(body),
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const { body: tok } = await post('/v1/dev/token', { role: 'applicant', org: '91441882MA4UA1B2C9', name: '申请单位' });
-    const created = await post(
-      '/v1/applications',
-      submission('science-e-station', '441882102201'),
-      tok.token,
-    );
+    // Materials are required as npm start runs by default: each required one uploaded to the local S3 server.
+    const api = httpClient(`http://127.0.0.1:${port}`);
+    const without = await post('/v1/applications', submission('science-e-station', '441882102201'), tok.token);
+    const { refs, files } = await requiredMaterials(api, tok.token, 'science-e-station');
+    const created = await post('/v1/applications', { ...submission('science-e-station', '441882102201'), materials: refs }, tok.token);
+    expect(without.status).toBe(400);
     expect(created.status).toBe(201);
 
     expect(await stopped(first, 'SIGTERM')).toBe(true);
@@ -91,7 +95,13 @@ describe('npm start', () => {
     // The token survives too: the dev issuer's key is kept in DATA_DIR.
     const read = await fetch(`http://127.0.0.1:${port}/v1/applications/${created.body.id}`, { headers: { authorization: `Bearer ${tok.token}` } });
     expect(read.status).toBe(200);
-    expect((await read.json()).status).toBe('PENDING');
+    const app = await read.json();
+    expect(app.status).toBe('PENDING');
+    // The files too, through a link to the server this start runs (on a port of its own).
+    const photo = app.materials.find((m: { key: string }) => m.key === 'venue-photos');
+    const link = await api.call('GET', `/v1/applications/${app.id}/materials/${photo.id}`, { token: tok.token });
+    const bytes = Buffer.from(await (await fetch(link.body.url)).arrayBuffer());
+    expect(bytes.equals(files.get('venue-photos')!)).toBe(true);
     expect(await stopped(second, 'SIGINT', true)).toBe(true);
     expect(await javaGone(dataDir)).toBe('');
   }, 120_000);

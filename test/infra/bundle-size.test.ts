@@ -20,12 +20,15 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * functions/http/openapi-build.ts) or an SSM client (the export signs its one GetParameter, functions/ssm-parameter.ts).
  * recordOutcome (253/84 KiB: no Step Functions client, buildOutcomeServices) and reconciler (266/86: no registry,
  * buildWorkflowServices) fit the budget: the SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
- * api (400/135: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app) and registryExport (307/105: the export
- * route alone in the API's frame, functions/http/frame.ts, with jose and the table client) do not (see overBudget).
+ * api (436/149: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app; of
+ * it issue 14's materials ~36: the file check ~10, the S3 signing, the upload store and services, their schemas) and
+ * registryExport (315/108: the export route alone in the API's frame, functions/http/frame.ts, with jose and the table
+ * client) do not (see overBudget). The S3 signer, the material lists and the check are the API's alone
+ * (functions/services/build-api.ts): the reconciler and the workflow's task carry none of them.
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 404 * KiB, gzip: 137 * KiB },
-  registryExport: { minified: 316 * KiB, gzip: 108 * KiB },
+  api: { minified: 440 * KiB, gzip: 151 * KiB },
+  registryExport: { minified: 317 * KiB, gzip: 109 * KiB },
   recordOutcome: { minified: 260 * KiB, gzip: 86 * KiB },
   reconciler: { minified: 272 * KiB, gzip: 88 * KiB },
 };

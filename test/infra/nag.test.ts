@@ -28,6 +28,12 @@ const everywhere = (region = '<AWS::Region>') => [
   `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"WorkflowStateMachine8F1B1C15"}]}]}:*]`,
 ];
 
+/** The materials' bucket in both partitions: infra/uploads.ts grants the API each prefix, keyed by ids made at run time. */
+const uploads = [
+  ...['materials/', 'uploads/', 'uploads/checked/', 'uploads/incoming/'].map((prefix) => `AwsSolutions-IAM5[Resource::<UploadsBucketC4B27CC7.Arn>/${prefix}*]`),
+  'AwsSolutions-S1', // its access log bucket itself
+];
+
 /** The web pages (aws partition only): infra/web.ts gives each one's reason. */
 const webPages = [
   'AwsSolutions-S1', // the access log bucket itself
@@ -42,11 +48,11 @@ const webPages = [
 const noWebAcl = 'AwsSolutions-CFR2';
 
 describe.each([
-  { where: 'the aws partition without a region', region: undefined, known: [...everywhere(), ...webPages, noWebAcl] },
-  { where: 'us-east-1, the web ACL in the same stack', region: 'us-east-1', known: [...everywhere('us-east-1'), ...webPages] },
-  { where: 'ap-east-1, the web ACL in a us-east-1 stack', region: 'ap-east-1', known: [...everywhere('ap-east-1'), ...webPages] },
-  { where: 'the aws-cn partition (Beijing)', region: 'cn-north-1', known: everywhere('cn-north-1') },
-  { where: 'the aws-cn partition (Ningxia)', region: 'cn-northwest-1', known: everywhere('cn-northwest-1') },
+  { where: 'the aws partition without a region', region: undefined, known: [...everywhere(), ...uploads, ...webPages, noWebAcl] },
+  { where: 'us-east-1, the web ACL in the same stack', region: 'us-east-1', known: [...everywhere('us-east-1'), ...uploads, ...webPages] },
+  { where: 'ap-east-1, the web ACL in a us-east-1 stack', region: 'ap-east-1', known: [...everywhere('ap-east-1'), ...uploads, ...webPages] },
+  { where: 'the aws-cn partition (Beijing)', region: 'cn-north-1', known: [...everywhere('cn-north-1'), ...uploads] },
+  { where: 'the aws-cn partition (Ningxia)', region: 'cn-northwest-1', known: [...everywhere('cn-northwest-1'), ...uploads] },
 ])('cdk-nag AwsSolutions over every stack of the app in $where', ({ region, known }) => {
   let app: App;
 

@@ -292,10 +292,39 @@ describe('Lambda functions', () => {
       JWT_AUDIENCE: { Ref: expect.stringMatching(/^AuthUserPoolWebClient/) },
       STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
       TABLE_NAME: { Ref: expect.stringMatching(/^StorageTable/) },
+      UPLOADS_BUCKET: { Ref: expect.stringMatching(/^UploadsBucket/) },
       // infra/stack.ts (deployedRateLimits) says why the per-address limit is higher than locally.
       RATE_LIMITS: 'caller=300/60,address=3000/60,refused=3000/60',
     });
     expect(env).not.toHaveProperty('AWS_REGION');
+  });
+
+  it('give the materials bucket to the API alone, by prefix: no function deletes an attached material', () => {
+    // Prepare
+    const bucket = resources(template, 'AWS::S3::Bucket').find(([id]) => id.startsWith('UploadsBucket'))![0];
+    const touching = (fnPrefix: string) => {
+      const roleId = functionNamed(fnPrefix).Properties!.Role['Fn::GetAtt'][0];
+      return policiesOfRole(roleId)
+        .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as any[])
+        .filter((st) => JSON.stringify(st.Resource).includes(bucket));
+    };
+
+    // Act
+    const api = touching('ApiHandler');
+    const others = functions()
+      .map(([id]) => id)
+      .filter((id) => !id.startsWith('ApiHandler'))
+      .flatMap((id) => touching(id));
+
+    // Assess
+    const actionsOn = (prefix: string) =>
+      api.filter((st) => [st.Resource].flat().some((r: unknown) => JSON.stringify(r).includes(`/${prefix}*`))).flatMap((st) => [st.Action].flat());
+    expect(new Set(actionsOn('materials/'))).toEqual(new Set(['s3:PutObject', 's3:GetObject']));
+    expect(actionsOn('uploads/')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']));
+    expect(api.flatMap((st) => [st.Action].flat())).toContain('s3:ListBucket');
+    expect(others).toEqual([]);
+    // Checking 20 MB uploads takes seconds; an HTTP API waits 30 s for its integration.
+    expect(functionNamed('ApiHandler').Properties!.Timeout).toBe(28);
   });
 
   it('let the API and the reconciler start executions, complete tasks, list and describe executions of this state machine only', () => {

@@ -186,7 +186,7 @@ describe('the distribution', () => {
     });
   });
 
-  it('gives the pages a strict CSP that lets them call their own origin and the hosted sign-in only, HSTS, nosniff and no referrer', () => {
+  it('gives the pages a strict CSP that lets them call their own origin, the hosted sign-in and the materials’ bucket only, HSTS, nosniff and no referrer', () => {
     // Prepare
     const [policyId, policy] = only(template, 'AWS::CloudFront::ResponseHeadersPolicy');
     const headers = policy.Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
@@ -200,8 +200,9 @@ describe('the distribution', () => {
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self' data:",
-      expect.stringMatching(/^connect-src 'self' https:\/\/\{AuthUserPoolSignIn\w+\}\.auth\.\{AWS::Region\}\.amazoncognito\.com$/),
+      expect.stringMatching(/^img-src 'self' data: https:\/\/\{UploadsBucket\w+\.RegionalDomainName\}$/),
+      expect.stringMatching(/^connect-src 'self' https:\/\/\{AuthUserPoolSignIn\w+\}\.auth\.\{AWS::Region\}\.amazoncognito\.com https:\/\/\{UploadsBucket\w+\.RegionalDomainName\}$/),
+      expect.stringMatching(/^frame-src https:\/\/\{UploadsBucket\w+\.RegionalDomainName\}$/),
       "object-src 'none'",
       "base-uri 'none'",
       "form-action 'self'",
@@ -212,6 +213,16 @@ describe('the distribution', () => {
     expect(headers.ContentTypeOptions).toEqual({ Override: true });
     expect(headers.ReferrerPolicy).toEqual({ ReferrerPolicy: 'no-referrer', Override: true });
     expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+  });
+
+  it('lets browsers send materials from CloudFront names only, without a domain of its own (infra/stack.ts uploadOrigins says why)', () => {
+    // Act
+    const [, uploads] = resources(template, 'AWS::S3::Bucket').find(([id]) => id.startsWith('UploadsBucket'))!;
+
+    // Assess
+    expect(uploads.Properties!.CorsConfiguration.CorsRules).toEqual([
+      { AllowedOrigins: ['https://*.cloudfront.net'], AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: ['content-type'], ExposedHeaders: ['ETag'], MaxAge: 600 },
+    ]);
   });
 
   it("uses CloudFront's certificate without a domain of its own", () => {
@@ -386,6 +397,9 @@ describe('with a domain of its own (-c webDomain, -c webCertificateArn)', () => 
     });
     expect(client.Properties!.CallbackURLs).toEqual(['https://apply.example.org/']);
     expect(own.toJSON().Outputs.WebUrl.Value).toBe('https://apply.example.org/');
+    // Browsers send materials from that origin alone.
+    const [, uploads] = resources(own, 'AWS::S3::Bucket').find(([id]) => id.startsWith('UploadsBucket'))!;
+    expect(uploads.Properties!.CorsConfiguration.CorsRules.map((r: { AllowedOrigins: string[] }) => r.AllowedOrigins)).toEqual([['https://apply.example.org']]);
   });
 
   it('refuses a domain without its certificate', () => {
@@ -398,15 +412,32 @@ describe('with a domain of its own (-c webDomain, -c webCertificateArn)', () => 
 });
 
 describe('in the China regions', () => {
-  it('deploys no pages (no CloudFront, no buckets) and says why in an output', () => {
+  it('deploys no pages (no CloudFront, no buckets but the materials’) and says why in an output', () => {
     // Act
     const china = synth({ region: 'cn-north-1' }).template;
-    const web = resources(china).filter(([, r]) => /^(AWS::CloudFront::|AWS::S3::|Custom::CDKBucketDeployment)/.test(r.Type));
+    const web = resources(china).filter(([id, r]) => /^(AWS::CloudFront::|AWS::S3::|Custom::CDKBucketDeployment)/.test(r.Type) && !id.startsWith('Uploads'));
 
     // Assess
     expect(web).toEqual([]);
     expect(china.toJSON().Outputs).not.toHaveProperty('WebUrl');
     expect(china.toJSON().Outputs.WebPages.Value).toMatch(/ICP/);
+  });
+
+  it('gives the materials’ bucket no CORS rule without -c webOrigin (and warns), the web origin alone with it', () => {
+    // Act
+    const cors = (webOrigin?: string) => {
+      const { template: t, stack } = synth({ region: 'cn-north-1', webOrigin });
+      const [, bucket] = resources(t, 'AWS::S3::Bucket').find(([id]) => id.startsWith('UploadsBucket'))!;
+      const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)));
+      return { rules: bucket.Properties!.CorsConfiguration?.CorsRules, warnings };
+    };
+    const without = cors();
+    const withOrigin = cors('https://apply.example.cn/');
+
+    // Assess
+    expect(without.rules).toBeUndefined();
+    expect(without.warnings.some((w) => w.includes('-c webOrigin'))).toBe(true);
+    expect(withOrigin.rules).toEqual([expect.objectContaining({ AllowedOrigins: ['https://apply.example.cn'], AllowedMethods: ['PUT', 'GET', 'HEAD'] })]);
   });
 
   it('refuses web settings it could not honour there', () => {

@@ -1,16 +1,18 @@
-// The local S3 server (infra/local/s3.ts) with the real S3 client and presigner (functions/uploads.ts): presigned PUTs
-// hold to what was signed, objects survive a restart, CORS answers the web origin alone, loopback only; and the
-// upload check streams an object's bytes through the material check.
+// The local S3 server (infra/local/s3.ts) with the API's own S3 calls (functions/s3.ts, functions/uploads.ts) and, beside
+// them, the real S3 client and presigner: presigned PUTs hold to what was signed, the API's presigned URLs are the SDK's
+// presigner's to the byte, objects survive a restart, CORS answers the web origin alone, loopback only; and the upload
+// check streams an object's bytes through the material check.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findMaterial } from '../../forms/materials.js';
-import { localS3Credentials, startS3, type LocalS3 } from '../../infra/local/s3.js';
-import { makeS3Client, uploadKeys, Uploads } from '#functions/uploads.js';
+import { findMaterial } from '#forms/materials.js';
+import { localS3Credentials, startS3, type LocalS3 } from '#infra/local/s3.js';
+import { S3Objects } from '#functions/s3.js';
+import { uploadKeys, Uploads } from '#functions/uploads.js';
 import { elf, pdf, pseudoRandom, streamObject } from '../support/files.js';
 
 const webOrigin = 'http://127.0.0.1:3000';
@@ -23,8 +25,8 @@ let uploads: Uploads;
 
 async function start(): Promise<void> {
   s3 = await startS3({ dataDir, webOrigins: [webOrigin] });
-  client = makeS3Client({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials });
-  uploads = new Uploads(client, s3.bucket);
+  client = sdkClient(localS3Credentials);
+  uploads = new Uploads(new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials }));
 }
 
 beforeAll(async () => {
@@ -36,6 +38,18 @@ afterAll(async () => {
   await s3?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** The SDK's own client, as a developer would point it at the local server (checksums only where required, as issue 14 found). */
+function sdkClient(credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
+  return new S3Client({
+    region: 'cn-north-1',
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
 
 const put = (url: string, body: Buffer, headers: Record<string, string>) => fetch(url, { method: 'PUT', body: new Uint8Array(body), headers });
 
@@ -70,6 +84,59 @@ describe('a presigned PUT to the local S3 server', () => {
 
     // Assess
     expect(new URL(slot.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host']));
+  });
+
+  it('is the URL the SDK’s presigner makes for the same PUT and the same instant', async () => {
+    // Prepare
+    const key = uploadKeys.incoming(uploadId());
+    const at = new Date('2026-11-29T08:00:00Z');
+    const command = new PutObjectCommand({ Bucket: s3.bucket, Key: key, ContentType: 'application/pdf', ContentLength: 1234 });
+
+    // Act
+    const ours = await uploads.presignUpload(key, 'application/pdf', 1234, 600, at);
+    const sdk = await getSignedUrl(client, command, { expiresIn: 600, signableHeaders: new Set(['content-type']), signingDate: at });
+    // The SDK also signs its operation's name (x-id) into the query; signed the same way with it, ours is the SDK's.
+    const withId = await new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials }).presign('PUT', key, {
+      headers: { 'content-length': '1234', 'content-type': 'application/pdf' },
+      query: { 'x-id': 'PutObject' },
+      expiresIn: 600,
+      signingDate: at,
+    });
+
+    // Assess
+    expect(withId.url).toBe(sdk);
+    const [without, sdkWithout] = [new URL(ours.url), new URL(sdk)];
+    sdkWithout.searchParams.delete('x-id');
+    expect([...without.searchParams.keys()].sort()).toEqual([...sdkWithout.searchParams.keys()].sort());
+    expect(ours.expiresAt).toBe('2026-11-29T08:10:00.000Z');
+  });
+
+  it('is the URL the SDK’s presigner makes for a download with a Chinese file name', async () => {
+    // Prepare
+    const key = uploadKeys.material('01JAPPLICATION0000000000000', '01JMATERIAL00000000000000000');
+    const at = new Date('2026-11-29T08:00:00Z');
+    const command = new GetObjectCommand({
+      Bucket: s3.bucket,
+      Key: key,
+      ResponseContentDisposition: `inline; filename="____ (1).pdf"; filename*=UTF-8''${encodeURIComponent('会员名册 (1).pdf').replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+      ResponseContentType: 'application/pdf',
+      ResponseCacheControl: 'private, no-store',
+    });
+
+    // Act
+    const sdk = await getSignedUrl(client, command, { expiresIn: 300, signingDate: at });
+    const ours = await uploads.presignDownload(key, { fileName: '会员名册 (1).pdf', contentType: 'application/pdf', inline: true, expiresIn: 300, signingDate: at });
+    const withId = await new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials }).presign('GET', key, {
+      query: { ...Object.fromEntries([...new URL(ours.url).searchParams].filter(([name]) => name.startsWith('response-'))), 'x-id': 'GetObject' },
+      expiresIn: 300,
+      signingDate: at,
+    });
+
+    // Assess: the fields Uploads signs are the SDK's, and signed with its x-id the URL is the SDK's to the byte
+    const response = (url: string) => [...new URL(url).searchParams].filter(([name]) => name.startsWith('response-'));
+    expect(response(ours.url)).toEqual(response(sdk));
+    expect(withId.url.replace(/X-Amz-Signature=\w+/, '')).toBe(sdk.replace(/X-Amz-Signature=\w+/, ''));
+    expect(new URL(withId.url).searchParams.get('X-Amz-Signature')).toBe(new URL(sdk).searchParams.get('X-Amz-Signature'));
   });
 
   it('refuses a body of another length', async () => {
@@ -125,7 +192,7 @@ describe('a presigned PUT to the local S3 server', () => {
 
   it('refuses a client signing with another secret', async () => {
     // Prepare
-    const wrong = makeS3Client({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'not-it' } });
+    const wrong = sdkClient({ accessKeyId: 'S3RVER', secretAccessKey: 'not-it' });
 
     // Act
     const answer = wrong.send(new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKeys.checked(uploadId()), Body: pseudoRandom(10) }));

@@ -15,6 +15,8 @@ import { openApiDocumentFile } from '#functions/http/openapi-build.js';
 import { decisionSchema } from '#functions/http/schemas.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 import { submission } from '../support/submissions.js';
+import { checked, requiredMaterials, send as sendUpload } from '../support/materials.js';
+import { pdf } from '../support/files.js';
 import {
   HTTP_METHODS,
   bodyMutation,
@@ -91,6 +93,7 @@ beforeAll(async () => {
   }, 10_000, 'returned application awaiting its correction');
   const certificateNo = (await certificate) as string;
 
+
   pathValues.id = [pending, returned, approved, '01JNOSUCHAPPLICATION0000000'];
   pathValuesOf['POST /v1/applications/{id}/decision'] = { id: [awaiting, ...pathValues.id] };
   pathValues.certificateNo = [certificateNo, certificateTitle(certificateNo), 'GDKX-2000-000001', '粤科协备〔2000〕000001号'];
@@ -102,6 +105,63 @@ beforeAll(async () => {
     { action: 'approve', comment: '同意' },
     { action: 'reject', comment: '不符合设立条件' },
     { action: 'return', comment: '请补充材料', issues: ['请补充场地照片', { path: 'form.address', message: '地址不完整' }] },
+  ];
+
+  // An application with its materials, and uploads in each state (ready, refused, not yet sent): the routes of both.
+  const { refs } = await requiredMaterials(api, tokens.applicant, 'society-station');
+  const withMaterials = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: { ...submission('society-station', HOSTS.township), materials: refs } });
+  expect(withMaterials.status, withMaterials.text).toBe(201);
+  const ready = await sendUpload(api, tokens.applicant, pdf(), { fileName: '章程.pdf', contentType: 'application/pdf' });
+  const refused = await sendUpload(api, tokens.applicant, Buffer.from('MZ not a PDF at all, padded to a size.'), { fileName: '章程.pdf', contentType: 'application/pdf' });
+  await Promise.all([ready, refused].map((u) => checked(api, tokens.applicant, u.uploadId)));
+  const unsent = await api.call('POST', '/v1/uploads', { token: tokens.applicant, body: { fileName: '名册.pdf', contentType: 'application/pdf', size: 100 } });
+  pathValues.uploadId = [ready.uploadId, refused.uploadId, unsent.body.uploadId, '01JZZZZZZZZZZZZZZZZZZZZZZZ'];
+
+  // Returned naming a material, then resubmitted with a new file for it: an application with `replaces`, replaced
+  // materials and a history entry naming them, read whole and each file opened by every caller.
+  const returnWithMaterials = async (seed: number) => {
+    const { refs: own } = await requiredMaterials(api, tokens.applicant, 'society-station', seed);
+    const out = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: { ...submission('society-station', HOSTS.township), materials: own } });
+    expect(out.status, out.text).toBe(201);
+    await taskInInbox(api, tokens.township, out.body.id);
+    await decide(tokens.township, out.body.id, { action: 'return', comment: '请补充材料', issues: [{ path: 'materials.registration-certificate', message: '证书已过期' }] });
+    await eventually(async () => ((await api.call('GET', `/v1/applications/${out.body.id}`, { token: tokens.applicant })).body.task ? true : undefined), 10_000, 'returned');
+    return out.body as { id: string; form: unknown; materials: { id: string; key: string }[] };
+  };
+  const newCertificate = async () => {
+    const sent = await sendUpload(api, tokens.applicant, pdf({ objects: ['<< /Renewed true >>'] }), { fileName: '新证书.pdf', contentType: 'application/pdf', type: 'society-station', material: 'registration-certificate' });
+    expect((await checked(api, tokens.applicant, sent.uploadId)).body.status).toBe('ready');
+    return sent.uploadId;
+  };
+  const [revised, returnedWithMaterials] = await Promise.all([returnWithMaterials(21), returnWithMaterials(22)]);
+  const resubmitted = await api.call('PUT', `/v1/applications/${revised.id}`, {
+    token: tokens.applicant,
+    body: { form: revised.form, materials: [{ key: 'registration-certificate', uploadId: await newCertificate() }] },
+  });
+  expect(resubmitted.status, resubmitted.text).toBe(200);
+  expect(resubmitted.body.replacedMaterials).toHaveLength(1);
+  const renewed = resubmitted.body.materials.find((m: { replaces?: string }) => m.replaces)!;
+  pathValuesOf['GET /v1/applications/{id}'] = { id: [revised.id, ...pathValues.id] };
+  pathValues.materialId = [withMaterials.body.materials[0].id, '01JZZZZZZZZZZZZZZZZZZZZZZZ'];
+  pathValuesOf['GET /v1/applications/{id}/materials/{materialId}'] = {
+    id: [revised.id, withMaterials.body.id, ...pathValues.id],
+    materialId: [renewed.id, resubmitted.body.replacedMaterials[0].id, ...pathValues.materialId],
+  };
+  // The resubmission's examples go to an application returned naming its certificate: a new upload for it (the one
+  // that succeeds), the returned material kept (refused: the return named it), and the form alone (refused likewise).
+  const certificateOf = returnedWithMaterials.materials.find((m) => m.key === 'registration-certificate')!;
+  const otherOf = returnedWithMaterials.materials.find((m) => m.key !== 'registration-certificate')!;
+  pathValuesOf['PUT /v1/applications/{id}'] = { id: [returnedWithMaterials.id, ...pathValues.id] };
+  knownGood.Resubmission = [
+    { form: returnedWithMaterials.form, materials: [{ key: 'registration-certificate', uploadId: await newCertificate() }, { key: otherOf.key, materialId: otherOf.id }] },
+    { form: returnedWithMaterials.form, materials: [{ key: 'registration-certificate', materialId: certificateOf.id }] },
+    ...knownGood.Resubmission,
+  ];
+  // A submission with its materials first among the submission's examples: it succeeds, and its uploads are then used.
+  knownGood.Submission = [{ ...submission('society-station', HOSTS.township), materials: (await requiredMaterials(api, tokens.applicant, 'society-station', 23)).refs }, ...knownGood.Submission];
+  knownGood.UploadRequest = [
+    { fileName: '会员名册.pdf', contentType: 'application/pdf', size: 123_456 },
+    { fileName: '场地照片.jpg', contentType: 'image/jpeg', size: 2_000_000, type: 'science-e-station', material: 'venue-photos' },
   ];
 });
 

@@ -30,7 +30,7 @@ const javaPid = () => (JSON.parse(readFileSync(join(dataDir, 'dynamodb.pid'), 'u
 async function startServer(port: number): Promise<{ child: ChildProcess; api: Caller }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', MATERIALS: 'optional' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   servers.push(child);

@@ -1,4 +1,5 @@
 // Everything the process writes while a whole flow runs — submissions full of mobiles and credit codes,
+// materials whose file names and bytes hold them too (one refused, one opened through its link),
 // decisions, refusals, a validation error on a bad mobile, an internal error whose message carries personal
 // data (as SDK errors that echo an item do) — scanned for unmasked personal data: none. Each request has an
 // access line with its correlation id.
@@ -7,6 +8,8 @@ import { chainTokens, harness, type Client, type Harness } from '../support/loca
 import { ORG, VILLAGE, submission } from '../support/submissions.js';
 import { unmaskedIn } from '../support/security.js';
 import { reach } from '../support/applications.js';
+import { checked, send } from '../support/materials.js';
+import { elf, pdf } from '../support/files.js';
 
 const MOBILES = ['13800138000', '13929876543', '15017654321', '18612345678', '13722223333'];
 const CREDIT_CODES = [ORG, '51441882MJ1234567W'];
@@ -57,7 +60,14 @@ describe('a full flow, logged', () => {
       form.summary = `围绕连州菜心开展技术交流，联系电话${MOBILES[3]}，邮箱 dengguoping@example.cn，信用代码${ORG}。`;
       form.address = `广东省清远市连州市大路边镇山塘村委会旁（电话 ${MOBILES[4]}）`;
     });
-    const submitted = await api.call('POST', '/v1/applications', { token: applicant, body, headers: { 'x-request-id': 'trace-submit-1' } });
+    // Materials named and filled with personal data: a roster, and an executable named with a mobile, refused.
+    const roster = pdf({ objects: [`<< /Note (Contact Zhang Wei, tel ${MOBILES[4]}, credit code ${ORG}) >>`] });
+    const sent = await send(api, applicant, roster, { fileName: `会员名册-张伟-${MOBILES[3]}-${ORG}.pdf`, contentType: 'application/pdf', type: 'rural-tech-association', material: 'member-roster' });
+    expect((await checked(api, applicant, sent.uploadId)).body.status).toBe('ready');
+    const refusedUpload = await send(api, applicant, elf(), { fileName: `${MOBILES[2]}.pdf`, contentType: 'application/pdf', type: 'rural-tech-association', material: 'charter' });
+    expect((await checked(api, applicant, refusedUpload.uploadId)).body.status).toBe('refused');
+    const withMaterials = { ...body, materials: [{ key: 'member-roster', uploadId: sent.uploadId }] };
+    const submitted = await api.call('POST', '/v1/applications', { token: applicant, body: withMaterials, headers: { 'x-request-id': 'trace-submit-1' } });
     expect(submitted.status, submitted.text).toBe(201);
     expect(submitted.headers.get('x-request-id')).toBe('trace-submit-1');
     const id = submitted.body.id;
@@ -73,6 +83,8 @@ describe('a full flow, logged', () => {
 
     const awaiting = (level: string) => reach(api, admin, id, (a) => a.status === 'PENDING' && a.task?.level === level, level);
     await awaiting('township');
+    const link = await api.call('GET', `/v1/applications/${id}/materials/${submitted.body.materials[0].id}`, { token: township });
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).equals(roster)).toBe(true);
     const comment = `已电话联系 ${MOBILES[2]} 核实，单位代码 ${ORG}`;
     expect((await api.call('POST', `/v1/applications/${id}/decision`, { token: township, body: { action: 'approve', comment } })).status).toBe(200);
     await awaiting('county');

@@ -43,7 +43,9 @@ export async function harness(options: { ownDynamoDB?: boolean } = {}): Promise<
         reconcileEveryMs: 0,
         quiet: !process.env.DEBUG_STACK,
         ...options,
-        env: { TABLE_SUFFIX: suffix, ...options.env },
+        // Materials are taken and checked, but not required: the tests of other features submit forms alone
+        // (test/integration/materials.test.ts and the browser test run with MATERIALS=required, the default).
+        env: { TABLE_SUFFIX: suffix, MATERIALS: 'optional', ...options.env },
       });
       stacks.push(stack);
       return client(stack, suffix);

@@ -1,6 +1,6 @@
 // The HTTP API (shared/api.md) as typed calls, with the signed-in user's token and its errors as ApiError.
 import { currentSession, expireSession } from './auth';
-import type { Application, Certificate, FormType, FormValue, Issue, Page, ProgressReport, Region, RegistryItem } from './types';
+import type { Application, Certificate, FormType, FormValue, Issue, MaterialRef, Page, ProgressReport, Region, RegistryItem, UploadSlot, UploadView } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -87,11 +87,19 @@ export const api = {
     }
     return region;
   },
-  submit: (body: { type: string; regionCode: string; form: FormValue }) => request<Application>('POST', '/v1/applications', body),
+  submit: (body: { type: string; regionCode: string; form: FormValue; materials: MaterialRef[] }) => request<Application>('POST', '/v1/applications', body),
   applications: (params: { status?: string; cursor?: string | null; limit?: number } = {}) =>
     request<Page<Application>>('GET', `/v1/applications${query(params)}`),
   application: (id: string) => request<Application>('GET', `/v1/applications/${encodeURIComponent(id)}`),
-  resubmit: (id: string, form: FormValue) => request<Application>('PUT', `/v1/applications/${encodeURIComponent(id)}`, { form }),
+  resubmit: (id: string, form: FormValue, materials: MaterialRef[]) =>
+    request<Application>('PUT', `/v1/applications/${encodeURIComponent(id)}`, { form, ...(materials.length ? { materials } : {}) }),
+  /** A slot for one file of a material: a presigned PUT straight to object storage. */
+  uploadSlot: (body: { fileName: string; contentType: string; size: number; type: string; material: string }) => request<UploadSlot>('POST', '/v1/uploads', body),
+  /** The upload and, once its bytes arrived, the check's verdict. */
+  upload: (uploadId: string) => request<UploadView>('GET', `/v1/uploads/${encodeURIComponent(uploadId)}`),
+  /** A link of a few minutes to one file of an application (PDFs and images open inline). */
+  materialLink: (id: string, materialId: string) =>
+    request<{ url: string; expiresAt: string }>('GET', `/v1/applications/${encodeURIComponent(id)}/materials/${encodeURIComponent(materialId)}`),
   withdraw: (id: string) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/withdraw`, {}),
   decide: (id: string, decision: Decision) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/decision`, decision),
   tasks: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query(params)}`),

@@ -1,11 +1,12 @@
 // Filling in (or correcting) an application: the schema-rendered form, the region picker, and every API error beside its field at once.
 import { useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { fieldId, prune, titleOf } from './form-value';
+import { fieldId, prune } from './form-value';
 import { regionLevelLabel } from './labels';
+import { MaterialsEditor, materialControl, pathTitle, useMaterialUploads } from './materials';
 import { RegionPicker } from './region-picker';
 import { SchemaForm, messagesByPath, type Messages } from './schema-form';
-import type { FormType, Issue, RegionLevel } from './types';
+import type { FormType, Issue, MaterialRecord, MaterialRef, RegionLevel } from './types';
 import { Notice, messageOf } from './ui';
 
 const depth: RegionLevel[] = ['city', 'county', 'township', 'village'];
@@ -16,13 +17,16 @@ interface ApplicationFormProps {
   /** Present for a new application; a resubmission keeps its region. */
   region?: { initial: string };
   notes?: Messages;
+  /** Resubmitting: the application's current files, and the materials the return asked for again (their files are replaced). */
+  materials?: { current: MaterialRecord[]; asked: ReadonlySet<string> };
   submitLabel: string;
-  onSubmit: (form: Record<string, unknown>, regionCode: string) => Promise<void>;
+  onSubmit: (form: Record<string, unknown>, regionCode: string, materials: MaterialRef[]) => Promise<void>;
 }
 
 /** The id of the control an API path names, to focus it from the error summary. */
 function controlFor(path: string): string {
   if (path === 'regionCode') return 'region';
+  if (path.startsWith('materials.')) return materialControl(path.slice('materials.'.length));
   return fieldId(path.replace(/^form\.?/, '').split('.').filter(Boolean));
 }
 
@@ -33,13 +37,14 @@ function focusControl(id: string) {
   target?.scrollIntoView({ block: 'center' });
 }
 
-export function ApplicationForm({ formType, initial, region, notes, submitLabel, onSubmit }: ApplicationFormProps) {
+export function ApplicationForm({ formType, initial, region, notes, materials, submitLabel, onSubmit }: ApplicationFormProps) {
   const [value, setValue] = useState<unknown>(initial);
   const [regionCode, setRegionCode] = useState(region?.initial ?? '');
   const [issues, setIssues] = useState<Issue[]>([]);
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
   const summary = useRef<HTMLDivElement>(null);
+  const uploads = useMaterialUploads(formType, materials?.current, materials?.asked);
 
   const deepest = depth.filter((level) => formType.hostLevels.includes(level)).pop() ?? 'county';
   const hostWords = depth.filter((l) => formType.hostLevels.includes(l)).map((l) => regionLevelLabel[l]).join('或');
@@ -47,10 +52,24 @@ export function ApplicationForm({ formType, initial, region, notes, submitLabel,
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (uploads.busy) {
+      // What is still being sent would be left out: wait for it (its progress is shown beside its material).
+      setIssues([]);
+      setFailure('有文件正在上传或检查，请等候完成后再提交');
+      requestAnimationFrame(() => summary.current?.focus());
+      return;
+    }
+    const found = uploads.problems(!!materials);
+    if (found.length) {
+      setIssues(found);
+      setFailure('申报材料有误，请按提示修改');
+      requestAnimationFrame(() => summary.current?.focus());
+      return;
+    }
     setBusy(true);
     setFailure(undefined);
     try {
-      await onSubmit(prune(value) as Record<string, unknown>, regionCode);
+      await onSubmit(prune(value) as Record<string, unknown>, regionCode, uploads.refs(!!materials));
     } catch (error) {
       if (error instanceof ApiError && error.code === 'validation' && error.issues.length) {
         setIssues(error.issues);
@@ -84,7 +103,7 @@ export function ApplicationForm({ formType, initial, region, notes, submitLabel,
                         focusControl(controlFor(issue.path ?? ''));
                       }}
                     >
-                      {titleOf(formType.schema, issue.path ?? '')}：{issue.message}
+                      {pathTitle(formType, issue.path ?? '')}：{issue.message}
                     </a>
                   </li>
                 ))}
@@ -106,6 +125,7 @@ export function ApplicationForm({ formType, initial, region, notes, submitLabel,
         />
       ) : null}
       <SchemaForm schema={formType.schema} value={value} onChange={setValue} errors={errors} notes={notes} />
+      <MaterialsEditor formType={formType} uploads={uploads} current={materials?.current} errors={errors} notes={notes ?? new Map()} />
       {errors.get('') || errors.get('form') ? <Notice kind="error">{[...(errors.get('') ?? []), ...(errors.get('form') ?? [])].join('；')}</Notice> : null}
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>

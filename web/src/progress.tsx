@@ -1,7 +1,6 @@
 // An application's way through the chain, level by level, and its history read like a case file.
-import { titleOf } from './form-value';
 import { actionLabel, formatDate, formatTime, levelLabel } from './labels';
-import type { Application, DecidingLevel, HistoryEntry, JsonSchema } from './types';
+import type { Application, DecidingLevel, HistoryEntry, ReplacedMaterial } from './types';
 
 /** The levels that decide, from the host region's level up to the province (a village's or township's: township). */
 export function chainFor(regionCode: string): DecidingLevel[] {
@@ -87,7 +86,16 @@ export function Progress({ app }: { app: Application }) {
   );
 }
 
-export function History({ entries, schema }: { entries: HistoryEntry[]; schema?: JsonSchema }) {
+/**
+ * The history, each entry's problems and changes named in Chinese (`titleOf`: form fields and materials), and the
+ * files a resubmission replaced by their names (`replaced`: the application's replacedMaterials).
+ */
+export function History({ entries, titleOf, replaced = [] }: { entries: HistoryEntry[]; titleOf?: (path: string) => string; replaced?: ReplacedMaterial[] }) {
+  const title = (path: string) => (titleOf ? titleOf(path) : path);
+  const replacedName = (id: string) => {
+    const file = replaced.find((m) => m.id === id);
+    return file ? `${file.name}（${file.fileName}）` : id;
+  };
   return (
     <ol class="history">
       {entries.map((entry, index) => (
@@ -105,7 +113,7 @@ export function History({ entries, schema }: { entries: HistoryEntry[]; schema?:
               <ol class="issues">
                 {entry.issues.map((issue, i) => (
                   <li key={i}>
-                    {issue.path ? <span class="issue-field">{schema ? titleOf(schema, issue.path) : issue.path}：</span> : null}
+                    {issue.path ? <span class="issue-field">{title(issue.path)}：</span> : null}
                     {issue.message}
                   </li>
                 ))}
@@ -114,9 +122,10 @@ export function History({ entries, schema }: { entries: HistoryEntry[]; schema?:
           ) : null}
           {entry.changes?.length ? (
             <p class="history-changes">
-              修改了：{entry.changes.map((path) => (schema ? titleOf(schema, path) : path)).join('、')}
+              修改了：{entry.changes.map(title).join('、')}
             </p>
           ) : null}
+          {entry.replaced?.length ? <p class="history-changes">替换了文件：{entry.replaced.map(replacedName).join('、')}（旧文件仍可查看）</p> : null}
         </li>
       ))}
     </ol>

@@ -3,11 +3,13 @@
 import type { HistoryEntry, Status } from '#functions/domain/application.js';
 import type { DecidingLevel } from '#functions/domain/chain.js';
 import type { RegionLevel } from '#functions/domain/region-codes.js';
+import type { MaterialRecord, ReplacedMaterial, UploadView } from '#functions/domain/materials.js';
+import type { Material } from '#forms/materials.js';
 
 export type { HistoryAction as Action } from '#functions/domain/application.js';
 export type { ProgressReport } from '#functions/domain/progress.js';
 export type { RegistryRecord as RegistryItem } from '#functions/domain/registry.js';
-export type { DecidingLevel, HistoryEntry, RegionLevel, Status };
+export type { DecidingLevel, HistoryEntry, Material, MaterialRecord, RegionLevel, ReplacedMaterial, Status, UploadView };
 
 export type Role = 'applicant' | 'official' | 'admin';
 
@@ -38,6 +40,8 @@ export interface FormType {
   unique: boolean;
   parkAllowed?: boolean;
   schema: JsonSchema;
+  /** The type's material list (申报材料清单). */
+  materials: Material[];
 }
 
 export interface Region {
@@ -78,7 +82,23 @@ export interface Application {
   approvedAt?: string | null;
   task?: Task | null;
   history?: HistoryEntry[];
+  /** The files attached, in the order of the type's list; empty for an application stored before materials. */
+  materials?: MaterialRecord[];
+  /** Files a resubmission replaced: still readable. */
+  replacedMaterials?: ReplacedMaterial[];
 }
+
+/** POST /v1/uploads: where and how to send one file's bytes. */
+export interface UploadSlot {
+  uploadId: string;
+  method: 'PUT';
+  url: string;
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+/** A submission's (or a resubmission's) materials: a new upload under a key, or (resubmitting) a current file kept. */
+export type MaterialRef = { key: string; uploadId: string } | { key: string; materialId: string };
 
 export interface Page<T> {
   items: T[];

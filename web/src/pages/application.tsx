@@ -3,6 +3,7 @@ import { ApiError, api, type Decision } from '../api';
 import type { Session } from '../auth';
 import { fieldTitles } from '../form-value';
 import { formatDate, formatTime, levelLabel } from '../labels';
+import { MaterialsView, pathTitle } from '../materials';
 import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
 import { Link, useLocation } from '../router';
@@ -169,12 +170,14 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
           <h2>申请内容</h2>
           {lastResubmit && changed.size ? <p class="muted">标有“已修改”的栏目是最近一次重新提交时改动的内容。</p> : null}
           {formType ? <SchemaView schema={formType.schema} value={app.form} changed={changed} /> : <pre>{JSON.stringify(app.form, null, 2)}</pre>}
+          <h2>申报材料</h2>
+          <MaterialsView app={app} formType={formType} changed={changed} />
           {/* After the content, so that it is read before it is decided. */}
           {awaitsMe && formType ? <DecisionPanel app={app} formType={formType} onDone={done} /> : null}
         </div>
         <aside class="detail-side">
           <h2>审批记录</h2>
-          <History entries={history} schema={formType?.schema} />
+          <History entries={history} titleOf={formType ? (path) => pathTitle(formType, path) : undefined} replaced={app.replacedMaterials} />
           {mine && !FINAL.includes(app.status) ? <WithdrawButton id={app.id} onDone={done} /> : null}
         </aside>
       </div>
@@ -242,7 +245,10 @@ function DecisionPanel({
   const dialog = useRef<HTMLDialogElement>(null);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const submitButton = useRef<HTMLButtonElement>(null);
-  const fields = fieldTitles(formType.schema);
+  const fields = [
+    ...fieldTitles(formType.schema),
+    ...formType.materials.map((m) => ({ path: `materials.${m.key}`, title: pathTitle(formType, `materials.${m.key}`) })),
+  ];
   const lastLevel = chainFor(app.regionCode).at(-1) === app.currentLevel;
   const ends = action === 'reject' || (action === 'approve' && lastLevel);
 
@@ -367,7 +373,7 @@ function DecisionPanel({
           <legend>
             需修改的问题<span class="required" aria-hidden="true"> *</span>
           </legend>
-          <p class="hint">一次性列出全部问题；可指明对应栏目，申请单位修改时会在该栏目旁看到。</p>
+          <p class="hint">一次性列出全部问题；可指明对应栏目或申报材料，申请单位修改时会在该栏目旁看到；指明的材料须重新上传。</p>
           {issuesError.length ? <p class="field-error">{issuesError.join('；')}</p> : null}
           {problems.map((problem, index) => (
             <div class="problem-row" key={index}>

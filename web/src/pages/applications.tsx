@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Session } from '../auth';
 import { formatDate, statusLabel } from '../labels';
+import { pathTitle } from '../materials';
 import { History, Progress } from '../progress';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
@@ -98,7 +99,7 @@ function HistoryDetails({ id, formType }: { id: string; formType?: FormType }) {
   return (
     <details class="history-details" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>审批记录与意见</summary>
-      {error ? <p class="field-error">{error}</p> : app ? <History entries={app.history ?? []} schema={formType?.schema} /> : open ? <Loading what="审批记录" /> : null}
+      {error ? <p class="field-error">{error}</p> : app ? <History entries={app.history ?? []} titleOf={formType ? (path) => pathTitle(formType, path) : undefined} replaced={app.replacedMaterials} /> : open ? <Loading what="审批记录" /> : null}
     </details>
   );
 }

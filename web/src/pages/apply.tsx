@@ -24,15 +24,15 @@ export function ApplyPage({ type, session }: { type: string; session: Session })
       </p>
       <PageTitle title={formType.name}>{formType.schema.title ?? formType.name}</PageTitle>
       <p class="lead">{formType.description}</p>
-      <p class="muted">带 * 的为必填项。提交后如有不符合要求之处，会在对应栏目旁一次列出。</p>
+      <p class="muted">带 * 的为必填项（申报材料为必交）。提交后如有不符合要求之处，会在对应栏目或材料旁一次列出。</p>
       <ApplicationForm
         key={type}
         formType={formType}
         initial={initial}
         region={{ initial: '' }}
         submitLabel="提交申请"
-        onSubmit={async (form, regionCode) => {
-          const created = await api.submit({ type, regionCode, form });
+        onSubmit={async (form, regionCode, materials) => {
+          const created = await api.submit({ type, regionCode, form, materials });
           navigate(`/applications/${created.id}?submitted=1`);
         }}
       />

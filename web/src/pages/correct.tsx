@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { ApplicationForm } from '../application-form';
-import { titleOf } from '../form-value';
 import { formatTime, levelLabel } from '../labels';
+import { pathTitle } from '../materials';
 import { Link, navigate } from '../router';
 import { messagesByPath } from '../schema-form';
 import { ErrorNotice, Loading, Notice, PageTitle, useAsync } from '../ui';
@@ -23,6 +23,8 @@ export function CorrectPage({ id }: { id: string }) {
   }
   const returned = [...(app.history ?? [])].reverse().find((h) => h.action === 'return');
   const issues = returned?.issues ?? [];
+  // The materials the return names are asked for again: their current files give way to new ones.
+  const asked = new Set(issues.flatMap((i) => (i.path?.startsWith('materials.') ? [i.path.slice('materials.'.length)] : [])));
 
   return (
     <section>
@@ -43,7 +45,7 @@ export function CorrectPage({ id }: { id: string }) {
               <ol class="issues">
                 {issues.map((issue, index) => (
                   <li key={index}>
-                    {issue.path ? <span class="issue-field">{titleOf(formType.schema, issue.path)}：</span> : null}
+                    {issue.path ? <span class="issue-field">{pathTitle(formType, issue.path)}：</span> : null}
                     {issue.message}
                   </li>
                 ))}
@@ -55,9 +57,10 @@ export function CorrectPage({ id }: { id: string }) {
           formType={formType}
           initial={app.form}
           notes={messagesByPath(issues.filter((i) => i.path))}
+          materials={{ current: app.materials ?? [], asked }}
           submitLabel="重新提交"
-          onSubmit={async (form) => {
-            await api.resubmit(id, form);
+          onSubmit={async (form, _region, materials) => {
+            await api.resubmit(id, form, materials);
             navigate(`/applications/${id}?resubmitted=1`);
           }}
         />

@@ -1,0 +1,26 @@
+// The API's services: the workflow's, the registry, and the uploads bucket with the file check. Kept apart from
+// build.ts so that the S3 signer, the material lists and the check stay out of the reconciler's and the workflow
+// task's bundles (test/infra/bundle-size.test.ts).
+import type { Clients, LocalKeys } from '../clients.js';
+import type { Config } from '../config.js';
+import { S3Objects } from '../s3.js';
+import { RegistryStore } from '../store/registry.js';
+import { UploadStore } from '../store/uploads.js';
+import { Uploads } from '../uploads.js';
+import { buildWorkflowServices } from './build.js';
+import type { Services } from './context.js';
+
+/** The uploads bucket (configuration's UPLOADS_BUCKET, parseConfig's need 'uploads'): signed fetch, no S3 client (functions/s3.ts). */
+export function makeBucket(config: Pick<Config<'uploads'>, 'region' | 'uploads'>, local: Pick<LocalKeys, 's3'> = {}): S3Objects {
+  return new S3Objects({ bucket: config.uploads.bucket, region: config.region, endpoint: config.uploads.endpoint, credentials: local.s3 });
+}
+
+export function buildServices(config: Config, clients: Clients, bucket: S3Objects, overrides: Partial<Services> = {}): Services {
+  return {
+    ...buildWorkflowServices(config, clients),
+    registry: new RegistryStore(clients.db, config.tableName),
+    uploads: new UploadStore(clients.db, config.tableName),
+    bucket: new Uploads(bucket),
+    ...overrides,
+  };
+}

@@ -1,0 +1,183 @@
+// Upload slots in the single table: created when a slot is given, their check's verdict written once (under a lease,
+// so that one check at a time copies and reads the bytes), and attached to an application in the transaction that
+// records the application (ApplicationStore takes attachItem's items). Forgotten a day after they were made unless
+// attached (DynamoDB's TTL; the bucket's lifecycle removes their bytes as well).
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { UploadRecord } from '../domain/materials.js';
+import { ATTR, TTL_ATTRIBUTE, keys } from './keys.js';
+import { isConditionalCheckFailed, type Guarded } from './transactions.js';
+
+const U = ATTR.upload;
+
+/** How long an upload waits to be attached: the bucket's lifecycle (infra/uploads.ts) removes its bytes after a day. */
+export const UPLOAD_TTL_SECONDS = 24 * 3600;
+
+const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+export function toItem(upload: UploadRecord): Record<string, unknown> {
+  return {
+    ...keys.upload(upload.id),
+    id: upload.id,
+    [U.org]: upload.org,
+    sub: upload.sub,
+    fileName: upload.fileName,
+    contentType: upload.contentType,
+    size: upload.size,
+    createdAt: upload.createdAt,
+    ...(upload.material ? { material: upload.material } : {}),
+    [U.status]: upload.status,
+    ...(upload.checked ? { [U.checked]: upload.checked } : {}),
+    ...(upload.refusal ? { [U.refusal]: upload.refusal } : {}),
+    ...(upload.attachedTo ? { [U.attachedTo]: upload.attachedTo } : {}),
+    ...(upload.expiresAt ? { [TTL_ATTRIBUTE]: epoch(upload.expiresAt) } : {}),
+  };
+}
+
+export function fromItem(item: Record<string, any>): UploadRecord {
+  return {
+    id: item.id,
+    org: item[U.org],
+    sub: item.sub,
+    fileName: item.fileName,
+    contentType: item.contentType,
+    size: item.size,
+    createdAt: item.createdAt,
+    ...(item.material ? { material: item.material } : {}),
+    status: item[U.status],
+    ...(item[U.checked] ? { checked: item[U.checked] } : {}),
+    ...(item[U.refusal] ? { refusal: item[U.refusal] } : {}),
+    ...(item[U.attachedTo] ? { attachedTo: item[U.attachedTo] } : {}),
+    ...(item[TTL_ATTRIBUTE] ? { expiresAt: new Date(item[TTL_ATTRIBUTE] * 1000).toISOString() } : {}),
+  };
+}
+
+export type CheckVerdict =
+  | { status: 'ready'; checked: NonNullable<UploadRecord['checked']> }
+  | { status: 'refused'; refusal: NonNullable<UploadRecord['refusal']> };
+
+export class UploadStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  async create(upload: UploadRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: toItem(upload), ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+
+  /** The upload, or undefined when there is none or it has passed its expiry (TTL deletes lag behind it by hours). */
+  async get(id: string, now: Date): Promise<UploadRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.upload(id), ConsistentRead: true }));
+    const upload = out.Item ? fromItem(out.Item) : undefined;
+    return upload && live(upload, now) ? upload : undefined;
+  }
+
+  /** Several uploads by id, read consistently (a submission names at most a few dozen). */
+  async getMany(ids: readonly string[], now: Date): Promise<Map<string, UploadRecord | undefined>> {
+    const found = new Map<string, UploadRecord | undefined>(ids.map((id) => [id, undefined]));
+    let wanted: Record<string, unknown>[] = [...new Set(ids)].map((id) => keys.upload(id));
+    for (let round = 0; wanted.length && round < 5; round++) {
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted.slice(0, 100), ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.table] ?? []) {
+        const upload = fromItem(item);
+        if (live(upload, now)) found.set(upload.id, upload);
+      }
+      wanted = [...((out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? []), ...wanted.slice(100)];
+      if (wanted.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+    }
+    if (wanted.length) throw Object.assign(new Error('uploads: DynamoDB left keys unread'), { name: 'ProvisionedThroughputExceededException' });
+    return found;
+  }
+
+  /**
+   * Takes the right to check a pending upload until `until` (no other check runs meanwhile: only the holder copies
+   * the bytes to the checked key and reads them). False when it is checked already or another check holds it.
+   */
+  async claimCheck(id: string, token: string, now: Date, until: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.upload(id),
+          UpdateExpression: 'SET #until = :until, #token = :token',
+          ConditionExpression: '#status = :pending AND (attribute_not_exists(#until) OR #until < :now)',
+          ExpressionAttributeNames: { '#status': U.status, '#until': U.checkUntil, '#token': U.checkToken },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':until': until.toISOString(), ':token': token },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Records the check's verdict, once: only while the upload is pending and this check still holds it. */
+  async recordCheck(id: string, token: string, verdict: CheckVerdict): Promise<'recorded' | 'stale'> {
+    const [attribute, value] = verdict.status === 'ready' ? [U.checked, verdict.checked] : [U.refusal, verdict.refusal];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.upload(id),
+          UpdateExpression: 'SET #status = :status, #verdict = :verdict REMOVE #until, #token',
+          ConditionExpression: '#status = :pending AND #token = :token',
+          ExpressionAttributeNames: { '#status': U.status, '#verdict': attribute, '#until': U.checkUntil, '#token': U.checkToken },
+          ExpressionAttributeValues: { ':status': verdict.status, ':verdict': value, ':pending': 'pending', ':token': token },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  /** Gives the lease back (the bytes were not there yet): the next read checks again at once. */
+  async releaseCheck(id: string, token: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.upload(id),
+          UpdateExpression: 'REMOVE #until, #token',
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#until': U.checkUntil, '#token': U.checkToken },
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+}
+
+const live = (upload: UploadRecord, now: Date) => !upload.expiresAt || Date.parse(upload.expiresAt) > now.getTime();
+
+/** What a failed attach of `uploadId` is called in a transaction's outcome. */
+export type UploadTaken = `taken:${string}`;
+
+/**
+ * The item of an application's transaction that makes an upload its material: only if the upload is ready, attached
+ * nowhere yet and not expired. Of two submissions racing with one upload, one wins; the other's transaction answers
+ * `taken:<uploadId>`. Once attached the upload is kept (no TTL), the record of where its bytes went.
+ */
+export function attachItem(table: string, attach: { uploadId: string; applicationId: string; materialId: string }, now: Date): Guarded<UploadTaken> {
+  return {
+    item: {
+      Update: {
+        TableName: table,
+        Key: keys.upload(attach.uploadId),
+        UpdateExpression: 'SET #attachedTo = :to REMOVE #ttl',
+        ConditionExpression: '#status = :ready AND attribute_not_exists(#attachedTo) AND #ttl > :now',
+        ExpressionAttributeNames: { '#status': U.status, '#attachedTo': U.attachedTo, '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':ready': 'ready',
+          ':to': { applicationId: attach.applicationId, materialId: attach.materialId },
+          ':now': Math.floor(now.getTime() / 1000),
+        },
+      },
+    },
+    whenConditionFails: `taken:${attach.uploadId}`,
+  };
+}
