@@ -8,6 +8,7 @@ import { publicRoutes } from './routes/public.js';
 import { applicationRoutes } from './routes/applications.js';
 import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
+import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import { limitCaller } from './rate-limit.js';
 import { defaultRateLimits, type RateLimits } from './config.js';
@@ -38,7 +39,9 @@ export function createApp(deps: AppDeps) {
   authed.use(limitCaller((deps.rateLimits ?? defaultRateLimits).caller));
   authed.route('/applications', applicationRoutes(services));
   authed.route('/tasks', taskRoutes(services));
+  authed.route('/notifications', notificationRoutes(services));
   authed.route('/', registryRoutes(services));
+  authed.route('/', deliveryRoutes(services));
   app.route('/v1', authed);
   return app;
 }

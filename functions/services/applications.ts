@@ -35,6 +35,8 @@ import {
 import type { ApplicationChange, PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
+import { noticeItems, waitTimerItem } from './notices.js';
+import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNotice } from '../domain/notifications.js';
 
 export interface ApplicationView extends Application {
   history: HistoryEntry[];
@@ -141,9 +143,11 @@ export async function submitApplication(s: Services, principal: Principal, body:
   });
   const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
   const answer: StoredAnswer = { status: 201, body: viewOf(app, [entry], now) };
+  const first = chainFor(regionCode)[0];
   const outcome = await s.applications.create(app, entry, {
     idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
     guard: catalogue[type].unique,
+    effects: [...noticeItems(s, app, [taskNotice(app, first, 'submit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
   });
   switch (outcome) {
     case 'created':
@@ -276,9 +280,35 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     entry,
     outbox: { kind: 'callback', token: app.taskToken, step },
     releaseGuard: outcome.status === 'REJECTED' && holdsGuard(app),
+    effects: decisionEffects(s, { ...app, task: app.task }, found!.history, entry, step, outcome, now),
   });
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
+}
+
+/**
+ * What a decision causes: approved on, a task for the next office (with its wait's timer); returned, the notice to
+ * the applicant (with the correction's timer); rejected, the notice and the outcome copied to the offices that
+ * approved before; the last approval ends the wait (the workflow's recordApproval tells the applicant).
+ */
+function decisionEffects(
+  s: Services,
+  app: ApplicationRecord & { task: NonNullable<ApplicationRecord['task']> },
+  history: HistoryEntry[],
+  entry: HistoryEntry,
+  step: WorkflowStep,
+  outcome: ReturnType<typeof decisionOutcome>,
+  now: Date,
+) {
+  if (entry.action === 'approve' && outcome.next) {
+    return [...noticeItems(s, app, [taskNotice(app, outcome.next, 'approve', step.dueAt, app.task.level)], now), waitTimerItem(s, step, 'decision')];
+  }
+  if (entry.action === 'return') return [...noticeItems(s, app, [returnedNotice(app, entry, step.expiresAt)], now), waitTimerItem(s, step, 'correction')];
+  if (entry.action === 'reject') {
+    const cc = ccNotices(app, officesThatApproved(app, history, app.task.level), { approved: false, level: app.task.level });
+    return [...noticeItems(s, app, [rejectedNotice(app, entry), ...cc], now), s.notifications.clearWaitTimerItem(app.id)];
+  }
+  return [s.notifications.clearWaitTimerItem(app.id)];
 }
 
 /** A plan rule's guard is held while pending or approved; an application that ends otherwise gives it up. */
@@ -328,6 +358,7 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
     entry: { at, action: 'withdraw', level: app.currentLevel, actor: actorOf(principal), comment: null },
     outbox: app.taskToken ? { kind: 'callback', token: app.taskToken, step } : null,
     releaseGuard: holdsGuard(app),
+    effects: [s.notifications.clearWaitTimerItem(app.id)],
   });
   // Between levels no token waits: the workflow's next state finds the application withdrawn and ends.
   if (app.taskToken) await deliver(s, app.taskToken, step, at);
@@ -358,6 +389,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
     set: { status: 'PENDING', form, updatedAt: at, paused: null },
     entry: { at, action: 'resubmit', level: app.currentLevel, actor: actorOf(principal), comment: null, changes: changedPaths(app.form, form) },
     outbox: { kind: 'callback', token: app.taskToken, step },
+    effects: [...noticeItems(s, app, [taskNotice(app, { level: app.currentLevel, region }, 'resubmit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
   });
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);

@@ -8,6 +8,7 @@ import { logger } from '../log.js';
 import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
+import { NotificationStore } from '../store/notifications.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 
@@ -20,6 +21,7 @@ export function buildServices(config: Config, clients: Clients, overrides: Parti
   return {
     ...buildWorkflowServices(config, clients),
     registry: new RegistryStore(clients.db, config.tableName),
+    notifications: new NotificationStore(clients.db, config.tableName),
     ...overrides,
   };
 }
@@ -80,6 +82,7 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
     registry: new RegistryStore(clients.db, config.tableName),
+    notifications: new NotificationStore(clients.db, config.tableName),
     now: () => new Date(),
     log: jsonLog,
   };

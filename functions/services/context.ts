@@ -1,6 +1,7 @@
 // What the services need, built once per container (Lambda) or per local stack.
 import type { Config } from '../config.js';
 import type { ApplicationStore } from '../store/applications.js';
+import type { NotificationStore } from '../store/notifications.js';
 import type { RegistryStore } from '../store/registry.js';
 import type { Workflow } from '../workflow.js';
 
@@ -8,6 +9,7 @@ export interface Services {
   config: Config;
   applications: ApplicationStore;
   registry: RegistryStore;
+  notifications: NotificationStore;
   workflow: Workflow;
   now: () => Date;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -17,4 +19,4 @@ export interface Services {
 export type WorkflowServices = Pick<Services, 'config' | 'applications' | 'workflow' | 'now' | 'log'>;
 
 /** What the workflow's own task works with: no workflow to call, so no Step Functions client in its bundle. */
-export type OutcomeServices = Pick<Services, 'config' | 'applications' | 'registry' | 'now' | 'log'>;
+export type OutcomeServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'>;

@@ -3,7 +3,7 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord, HistoryEntry, Outbox, Status } from '../domain/application.js';
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
-import { ATTR, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
+import { ATTR, IS_NEW, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import { partitionItems } from './partition.js';
 import { isConditionalCheckFailed, transact, type DocTransactItem, type Guarded } from './transactions.js';
@@ -123,6 +123,8 @@ export interface ApplicationChange {
   outbox: Outbox | null;
   /** The application gives up the plan rule's one-per-region place it holds (rejected, withdrawn, expired). */
   releaseGuard?: boolean;
+  /** What the change causes, written with it or not at all: its notices, the timer of the wait it starts. */
+  effects?: DocTransactItem[];
 }
 
 export class ApplicationStore {
@@ -140,7 +142,7 @@ export class ApplicationStore {
   async create(
     app: ApplicationRecord,
     submitted: HistoryEntry,
-    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean } = {},
+    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; effects?: DocTransactItem[] } = {},
   ): Promise<'created' | 'replayed' | 'duplicate' | 'contended'> {
     const items: Guarded<'replayed' | 'duplicate' | 'exists'>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'exists' },
@@ -170,6 +172,7 @@ export class ApplicationStore {
         whenConditionFails: 'duplicate',
       });
     }
+    for (const item of options.effects ?? []) items.push({ item });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'created';
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
@@ -259,8 +262,61 @@ export class ApplicationStore {
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, version, entry), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'stale' },
     ];
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
+    for (const item of change.effects ?? []) items.push({ item });
     const outcome = await transact(this.db, items);
     return outcome === 'written' ? 'recorded' : 'stale';
+  }
+
+  /**
+   * Records an urge (催办) of the task awaited since `app.task.since`: its history entry after the current version's
+   * (an urge changes nothing of the application, so no decision racing it loses), the day's marker and what it
+   * causes, all or nothing. 'already': urged already on that working day; 'moved': the task is no longer awaited.
+   */
+  async recordUrge(app: ApplicationRecord, entry: HistoryEntry, urge: { id: string; day: string; expiresAt: Date }, effects: DocTransactItem[]): Promise<'recorded' | 'already' | 'moved' | 'contended'> {
+    const items: Guarded<'already' | 'moved'>[] = [
+      {
+        item: {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: keys.application(app.id),
+            ConditionExpression: '#version = :version AND #status = :pending AND #since = :since AND attribute_exists(#token)',
+            ExpressionAttributeNames: { '#version': A.version, '#status': A.status, '#since': A.taskSince, '#token': A.taskToken },
+            ExpressionAttributeValues: { ':version': app.version, ':pending': 'PENDING', ':since': app.task?.since ?? '' },
+          },
+        },
+        whenConditionFails: 'moved',
+      },
+      {
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.urgeMarker(app.id, urge.day), [TTL_ATTRIBUTE]: Math.floor(urge.expiresAt.getTime() / 1000) },
+            ConditionExpression: IS_NEW,
+          },
+        },
+        whenConditionFails: 'already',
+      },
+      { item: { Put: { TableName: this.table, Item: { ...keys.urgeEvent(app.id, app.version, urge.id), ...entry }, ConditionExpression: IS_NEW } }, whenConditionFails: 'already' },
+      ...effects.map((item) => ({ item })),
+    ];
+    const outcome = await transact(this.db, items);
+    return outcome === 'written' ? 'recorded' : outcome;
+  }
+
+  /**
+   * A condition, for a transaction, that the application is still in the wait a timer belongs to: the same status and
+   * level, and no change recorded since the one that started it (`round`, its `updatedAt` then).
+   */
+  stillWaiting(id: string, wait: { status: 'PENDING' | 'RETURNED'; level: string; round: string }): DocTransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: keys.application(id),
+        ConditionExpression: '#status = :status AND #level = :level AND #updatedAt = :round AND attribute_not_exists(#awaiting)',
+        ExpressionAttributeNames: { '#status': A.status, '#level': A.currentLevel, '#updatedAt': A.updatedAt, '#awaiting': A.awaitingRecord },
+        ExpressionAttributeValues: { ':status': wait.status, ':level': wait.level, ':round': wait.round },
+      },
+    };
   }
 
   /** The engine acknowledged what the outbox held at `at` (it is gone when the workflow's next state ran). */
