@@ -11,6 +11,7 @@ import { RegistryStore } from '../store/registry.js';
 import { NotificationStore } from '../store/notifications.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
+import type { Senders, SweepServices } from './sweep.js';
 
 /** One JSON line per event (functions/log.ts): the request's correlation id on it, personal data masked. */
 export function jsonLog(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) {
@@ -85,5 +86,17 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
     notifications: new NotificationStore(clients.db, config.tableName),
     now: () => new Date(),
     log: jsonLog,
+  };
+}
+
+/** The sweeper's services: the table's stores it works on, no registry and no workflow. */
+export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>, senders: Senders): SweepServices {
+  return {
+    config,
+    applications: new ApplicationStore(clients.db, config.tableName),
+    notifications: new NotificationStore(clients.db, config.tableName),
+    now: () => new Date(),
+    log: jsonLog,
+    senders,
   };
 }

@@ -310,14 +310,17 @@ export class NotificationStore {
     return (out.Items ?? []).map((item) => ({ kind: item[ATTR.due.kind], key: { pk: item.pk, sk: item.sk }, seen: item[IDX.due.sk], item }));
   }
 
-  /** The item as it is now (the index is eventually consistent: the sweeper acts on what the table holds). */
-  async current(key: Key): Promise<Record<string, any> | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-    return out.Item;
+  /**
+   * The item as the table holds it now, if it is still at the turn the index showed (the index is eventually
+   * consistent: the sweeper acts on what the table holds).
+   */
+  async atTurn(due: DueItem): Promise<Record<string, any> | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: due.key, ConsistentRead: true }));
+    return out.Item?.[IDX.due.sk] === due.seen ? out.Item : undefined;
   }
 
   /** A condition that the item is still at the due turn the sweeper read. */
-  private atTurn(key: Key, seen: string) {
+  private onTurn(key: Key, seen: string) {
     return {
       Key: key,
       ConditionExpression: '#dueSk = :seen',
@@ -337,13 +340,13 @@ export class NotificationStore {
       ? {
           Update: {
             TableName: this.table,
-            ...this.atTurn(due.key, due.seen),
+            ...this.onTurn(due.key, due.seen),
             UpdateExpression: 'SET #steps = :steps, #dueSk = :next',
             ExpressionAttributeNames: { '#dueSk': IDX.due.sk, '#steps': T.steps },
             ExpressionAttributeValues: { ':seen': due.seen, ':steps': rest, ':next': keys.dueOrder(next.at, due.key, `${due.item[T.round]}#${next.kind}`) },
           },
         }
-      : { Delete: { TableName: this.table, ...this.atTurn(due.key, due.seen) } };
+      : { Delete: { TableName: this.table, ...this.onTurn(due.key, due.seen) } };
     const outcome = await transact<'moved'>(this.db, [
       { item: timer, whenConditionFails: 'moved' },
       { item: stillWaiting, whenConditionFails: 'moved' },
@@ -367,7 +370,7 @@ export class NotificationStore {
         item: {
           Update: {
             TableName: this.table,
-            ...this.atTurn(due.key, due.seen),
+            ...this.onTurn(due.key, due.seen),
             UpdateExpression: 'REMOVE #duePk, #dueSk, #dueKind',
             ExpressionAttributeNames: { '#duePk': IDX.due.pk, '#dueSk': IDX.due.sk, '#dueKind': ATTR.due.kind },
           },
@@ -403,7 +406,7 @@ export class NotificationStore {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          ...this.atTurn(due.key, due.seen),
+          ...this.onTurn(due.key, due.seen),
           UpdateExpression: 'SET #status = :sending, #attempts = :attempt, #lease = :lease, #dueSk = :next',
           ExpressionAttributeNames: { '#dueSk': IDX.due.sk, '#status': D.status, '#attempts': D.attempts, '#lease': D.leaseUntil },
           ExpressionAttributeValues: { ':seen': due.seen, ':sending': 'sending', ':attempt': attempt, ':lease': leaseUntil, ':next': keys.dueOrder(leaseUntil, due.key, String(attempt)) },
@@ -490,10 +493,10 @@ export class NotificationStore {
     try {
       await this.db.send(
         how === 'delete'
-          ? new DeleteCommand({ TableName: this.table, ...this.atTurn(due.key, due.seen) })
+          ? new DeleteCommand({ TableName: this.table, ...this.onTurn(due.key, due.seen) })
           : new UpdateCommand({
               TableName: this.table,
-              ...this.atTurn(due.key, due.seen),
+              ...this.onTurn(due.key, due.seen),
               UpdateExpression: 'REMOVE #duePk, #dueSk, #dueKind',
               ExpressionAttributeNames: { '#duePk': IDX.due.pk, '#dueSk': IDX.due.sk, '#dueKind': ATTR.due.kind },
             }),

@@ -3,7 +3,7 @@
 import './polyfills.js';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
@@ -13,7 +13,9 @@ import { errorResponse } from '../../functions/http.js';
 import { makeClients } from '../../functions/clients.js';
 import { limitAddress } from '../../functions/rate-limit.js';
 import { parseConfig } from '../../functions/config.js';
-import { buildServices, healthCheck, jsonLog } from '../../functions/services/build.js';
+import { buildServices, buildSweepServices, healthCheck, jsonLog } from '../../functions/services/build.js';
+import { defaultSenders, sweep, type SweepResult } from '../../functions/services/sweep.js';
+import { emailSender } from '../../functions/delivery/email.js';
 import { recordOutcome } from '../../functions/services/record-outcome.js';
 import { reconcile } from '../../functions/services/reconcile.js';
 import type { Services } from '../../functions/services/context.js';
@@ -23,6 +25,8 @@ import { lockDataDir } from './data-lock.js';
 import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine.js';
 import { listen } from './listen.js';
+import { ensureIndexes } from './indexes.js';
+import { startMailCatcher, type MailCatcher } from './smtp.js';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
 
 export interface LocalStackOptions {
@@ -33,6 +37,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Reconciler period; 0 turns it off (tests call it themselves). */
   reconcileEveryMs?: number;
+  /** The sweeper's period (timed notices, deliveries); 0 turns it off. Default: SWEEP_EVERY_MS of `env`, else 2 s. */
+  sweepEveryMs?: number;
   /**
    * An already running DynamoDB Local to use instead of starting one (tests share one). Without it the stack starts
    * its own on `dataDir` and holds the data directory's lock (data-lock.ts) while it runs: a second stack on the
@@ -55,6 +61,10 @@ export interface LocalStack {
   /** The local engine's Step Functions endpoint (127.0.0.1, its own port, SigV4 with this start's key). */
   sfn: Pick<SfnEndpoint, 'url' | 'credentials'>;
   app: Hono;
+  /** Where the local mail catcher writes what the stack sends (DATA_DIR/mail, one .eml per message). */
+  mail: Pick<MailCatcher, 'url' | 'dir'>;
+  /** Runs the sweeper once now (tests), as the interval does. */
+  sweep: () => Promise<SweepResult>;
   stop: () => Promise<void>;
 }
 
@@ -106,6 +116,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sfn = await startSfnEndpoint({ region: LOCAL_REGION });
     started.push(sfn.close);
     const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
+    // Stacks sharing a data directory (tests) each keep their own mail.
+    const mail = await startMailCatcher(join(dataDir, tableSuffix ? `mail${tableSuffix}` : 'mail'));
+    started.push(mail.close);
     const config = parseConfig({
       TABLE_NAME: `applications${tableSuffix}`,
       STATE_MACHINE_ARN,
@@ -113,6 +126,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamo!.endpoint,
       SFN_ENDPOINT: sfn.url,
       AUTH_MODE: 'local',
+      WEB_URL: url,
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: mail.url,
+      MAIL_FROM: 'noreply@gd-kexie.local',
+      ROBOT_LOOPBACK_HTTP: 'true',
       ...options.env,
     }, ['workflow']);
     const clients = makeClients(config, { sfn: sfn.credentials });
@@ -121,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients.sfn.destroy();
     });
     await ensureTables(clients.dynamodb, { table: config.tableName, executions: `sfn-executions${tableSuffix}` });
+    await ensureIndexes(clients.dynamodb, config.tableName);
     const services = buildServices(config, clients, { log });
     const engine = new LocalEngine({
       dynamodb: clients.dynamodb,
@@ -168,6 +187,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const timer = every > 0 ? setInterval(() => void reconcile(services).catch(() => undefined), every) : undefined;
     timer?.unref();
     started.push(() => clearInterval(timer));
+    // The sweeper, as the deployed one runs each minute: one run at a time in this process (others may run beside).
+    const sweepServices = buildSweepServices(config, clients, defaultSenders(emailSender(config.notifications.mail, config.region)));
+    sweepServices.log = log;
+    let sweeping: Promise<SweepResult> | undefined;
+    const sweepOnce = () =>
+      (sweeping ??= sweep(sweepServices).finally(() => {
+        sweeping = undefined;
+      }));
+    const sweepEvery = options.sweepEveryMs ?? Number(options.env?.SWEEP_EVERY_MS ?? 2_000);
+    const sweeper = sweepEvery > 0 ? setInterval(() => void sweepOnce().catch((error) => log('error', 'sweep failed', { error: (error as Error).message })), sweepEvery) : undefined;
+    sweeper?.unref();
+    started.push(async () => {
+      clearInterval(sweeper);
+      await sweeping?.catch(() => undefined);
+    });
     log('info', 'local stack started', { url, dataDir, resumed });
 
     return {
@@ -180,6 +214,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamo,
       sfn: { url: sfn.url, credentials: sfn.credentials },
       app,
+      mail: { url: mail.url, dir: mail.dir },
+      sweep: sweepOnce,
       stop: undo,
     };
   } catch (error) {

@@ -4,7 +4,7 @@ import { startLocalStack } from './stack.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
-const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS', 'RATE_LIMITS'];
+const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS', 'RATE_LIMITS', 'ESCALATION', 'SWEEP_EVERY_MS', 'DELIVERY_RETRY', 'DELIVERY_LEASE_SECONDS'];
 const env = Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
 const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST ?? '127.0.0.1' }).catch((error: unknown) => {
@@ -12,7 +12,7 @@ const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST
   console.error(`\n  ${error.message}\n`);
   process.exit(1);
 });
-console.log(`\n  广东省科协站点与协会申报审批平台（本地）\n  网页: ${stack.url}/\n  API:  ${stack.url}/v1/health（文档 ${stack.url}/docs）\n  数据: ${stack.dataDir}\n  按 Ctrl-C 停止\n`);
+console.log(`\n  广东省科协站点与协会申报审批平台（本地）\n  网页: ${stack.url}/\n  API:  ${stack.url}/v1/health（文档 ${stack.url}/docs）\n  数据: ${stack.dataDir}\n  邮件: ${stack.mail.dir}（本地不外发，每封一个 .eml 文件）\n  按 Ctrl-C 停止\n`);
 
 let stopping = false;
 const stop = async (signal: string) => {
