@@ -191,8 +191,8 @@ describe('a lost callback', () => {
 });
 
 describe('time limits', () => {
-  it('marks a task overdue past the soft limit and expires it past the hard limit; a later decision gets 409', async () => {
-    const quick = await h.start({ env: { TIME_LIMITS: 'township=1s/3s' } });
+  it('marks a task overdue past the soft limit and, a township configured to expire, expires it past the hard limit; a later decision gets 409', async () => {
+    const quick = await h.start({ env: { TIME_LIMITS: 'township=1s/3s', ESCALATION: 'township=expire' } });
     const applicant = await quick.token({ role: 'applicant', org: ORG, name: '申请单位' });
     const township = await quick.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' });
     const { id } = await submit(quick, applicant);
