@@ -348,23 +348,9 @@ export function urgeDay(at: Date, calendar: Calendar): { day: string; nextAt: st
 // --- delivery beyond the page ---------------------------------------------------------------------------------------
 
 /** What an e-mail or a robot says of a notice: its title and a link, nothing else (no comments, no personal data). */
-export function deliveryText(notice: Pick<Notification, 'kind' | 'title'>, link: string | undefined): { subject: string; text: string } {
-  const lead: Record<NotificationKind, string> = {
-    task: '有一件新的待审批事项',
-    returned: '申请被退回修改',
-    approved: '申请已获批准',
-    rejected: '申请未予通过',
-    expired: '申请已超期',
-    reminder: '办理期限即将届满',
-    overdue: '办理已超过期限',
-    urge: '申请单位催办',
-    cc: '审批结果抄送',
-    escalating: '即将超期',
-    escalated: '超期上报',
-  };
+export function deliveryText(notice: Pick<Notification, 'title'>, link: string | undefined): { subject: string; text: string } {
   const subject = `【科技工作者上山下乡申报】${notice.title}`;
-  const text = `${lead[notice.kind]}：${notice.title}\n${link ? `查看：${link}` : '请登录申报审批平台查看。'}`;
-  return { subject, text };
+  return { subject, text: `${subject}\n${link ? `查看：${link}` : '请登录申报审批平台查看。'}` };
 }
 
 /** Robot platforms an office may set: 企业微信 group robots and 钉钉 custom robots. */
