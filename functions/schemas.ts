@@ -286,14 +286,14 @@ export const urgeSchema = meta(
   { title: '已催办' },
 );
 
-const dingTalkSecret = z.string({ error: 'secret 须为文字' }).check(z.trim(), z.regex(/^SEC[0-9A-Za-z]{8,200}$/, { error: '钉钉加签密钥以 SEC 开头（从机器人安全设置的“加签”一栏复制）' }));
+const dingTalkSecret = z.string({ error: 'secret 须为文字' }).check(z.regex(/^SEC[0-9A-Za-z]{8,200}$/, { error: '钉钉加签密钥以 SEC 开头（从机器人安全设置的“加签”一栏复制）' }));
 
 /** PUT /v1/offices/{level}/{region}/channels: fields left out keep their value; `robot: null` removes the robot. */
 export const channelSettingsSchema = meta(
   z.strictObject({
     emails: meta(
       z.optional(
-        z.array(z.string({ error: '电子邮箱须为文字' }).check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email({ error: '电子邮箱格式不正确' })), { error: 'emails 须为电子邮箱列表' }).check(
+        z.array(z.string({ error: '电子邮箱须为文字' }).check(z.maxLength(254), z.email({ error: '电子邮箱格式不正确' }), z.toLowerCase()), { error: 'emails 须为电子邮箱列表' }).check(
           z.maxLength(10, { error: '最多 10 个电子邮箱' }),
         ),
       ),

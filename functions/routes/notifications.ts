@@ -30,7 +30,7 @@ export function notificationRoutes(s: Services) {
     return c.json(await listNotifications(s, c.get('principal'), pageOf(c), unread));
   });
   r.post('/read-all', noQuery, async (c) => c.json(await markAllNotificationsRead(s, c.get('principal'))));
-  r.post('/:id/read', noQuery, async (c) => c.json(await markNotificationRead(s, c.get('principal'), c.req.param('id'))));
+  r.post('/:notificationId/read', noQuery, async (c) => c.json(await markNotificationRead(s, c.get('principal'), c.req.param('notificationId'))));
   return r;
 }
 
