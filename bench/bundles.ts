@@ -17,14 +17,14 @@ const KiB = 1024;
 async function bundling(): Promise<{ options: BuildOptions; entries: Record<string, string>; dataFiles: readonly string[]; root: string; source: string }> {
   const root = path.resolve(import.meta.dirname, '..');
   try {
-    const b = await import('../infra/bundling.js');
+    const b = await import('#infra/bundling.js');
     return { options: b.esbuildOptions as BuildOptions, entries: { ...b.lambdaEntries }, dataFiles: b.dataFiles, root: b.projectRoot, source: 'infra/bundling.ts' };
   } catch (error) {
     log(`infra/bundling.ts not loadable (${(error as Error).message}); using the issue's options`);
     return {
       options: { bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22', mainFields: ['module', 'main'], external: [], charset: 'utf8' },
       entries: { api: 'functions/api.ts', recordOutcome: 'functions/record-outcome.ts', reconciler: 'functions/reconciler.ts' },
-      dataFiles: ['functions/regions/guangdong.json', 'functions/openapi-document.json'],
+      dataFiles: ['functions/regions/guangdong.json', 'functions/http/openapi-document.json'],
       root,
       source: 'the options listed in issue 8 (bundle, minify, esm, node, node22, mainFields module/main, SDK bundled)',
     };

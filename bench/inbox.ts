@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { taskAttributes, toItem } from '../functions/store/applications.js';
-import { newApplication } from '../functions/domain/application.js';
+import { taskAttributes, toItem } from '#functions/store/applications.js';
+import { newApplication } from '#functions/domain/application.js';
 import { log, percentile, round, type Api, type Dynamo } from './lib.js';
 import { ORG, stationForm, tokensFor } from './workload.js';
 

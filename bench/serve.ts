@@ -1,9 +1,9 @@
 // The local stack in a process of its own for the benchmark (started by bench/lib.ts startServer), metered:
 // state transitions (the local engine's counter), DynamoDB capacity consumed per table (ReturnConsumedCapacity
 // TOTAL forced on every call, as DynamoDB Local reports it) and the record-outcome function's invocations.
-import '../infra/local/polyfills.js';
+import '#infra/local/polyfills.js';
 import { performance } from 'node:perf_hooks';
-import { freePort, startLocalStack } from '../infra/local/stack.js';
+import { freePort, startLocalStack } from '#infra/local/stack.js';
 
 export interface ServerStats {
   transitions: number;

@@ -1,6 +1,6 @@
 // The work the benchmark drives: who calls, from where, with what form.
-import { goodForms, creditCodes } from '../forms/fixtures.js';
-import { childrenOf } from '../functions/regions/index.js';
+import { goodForms, creditCodes } from '#forms/fixtures.js';
+import { childrenOf } from '#functions/regions/index.js';
 import type { Api } from './lib.js';
 
 export const ORG = creditCodes.provincialSociety;

@@ -1,6 +1,7 @@
 // The catalogue of the nine application types, and validation of a submission that reports every problem at once.
 import * as z from 'zod/mini';
-import { applicationTypes, isApplicationType, type ApplicationType, type CatalogueEntry, type RegionLevel } from './entry.js';
+import { regionLevelNames, type RegionLevel } from '../functions/domain/region-codes.js';
+import { applicationTypes, isApplicationType, type ApplicationType, type CatalogueEntry } from './entry.js';
 import { choice, fieldIssues, group, labelled, zhError, type FieldIssue } from './fields.js';
 import { academicianStation } from './types/academician-station.js';
 import { commissionerStation } from './types/commissioner-station.js';
@@ -12,7 +13,7 @@ import { societyStation } from './types/society-station.js';
 import { techFederation } from './types/tech-federation.js';
 import { townshipAssociation } from './types/township-association.js';
 
-export { applicationTypes, isApplicationType, typeBasics, type ApplicationType, type CatalogueEntry, type RegionLevel, type UniqueScope } from './entry.js';
+export { applicationTypes, isApplicationType, type ApplicationType } from './entry.js';
 
 export const catalogue = {
   'township-association': townshipAssociation,
@@ -71,14 +72,6 @@ export function validateSubmission(body: unknown): Validation<Submission> {
   return { ok: true, value: { type, regionCode: envelope.data.regionCode, form: checked.value } as Submission };
 }
 
-const levelNames: Record<RegionLevel, string> = {
-  province: '省',
-  city: '地级市',
-  county: '县（区）',
-  township: '乡镇（街道）',
-  village: '村（社区）',
-};
-
 /**
  * The rules that need the host region's level, which the caller looks up (forms/ holds no region
  * data): the type takes that level, and a park only where `parkAllowedAt` says.
@@ -87,12 +80,12 @@ export function checkPlacement(type: ApplicationType, level: RegionLevel, form: 
   const entry: CatalogueEntry = catalogue[type];
   const issues: FieldIssue[] = [];
   if (!entry.hostLevels.includes(level)) {
-    const allowed = entry.hostLevels.map((l) => levelNames[l]).join('或');
-    issues.push({ path: 'regionCode', message: `${entry.name}只能设在${allowed}，不能设在${levelNames[level]}` });
+    const allowed = entry.hostLevels.map((l) => regionLevelNames[l]).join('或');
+    issues.push({ path: 'regionCode', message: `${entry.name}只能设在${allowed}，不能设在${regionLevelNames[level]}` });
   }
   const hasPark = typeof form === 'object' && form !== null && (form as { park?: unknown }).park !== undefined;
   if (entry.parkAllowed && hasPark && !entry.parkAllowedAt.includes(level)) {
-    const allowed = entry.parkAllowedAt.map((l) => levelNames[l]).join('或');
+    const allowed = entry.parkAllowedAt.map((l) => regionLevelNames[l]).join('或');
     issues.push({ path: `${basePath}.park`, message: `只有设在${allowed}的${entry.name}才能填写所在园区` });
   }
   return issues;

@@ -1,7 +1,6 @@
 // What the catalogue says about each application type.
 import type * as z from 'zod/mini';
-
-export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
+import type { RegionLevel } from '../functions/domain/region-codes.js';
 
 export const applicationTypes = [
   'township-association',

@@ -1,6 +1,6 @@
 // Field builders: each field carries its Chinese label (the JSON Schema `title`) and gives Chinese messages that name it.
 // zod/mini, not classic zod: the same checks and JSON Schema, without classic's methods and its JSON Schema
-// processors in every Lambda bundle (the document is built at build time: functions/openapi-build.ts).
+// processors in every Lambda bundle (the document is built at build time: functions/http/openapi-build.ts).
 import * as z from 'zod/mini';
 import { creditCodeProblem, MAINLAND_MOBILE } from './credit-code.js';
 import { plainText } from './plain-text.js';
@@ -14,7 +14,7 @@ function metaOf(schema: unknown): { title?: string; oneOf?: Option[] } {
 
 const typeNames: Record<string, string> = { string: '文本', number: '数字', int: '整数' };
 
-export const unknownFieldsMessage = (keys: PropertyKey[]) => `不允许的字段：${keys.map(String).join('、')}`;
+const unknownFieldsMessage = (keys: PropertyKey[]) => `不允许的字段：${keys.map(String).join('、')}`;
 
 export interface FieldIssue {
   /** Dotted, e.g. 'form.contact.mobile' or 'form.experts.0.name'. */

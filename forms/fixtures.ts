@@ -1,9 +1,10 @@
 // Valid forms of every type with real-looking data, for tests here and in the API. Host levels to submit them at are in `fixtureHostLevels`.
-import type { ApplicationType, FormInputOf, RegionLevel } from './catalogue.js';
+import type { RegionLevel } from '../functions/domain/region-codes.js';
+import type { ApplicationType, FormInputOf } from './catalogue.js';
 import { creditCodeCheckChar } from './credit-code.js';
 
 /** A credit code from its first 17 characters, with the right check character. */
-export const withCheckChar = (first17: string) => first17 + creditCodeCheckChar(first17);
+const withCheckChar = (first17: string) => first17 + creditCodeCheckChar(first17);
 
 export const creditCodes = {
   enterprise: '91441882MA4UA1B2C9', // api.md's example; its check character is right

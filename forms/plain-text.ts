@@ -12,7 +12,7 @@ export function hasForbiddenCharacters(text: string, multiline = false): boolean
   return (multiline ? MULTILINE : INLINE).test(text.replaceAll('\r\n', '\n'));
 }
 
-export const forbiddenCharactersMessage = (label: string) => `${label}含有不允许的字符（控制字符、方向控制符、零宽字符或无效编码），请删除后重新输入`;
+const forbiddenCharactersMessage = (label: string) => `${label}含有不允许的字符（控制字符、方向控制符、零宽字符或无效编码），请删除后重新输入`;
 
 /**
  * The checks of every typed text, in order: surrounding blanks trimmed, normalised to NFC (the same name typed on two

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { commonShape, expert, industries } from './common.js';
 import { choice, group, list, text } from './fields.js';
 
-export const supportingOrganisationKinds = {
+const supportingOrganisationKinds = {
   society: '学会',
   university: '高校',
   institute: '科研院所',

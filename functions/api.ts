@@ -1,17 +1,17 @@
 // Lambda entry point of the HTTP API.
 import { handle } from 'hono/aws-lambda';
-import { createApp } from './app.js';
+import { createApp } from './http/app.js';
 import { cognitoVerifier } from './auth.js';
 import { makeClients } from './clients.js';
 import { parseConfig } from './config.js';
 import { buildServices, healthCheck } from './services/build.js';
 
 const config = parseConfig(process.env, ['workflow', 'tokens']);
-const clients = makeClients(config);
+const services = buildServices(config, makeClients(config));
 const app = createApp({
-  services: buildServices(config, clients),
+  services,
   verify: cognitoVerifier(config.auth.issuer, config.auth.audience),
-  health: healthCheck(config, clients),
+  health: healthCheck(services),
   rateLimits: config.rateLimits,
 });
 

@@ -5,8 +5,8 @@ import * as z from 'zod/mini';
 import { DomainError } from './domain/application.js';
 import { decidingLevels, type DecidingLevel } from './domain/chain.js';
 import { findRegion } from './regions/index.js';
-import { creditCodeProblem } from '../forms/credit-code.js';
-import { hasForbiddenCharacters } from '../forms/plain-text.js';
+import { creditCodeProblem } from '#forms/credit-code.js';
+import { hasForbiddenCharacters } from '#forms/plain-text.js';
 
 export interface Principal {
   sub: string;
@@ -25,7 +25,7 @@ export const LOCAL_ISSUER = 'urn:gd-kexie:local-dev-issuer';
 export const LOCAL_AUDIENCE = 'gd-kexie-api';
 
 /** Clock skew accepted on `exp`, `nbf` and `iat`. */
-export const CLOCK_TOLERANCE_SECONDS = 30;
+const CLOCK_TOLERANCE_SECONDS = 30;
 /** No token older than this is taken, whatever its `exp` says (Cognito's ID tokens live an hour, the dev issuer's 12). */
 const MAX_TOKEN_AGE = '24h';
 

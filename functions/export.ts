@@ -1,15 +1,15 @@
 // Lambda entry point of GET /v1/registry/export behind a Function URL in RESPONSE_STREAM mode: the API's route in
-// the API's frame (functions/app-frame.ts), its CSV sent page by page as it is read instead of buffered whole
+// the API's frame (functions/http/frame.ts), its CSV sent page by page as it is read instead of buffered whole
 // (which the HTTP API's integration does, up to Lambda's 6 MB limit on a buffered response).
 import { streamHandle } from 'hono/aws-lambda';
-import { apiFrame } from './app-frame.js';
+import { apiFrame } from './http/frame.js';
 import { cognitoVerifier } from './auth.js';
 import { makeTableClients } from './clients.js';
 import { parseConfig } from './config.js';
-import { authenticate } from './http.js';
-import { limitCaller } from './rate-limit.js';
-import { registryExportRoutes } from './routes/registry-export.js';
-import { jsonLog } from './services/build.js';
+import { authenticate } from './http/request.js';
+import { limitCaller } from './http/rate-limit.js';
+import { registryExportRoutes } from './http/routes/registry-export.js';
+import { logger } from './log.js';
 import { RegistryStore } from './store/registry.js';
 import { readParameter } from './ssm-parameter.js';
 
@@ -27,7 +27,7 @@ async function withAudience(env: Record<string, string | undefined>): Promise<Re
 // same cycle (its record-outcome function is configured with the web client too).
 const config = parseConfig(await withAudience(process.env), ['tokens']);
 const { db } = makeTableClients(config);
-const services = { registry: new RegistryStore(db, config.tableName), now: () => new Date(), log: jsonLog };
+const services = { registry: new RegistryStore(db, config.tableName), now: () => new Date(), log: logger };
 
 // Only the export answers here, in the API's frame (its headers, logs, errors): every other route stays behind the
 // HTTP API (its JWT authorizer, throttling and access logs), and this function's role may only read the table.

@@ -33,7 +33,7 @@ function maskNumber(value: number): number | string {
 }
 
 /** `张伟` → `张*`: a contact person's name, kept recognisable to its owner only. */
-export function maskName(name: string): string {
+function maskName(name: string): string {
   const chars = [...name];
   return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
 }

@@ -28,12 +28,12 @@ const roleNames: Record<Principal['role'], string> = { applicant: '申请单位'
 const forbidden = (message: string) => new DomainError('forbidden', message);
 const notFound = (id: string) => new DomainError('not_found', `申请 ${id} 不存在`);
 
-export function isOwner(principal: Principal, app: Pick<Application, 'applicant'>): boolean {
+function isOwner(principal: Principal, app: Pick<Application, 'applicant'>): boolean {
   return principal.role === 'applicant' && !!principal.org && principal.org === app.applicant.org;
 }
 
 /** Owner, officials whose region contains the host region, and administrators. */
-export function mayView(principal: Principal, app: Visible): boolean {
+function mayView(principal: Principal, app: Visible): boolean {
   switch (principal.role) {
     case 'admin':
       return true;
@@ -51,7 +51,7 @@ export function assertVisible<T extends Visible>(principal: Principal, app: T | 
   return app;
 }
 
-export function maySubmit(principal: Principal): boolean {
+function maySubmit(principal: Principal): boolean {
   return principal.role === 'applicant';
 }
 
@@ -60,7 +60,7 @@ export function assertMaySubmit(principal: Principal): void {
 }
 
 /** Whether the application awaits a decision of this official's office now. */
-export function mayDecide(principal: Principal, app: Deciding): boolean {
+function mayDecide(principal: Principal, app: Deciding): boolean {
   return (
     principal.role === 'official' &&
     mayView(principal, app) &&
@@ -82,7 +82,7 @@ export function assertMayDecide<T extends Deciding>(principal: Principal, app: T
   return seen;
 }
 
-export function mayResubmit(principal: Principal, app: Visible): boolean {
+function mayResubmit(principal: Principal, app: Visible): boolean {
   return isOwner(principal, app);
 }
 
@@ -93,7 +93,7 @@ export function assertMayResubmit<T extends Visible>(principal: Principal, app: 
   return seen;
 }
 
-export function mayWithdraw(principal: Principal, app: Visible): boolean {
+function mayWithdraw(principal: Principal, app: Visible): boolean {
   return isOwner(principal, app);
 }
 
@@ -129,7 +129,7 @@ export function inboxScope(principal: Principal): { region: string } {
 }
 
 /** The registry (approved records, public fields only): administrators, and officials for their own region. */
-export function mayReadRegistry(principal: Principal): boolean {
+function mayReadRegistry(principal: Principal): boolean {
   return principal.role === 'admin' || principal.role === 'official';
 }
 
@@ -143,7 +143,7 @@ export function registryRegionFor(principal: Principal, asked: string | undefine
 }
 
 /** Progress against the plan's targets: administrators. */
-export function mayReadStats(principal: Principal): boolean {
+function mayReadStats(principal: Principal): boolean {
   return principal.role === 'admin';
 }
 
@@ -159,7 +159,7 @@ function hasReached(principal: Principal, app: Pick<Application, 'regionCode' | 
 }
 
 /** Whether the caller is shown the application's personal data unmasked (see the rules at the top). */
-export function maySeePersonalData(principal: Principal, app: Visible & Pick<Application, 'currentLevel'>): boolean {
+function maySeePersonalData(principal: Principal, app: Visible & Pick<Application, 'currentLevel'>): boolean {
   if (principal.role === 'admin' || isOwner(principal, app)) return true;
   return principal.role === 'official' && mayView(principal, app) && hasReached(principal, app);
 }

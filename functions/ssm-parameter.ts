@@ -2,34 +2,9 @@
 // @aws-sdk/client-ssm: that client carries the models and errors of every SSM operation, ~77 KiB of the export
 // function's bundle and of its cold start, for one call at start. Credentials come from the environment, as the
 // bundled clients take them in Lambda (infra/lambda-credentials.ts).
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SignatureV4 } from '@smithy/signature-v4';
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-const bytes = (data: SourceData): Buffer | string =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-/** SHA-256 (or HMAC-SHA-256 with a secret) in the shape the signer asks for. */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
+import { Sha256 } from './sha256.js';
 
 /** SSM's regional endpoint: `amazonaws.com.cn` in the China regions. */
 export function ssmEndpoint(region: string): string {

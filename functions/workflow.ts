@@ -1,5 +1,5 @@
 // The API's side of the approval workflow: start it, and hand each decision back to the waiting task.
-import { DescribeExecutionCommand, SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DomainError, type WorkflowStep } from './domain/application.js';
 
 /** Errors by which Step Functions says a token was already used or is gone: the step was delivered before. */
@@ -35,6 +35,11 @@ export class Workflow {
       if ((error as Error).name === 'ExecutionDoesNotExist') return null;
       throw unavailable(error);
     }
+  }
+
+  /** Whether the engine answers: one execution listed (the health check). */
+  async ping(abortSignal: AbortSignal): Promise<void> {
+    await this.sfn.send(new ListExecutionsCommand({ stateMachineArn: this.requireArn(), maxResults: 1 }), { abortSignal });
   }
 
   private requireArn(): string {

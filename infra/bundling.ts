@@ -28,10 +28,10 @@ export type LambdaEntry = (typeof lambdaEntries)[keyof typeof lambdaEntries];
 
 /**
  * Data the functions read from disk beside index.mjs, on first use, rather than carry in their code: the region data
- * (functions/regions/index.ts, 700 KB) and the OpenAPI document (functions/openapi.ts, built by functions/openapi-build.ts).
+ * (functions/regions/index.ts, 700 KB) and the OpenAPI document (functions/http/openapi.ts, built by functions/http/openapi-build.ts).
  * Each goes into the bundles whose code names it (tree shaking decides which).
  */
-export const dataFiles = ['functions/regions/guangdong.json', 'functions/openapi-document.json'] as const;
+export const dataFiles = ['functions/regions/guangdong.json', 'functions/http/openapi-document.json'] as const;
 
 export const esbuildOptions = {
   bundle: true,

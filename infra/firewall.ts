@@ -24,7 +24,7 @@ export interface EdgeRateLimits {
  * every instance at once. Per IP: well under the HTTP API stage's 100 requests a second (6,000 a minute), so one address
  * cannot use up the whole API, yet roomy enough for an office or a carrier's NAT sharing one address.
  */
-export const defaultEdgeRateLimits: EdgeRateLimits = {
+const defaultEdgeRateLimits: EdgeRateLimits = {
   ip: { requests: 1000, windowSeconds: 60 },
   token: { requests: 300, windowSeconds: 60 },
 };

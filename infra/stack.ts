@@ -2,7 +2,7 @@
 import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
-import { defaultRateLimits, parseRateLimits, type RateLimit, type RateLimits } from '../functions/config.js';
+import { defaultRateLimits, parseRateLimits, type RateLimit, type RateLimits } from '#functions/config.js';
 import { Api } from './api.js';
 import { RegistryExport } from './export.js';
 import { CognitoIdentity, ExternalIdentity, type TokenIssuer } from './auth.js';

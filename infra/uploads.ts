@@ -6,7 +6,7 @@ import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { uploadPrefixes } from '../functions/upload-keys.js';
+import { uploadPrefixes } from '#functions/upload-keys.js';
 import { logRetention } from './function.js';
 
 export interface UploadsProps {

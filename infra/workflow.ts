@@ -7,7 +7,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { approvalDefinition, type Substitutions } from '../workflows/approval.js';
+import { approvalDefinition, type Substitutions } from '#workflows/approval.js';
 import { lambdaEntries } from './bundling.js';
 import { logRetention, ProjectFunction } from './function.js';
 import type { Storage } from './storage.js';

@@ -1,6 +1,6 @@
 /**
  * The approval workflow, defined once. CDK deploys it (infra/workflow.ts) and the local stack
- * runs it (infra/local/engine.ts); both fill in the same `${...}` substitutions.
+ * runs it (infra/local/engine/); both fill in the same `${...}` substitutions.
  *
  * State data is ids and region codes only, never personal data:
  *   { id, level, region, at, dueAt, expiresAt, timeoutSeconds }
@@ -18,7 +18,7 @@
  * recorded before the limit and its callback came too late, it answers that decision's step. The workflow takes
  * either step as the callback's output (`AfterExpiry`, `TakeRecordedStep`).
  */
-import { aslKeys } from '../functions/store/keys.js';
+import { aslKeys } from '#functions/store/keys.js';
 
 /** Names of the `${...}` placeholders in the definition. */
 export const substitutionNames = ['Partition', 'TableName', 'RecordOutcomeFunctionArn'] as const;
@@ -33,7 +33,7 @@ const a = aslKeys.attributes;
  * service's exception): throttling, a transaction holding the item, and the service's own failures. Not
  * `ConditionalCheckFailedException` (the application moved on: caught below) nor validation errors.
  */
-export const transientDynamoDbErrors = [
+const transientDynamoDbErrors = [
   'DynamoDb.ProvisionedThroughputExceededException',
   'DynamoDb.ThrottlingException',
   'DynamoDb.RequestLimitExceeded',

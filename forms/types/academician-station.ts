@@ -5,7 +5,7 @@ import { defineEntry } from '../entry.js';
 import { choice, group, list, text } from '../fields.js';
 import { park, stationShape } from '../station.js';
 
-export const academies = { CAS: '中国科学院院士', CAE: '中国工程院院士', other: '其他（如外籍院士）' };
+const academies = { CAS: '中国科学院院士', CAE: '中国工程院院士', other: '其他（如外籍院士）' };
 
 export const academicianStation = defineEntry({
   type: 'academician-station',

@@ -5,7 +5,7 @@ import { choice, count, group, list, text } from '../fields.js';
 
 // The plan's "3+1": the heads of the agricultural technology station, the health centre and the
 // middle school, plus a chief S&T expert or commissioners.
-export const viceChairRoles = {
+const viceChairRoles = {
   'agri-tech-station-head': '农技站站长',
   'hospital-director': '卫生院院长',
   'school-head': '中学校长',

@@ -1,6 +1,6 @@
 // China Standard Time (UTC+8, no daylight saving), as every date users see and every working-day count reads it.
 
-export const CST_OFFSET_MS = 8 * 3600_000;
+const CST_OFFSET_MS = 8 * 3600_000;
 
 /** The CST calendar date of an instant, 'YYYY-MM-DD'. */
 export function cstDate(at: Date): string {

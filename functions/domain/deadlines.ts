@@ -18,7 +18,7 @@ export const defaultTimeLimits: TimeLimits = {
   resubmission: { soft: { workingDays: 10 }, hard: { workingDays: 20 } },
 };
 
-export function spanEnd(start: Date, span: Span, calendar: Calendar): Date {
+function spanEnd(start: Date, span: Span, calendar: Calendar): Date {
   return 'seconds' in span ? new Date(start.getTime() + span.seconds * 1000) : addWorkingDays(start, span.workingDays, calendar);
 }
 

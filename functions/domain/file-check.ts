@@ -2,7 +2,7 @@
 // size, no active content in a PDF (object streams inflated), a PDF's end present, and the SHA-256. No AWS here.
 import { createHash, type Hash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { fileKinds, type FileKind, type Material } from '../../forms/materials.js';
+import { fileKinds, type FileKind, type Material } from '#forms/materials.js';
 
 /** What the check needs of a material: its name for the messages, the kinds it takes and its limit. */
 export type CheckedMaterial = Pick<Material, 'name' | 'accept' | 'maxBytes'>;

@@ -70,7 +70,7 @@ export const goals: readonly Goal[] = [
 ];
 
 /** The experts of stations count toward the plan's 20,000 scientists; associations' optional experts do not. */
-export function namesExperts(type: string): boolean {
+function namesExperts(type: string): boolean {
   return type.endsWith('-station');
 }
 
@@ -112,7 +112,7 @@ export function expertIdentity(name: unknown, affiliation: unknown): string {
   return createHash('sha256').update(`${normalised(name)}|${normalised(affiliation)}`).digest('hex').slice(0, 20);
 }
 
-export function expertsNamed(form: Record<string, unknown>): string[] {
+function expertsNamed(form: Record<string, unknown>): string[] {
   const list = (value: unknown) => (Array.isArray(value) ? (value as Record<string, unknown>[]) : []);
   const ids = [
     ...list(form.experts).map((e) => expertIdentity(e?.name, e?.affiliation)),

@@ -1,7 +1,7 @@
 // The registry's rules: what a registry query may ask (type, region, approval period in China Standard
 // Time) and what an exported row shows. Pure: no AWS, no HTTP.
 // forms/entry.js, not the catalogue: names only, no form schemas (the workflow's task records approvals with this).
-import { applicationTypes, isApplicationType, typeBasics } from '../../forms/entry.js';
+import { applicationTypes, isApplicationType, typeBasics } from '#forms/entry.js';
 import { findRegion, regionContains, regionPath } from '../regions/index.js';
 import { DomainError, type Application } from './application.js';
 import { cstDateTime, cstStartOf } from './china-time.js';
@@ -121,7 +121,7 @@ export function registryRecordOf(app: Pick<Application, 'id' | 'type' | 'regionC
 }
 
 /** `2026-11-29 08:00:00`, China Standard Time: how people in Guangdong read a time. */
-export function cstTime(iso: string): string {
+function cstTime(iso: string): string {
   return cstDateTime(new Date(iso));
 }
 

@@ -14,9 +14,9 @@
  * 442000 中山市, which are ordinary 'county' regions here.
  */
 import fs from 'node:fs';
-import { PROVINCE, codeLength, levelOfCode as codeLevel } from '../domain/region-codes.js';
+import { PROVINCE, codeLength, levelOfCode as codeLevel, type RegionLevel } from '../domain/region-codes.js';
 
-export type RegionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
+export type { RegionLevel };
 
 export interface Region {
   code: string;

@@ -19,7 +19,7 @@ import {
 } from '../domain/application.js';
 import { chainFor, decidingLevelNames, type ChainStep } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
-import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '../../forms/catalogue.js';
+import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '#forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
 import {
@@ -51,7 +51,7 @@ export function actorOf(principal: Principal): Actor {
 }
 
 /** The application as callers see it: never the task token or the outbox. */
-export function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
+function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
   const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, ...visible } = app;
   return {
     ...visible,
@@ -396,7 +396,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
 }
 
 /** Dotted paths of the leaves that differ between two forms, so the official sees what changed. */
-export function changedPaths(before: unknown, after: unknown, path = 'form'): string[] {
+function changedPaths(before: unknown, after: unknown, path = 'form'): string[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object';
   if (!isObject(before) || !isObject(after)) return [path];

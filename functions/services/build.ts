@@ -1,8 +1,5 @@
 // Builds the services from configuration and clients: used by the Lambda entry points and the local stack alike.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { DomainError } from '../domain/application.js';
-import { keys } from '../store/keys.js';
 import type { Config } from '../config.js';
 import { logger } from '../log.js';
 import type { Clients } from '../clients.js';
@@ -12,11 +9,6 @@ import { NotificationStore } from '../store/notifications.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 import type { Senders, SweepServices } from './sweep.js';
-
-/** One JSON line per event (functions/log.ts): the request's correlation id on it, personal data masked. */
-export function jsonLog(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) {
-  logger[level](message, fields);
-}
 
 export function buildServices(config: Config, clients: Clients, overrides: Partial<Services> = {}): Services {
   return {
@@ -34,7 +26,7 @@ export function buildWorkflowServices(config: Config, clients: Clients): Workflo
     applications: new ApplicationStore(clients.db, config.tableName),
     workflow: new Workflow(clients.sfn, config.stateMachineArn),
     now: () => new Date(),
-    log: jsonLog,
+    log: logger,
   };
 }
 
@@ -48,19 +40,16 @@ const HEALTH_CALL_MS = 5_000;
  * nothing, one execution listed). The answer, good or bad, is kept HEALTH_TTL_MS and shared by concurrent callers:
  * health costs the store the same whether one caller asks or a thousand. Any failure is `unavailable` (503).
  */
-export function healthCheck(config: Config<'workflow'>, clients: Clients, now: () => number = Date.now) {
+export function healthCheck(services: Pick<Services, 'applications' | 'workflow' | 'log'>, now: () => number = Date.now) {
   let last: { at: number; ok: boolean } | undefined;
   let running: Promise<boolean> | undefined;
   const check = async (): Promise<boolean> => {
     const abortSignal = AbortSignal.timeout(HEALTH_CALL_MS);
     try {
-      await Promise.all([
-        clients.db.send(new GetCommand({ TableName: config.tableName, Key: keys.health }), { abortSignal }),
-        clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn, maxResults: 1 }), { abortSignal }),
-      ]);
+      await Promise.all([services.applications.ping(abortSignal), services.workflow.ping(abortSignal)]);
       return true;
     } catch (error) {
-      jsonLog('warn', 'health check failed', { error: (error as Error).name, errorMessage: (error as Error).message });
+      services.log.warn('health check failed', { error: (error as Error).name, errorMessage: (error as Error).message });
       return false;
     }
   };
@@ -85,7 +74,7 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
     registry: new RegistryStore(clients.db, config.tableName),
     notifications: new NotificationStore(clients.db, config.tableName),
     now: () => new Date(),
-    log: jsonLog,
+    log: logger,
   };
 }
 
@@ -96,7 +85,7 @@ export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>,
     applications: new ApplicationStore(clients.db, config.tableName),
     notifications: new NotificationStore(clients.db, config.tableName),
     now: () => new Date(),
-    log: jsonLog,
+    log: logger,
     senders,
   };
 }

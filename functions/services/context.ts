@@ -1,5 +1,6 @@
 // What the services need, built once per container (Lambda) or per local stack.
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import type { ApplicationStore } from '../store/applications.js';
 import type { NotificationStore } from '../store/notifications.js';
 import type { RegistryStore } from '../store/registry.js';
@@ -12,7 +13,7 @@ export interface Services {
   notifications: NotificationStore;
   workflow: Workflow;
   now: () => Date;
-  log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 /** What the reconciler works with: no registry, whose stores, progress rules and region data stay out of its bundle. */

@@ -133,7 +133,7 @@ export async function setOfficeChannels(s: Services, principal: Principal, level
     updatedBy: principal.sub,
   };
   await s.notifications.setChannels(recipient, settings);
-  s.log('info', 'office channels set', { office: recipient, emails: settings.emails.length, robot: settings.robot?.platform ?? null });
+  s.log.info('office channels set', { office: recipient, emails: settings.emails.length, robot: settings.robot?.platform ?? null });
   return channelsView(office, settings);
 }
 

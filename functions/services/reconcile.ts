@@ -11,7 +11,7 @@ import type { ApplicationRecord } from '../domain/application.js';
 import type { WorkflowServices } from './context.js';
 
 /** Executions started again for one application before the reconciler leaves it to an operator. */
-export const MAX_RESUMES = 5;
+const MAX_RESUMES = 5;
 
 export async function reconcile(s: WorkflowServices, olderThanMs = 30_000): Promise<{ redelivered: number; resumed: number }> {
   const before = new Date(s.now().getTime() - olderThanMs).toISOString();
@@ -34,7 +34,7 @@ export async function reconcile(s: WorkflowServices, olderThanMs = 30_000): Prom
       if (!delivered) continue;
     }
     redelivered += 1;
-    s.log('warn', 'reconciler handed recorded work to the workflow again', { id: app.id, kind: outbox.kind, action: outbox.step.action });
+    s.log.warn('reconciler handed recorded work to the workflow again', { id: app.id, kind: outbox.kind, action: outbox.step.action });
   }
   return { redelivered, resumed };
 }
@@ -58,7 +58,7 @@ async function resume(s: WorkflowServices, app: ApplicationRecord, step: Workflo
   if (status === 'RUNNING') return false;
   const next = names[latest + 1];
   if (!next) {
-    s.log('error', 'the workflow keeps ending before it takes a recorded step: an operator must look at this application', {
+    s.log.error('the workflow keeps ending before it takes a recorded step: an operator must look at this application', {
       id: app.id,
       action: step.action,
       executions: names.length,
@@ -66,7 +66,7 @@ async function resume(s: WorkflowServices, app: ApplicationRecord, step: Workflo
     return false;
   }
   await s.workflow.start(step, next);
-  s.log('warn', 'reconciler started the workflow again from a step its execution ended before taking', {
+  s.log.warn('reconciler started the workflow again from a step its execution ended before taking', {
     id: app.id,
     action: step.action,
     ended: status,

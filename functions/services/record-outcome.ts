@@ -4,7 +4,7 @@ import { DomainError, finalStatuses, type WorkflowStep } from '../domain/applica
 import { decidingLevelNames, type DecidingLevel } from '../domain/chain.js';
 import { cstYear } from '../domain/china-time.js';
 import { formatCertificateNo, registryRecordOf } from '../domain/registry.js';
-import { isApplicationType, typeBasics } from '../../forms/entry.js';
+import { isApplicationType, typeBasics } from '#forms/entry.js';
 import type { OutcomeServices } from './context.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
 import { approvedNotice, ccNotices, escalatedNotices, escalationOf, expiredNotices, officesThatApproved, taskNotice } from '../domain/notifications.js';

@@ -48,7 +48,7 @@ export async function sweep(s: SweepServices, options: { batch?: number; rounds?
         if (await take(s, item, result)) acted += 1;
       } catch (error) {
         // One item's trouble (its store call timed out) must not hold up the others: it is due still, and taken next time.
-        s.log('error', 'sweep: an item could not be taken', { kind: item.kind, key: item.key.pk, error: (error as Error).name, errorMessage: (error as Error).message });
+        s.log.error('sweep: an item could not be taken', { kind: item.kind, key: item.key.pk, error: (error as Error).name, errorMessage: (error as Error).message });
       }
     }
     // Everything read was someone else's or not yet due by the table: the rest is for the next run.
@@ -70,7 +70,7 @@ async function take(s: SweepServices, due: DueItem, result: SweepResult): Promis
     case 'delivery':
       return deliver(s, current, result);
     default:
-      s.log('warn', 'sweep: nothing takes this kind of due item', { kind: due.kind });
+      s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
       return false;
   }
 }
@@ -158,11 +158,11 @@ async function deliver(s: SweepServices, due: DueItem, result: SweepResult): Pro
     const at = s.now();
     if (attempt >= settings.attempts) {
       await s.notifications.failed(delivery, attempt, why, at.toISOString());
-      s.log('error', 'a delivery failed for good', { notificationId: delivery.notificationId, channel: delivery.channel, attempts: attempt, error: why });
+      s.log.error('a delivery failed for good', { notificationId: delivery.notificationId, channel: delivery.channel, attempts: attempt, error: why });
       result.failed += 1;
     } else {
       await s.notifications.retryLater(delivery.key, attempt, why, new Date(at.getTime() + retryDelaySeconds(settings, attempt) * 1000).toISOString());
-      s.log('warn', 'a delivery failed; it is tried again later', { notificationId: delivery.notificationId, channel: delivery.channel, attempt, error: why });
+      s.log.warn('a delivery failed; it is tried again later', { notificationId: delivery.notificationId, channel: delivery.channel, attempt, error: why });
       result.retried += 1;
     }
   }

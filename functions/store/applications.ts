@@ -3,7 +3,7 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord, HistoryEntry, Outbox, Status } from '../domain/application.js';
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
-import { ATTR, IS_NEW, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
+import { ATTR, IS_NEW, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys, withoutKey } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import { partitionItems } from './partition.js';
 import { isConditionalCheckFailed, transact, type DocTransactItem, type Guarded } from './transactions.js';
@@ -13,14 +13,14 @@ const A = ATTR.application;
 export function toItem(app: ApplicationRecord): Record<string, unknown> {
   const item: Record<string, unknown> = {
     ...keys.application(app.id),
-    id: app.id,
-    type: app.type,
-    regionCode: app.regionCode,
+    [A.id]: app.id,
+    [A.type]: app.type,
+    [A.regionCode]: app.regionCode,
     [A.status]: app.status,
     [A.currentLevel]: app.currentLevel,
     [A.form]: app.form,
-    applicant: app.applicant,
-    submittedAt: app.submittedAt,
+    [A.applicant]: app.applicant,
+    [A.submittedAt]: app.submittedAt,
     [A.updatedAt]: app.updatedAt,
     [A.certificateNo]: app.certificateNo,
     [A.approvedAt]: app.approvedAt,
@@ -53,17 +53,17 @@ function outboxAttributes(outbox: Outbox, at: string) {
   return { [A.outbox]: outbox, [IDX.outbox.pk]: keys.outbox, [IDX.outbox.sk]: at };
 }
 
-export function fromItem(item: Record<string, any>): ApplicationRecord {
+function fromItem(item: Record<string, any>): ApplicationRecord {
   const level = item[A.currentLevel] as DecidingLevel;
   return {
-    id: item.id,
-    type: item.type,
-    regionCode: item.regionCode,
+    id: item[A.id],
+    type: item[A.type],
+    regionCode: item[A.regionCode],
     status: item[A.status],
     currentLevel: level,
     form: item[A.form],
-    applicant: item.applicant,
-    submittedAt: item.submittedAt,
+    applicant: item[A.applicant],
+    submittedAt: item[A.submittedAt],
     updatedAt: item[A.updatedAt],
     certificateNo: item[A.certificateNo] ?? null,
     approvedAt: item[A.approvedAt] ?? null,
@@ -71,7 +71,7 @@ export function fromItem(item: Record<string, any>): ApplicationRecord {
     task: item[A.taskToken]
       ? {
           level,
-          region: regionAtLevel(item.regionCode, level)!,
+          region: regionAtLevel(item[A.regionCode], level)!,
           since: item[A.taskSince],
           dueAt: item[A.taskDueAt],
           expiresAt: item[A.taskExpiresAt],
@@ -89,13 +89,12 @@ function eventItem(id: string, version: number, entry: HistoryEntry) {
 }
 
 /** The fields of an entry as stored, without keys. */
-function entryFromItem(item: Record<string, any>): HistoryEntry {
-  const { pk: _pk, sk: _sk, ...entry } = item;
-  return entry as HistoryEntry;
+function entryFromItem(item: Record<string, unknown>): HistoryEntry {
+  return withoutKey(item) as unknown as HistoryEntry;
 }
 
 /** How long an idempotency key is remembered. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 /** The answer a request was given, kept with its idempotency key so that a retry is answered the same. */
 export interface IdempotentAnswer {
@@ -145,8 +144,8 @@ export class ApplicationStore {
     options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; effects?: DocTransactItem[] } = {},
   ): Promise<'created' | 'replayed' | 'duplicate' | 'contended'> {
     const items: Guarded<'replayed' | 'duplicate' | 'exists'>[] = [
-      { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'exists' },
-      { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'exists' },
+      { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
+      { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
     ];
     const { idempotency } = options;
     if (idempotency) {
@@ -160,7 +159,7 @@ export class ApplicationStore {
               [ATTR.idempotency.answer]: idempotency.record.answer,
               [TTL_ATTRIBUTE]: Math.floor(idempotency.at.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: IS_NEW,
           },
         },
         whenConditionFails: 'replayed',
@@ -168,7 +167,7 @@ export class ApplicationStore {
     }
     if (options.guard) {
       items.push({
-        item: { Put: { TableName: this.table, Item: { ...keys.guard(app.type, app.regionCode), [ATTR.guard.holder]: app.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        item: { Put: { TableName: this.table, Item: { ...keys.guard(app.type, app.regionCode), [ATTR.guard.holder]: app.id }, ConditionExpression: IS_NEW } },
         whenConditionFails: 'duplicate',
       });
     }
@@ -177,6 +176,11 @@ export class ApplicationStore {
     if (outcome === 'written') return 'created';
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
     return outcome === 'replayed' || outcome === 'duplicate' ? outcome : 'contended';
+  }
+
+  /** Whether the table answers: one read of a key that holds nothing (the health check). */
+  async ping(abortSignal: AbortSignal): Promise<void> {
+    await this.db.send(new GetCommand({ TableName: this.table, Key: keys.health }), { abortSignal });
   }
 
   /** The application holding a region's one-per-region place, if any. */
@@ -259,7 +263,7 @@ export class ApplicationStore {
         whenConditionFails: 'stale',
       },
       // Its key is the new version's: taken only if the version raced, which the item above reports first.
-      { item: { Put: { TableName: this.table, Item: eventItem(app.id, version, entry), ConditionExpression: 'attribute_not_exists(pk)' } }, whenConditionFails: 'stale' },
+      { item: { Put: { TableName: this.table, Item: eventItem(app.id, version, entry), ConditionExpression: IS_NEW } }, whenConditionFails: 'stale' },
     ];
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
     for (const item of change.effects ?? []) items.push({ item });
@@ -418,7 +422,7 @@ function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id' | 'ty
     Delete: {
       TableName: table,
       Key: keys.guard(app.type, app.regionCode),
-      ConditionExpression: 'attribute_not_exists(pk) OR #holder = :id',
+      ConditionExpression: `${IS_NEW} OR #holder = :id`,
       ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
       ExpressionAttributeValues: { ':id': app.id },
     },

@@ -22,14 +22,25 @@ export const TABLE_INDEXES = {
 
 export type Key = { pk: string; sk: string };
 
-/** The condition of a write that may only create its item. */
-export const IS_NEW = 'attribute_not_exists(pk)';
+/** The table's key attributes, as `Key` names them. */
+const PK = 'pk' satisfies keyof Key;
+const SK = 'sk' satisfies keyof Key;
 
-/** Key conditions of a Query on the table's own key: one partition, or its sort keys after `:after`. */
+/** The condition of a write that may only create its item. */
+export const IS_NEW = `attribute_not_exists(${PK})`;
+
+/** Key conditions of a Query on the table's own key: one partition, or a range of its sort keys (`:low`, `:high`) or those after `:after`. */
 export const KEY_CONDITION = {
-  partition: 'pk = :pk',
-  sortKeyAfter: 'pk = :pk AND sk > :after',
+  partition: `${PK} = :pk`,
+  sortKeyBetween: `${PK} = :pk AND ${SK} BETWEEN :low AND :high`,
+  sortKeyAfter: `${PK} = :pk AND ${SK} > :after`,
 };
+
+/** An item's attributes without its key. */
+export function withoutKey(item: Record<string, unknown>): Record<string, unknown> {
+  const { [PK]: _pk, [SK]: _sk, ...attributes } = item;
+  return attributes;
+}
 
 /**
  * The attributes that conditions, updates and the workflow's ASL name: the application item's (read and written by
@@ -39,6 +50,11 @@ export const KEY_CONDITION = {
 export const ATTR = {
   /** The application item. */
   application: {
+    id: 'id',
+    type: 'type',
+    regionCode: 'regionCode',
+    applicant: 'applicant',
+    submittedAt: 'submittedAt',
     status: 'status',
     currentLevel: 'currentLevel',
     form: 'form',
@@ -159,12 +175,12 @@ export const aslKeys = {
   attributes: ATTR.application,
 };
 
-/** The table's shape, for CDK (infra/storage.ts) and the local stack (infra/local/dynamodb.ts) alike. */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
 
+/** The table's shape, for CDK (infra/storage.ts) and the local stack (infra/local/dynamodb.ts) alike. */
 export const tableDesign = {
   timeToLiveAttribute: TTL_ATTRIBUTE,
-  partitionKey: 'pk',
-  sortKey: 'sk',
+  partitionKey: PK,
+  sortKey: SK,
   indexes: Object.values(TABLE_INDEXES).map((index) => ({ name: index.name, partitionKey: index.pk, sortKey: index.sk })),
 } as const;

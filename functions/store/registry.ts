@@ -4,7 +4,7 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { DomainError, type ApplicationRecord } from '../domain/application.js';
 import { regionScopes } from '../domain/region-codes.js';
 import { PROVINCE, normaliseCertificateNo, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
-import { ATTR, TABLE_INDEXES as IDX, keys } from './keys.js';
+import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import type { PageRequest } from './applications.js';
 import { StatsStore } from './stats.js';
@@ -31,7 +31,7 @@ export function scopeOfFilter(filter: Pick<RegistryFilter, 'type' | 'region'>): 
   return keys.registryScope({ type: filter.type, region: filter.region && filter.region !== PROVINCE ? filter.region : undefined });
 }
 
-const recordOfItem = ({ pk: _pk, sk: _sk, ...record }: Record<string, unknown>) => record as unknown as RegistryRecord;
+const recordOfItem = (item: Record<string, unknown>) => withoutKey(item) as unknown as RegistryRecord;
 
 export class RegistryStore {
   readonly stats: StatsStore;
@@ -65,7 +65,7 @@ export class RegistryStore {
           Put: {
             TableName: this.table,
             Item: { ...counterKey, [ATTR.counter.last]: last + 1 },
-            ConditionExpression: last === 0 ? 'attribute_not_exists(pk)' : '#last = :last',
+            ConditionExpression: last === 0 ? IS_NEW : '#last = :last',
             ...(last === 0 ? {} : { ExpressionAttributeNames: { '#last': ATTR.counter.last }, ExpressionAttributeValues: { ':last': last } }),
           },
         },
@@ -106,7 +106,7 @@ export class RegistryStore {
         whenConditionFails: 'lost_race',
       },
       {
-        item: { Put: { TableName: this.table, Item: { ...keys.certificate(record.certificateNo), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        item: { Put: { TableName: this.table, Item: { ...keys.certificate(record.certificateNo), ...record }, ConditionExpression: IS_NEW } },
         whenConditionFails: 'lost_race',
       },
       ...entriesOf(record).map((item) => ({ item: { Put: { TableName: this.table, Item: item } } })),
@@ -138,14 +138,14 @@ export class RegistryStore {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+        KeyConditionExpression: KEY_CONDITION.sortKeyBetween,
         ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high },
         ScanIndexForward: false,
         Limit: page.limit + 1,
         ExclusiveStartKey: after === undefined ? undefined : { pk, sk: after },
       }),
     );
-    const items = out.Items ?? [];
+    const items = (out.Items ?? []) as (Key & Record<string, unknown>)[];
     // Fewer than asked with a LastEvaluatedKey means DynamoDB stopped at its 1 MB page size: more may follow.
     const more = items.length > page.limit || (items.length > 0 && out.LastEvaluatedKey !== undefined);
     const shown = items.slice(0, page.limit);

@@ -5,7 +5,7 @@ import { contributionOf, type GoalId, type StatsSnapshot } from '../domain/progr
 import { PROVINCE } from '../domain/registry.js';
 import type { Application } from '../domain/application.js';
 import { partitionItems } from './partition.js';
-import { ATTR, keys, type Key } from './keys.js';
+import { ATTR, IS_NEW, keys, withoutKey, type Key } from './keys.js';
 
 const S = ATTR.stats;
 import type { DocTransactItem } from './transactions.js';
@@ -62,7 +62,7 @@ export class StatsStore {
         Put: {
           TableName: this.table,
           Item: { ...coverageKeys[i], [S.goal]: goal, [S.region]: region, [S.holder]: app.id },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: IS_NEW,
         },
       });
       add(goal, 1);
@@ -80,7 +80,7 @@ export class StatsStore {
           TableName: this.table,
           Key: key,
           UpdateExpression: 'ADD #ids :fresh SET #version = :next',
-          ConditionExpression: version === undefined ? 'attribute_not_exists(pk)' : '#version = :version',
+          ConditionExpression: version === undefined ? IS_NEW : '#version = :version',
           ExpressionAttributeNames: { '#ids': S.ids, '#version': S.version },
           ExpressionAttributeValues: { ':fresh': new Set(fresh), ':next': (version ?? 0) + 1, ...(version === undefined ? {} : { ':version': version }) },
         },
@@ -108,7 +108,7 @@ export class StatsStore {
     for await (const item of partitionItems(this.db, this.table, keys.statsPk)) {
       const sk = String(item.sk);
       if (sk.startsWith(keys.statsCountPrefix)) {
-        const { pk: _pk, sk: _sk, [S.total]: total, ...byType } = item;
+        const { [S.total]: total, ...byType } = withoutKey(item);
         snapshot.counts.set(sk.slice(keys.statsCountPrefix.length), { total: Number(total ?? 0), byType: byType as Record<string, number> });
       } else if (sk.startsWith(keys.statsGoalPrefix)) {
         snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item[S.n] ?? 0);

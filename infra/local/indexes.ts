@@ -1,7 +1,7 @@
 // A table made by an older version of the local stack lacks the indexes added since (the due index of issue 15):
 // they are added to it, as CloudFormation adds a new GSI to the deployed table, so a DATA_DIR keeps working.
 import { DescribeTableCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { tableDesign } from '../../functions/store/keys.js';
+import { tableDesign } from '#functions/store/keys.js';
 
 export async function ensureIndexes(client: DynamoDBClient, table: string): Promise<string[]> {
   const described = await client.send(new DescribeTableCommand({ TableName: table }));

@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import { serve, type ServerType } from '@hono/node-server';
 
 /** Four times the API's body limit: a little over-long submission costs a read, not a connection. */
-export const DRAIN_LIMIT = 1024 * 1024;
+const DRAIN_LIMIT = 1024 * 1024;
 
 export interface Listener {
   server: ServerType;
@@ -54,7 +54,7 @@ export function listen(fetch: Fetch, host: string, port: number): Promise<Listen
 }
 
 /** Wraps a request listener so that an answer sent before the body was read leaves the connection usable or closing. */
-export function keepUsable(listener: RequestListener): RequestListener {
+function keepUsable(listener: RequestListener): RequestListener {
   return (request, response) => {
     const writeHead = response.writeHead;
     response.writeHead = function (this: ServerResponse, ...args: unknown[]) {

@@ -2,10 +2,12 @@
 // talks to it as it talks to AWS: only the endpoint differs. Nobody else may: it starts, stops, lists and
 // answers every execution. It listens on 127.0.0.1 only, on a port of its own (never the API's), and checks
 // each request's SigV4 signature against a key made for this start alone, which only the app's client holds.
-import { createHash, createHmac, randomBytes, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '#functions/sha256.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hono, type Context } from 'hono';
-import { SfnApiError, type LocalEngine } from './engine.js';
+import type { LocalEngine } from './engine/api.js';
+import { SfnApiError } from './engine/errors.js';
 import { listen } from './listen.js';
 
 export interface LocalCredentials {
@@ -31,7 +33,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = 'application/x-amz-json-1.0';
 
 /** A random key for one start of the local stack. */
-export function localCredentials(): LocalCredentials {
+function localCredentials(): LocalCredentials {
   return { accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
 }
 
@@ -49,7 +51,7 @@ export async function startSfnEndpoint(options: { region: string; credentials?: 
   };
 }
 
-export function sfnApi(engine: () => LocalEngine | undefined, auth: { region: string; credentials: LocalCredentials }) {
+function sfnApi(engine: () => LocalEngine | undefined, auth: { region: string; credentials: LocalCredentials }) {
   const verifier = new SignatureV4({ service: SERVICE, region: auth.region, credentials: auth.credentials, sha256: Sha256, applyChecksum: false });
   const r = new Hono();
   r.all('*', async (c) => {
@@ -76,13 +78,6 @@ export function sfnApi(engine: () => LocalEngine | undefined, auth: { region: st
         case 'SendTaskSuccess':
           await running.sendTaskSuccess(body.taskToken, body.output);
           return reply({});
-        case 'SendTaskFailure':
-          await running.sendTaskFailure(body.taskToken, body.error, body.cause);
-          return reply({});
-        case 'SendTaskHeartbeat':
-          return reply({});
-        case 'StopExecution':
-          return reply(await running.stopExecution(body.executionArn, body.error, body.cause));
         case 'DescribeExecution':
           return reply(await running.describeExecution(body.executionArn));
         case 'ListExecutions':
@@ -163,24 +158,3 @@ async function checkSignature(
   return undefined;
 }
 
-/** SHA-256 and its HMAC for the signer, from node:crypto. */
-export class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-  update(data: Uint8Array) {
-    this.hash.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset() {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : ArrayBuffer.isView(this.secret) ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : Buffer.from(this.secret);
-    return createHmac('sha256', key);
-  }
-}

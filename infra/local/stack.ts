@@ -8,22 +8,23 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
-import { createApp } from '../../functions/app.js';
-import { errorResponse } from '../../functions/http.js';
-import { makeClients } from '../../functions/clients.js';
-import { limitAddress } from '../../functions/rate-limit.js';
-import { parseConfig } from '../../functions/config.js';
-import { buildServices, buildSweepServices, healthCheck, jsonLog } from '../../functions/services/build.js';
-import { defaultSenders, sweep, type SweepResult } from '../../functions/services/sweep.js';
-import { emailSender } from '../../functions/delivery/email.js';
-import { recordOutcome } from '../../functions/services/record-outcome.js';
-import { reconcile } from '../../functions/services/reconcile.js';
-import type { Services } from '../../functions/services/context.js';
-import { renderDefinition } from '../../workflows/approval.js';
+import { createApp } from '#functions/http/app.js';
+import { errorResponse } from '#functions/http/errors.js';
+import { makeClients } from '#functions/clients.js';
+import { limitAddress } from '#functions/http/rate-limit.js';
+import { parseConfig } from '#functions/config.js';
+import { buildServices, buildSweepServices, healthCheck } from '#functions/services/build.js';
+import { defaultSenders, sweep, type SweepResult } from '#functions/services/sweep.js';
+import { emailSender } from '#functions/delivery/email.js';
+import { logger, silentLogger } from '#functions/log.js';
+import { recordOutcome } from '#functions/services/record-outcome.js';
+import { reconcile } from '#functions/services/reconcile.js';
+import type { Services } from '#functions/services/context.js';
+import { renderDefinition } from '#workflows/approval.js';
 import { devIssuer, type DevIssuer } from './dev-issuer.js';
 import { lockDataDir } from './data-lock.js';
-import { ensureTables, startDynamo, type LocalDynamo } from './dynamodb.js';
-import { LocalEngine, type EngineOptions } from './engine.js';
+import { ensureAppTable, startDynamo, type LocalDynamo } from './dynamodb.js';
+import { LocalEngine, type EngineOptions } from './engine/api.js';
 import { listen } from './listen.js';
 import { ensureIndexes } from './indexes.js';
 import { startMailCatcher, type MailCatcher } from './smtp.js';
@@ -101,7 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const port = options.port ?? 3000;
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host}:${port}`;
-  const log = options.quiet ? () => undefined : jsonLog;
+  const log = options.quiet ? silentLogger : logger;
 
   // Refused here, before anything is started or signalled, if another stack runs on this data directory.
   const lock = options.dynamodbEndpoint ? undefined : await lockDataDir(dataDir, url);
@@ -138,16 +139,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients.dynamodb.destroy();
       clients.sfn.destroy();
     });
-    await ensureTables(clients.dynamodb, { table: config.tableName, executions: `sfn-executions${tableSuffix}` });
+    await ensureAppTable(clients.dynamodb, config.tableName);
     await ensureIndexes(clients.dynamodb, config.tableName);
     const services = buildServices(config, clients, { log });
-    const engine = new LocalEngine({
+    const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,
       stateMachineArn: STATE_MACHINE_ARN,
       definition: renderDefinition({ Partition: 'aws-cn', TableName: config.tableName, RecordOutcomeFunctionArn: RECORD_OUTCOME_ARN }),
       lambdas: { [RECORD_OUTCOME_ARN]: (event) => recordOutcome(services, event) },
-      log: (message, fields) => log('warn', `local engine: ${message}`, fields),
+      log,
       ...options.engine,
     });
     started.push(() => engine.close());
@@ -157,7 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const app = new Hono();
     app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
     // The routes only the local stack has (the dev issuer) answer errors as the API does.
-    app.onError((error, c) => errorResponse(error, c, (fields) => log('error', 'request failed', { path: c.req.path, ...fields })));
+    app.onError((error, c) => errorResponse(error, c, log));
     // Anyone may ask the dev issuer for a token: counted per source address, like the API's public routes.
     app.use('/v1/dev/*', limitAddress(config.rateLimits.address));
     app.route('/v1/dev', issuer.routes);
@@ -174,14 +175,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pages.get('*', serveStatic({ root, path: 'index.html' }));
       app.get('*', (c, next) => (c.req.path.startsWith('/v1/') || c.req.path === '/docs' ? next() : pages.fetch(c.req.raw)));
     }
-    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(config, clients), rateLimits: config.rateLimits }));
+    app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(services), rateLimits: config.rateLimits }));
 
     // Every execution that was waiting is waiting again before the first request is served.
     const resumed = await engine.resume();
     const server = await listen(app.fetch, host, port);
     started.push(server.close);
     // Work recorded but never handed over (a crash between a write and its call) is handed over now, then periodically.
-    const reconcileOnce = () => reconcile(services, 0).catch((error) => log('error', 'reconcile failed', { error: (error as Error).message }));
+    const reconcileOnce = () => reconcile(services, 0).catch((error) => log.error('reconcile failed', { error: (error as Error).message }));
     await reconcileOnce();
     const every = options.reconcileEveryMs ?? 10_000;
     const timer = every > 0 ? setInterval(() => void reconcile(services).catch(() => undefined), every) : undefined;
@@ -196,13 +197,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         sweeping = undefined;
       }));
     const sweepEvery = options.sweepEveryMs ?? Number(options.env?.SWEEP_EVERY_MS ?? 2_000);
-    const sweeper = sweepEvery > 0 ? setInterval(() => void sweepOnce().catch((error) => log('error', 'sweep failed', { error: (error as Error).message })), sweepEvery) : undefined;
+    const sweeper = sweepEvery > 0 ? setInterval(() => void sweepOnce().catch((error) => log.error('sweep failed', { error: (error as Error).message })), sweepEvery) : undefined;
     sweeper?.unref();
     started.push(async () => {
       clearInterval(sweeper);
       await sweeping?.catch(() => undefined);
     });
-    log('info', 'local stack started', { url, dataDir, resumed });
+    log.info('local stack started', { url, dataDir, resumed });
 
     return {
       url,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { freePort, startLocalStack, type LocalStack } from '#infra/local/stack.js';
 import { chainTokens, httpClient, taskInInbox } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from '../../infra/local/data-lock.js';
-import { DYNAMO_PID_FILE, isDynamoLocalOn, startDynamo, type DynamoPidFile } from '../../infra/local/dynamodb.js';
-import { identityOf, isRunning } from '../../infra/local/processes.js';
-import { freePort } from '../../infra/local/stack.js';
+import { LOCK_FILE } from '#infra/local/data-lock.js';
+import { DYNAMO_PID_FILE, isDynamoLocalOn, startDynamo, type DynamoPidFile } from '#infra/local/dynamodb.js';
+import { identityOf, isRunning } from '#infra/local/processes.js';
+import { freePort } from '#infra/local/stack.js';
 import { eventually, httpClient } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 

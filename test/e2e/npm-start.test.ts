@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
-import { freePort } from '../../infra/local/stack.js';
+import { freePort } from '#infra/local/stack.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

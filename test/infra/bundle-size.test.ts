@@ -4,7 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions, lambdaEntries, projectRoot } from '../../infra/bundling.js';
+import { esbuildOptions, lambdaEntries, projectRoot } from '#infra/bundling.js';
 
 const KiB = 1024;
 
@@ -17,11 +17,11 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * zod/mini), losing `mainFields` (+~230 KB of the SDK's CommonJS builds) or the credentials alias (+~130 KB), the
  * catalogue reaching a function that validates no form (forms/entry.ts is what the registry and the workflow's task
  * import), the OpenAPI document or zod's JSON Schema generation coming back into the code (it is built at build time,
- * functions/openapi-build.ts) or an SSM client (the export signs its one GetParameter, functions/ssm-parameter.ts).
+ * functions/http/openapi-build.ts) or an SSM client (the export signs its one GetParameter, functions/ssm-parameter.ts).
  * recordOutcome (253/84 KiB: no Step Functions client, buildOutcomeServices) and reconciler (266/86: no registry,
  * buildWorkflowServices) fit the budget: the SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
  * api (400/135: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app) and registryExport (307/105: the export
- * route alone in the API's frame, functions/app-frame.ts, with jose and the table client) do not (see overBudget).
+ * route alone in the API's frame, functions/http/frame.ts, with jose and the table client) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
   api: { minified: 404 * KiB, gzip: 137 * KiB },

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRateLimits } from '../../functions/config.js';
-import { deployedRateLimits, formatRateLimits } from '../../infra/stack.js';
+import { parseRateLimits } from '#functions/config.js';
+import { deployedRateLimits, formatRateLimits } from '#infra/stack.js';
 import { resources, synth } from './synth.js';
 
 type Synthesized = ReturnType<typeof synth>;

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions, lambdaEntries, projectRoot } from '../../infra/bundling.js';
-import { tableDesign } from '../../functions/store/keys.js';
-import { approvalDefinition, substitutionNames } from '../../workflows/approval.js';
+import { esbuildOptions, lambdaEntries, projectRoot } from '#infra/bundling.js';
+import { tableDesign } from '#functions/store/keys.js';
+import { approvalDefinition, substitutionNames } from '#workflows/approval.js';
 import { resources, statements, synth } from './synth.js';
 
 // Every method of the public paths: the app answers 405 to those they do not take, even without a token.

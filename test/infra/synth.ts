@@ -1,7 +1,7 @@
 // Synthesizes the stack for the infra tests, as `cdk synth` would.
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ApprovalStack, settingsFromContext, type ApprovalStackProps } from '../../infra/stack.js';
+import { ApprovalStack, settingsFromContext, type ApprovalStackProps } from '#infra/stack.js';
 
 export interface SynthOptions {
   /** e.g. `cn-north-1`; default: environment-agnostic, as the app is without the CDK CLI (which passes its region, us-east-1 if none is configured). */

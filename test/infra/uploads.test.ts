@@ -4,10 +4,10 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { uploadPrefixes } from '../../functions/upload-keys.js';
-import { lambdaEntries } from '../../infra/bundling.js';
-import { ProjectFunction } from '../../infra/function.js';
-import { Uploads } from '../../infra/uploads.js';
+import { uploadPrefixes } from '#functions/upload-keys.js';
+import { lambdaEntries } from '#infra/bundling.js';
+import { ProjectFunction } from '#infra/function.js';
+import { Uploads } from '#infra/uploads.js';
 import { resources, statements } from './synth.js';
 
 const webOrigin = 'https://apply.example.cn';

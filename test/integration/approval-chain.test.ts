@@ -1,7 +1,7 @@
 // One application through township → county → province to its certificate, against DynamoDB Local
 // and the local engine running the deployed workflow definition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goodForms } from '../../forms/fixtures.js';
+import { goodForms } from '#forms/fixtures.js';
 import { submission } from '../support/submissions.js';
 import { chainTokens, eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
 

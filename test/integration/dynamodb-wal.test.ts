@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { emptyWalDatabase, startDynamo, useWriteAheadLog, type LocalDynamo } from '../../infra/local/dynamodb.js';
-import { freePort } from '../../infra/local/stack.js';
+import { emptyWalDatabase, startDynamo, useWriteAheadLog, type LocalDynamo } from '#infra/local/dynamodb.js';
+import { freePort } from '#infra/local/stack.js';
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findMaterial } from '../../forms/materials.js';
-import { localS3Credentials, startS3, type LocalS3 } from '../../infra/local/s3.js';
-import { makeS3Client, uploadKeys, Uploads } from '../../functions/uploads.js';
+import { findMaterial } from '#forms/materials.js';
+import { localS3Credentials, startS3, type LocalS3 } from '#infra/local/s3.js';
+import { makeS3Client, uploadKeys, Uploads } from '#functions/uploads.js';
 import { elf, pdf, pseudoRandom, streamObject } from '../support/files.js';
 
 const webOrigin = 'http://127.0.0.1:3000';

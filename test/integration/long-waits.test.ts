@@ -1,9 +1,10 @@
 // A level's hard limit can be longer than one Node timer holds (~24.8 days: 20 working days for a resubmission
 // over a holiday): the local engine arms its timer again until the deadline instead of expiring early. Here the
-// longest timer is made 200 ms and the hard limit 4 s.
+// longest timer is made 200 ms and the hard limit 4 s. And a wait that was given up leaves no timer behind.
 import { describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
-import { eventually, stackForFile } from '../support/local.js';
+import { failEngineCalls, recordsTaskToken } from '../support/faults.js';
+import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 
 // The township is configured to expire (by default an office's delay passes the application up): the expiry shows when the wait ends.
 const file = stackForFile({ env: { TIME_LIMITS: 'township=1s/4s', ESCALATION: 'township=expire' }, engine: { maxTimerMs: 200 } });
@@ -14,10 +15,7 @@ describe('a wait longer than the longest timer', () => {
     const out = await file.api.call('POST', '/v1/applications', { token: file.tokens.applicant, body: submission('society-station', '441882102') });
     expect(out.status, out.text).toBe(201);
     const id = out.body.id as string;
-    const task = await eventually(async () => {
-      const inbox = await file.api.call('GET', '/v1/tasks', { token: file.tokens.township });
-      return inbox.body.items.find((item: { id: string }) => item.id === id)?.task;
-    }, 5_000, 'the task');
+    const { task } = await taskInInbox(file.api, file.tokens.township, id, 5_000);
 
     // Act: several timers' worth of waiting, still before the deadline
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(task.expiresAt) - Date.now() - 1_000)));
@@ -30,5 +28,34 @@ describe('a wait longer than the longest timer', () => {
       return now.body.status === 'EXPIRED' ? now.body : undefined;
     }, 5_000, 'EXPIRED');
     expect(Date.parse(expired.updatedAt)).toBeGreaterThanOrEqual(Date.parse(task.expiresAt) - 50);
+  });
+
+  it('leaves no timer behind for an attempt that failed: nothing rejects unheard at that attempt’s deadline', async () => {
+    // Prepare: the first attempt to record the token fails (the wait it armed is given up); the workflow's Retry
+    // makes a second, whose wait expires the application
+    const unheard: unknown[] = [];
+    const listen = (reason: unknown) => unheard.push(reason);
+    process.on('unhandledRejection', listen);
+    const fault = failEngineCalls(file.api, { matches: recordsTaskToken, name: 'ThrottlingException', times: 1 });
+    try {
+      // Act
+      const out = await file.api.call('POST', '/v1/applications', { token: file.tokens.applicant, body: submission('society-station', '441882102') });
+      expect(out.status, out.text).toBe(201);
+      await taskInInbox(file.api, file.tokens.township, out.body.id);
+      fault.heal();
+      await eventually(async () => {
+        const now = await file.api.call('GET', `/v1/applications/${out.body.id}`, { token: file.tokens.applicant });
+        return now.body.status === 'EXPIRED' ? true : undefined;
+      }, 10_000, 'EXPIRED');
+      // The given-up wait's deadline came before the retried one's: its rejection, if any, has been reported.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      // Assess
+      expect(fault.failed).toHaveLength(1);
+      expect(unheard).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+      fault.heal();
+    }
   });
 });

@@ -1,48 +1,36 @@
 // Officials' daily work: return for revision with every problem listed, resubmission back to the level that
 // returned it, withdrawal at each level, racing decisions, time limits, and a lost callback recovered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcile } from '../../functions/services/reconcile.js';
-import { eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
-import { ORG, submission } from '../support/submissions.js';
+import { describe, expect, it } from 'vitest';
+import { reconcile } from '#functions/services/reconcile.js';
+import { chainTokens, eventually, stackForFile, taskInInbox } from '../support/local.js';
+import { submission } from '../support/submissions.js';
 
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市
 
-let h: Harness;
-let api: Client;
-const t: Record<string, string> = {};
-
-beforeAll(async () => {
-  h = await harness();
-  api = await h.start();
-  t.applicant = await api.token({ role: 'applicant', org: ORG, name: '申请单位' });
-  t.township = await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协', sub: 'official-township-1' });
-  t.county = await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' });
-  t.province = await api.token({ role: 'official', level: 'province', region: '44', name: '省科协' });
-});
-afterAll(() => h?.close());
+const file = stackForFile();
 
 // A society station at a township has no one-per-region rule, so each test can submit its own.
-async function submit(client = api, token = t.applicant) {
+async function submit(client = file.api, token = file.tokens.applicant) {
   const out = await client.call('POST', '/v1/applications', { token, body: submission('society-station', TOWNSHIP) });
   expect(out.status, out.text).toBe(201);
   return out.body as { id: string };
 }
 
-const inInbox = (who: string, id: string, client = api) => taskInInbox(client, who, id, 8_000);
+const inInbox = (who: string, id: string, client = file.api) => taskInInbox(client, who, id, 8_000);
 
-const decide = (who: string, id: string, body: unknown, client = api) => client.call('POST', `/v1/applications/${id}/decision`, { token: who, body });
-const read = (id: string, client = api) => client.call('GET', `/v1/applications/${id}`, { token: t.applicant, });
+const decide = (who: string, id: string, body: unknown, client = file.api) => client.call('POST', `/v1/applications/${id}/decision`, { token: who, body });
+const read = (id: string, client = file.api) => client.call('GET', `/v1/applications/${id}`, { token: file.tokens.applicant, });
 
 describe('return for revision and resubmission', () => {
   it('returns with every problem listed, takes the correction back to the level that returned it, and approves', async () => {
     // Prepare: township approves, county returns
     const { id } = await submit();
-    await inInbox(t.township, id);
-    await decide(t.township, id, { action: 'approve' });
-    await inInbox(t.county, id);
+    await inInbox(file.tokens.township, id);
+    await decide(file.tokens.township, id, { action: 'approve' });
+    await inInbox(file.tokens.county, id);
 
     // Act
-    const returned = await decide(t.county, id, {
+    const returned = await decide(file.tokens.county, id, {
       action: 'return',
       comment: '请补充材料',
       issues: [
@@ -60,25 +48,25 @@ describe('return for revision and resubmission', () => {
       actor: { sub: expect.any(String), name: '连州市科协', level: 'county', region: '441882' },
       issues: [expect.objectContaining({ path: 'form.address' }), expect.objectContaining({ path: 'form.serviceArea' })],
     });
-    expect((await decide(t.county, id, { action: 'approve' })).status).toBe(409);
+    expect((await decide(file.tokens.county, id, { action: 'approve' })).status).toBe(409);
 
     // Act: the applicant corrects two fields
     const form = returned.body.form;
     const corrected = { ...form, address: '广东省清远市连州市大路边镇大路边街18号', serviceArea: '大路边镇全镇12个村的果蔬基地' };
-    const bad = await api.call('PUT', `/v1/applications/${id}`, { token: t.applicant, body: { form: { ...corrected, contact: { ...form.contact, mobile: '123' } } } });
+    const bad = await file.api.call('PUT', `/v1/applications/${id}`, { token: file.tokens.applicant, body: { form: { ...corrected, contact: { ...form.contact, mobile: '123' } } } });
     expect(bad.status).toBe(400);
     expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'form.contact.mobile' })]);
-    const resubmitted = await api.call('PUT', `/v1/applications/${id}`, { token: t.applicant, body: { form: corrected } });
+    const resubmitted = await file.api.call('PUT', `/v1/applications/${id}`, { token: file.tokens.applicant, body: { form: corrected } });
 
     // Assess: back at the county (not the township), and the county sees what changed
     expect(resubmitted.status, resubmitted.text).toBe(200);
     expect(resubmitted.body).toMatchObject({ status: 'PENDING', currentLevel: 'county' });
     expect(resubmitted.body.history.at(-1)).toMatchObject({ action: 'resubmit', changes: ['form.address', 'form.serviceArea'] });
-    await inInbox(t.county, id);
-    expect((await api.call('GET', '/v1/tasks', { token: t.township })).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
-    await decide(t.county, id, { action: 'approve' });
-    await inInbox(t.province, id);
-    await decide(t.province, id, { action: 'approve' });
+    await inInbox(file.tokens.county, id);
+    expect((await file.api.call('GET', '/v1/tasks', { token: file.tokens.township })).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+    await decide(file.tokens.county, id, { action: 'approve' });
+    await inInbox(file.tokens.province, id);
+    await decide(file.tokens.province, id, { action: 'approve' });
     const done = await eventually(async () => ((await read(id)).body.status === 'APPROVED' ? (await read(id)).body : undefined));
     expect(done.history.map((e: { action: string; level: string | null }) => `${e.action}@${e.level}`)).toEqual([
       'submit@null',
@@ -93,9 +81,9 @@ describe('return for revision and resubmission', () => {
 
   it('needs a comment and the list of problems to return, and refuses unknown fields', async () => {
     const { id } = await submit();
-    await inInbox(t.township, id);
-    expect((await decide(t.township, id, { action: 'return', comment: '不全' })).body.issues).toEqual([expect.objectContaining({ path: 'issues' })]);
-    const unknown = await decide(t.township, id, { action: 'approve', status: 'APPROVED' });
+    await inInbox(file.tokens.township, id);
+    expect((await decide(file.tokens.township, id, { action: 'return', comment: '不全' })).body.issues).toEqual([expect.objectContaining({ path: 'issues' })]);
+    const unknown = await decide(file.tokens.township, id, { action: 'approve', status: 'APPROVED' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.issues[0].message).toContain('status');
     expect((await read(id)).body.history).toHaveLength(1);
@@ -103,11 +91,11 @@ describe('return for revision and resubmission', () => {
 
   it('lets only the owner resubmit, and only a returned application', async () => {
     const { id } = await submit();
-    await inInbox(t.township, id);
+    await inInbox(file.tokens.township, id);
     const form = (await read(id)).body.form;
-    expect((await api.call('PUT', `/v1/applications/${id}`, { token: t.applicant, body: { form } })).status).toBe(409);
-    const other = await api.token({ role: 'applicant', org: '51441882MJ1234567W', name: '他人' });
-    expect((await api.call('PUT', `/v1/applications/${id}`, { token: other, body: { form } })).status).toBe(404);
+    expect((await file.api.call('PUT', `/v1/applications/${id}`, { token: file.tokens.applicant, body: { form } })).status).toBe(409);
+    const other = await file.api.token({ role: 'applicant', org: '51441882MJ1234567W', name: '他人' });
+    expect((await file.api.call('PUT', `/v1/applications/${id}`, { token: other, body: { form } })).status).toBe(404);
   });
 });
 
@@ -117,19 +105,19 @@ describe('withdrawal', () => {
       const { id } = await submit();
       const order = ['township', 'county', 'province'] as const;
       for (const before of order.slice(0, order.indexOf(level))) {
-        await inInbox(t[before], id);
-        await decide(t[before], id, { action: 'approve' });
+        await inInbox(file.tokens[before], id);
+        await decide(file.tokens[before], id, { action: 'approve' });
       }
-      await inInbox(t[level], id);
+      await inInbox(file.tokens[level], id);
 
-      const out = await api.call('POST', `/v1/applications/${id}/withdraw`, { token: t.applicant });
+      const out = await file.api.call('POST', `/v1/applications/${id}/withdraw`, { token: file.tokens.applicant });
 
       expect(out.status).toBe(200);
       expect(out.body).toMatchObject({ status: 'WITHDRAWN', task: null });
-      expect((await decide(t[level], id, { action: 'approve' })).status).toBe(409);
-      expect((await api.call('POST', `/v1/applications/${id}/withdraw`, { token: t.applicant })).status).toBe(409);
+      expect((await decide(file.tokens[level], id, { action: 'approve' })).status).toBe(409);
+      expect((await file.api.call('POST', `/v1/applications/${id}/withdraw`, { token: file.tokens.applicant })).status).toBe(409);
       const execution = await eventually(async () => {
-        const d = await api.stack.engine.describeExecution(api.stack.engine.executionArn(id));
+        const d = await file.api.stack.engine.describeExecution(file.api.stack.engine.executionArn(id));
         return d.status === 'RUNNING' ? undefined : d;
       });
       expect(execution.status).toBe('SUCCEEDED');
@@ -139,10 +127,10 @@ describe('withdrawal', () => {
 
   it('withdraws a returned application', async () => {
     const { id } = await submit();
-    await inInbox(t.township, id);
-    await decide(t.township, id, { action: 'return', comment: '补充', issues: [{ message: '缺少会员名册' }] });
+    await inInbox(file.tokens.township, id);
+    await decide(file.tokens.township, id, { action: 'return', comment: '补充', issues: [{ message: '缺少会员名册' }] });
     const out = await eventually(async () => {
-      const r = await api.call('POST', `/v1/applications/${id}/withdraw`, { token: t.applicant });
+      const r = await file.api.call('POST', `/v1/applications/${id}/withdraw`, { token: file.tokens.applicant });
       return r.status === 200 ? r : undefined;
     });
     expect(out.body.status).toBe('WITHDRAWN');
@@ -152,14 +140,14 @@ describe('withdrawal', () => {
 describe('racing decisions', () => {
   it('lets exactly one of 20 concurrent approvals through and records one history entry', async () => {
     const { id } = await submit();
-    await inInbox(t.township, id);
+    await inInbox(file.tokens.township, id);
 
-    const results = await Promise.all(Array.from({ length: 20 }, () => decide(t.township, id, { action: 'approve' })));
+    const results = await Promise.all(Array.from({ length: 20 }, () => decide(file.tokens.township, id, { action: 'approve' })));
 
     expect(results.map((r) => r.status).sort()).toEqual([200, ...Array(19).fill(409)]);
     const history = (await read(id)).body.history;
     expect(history.filter((e: { action: string }) => e.action === 'approve')).toHaveLength(1);
-    await inInbox(t.county, id);
+    await inInbox(file.tokens.county, id);
   });
 });
 
@@ -167,34 +155,33 @@ describe('a lost callback', () => {
   it('is recovered by the reconciler exactly once after a crash between the write and the callback', async () => {
     // Prepare: the engine is unreachable when the decision is written
     const { id } = await submit();
-    await inInbox(t.township, id);
-    const workflow = api.stack.services.workflow;
+    await inInbox(file.tokens.township, id);
+    const workflow = file.api.stack.services.workflow;
     const complete = workflow.complete.bind(workflow);
     workflow.complete = async () => {
       throw Object.assign(new Error('engine down'), { name: 'TimeoutError' });
     };
 
     // Act
-    const out = await decide(t.township, id, { action: 'approve' });
+    const out = await decide(file.tokens.township, id, { action: 'approve' });
     workflow.complete = complete;
 
     // Assess: the caller is told; the decision is recorded; the reconciler hands it over once
     expect(out.status).toBe(503);
     expect((await read(id)).body.history.map((e: { action: string }) => e.action)).toEqual(['submit', 'approve']);
-    const [first, second] = await Promise.all([reconcile(api.stack.services, 0), reconcile(api.stack.services, 0)]);
+    const [first, second] = await Promise.all([reconcile(file.api.stack.services, 0), reconcile(file.api.stack.services, 0)]);
     expect(first.redelivered + second.redelivered).toBe(1);
-    const atCounty = await inInbox(t.county, id);
+    const atCounty = await inInbox(file.tokens.county, id);
     expect(atCounty.currentLevel).toBe('county');
-    expect((await reconcile(api.stack.services, 0)).redelivered).toBe(0);
+    expect((await reconcile(file.api.stack.services, 0)).redelivered).toBe(0);
     expect((await read(id)).body.history.map((e: { action: string }) => e.action)).toEqual(['submit', 'approve']);
   });
 });
 
 describe('time limits', () => {
   it('marks a task overdue past the soft limit and, a township configured to expire, expires it past the hard limit; a later decision gets 409', async () => {
-    const quick = await h.start({ env: { TIME_LIMITS: 'township=1s/3s', ESCALATION: 'township=expire' } });
-    const applicant = await quick.token({ role: 'applicant', org: ORG, name: '申请单位' });
-    const township = await quick.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' });
+    const quick = await file.h.start({ env: { TIME_LIMITS: 'township=1s/3s', ESCALATION: 'township=expire' } });
+    const { applicant, township } = await chainTokens(quick);
     const { id } = await submit(quick, applicant);
 
     const overdue = await eventually(async () => {
@@ -216,9 +203,8 @@ describe('time limits', () => {
 
 describe('the inbox', () => {
   it('lists what awaits the caller’s level and region, oldest first, page by page', async () => {
-    const inbox = await h.start();
-    const applicant = await inbox.token({ role: 'applicant', org: ORG, name: '申请单位' });
-    const official = await inbox.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
+    const inbox = await file.h.start();
+    const { applicant, township: official } = await chainTokens(inbox);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await submit(inbox, applicant)).id);
     await eventually(async () => ((await inbox.call('GET', '/v1/tasks', { token: official })).body.items.length === 3 ? true : undefined));
@@ -244,9 +230,8 @@ describe('the inbox', () => {
 
 describe('the clock while returned', () => {
   it('stops while the application is with the applicant and runs on with what was left after the resubmission', async () => {
-    const quick = await h.start({ env: { TIME_LIMITS: 'township=2s/4s' } });
-    const applicant = await quick.token({ role: 'applicant', org: ORG, name: '申请单位' });
-    const official = await quick.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
+    const quick = await file.h.start({ env: { TIME_LIMITS: 'township=2s/4s' } });
+    const { applicant, township: official } = await chainTokens(quick);
     const { id } = await submit(quick, applicant);
     const task = await inInbox(official, id, quick);
     const left = Date.parse(task.task.expiresAt) - Date.now();
@@ -266,12 +251,12 @@ describe('the clock while returned', () => {
   });
 });
 
-describe('the problems of a return as api.md lists them', () => {
+describe('the problems of a return as file.api.md lists them', () => {
   it('takes plain text problems as well as problems that name a field', async () => {
     const { id } = await submit();
-    await inInbox(t.township, id);
+    await inInbox(file.tokens.township, id);
 
-    const out = await decide(t.township, id, { action: 'return', comment: '请补充', issues: ['缺少会员名册', { path: 'form.address', message: '请写明门牌号' }] });
+    const out = await decide(file.tokens.township, id, { action: 'return', comment: '请补充', issues: ['缺少会员名册', { path: 'form.address', message: '请写明门牌号' }] });
 
     expect(out.status, out.text).toBe(200);
     expect(out.body.history.at(-1).issues).toEqual([{ message: '缺少会员名册' }, { path: 'form.address', message: '请写明门牌号' }]);

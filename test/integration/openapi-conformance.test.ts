@@ -8,11 +8,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { certificateTitle } from '../../functions/domain/registry.js';
-import { applicationTypes, catalogue, validateForm, type ApplicationType } from '../../forms/catalogue.js';
-import { goodForms } from '../../forms/fixtures.js';
-import { openApiDocumentFile } from '../../functions/openapi-build.js';
-import { decisionSchema } from '../../functions/schemas.js';
+import { certificateTitle } from '#functions/domain/registry.js';
+import { applicationTypes, catalogue, validateForm, type ApplicationType } from '#forms/catalogue.js';
+import { goodForms } from '#forms/fixtures.js';
+import { openApiDocumentFile } from '#functions/http/openapi-build.js';
+import { decisionSchema } from '#functions/http/schemas.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 import {

@@ -5,8 +5,8 @@ import { Writable } from 'node:stream';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegistryRecord } from '../../functions/domain/registry.js';
-import { freePort } from '../../infra/local/stack.js';
+import type { RegistryRecord } from '#functions/domain/registry.js';
+import { freePort } from '#infra/local/stack.js';
 import { harness, type Harness } from '../support/local.js';
 import { parseCsv, seedEntries } from './registry-fixtures.js';
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
     JWT_ISSUER: issuer,
     JWT_AUDIENCE: AUDIENCE,
   });
-  ({ handler } = (await import('../../functions/export.js')) as unknown as { handler: typeof handler });
+  ({ handler } = (await import('#functions/export.js')) as unknown as { handler: typeof handler });
 });
 afterAll(async () => {
   delete (globalThis as any).awslambda;

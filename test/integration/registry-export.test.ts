@@ -1,8 +1,8 @@
 // GET /v1/registry/export against DynamoDB Local: a CSV that Excel opens (BOM, CRLF, Chinese headers),
 // fields with commas, quotes and line breaks read back intact, the same filters as the registry, every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportHeader, type RegistryRecord } from '../../functions/domain/registry.js';
-import { harness, type Client, type Harness } from '../support/local.js';
+import { exportHeader, type RegistryRecord } from '#functions/domain/registry.js';
+import { chainTokens, harness, type Client, type Harness } from '../support/local.js';
 import { ulid } from 'ulid';
 import { parseCsv, seedApproved, seedEntries } from './registry-fixtures.js';
 
@@ -19,7 +19,7 @@ const PLAIN = 230;
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  admin = await api.token({ role: 'admin', name: '省科协管理员' });
+  ({ admin } = await chainTokens(api));
   const { services } = api.stack;
   tricky.push(
     await seedApproved(services, {
@@ -132,7 +132,7 @@ describe('GET /v1/registry/export', () => {
   });
 
   it('refuses bad filters with a JSON 400, applicants with 403, and regions outside an official’s with 403', async () => {
-    const applicant = await api.token({ role: 'applicant', org: '91441882MA4UA1B2C9', name: '申请单位' });
+    const { applicant } = await chainTokens(api);
     const county = await api.token({ role: 'official', level: 'county', region: '441881', name: '英德市科协' });
 
     const bad = await api.call('GET', '/v1/registry/export?from=2026-11-30&to=2026-11-29', { token: admin });

@@ -3,15 +3,15 @@
 import { expect } from 'vitest';
 import { ulid } from 'ulid';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { RegistryRecord } from '../../functions/domain/registry.js';
-import { entriesOf } from '../../functions/store/registry.js';
-import { chainFor } from '../../functions/domain/chain.js';
-import { newApplication, type ApplicationRecord } from '../../functions/domain/application.js';
-import { deadlinesFrom, defaultTimeLimits } from '../../functions/domain/deadlines.js';
-import { recordApproval } from '../../functions/services/record-outcome.js';
-import type { Services } from '../../functions/services/context.js';
-import type { ApplicationType } from '../../forms/catalogue.js';
-import { goodForms } from '../../forms/fixtures.js';
+import type { RegistryRecord } from '#functions/domain/registry.js';
+import { entriesOf } from '#functions/store/registry.js';
+import { chainFor } from '#functions/domain/chain.js';
+import { newApplication, type ApplicationRecord } from '#functions/domain/application.js';
+import { deadlinesFrom, defaultTimeLimits } from '#functions/domain/deadlines.js';
+import { recordApproval } from '#functions/services/record-outcome.js';
+import type { Services } from '#functions/services/context.js';
+import type { ApplicationType } from '#forms/catalogue.js';
+import { goodForms } from '#forms/fixtures.js';
 import { eventually, type Client } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 

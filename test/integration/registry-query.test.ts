@@ -1,8 +1,8 @@
 // GET /v1/registry and GET /v1/certificates/{no} against DynamoDB Local: every filter alone and combined, region
 // prefixes at each level, approval dates at the China Standard Time day edges, paging, who may ask.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationType } from '../../forms/catalogue.js';
-import { harness, type Client, type Harness } from '../support/local.js';
+import type { ApplicationType } from '#forms/catalogue.js';
+import { chainTokens, harness, type Client, type Harness } from '../support/local.js';
 import { seedApproved } from './registry-fixtures.js';
 
 let h: Harness;
@@ -33,7 +33,7 @@ const seeds: { type: ApplicationType; regionCode: string; at: string }[] = [
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  admin = await api.token({ role: 'admin', name: '省科协管理员' });
+  ({ admin } = await chainTokens(api));
   const { services } = api.stack;
   for (const seed of seeds) records.push(await seedApproved(services, { ...seed, at: new Date(seed.at) }));
   services.registry.db.middlewareStack.add(
@@ -186,15 +186,14 @@ describe('GET /v1/registry', () => {
   });
 
   it('refuses applicants with 403 and callers without a token with 401', async () => {
-    const applicant = await api.token({ role: 'applicant', org: '91441882MA4UA1B2C9', name: '申请单位' });
+    const { applicant } = await chainTokens(api);
 
     expect((await api.call('GET', '/v1/registry', { token: applicant })).status).toBe(403);
     expect((await api.call('GET', '/v1/registry')).status).toBe(401);
   });
 
   it('shows an official the registry of their own region, and refuses regions outside it with 403', async () => {
-    const county = await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' });
-    const township = await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' });
+    const { county, township } = await chainTokens(api);
 
     expect(await allPages('', 3, county)).toEqual(expected((r) => r.regionCode.startsWith('441882')));
     expect(await allPages('region=441882102201', 3, township)).toEqual(expected((r) => r.regionCode === '441882102201'));

@@ -1,9 +1,9 @@
 // GET /v1/stats and certificate numbering against DynamoDB Local and the local workflow engine: only
 // approvals count, each once; distinct experts are distinct; concurrent approvals get gapless numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstYear } from '../../functions/domain/china-time.js';
-import { recordApproval } from '../../functions/services/record-outcome.js';
-import { harness, type Client, type Harness } from '../support/local.js';
+import { cstYear } from '#functions/domain/china-time.js';
+import { recordApproval } from '#functions/services/record-outcome.js';
+import { chainTokens, harness, type Client, type Harness } from '../support/local.js';
 import { approveThroughChain, awaitStatus, awaitTask, decideChain, officials, storeAwaitingRecord, submit } from './registry-fixtures.js';
 
 let h: Harness;
@@ -15,8 +15,7 @@ let official: ReturnType<typeof officials>;
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  admin = await api.token({ role: 'admin', name: '省科协管理员' });
-  applicant = await api.token({ role: 'applicant', org: '91441882MA4UA1B2C9', name: '申请单位' });
+  ({ admin, applicant } = await chainTokens(api));
   official = officials(api);
 });
 afterAll(() => h?.close());

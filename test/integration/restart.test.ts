@@ -1,7 +1,7 @@
 // A restart of the local stack on the same data loses nothing: every application and every pending approval is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submission } from '../support/submissions.js';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
+import { chainTokens, eventually, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,33 +9,13 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const claims = {
-  applicant: { role: 'applicant', org: '91441882MA4UA1B2C9', name: '申请单位' },
-  township: { role: 'official', level: 'township', region: '441882102', name: '大路边镇' },
-  county: { role: 'official', level: 'county', region: '441882', name: '连州市' },
-  province: { role: 'official', level: 'province', region: '44', name: '省科协' },
-};
-
-async function tokens(api: Client) {
-  return {
-    applicant: await api.token(claims.applicant),
-    township: await api.token(claims.township),
-    county: await api.token(claims.county),
-    province: await api.token(claims.province),
-  };
-}
-
-const inbox = (api: Client, token: string, id: string) =>
-  eventually(async () => {
-    const out = await api.call('GET', '/v1/tasks', { token });
-    return out.body.items.find((i: { id: string }) => i.id === id);
-  }, 5_000, `task ${id}`);
+const inbox = (api: Client, token: string, id: string) => taskInInbox(api, token, id, 5_000);
 
 describe('restarting the local stack', () => {
   it('keeps applications and pending approvals, and carries on without applying a decision twice', async () => {
     // Prepare: two applications, one waiting at township, one moved on to county
     const first = await h.start({ suffix: '-restart' });
-    let t = await tokens(first);
+    let t = await chainTokens(first);
     const submit = async () =>
       (
         await first.call('POST', '/v1/applications', {
@@ -53,7 +33,7 @@ describe('restarting the local stack', () => {
     // Act: stop, start again on the same data
     await first.stack.stop();
     const second = await h.start({ suffix: '-restart' });
-    t = await tokens(second);
+    t = await chainTokens(second);
 
     // Assess: both are where they were, and both go on to the end
     expect((await inbox(second, t.township, waiting.id)).currentLevel).toBe('township');

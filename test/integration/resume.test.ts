@@ -3,7 +3,7 @@
 // settled token, and starts a new execution from that step (workflows/approval.ts, `Resume`): the application goes
 // on where it would have, once, and no second execution is started while the first is still trying.
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../../functions/services/reconcile.js';
+import { reconcile } from '#functions/services/reconcile.js';
 import { submission } from '../support/submissions.js';
 import { failEngineCalls, failLambdas, recordsTaskToken } from '../support/faults.js';
 import { eventually, stackForFile, taskInInbox, type Client } from '../support/local.js';

@@ -2,8 +2,8 @@
 // and idempotent retries — against DynamoDB Local and the local engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../functions/store/keys.js';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
+import { keys } from '#functions/store/keys.js';
+import { chainTokens, harness, taskInInbox, type Client, type Harness } from '../support/local.js';
 import { ORG, VILLAGE, submission } from '../support/submissions.js';
 
 let h: Harness;
@@ -14,8 +14,7 @@ let township: string;
 beforeAll(async () => {
   h = await harness();
   api = await h.start();
-  applicant = await api.token({ role: 'applicant', org: ORG, name: '申请单位' });
-  township = await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' });
+  ({ applicant, township } = await chainTokens(api));
 });
 afterAll(() => h?.close());
 
@@ -130,10 +129,7 @@ describe("the plan's one-per-region rules", () => {
     const second = await post(submission('science-e-station', VILLAGE));
     expect(second.status).toBe(201);
 
-    await eventually(async () => {
-      const out = await api.call('GET', '/v1/tasks', { token: township });
-      return out.body.items.find((i: { id: string }) => i.id === second.body.id);
-    });
+    await taskInInbox(api, township, second.body.id, 5_000);
     const rejected = await api.call('POST', `/v1/applications/${second.body.id}/decision`, { token: township, body: { action: 'reject', comment: '场地不符合要求' } });
     expect(rejected.body.status).toBe('REJECTED');
     expect((await post(submission('science-e-station', VILLAGE))).status).toBe(201);

@@ -2,7 +2,7 @@
 // reaches the workflow after the timeout fired; a decision after the limit loses with 409; an expiry only ever
 // expires the wait that timed out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireApplication } from '../../functions/services/record-outcome.js';
+import { expireApplication } from '#functions/services/record-outcome.js';
 import { chainTokens, eventually, harness, taskInInbox, type ChainTokens, type Client, type Harness } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 

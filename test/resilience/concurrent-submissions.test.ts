@@ -1,31 +1,21 @@
 // 100 submissions at once: 100 applications, none lost, none duplicated, each with its workflow.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, stackForFile } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
-import { listAll } from './support.js';
+import { listAll } from '../support/applications.js';
 
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市: a society station there has no one-per-region rule
 const COUNT = 100;
 
-let h: Harness;
-let api: Client;
-const t: Record<string, string> = {};
-
-beforeAll(async () => {
-  h = await harness();
-  api = await h.start();
-  t.applicant = await api.token({ role: 'applicant', org: ORG, name: '申请单位' });
-  t.township = await api.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
-});
-afterAll(() => h?.close());
+const file = stackForFile();
 
 describe('100 concurrent submissions', () => {
   it('stores exactly 100 applications, each once, each listed by its owner and waiting in the inbox', { timeout: 60_000 }, async () => {
     // Act: 100 different forms in flight together
     const answers = await Promise.all(
       Array.from({ length: COUNT }, (_, i) =>
-        api.call('POST', '/v1/applications', {
-          token: t.applicant,
+        file.api.call('POST', '/v1/applications', {
+          token: file.tokens.applicant,
           body: submission('society-station', TOWNSHIP, ORG, (form) => (form.name = `并发测试站点第${i + 1}号`)),
         }),
       ),
@@ -39,14 +29,14 @@ describe('100 concurrent submissions', () => {
     expect(names.size).toBe(COUNT);
 
     // ... the owner's list through the API (the byOwner index) holds each exactly once
-    const listed = await listAll(api, '/v1/applications', t.applicant);
+    const listed = await listAll(file.api, '/v1/applications', file.tokens.applicant);
     expect(listed.map((a) => a.id).sort()).toEqual([...ids].sort());
 
     // ... and the index itself, read directly, agrees
     const owned: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await api.stack.services.applications.listByOwner(ORG, { limit: 100, cursor });
+      const page = await file.api.stack.services.applications.listByOwner(ORG, { limit: 100, cursor });
       owned.push(...page.items.map((a) => a.id));
       cursor = page.cursor;
     } while (cursor);
@@ -54,14 +44,14 @@ describe('100 concurrent submissions', () => {
 
     // ... each has its one submit entry, and its workflow put it into the township's inbox exactly once
     const inbox = await eventually(async () => {
-      const items = await listAll(api, '/v1/tasks', t.township);
+      const items = await listAll(file.api, '/v1/tasks', file.tokens.township);
       return items.length >= COUNT ? items : undefined;
     }, 15_000, `${COUNT} tasks in the inbox`);
     expect(inbox.map((a) => a.id).sort()).toEqual([...ids].sort());
-    const running = await api.stack.engine.listExecutions(api.stack.services.config.stateMachineArn!, 1000);
+    const running = await file.api.stack.engine.listExecutions(file.api.stack.services.config.stateMachineArn!, 1000);
     expect(running.executions.map((e) => e.name).sort()).toEqual([...ids].sort());
     for (const id of ids.slice(0, 10)) {
-      const read = await api.call('GET', `/v1/applications/${id}`, { token: t.applicant });
+      const read = await file.api.call('GET', `/v1/applications/${id}`, { token: file.tokens.applicant });
       expect(read.body.history.map((e: { action: string }) => e.action)).toEqual(['submit']);
     }
   });

@@ -1,22 +1,22 @@
 // DynamoDB Local killed (SIGKILL) while submissions and decisions are in flight: callers get a clear 503,
 // nothing is written by halves, and once it is back every application is whole and moves on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.js';
-import { eventually, harness, type Client, type Harness } from '../support/local.js';
+import { startDynamo, type LocalDynamo } from '#infra/local/dynamodb.js';
+import { chainTokens, eventually, harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
-import { listAll, waitForApplications } from './support.js';
+import { listAll, waitForApplications } from '../support/applications.js';
 
 const TOWNSHIP = '441882102';
 const SUFFIX = '-outage';
 /** The longest a request may take while the store is down: the SDK's retries on a refused connection, with room for a busy machine. */
 const MAX_MS = 12_000;
 
-let h: Harness;
+let h: Harness<LocalDynamo>;
 let revived: LocalDynamo | undefined;
 const t: Record<string, string> = {};
 
 beforeAll(async () => {
-  h = await harness(); // a DynamoDB Local of this file's own, to kill
+  h = await harness({ ownDynamoDB: true }); // a DynamoDB Local of this file's own, to kill
 });
 afterAll(async () => {
   await revived?.stop();
@@ -36,9 +36,7 @@ describe('DynamoDB Local killed in the middle of requests', () => {
   it('answers 503 unavailable, leaves no half-written application, and is consistent once it is back', { timeout: 90_000 }, async () => {
     // Prepare: applications waiting at the township, so that decisions can be in flight too
     const api = await h.start({ suffix: SUFFIX });
-    t.applicant = await api.token({ role: 'applicant', org: ORG, name: '申请单位' });
-    t.township = await api.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' });
-    t.county = await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' });
+    Object.assign(t, await chainTokens(api));
     const waiting: string[] = [];
     for (let i = 0; i < 12; i++) {
       const out = await api.call('POST', '/v1/applications', { token: t.applicant, body: submission('society-station', TOWNSHIP) });

@@ -7,9 +7,9 @@
 //   - every PENDING application is in exactly its level's inbox, and nothing else is in any inbox.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Client, type Harness } from '../support/local.js';
-import { ORG, submission } from '../support/submissions.js';
-import { isSettled, listAll, waitForApplications } from './support.js';
+import { chainTokens, harness, type Client, type Harness } from '../support/local.js';
+import { submission } from '../support/submissions.js';
+import { isSettled, listAll, waitForApplications } from '../support/applications.js';
 
 const TOWNSHIP = '441882102'; // a society station hosted here goes township → county → province
 const levels = ['township', 'county', 'province'] as const;
@@ -250,13 +250,7 @@ describe('random sequences of submit, decide, return, resubmit, withdraw and res
       fc.asyncProperty(fc.commands(commands, { maxCommands: 24, size: 'max' }), async (sequence) => {
         const suffix = `-model-${process.pid}-${++runs}`;
         const api = await h.start({ suffix });
-        const t = {
-          applicant: await api.token({ role: 'applicant', org: ORG, name: '申请单位' }),
-          admin: await api.token({ role: 'admin', name: '省科协管理员' }),
-          township: await api.token({ role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' }),
-          county: await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' }),
-          province: await api.token({ role: 'official', level: 'province', region: '44', name: '省科协' }),
-        };
+        const t = await chainTokens(api);
         const real: Real = { api, suffix, t };
         const model: Model = { apps: [], done: {} };
         // Three applications to start with, so that most steps act on something

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/stack.js';
-import { eventually, httpClient } from '../support/local.js';
-import { ORG, submission } from '../support/submissions.js';
-import { isSettled, listAll, waitForApplications, type Caller } from './support.js';
+import { freePort } from '#infra/local/stack.js';
+import { chainTokens, eventually, httpClient } from '../support/local.js';
+import { submission } from '../support/submissions.js';
+import { isSettled, listAll, waitForApplications, type Caller } from '../support/applications.js';
 
 const TOWNSHIP = '441882102';
 const root = resolve(import.meta.dirname, '../..');
@@ -72,14 +72,7 @@ describe('the server killed with SIGKILL in the middle of a flow', () => {
     // Prepare: 15 applications, spread over the three levels
     const port = await freePort();
     const first = await startServer(port);
-    const claims = {
-      applicant: { role: 'applicant', org: ORG, name: '申请单位' },
-      township: { role: 'official', level: 'township', region: TOWNSHIP, name: '大路边镇科协' },
-      county: { role: 'official', level: 'county', region: '441882', name: '连州市科协' },
-      province: { role: 'official', level: 'province', region: '44', name: '省科协' },
-    };
-    const t: Record<string, string> = {};
-    for (const [who, c] of Object.entries(claims)) t[who] = await first.api.token(c);
+    const t: Record<string, string> = await chainTokens(first.api);
     const ids: string[] = [];
     for (let i = 0; i < 15; i++) {
       const out = await first.api.call('POST', '/v1/applications', { token: t.applicant, body: submission('society-station', TOWNSHIP) });

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
-import { reach, unmaskedIn } from './support.js';
+import { unmaskedIn } from '../support/security.js';
+import { reach } from '../support/applications.js';
 
 const OTHER_ORG = '51441882MJ1234567W';
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市

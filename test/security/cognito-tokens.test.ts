@@ -4,9 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
-import { cognitoVerifier, type VerifyToken } from '../../functions/auth.js';
-import { DomainError } from '../../functions/domain/application.js';
-import { freePort } from '../../infra/local/stack.js';
+import { cognitoVerifier, type VerifyToken } from '#functions/auth.js';
+import { DomainError } from '#functions/domain/application.js';
+import { freePort } from '#infra/local/stack.js';
 import { ORG } from '../support/submissions.js';
 
 const AUDIENCE = 'web-client-id';

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG } from '../support/submissions.js';
-import { devSigningKey, signToken, tamperedToken, unsignedToken, type SignOptions } from './support.js';
+import { devSigningKey, signToken, tamperedToken, unsignedToken, type SignOptions } from '../support/security.js';
 
 let h: Harness;
 let api: Client;

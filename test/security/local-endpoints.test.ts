@@ -7,7 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { ListExecutionsCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { Sha256 } from '../../infra/local/sfn-endpoint.js';
+import { Sha256 } from '#functions/sha256.js';
 import { stackForFile } from '../support/local.js';
 
 const file = stackForFile();

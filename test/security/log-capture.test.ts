@@ -3,9 +3,10 @@
 // data (as SDK errors that echo an item do) — scanned for unmasked personal data: none. Each request has an
 // access line with its correlation id.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { harness, type Client, type Harness } from '../support/local.js';
+import { chainTokens, harness, type Client, type Harness } from '../support/local.js';
 import { ORG, VILLAGE, submission } from '../support/submissions.js';
-import { reach, unmaskedIn } from './support.js';
+import { unmaskedIn } from '../support/security.js';
+import { reach } from '../support/applications.js';
 
 const MOBILES = ['13800138000', '13929876543', '15017654321', '18612345678', '13722223333'];
 const CREDIT_CODES = [ORG, '51441882MJ1234567W'];
@@ -46,11 +47,7 @@ describe('a full flow, logged', () => {
   let accessLines: Record<string, any>[] = [];
 
   beforeAll(async () => {
-    const applicant = await api.token({ role: 'applicant', org: ORG, name: '山塘村菜心专业技术协会' });
-    const township = await api.token({ role: 'official', level: 'township', region: '441882102', name: '大路边镇科协' });
-    const county = await api.token({ role: 'official', level: 'county', region: '441882', name: '连州市科协' });
-    const province = await api.token({ role: 'official', level: 'province', region: '44', name: '广东省科协' });
-    const admin = await api.token({ role: 'admin', name: '管理员' });
+    const { applicant, township, county, province, admin } = await chainTokens(api);
     const other = await api.token({ role: 'applicant', org: CREDIT_CODES[1], name: '他人' });
 
     // Submit a form full of personal data, in its fields and in free text.

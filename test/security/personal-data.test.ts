@@ -1,8 +1,8 @@
 // Masking by shape and the logger that applies it to every line. No network.
 import { describe, expect, it } from 'vitest';
-import { createLogger, withLogContext, addLogContext, type LogLevel } from '../../functions/log.js';
-import { maskPersonalData, maskText } from '../../functions/personal-data.js';
-import { unmaskedIn } from './support.js';
+import { createLogger, withLogContext, addLogContext, type LogLevel } from '#functions/log.js';
+import { maskPersonalData, maskText } from '#functions/personal-data.js';
+import { unmaskedIn } from '../support/security.js';
 
 describe('maskText', () => {
   it.each([

@@ -2,7 +2,7 @@
 // seconds and a store failure is a 503; each signed-in caller and each source address has a limit, beyond which it
 // gets 429 with Retry-After, while other callers' submissions are answered as usual.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEALTH_TTL_MS } from '../../functions/services/build.js';
+import { HEALTH_TTL_MS } from '#functions/services/build.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 

@@ -1,30 +1,41 @@
-// Test support: one DynamoDB Local per test file, and local stacks on it, each with its own tables.
+// Test support: local stacks on the run's DynamoDB Local (test/support/global-dynamodb.ts), each with its own tables.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.js';
-import { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.js';
+import { startDynamo, type LocalDynamo } from '#infra/local/dynamodb.js';
+import { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack.js';
 import { ORG } from './submissions.js';
 
-export interface Harness {
-  dynamo: LocalDynamo;
+export interface Harness<Dynamo extends { endpoint: string } = { endpoint: string }> {
+  dynamo: Dynamo;
   dataDir: string;
   start: (options?: LocalStackOptions & { suffix?: string }) => Promise<Client>;
   close: () => Promise<void>;
 }
 
+/** This file's own tables on the shared DynamoDB Local: a worker process may run several files, one after another. */
+const fileTag = `t${process.pid}-${randomBytes(3).toString('hex')}`;
 let counter = 0;
 
-export async function harness(): Promise<Harness> {
+/**
+ * Stacks on the run's DynamoDB Local, or with `ownDynamoDB` on one of the file's own (started in the harness's data
+ * directory, stopped by `close`): for a file that stops or kills it.
+ */
+export async function harness(options: { ownDynamoDB: true }): Promise<Harness<LocalDynamo>>;
+export async function harness(options?: { ownDynamoDB?: false }): Promise<Harness>;
+export async function harness(options: { ownDynamoDB?: boolean } = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-test-'));
-  const dynamo = await startDynamo(dataDir, await freePort());
+  const shared = options.ownDynamoDB ? undefined : inject('dynamodbEndpoint');
+  const own = shared ? undefined : await startDynamo(dataDir, await freePort());
+  const dynamo = own ?? { endpoint: shared! };
   const stacks: LocalStack[] = [];
   return {
     dynamo,
     dataDir,
     start: async (options = {}) => {
-      const suffix = options.suffix ?? `-t${process.pid}-${++counter}`;
+      const suffix = options.suffix ?? `-${fileTag}-${++counter}`;
       const stack = await startLocalStack({
         dataDir,
         port: await freePort(),
@@ -39,7 +50,7 @@ export async function harness(): Promise<Harness> {
     },
     close: async () => {
       for (const stack of stacks) await stack.stop().catch(() => undefined);
-      await dynamo.stop();
+      await own?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -49,8 +60,8 @@ export type Client = ReturnType<typeof client>;
 export type ChainTokens = Awaited<ReturnType<typeof chainTokens>>;
 
 /**
- * A DynamoDB Local and one stack for the test file, with the chain's usual tokens, set up before its tests and
- * closed after them. Read the fields inside tests (they are filled in `beforeAll`).
+ * One stack for the test file, with the chain's usual tokens, set up before its tests and closed after them. Read
+ * the fields inside tests (they are filled in `beforeAll`).
  */
 export function stackForFile(options: LocalStackOptions & { suffix?: string } = {}) {
   const file = {} as { h: Harness; api: Client; tokens: ChainTokens };

@@ -1,7 +1,7 @@
 // Test support: the local mail catcher's .eml files read back (headers unfolded, RFC 2047 words and a base64 or
 // quoted-printable text body decoded), and a robot webhook receiver on 127.0.0.1 that records what it is sent.
 import { createServer, type Server } from 'node:http';
-import { caughtMail } from '../../infra/local/smtp.js';
+import { caughtMail } from '#infra/local/smtp.js';
 
 export interface Mail {
   file: string;

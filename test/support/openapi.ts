@@ -62,7 +62,7 @@ export function documentValidator(doc: Document) {
 }
 
 /** The schema a pointer names, its `$ref`s followed. */
-export function resolve(doc: Document, schema: Json): Json {
+function resolve(doc: Document, schema: Json): Json {
   let current = schema;
   for (let hops = 0; current?.$ref && hops < 10; hops++) {
     const path = (current.$ref as string).replace(/^#\//, '').split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainFor, nextStep } from '../../functions/domain/chain.js';
-import { decisionOutcome } from '../../functions/domain/application.js';
+import { chainFor, nextStep } from '#functions/domain/chain.js';
+import { decisionOutcome } from '#functions/domain/application.js';
 
 describe('chainFor', () => {
   it('starts a village application at its township and ends at province', () => {

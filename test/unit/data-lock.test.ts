@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirInUse, LOCK_FILE, lockDataDir, takeOver } from '../../infra/local/data-lock.js';
-import { identityOf, ownIdentity } from '../../infra/local/processes.js';
+import { DataDirInUse, LOCK_FILE, lockDataDir, takeOver } from '#infra/local/data-lock.js';
+import { identityOf, ownIdentity } from '#infra/local/processes.js';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { expect, it } from 'vitest';
-import { esbuildOptions, lambdaEntries, projectRoot } from '../../infra/bundling.js';
+import { esbuildOptions, lambdaEntries, projectRoot } from '#infra/bundling.js';
 
 it('the export bundle imports without the Lambda runtime, and its handler then refuses with a reason', async () => {
   // Prepare: the bundle as deployed

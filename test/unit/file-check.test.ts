@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkFile, checkLimits, FileCheck, sniffKind, type CheckResult } from '../../functions/domain/file-check.js';
-import { fileKinds, findMaterial, maxMaterialBytes, type Material } from '../../forms/materials.js';
+import { checkFile, checkLimits, FileCheck, sniffKind, type CheckResult } from '#functions/domain/file-check.js';
+import { fileKinds, findMaterial, maxMaterialBytes, type Material } from '#forms/materials.js';
 import { chunked, elf, jpeg, objectStream, ofd, pdf, png, pseudoRandom, streamObject, windowsExecutable, zip } from '../support/files.js';
 
 const roster = findMaterial('rural-tech-association', 'member-roster')!;

@@ -10,14 +10,14 @@ import {
   validateForm,
   validateSubmission,
   type ApplicationType,
-} from '../../forms/catalogue.js';
+} from '#forms/catalogue.js';
 import {
   CREDIT_CODE_CHARSET,
   creditCodeCheckChar,
   isMainlandMobile,
   isValidCreditCode,
-} from '../../forms/credit-code.js';
-import { creditCodes, fixtureHostLevels, goodForms, goodPark } from '../../forms/fixtures.js';
+} from '#forms/credit-code.js';
+import { creditCodes, fixtureHostLevels, goodForms, goodPark } from '#forms/fixtures.js';
 
 // Tests mutate copies freely, including into shapes the types forbid.
 type Mutable = Record<string, any>;

@@ -1,14 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../functions/app.js';
-import { checkFile } from '../../functions/domain/file-check.js';
-import type { Services } from '../../functions/services/context.js';
-import { applicationTypes } from '../../forms/catalogue.js';
-import { fileKinds, findMaterial, kindOfMime, materialsFor, maxMaterialBytes } from '../../forms/materials.js';
+import { createApp } from '#functions/http/app.js';
+import { checkFile } from '#functions/domain/file-check.js';
+import type { Services } from '#functions/services/context.js';
+import { silentLogger } from '#functions/log.js';
+import { applicationTypes } from '#forms/catalogue.js';
+import { fileKinds, findMaterial, kindOfMime, materialsFor, maxMaterialBytes } from '#forms/materials.js';
 
 const webPublic = new URL('../../web/public', import.meta.url).pathname;
 const app = createApp({
-  services: { log: () => undefined } as unknown as Services,
+  services: { log: silentLogger } as unknown as Services,
   verify: async () => {
     throw new Error('not used');
   },

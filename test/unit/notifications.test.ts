@@ -11,9 +11,9 @@ import {
   waitSchedule,
   webhookUrlProblem,
   deliveryText,
-} from '../../functions/domain/notifications.js';
-import { deadlinesFrom, defaultTimeLimits } from '../../functions/domain/deadlines.js';
-import { dingTalkSign, robotUrl } from '../../functions/delivery/robot.js';
+} from '#functions/domain/notifications.js';
+import { deadlinesFrom, defaultTimeLimits } from '#functions/domain/deadlines.js';
+import { dingTalkSign, robotUrl } from '#functions/delivery/robot.js';
 
 const calendar = { holidays: new Set<string>(), workdays: new Set<string>() };
 const cst = (text: string) => new Date(`${text}+08:00`).toISOString();

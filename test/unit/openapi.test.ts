@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { createApp } from '../../functions/app.js';
+import { createApp } from '#functions/http/app.js';
 import { readFileSync } from 'node:fs';
-import { docsPage, formJsonSchema, openApiDocument } from '../../functions/openapi.js';
-import { openApiDocumentFile, openApiDocumentText } from '../../functions/openapi-build.js';
-import { applicationTypes, formJsonSchema as buildFormJsonSchema } from '../../forms/catalogue.js';
-import type { Services } from '../../functions/services/context.js';
+import { docsPage, formJsonSchema, openApiDocument } from '#functions/http/openapi.js';
+import { openApiDocumentFile, openApiDocumentText } from '#functions/http/openapi-build.js';
+import { applicationTypes, formJsonSchema as buildFormJsonSchema } from '#forms/catalogue.js';
+import type { Services } from '#functions/services/context.js';
+import { silentLogger } from '#functions/log.js';
 
 const app = createApp({
-  services: { log: () => undefined } as unknown as Services,
+  services: { log: silentLogger } as unknown as Services,
   verify: async () => {
     throw new Error('not used');
   },
@@ -16,12 +17,12 @@ const app = createApp({
 });
 
 describe('the OpenAPI document', () => {
-  it('as served (functions/openapi-document.json) is what the schemas build now', () => {
+  it('as served (functions/http/openapi-document.json) is what the schemas build now', () => {
     // Act
     const built = openApiDocumentText();
 
     // Assess: a changed form, route or schema needs the file written again
-    expect(readFileSync(openApiDocumentFile, 'utf8') === built, 'functions/openapi-document.json is stale: run `npx tsx functions/openapi-build.ts`').toBe(true);
+    expect(readFileSync(openApiDocumentFile, 'utf8') === built, 'functions/http/openapi-document.json is stale: run `npx tsx functions/http/openapi-build.ts`').toBe(true);
   });
 
   it('serves each form’s JSON Schema as forms/catalogue.ts builds it', () => {

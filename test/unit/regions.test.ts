@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildRegionData, formatRegionData, OUTPUT_FILE } from '../../functions/regions/generate.js';
+import { buildRegionData, formatRegionData, OUTPUT_FILE } from '#functions/regions/generate.js';
 import {
   ancestorAt,
   ancestorsOf,
@@ -15,7 +15,7 @@ import {
   resetRegionData,
   type Region,
   type RegionLevel,
-} from '../../functions/regions/index.js';
+} from '#functions/regions/index.js';
 
 /** Every code under `code`, level by level, found only through childrenOf. */
 function walk(code: string, byLevel: Map<RegionLevel, string[]>): void {

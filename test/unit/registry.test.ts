@@ -1,10 +1,10 @@
 // The registry's pure rules: filters and CST date bounds, certificate numbers, CSV, scopes, and what an
 // approval adds to the plan's progress.
 import { describe, expect, it } from 'vitest';
-import { CSV_BOM, csvField, csvRow } from '../../functions/domain/csv.js';
-import { DomainError } from '../../functions/domain/application.js';
-import { cstYear } from '../../functions/domain/china-time.js';
-import { contributionOf, expertIdentity, goals, progressReport } from '../../functions/domain/progress.js';
+import { CSV_BOM, csvField, csvRow } from '#functions/domain/csv.js';
+import { DomainError } from '#functions/domain/application.js';
+import { cstYear } from '#functions/domain/china-time.js';
+import { contributionOf, expertIdentity, goals, progressReport } from '#functions/domain/progress.js';
 import {
   approvalBound,
   certificateView,
@@ -13,10 +13,10 @@ import {
   normaliseCertificateNo,
   parseRegistryFilter,
   regionWithin,
-} from '../../functions/domain/registry.js';
-import { scopeOfFilter, scopesOf } from '../../functions/store/registry.js';
-import { bucketOf, EXPERT_BUCKETS } from '../../functions/store/stats.js';
-import { goodForms } from '../../forms/fixtures.js';
+} from '#functions/domain/registry.js';
+import { scopeOfFilter, scopesOf } from '#functions/store/registry.js';
+import { bucketOf, EXPERT_BUCKETS } from '#functions/store/stats.js';
+import { goodForms } from '#forms/fixtures.js';
 import { parseCsv } from '../integration/registry-fixtures.js';
 
 const none = { type: undefined, region: undefined, from: undefined, to: undefined };

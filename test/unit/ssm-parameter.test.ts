@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Sha256Js as Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readParameter, ssmEndpoint } from '../../functions/ssm-parameter.js';
+import { readParameter, ssmEndpoint } from '#functions/ssm-parameter.js';
 
 interface Received {
   method: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, isWorkingDay } from '../../functions/domain/working-days.js';
-import { deadlinesFrom, parseTimeLimits } from '../../functions/domain/deadlines.js';
+import { addWorkingDays, isWorkingDay } from '#functions/domain/working-days.js';
+import { deadlinesFrom, parseTimeLimits } from '#functions/domain/deadlines.js';
 
 const calendar = { holidays: new Set(['2026-10-01', '2026-10-02', '2026-10-05']), workdays: new Set(['2026-10-10']) };
 

@@ -1,5 +1,6 @@
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
-import type { Action, DecidingLevel, RegionLevel, Role, Status } from './types';
+import { decidingLevelNames } from '#functions/domain/chain.js';
+import type { Action, RegionLevel, Role, Status } from './types';
 
 export const statusLabel: Record<Status, string> = {
   PENDING: '审批中',
@@ -10,8 +11,10 @@ export const statusLabel: Record<Status, string> = {
   EXPIRED: '已超时',
 };
 
-export const levelLabel: Record<DecidingLevel, string> = { township: '乡镇', county: '县（区）', province: '省' };
+/** The deciding levels as the API's messages name them (functions/domain/chain.ts). */
+export const levelLabel = decidingLevelNames;
 
+/** A region's level as the pages name it: a county is 县（市、区） here, 县（区） in the API's messages (functions/domain/region-codes.ts). */
 export const regionLevelLabel: Record<RegionLevel, string> = {
   province: '省',
   city: '地级市',

@@ -1,12 +1,12 @@
 // The shapes of the HTTP API (shared/api.md) as the pages read them. Where the server's domain has the very
 // shape, it is imported from there (types only: nothing of the server's code reaches the pages).
-import type { HistoryEntry, Status } from '../../functions/domain/application';
-import type { DecidingLevel } from '../../functions/domain/chain';
-import type { RegionLevel } from '../../functions/regions/index';
+import type { HistoryEntry, Status } from '#functions/domain/application.js';
+import type { DecidingLevel } from '#functions/domain/chain.js';
+import type { RegionLevel } from '#functions/domain/region-codes.js';
 
-export type { HistoryAction as Action } from '../../functions/domain/application';
-export type { CountRow, ProgressReport } from '../../functions/domain/progress';
-export type { RegistryRecord as RegistryItem } from '../../functions/domain/registry';
+export type { HistoryAction as Action } from '#functions/domain/application.js';
+export type { ProgressReport } from '#functions/domain/progress.js';
+export type { RegistryRecord as RegistryItem } from '#functions/domain/registry.js';
 export type { DecidingLevel, HistoryEntry, RegionLevel, Status };
 
 export type Role = 'applicant' | 'official' | 'admin';

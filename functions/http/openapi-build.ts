@@ -1,12 +1,13 @@
 // Builds the OpenAPI 3.1 document of the whole API from the same zod schemas that validate requests (forms/ for the
-// forms, functions/schemas.ts for the rest) and writes it to functions/openapi-document.json, which the functions serve
-// (functions/openapi.ts): zod's JSON Schema generation (~20 KiB) and this table stay out of the Lambda bundles.
-// test/unit/openapi.test.ts fails when the file is stale. Run: npx tsx functions/openapi-build.ts
+// forms, functions/http/schemas.ts for the rest) and writes it to functions/http/openapi-document.json, which the functions serve
+// (functions/http/openapi.ts): zod's JSON Schema generation (~20 KiB) and this table stay out of the Lambda bundles.
+// test/unit/openapi.test.ts fails when the file is stale. Run: npx tsx functions/http/openapi-build.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '../forms/catalogue.js';
-import { statuses } from './domain/application.js';
+import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '#forms/catalogue.js';
+import { statuses } from '../domain/application.js';
+import { regionLevelNames } from '../domain/region-codes.js';
 import {
   applicationSchema,
   catalogueEntrySchema,
@@ -36,7 +37,7 @@ const json = (s: Json) => ({ content: { 'application/json': { schema: s } } });
 
 type ErrorCode = (typeof errorCodes)[number];
 
-/** The `error` codes each status answers with (functions/http.ts statusOf, and the frame's own answers). */
+/** The `error` codes each status answers with (functions/http/errors.ts statusOf, and the frame's own answers). */
 const codesOf: Record<number, ErrorCode[]> = {
   400: ['validation'],
   401: ['unauthorized'],
@@ -341,7 +342,6 @@ function operationObject(path: string, method: string, op: Operation): Json {
 /** `{ type: <one type>, regionCode, form: Form_<type> }` for each type, and the union of them, discriminated by `type`. */
 function submissionSchemas(): Json {
   const envelope = schema(submissionSchema, 'input') as { properties: Record<string, Json>; title?: string };
-  const levelNames: Record<string, string> = { province: '省', city: '地级市', county: '县（区）', township: '乡镇（街道）', village: '村（社区）' };
   const perType = Object.fromEntries(
     applicationTypes.map((type) => [
       `Submission_${type}`,
@@ -350,7 +350,7 @@ function submissionSchemas(): Json {
         title: `${catalogue[type].name}申请`,
         properties: {
           type: { const: type, title: envelope.properties.type.title },
-          regionCode: { ...envelope.properties.regionCode, description: `承办地区代码：${catalogue[type].hostLevels.map((l) => levelNames[l]).join('或')}` },
+          regionCode: { ...envelope.properties.regionCode, description: `承办地区代码：${catalogue[type].hostLevels.map((l) => regionLevelNames[l]).join('或')}` },
           form: ref(`Form_${type}`),
         },
         required: ['type', 'regionCode', 'form'],
@@ -372,7 +372,7 @@ function submissionSchemas(): Json {
 
 /**
  * A decision for each action, and the union of them, discriminated by `action`: reject and return need a comment
- * (not only spaces), return the list of problems too (functions/schemas.ts decisionSchema's rules).
+ * (not only spaces), return the list of problems too (functions/http/schemas.ts decisionSchema's rules).
  */
 function decisionSchemas(): Json {
   const base = schema(decisionSchema, 'input') as { properties: Record<string, Json>; title?: string };
@@ -465,7 +465,7 @@ export function buildOpenApiDocument(): Json {
   };
 }
 
-/** Where the functions read the document (functions/openapi.ts), and what the test compares with. */
+/** Where the functions read the document (functions/http/openapi.ts), and what the test compares with. */
 export const openApiDocumentFile = fileURLToPath(new URL('./openapi-document.json', import.meta.url));
 
 /** The file's text: two-space JSON and a final newline, so a change to a form shows as a readable diff. */

@@ -3,9 +3,9 @@
 // own limits (infra/: WAF rate-based rules in front of the web distribution, the HTTP API stage's throttling).
 import type { Context, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
-import { DomainError } from './domain/application.js';
-import type { RateLimit } from './config.js';
-import type { Env } from './http.js';
+import { DomainError } from '../domain/application.js';
+import type { RateLimit } from '../config.js';
+import type { Env } from './request.js';
 
 /** What the Lambda adapter (API Gateway's HTTP API event) and the Node adapter (@hono/node-server) put in `c.env`. */
 type Bindings = {
@@ -17,7 +17,7 @@ type Bindings = {
  * Where a request came from, as the platform saw it (never a header the caller could set): API Gateway's source IP
  * in AWS, the socket's peer locally.
  */
-export function sourceAddress(c: Context): string {
+function sourceAddress(c: Context): string {
   const env = (c.env ?? {}) as Bindings;
   return env.event?.requestContext?.http?.sourceIp ?? env.incoming?.socket?.remoteAddress ?? 'unknown';
 }
@@ -31,7 +31,7 @@ const messages = {
  * At most `limit.requests` requests in each window per key; beyond that 429 `rate_limited` with `Retry-After` (and
  * `retryAfter` in the body, seconds). Null: no limit.
  */
-export function limitRequests(limit: RateLimit | null, scope: keyof typeof messages, key: (c: Context<Env>) => string): MiddlewareHandler<Env> {
+function limitRequests(limit: RateLimit | null, scope: keyof typeof messages, key: (c: Context<Env>) => string): MiddlewareHandler<Env> {
   if (!limit) return async (_c, next) => next();
   return rateLimiter<Env>({
     windowMs: limit.windowSeconds * 1000,

@@ -1,11 +1,11 @@
 // /v1/registry (and its CSV export) and /v1/stats: the approved records and the plan's progress.
 // Administrators see the province; officials may query and export the registry of their own region.
 import { Hono } from 'hono';
-import { applicationTypes, typeBasics } from '../../forms/entry.js';
-import { progressReport } from '../domain/progress.js';
-import { pageOf, type Env } from '../http.js';
-import { assertMayReadStats } from '../policy.js';
-import type { Services } from '../services/context.js';
+import { applicationTypes, typeBasics } from '#forms/entry.js';
+import { progressReport } from '../../domain/progress.js';
+import { pageOf, type Env } from '../request.js';
+import { assertMayReadStats } from '../../policy.js';
+import type { Services } from '../../services/context.js';
 import { filterOf, registryExportRoutes } from './registry-export.js';
 import { pageParams, queryOf } from './query.js';
 

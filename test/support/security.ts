@@ -1,14 +1,13 @@
 // Security test support: tokens signed with the local dev issuer's key (as it is kept in DATA_DIR) or
-// forged, the patterns of unmasked personal data, and waiting for an application to reach a state.
+// forged, and the patterns of unmasked personal data.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, importJWK, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../functions/auth.js';
-import { eventually, type Client } from '../support/local.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '#functions/auth.js';
 
 /** Unmasked personal data as a scan finds it: a mainland mobile or a GB 32100 code standing alone. */
-export const UNMASKED_MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
-export const UNMASKED_CREDIT_CODE = /(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])/g;
+const UNMASKED_MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+const UNMASKED_CREDIT_CODE = /(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])/g;
 
 export function unmaskedIn(text: string): string[] {
   return [...(text.match(UNMASKED_MOBILE) ?? []), ...(text.match(UNMASKED_CREDIT_CODE) ?? [])];
@@ -57,14 +56,4 @@ export function tamperedToken(token: string, claims: JWTPayload): string {
   const [header, payload, signature] = token.split('.');
   const original = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as JWTPayload;
   return `${header}.${base64url({ ...original, ...claims })}.${signature}`;
-}
-
-type AppState = { status: string; currentLevel: string; task: { level: string } | null };
-
-/** Waits until the application (read by `token`) is in the wanted state. */
-export function reach(api: Client, token: string, id: string, wanted: (app: AppState) => boolean, what: string) {
-  return eventually(async () => {
-    const out = await api.call('GET', `/v1/applications/${id}`, { token });
-    return out.status === 200 && wanted(out.body) ? (out.body as AppState) : undefined;
-  }, 10_000, `${id} ${what}`);
 }

@@ -1,15 +1,16 @@
 // The frame every HTTP entry point of the API serves in: correlation ids and logs, security headers, no caching of
 // personal answers, CORS for the web origin only, a body limit, one error mapping and one 404. The routes go in it:
-// all of them for the API (functions/app.ts), the streamed export alone for its function (functions/export.ts).
+// all of them for the API (functions/http/app.ts), the streamed export alone for its function (functions/export.ts).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { DomainError } from './domain/application.js';
-import { errorResponse, requestContext, type Env } from './http.js';
-import type { Services } from './services/context.js';
+import { DomainError } from '../domain/application.js';
+import { requestContext, type Env } from './request.js';
+import { errorResponse } from './errors.js';
+import type { Services } from '../services/context.js';
 
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 export interface FrameOptions {
   log: Services['log'];
@@ -60,7 +61,7 @@ export function apiFrame({ log, webOrigin }: FrameOptions) {
       },
     }),
   );
-  app.onError((error, c) => errorResponse(error, c, (fields) => log('error', 'request failed', { path: c.req.path, ...fields })));
+  app.onError((error, c) => errorResponse(error, c, log));
   app.notFound((c) => c.json({ error: 'not_found', message: '没有这个接口' }, 404));
   return app;
 }

@@ -1,16 +1,16 @@
 // Routes anyone may call: health, the catalogue of forms, regions, certificate verification.
 import { Hono } from 'hono';
-import { DomainError } from '../domain/application.js';
-import { applicationTypes, catalogue } from '../../forms/catalogue.js';
-import { materialsFor } from '../../forms/materials.js';
-import { childrenOf, findRegion } from '../regions/index.js';
-import { certificateView } from '../domain/registry.js';
-import type { Services } from '../services/context.js';
-import type { Env } from '../http.js';
+import { DomainError } from '../../domain/application.js';
+import { applicationTypes, catalogue } from '#forms/catalogue.js';
+import { materialsFor } from '#forms/materials.js';
+import { childrenOf, findRegion } from '../../regions/index.js';
+import { certificateView } from '../../domain/registry.js';
+import type { Services } from '../../services/context.js';
+import type { Env } from '../request.js';
 import { formJsonSchema, openApiDocument } from '../openapi.js';
 import { queryOf } from './query.js';
 import { limitAddress } from '../rate-limit.js';
-import { defaultRateLimits, type RateLimits } from '../config.js';
+import { defaultRateLimits, type RateLimits } from '../../config.js';
 
 /** What the public routes use: the certificates, the health check, the per-address limit. */
 export interface PublicDeps {

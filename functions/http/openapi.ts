@@ -1,9 +1,9 @@
 // The OpenAPI 3.1 document of the whole API as the functions serve it, and a browsable reference page of it. The
-// document is built from the zod schemas at build time (functions/openapi-build.ts) and read here from
+// document is built from the zod schemas at build time (functions/http/openapi-build.ts) and read here from
 // openapi-document.json beside this module or the bundled index.mjs, on first use: neither zod's JSON Schema
 // generation nor the document's ~55 KB are in the bundle or its cold start.
 import fs from 'node:fs';
-import type { ApplicationType } from '../forms/entry.js';
+import type { ApplicationType } from '#forms/entry.js';
 
 type Json = Record<string, unknown>;
 

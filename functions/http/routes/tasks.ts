@@ -1,9 +1,9 @@
 // /v1/tasks: the official's inbox, oldest first.
 import { Hono } from 'hono';
-import { pageOf, type Env } from '../http.js';
-import { assertMayListTasks } from '../policy.js';
-import { listTasks } from '../services/applications.js';
-import type { Services } from '../services/context.js';
+import { pageOf, type Env } from '../request.js';
+import { assertMayListTasks } from '../../policy.js';
+import { listTasks } from '../../services/applications.js';
+import type { Services } from '../../services/context.js';
 import { pageParams, queryOf } from './query.js';
 
 export function taskRoutes(s: Services) {

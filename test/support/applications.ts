@@ -1,6 +1,6 @@
-// Helpers shared by the resilience tests.
-import type { LocalStack } from '../../infra/local/stack.js';
-import type { Client } from '../support/local.js';
+// Reading applications back through the API: every page of a list, and waiting until they reach a state.
+import type { LocalStack } from '#infra/local/stack.js';
+import { eventually, type Client } from './local.js';
 
 /** What the tests need of an API client: the harness's, or one for a stack in another process. */
 export type Caller = Pick<Client, 'call' | 'token'> & { stack?: LocalStack };
@@ -53,4 +53,14 @@ async function describe(api: Caller, app: any): Promise<string> {
   const stored = await api.stack.services.applications.get(app.id);
   const execution = await api.stack.engine.describeExecution(api.stack.engine.executionArn(app.id)).catch((e: Error) => ({ status: e.message, output: undefined }));
   return JSON.stringify({ ...seen, outbox: stored?.outbox ?? null, execution: execution.status, output: execution.output });
+}
+
+type AppState = { status: string; currentLevel: string; task: { level: string } | null };
+
+/** Waits until the application (read by `token`) is in the wanted state. */
+export function reach(api: Client, token: string, id: string, wanted: (app: AppState) => boolean, what: string) {
+  return eventually(async () => {
+    const out = await api.call('GET', `/v1/applications/${id}`, { token });
+    return out.status === 200 && wanted(out.body) ? (out.body as AppState) : undefined;
+  }, 10_000, `${id} ${what}`);
 }

@@ -1,9 +1,9 @@
 // The one Hono app of the API: a router per resource, one error mapping, one authentication.
 import { Hono } from 'hono';
-import { apiFrame } from './app-frame.js';
-import { authenticate, type Env } from './http.js';
-import type { VerifyToken } from './auth.js';
-import type { Services } from './services/context.js';
+import { apiFrame } from './frame.js';
+import { authenticate, type Env } from './request.js';
+import type { VerifyToken } from '../auth.js';
+import type { Services } from '../services/context.js';
 import { publicRoutes } from './routes/public.js';
 import { applicationRoutes } from './routes/applications.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -11,10 +11,8 @@ import { registryRoutes } from './routes/registry.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import { limitCaller } from './rate-limit.js';
-import { defaultRateLimits, type RateLimits } from './config.js';
+import { defaultRateLimits, type RateLimits } from '../config.js';
 import { methodNotAllowed } from './routes/methods.js';
-
-export { MAX_BODY_BYTES } from './app-frame.js';
 
 export interface AppDeps {
   services: Services;

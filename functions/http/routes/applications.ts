@@ -1,8 +1,8 @@
 // /v1/applications: submit, list, read, decide, resubmit, withdraw.
 import { Hono } from 'hono';
-import { fieldIssues } from '../../forms/fields.js';
-import { DomainError } from '../domain/application.js';
-import { jsonBody, pageOf, type Env } from '../http.js';
+import { fieldIssues } from '#forms/fields.js';
+import { DomainError } from '../../domain/application.js';
+import { jsonBody, pageOf, type Env } from '../request.js';
 import {
   decideApplication,
   getApplication,
@@ -11,9 +11,9 @@ import {
   submitApplication,
   withdrawApplication,
   type DecisionInput,
-} from '../services/applications.js';
-import { urgeApplication } from '../services/notifications.js';
-import type { Services } from '../services/context.js';
+} from '../../services/applications.js';
+import { urgeApplication } from '../../services/notifications.js';
+import type { Services } from '../../services/context.js';
 import { decisionSchema } from '../schemas.js';
 import { noQuery, pageParams, queryOf } from './query.js';
 

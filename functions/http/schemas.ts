@@ -1,12 +1,12 @@
 // The API's own request and response shapes (the forms are forms/'s): validation and the OpenAPI document
 // are both built from these, so there is no second copy. zod/mini, as forms/ (forms/fields.ts says why).
 import * as z from 'zod/mini';
-import { statuses } from './domain/application.js';
-import { decidingLevels } from './domain/chain.js';
-import { applicationTypes } from '../forms/entry.js';
-import { plainText } from '../forms/plain-text.js';
-import { fileKinds, type MaterialMime } from '../forms/materials.js';
-import { notificationKinds, robotPlatforms } from './domain/notifications.js';
+import { statuses } from '../domain/application.js';
+import { decidingLevels } from '../domain/chain.js';
+import { applicationTypes } from '#forms/entry.js';
+import { plainText } from '#forms/plain-text.js';
+import { fileKinds, type MaterialMime } from '#forms/materials.js';
+import { notificationKinds, robotPlatforms } from '../domain/notifications.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
 function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
@@ -78,7 +78,7 @@ const actor = z.object({
   region: z.optional(z.string()),
 });
 
-export const historyEntrySchema = meta(
+const historyEntrySchema = meta(
   z.object({
     at: z.iso.datetime(),
     action: meta(z.enum(['submit', 'approve', 'reject', 'return', 'resubmit', 'withdraw', 'expire', 'escalate', 'urge']), {
@@ -188,7 +188,7 @@ export const certificateSchema = meta(
   { title: '证书核验结果' },
 );
 
-/** GET /v1/forms: one entry per type (functions/routes/public.ts). */
+/** GET /v1/forms: one entry per type (functions/http/routes/public.ts). */
 export const catalogueEntrySchema = meta(
   z.object({
     type: z.enum(applicationTypes),

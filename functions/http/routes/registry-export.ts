@@ -1,12 +1,12 @@
 // GET /v1/registry/export: the registry as CSV, streamed. Its own module so that the streaming export function
 // (functions/export.ts) carries this route and nothing else of the API.
 import { Hono, type Context } from 'hono';
-import { cstDate } from '../domain/china-time.js';
-import { CSV_BOM, csvRow } from '../domain/csv.js';
-import { exportHeader, exportRow, parseRegistryFilter, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
-import type { Env } from '../http.js';
-import { registryRegionFor } from '../policy.js';
-import type { Services } from '../services/context.js';
+import { cstDate } from '../../domain/china-time.js';
+import { CSV_BOM, csvRow } from '../../domain/csv.js';
+import { exportHeader, exportRow, parseRegistryFilter, type RegistryFilter, type RegistryRecord } from '../../domain/registry.js';
+import type { Env } from '../request.js';
+import { registryRegionFor } from '../../policy.js';
+import type { Services } from '../../services/context.js';
 import { queryOf } from './query.js';
 
 /** What the export reads: the registry, the clock (the file's date) and the log. */
@@ -61,7 +61,7 @@ export function registryExportRoutes(s: RegistryExportServices) {
     const first = await pages.next();
     const date = cstDate(s.now()).replaceAll('-', '');
     const body = csvStream(pages, first, (error) =>
-      s.log('error', 'registry export failed mid-stream', { message: (error as Error)?.message, filter }),
+      s.log.error('registry export failed mid-stream', { message: (error as Error)?.message, filter }),
     );
     return c.body(body, 200, {
       'content-type': 'text/csv; charset=utf-8',

@@ -2,9 +2,9 @@
 // ignored, and the answer would look filtered when it is not. The OpenAPI document lists the same names for each
 // operation (test/integration/openapi-conformance.test.ts sends others and expects this 400).
 import type { Context, MiddlewareHandler } from 'hono';
-import { DomainError } from '../domain/application.js';
+import { DomainError } from '../../domain/application.js';
 
-/** Names every list takes beside its own filters (functions/http.ts pageOf reads them). */
+/** Names every list takes beside its own filters (functions/http/request.ts pageOf reads them). */
 export const pageParams = ['limit', 'cursor'] as const;
 
 /**

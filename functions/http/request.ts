@@ -1,86 +1,16 @@
-// HTTP plumbing shared by every router: the error shape, the caller, paging and JSON bodies.
+// What every router reads of a request: the caller (authenticate), its correlation id and access line
+// (requestContext), paging and JSON bodies.
 import type { Context, MiddlewareHandler } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { matchedRoutes } from 'hono/route';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from './domain/application.js';
-import { bearerToken, type Principal, type VerifyToken } from './auth.js';
-import { addLogContext, withLogContext } from './log.js';
+import { DomainError } from '../domain/application.js';
+import { bearerToken, type Principal, type VerifyToken } from '../auth.js';
+import { addLogContext, withLogContext, type Logger } from '../log.js';
 
 export type Env = { Variables: { principal: Principal } };
 
-const statusOf: Record<DomainError['code'], 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503> = {
-  validation: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  duplicate: 409,
-  too_large: 413,
-  unsupported_media_type: 415,
-  idempotency_mismatch: 422,
-  rate_limited: 429,
-  unavailable: 503,
-};
-
-/** Errors that mean the store or the engine could not be reached: the caller may retry. */
-const unavailableNames = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'RequestLimitExceeded',
-  'InternalFailure',
-  'InternalServerErrorException',
-  'ServiceUnavailableException',
-]);
-
-/**
- * An AWS service's own failure, whatever its name: the SDK marks it `$fault: 'server'` (or it answered 5xx). Like a
- * timeout, it says nothing about the request: 503, retry later.
- */
-function isServiceFault(error: unknown): boolean {
-  const { $fault, $metadata } = (error ?? {}) as { $fault?: string; $metadata?: { httpStatusCode?: number } };
-  return $fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500;
-}
-
-/**
- * The one error shape (api.md). A body says what the caller can act on and nothing of the server's
- * insides: no stack, no SDK message, no table or key names; those go to the log, masked.
- */
-export function errorResponse(error: unknown, c: Context, log: (fields: Record<string, unknown>) => void) {
-  if (error instanceof DomainError) {
-    // RFC 6750: a 401 names the scheme that would be accepted.
-    if (error.code === 'unauthorized') c.header('www-authenticate', 'Bearer');
-    // A 429 says when to come back, whoever raised it (the rate limits set it themselves; an urge sent twice in a day here).
-    if (error.code === 'rate_limited' && typeof error.details.retryAfter === 'number') c.header('retry-after', String(error.details.retryAfter));
-    return c.json({ ...error.details, error: error.code, message: error.message }, statusOf[error.code]);
-  }
-  if (error instanceof HTTPException) {
-    if (error.status >= 500) log({ error: 'HTTPException', status: error.status, errorMessage: error.message, stack: error.stack });
-    return c.json({ error: 'http', message: error.status >= 500 ? '服务器内部错误，请稍后重试' : error.message || '请求无法处理' }, error.status);
-  }
-  const name = (error as Error)?.name ?? '';
-  const code = (error as { code?: string })?.code ?? '';
-  // A cursor replayed into another list (another organisation's, another region's): DynamoDB refuses its
-  // start key. The key condition already kept the other list's items out; the caller gets a 400, not a 500.
-  if (name === 'ValidationException' && /starting key|exclusive ?start ?key/i.test(String((error as Error)?.message))) {
-    return c.json({ error: 'validation', message: '分页游标无效', issues: [{ path: 'cursor', message: '分页游标无效，请从第一页重新查询' }] }, 400);
-  }
-  if (unavailableNames.has(name) || unavailableNames.has(code) || isServiceFault(error) || /ECONNREFUSED|socket hang up|ETIMEDOUT/.test(String((error as Error)?.message))) {
-    log({ error: name || code, errorMessage: (error as Error)?.message });
-    return c.json({ error: 'unavailable', message: '服务暂时不可用，请稍后重试' }, 503);
-  }
-  log({ error: name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
-  return c.json({ error: 'internal', message: '服务器内部错误，请稍后重试' }, 500);
-}
-
 /** Who called, as the logs show it. */
-export function callerOf(principal: Principal): Record<string, string> {
+function callerOf(principal: Principal): Record<string, string> {
   return {
     sub: principal.sub,
     role: principal.role,
@@ -99,7 +29,7 @@ export function authenticate(verify: VerifyToken): MiddlewareHandler<Env> {
 }
 
 /** Deeper than any form (a form nests four levels): refused before anything walks it. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** `application/json` or a `+json` type, with no charset other than UTF-8. */
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -131,7 +61,7 @@ export async function jsonBody(c: Context): Promise<unknown> {
 }
 
 /** Whether the arrays and objects of a JSON text nest deeper than `max` (brackets inside strings do not count). */
-export function nestingExceeds(text: string, max: number): boolean {
+function nestingExceeds(text: string, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -177,7 +107,7 @@ function routeOf(c: Context): string {
  * puts it on every log line written while the request runs and on the response (`x-request-id`), and
  * writes one access line: method, route, status, latency, and the caller's id and role (set by `authenticate`).
  */
-export function requestContext(log: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void): MiddlewareHandler<Env> {
+export function requestContext(log: Logger): MiddlewareHandler<Env> {
   return async (c, next) => {
     const started = performance.now();
     const given = c.req.header('x-request-id');
@@ -193,7 +123,7 @@ export function requestContext(log: (level: 'info' | 'warn' | 'error', message: 
       await next();
       c.header('x-request-id', correlationId);
       const error = c.error instanceof DomainError ? c.error.code : c.error ? c.error.name || 'Error' : undefined;
-      log(c.res.status >= 500 ? 'error' : 'info', 'request', {
+      log[c.res.status >= 500 ? 'error' : 'info']('request', {
         method: c.req.method,
         route: routeOf(c),
         path: c.req.path,

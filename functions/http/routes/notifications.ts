@@ -1,10 +1,10 @@
 // /v1/notifications: the caller's notification centre; /v1/offices/{level}/{region}/channels and /v1/deliveries/failed:
 // where notices go beyond the page (administrators).
 import { Hono } from 'hono';
-import { fieldIssues } from '../../forms/fields.js';
-import { DomainError } from '../domain/application.js';
-import { jsonBody, pageOf, type Env } from '../http.js';
-import type { Services } from '../services/context.js';
+import { fieldIssues } from '#forms/fields.js';
+import { DomainError } from '../../domain/application.js';
+import { jsonBody, pageOf, type Env } from '../request.js';
+import type { Services } from '../../services/context.js';
 import {
   getOfficeChannels,
   listFailedDeliveries,
@@ -13,7 +13,7 @@ import {
   markNotificationRead,
   setOfficeChannels,
   type ChannelsInput,
-} from '../services/notifications.js';
+} from '../../services/notifications.js';
 import { channelSettingsSchema } from '../schemas.js';
 import { noQuery, pageParams, queryOf } from './query.js';
 
