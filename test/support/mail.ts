@@ -47,6 +47,8 @@ export interface RobotCall {
   path: string;
   query: URLSearchParams;
   body: { msgtype?: string; text?: { content?: string } };
+  /** Whether it was taken (the platform's success) or refused (an error code or an HTTP failure). */
+  accepted: boolean;
 }
 
 export interface RobotReceiver {
@@ -72,7 +74,7 @@ export async function robotReceiver(): Promise<RobotReceiver> {
       } catch {
         // recorded as empty
       }
-      calls.push({ path: url.pathname, query: url.searchParams, body });
+      calls.push({ path: url.pathname, query: url.searchParams, body, accepted: answer.status === 200 && answer.errcode === 0 });
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errcode: answer.errcode, errmsg: answer.errcode ? 'refused' : 'ok' }));
     });
