@@ -345,6 +345,20 @@ export function urgeDay(at: Date, calendar: Calendar): { day: string; nextAt: st
   return { day, nextAt: cstStartOf(after).toISOString() };
 }
 
+/** What decides when the owner may next urge: the office has not yet held it half its soft limit, or it was urged that working day. */
+export type UrgeWait = 'half-limit' | 'once-a-day';
+
+/**
+ * From when the owner may urge the office that holds the application (the same rules `urgeApplication` checks): half
+ * its soft limit after the task reached it, and not again on the working day of the last urge (`lastUrgeAt`).
+ * `wait` names the rule that sets `from`.
+ */
+export function urgeAllowedFrom(task: { since: string; dueAt: string }, lastUrgeAt: string | undefined, calendar: Calendar): { from: string; wait: UrgeWait } {
+  const opens = urgeOpensAt(task);
+  const again = lastUrgeAt ? urgeDay(new Date(lastUrgeAt), calendar).nextAt : undefined;
+  return again && again > opens ? { from: again, wait: 'once-a-day' } : { from: opens, wait: 'half-limit' };
+}
+
 // --- delivery beyond the page ---------------------------------------------------------------------------------------
 
 /** What an e-mail or a robot says of a notice: its title and a link, nothing else (no comments, no personal data). */

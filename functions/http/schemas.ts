@@ -111,6 +111,17 @@ export const applicationSchema = meta(
       z.nullable(z.object({ level, region: z.string(), since: z.iso.datetime(), dueAt: z.iso.datetime(), expiresAt: z.iso.datetime(), overdue: z.boolean() })),
       { description: '等待中的审批（或退回后等待申请单位修改）及其期限' },
     ),
+    urge: meta(
+      z.optional(
+        z.nullable(
+          z.object({
+            from: meta(z.iso.datetime(), { description: '申请单位从此时起可以催办' }),
+            wait: meta(z.enum(['half-limit', 'once-a-day']), { description: 'half-limit 本级收到申请须满审批期限的一半 / once-a-day 每个工作日只能催办一次' }),
+          }),
+        ),
+      ),
+      { description: '催办：仅在单个申请中给出；没有等待审批的办公室时为 null' },
+    ),
     history: z.array(historyEntrySchema),
   }),
   { title: '申请' },

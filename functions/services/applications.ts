@@ -36,11 +36,13 @@ import type { ApplicationChange, PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
 import { noticeItems, waitTimerItem } from './notices.js';
-import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNotice } from '../domain/notifications.js';
+import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNotice, urgeAllowedFrom, type UrgeWait } from '../domain/notifications.js';
 
 export interface ApplicationView extends Application {
   history: HistoryEntry[];
   task: (Application['task'] & { overdue: boolean }) | null;
+  /** 催办: from when the owner may urge the office awaited (null when none is); on the application read alone, with its history. */
+  urge?: { from: string; wait: UrgeWait } | null;
 }
 
 export function actorOf(principal: Principal): Actor {
@@ -199,7 +201,9 @@ function canonicalJson(value: unknown): string {
 export async function getApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
   assertVisible(principal, found?.app, id);
-  return redactFor(principal, viewOf(found!.app, found!.history, s.now()));
+  const { app, history } = found!;
+  const urge = app.status === 'PENDING' && app.task ? urgeAllowedFrom(app.task, history.findLast((e) => e.action === 'urge')?.at, s.config.calendar) : null;
+  return redactFor(principal, { ...viewOf(app, history, s.now()), urge });
 }
 
 /** An application in a list: as its reader may see it, without its history. */

@@ -43,6 +43,8 @@ describe('催办', () => {
     expect(early.status, early.text).toBe(409);
     expect(early.body).toMatchObject({ error: 'conflict', urgeOpensAt: new Date(Date.parse(since) + 30_000).toISOString() });
     expect(early.body.message).toContain('后可以催办');
+    const before = (await api.call('GET', `/v1/applications/${id}`, { token: tokens.applicant })).body;
+    expect(before.urge).toEqual({ from: early.body.urgeOpensAt, wait: 'half-limit' });
 
     // Act: past it
     const urged = await at(Date.parse(since) + 30_500, () => urge(id, tokens.applicant));
@@ -56,6 +58,7 @@ describe('催办', () => {
     const app = (await api.call('GET', `/v1/applications/${id}`, { token: tokens.applicant })).body;
     expect(app.history.map((e: { action: string }) => e.action)).toEqual(['submit', 'urge']);
     expect(app.history[1]).toMatchObject({ level: 'township', actor: { role: 'applicant' } });
+    expect(app.urge).toEqual({ from: urged.body.nextUrgeAt, wait: 'once-a-day' });
 
     // Act: again the same working day
     const again = await at(Date.parse(since) + 31_000, () => urge(id, tokens.applicant));
@@ -73,6 +76,9 @@ describe('催办', () => {
     const decided = await api.call('POST', `/v1/applications/${id}/decision`, { token: tokens.township, body: { action: 'approve' } });
     expect(decided.status, decided.text).toBe(200);
     const county = await taskInInbox(api, tokens.county, id);
+    // the page's word for it at the county: the next working day, later than half the county's limit
+    const atCounty = (await api.call('GET', `/v1/applications/${id}`, { token: tokens.applicant })).body.urge;
+    expect(atCounty).toEqual({ from: urged.body.nextUrgeAt, wait: 'once-a-day' });
     expect((await urge(id, tokens.applicant)).status).toBe(409);
     // …and past half the county's limit, it is still the same working day's urge
     expect((await at(Date.parse(county.task.since) + 30_500, () => urge(id, tokens.applicant))).status).toBe(429);
@@ -111,5 +117,6 @@ describe('催办', () => {
     // Assess
     expect(urged.status, urged.text).toBe(409);
     expect(urged.body.message).toContain('退回');
+    expect((await api.call('GET', `/v1/applications/${id}`, { token: tokens.applicant })).body.urge).toBeNull();
   });
 });

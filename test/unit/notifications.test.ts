@@ -6,6 +6,7 @@ import {
   maskWebhookUrl,
   oneWorkingDayBefore,
   parseEscalation,
+  urgeAllowedFrom,
   urgeDay,
   urgeOpensAt,
   waitSchedule,
@@ -88,6 +89,17 @@ describe('催办', () => {
     expect(urgeDay(new Date(cst('2026-12-02T15:00:00')), calendar)).toEqual({ day: '2026-12-02', nextAt: cst('2026-12-03T00:00:00') });
     expect(urgeDay(new Date(cst('2026-12-04T23:59:00')), calendar)).toEqual({ day: '2026-12-04', nextAt: cst('2026-12-07T00:00:00') });
     expect(urgeDay(new Date(cst('2026-12-05T10:00:00')), calendar)).toEqual({ day: '2026-12-07', nextAt: cst('2026-12-08T00:00:00') });
+  });
+
+  it('the page is told from when, and which rule sets it: the later of half the limit and the next working day after the last urge', () => {
+    const task = { since: cst('2026-12-02T10:00:00'), dueAt: cst('2026-12-10T00:00:00') };
+    const half = cst('2026-12-06T05:00:00');
+    expect(urgeAllowedFrom(task, undefined, calendar)).toEqual({ from: half, wait: 'half-limit' });
+    // urged on the day it came (at the level before): the next working day is before half the limit
+    expect(urgeAllowedFrom(task, cst('2026-12-02T08:00:00'), calendar)).toEqual({ from: half, wait: 'half-limit' });
+    // urged on Friday: the next working day, Monday, is after it
+    expect(urgeAllowedFrom(task, cst('2026-12-04T16:00:00'), calendar)).toEqual({ from: cst('2026-12-07T00:00:00'), wait: 'once-a-day' });
+    expect(urgeAllowedFrom(task, cst('2026-12-07T09:00:00'), calendar)).toEqual({ from: cst('2026-12-08T00:00:00'), wait: 'once-a-day' });
   });
 });
 
