@@ -6,6 +6,7 @@ import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { NotificationStore } from '../store/notifications.js';
+import { NoticeWrites } from '../store/notice-writes.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 import type { Senders, SweepServices } from './sweep.js';
@@ -72,7 +73,7 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
     registry: new RegistryStore(clients.db, config.tableName),
-    notifications: new NotificationStore(clients.db, config.tableName),
+    notifications: new NoticeWrites(clients.db, config.tableName),
     now: () => new Date(),
     log: logger,
   };

@@ -3,10 +3,11 @@
 import { ulid } from 'ulid';
 import type { Application, WorkflowStep } from '../domain/application.js';
 import { waitSchedule, type NoticeDraft, type WaitKind } from '../domain/notifications.js';
+import type { NoticeWrites } from '../store/notice-writes.js';
 import type { DocTransactItem } from '../store/transactions.js';
 import type { Services } from './context.js';
 
-type NoticeServices = Pick<Services, 'config' | 'notifications'>;
+type NoticeServices = Pick<Services, 'config'> & { notifications: NoticeWrites };
 
 /** Whether a notice also leaves by e-mail or robot: an office's may (its channels are read when it is handed on); an organisation's when the application gives a contact e-mail; the administrators' stay in the centre. */
 function goesOut(draft: NoticeDraft, app: Pick<Application, 'form'>): boolean {

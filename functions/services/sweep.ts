@@ -6,7 +6,8 @@
 //   - `delivery`: a delivery claimed with a lease, sent, and marked sent; a failure is tried again with backoff, and
 //     after the last attempt it is `failed`, listed for the administrators. A sender that dies mid-send leaves the
 //     claim to run out: the delivery comes due again then (sent twice only if it died between sending and marking).
-// Deployed it runs every minute (infra/notifications.ts); locally every SWEEP_EVERY_MS (infra/local/stack.ts).
+// Deployed it runs every minute (infra/notifications.ts), each run within a deadline; locally every SWEEP_EVERY_MS
+// (infra/local/stack.ts).
 // Later capabilities add their own `dueKind` and handler here (a term's end, an annual report's deadline).
 import type { ApplicationRecord } from '../domain/application.js';
 import { deliveryText, officeOf, timedNotices, type NotificationKind, type Recipient } from '../domain/notifications.js';
@@ -35,15 +36,26 @@ export interface SweepResult {
 
 export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
 
-/** Sweeps until nothing is due or `rounds` batches were done (a deployed run stays well inside its minute). */
-export async function sweep(s: SweepServices, options: { batch?: number; rounds?: number } = {}): Promise<SweepResult> {
-  const { batch = 25, rounds = 20 } = options;
+export interface SweepOptions {
+  batch?: number;
+  rounds?: number;
+  /**
+   * No item is begun at or after this time (epoch ms): a deployed run stops in time to finish what it began before
+   * its function's timeout, and so before its deliveries' leases run out (infra/notifications.ts).
+   */
+  deadline?: number;
+}
+
+/** Sweeps until nothing is due, `rounds` batches were done, or the deadline came. */
+export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
+  const { batch = 25, rounds = 20, deadline = Infinity } = options;
   const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < rounds && s.now().getTime() < deadline; round++) {
     const due = await s.notifications.due(s.now().toISOString(), batch);
     if (!due.length) break;
     let acted = 0;
     for (const item of due) {
+      if (s.now().getTime() >= deadline) return result;
       try {
         if (await take(s, item, result)) acted += 1;
       } catch (error) {

@@ -1,18 +1,17 @@
 // Notices, each user's read state, the timers of waits, deliveries and the offices' channels in the single table.
-// A notice is written in the same transaction as the change that causes it (the items are built here, written by
-// store/applications.ts and store/registry.ts); reading and marking them read, and the due work the sweeper does,
-// are here.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DecidingLevel } from '../domain/chain.js';
-import type { Notification, NotificationKind, Recipient, RobotPlatform, TimedStep, WaitKind } from '../domain/notifications.js';
+// A notice is written in the same transaction as the change that causes it (the items are built in notice-writes.ts,
+// written by store/applications.ts and store/registry.ts); reading and marking them read, and the due work the
+// sweeper does, are here.
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Notification, NotificationKind, Recipient, RobotPlatform, TimedStep } from '../domain/notifications.js';
 import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import type { PageRequest } from './applications.js';
 import { isConditionalCheckFailed, transact, type DocTransactItem, type Guarded } from './transactions.js';
+import { NoticeWrites, epoch, type DueKind, type WaitTimer } from './notice-writes.js';
 
 const DAY_S = 86_400;
-/** Notices are kept two years; sent deliveries a month; failed ones, for the administrators, three months. */
-const NOTICE_TTL_S = 730 * DAY_S;
+/** Sent deliveries are kept a month; failed ones, for the administrators, three months (notices: notice-writes.ts). */
 const SENT_TTL_S = 30 * DAY_S;
 const FAILED_TTL_S = 90 * DAY_S;
 /** The unread count is exact up to this; beyond it the pages show 99+. */
@@ -23,10 +22,8 @@ const READ_SET_COMPACT_AT = 50;
 const R = ATTR.readState;
 const T = ATTR.timer;
 const D = ATTR.delivery;
-const epoch = (at: string, ttl: number) => Math.floor(Date.parse(at) / 1000) + ttl;
 
-/** What is on the due index, by the handler that takes it. */
-export type DueKind = 'wait' | 'fanout' | 'delivery';
+export type { DueKind, WaitTimer } from './notice-writes.js';
 
 export interface DueItem {
   kind: DueKind | string;
@@ -34,17 +31,6 @@ export interface DueItem {
   /** The due sort key as read: the condition of whatever the sweeper does with the item. */
   seen: string;
   item: Record<string, any>;
-}
-
-/** The timer of an application's current wait. `round`: the time of the change that started it (its `updatedAt`). */
-export interface WaitTimer {
-  applicationId: string;
-  wait: WaitKind;
-  level: DecidingLevel;
-  round: string;
-  dueAt: string;
-  expiresAt: string;
-  steps: TimedStep[];
 }
 
 export type Channel = 'email' | 'robot';
@@ -95,53 +81,8 @@ function noticeOf(item: Record<string, any>): Notification {
 
 const isRead = (state: ReadState, id: string) => id <= state.watermark || state.read.has(id);
 
-export class NotificationStore {
-  constructor(
-    readonly db: DynamoDBDocumentClient,
-    readonly table: string,
-  ) {}
-
-  // --- items written with the change that causes them -----------------------------------------------------------
-
-  /** A notice; `fanOut`: it also goes to the recipient's channels (the sweeper hands it on, after the commit). */
-  noticeItem(notice: Notification, fanOut: boolean): DocTransactItem {
-    const key = keys.notification(notice.recipient, notice.id);
-    return {
-      Put: {
-        TableName: this.table,
-        Item: {
-          ...key,
-          ...notice,
-          [TTL_ATTRIBUTE]: epoch(notice.at, NOTICE_TTL_S),
-          ...(fanOut ? this.dueAttributes('fanout', notice.at, key) : {}),
-        },
-        ConditionExpression: IS_NEW,
-      },
-    };
-  }
-
-  /** The application's wait timer: replaces the previous wait's; a wait with nothing timed clears it. */
-  waitTimerItem(timer: WaitTimer): DocTransactItem {
-    const key = keys.waitTimer(timer.applicationId);
-    if (!timer.steps.length) return this.clearWaitTimerItem(timer.applicationId);
-    const next = timer.steps[0];
-    return {
-      Put: {
-        TableName: this.table,
-        Item: { ...key, ...timer, ...this.dueAttributes('wait', next.at, key, `${timer.round}#${next.kind}`) },
-      },
-    };
-  }
-
-  /** The change ends the wait (a rejection, a withdrawal, an expiry, the last approval): its timed notices go. */
-  clearWaitTimerItem(applicationId: string): DocTransactItem {
-    return { Delete: { TableName: this.table, Key: keys.waitTimer(applicationId) } };
-  }
-
-  private dueAttributes(kind: DueKind, at: string, key: Key, turn = '') {
-    return { [ATTR.due.kind]: kind, [IDX.due.pk]: keys.due, [IDX.due.sk]: keys.dueOrder(at, key, turn) };
-  }
-
+/** The notices' reads and the sweeper's due work, beside the items a change writes (NoticeWrites). */
+export class NotificationStore extends NoticeWrites {
   // --- the notification centre --------------------------------------------------------------------------------
 
   async readState(sub: string, recipient: Recipient): Promise<ReadState> {

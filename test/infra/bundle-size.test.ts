@@ -18,23 +18,27 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * catalogue reaching a function that validates no form (forms/entry.ts is what the registry and the workflow's task
  * import), the OpenAPI document or zod's JSON Schema generation coming back into the code (it is built at build time,
  * functions/http/openapi-build.ts) or an SSM client (the export signs its one GetParameter, functions/ssm-parameter.ts).
- * recordOutcome (253/84 KiB: no Step Functions client, buildOutcomeServices) and reconciler (266/86: no registry,
- * buildWorkflowServices) fit the budget: the SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
- * api (400/135: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app) and registryExport (307/105: the export
- * route alone in the API's frame, functions/http/frame.ts, with jose and the table client) do not (see overBudget).
+ * recordOutcome (271/90 KiB: no Step Functions client, buildOutcomeServices, and of the notifications only the items its
+ * changes write, store/notice-writes.ts) and reconciler (274/89: no registry, buildWorkflowServices) fit the budget: the
+ * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
+ * api (429/143: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
+ * the notification centre and 催办 included), registryExport (318/109: the export route alone in the API's frame,
+ * functions/http/frame.ts, with jose and the table client) and sweeper (649/197: nodemailer for an SMTP relay, ~240 KiB,
+ * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 404 * KiB, gzip: 137 * KiB },
-  registryExport: { minified: 316 * KiB, gzip: 108 * KiB },
-  recordOutcome: { minified: 260 * KiB, gzip: 86 * KiB },
-  reconciler: { minified: 272 * KiB, gzip: 88 * KiB },
+  api: { minified: 432 * KiB, gzip: 145 * KiB },
+  registryExport: { minified: 321 * KiB, gzip: 110 * KiB },
+  recordOutcome: { minified: 273 * KiB, gzip: 90 * KiB },
+  reconciler: { minified: 277 * KiB, gzip: 90 * KiB },
+  sweeper: { minified: 655 * KiB, gzip: 199 * KiB },
 };
 
 /**
  * The bundles still over issue #8's budget: their budget test is expected to fail (`it.fails`) until they shrink,
  * when vitest reports it and the name should leave this list.
  */
-const overBudget: ReadonlySet<keyof typeof lambdaEntries> = new Set(['api', 'registryExport']);
+const overBudget: ReadonlySet<keyof typeof lambdaEntries> = new Set(['api', 'registryExport', 'sweeper']);
 
 interface Measured {
   minified: number;
