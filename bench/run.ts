@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark of issue 8 in one run, on this machine, against the local stack; writes
 // bench/results.json and the table in bench/README.md (targets against what was measured).
-//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,registry   run only some parts (the others are kept from results.json)
+//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,notifications,registry   run only some parts (the others are kept from results.json)
 //   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
 //   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
 import '#infra/local/polyfills.js';
@@ -13,9 +13,10 @@ import { benchCost, TARGETS } from './cost.js';
 import { benchDecisionToTask, benchDynamoCeiling, benchThroughput } from './flows.js';
 import { benchInbox } from './inbox.js';
 import { benchMaterials } from './materials.js';
+import { benchDecisionToNotice, benchNotificationCentre } from './notifications.js';
 import { Api, log, round, startDurableDynamo, startMemoryDynamo, startServer } from './lib.js';
 import { renderReadme, type Results } from './report.js';
-import { townships } from './workload.js';
+import { townships, townshipsOf } from './workload.js';
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (part: string) => !only || only.includes(part);
@@ -23,7 +24,8 @@ const here = (file: string) => new URL(file, import.meta.url);
 
 async function main() {
   const began = performance.now();
-  const [throughputPlace, latencyPlace, costPlace, inboxSmall, inboxLarge, materialsPlace] = townships(6);
+  const [throughputPlace, latencyPlace, costPlace, inboxSmall, inboxLarge, materialsPlace, noticePlace, centreCounty] = townships(8);
+  const centreOffices = townshipsOf(centreCounty.county, 3);
   const results: Results = {
     when: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', loadAverageAtStart: loadavg().map((l) => round(l)) },
@@ -34,7 +36,7 @@ async function main() {
     results.bundles = await benchBundles();
   }
 
-  if (wanted('throughput') || wanted('latency') || wanted('cost') || wanted('materials')) {
+  if (wanted('throughput') || wanted('latency') || wanted('cost') || wanted('materials') || wanted('notifications')) {
     log('the local stack as npm start runs it (DynamoDB Local on disk), the API in its own process');
     const dynamo = await startDurableDynamo();
     const server = await startServer({ dynamodbEndpoint: dynamo.endpoint, suffix: '-bench' });
@@ -58,6 +60,10 @@ async function main() {
         log('materials: a 10 MB upload through the stack against a plain presigned PUT, and a submission with its materials');
         results.materials = await benchMaterials(api, server, materialsPlace);
       }
+      if (wanted('notifications')) {
+        log('decision → the next office’s task notice in its centre');
+        results.notifications = { ...results.notifications, decisionToNotice: await benchDecisionToNotice(api, noticePlace) };
+      }
     } finally {
       api.close();
       await server.stop();
@@ -65,7 +71,7 @@ async function main() {
     }
   }
 
-  if (wanted('throughput') || wanted('inbox')) {
+  if (wanted('throughput') || wanted('inbox') || wanted('notifications')) {
     log('the same stack on DynamoDB Local in memory (seeding 100k items on disk would take many minutes)');
     const dynamo = await startMemoryDynamo();
     const server = await startServer({ dynamodbEndpoint: dynamo.endpoint, suffix: '-bench' });
@@ -79,6 +85,10 @@ async function main() {
       if (wanted('inbox')) {
         log('an inbox page at 1k and at 100k pending tasks');
         results.inbox = await benchInbox(api, dynamo, server.table, inboxSmall, inboxLarge);
+      }
+      if (wanted('notifications')) {
+        log('the notification centre at 1k, 10k and 100k notices for one office');
+        results.notifications = { ...results.notifications, centre: await benchNotificationCentre(api, dynamo, server.table, centreOffices) };
       }
     } finally {
       api.close();
@@ -113,7 +123,7 @@ async function main() {
   // A partial run keeps the parts it did not measure from the last results, and says so.
   if (only && existsSync(here('./results.json'))) {
     const earlier = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results;
-    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'materials', 'inbox', 'registry'] as const;
+    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'materials', 'inbox', 'notifications', 'registry'] as const;
     for (const part of parts.filter((p) => results[p] === undefined && earlier[p] !== undefined)) {
       (results as unknown as Record<string, unknown>)[part] = earlier[part];
       results.kept = { ...results.kept, [part]: earlier.kept?.[part] ?? earlier.when };

@@ -18,6 +18,11 @@ export function townships(count: number): { township: string; county: string }[]
   return counties.slice(0, count).map((county) => ({ county, township: childrenOf(county)[0].code }));
 }
 
+/** Townships of one county, from its first: offices of their own in one part of the bench. */
+export function townshipsOf(county: string, count: number): { township: string; county: string }[] {
+  return childrenOf(county).slice(0, count).map((t) => ({ county, township: t.code }));
+}
+
 export type Role = 'applicant' | 'township' | 'county' | 'province' | 'admin';
 
 export async function tokensFor(api: Api, place: { township: string; county: string }): Promise<Record<Role, string>> {

@@ -2,6 +2,7 @@
 // zod/mini: the functions that validate no form (the workflow's task, the reconciler) carry a fraction of zod.
 import * as z from 'zod/mini';
 import { parseTimeLimits } from './domain/deadlines.js';
+import { parseEscalation } from './domain/notifications.js';
 
 const text = () => z.string().check(z.minLength(1));
 
@@ -43,6 +44,24 @@ const schema = z.object({
   DOWNLOAD_URL_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(300))), 300),
   /** How many times an application may be returned for revision before only approve or reject remain. */
   MAX_RETURNS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(20))), 3),
+  /** What an office's hard limit does, per level: `township=escalate,county=escalate,province=hold` (the defaults). */
+  ESCALATION: z.optional(z.string()),
+  /** The web pages' address, for the link in e-mails and robot messages (none: the message says to sign in). */
+  WEB_URL: z.optional(z.url()),
+  /** How e-mail leaves: `ses` (Amazon SES), `smtp` (a relay: the China regions, the local catcher) or `none`. */
+  MAIL_TRANSPORT: z._default(z.enum(['none', 'smtp', 'ses']), 'none'),
+  MAIL_FROM: z.optional(z.email()),
+  /** `smtp://host:587` (STARTTLS when offered) or `smtps://host:465`. */
+  SMTP_URL: z.optional(z.url()),
+  SMTP_USER: z.optional(text()),
+  /** The SSM SecureString parameter holding the relay's password (never the password itself in the environment). */
+  SMTP_PASSWORD_PARAMETER: z.optional(text()),
+  /** Local stack only: robot webhooks may be http:// to this machine (the tests' receivers). */
+  ROBOT_LOOPBACK_HTTP: z._default(z.enum(['true', 'false']), 'false'),
+  /** Delivery attempts and the first retry's delay in seconds (doubling after): `6/60`. */
+  DELIVERY_RETRY: z._default(z.string().check(z.regex(/^\d+\/\d+$/)), '6/60'),
+  /** How long a claimed delivery is its sender's before another may send it: longer than one send may take. */
+  DELIVERY_LEASE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(3600))), 120),
 });
 
 /** Operators read these: zod/mini carries no locale, so say plainly what is wrong (classic zod's English, shorter). */
@@ -100,7 +119,40 @@ function read(env: Record<string, string | undefined>) {
       uploadUrlSeconds: c.UPLOAD_URL_SECONDS,
       downloadUrlSeconds: c.DOWNLOAD_URL_SECONDS,
     },
+    escalation: parseEscalation(c.ESCALATION),
+    notifications: {
+      webUrl: c.WEB_URL?.replace(/\/+$/, ''),
+      mail: mailSettings(c),
+      robotLoopbackHttp: c.ROBOT_LOOPBACK_HTTP === 'true',
+      delivery: deliverySettings(c.DELIVERY_RETRY, c.DELIVERY_LEASE_SECONDS),
+    },
   };
+}
+
+export type MailSettings =
+  | { transport: 'none' }
+  | { transport: 'ses'; from: string }
+  | { transport: 'smtp'; from: string; url: string; user?: string; passwordParameter?: string };
+
+function mailSettings(c: { MAIL_TRANSPORT: 'none' | 'smtp' | 'ses'; MAIL_FROM?: string; SMTP_URL?: string; SMTP_USER?: string; SMTP_PASSWORD_PARAMETER?: string }): MailSettings {
+  if (c.MAIL_TRANSPORT === 'none') return { transport: 'none' };
+  if (!c.MAIL_FROM) throw new Error(`configuration: MAIL_FROM must be set when MAIL_TRANSPORT is ${c.MAIL_TRANSPORT}`);
+  if (c.MAIL_TRANSPORT === 'ses') return { transport: 'ses', from: c.MAIL_FROM };
+  if (!c.SMTP_URL || !/^smtps?:$/.test(new URL(c.SMTP_URL).protocol)) throw new Error('configuration: SMTP_URL must be smtp://host:port or smtps://host:port when MAIL_TRANSPORT is smtp');
+  if (Boolean(c.SMTP_USER) !== Boolean(c.SMTP_PASSWORD_PARAMETER)) throw new Error('configuration: SMTP_USER and SMTP_PASSWORD_PARAMETER go together');
+  return { transport: 'smtp', from: c.MAIL_FROM, url: c.SMTP_URL, user: c.SMTP_USER, passwordParameter: c.SMTP_PASSWORD_PARAMETER };
+}
+
+export interface DeliverySettings {
+  attempts: number;
+  firstRetrySeconds: number;
+  leaseSeconds: number;
+}
+
+function deliverySettings(retry: string, leaseSeconds: number): DeliverySettings {
+  const [attempts, firstRetrySeconds] = retry.split('/').map(Number);
+  if (attempts < 1 || firstRetrySeconds < 1) throw new Error(`configuration: DELIVERY_RETRY: "${retry}" needs at least 1 attempt and 1 s`);
+  return { attempts, firstRetrySeconds, leaseSeconds };
 }
 
 /** The configuration of a function that needs `N`: what it needs is there, by its type as by the check at start. */

@@ -18,6 +18,7 @@ import { chainFor } from './domain/chain.js';
 import { regionWithin } from './domain/registry.js';
 import { PROVINCE } from './domain/region-codes.js';
 import { maskPersonalData } from './personal-data.js';
+import { recipients, type Recipient } from './domain/notifications.js';
 
 type Visible = Pick<Application, 'regionCode' | 'applicant'>;
 type Deciding = Visible & Pick<Application, 'status' | 'task'>;
@@ -166,4 +167,31 @@ export function maySeePersonalData(principal: Principal, app: Visible & Pick<App
 /** The application as this caller is shown it: as is, or with its personal data masked. */
 export function redactFor<T extends Visible & Pick<Application, 'currentLevel'>>(principal: Principal, app: T): T {
   return maySeePersonalData(principal, app) ? app : maskPersonalData(app, { contactNames: true });
+}
+
+/**
+ * Whose notices a caller reads: an official its office's (level and region), an applicant its organisation's, an
+ * administrator the administrators'. A notice of anyone else's is not found (404).
+ */
+export function notificationRecipient(principal: Principal): Recipient {
+  switch (principal.role) {
+    case 'official':
+      return recipients.office({ level: principal.level!, region: principal.region! });
+    case 'applicant':
+      return recipients.org(principal.org!);
+    case 'admin':
+      return recipients.admins;
+  }
+}
+
+/** 催办: only the owner (404 to those who may not see the application, 403 to those who see it but do not own it). */
+export function assertMayUrge<T extends Visible>(principal: Principal, app: T | undefined, id: string): T {
+  const seen = assertVisible(principal, app, id);
+  if (!isOwner(principal, seen)) throw forbidden('只有申请单位本身可以催办');
+  return seen;
+}
+
+/** An office's delivery channels (e-mail addresses, its group robot) and the deliveries that failed: administrators. */
+export function assertMayManageDelivery(principal: Principal): void {
+  if (principal.role !== 'admin') throw forbidden('通知渠道与投递记录仅限管理员管理');
 }

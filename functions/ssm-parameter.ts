@@ -19,13 +19,15 @@ export interface ReadParameterOptions {
   timeoutMs?: number;
   /** As the SDK clients here (functions/clients.ts): three attempts for throttling, 5xx and network failures. */
   attempts?: number;
+  /** A SecureString: decrypted by SSM (with the parameter's KMS key). */
+  decrypt?: boolean;
 }
 
 /** The parameter's value; throws naming the parameter and SSM's error when it cannot be read. */
 export async function readParameter(name: string, options: ReadParameterOptions): Promise<string> {
   const { region, timeoutMs = 3_000, attempts = 3 } = options;
   const url = new URL(options.endpoint ?? ssmEndpoint(region));
-  const body = JSON.stringify({ Name: name });
+  const body = JSON.stringify({ Name: name, ...(options.decrypt ? { WithDecryption: true } : {}) });
   const signer = new SignatureV4({ service: 'ssm', region, credentials: fromEnv(), sha256: Sha256 });
   for (let attempt = 1; ; attempt++) {
     try {

@@ -22,6 +22,8 @@ export const lambdaEntries = {
   registryExport: 'functions/export.ts',
   recordOutcome: 'functions/record-outcome.ts',
   reconciler: 'functions/reconciler.ts',
+  /** Each minute: timed notices and deliveries (infra/notifications.ts). */
+  sweeper: 'functions/sweeper.ts',
 } as const;
 
 export type LambdaEntry = (typeof lambdaEntries)[keyof typeof lambdaEntries];

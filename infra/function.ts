@@ -59,12 +59,12 @@ export class ProjectFunction extends NodejsFunction {
 
   /**
    * Names the table to the function (TABLE_NAME, read by functions/config.ts) and grants it read/write, or
-   * reads only (`'read'`) to a function that never writes.
+   * reads only (`'read'`) to a function that never writes; `indexes`: the only indexes a writer Queries.
    */
-  bindTable(storage: Storage, access: 'readWrite' | 'read' = 'readWrite'): this {
+  bindTable(storage: Storage, access: 'readWrite' | 'read' = 'readWrite', indexes?: readonly string[]): this {
     this.addEnvironment('TABLE_NAME', storage.tableName);
     if (access === 'read') storage.grantRead(this);
-    else storage.grantReadWrite(this);
+    else storage.grantReadWrite(this, indexes);
     return this;
   }
 }

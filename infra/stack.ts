@@ -3,10 +3,12 @@ import { Annotations, CfnOutput, CrossStackReferences, ReferenceStrength, Stack,
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { defaultRateLimits, parseRateLimits, type RateLimit, type RateLimits } from '#functions/config.js';
+import { parseEscalation } from '#functions/domain/notifications.js';
 import { Api } from './api.js';
 import { RegistryExport } from './export.js';
 import { CognitoIdentity, ExternalIdentity, type TokenIssuer } from './auth.js';
 import { edgeFirewallFor, firewallInOtherRegion, parseEdgeRateLimits } from './firewall.js';
+import { Notifications, notificationsFromContext, type NotificationsContext } from './notifications.js';
 import { Storage } from './storage.js';
 import { Uploads } from './uploads.js';
 import { Web, type WebDomain } from './web.js';
@@ -22,6 +24,8 @@ export interface DomainSettings {
   rateLimits?: string;
   /** MATERIALS: `required` (default) or `optional` (functions/config.ts). */
   materials?: string;
+  /** ESCALATION: what each level's hard limit does (超期上报 by default); the workflow's task and the sweeper read it. */
+  escalation?: string;
 }
 
 /** The settings as `-c timeLimits=… -c rateLimits=…` give them (infra/app.ts). */
@@ -34,6 +38,7 @@ export function settingsFromContext(scope: Construct): DomainSettings {
     maxReturns: read('maxReturns'),
     rateLimits: read('rateLimits'),
     materials: read('materials'),
+    escalation: read('escalation'),
   };
 }
 
@@ -44,6 +49,8 @@ export interface ApprovalStackProps extends StackProps {
    */
   webOrigin?: string;
   settings?: DomainSettings;
+  /** E-mail, links and retries of the notices' deliveries (infra/notifications.ts); default: from the context. */
+  notifications?: NotificationsContext;
 }
 
 /**
@@ -113,10 +120,12 @@ export class ApprovalStack extends Stack {
         });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
+    let pagesUrl = props.webOrigin?.replace(/\/+$/, '');
     if (identity instanceof CognitoIdentity) {
       if (!registryExport) throw new Error(`no Function URL for the export in ${this.region}`);
       const firewall = web.edgeRateLimits && edgeFirewallFor(this, web.edgeRateLimits);
       const pages = new Web(this, 'Web', { api, registryExport, identity, domain: web.domain, webAclArn: firewall?.webAclArn, uploads });
+      pagesUrl = pages.url;
       new CfnOutput(this, 'WebUrl', { value: `${pages.url}/`, description: 'The web pages, with the API under /v1' });
       new CfnOutput(this, 'SignInUrl', { value: identity.signInUrl });
       new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
@@ -135,6 +144,13 @@ export class ApprovalStack extends Stack {
         description: 'GET /v1/registry/export streamed (no 6 MB limit); the same route under ApiUrl is buffered',
       });
     }
+    new Notifications(this, 'Notifications', {
+      storage,
+      environment,
+      context: props.notifications ?? notificationsFromContext(this),
+      webUrl: pagesUrl,
+      inChina,
+    });
     new CfnOutput(this, 'TableName', { value: storage.tableName });
     new CfnOutput(this, 'UploadsBucket', { value: uploads.bucket.bucketName, description: 'Application materials (uploads/ for a day, materials/ kept)' });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
@@ -165,7 +181,13 @@ function functionEnvironment(issuer: TokenIssuer, settings: DomainSettings = {},
     WORKDAYS: settings.workdays,
     MAX_RETURNS: settings.maxReturns,
     MATERIALS: settings.materials,
+    ESCALATION: settings.escalation,
   };
+  try {
+    parseEscalation(settings.escalation);
+  } catch (error) {
+    throw new Error(`-c escalation: ${(error as Error).message.replace(/^configuration: ESCALATION: /, '')}`);
+  }
   return {
     // `cognito` is functions/config.ts's name for tokens of an outside issuer (in China, the OIDC provider's).
     AUTH_MODE: 'cognito',

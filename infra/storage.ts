@@ -58,15 +58,17 @@ export class Storage extends Construct {
     return this.table.tableName;
   }
 
-  /** The table and each index by name: no `index/*` wildcard. */
-  private resourceArns(): string[] {
+  /** The table and each index by name (or only those `indexes` names): no `index/*` wildcard. */
+  private resourceArns(indexes?: readonly string[]): string[] {
     const arn = this.table.tableArn;
-    return [arn, ...tableDesign.indexes.map((index) => `${arn}/index/${index.name}`)];
+    const named = tableDesign.indexes.filter((index) => !indexes || indexes.includes(index.name));
+    if (indexes && named.length !== indexes.length) throw new Error(`no such index: ${indexes.filter((name) => !named.some((i) => i.name === name)).join(', ')}`);
+    return [arn, ...named.map((index) => `${arn}/index/${index.name}`)];
   }
 
-  /** Item reads and writes, index Queries, DescribeTable; nothing else. */
-  grantReadWrite(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({ grantee, actions: readWriteActions, resourceArns: this.resourceArns() });
+  /** Item reads and writes, index Queries (of every index, or of `indexes` only), DescribeTable; nothing else. */
+  grantReadWrite(grantee: IGrantable, indexes?: readonly string[]): Grant {
+    return Grant.addToPrincipal({ grantee, actions: readWriteActions, resourceArns: this.resourceArns(indexes) });
   }
 
   /** Item reads, index Queries, DescribeTable: no write of any kind. */

@@ -12,9 +12,11 @@
  *   { id, action: 'reject' | 'withdraw' }           the end
  *   { id, action: 'return', ... }                   wait for the applicant's correction
  *   { id, action: 'resubmit', level, region, ... }  back to the level that returned it
- * A wait that times out goes to `RecordExpiry`, which expires the application only if it is still in that wait;
- * when a decision was recorded before the limit and its callback came too late, it answers that decision's step,
- * which the workflow takes as the callback's output (`AfterExpiry`, `TakeRecordedStep`).
+ *   { id, action: 'escalate', level, region, ... }  a level's hard limit passed: the level above decides
+ * A wait that times out goes to `RecordExpiry`, which acts only if the application is still in that wait: it expires
+ * it, or (an office's delay, by the level's rule) answers an `escalate` step to the level above; when a decision was
+ * recorded before the limit and its callback came too late, it answers that decision's step. The workflow takes
+ * either step as the callback's output (`AfterExpiry`, `TakeRecordedStep`).
  */
 import { aslKeys } from '#functions/store/keys.js';
 
@@ -157,7 +159,12 @@ export function approvalDefinition() {
             Next: 'RecordApproval',
           },
           {
-            Or: [{ Variable: '$.action', StringEquals: 'approve' }, { Variable: '$.action', StringEquals: 'resubmit' }],
+            Or: [
+              { Variable: '$.action', StringEquals: 'approve' },
+              { Variable: '$.action', StringEquals: 'resubmit' },
+              // A level's hard limit passed: the level above decides (or, held, the same level with its limits anew).
+              { Variable: '$.action', StringEquals: 'escalate' },
+            ],
             Next: 'AwaitDecision',
           },
           { Variable: '$.action', StringEquals: 'return', Next: 'AwaitResubmission' },

@@ -6,7 +6,7 @@ export const statuses = ['PENDING', 'RETURNED', 'APPROVED', 'REJECTED', 'WITHDRA
 export type Status = (typeof statuses)[number];
 export const finalStatuses: ReadonlySet<Status> = new Set(['APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED']);
 
-export type HistoryAction = 'submit' | 'approve' | 'reject' | 'return' | 'resubmit' | 'withdraw' | 'expire';
+export type HistoryAction = 'submit' | 'approve' | 'reject' | 'return' | 'resubmit' | 'withdraw' | 'expire' | 'escalate' | 'urge';
 export type DecisionAction = 'approve' | 'reject' | 'return';
 
 export interface Actor {
@@ -114,7 +114,8 @@ export function newApplication(fields: {
 /** What the workflow is told to do next, in the callback's output. Ids and region codes only. */
 export type WorkflowStep = {
   id: string;
-  action: 'submit' | 'approve' | 'resubmit' | 'return' | 'reject' | 'withdraw';
+  /** `escalate`: a level's hard limit passed and the level above decides (or, held, the same level again). */
+  action: 'submit' | 'approve' | 'resubmit' | 'return' | 'reject' | 'withdraw' | 'escalate';
   /** True when the approval was the last level's and the application is to be recorded as approved. */
   final: boolean;
   level: DecidingLevel;

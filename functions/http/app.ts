@@ -10,6 +10,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { materialRoutes } from './routes/materials.js';
+import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import type { MiddlewareHandler } from 'hono';
 import { limitAddress, limitCaller, limitRefused } from './rate-limit.js';
@@ -47,7 +48,9 @@ export function createApp(deps: AppDeps) {
   authed.route('/applications', materialRoutes(services));
   authed.route('/uploads', uploadRoutes(services));
   authed.route('/tasks', taskRoutes(services));
+  authed.route('/notifications', notificationRoutes(services));
   authed.route('/', registryRoutes(services));
+  authed.route('/', deliveryRoutes(services));
   app.route('/v1', authed);
   return app;
 }

@@ -53,6 +53,8 @@ export function errorResponse(error: unknown, c: Context, logger: Logger) {
   if (error instanceof DomainError) {
     // RFC 6750: a 401 names the scheme that would be accepted.
     if (error.code === 'unauthorized') c.header('www-authenticate', 'Bearer');
+    // A 429 says when to come back, whoever raised it (the rate limits set it themselves; an urge sent twice in a day here).
+    if (error.code === 'rate_limited' && typeof error.details.retryAfter === 'number') c.header('retry-after', String(error.details.retryAfter));
     return c.json({ ...error.details, error: error.code, message: error.message }, statusOf[error.code]);
   }
   if (error instanceof HTTPException) {

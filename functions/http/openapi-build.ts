@@ -26,6 +26,13 @@ import {
   uploadRequestSchema,
   uploadSlotSchema,
   uploadViewSchema,
+  notificationPageSchema,
+  notificationReadSchema,
+  notificationsReadSchema,
+  urgeSchema,
+  channelSettingsSchema,
+  channelSettingsViewSchema,
+  failedDeliverySchema,
 } from './schemas.js';
 
 type Json = Record<string, unknown>;
@@ -98,6 +105,10 @@ const registryParams: Operation['params'] = [
 ];
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
 const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
+const officeParams: Operation['params'] = [
+  { name: 'level', in: 'path', description: '办公室层级：township 乡镇 / county 县（区） / province 省', required: true, schema: { type: 'string', minLength: 1 } },
+  { name: 'region', in: 'path', description: '该层级的区划代码（乡镇 9 位、县 6 位、省 44）', required: true, schema: { type: 'string', minLength: 1 } },
+];
 
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/health': {
@@ -219,6 +230,66 @@ const operations: Record<string, Record<string, Operation>> = {
         409: '不是在等待本级审批，退回次数已达上限，或本级审批期限已过',
         503: '决定已记录，流程推进暂时失败，系统将自动重试',
       },
+    },
+  },
+  '/v1/applications/{id}/urge': {
+    post: {
+      summary: '催办：请等待审批的办公室尽快办理',
+      description: '申请单位本身。本级收到申请超过审批期限（软期限）的一半后可以催办，每个申请每个工作日一次；该办公室收到 urge 通知，办理记录增加 urge。',
+      params: [id],
+      ok: { status: 202, description: '已催办', schema: ref('Urge') },
+      errors: {
+        403: '不是申请单位本身',
+        404: '不存在或无权查看',
+        409: '没有等待审批的办公室，或本级收到申请未满审批期限的一半（urgeOpensAt 为可以催办的时间）',
+        429: '今天已催办过：按 Retry-After 在下一个工作日再催办',
+      },
+    },
+  },
+  '/v1/notifications': {
+    get: {
+      summary: '通知中心：本人所属办公室（层级 + 区划）或本单位的通知，最新的在前',
+      description: '审批人员：本办公室的；申请单位：本单位的；管理员：管理员的。read 为本人的已读状态；unread 为本人的未读条数（最多数到 100）。',
+      params: [{ name: 'unread', in: 'query', description: 'true：只列未读', schema: { enum: ['true', 'false'] } }, ...pageParams],
+      ok: { status: 200, description: '一页通知及未读条数', schema: ref('NotificationPage') },
+      errors: listErrors,
+    },
+  },
+  '/v1/notifications/read-all': {
+    post: { summary: '全部标为已读（本人）', ok: { status: 200, description: '已读', schema: ref('NotificationsRead') } },
+  },
+  '/v1/notifications/{notificationId}/read': {
+    post: {
+      summary: '一条通知标为已读（本人）',
+      params: [{ name: 'notificationId', in: 'path', description: '通知编号', required: true, schema: { type: 'string', minLength: 1 } }],
+      ok: { status: 200, description: '已读', schema: ref('NotificationRead') },
+      errors: { 404: '不存在，或不是本人所属办公室或单位的通知' },
+    },
+  },
+  '/v1/offices/{level}/{region}/channels': {
+    get: {
+      summary: '办公室的通知渠道（电子邮箱、群机器人）',
+      description: '管理员。Webhook 地址只显示地址和密钥的最后 4 位，加签密钥从不返回。',
+      params: officeParams,
+      ok: { status: 200, description: '通知渠道', schema: ref('ChannelSettingsView') },
+      errors: { 403: '不是管理员', 404: '没有这个办公室' },
+    },
+    put: {
+      summary: '设置办公室的通知渠道',
+      description: '管理员。省略的字段保持不变；robot 为 null 则删除群机器人。Webhook 地址须为 https，且带平台的 key= / access_token= 参数。',
+      params: officeParams,
+      body: ref('ChannelSettings'),
+      ok: { status: 200, description: '已保存', schema: ref('ChannelSettingsView') },
+      errors: { 400: '邮箱或 Webhook 地址有误（issues 指明字段）', 403: '不是管理员', 404: '没有这个办公室' },
+    },
+  },
+  '/v1/deliveries/failed': {
+    get: {
+      summary: '投递失败的通知（电子邮件、群机器人），最新的在前',
+      description: '管理员。多次重试仍失败的投递。',
+      params: pageParams,
+      ok: { status: 200, description: '一页投递失败记录', schema: ref('FailedDeliveryPage') },
+      errors: { ...listErrors, 403: '不是管理员' },
     },
   },
   '/v1/tasks': {
@@ -433,6 +504,13 @@ export function buildOpenApiDocument(): Json {
         RegistryPage: schema(page(registryRecordSchema)),
         Certificate: schema(certificateSchema),
         Stats: schema(statsSchema),
+        NotificationPage: schema(notificationPageSchema),
+        NotificationRead: schema(notificationReadSchema),
+        NotificationsRead: schema(notificationsReadSchema),
+        Urge: schema(urgeSchema),
+        ChannelSettings: schema(channelSettingsSchema, 'input'),
+        ChannelSettingsView: schema(channelSettingsViewSchema),
+        FailedDeliveryPage: schema(page(failedDeliverySchema)),
         Region: schema(regionSchema),
         CatalogueEntry: schema(catalogueEntrySchema),
         Error: schema(errorSchema),

@@ -7,6 +7,7 @@ import { applicationTypes } from '#forms/entry.js';
 import { plainText } from '#forms/plain-text.js';
 import { fileKinds, maxMaterialBytes, type MaterialMime } from '#forms/materials.js';
 import { resubmittedMaterials } from '#forms/material-references.js';
+import { notificationKinds, robotPlatforms } from '../domain/notifications.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
 function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
@@ -167,7 +168,9 @@ const actor = z.object({
 const historyEntrySchema = meta(
   z.object({
     at: z.iso.datetime(),
-    action: z.enum(['submit', 'approve', 'reject', 'return', 'resubmit', 'withdraw', 'expire']),
+    action: meta(z.enum(['submit', 'approve', 'reject', 'return', 'resubmit', 'withdraw', 'expire', 'escalate', 'urge']), {
+      description: 'escalate 超期上报（本级期限届满，上一级代为审批；省级则期限重新计算并报管理员督办）/ urge 申请单位催办',
+    }),
     level: z.nullable(level),
     actor,
     comment: z.nullable(z.string()),
@@ -198,6 +201,17 @@ export const applicationSchema = meta(
     ),
     materials: meta(z.array(materialSchema), { description: '申报材料（按材料清单顺序）；材料清单施行前提交的申请为空' }),
     replacedMaterials: meta(z.array(z.object({ ...materialFields, replacedAt: z.iso.datetime() })), { description: '重新提交时被替换的旧文件，仍可查看' }),
+    urge: meta(
+      z.optional(
+        z.nullable(
+          z.object({
+            from: meta(z.iso.datetime(), { description: '申请单位从此时起可以催办' }),
+            wait: meta(z.enum(['half-limit', 'once-a-day']), { description: 'half-limit 本级收到申请须满审批期限的一半 / once-a-day 每个工作日只能催办一次' }),
+          }),
+        ),
+      ),
+      { description: '催办：仅在单个申请中给出；没有等待审批的办公室时为 null' },
+    ),
     history: z.array(historyEntrySchema),
   }),
   { title: '申请' },
@@ -338,3 +352,94 @@ export const statsSchema = meta(
 );
 
 export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), cursor: z.nullable(z.string()) });
+
+/** A notice in the notification centre (GET /v1/notifications). */
+export const notificationSchema = meta(
+  z.object({
+    id: meta(z.string(), { description: '通知编号（按时间排序）' }),
+    at: z.iso.datetime(),
+    kind: meta(z.enum(notificationKinds), {
+      description:
+        'task 新待办 / returned 退回修改 / approved 已批准 / rejected 不予通过 / expired 已超期 / reminder 即将到期 / overdue 超期未办（督办） / urge 催办 / cc 抄送 / escalating 即将超期上报 / escalated 已超期上报',
+    }),
+    applicationId: meta(z.optional(z.string()), { description: '相关申请' }),
+    title: z.string(),
+    body: z.string(),
+    read: meta(z.boolean(), { description: '本人是否已读' }),
+  }),
+  { title: '通知' },
+);
+
+const unread = meta(z.number().check(z.int(), z.nonnegative(), z.lte(100)), { description: '未读条数，最多数到 100（100 表示 100 条或更多，页面显示 99+）' });
+
+export const notificationPageSchema = meta(z.object({ items: z.array(notificationSchema), cursor: z.nullable(z.string()), unread }), { title: '通知列表' });
+
+export const notificationReadSchema = meta(z.object({ id: z.string(), read: z.literal(true), unread }), { title: '已读' });
+export const notificationsReadSchema = meta(z.object({ unread }), { title: '全部已读' });
+
+export const urgeSchema = meta(
+  z.object({
+    id: meta(z.string(), { description: '申请编号' }),
+    level: level,
+    urgedAt: z.iso.datetime(),
+    nextUrgeAt: meta(z.iso.datetime(), { description: '下一次可以催办的时间（下一个工作日）' }),
+  }),
+  { title: '已催办' },
+);
+
+const dingTalkSecret = z.string({ error: 'secret 须为文字' }).check(z.regex(/^SEC[0-9A-Za-z]{8,200}$/, { error: '钉钉加签密钥以 SEC 开头（从机器人安全设置的“加签”一栏复制）' }));
+
+/** PUT /v1/offices/{level}/{region}/channels: fields left out keep their value; `robot: null` removes the robot. */
+export const channelSettingsSchema = meta(
+  z.strictObject({
+    emails: meta(
+      z.optional(
+        z.array(z.string({ error: '电子邮箱须为文字' }).check(z.maxLength(254), z.email({ error: '电子邮箱格式不正确' }), z.toLowerCase()), { error: 'emails 须为电子邮箱列表' }).check(
+          z.maxLength(10, { error: '最多 10 个电子邮箱' }),
+        ),
+      ),
+      { description: '接收本办公室通知的电子邮箱（最多 10 个）；省略则不变' },
+    ),
+    robot: meta(
+      z.optional(
+        z.nullable(
+          z.strictObject({
+            platform: meta(z.enum(robotPlatforms, { error: 'platform 须为 wecom（企业微信）或 dingtalk（钉钉）' }), { description: 'wecom 企业微信群机器人 / dingtalk 钉钉自定义机器人' }),
+            webhookUrl: meta(z.string({ error: 'webhookUrl 须为文字' }).check(z.trim(), z.maxLength(2048, { error: 'Webhook 地址不超过 2048 个字符' })), {
+              description: '群机器人的完整 Webhook 地址，须为 https',
+            }),
+            secret: meta(z.optional(dingTalkSecret), { description: '钉钉机器人“加签”密钥（SEC 开头）；企业微信不用' }),
+          }),
+        ),
+      ),
+      { description: '本办公室的群机器人；null 删除；省略则不变' },
+    ),
+  }),
+  { title: '通知渠道设置' },
+);
+
+/** The channels as shown back: the webhook masked, the secret never. */
+export const channelSettingsViewSchema = meta(
+  z.object({
+    office: z.object({ level, region: z.string(), name: z.string() }),
+    emails: z.array(z.string()),
+    robot: z.nullable(z.object({ platform: z.enum(robotPlatforms), webhookUrl: meta(z.string(), { description: '只显示地址和密钥的最后 4 位' }), secretSet: z.boolean() })),
+    updatedAt: z.nullable(z.iso.datetime()),
+  }),
+  { title: '通知渠道' },
+);
+
+export const failedDeliverySchema = meta(
+  z.object({
+    notificationId: z.string(),
+    recipient: meta(z.string(), { description: 'office:<层级>:<区划代码>、org:<信用代码> 或 admins' }),
+    applicationId: z.string(),
+    kind: z.enum(notificationKinds),
+    title: z.string(),
+    channel: meta(z.enum(['email', 'robot']), { description: 'email 电子邮件 / robot 群机器人' }),
+    attempts: z.number().check(z.int(), z.positive()),
+    lastError: z.string(),
+    failedAt: z.iso.datetime(),
+  }),
+  { title: '投递失败' },
+);

@@ -40,13 +40,17 @@ import type { ApplicationChange, PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
 import { copyMaterials, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
+import { noticeItems, waitTimerItem } from './notices.js';
+import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNotice, urgeAllowedFrom, type UrgeWait } from '../domain/notifications.js';
 
 export interface ApplicationView extends Application {
   history: HistoryEntry[];
   task: (Application['task'] & { overdue: boolean }) | null;
+  /** 催办: from when the owner may urge the office awaited (null when none is); on the application read alone, with its history. */
+  urge?: { from: string; wait: UrgeWait } | null;
 }
 
-function actorOf(principal: Principal): Actor {
+export function actorOf(principal: Principal): Actor {
   const actor: Actor = { sub: principal.sub, name: principal.name, role: principal.role };
   if (principal.level) actor.level = principal.level;
   if (principal.region) actor.region = principal.region;
@@ -157,10 +161,12 @@ export async function submitApplication(s: Services, principal: Principal, body:
   });
   const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
   const answer: StoredAnswer = { status: 201, body: viewOf(app, [entry], now) };
+  const first = chainFor(regionCode)[0];
   const outcome = await s.applications.create(app, entry, {
     idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
     guard: catalogue[type].unique,
     attach,
+    effects: [...noticeItems(s, app, [taskNotice(app, first, 'submit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
   });
   if (outcome.startsWith('taken:')) throw takenError(plan!, outcome as `taken:${string}`);
   switch (outcome as Exclude<typeof outcome, `taken:${string}`>) {
@@ -213,8 +219,10 @@ function canonicalJson(value: unknown): string {
 export async function getApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
   assertVisible(principal, found?.app, id);
-  const view = viewOf(found!.app, found!.history, s.now());
-  return { ...redactFor(principal, view), ...shownMaterials(principal, found!.app, view) };
+  const { app, history } = found!;
+  const urge = app.status === 'PENDING' && app.task ? urgeAllowedFrom(app.task, history.findLast((e) => e.action === 'urge')?.at, s.config.calendar) : null;
+  const view = viewOf(app, history, s.now());
+  return { ...redactFor(principal, { ...view, urge }), ...shownMaterials(principal, app, view) };
 }
 
 /** An application in a list: as its reader may see it, without its history. */
@@ -297,6 +305,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     entry,
     outbox: { kind: 'callback', token: app.taskToken, step },
     releaseGuard: outcome.status === 'REJECTED' && holdsGuard(app),
+    effects: decisionEffects(s, { ...app, task: app.task }, found!.history, entry, step, outcome, now),
   });
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
@@ -314,6 +323,31 @@ function assertNamedMaterials(app: ApplicationRecord, issues: { path?: string }[
     return known ? [] : [{ path: `issues.${i}.path`, message: `本类申请的材料清单中没有 ${key}，请从材料清单中选择` }];
   });
   if (wrong.length) throw new DomainError('validation', '审批决定有误', { issues: wrong });
+}
+
+/**
+ * What a decision causes: approved on, a task for the next office (with its wait's timer); returned, the notice to
+ * the applicant (with the correction's timer); rejected, the notice and the outcome copied to the offices that
+ * approved before; the last approval ends the wait (the workflow's recordApproval tells the applicant).
+ */
+function decisionEffects(
+  s: Services,
+  app: ApplicationRecord & { task: NonNullable<ApplicationRecord['task']> },
+  history: HistoryEntry[],
+  entry: HistoryEntry,
+  step: WorkflowStep,
+  outcome: ReturnType<typeof decisionOutcome>,
+  now: Date,
+) {
+  if (entry.action === 'approve' && outcome.next) {
+    return [...noticeItems(s, app, [taskNotice(app, outcome.next, 'approve', step.dueAt, app.task.level)], now), waitTimerItem(s, step, 'decision')];
+  }
+  if (entry.action === 'return') return [...noticeItems(s, app, [returnedNotice(app, entry, step.expiresAt)], now), waitTimerItem(s, step, 'correction')];
+  if (entry.action === 'reject') {
+    const cc = ccNotices(app, officesThatApproved(app, history, app.task.level), { approved: false, level: app.task.level });
+    return [...noticeItems(s, app, [rejectedNotice(app, entry), ...cc], now), s.notifications.clearWaitTimerItem(app.id)];
+  }
+  return [s.notifications.clearWaitTimerItem(app.id)];
 }
 
 /** A plan rule's guard is held while pending or approved; an application that ends otherwise gives it up. */
@@ -368,6 +402,7 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
     entry: { at, action: 'withdraw', level: app.currentLevel, actor: actorOf(principal), comment: null },
     outbox: app.taskToken ? { kind: 'callback', token: app.taskToken, step } : null,
     releaseGuard: holdsGuard(app),
+    effects: [s.notifications.clearWaitTimerItem(app.id)],
   });
   // Between levels no token waits: the workflow's next state finds the application withdrawn and ends.
   if (app.taskToken) await deliver(s, app.taskToken, step, at);
@@ -430,6 +465,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
       },
       outbox: { kind: 'callback', token: app.taskToken, step },
       attach,
+      effects: [...noticeItems(s, app, [taskNotice(app, { level: app.currentLevel, region }, 'resubmit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
     },
     plan,
   );

@@ -1,9 +1,10 @@
-// The API's services: the workflow's, the registry, and the uploads bucket with the file check. Kept apart from
+// The API's services: the workflow's, the registry, the notification centre, and the uploads bucket with the file check. Kept apart from
 // build.ts so that the S3 signer, the material lists and the check stay out of the reconciler's and the workflow
 // task's bundles (test/infra/bundle-size.test.ts).
 import type { Clients, LocalKeys } from '../clients.js';
 import type { Config } from '../config.js';
 import { S3Objects } from '../s3.js';
+import { NotificationStore } from '../store/notifications.js';
 import { RegistryStore } from '../store/registry.js';
 import { UploadStore } from '../store/uploads.js';
 import { Uploads } from '../uploads.js';
@@ -21,6 +22,7 @@ export function buildServices(config: Config, clients: Clients, bucket: S3Object
     registry: new RegistryStore(clients.db, config.tableName),
     uploads: new UploadStore(clients.db, config.tableName),
     bucket: new Uploads(bucket),
+    notifications: new NotificationStore(clients.db, config.tableName),
     ...overrides,
   };
 }

@@ -7,8 +7,11 @@ import { logger } from '../log.js';
 import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
+import { NotificationStore } from '../store/notifications.js';
+import { NoticeWrites } from '../store/notice-writes.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
+import type { Senders, SweepServices } from './sweep.js';
 
 /** The reconciler's services: everything but the registry (functions/reconciler.ts carries no registry code). */
 export function buildWorkflowServices(config: Config, clients: Clients): WorkflowServices {
@@ -63,7 +66,20 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
     registry: new RegistryStore(clients.db, config.tableName),
+    notifications: new NoticeWrites(clients.db, config.tableName),
     now: () => new Date(),
     log: logger,
+  };
+}
+
+/** The sweeper's services: the table's stores it works on, no registry and no workflow. */
+export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>, senders: Senders): SweepServices {
+  return {
+    config,
+    applications: new ApplicationStore(clients.db, config.tableName),
+    notifications: new NotificationStore(clients.db, config.tableName),
+    now: () => new Date(),
+    log: logger,
+    senders,
   };
 }

@@ -2,6 +2,8 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ApplicationStore } from '../store/applications.js';
+import type { NoticeWrites } from '../store/notice-writes.js';
+import type { NotificationStore } from '../store/notifications.js';
 import type { RegistryStore } from '../store/registry.js';
 import type { UploadStore } from '../store/uploads.js';
 import type { Uploads } from '../uploads.js';
@@ -15,6 +17,7 @@ export interface Services {
   uploads: UploadStore;
   /** The uploads bucket: presigned requests, checks of the bytes, copies. */
   bucket: Uploads;
+  notifications: NotificationStore;
   workflow: Workflow;
   now: () => Date;
   log: Logger;
@@ -23,5 +26,8 @@ export interface Services {
 /** What the reconciler works with: no registry, whose stores, progress rules and region data stay out of its bundle. */
 export type WorkflowServices = Pick<Services, 'config' | 'applications' | 'workflow' | 'now' | 'log'>;
 
-/** What the workflow's own task works with: no workflow to call, so no Step Functions client in its bundle. */
-export type OutcomeServices = Pick<Services, 'config' | 'applications' | 'registry' | 'now' | 'log'>;
+/**
+ * What the workflow's own task works with: no workflow to call, so no Step Functions client in its bundle; of the
+ * notifications only the items its changes write (not the centre's reads nor the sweeper's work).
+ */
+export type OutcomeServices = Pick<Services, 'config' | 'applications' | 'registry' | 'now' | 'log'> & { notifications: NoticeWrites };

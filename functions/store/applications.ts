@@ -130,6 +130,8 @@ export interface ApplicationChange {
   releaseGuard?: boolean;
   /** Uploads that become its materials with this change (their bytes copied under materials/ already). */
   attach?: Attach[];
+  /** What the change causes, written with it or not at all: its notices, the timer of the wait it starts. */
+  effects?: DocTransactItem[];
 }
 
 /** An upload attached as an application's material, in the application's own transaction (store/uploads.ts attachItem). */
@@ -154,7 +156,7 @@ export class ApplicationStore {
   async create(
     app: ApplicationRecord,
     submitted: HistoryEntry,
-    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; attach?: Attach[] } = {},
+    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; attach?: Attach[]; effects?: DocTransactItem[] } = {},
   ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | UploadTaken> {
     const items: Guarded<'replayed' | 'duplicate' | 'exists' | UploadTaken>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
@@ -186,6 +188,7 @@ export class ApplicationStore {
     }
     // After the idempotency item: a racing retry of this very submission answers 'replayed', not 'taken'.
     for (const attach of options.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(app.submittedAt)));
+    for (const item of options.effects ?? []) items.push({ item });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'created';
     if (outcome.startsWith('taken:')) return outcome as UploadTaken;
@@ -283,9 +286,62 @@ export class ApplicationStore {
     ];
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
+    for (const item of change.effects ?? []) items.push({ item });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'recorded';
     return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
+  }
+
+  /**
+   * Records an urge (催办) of the task awaited since `app.task.since`: its history entry after the current version's
+   * (an urge changes nothing of the application, so no decision racing it loses), the day's marker and what it
+   * causes, all or nothing. 'already': urged already on that working day; 'moved': the task is no longer awaited.
+   */
+  async recordUrge(app: ApplicationRecord, entry: HistoryEntry, urge: { id: string; day: string; expiresAt: Date }, effects: DocTransactItem[]): Promise<'recorded' | 'already' | 'moved' | 'contended'> {
+    const items: Guarded<'already' | 'moved'>[] = [
+      {
+        item: {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: keys.application(app.id),
+            ConditionExpression: '#version = :version AND #status = :pending AND #since = :since AND attribute_exists(#token)',
+            ExpressionAttributeNames: { '#version': A.version, '#status': A.status, '#since': A.taskSince, '#token': A.taskToken },
+            ExpressionAttributeValues: { ':version': app.version, ':pending': 'PENDING', ':since': app.task?.since ?? '' },
+          },
+        },
+        whenConditionFails: 'moved',
+      },
+      {
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.urgeMarker(app.id, urge.day), [TTL_ATTRIBUTE]: Math.floor(urge.expiresAt.getTime() / 1000) },
+            ConditionExpression: IS_NEW,
+          },
+        },
+        whenConditionFails: 'already',
+      },
+      { item: { Put: { TableName: this.table, Item: { ...keys.urgeEvent(app.id, app.version, urge.id), ...entry }, ConditionExpression: IS_NEW } }, whenConditionFails: 'already' },
+      ...effects.map((item) => ({ item })),
+    ];
+    const outcome = await transact(this.db, items);
+    return outcome === 'written' ? 'recorded' : outcome;
+  }
+
+  /**
+   * A condition, for a transaction, that the application is still in the wait a timer belongs to: the same status and
+   * level, and no change recorded since the one that started it (`round`, its `updatedAt` then).
+   */
+  stillWaiting(id: string, wait: { status: 'PENDING' | 'RETURNED'; level: string; round: string }): DocTransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: keys.application(id),
+        ConditionExpression: '#status = :status AND #level = :level AND #updatedAt = :round AND attribute_not_exists(#awaiting)',
+        ExpressionAttributeNames: { '#status': A.status, '#level': A.currentLevel, '#updatedAt': A.updatedAt, '#awaiting': A.awaitingRecord },
+        ExpressionAttributeValues: { ':status': wait.status, ':level': wait.level, ':round': wait.round },
+      },
+    };
   }
 
   /** The engine acknowledged what the outbox held at `at` (it is gone when the workflow's next state ran). */

@@ -12,6 +12,12 @@ export const TABLE_INDEXES = {
   byStatus: { name: 'byStatus', pk: 'statusPk', sk: 'regionSk' },
   /** Work the API handed to the workflow engine and has not seen acknowledged (start or callback). Sparse. */
   outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxAt' },
+  /**
+   * Work that comes due at a time, soonest first (sparse): a wait's timed notices, a notice to hand to its channels, a
+   * delivery to send or send again. One partition; each item names its handler (`dueKind`, functions/services/sweep.ts),
+   * so later capabilities (a term's end, an annual report's deadline) put their own items on it.
+   */
+  due: { name: 'due', pk: 'duePk', sk: 'dueSk' },
 } as const;
 
 export type Key = { pk: string; sk: string };
@@ -23,10 +29,11 @@ const SK = 'sk' satisfies keyof Key;
 /** The condition of a write that may only create its item. */
 export const IS_NEW = `attribute_not_exists(${PK})`;
 
-/** Key conditions of a Query on the table's own key: one partition, or a range of its sort keys (`:low`, `:high`). */
+/** Key conditions of a Query on the table's own key: one partition, or a range of its sort keys (`:low`, `:high`) or those after `:after`. */
 export const KEY_CONDITION = {
   partition: `${PK} = :pk`,
   sortKeyBetween: `${PK} = :pk AND ${SK} BETWEEN :low AND :high`,
+  sortKeyAfter: `${PK} = :pk AND ${SK} > :after`,
 };
 
 /** An item's attributes without its key. */
@@ -86,6 +93,14 @@ export const ATTR = {
   /** The certificate number counter of a year: the last number given. */
   counter: { last: 'last' },
   stats: { total: 'total', n: 'n', ids: 'ids', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
+  /** Anything on the due index: which handler takes it (functions/services/sweep.ts). */
+  due: { kind: 'dueKind' },
+  /** A user's read state of a recipient's notices: read up to the watermark, and these ids after it. */
+  readState: { watermark: 'watermark', read: 'readIds' },
+  /** A wait's timer: the change that started the wait (its round), and the timed notices still to come. */
+  timer: { round: 'round', steps: 'steps' },
+  /** A delivery: its state, attempts (each claim's fencing number) and lease. */
+  delivery: { status: 'status', attempts: 'attempts', leaseUntil: 'leaseUntil' },
 } as const;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -133,6 +148,30 @@ export const keys = {
   regionStatus: (status: string) => `APPS#${status}`,
   regionOrder: (regionCode: string, submittedAt: string, id: string) => `${regionCode}#${submittedAt}#${id}`,
   outbox: 'OUTBOX',
+
+  /** A recipient's notices (`office:…`, `org:…`, `admins`), by id: ULIDs, so the newest is last. */
+  notificationsPk: (recipient: string) => `NOTE#${recipient}`,
+  notification: (recipient: string, id: string): Key => ({ pk: `NOTE#${recipient}`, sk: id }),
+  /** One user's read state of one recipient's notices (a user moved to another office starts afresh there). */
+  readState: (sub: string, recipient: string): Key => ({ pk: `READ#${sub}`, sk: recipient }),
+  /** An urge's history entry: after the event of the version it was sent at, before the next (urges change no version). */
+  urgeEvent: (id: string, version: number, urgeId: string): Key => ({ pk: `APP#${id}`, sk: `EVT#${pad(version, 6)}#${urgeId}` }),
+  /** One urge per application and working day (CST date). */
+  urgeMarker: (id: string, day: string): Key => ({ pk: `URGE#${id}`, sk: day }),
+  /** The timer of an application's current wait: one at a time, replaced by the next wait's. */
+  waitTimer: (id: string): Key => ({ pk: `TIMER#APP#${id}`, sk: 'WAIT' }),
+  /** An office's delivery channels (e-mail addresses, robot). */
+  channels: (recipient: string): Key => ({ pk: `CHAN#${recipient}`, sk: 'CHAN' }),
+  /** A notice's delivery on one channel. */
+  delivery: (notificationId: string, channel: string): Key => ({ pk: `DLV#${notificationId}`, sk: channel }),
+  /** Deliveries that failed for good, newest last, for the administrators. */
+  failedDeliveriesPk: 'DLVFAILED',
+  failedDelivery: (at: string, notificationId: string, channel: string): Key => ({ pk: 'DLVFAILED', sk: `${at}#${notificationId}#${channel}` }),
+  due: 'DUE',
+  /** Due at `at`; the item's own key after it keeps the order total and tells one item's turns apart. */
+  dueOrder: (at: string, item: Key, turn = '') => `${at}#${item.pk}#${item.sk}${turn ? `#${turn}` : ''}`,
+  /** Sort keys of the items due at `now` or before. */
+  dueBefore: (now: string) => `${now}~`,
   /** Read by the health check: nothing is ever stored under it. */
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Key,
 };

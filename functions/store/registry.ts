@@ -8,7 +8,7 @@ import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, ty
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import type { PageRequest } from './applications.js';
 import { StatsStore } from './stats.js';
-import { transact, type Guarded } from './transactions.js';
+import { transact, type DocTransactItem, type Guarded } from './transactions.js';
 
 const A = ATTR.application;
 
@@ -55,7 +55,7 @@ export class RegistryStore {
    * progress counters, in one transaction. 'lost_race': something it read changed meanwhile (the number was given to
    * another, the application moved on, another approval counted the same region or expert first): read again.
    */
-  async recordApproval(app: ApplicationRecord, record: RegistryRecord, counter: { year: number; last: number }): Promise<'recorded' | 'lost_race'> {
+  async recordApproval(app: ApplicationRecord, record: RegistryRecord, counter: { year: number; last: number }, effects: DocTransactItem[] = []): Promise<'recorded' | 'lost_race'> {
     const { last } = counter;
     const counterKey = keys.certificateCounter(counter.year);
     const counted = await this.stats.approvalItems(app);
@@ -111,6 +111,8 @@ export class RegistryStore {
       },
       ...entriesOf(record).map((item) => ({ item: { Put: { TableName: this.table, Item: item } } })),
       ...counted.map((item) => ({ item, whenConditionFails: 'lost_race' as const })),
+      // What the approval causes (its notices, the end of the wait's timer), written with it.
+      ...effects.map((item) => ({ item })),
     ];
     const outcome = await transact(this.db, items);
     return outcome === 'written' ? 'recorded' : 'lost_race';

@@ -3,7 +3,7 @@
 import './polyfills.js';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
@@ -15,6 +15,9 @@ import { limitAddress } from '#functions/http/rate-limit.js';
 import { parseConfig } from '#functions/config.js';
 import { healthCheck } from '#functions/services/build.js';
 import { buildServices, makeBucket } from '#functions/services/build-api.js';
+import { buildSweepServices } from '#functions/services/build.js';
+import { defaultSenders, sweep, type SweepResult } from '#functions/services/sweep.js';
+import { emailSender } from '#functions/delivery/email.js';
 import { logger, silentLogger } from '#functions/log.js';
 import { recordOutcome } from '#functions/services/record-outcome.js';
 import { reconcile } from '#functions/services/reconcile.js';
@@ -26,6 +29,8 @@ import { ensureAppTable, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine/api.js';
 import { listen } from './listen.js';
 import { startS3, type LocalS3 } from './s3.js';
+import { ensureIndexes } from './indexes.js';
+import { startMailCatcher, type MailCatcher } from './smtp.js';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
 
 export interface LocalStackOptions {
@@ -36,6 +41,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Reconciler period; 0 turns it off (tests call it themselves). */
   reconcileEveryMs?: number;
+  /** The sweeper's period (timed notices, deliveries); 0 turns it off. Default: SWEEP_EVERY_MS of `env`, else 2 s. */
+  sweepEveryMs?: number;
   /**
    * An already running DynamoDB Local to use instead of starting one (tests share one). Without it the stack starts
    * its own on `dataDir` and holds the data directory's lock (data-lock.ts) while it runs: a second stack on the
@@ -62,6 +69,10 @@ export interface LocalStack {
   /** The local S3 server holding the materials (127.0.0.1, its own port, data under DATA_DIR/s3). */
   s3: Pick<LocalS3, 'endpoint' | 'bucket' | 'credentials'>;
   app: Hono;
+  /** Where the local mail catcher writes what the stack sends (DATA_DIR/mail, one .eml per message). */
+  mail: Pick<MailCatcher, 'url' | 'dir'>;
+  /** Runs the sweeper once now (tests), as the interval does. */
+  sweep: () => Promise<SweepResult>;
   stop: () => Promise<void>;
 }
 
@@ -128,6 +139,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webOrigins: [...new Set([url, `http://127.0.0.1:${port}`, `http://localhost:${port}`, 'http://127.0.0.1:5173', 'http://localhost:5173'])],
     });
     started.push(s3.stop);
+    // Stacks sharing a data directory (tests) each keep their own mail.
+    const mail = await startMailCatcher(join(dataDir, tableSuffix ? `mail${tableSuffix}` : 'mail'));
+    started.push(mail.close);
     const config = parseConfig({
       TABLE_NAME: `applications${tableSuffix}`,
       STATE_MACHINE_ARN,
@@ -137,6 +151,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       UPLOADS_BUCKET: s3.bucket,
       S3_ENDPOINT: s3.endpoint,
       AUTH_MODE: 'local',
+      WEB_URL: url,
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: mail.url,
+      MAIL_FROM: 'noreply@gd-kexie.local',
+      ROBOT_LOOPBACK_HTTP: 'true',
       ...options.env,
     }, ['workflow', 'uploads']);
     const clients = makeClients(config, { sfn: sfn.credentials });
@@ -145,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients.sfn.destroy();
     });
     await ensureAppTable(clients.dynamodb, config.tableName);
+    await ensureIndexes(clients.dynamodb, config.tableName);
     const services = buildServices(config, clients, makeBucket(config, { s3: s3.credentials }), { log });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
@@ -196,6 +216,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const timer = every > 0 ? setInterval(() => void reconcile(services).catch(() => undefined), every) : undefined;
     timer?.unref();
     started.push(() => clearInterval(timer));
+    // The sweeper, as the deployed one runs each minute: one run at a time in this process (others may run beside).
+    const sweepServices = buildSweepServices(config, clients, defaultSenders(emailSender(config.notifications.mail, config.region)));
+    sweepServices.log = log;
+    let sweeping: Promise<SweepResult> | undefined;
+    const sweepOnce = () =>
+      (sweeping ??= sweep(sweepServices).finally(() => {
+        sweeping = undefined;
+      }));
+    const sweepEvery = options.sweepEveryMs ?? Number(options.env?.SWEEP_EVERY_MS ?? 2_000);
+    const sweeper = sweepEvery > 0 ? setInterval(() => void sweepOnce().catch((error) => log.error('sweep failed', { error: (error as Error).message })), sweepEvery) : undefined;
+    sweeper?.unref();
+    started.push(async () => {
+      clearInterval(sweeper);
+      await sweeping?.catch(() => undefined);
+    });
     log.info('local stack started', { url, dataDir, resumed });
 
     return {
@@ -209,6 +244,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sfn: { url: sfn.url, credentials: sfn.credentials },
       s3: { endpoint: s3.endpoint, bucket: s3.bucket, credentials: s3.credentials },
       app,
+      mail: { url: mail.url, dir: mail.dir },
+      sweep: sweepOnce,
       stop: undo,
     };
   } catch (error) {

@@ -4,7 +4,7 @@ import { startLocalStack } from './stack.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
-const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS', 'RATE_LIMITS', 'MATERIALS', 'UPLOAD_URL_SECONDS', 'DOWNLOAD_URL_SECONDS'];
+const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS', 'RATE_LIMITS', 'MATERIALS', 'UPLOAD_URL_SECONDS', 'DOWNLOAD_URL_SECONDS', 'ESCALATION', 'SWEEP_EVERY_MS', 'DELIVERY_RETRY', 'DELIVERY_LEASE_SECONDS'];
 const env = Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
 
 const s3Port = process.env.S3_PORT ? Number(process.env.S3_PORT) : undefined;
@@ -14,7 +14,7 @@ const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST
   process.exit(1);
 });
 console.log(
-  `\n  广东省科协站点与协会申报审批平台（本地）\n  网页: ${stack.url}/\n  API:  ${stack.url}/v1/health（文档 ${stack.url}/docs）\n  材料: ${stack.s3.endpoint}/${stack.s3.bucket}（本地 S3）\n  数据: ${stack.dataDir}\n  按 Ctrl-C 停止\n`,
+  `\n  广东省科协站点与协会申报审批平台（本地）\n  网页: ${stack.url}/\n  API:  ${stack.url}/v1/health（文档 ${stack.url}/docs）\n  材料: ${stack.s3.endpoint}/${stack.s3.bucket}（本地 S3）\n  邮件: ${stack.mail.dir}（本地不外发，每封一个 .eml 文件）\n  数据: ${stack.dataDir}\n  按 Ctrl-C 停止\n`,
 );
 
 let stopping = false;

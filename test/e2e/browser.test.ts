@@ -11,6 +11,7 @@ import { chainTokens, httpClient, taskInInbox } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 import { pdf, windowsExecutable } from '../support/files.js';
 import { requiredMaterials } from '../support/materials.js';
+import { robotReceiver, type RobotReceiver } from '../support/mail.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -20,13 +21,17 @@ const phone = { width: 375, height: 812 };
 let dataDir: string;
 let stack: LocalStack;
 let browser: Browser;
+let robot: RobotReceiver;
+/** The township's soft limit: 催办 opens halfway, 30 s after its task arrives (the other tests finish well inside its hard limit). */
+const TIME_LIMITS = 'township=60s/3600s';
 
 beforeAll(async () => {
   // The stack serves web/dist: build it first if it is missing or older than web/.
   execFileSync('node', ['web/build-if-stale.mjs'], { cwd: root, stdio: 'inherit' });
   mkdirSync(screenshots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-browser-'));
-  stack = await startLocalStack({ dataDir, port: await freePort(), quiet: true });
+  stack = await startLocalStack({ dataDir, port: await freePort(), quiet: true, env: { TIME_LIMITS }, sweepEveryMs: 500 });
+  robot = await robotReceiver();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -36,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await robot?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -472,4 +478,101 @@ describe('the web pages in a browser', () => {
     await shoot(page, '22-province-approved-phone');
     await context.close();
   }, 120_000);
+  it('tell an official of a new task in the header and the notification centre, where it is marked read; let the applicant urge once the office held it half its limit; let an administrator set an office’s channels', async () => {
+    // Prepare: an administrator sets the township office's e-mail and 企业微信 robot; a bad webhook is refused first
+    const admin = await open(desktop);
+    let page = admin.page;
+    await signIn(page, '省科协管理员');
+    await page.getByRole('navigation').getByRole('link', { name: '通知渠道' }).click();
+    await page.getByRole('heading', { level: 1, name: '通知渠道' }).waitFor();
+    await page.getByLabel('审批层级').selectOption({ label: '乡镇' });
+    await page.locator('#office-region-city').selectOption({ label: '清远市' });
+    await page.locator('#office-region-county').selectOption({ label: '连州市' });
+    await page.locator('#office-region-township').selectOption({ label: '大路边镇' });
+    const settings = page.getByRole('form', { name: /大路边镇/ });
+    await settings.waitFor();
+    await settings.getByLabel(/接收通知的电子邮箱/).fill('dlb-kexie@example.org');
+    await settings.getByLabel('企业微信群机器人').check();
+    await settings.getByLabel(/Webhook 地址/).fill('http://qyapi.example.org/cgi-bin/webhook/send?key=abc');
+    await settings.getByRole('button', { name: '保存' }).click();
+    await page.locator('#channel-webhook-error').waitFor();
+    expect(await page.locator('#channel-webhook-error').textContent()).toContain('https://');
+    expect(await settings.getByLabel(/Webhook 地址/).getAttribute('aria-invalid')).toBe('true');
+    await settings.getByLabel(/Webhook 地址/).fill(robot.url('/cgi-bin/webhook/send?key=browser-robot-key'));
+    await settings.getByRole('button', { name: '保存' }).click();
+    await settings.getByText('已保存。').waitFor();
+    expect(await settings.getByText(/当前：企业微信群机器人/).textContent()).toContain('key=****-key');
+    expect(await page.content()).not.toContain('browser-robot-key');
+    await shoot(page, '23-channels');
+    await page.getByRole('navigation').getByRole('link', { name: '投递失败' }).click();
+    await page.getByText('没有投递失败的消息。').waitFor();
+    await admin.context.close();
+
+    // Act: the applicant organisation submits (over HTTP); the task reaches the township
+    const name = '连州市大路边镇学会科技服务站（通知与催办）';
+    const api = httpClient(stack.url);
+    const tokens = await chainTokens(api);
+    const submitted = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('society-station', '441882102', ORG, (form) => (form.name = name)) });
+    expect(submitted.status, submitted.text).toBe(201);
+    const id: string = submitted.body.id;
+    await taskInInbox(api, tokens.township, id);
+
+    // Assess: on the applicant's page 催办 is not yet possible, and says from when
+    const applicant = await open(desktop);
+    await signIn(applicant.page, '连州市农业科技发展有限公司');
+    await applicant.page.goto(`${stack.url}/applications/${id}`);
+    const urge = applicant.page.getByRole('button', { name: '催办乡镇' });
+    await urge.waitFor();
+    expect(await urge.isDisabled()).toBe(true);
+    expect(await applicant.page.locator('#urge-hint').textContent()).toMatch(/乡镇收到申请未满审批期限的一半，.+ 后可以催办/);
+    await shoot(applicant.page, '24-urge-not-yet');
+
+    // Act: the township official signs in: the header counts the unread notices; the centre lists the task's first
+    const official = await open(desktop);
+    page = official.page;
+    await signIn(page, '大路边镇科协');
+    const centre = page.getByRole('banner').getByRole('link', { name: /^通知/ });
+    await expect.poll(() => centre.getAttribute('aria-label')).toMatch(/^通知，\d+ 条未读$/);
+    const counted = async () => Number(/(\d+) 条未读/.exec((await centre.getAttribute('aria-label')) ?? '')?.[1] ?? 0);
+    const unread = await counted();
+    await centre.click();
+    await page.getByRole('heading', { level: 1, name: '通知' }).waitFor();
+    const notice = page.getByRole('article').filter({ hasText: `待审批：${name}` });
+    await notice.waitFor();
+    expect(await page.getByRole('article').first().textContent()).toContain(`待审批：${name}`);
+    expect(await notice.locator('.unread-badge').textContent()).toBe('未读');
+    expect(await notice.locator('.badge').first().textContent()).toBe('新待办');
+    await shoot(page, '25-notifications');
+
+    // Act: marked read
+    await notice.getByRole('button', { name: `将“待审批：${name}”标为已读` }).click();
+
+    // Assess: read on the page, in the header's count and in the API
+    await notice.getByText('· 已读').waitFor();
+    expect(await notice.locator('.unread-badge').count()).toBe(0);
+    await expect.poll(counted).toBe(unread - 1);
+    const listed = (await api.call('GET', '/v1/notifications?limit=100', { token: tokens.township })).body.items;
+    expect(listed.find((n: { applicationId?: string; kind: string }) => n.applicationId === id && n.kind === 'task')?.read).toBe(true);
+    await shoot(page, '26-notification-read');
+    await notice.getByRole('link', { name: `待审批：${name}` }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+
+    // Act: half the township's limit passes: the applicant's page enables 催办 by itself; the applicant urges
+    await expect.poll(() => urge.isEnabled(), { timeout: 45_000 }).toBe(true);
+    await urge.click();
+
+    // Assess: urged, in the history, not again today; the township told, its robot too
+    await applicant.page.getByText(/已催办，乡镇审批人员已收到催办通知/).waitFor();
+    await applicant.page.locator('.history-entry.urge').waitFor();
+    await expect.poll(() => urge.isDisabled()).toBe(true);
+    expect(await applicant.page.locator('#urge-hint').textContent()).toContain('今天已催办过');
+    await shoot(applicant.page, '27-urged');
+    await applicant.context.close();
+    await page.goto(`${stack.url}/notifications`);
+    await page.getByRole('article').filter({ hasText: `催办：${name}` }).waitFor();
+    await official.context.close();
+    const about = (kind: string) => robot.calls.filter((call) => call.accepted && call.body.text?.content?.includes(`${kind}：${name}`) && call.body.text.content.includes(`/applications/${id}`));
+    await expect.poll(() => about('催办').length, { timeout: 15_000 }).toBe(1);
+    expect(about('待审批')).toHaveLength(1);
+  }, 180_000);
 });

@@ -18,26 +18,29 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * catalogue reaching a function that validates no form (forms/entry.ts is what the registry and the workflow's task
  * import), the OpenAPI document or zod's JSON Schema generation coming back into the code (it is built at build time,
  * functions/http/openapi-build.ts) or an SSM client (the export signs its one GetParameter, functions/ssm-parameter.ts).
- * recordOutcome (253/84 KiB: no Step Functions client, buildOutcomeServices) and reconciler (266/86: no registry,
- * buildWorkflowServices) fit the budget: the SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
- * api (436/149: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app; of
- * it issue 14's materials ~36: the file check ~10, the S3 signing, the upload store and services, their schemas) and
- * registryExport (315/108: the export route alone in the API's frame, functions/http/frame.ts, with jose and the table
- * client) do not (see overBudget). The S3 signer, the material lists and the check are the API's alone
- * (functions/services/build-api.ts): the reconciler and the workflow's task carry none of them.
+ * recordOutcome (271/90 KiB: no Step Functions client, buildOutcomeServices, and of the notifications only the items its
+ * changes write, store/notice-writes.ts) and reconciler (274/89: no registry, buildWorkflowServices) fit the budget: the
+ * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
+ * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
+ * the notification centre and 催办 included; of it issue 14's materials ~35: the file check ~10, the S3 signing, the
+ * upload store and services, their schemas; the S3 signer, the lists and the check are the API's alone,
+ * functions/services/build-api.ts), registryExport (318/109: the export route alone in the API's frame,
+ * functions/http/frame.ts, with jose and the table client) and sweeper (649/197: nodemailer for an SMTP relay, ~240 KiB,
+ * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 440 * KiB, gzip: 151 * KiB },
-  registryExport: { minified: 317 * KiB, gzip: 109 * KiB },
-  recordOutcome: { minified: 260 * KiB, gzip: 86 * KiB },
-  reconciler: { minified: 272 * KiB, gzip: 88 * KiB },
+  api: { minified: 468 * KiB, gzip: 160 * KiB },
+  registryExport: { minified: 321 * KiB, gzip: 110 * KiB },
+  recordOutcome: { minified: 273 * KiB, gzip: 90 * KiB },
+  reconciler: { minified: 277 * KiB, gzip: 90 * KiB },
+  sweeper: { minified: 655 * KiB, gzip: 199 * KiB },
 };
 
 /**
  * The bundles still over issue #8's budget: their budget test is expected to fail (`it.fails`) until they shrink,
  * when vitest reports it and the name should leave this list.
  */
-const overBudget: ReadonlySet<keyof typeof lambdaEntries> = new Set(['api', 'registryExport']);
+const overBudget: ReadonlySet<keyof typeof lambdaEntries> = new Set(['api', 'registryExport', 'sweeper']);
 
 interface Measured {
   minified: number;

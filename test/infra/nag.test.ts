@@ -44,6 +44,14 @@ const webPages = [
   'AwsSolutions-IAM5[Resource::<WebPages5FDC1F78.Arn>/*]', // BucketDeployment's read/write on the pages bucket
 ];
 
+const smtpRelay = {
+  mailFrom: 'noreply@kexie.example.cn',
+  smtpUrl: 'smtps://smtp.kexie.example.cn:465',
+  smtpUser: 'noreply',
+  smtpPasswordParameter: '/gd-kexie/smtp-password',
+  smtpPasswordKeyArn: 'arn:aws-cn:kms:cn-north-1:123456789012:key/0c0e7a52-6f53-4d1e-9d0b-2f0f3f0a9c11',
+};
+
 /** Without a region there is no web ACL in front of the distribution (infra/firewall.ts): only then is CFR2 acknowledged. */
 const noWebAcl = 'AwsSolutions-CFR2';
 
@@ -53,12 +61,15 @@ describe.each([
   { where: 'ap-east-1, the web ACL in a us-east-1 stack', region: 'ap-east-1', known: [...everywhere('ap-east-1'), ...uploads, ...webPages] },
   { where: 'the aws-cn partition (Beijing)', region: 'cn-north-1', known: [...everywhere('cn-north-1'), ...uploads] },
   { where: 'the aws-cn partition (Ningxia)', region: 'cn-northwest-1', known: [...everywhere('cn-northwest-1'), ...uploads] },
-])('cdk-nag AwsSolutions over every stack of the app in $where', ({ region, known }) => {
+  // E-mail adds the sweeper's sending grants: SES in the aws partition, the relay's password parameter and its key in China.
+  { where: 'us-east-1, e-mail through SES', region: 'us-east-1', context: { mailFrom: 'noreply@kexie.example.org' }, known: [...everywhere('us-east-1'), ...uploads, ...webPages] },
+  { where: 'the aws-cn partition, e-mail through an SMTP relay', region: 'cn-north-1', context: smtpRelay, known: [...everywhere('cn-north-1'), ...uploads] },
+])('cdk-nag AwsSolutions over every stack of the app in $where', ({ region, context, known }) => {
   let app: App;
 
   beforeAll(() => {
     // Prepare: bundles left out, nag reads the template, not the code
-    app = synth({ region }).app;
+    app = synth({ region, context }).app;
   });
 
   it('leaves no finding unacknowledged, neither error nor warning', () => {

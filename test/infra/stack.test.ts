@@ -50,7 +50,7 @@ const stateMachine = () => resources(template, 'AWS::StepFunctions::StateMachine
 const functions = () => resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
 /** Which entry each function deploys, by the logical id the stack gives it. */
 const entryOf = (logicalId: string) => {
-  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler };
+  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler, NotificationsSweeper: lambdaEntries.sweeper };
   const found = Object.entries(byPrefix).find(([prefix]) => logicalId.startsWith(prefix));
   if (!found) throw new Error(`no entry known for ${logicalId}`);
   return found[1];
@@ -151,17 +151,15 @@ describe('approval workflow', () => {
     ]);
   });
 
-  it('runs the reconciler every minute', () => {
+  it('runs the reconciler and the notifications’ sweeper every minute, and nothing else on a schedule', () => {
     // Act
     const rules = resources(template, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
 
     // Assess
-    expect(rules).toEqual([
-      expect.objectContaining({
-        ScheduleExpression: 'rate(1 minute)',
-        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^WorkflowReconciler/), 'Arn'] } })],
-      }),
-    ]);
+    const everyMinute = (target: RegExp) =>
+      expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(target), 'Arn'] } })] });
+    expect(rules).toEqual(expect.arrayContaining([everyMinute(/^WorkflowReconciler/), everyMinute(/^NotificationsSweeper/)]));
+    expect(rules).toHaveLength(2);
   });
 });
 

@@ -6,7 +6,8 @@ import { submission } from '../support/submissions.js';
 import { delayEngineCall, failEngineCalls, recordsTaskToken } from '../support/faults.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 
-const file = stackForFile({ env: { TIME_LIMITS: 'township=1s/4s' }, engine: { maxTimerMs: 200 } });
+// The township is configured to expire (by default an office's delay passes the application up): the expiry shows when the wait ends.
+const file = stackForFile({ env: { TIME_LIMITS: 'township=1s/4s', ESCALATION: 'township=expire' }, engine: { maxTimerMs: 200 } });
 
 describe('a wait longer than the longest timer', () => {
   it('expires at its deadline, not when the first timer fires', async () => {

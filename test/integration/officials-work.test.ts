@@ -179,8 +179,8 @@ describe('a lost callback', () => {
 });
 
 describe('time limits', () => {
-  it('marks a task overdue past the soft limit and expires it past the hard limit; a later decision gets 409', async () => {
-    const quick = await file.h.start({ env: { TIME_LIMITS: 'township=1s/3s' } });
+  it('marks a task overdue past the soft limit and, a township configured to expire, expires it past the hard limit; a later decision gets 409', async () => {
+    const quick = await file.h.start({ env: { TIME_LIMITS: 'township=1s/3s', ESCALATION: 'township=expire' } });
     const { applicant, township } = await chainTokens(quick);
     const { id } = await submit(quick, applicant);
 

@@ -35,7 +35,8 @@ const SEED = Number(process.env.OPENAPI_SEED ?? 20261129);
 const VARIANTS = Number(process.env.OPENAPI_VARIANTS ?? 6);
 
 // Limits out of the way: the check sends over a thousand requests from each caller, and must see each operation succeed.
-const file = stackForFile({ env: { RATE_LIMITS: 'caller=100000/60,address=100000/60,refused=100000/60' } });
+// The township's soft limit is 2 s, so an application submitted first may be urged (催办) by the time that operation runs.
+const file = stackForFile({ env: { RATE_LIMITS: 'caller=100000/60,address=100000/60,refused=100000/60', TIME_LIMITS: 'township=2s/3600s' } });
 const roles = ['anonymous', 'applicant', 'township', 'county', 'province', 'admin'] as const;
 type Role = (typeof roles)[number];
 
@@ -74,7 +75,7 @@ beforeAll(async () => {
     expect(out.status, out.text).toBe(200);
   };
   // `pending` is withdrawn by the withdraw's examples; the decision's examples decide `awaiting`.
-  const [pending, awaiting, returned, approved] = await Promise.all([submit(), submit(), submit(), submit()]);
+  const [pending, awaiting, returned, approved, urgeable] = await Promise.all([submit(), submit(), submit(), submit(), submit()]);
   const certificate = (async () => {
     await decide(tokens.township, approved, { action: 'approve' });
     await taskInInbox(api, tokens.county, approved);
@@ -96,10 +97,20 @@ beforeAll(async () => {
 
   pathValues.id = [pending, returned, approved, '01JNOSUCHAPPLICATION0000000'];
   pathValuesOf['POST /v1/applications/{id}/decision'] = { id: [awaiting, ...pathValues.id] };
+  pathValuesOf['POST /v1/applications/{id}/urge'] = { id: [urgeable, ...pathValues.id] };
+  const notices = await api.call('GET', '/v1/notifications?limit=1', { token: tokens.township });
+  pathValues.notificationId = [notices.body.items[0].id, '01JNOSUCHNOTICE00000000000', 'x'];
+  pathValues.level = ['township', 'county', 'province', 'village'];
+  pathValues.region = ['441882102', '441882', '44', '4418821029999'];
   pathValues.certificateNo = [certificateNo, certificateTitle(certificateNo), 'GDKX-2000-000001', '粤科协备〔2000〕000001号'];
   pathValues.code = ['44', HOSTS.county, HOSTS.township, HOSTS.village, '99', '4418821029999'];
   knownGood.Submission = applicationTypes.map((type) => submission(type, hostOf(type)));
   knownGood.Resubmission = [{ form: submission('society-station', HOSTS.township).form }];
+  knownGood.ChannelSettings = [
+    { emails: ['kexie@dalubian.example.cn'] },
+    { robot: { platform: 'wecom', webhookUrl: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=633a31f6-7f9c-4bc4-97a0-0ec1eefa5898' } },
+    { emails: [], robot: null },
+  ];
   knownGood.Decision = [
     { action: 'approve' },
     { action: 'approve', comment: '同意' },

@@ -134,7 +134,7 @@ describe('a decision at the hard limit', () => {
 describe('an expiry', () => {
   it('expires only the wait that timed out: a stale one leaves a later wait alone, the current one expires', async () => {
     // Prepare: an application that has moved on from the township to the county
-    const slow = await h.start({ env: { TIME_LIMITS: 'township=60s/120s,county=60s/120s' } });
+    const slow = await h.start({ env: { TIME_LIMITS: 'township=60s/120s,county=60s/120s', ESCALATION: 'township=expire,county=expire' } });
     const tokens = await chainTokens(slow);
     const out = await slow.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('society-station', TOWNSHIP) });
     const id = out.body.id as string;

@@ -56,6 +56,11 @@ const perApplication = {
   'POST /v1/applications/{id}/withdraw':                 row(200,  404,   403,   404,   403,   404,    403,  403,   401),
   'GET /v1/applications (is it listed?)':                row(L,    U,     L,     U,     L,     U,      L,    L,     401),
   'GET /v1/tasks (awaiting township: listed?)':          row(403,  403,   L,     U,     U,     U,      U,    403,   401),
+  // 催办: the owner only; just submitted, the township has not had half its time yet (409).
+  'POST /v1/applications/{id}/urge (awaiting township)': row(409,  404,   403,   404,   403,   404,    403,  403,   401),
+  // Notices are their recipient's: the township's task notice is the township office's alone.
+  'GET /v1/notifications (its task notice listed?)':     row(U,    U,     L,     U,     U,     U,      U,    U,     401),
+  'POST /v1/notifications/{id}/read (its task notice)':  row(404,  404,   200,   404,   404,   404,    404,  404,   401),
 };
 // Registry: approved records (public fields), for admins and for officials within their own region.
 const perCaller = {
@@ -69,6 +74,11 @@ const perCaller = {
   'GET /v1/regions/441882102':                           row(200,  200,   200,   200,   200,   200,    200,  200,   200),
   'GET /v1/openapi.json':                                row(200,  200,   200,   200,   200,   200,    200,  200,   200),
   'GET /v1/certificates/{certificateNo}':                row(200,  200,   200,   200,   200,   200,    200,  200,   200),
+  'GET /v1/notifications':                               row(200,  200,   200,   200,   200,   200,    200,  200,   401),
+  'POST /v1/notifications/read-all':                     row(200,  200,   200,   200,   200,   200,    200,  200,   401),
+  'GET /v1/offices/township/441882102/channels':         row(403,  403,   403,   403,   403,   403,    403,  200,   401),
+  'PUT /v1/offices/township/441882102/channels':         row(403,  403,   403,   403,   403,   403,    403,  200,   401),
+  'GET /v1/deliveries/failed':                           row(403,  403,   403,   403,   403,   403,    403,  200,   401),
 };
 
 type Host = 'township' | 'village';
@@ -183,7 +193,30 @@ const perApplicationRoutes: Record<keyof typeof perApplication, PerApplicationRo
   'POST /v1/applications/{id}/withdraw': { state: 'township', changes: true, act: (id, caller) => call('POST', `/v1/applications/${id}/withdraw`, caller) },
   'GET /v1/applications (is it listed?)': { state: 'township', changes: false, act: (_id, caller) => listAll('/v1/applications', caller) },
   'GET /v1/tasks (awaiting township: listed?)': { state: 'township', changes: false, act: (_id, caller) => listAll('/v1/tasks', caller) },
+  'POST /v1/applications/{id}/urge (awaiting township)': { state: 'township', changes: false, act: (id, caller) => call('POST', `/v1/applications/${id}/urge`, caller) },
+  'GET /v1/notifications (its task notice listed?)': {
+    state: 'township',
+    changes: false,
+    act: async (id, caller) => {
+      const out = await listAll('/v1/notifications', caller, 'applicationId');
+      return { ...out, members: out.members?.map((member) => (member === id ? id : `other:${member}`)) };
+    },
+  },
+  'POST /v1/notifications/{id}/read (its task notice)': {
+    state: 'township',
+    // Marking read again is the same answer: cells may share the notice.
+    changes: false,
+    act: async (id, caller) => call('POST', `/v1/notifications/${await taskNoticeOf(id)}/read`, caller),
+  },
 };
+
+/** The id of the task notice the township office got for application `id`. */
+async function taskNoticeOf(id: string): Promise<string> {
+  const notices = (await call('GET', '/v1/notifications?limit=100', 'sameTownship')).body.items as { id: string; applicationId: string; kind: string }[];
+  const notice = notices.find((n) => n.applicationId === id && n.kind === 'task');
+  expect(notice, `the township's task notice of ${id}`).toBeDefined();
+  return notice!.id;
+}
 
 const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promise<Answer & { target?: string }>> = {
   'POST /v1/applications': (caller) =>
@@ -201,6 +234,11 @@ const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promis
   'GET /v1/regions/441882102': (caller) => call('GET', '/v1/regions/441882102', caller),
   'GET /v1/openapi.json': (caller) => call('GET', '/v1/openapi.json', caller),
   'GET /v1/certificates/{certificateNo}': async (caller) => call('GET', `/v1/certificates/${await approvedCertificate()}`, caller),
+  'GET /v1/notifications': (caller) => call('GET', '/v1/notifications', caller),
+  'POST /v1/notifications/read-all': (caller) => call('POST', '/v1/notifications/read-all', caller),
+  'GET /v1/offices/township/441882102/channels': (caller) => call('GET', '/v1/offices/township/441882102/channels', caller),
+  'PUT /v1/offices/township/441882102/channels': (caller) => call('PUT', '/v1/offices/township/441882102/channels', caller, { emails: ['kexie@dalubian.example.cn'] }),
+  'GET /v1/deliveries/failed': (caller) => call('GET', '/v1/deliveries/failed', caller),
 };
 
 /** Asserts one cell, with a message that names it. */
@@ -268,5 +306,5 @@ describe('routes that are not about one application', () => {
 
 it('the matrix covers every caller on every route', () => {
   const cells = (Object.keys(hosts).length * Object.keys(perApplication).length + Object.keys(perCaller).length) * callerNames.length;
-  expect(cells).toBe(234);
+  expect(cells).toBe(333);
 });

@@ -1,6 +1,25 @@
 // The HTTP API (shared/api.md) as typed calls, with the signed-in user's token and its errors as ApiError.
 import { currentSession, expireSession } from './auth';
-import type { Application, Certificate, FormType, FormValue, Issue, MaterialRef, Page, ProgressReport, Region, RegistryItem, UploadSlot, UploadView } from './types';
+import type {
+  Application,
+  Certificate,
+  ChannelsInput,
+  DecidingLevel,
+  FailedDelivery,
+  FormType,
+  FormValue,
+  Issue,
+  MaterialRef,
+  NotificationPage,
+  OfficeChannels,
+  Page,
+  ProgressReport,
+  Region,
+  RegistryItem,
+  UploadSlot,
+  UploadView,
+  Urged,
+} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -113,6 +132,15 @@ export const api = {
   },
   certificate: (no: string) => request<Certificate>('GET', `/v1/certificates/${encodeURIComponent(no)}`),
   stats: () => request<ProgressReport>('GET', '/v1/stats'),
+  notifications: (params: { unread?: boolean; cursor?: string | null; limit?: number } = {}) =>
+    request<NotificationPage>('GET', `/v1/notifications${query({ ...params, unread: params.unread ? 'true' : undefined })}`),
+  markRead: (id: string) => request<{ id: string; read: true; unread: number }>('POST', `/v1/notifications/${encodeURIComponent(id)}/read`),
+  markAllRead: () => request<{ unread: number }>('POST', '/v1/notifications/read-all'),
+  urge: (id: string) => request<Urged>('POST', `/v1/applications/${encodeURIComponent(id)}/urge`),
+  channels: (level: DecidingLevel, region: string) => request<OfficeChannels>('GET', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`),
+  setChannels: (level: DecidingLevel, region: string, input: ChannelsInput) =>
+    request<OfficeChannels>('PUT', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`, input),
+  failedDeliveries: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<FailedDelivery>>('GET', `/v1/deliveries/failed${query(params)}`),
 };
 
 /** The names from the province down to the region itself, e.g. 清远市 连州市 大路边镇 寒鸭村委会. */

@@ -11,12 +11,16 @@ import { CertificateLookupPage, CertificatePage, CertificatePrintPage } from './
 import { CorrectPage } from './pages/correct';
 import { DashboardPage } from './pages/dashboard';
 import { InboxPage } from './pages/inbox';
+import { ChannelsPage } from './pages/channels';
+import { FailedDeliveriesPage } from './pages/deliveries';
+import { NotificationsPage } from './pages/notifications';
 import { RegistryPage } from './pages/registry';
 import { SignInPage } from './pages/sign-in';
 import { Link, Redirect, match, navigate, useLocation } from './router';
 import { homeFor } from './home';
 import type { Role } from './types';
 import { Notice, PageTitle } from './ui';
+import { unreadText, useUnread } from './unread';
 
 type Params = Record<string, string>;
 
@@ -41,6 +45,9 @@ const routes: Route[] = [
   { path: '/inbox', roles: ['official'], page: (_, session) => <InboxPage session={session} /> },
   { path: '/registry', roles: ['admin'], page: () => <RegistryPage /> },
   { path: '/dashboard', roles: ['admin'], page: () => <DashboardPage /> },
+  { path: '/notifications', roles: everyone, page: (_, session) => <NotificationsPage session={session} /> },
+  { path: '/offices/channels', roles: ['admin'], page: () => <ChannelsPage /> },
+  { path: '/deliveries/failed', roles: ['admin'], page: () => <FailedDeliveriesPage /> },
 ];
 
 const navigation: Record<Role, { href: string; label: string }[]> = {
@@ -56,8 +63,26 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
     { href: '/registry', label: '备案查询' },
     { href: '/dashboard', label: '进度统计' },
     { href: '/applications', label: '全部申请' },
+    { href: '/offices/channels', label: '通知渠道' },
+    { href: '/deliveries/failed', label: '投递失败' },
   ],
 };
+
+/** The header's way to the notification centre, with the unread count (read out with the link's name). */
+function NotificationsLink({ session, path }: { session: Session; path: string }) {
+  const unread = useUnread(session.claims.sub ?? session.token, path);
+  const label = unread ? `通知，${unreadText(unread)} 条未读` : '通知';
+  return (
+    <Link href="/notifications" class="notifications-link" aria-label={label} aria-current={path === '/notifications' ? 'page' : undefined}>
+      <span aria-hidden="true">通知</span>
+      {unread ? (
+        <span class="unread-count" aria-hidden="true">
+          {unreadText(unread)}
+        </span>
+      ) : null}
+    </Link>
+  );
+}
 
 function Header({ session, path }: { session: Session | null; path: string }) {
   const links = [...(session ? navigation[session.claims.role] : []), { href: '/certificates', label: '证书查验' }];
@@ -74,6 +99,7 @@ function Header({ session, path }: { session: Session | null; path: string }) {
         <div class="site-user">
           {session ? (
             <>
+              <NotificationsLink session={session} path={path} />
               <span>
                 {session.claims.name}
                 <span class="muted">（{roleLabel[session.claims.role]}）</span>

@@ -1,6 +1,6 @@
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
 import { decidingLevelNames } from '#functions/domain/chain.js';
-import type { Action, RegionLevel, Role, Status } from './types';
+import type { Action, NotificationKind, RegionLevel, Role, Status } from './types';
 
 export const statusLabel: Record<Status, string> = {
   PENDING: '审批中',
@@ -31,6 +31,22 @@ export const actionLabel: Record<Action, string> = {
   resubmit: '修改后重新提交',
   withdraw: '撤回申请',
   expire: '超过办理时限',
+  escalate: '超期上报',
+  urge: '申请单位催办',
+};
+
+export const notificationKindLabel: Record<NotificationKind, string> = {
+  task: '新待办',
+  returned: '退回修改',
+  approved: '已批准',
+  rejected: '不予通过',
+  expired: '已超期',
+  reminder: '即将到期',
+  overdue: '超期督办',
+  urge: '催办',
+  cc: '抄送',
+  escalating: '即将超期上报',
+  escalated: '超期上报',
 };
 
 export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };

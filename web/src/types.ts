@@ -5,6 +5,7 @@ import type { DecidingLevel } from '#functions/domain/chain.js';
 import type { RegionLevel } from '#functions/domain/region-codes.js';
 import type { MaterialRecord, ReplacedMaterial, UploadView } from '#functions/domain/materials.js';
 import type { Material } from '#forms/materials.js';
+import type { NotificationKind, RobotPlatform, UrgeWait } from '#functions/domain/notifications.js';
 
 export type { HistoryAction as Action } from '#functions/domain/application.js';
 export type { ProgressReport } from '#functions/domain/progress.js';
@@ -12,6 +13,55 @@ export type { RegistryRecord as RegistryItem } from '#functions/domain/registry.
 export type { DecidingLevel, HistoryEntry, Material, MaterialRecord, RegionLevel, ReplacedMaterial, Status, UploadView };
 
 export type Role = 'applicant' | 'official' | 'admin';
+
+export type { NotificationKind, RobotPlatform, UrgeWait } from '#functions/domain/notifications.js';
+
+export interface Notification {
+  id: string;
+  at: string;
+  kind: NotificationKind;
+  applicationId?: string;
+  title: string;
+  body: string;
+  read: boolean;
+}
+
+/** The centre's page: `unread` counts up to 100 (100: that many or more). */
+export interface NotificationPage extends Page<Notification> {
+  unread: number;
+}
+
+export interface Urged {
+  id: string;
+  level: DecidingLevel;
+  urgedAt: string;
+  nextUrgeAt: string;
+}
+
+export interface OfficeChannels {
+  office: { level: DecidingLevel; region: string; name: string };
+  emails: string[];
+  /** The webhook masked (its address and the key's last four characters); the secret never shown. */
+  robot: { platform: RobotPlatform; webhookUrl: string; secretSet: boolean } | null;
+  updatedAt: string | null;
+}
+
+export interface ChannelsInput {
+  emails?: string[];
+  robot?: { platform: RobotPlatform; webhookUrl: string; secret?: string } | null;
+}
+
+export interface FailedDelivery {
+  notificationId: string;
+  recipient: string;
+  applicationId: string;
+  kind: NotificationKind;
+  title: string;
+  channel: 'email' | 'robot';
+  attempts: number;
+  lastError: string;
+  failedAt: string;
+}
 
 /** The subset of JSON Schema that the catalogue uses. */
 export interface JsonSchema {
@@ -81,6 +131,8 @@ export interface Application {
   certificateNo: string | null;
   approvedAt?: string | null;
   task?: Task | null;
+  /** 催办: from when the owner may urge (on the application read alone); null when no office awaits it. */
+  urge?: { from: string; wait: UrgeWait } | null;
   history?: HistoryEntry[];
   /** The files attached, in the order of the type's list; empty for an application stored before materials. */
   materials?: MaterialRecord[];

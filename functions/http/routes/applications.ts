@@ -12,6 +12,7 @@ import {
   withdrawApplication,
   type DecisionInput,
 } from '../../services/applications.js';
+import { urgeApplication } from '../../services/notifications.js';
 import type { Services } from '../../services/context.js';
 import { decisionSchema } from '../schemas.js';
 import { noQuery, pageParams, queryOf } from './query.js';
@@ -38,6 +39,7 @@ export function applicationRoutes(s: Services) {
   r.get('/:id', noQuery, async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));
   r.put('/:id', noQuery, async (c) => c.json(await resubmitApplication(s, c.get('principal'), c.req.param('id'), await jsonBody(c))));
   r.post('/:id/withdraw', noQuery, async (c) => c.json(await withdrawApplication(s, c.get('principal'), c.req.param('id'))));
+  r.post('/:id/urge', noQuery, async (c) => c.json(await urgeApplication(s, c.get('principal'), c.req.param('id')), 202));
   r.post('/:id/decision', noQuery, async (c) =>
     c.json(await decideApplication(s, c.get('principal'), c.req.param('id'), parseDecision(await jsonBody(c)))),
   );

@@ -160,6 +160,9 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         <div class="detail-main">
           <h2>审批进度</h2>
           <Progress app={app} />
+          {mine && app.status === 'PENDING' && app.task && app.urge ? (
+            <UrgePanel app={app} urge={app.urge} onDone={(message) => api.application(app.id).then((found) => done(message, found))} />
+          ) : null}
           {mine && app.status === 'RETURNED' ? (
             <p>
               <Link href={`/applications/${app.id}/edit`} class="button primary">
@@ -182,6 +185,53 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         </aside>
       </div>
     </section>
+  );
+}
+
+/**
+ * 催办: the applicant presses the office that holds its application, once it has held it half its soft limit, once a
+ * working day. Before that the button is disabled and says from when (the page enables it when that time comes).
+ */
+function UrgePanel({ app, urge, onDone }: { app: Application; urge: NonNullable<Application['urge']>; onDone: (message: string) => Promise<void> }) {
+  const [now, setNow] = useState(Date.now());
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const from = Date.parse(urge.from);
+  useEffect(() => {
+    const wait = from - Date.now();
+    // A day or more away: the page is reloaded before then (setTimeout takes at most about 24.8 days anyway).
+    if (wait <= 0 || wait > 86_400_000) return;
+    const timer = setTimeout(() => setNow(Date.now()), wait + 50);
+    return () => clearTimeout(timer);
+  }, [from]);
+  const level = levelLabel[app.task!.level];
+  const allowed = now >= from;
+  const reason =
+    urge.wait === 'half-limit'
+      ? `${level}收到申请未满审批期限的一半，${formatTime(urge.from)} 后可以催办。`
+      : `今天已催办过，下一个工作日（${formatTime(urge.from)} 起）可以再次催办。`;
+  const send = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const urged = await api.urge(app.id);
+      await onDone(`已催办，${levelLabel[urged.level]}审批人员已收到催办通知。下一个工作日（${formatTime(urged.nextUrgeAt)} 起）可以再次催办。`);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+    setBusy(false);
+  };
+  return (
+    <div class="urge" role="group" aria-labelledby="urge-title">
+      <h2 id="urge-title">催办</h2>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <p class="hint" id="urge-hint">
+        {allowed ? `${level}已收到申请超过审批期限的一半，可以提醒其尽快办理（每个工作日一次）。` : reason}
+      </p>
+      <button type="button" class="secondary" disabled={!allowed || busy} aria-describedby="urge-hint" onClick={() => void send()}>
+        {busy ? '正在催办…' : `催办${level}`}
+      </button>
+    </div>
   );
 }
 

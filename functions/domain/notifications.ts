@@ -1,0 +1,423 @@
+// Who is told what, and when: the recipients of each change, the notices' texts, the timed notices of a wait, the
+// escalation rules and the urge rules. Pure: no AWS, no HTTP (the store writes what these return).
+import type { Application, HistoryEntry } from './application.js';
+import { decidingLevelNames, nextStep, type ChainStep, type DecidingLevel } from './chain.js';
+import { cstDate, cstDateTime, cstStartOf } from './china-time.js';
+import type { Limit } from './deadlines.js';
+import { isWorkingDay, type Calendar } from './working-days.js';
+
+export const notificationKinds = [
+  'task',
+  'returned',
+  'approved',
+  'rejected',
+  'expired',
+  'reminder',
+  'overdue',
+  'urge',
+  'cc',
+  /** The level above is told before a level's hard limit passes (超期预警). */
+  'escalating',
+  /** A level's hard limit passed: the application went up to the level above (超期上报), or the province was told to act. */
+  'escalated',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+/**
+ * Whom a notice is for: an office (every official of that level and region), an organisation (its applicant
+ * accounts) or the administrators. Read state is each user's own; the notices are the recipient's.
+ */
+export type Recipient = `office:${DecidingLevel}:${string}` | `org:${string}` | 'admins';
+
+export const recipients = {
+  office: (step: ChainStep): Recipient => `office:${step.level}:${step.region}`,
+  org: (creditCode: string): Recipient => `org:${creditCode}`,
+  admins: 'admins' as Recipient,
+};
+
+/** The office a recipient names, or undefined for an organisation or the administrators. */
+export function officeOf(recipient: Recipient): ChainStep | undefined {
+  const match = /^office:(township|county|province):(\d+)$/.exec(recipient);
+  return match ? { level: match[1] as DecidingLevel, region: match[2] } : undefined;
+}
+
+/** A notice before it is stored (the store gives it its id and time). */
+export interface NoticeDraft {
+  recipient: Recipient;
+  kind: NotificationKind;
+  applicationId: string;
+  title: string;
+  body: string;
+}
+
+export interface Notification extends NoticeDraft {
+  id: string;
+  at: string;
+}
+
+type Named = Pick<Application, 'id' | 'regionCode' | 'form' | 'applicant'>;
+
+const nameOf = (app: Named) => String((app.form as { name?: unknown }).name ?? app.id);
+const levelName = (level: DecidingLevel) => `${decidingLevelNames[level]}级`;
+/** A deadline as people read it: Beijing time to the minute. */
+export const shownTime = (iso: string) => cstDateTime(new Date(iso)).slice(0, 16);
+
+/** Whoever supervises an office: the office above it in the application's chain; the administrators above the province. */
+export function supervisorOf(app: Pick<Application, 'regionCode'>, level: DecidingLevel): Recipient {
+  const above = nextStep(app.regionCode, level);
+  return above ? recipients.office(above) : recipients.admins;
+}
+
+/** Why a task reached an office. */
+export type TaskReason = 'submit' | 'approve' | 'resubmit' | 'escalate';
+
+/** A new task in an office's inbox. `from`: the level that approved (or let its limit pass) before. */
+export function taskNotice(app: Named, to: ChainStep, reason: TaskReason, dueAt: string, from?: DecidingLevel): NoticeDraft {
+  const by: Record<TaskReason, string> = {
+    submit: '申请单位提交了申请',
+    approve: `${from ? levelName(from) : '下级'}已审核通过`,
+    resubmit: '申请单位已按要求修改并重新提交',
+    escalate: `${from ? levelName(from) : '下级'}未在期限内作出决定，已超期上报至本级`,
+  };
+  return {
+    recipient: recipients.office(to),
+    kind: 'task',
+    applicationId: app.id,
+    title: `${reason === 'escalate' ? '超期上报待审批' : '待审批'}：${nameOf(app)}`,
+    body: `${by[reason]}，请在 ${shownTime(dueAt)} 前审批。`,
+  };
+}
+
+export function returnedNotice(app: Named, entry: Pick<HistoryEntry, 'level' | 'comment' | 'issues'>, correctBy: string): NoticeDraft {
+  const issues = (entry.issues ?? []).map((issue, i) => `${i + 1}. ${issue.message}`).join(' ');
+  return {
+    recipient: recipients.org(app.applicant.org),
+    kind: 'returned',
+    applicationId: app.id,
+    title: `退回修改：${nameOf(app)}`,
+    body: `${entry.level ? levelName(entry.level) : ''}退回修改：${entry.comment ?? ''}${issues ? `。需修改：${issues}` : ''}。请在 ${shownTime(correctBy)} 前修改并重新提交。`,
+  };
+}
+
+export function rejectedNotice(app: Named, entry: Pick<HistoryEntry, 'level' | 'comment'>): NoticeDraft {
+  return {
+    recipient: recipients.org(app.applicant.org),
+    kind: 'rejected',
+    applicationId: app.id,
+    title: `不予通过：${nameOf(app)}`,
+    body: `${entry.level ? levelName(entry.level) : ''}决定不予通过：${entry.comment ?? ''}`,
+  };
+}
+
+export function approvedNotice(app: Named, certificateNo: string): NoticeDraft {
+  return {
+    recipient: recipients.org(app.applicant.org),
+    kind: 'approved',
+    applicationId: app.id,
+    title: `已批准：${nameOf(app)}`,
+    body: `申请已获批准，证书编号 ${certificateNo}。`,
+  };
+}
+
+/** The offices that approved the application before the one that decided it for good (抄送), each once. */
+export function officesThatApproved(app: Pick<Application, 'regionCode'>, history: Pick<HistoryEntry, 'action' | 'level'>[], finalLevel: DecidingLevel): ChainStep[] {
+  const levels = new Set(history.filter((e) => e.action === 'approve' && e.level && e.level !== finalLevel).map((e) => e.level!));
+  return [...levels].map((level) => ({ level, region: regionOfLevel(app.regionCode, level) }));
+}
+
+function regionOfLevel(regionCode: string, level: DecidingLevel): string {
+  const lengths: Record<DecidingLevel, number> = { township: 9, county: 6, province: 2 };
+  return regionCode.slice(0, lengths[level]);
+}
+
+/** The outcome copied to the offices that approved earlier. */
+export function ccNotices(app: Named, offices: ChainStep[], outcome: { approved: true; certificateNo: string } | { approved: false; level: DecidingLevel }): NoticeDraft[] {
+  return offices.map((office) => ({
+    recipient: recipients.office(office),
+    kind: 'cc' as const,
+    applicationId: app.id,
+    title: `抄送：${nameOf(app)}${outcome.approved ? '已获批准' : '不予通过'}`,
+    body: outcome.approved ? `经逐级审批，申请已获批准，证书编号 ${outcome.certificateNo}。` : `${levelName(outcome.level)}决定不予通过。`,
+  }));
+}
+
+/** An application that expired: for the applicant's delay (a correction never sent) or, configured so, an office's. */
+export function expiredNotices(app: Named, level: DecidingLevel, byApplicant: boolean): NoticeDraft[] {
+  const title = `已超期：${nameOf(app)}`;
+  if (byApplicant) {
+    return [{ recipient: recipients.org(app.applicant.org), kind: 'expired', applicationId: app.id, title, body: '申请单位未在期限内修改重新提交，申请已按超期处理。' }];
+  }
+  const body = `${levelName(level)}未在期限内作出决定，申请已按超期处理。`;
+  return [
+    { recipient: recipients.org(app.applicant.org), kind: 'expired', applicationId: app.id, title, body },
+    { recipient: recipients.office({ level, region: regionOfLevel(app.regionCode, level) }), kind: 'expired', applicationId: app.id, title, body },
+  ];
+}
+
+/**
+ * A level's hard limit passed and the application went up (`to` the office above) or stayed with the province
+ * (`to` null: its limits start again and the administrators are told to act).
+ */
+export function escalatedNotices(app: Named, from: DecidingLevel, to: ChainStep | null): NoticeDraft[] {
+  const name = nameOf(app);
+  const here = recipients.office({ level: from, region: regionOfLevel(app.regionCode, from) });
+  if (!to) {
+    const body = `${levelName(from)}未在期限内作出决定，审批期限已重新计算，请督办。`;
+    return [
+      { recipient: recipients.admins, kind: 'escalated', applicationId: app.id, title: `超期未决：${name}`, body },
+      { recipient: here, kind: 'escalated', applicationId: app.id, title: `超期未决：${name}`, body: `${levelName(from)}审批期限已过，期限已重新计算并报管理员督办，请尽快审批。` },
+    ];
+  }
+  const body = `${levelName(from)}未在期限内作出决定，申请已超期上报至${levelName(to.level)}审批。`;
+  return [
+    { recipient: recipients.org(app.applicant.org), kind: 'escalated', applicationId: app.id, title: `超期上报：${name}`, body },
+    { recipient: here, kind: 'escalated', applicationId: app.id, title: `超期上报：${name}`, body },
+  ];
+}
+
+export function urgeNotice(app: Named, task: ChainStep & { dueAt: string }): NoticeDraft {
+  return {
+    recipient: recipients.office(task),
+    kind: 'urge',
+    applicationId: app.id,
+    title: `催办：${nameOf(app)}`,
+    body: `申请单位催促办理，本级审批期限为 ${shownTime(task.dueAt)}。`,
+  };
+}
+
+// --- timed notices ------------------------------------------------------------------------------------------------
+
+/** A timed notice of a wait: due at `at`. */
+export interface TimedStep {
+  at: string;
+  kind: 'reminder' | 'overdue' | 'escalating';
+}
+
+/** The wait a timer belongs to: an office's decision, or the applicant's correction after a return. */
+export type WaitKind = 'decision' | 'correction';
+
+/**
+ * The instant one working day before `deadline`, at 09:00 Beijing time: the morning of the last working day before it
+ * (a limit ending at 24:00 of a working day is reminded that morning). For limits in seconds (tests, demonstrations)
+ * the midpoint of `from` and `deadline`. Undefined when that is not after `start`.
+ */
+export function oneWorkingDayBefore(start: string, deadline: string, span: Limit['soft'], calendar: Calendar, from = start): string | undefined {
+  const [s, d] = [Date.parse(start), Date.parse(deadline)];
+  let at: number;
+  if ('seconds' in span) at = Date.parse(from) + (d - Date.parse(from)) / 2;
+  else {
+    let day = cstDate(new Date(d - 1));
+    const morning = (date: string) => cstStartOf(date).getTime() + 9 * 3600_000;
+    const back = (date: string) => {
+      let prev = date;
+      do prev = new Date(Date.parse(`${prev}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      while (!isWorkingDay(prev, calendar));
+      return prev;
+    };
+    if (!isWorkingDay(day, calendar)) day = back(day);
+    at = morning(day);
+    if (at >= d) at = morning(back(day));
+  }
+  return at > s && at < d ? new Date(Math.round(at)).toISOString() : undefined;
+}
+
+/**
+ * The timed notices of a wait that starts at `step.at`, soonest first: for an office's decision a reminder one working
+ * day before the soft limit, `overdue` at it, and the warning to the level above one working day before the hard
+ * limit; for the applicant's correction a reminder one working day before its hard limit (when it would expire).
+ */
+export function waitSchedule(wait: WaitKind, step: { at: string; dueAt: string; expiresAt: string }, limit: Limit, calendar: Calendar): TimedStep[] {
+  const steps: TimedStep[] = [];
+  if (wait === 'correction') {
+    const reminder = oneWorkingDayBefore(step.at, step.expiresAt, limit.hard, calendar);
+    if (reminder) steps.push({ at: reminder, kind: 'reminder' });
+    return steps;
+  }
+  const reminder = oneWorkingDayBefore(step.at, step.dueAt, limit.soft, calendar);
+  if (reminder) steps.push({ at: reminder, kind: 'reminder' });
+  if (step.dueAt > step.at && step.dueAt < step.expiresAt) steps.push({ at: step.dueAt, kind: 'overdue' });
+  const warning = oneWorkingDayBefore(step.at, step.expiresAt, limit.hard, calendar, step.dueAt < step.expiresAt ? step.dueAt : step.at);
+  if (warning) steps.push({ at: warning, kind: 'escalating' });
+  return steps.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** What a timed notice of an office's wait (or the applicant's correction) says, and to whom. */
+export function timedNotices(
+  app: Named,
+  wait: { kind: WaitKind; level: DecidingLevel; dueAt: string; expiresAt: string },
+  step: TimedStep['kind'],
+  rule: EscalationRule,
+): NoticeDraft[] {
+  const name = nameOf(app);
+  const office = recipients.office({ level: wait.level, region: regionOfLevel(app.regionCode, wait.level) });
+  const supervisor = supervisorOf(app, wait.level);
+  if (wait.kind === 'correction') {
+    return [
+      {
+        recipient: recipients.org(app.applicant.org),
+        kind: 'reminder',
+        applicationId: app.id,
+        title: `请尽快修改：${name}`,
+        body: `修改重新提交的期限为 ${shownTime(wait.expiresAt)}，逾期申请将按超期处理。`,
+      },
+    ];
+  }
+  switch (step) {
+    case 'reminder':
+      return [{ recipient: office, kind: 'reminder', applicationId: app.id, title: `即将到期：${name}`, body: `本级审批期限为 ${shownTime(wait.dueAt)}，请尽快办理。` }];
+    case 'overdue':
+      return [
+        { recipient: office, kind: 'overdue', applicationId: app.id, title: `已超期未办：${name}`, body: `已超过本级审批期限（${shownTime(wait.dueAt)}），请尽快办理。` },
+        { recipient: supervisor, kind: 'overdue', applicationId: app.id, title: `督办：${name}`, body: `${levelName(wait.level)}已超过审批期限（${shownTime(wait.dueAt)}）仍未办理，请督办。` },
+      ];
+    case 'escalating': {
+      const then: Record<EscalationRule, string> = {
+        escalate: '届时将超期上报至你级审批',
+        expire: '届时申请将按超期处理',
+        hold: '届时将报管理员督办',
+      };
+      return [
+        {
+          recipient: supervisor,
+          kind: 'escalating',
+          applicationId: app.id,
+          title: `即将超期：${name}`,
+          body: `${levelName(wait.level)}审批最终期限为 ${shownTime(wait.expiresAt)}，${then[rule]}。`,
+        },
+      ];
+    }
+  }
+}
+
+// --- escalation ---------------------------------------------------------------------------------------------------
+
+/**
+ * What happens when an office lets its hard limit pass: `escalate` (the level above decides in its place, 超期上报),
+ * `expire` (the application ends EXPIRED: the applicant loses for the office's delay), or `hold` (it stays with that
+ * office, its limits start again, and the administrators are told; the province's only choice besides expire, as
+ * nothing is above it).
+ */
+export type EscalationRule = 'escalate' | 'expire' | 'hold';
+export type EscalationRules = Record<DecidingLevel, EscalationRule>;
+
+/** The defaults: an applicant never loses for an office's delay. */
+export const defaultEscalation: EscalationRules = { township: 'escalate', county: 'escalate', province: 'hold' };
+
+/** Parses `township=escalate,county=escalate,province=hold` over the defaults. */
+export function parseEscalation(text: string | undefined): EscalationRules {
+  const rules: EscalationRules = { ...defaultEscalation };
+  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(township|county|province)=(escalate|expire|hold)$/.exec(part);
+    if (!match) throw new Error(`configuration: ESCALATION: cannot read "${part}" (expected e.g. township=escalate, county=expire or province=hold)`);
+    const [, level, rule] = match as unknown as [string, DecidingLevel, EscalationRule];
+    if (level === 'province' && rule === 'escalate') throw new Error('configuration: ESCALATION: province=escalate: nothing is above the province (hold or expire)');
+    rules[level] = rule;
+  }
+  return rules;
+}
+
+/**
+ * Where an application goes when `level`'s hard limit passes: up to the next office of its chain (`escalate`), stays
+ * (`hold`: the same office again, or a county or township whose chain has nothing above), or nowhere (`expire`).
+ */
+export function escalationOf(app: Pick<Application, 'regionCode'>, level: DecidingLevel, rules: EscalationRules): { rule: 'expire' } | { rule: 'escalate' | 'hold'; to: ChainStep } {
+  const rule = rules[level];
+  if (rule === 'expire') return { rule };
+  const above = rule === 'escalate' ? nextStep(app.regionCode, level) : null;
+  return above ? { rule: 'escalate', to: above } : { rule: 'hold', to: { level, region: regionOfLevel(app.regionCode, level) } };
+}
+
+// --- urge (催办) --------------------------------------------------------------------------------------------------
+
+/** From when the applicant may urge an office: half of its soft limit after the task reached it. */
+export function urgeOpensAt(task: { since: string; dueAt: string }): string {
+  const since = Date.parse(task.since);
+  return new Date(since + Math.max(0, Date.parse(task.dueAt) - since) / 2).toISOString();
+}
+
+/** The working day an urge at `at` counts for (a weekend's or holiday's counts for the next working day), and when the next may be sent. */
+export function urgeDay(at: Date, calendar: Calendar): { day: string; nextAt: string } {
+  const next = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  let day = cstDate(at);
+  while (!isWorkingDay(day, calendar)) day = next(day);
+  let after = next(day);
+  while (!isWorkingDay(after, calendar)) after = next(after);
+  return { day, nextAt: cstStartOf(after).toISOString() };
+}
+
+/** What decides when the owner may next urge: the office has not yet held it half its soft limit, or it was urged that working day. */
+export type UrgeWait = 'half-limit' | 'once-a-day';
+
+/**
+ * From when the owner may urge the office that holds the application (the same rules `urgeApplication` checks): half
+ * its soft limit after the task reached it, and not again on the working day of the last urge (`lastUrgeAt`).
+ * `wait` names the rule that sets `from`.
+ */
+export function urgeAllowedFrom(task: { since: string; dueAt: string }, lastUrgeAt: string | undefined, calendar: Calendar): { from: string; wait: UrgeWait } {
+  const opens = urgeOpensAt(task);
+  const again = lastUrgeAt ? urgeDay(new Date(lastUrgeAt), calendar).nextAt : undefined;
+  return again && again > opens ? { from: again, wait: 'once-a-day' } : { from: opens, wait: 'half-limit' };
+}
+
+// --- delivery beyond the page ---------------------------------------------------------------------------------------
+
+/** What an e-mail or a robot says of a notice: its title and a link, nothing else (no comments, no personal data). */
+export function deliveryText(notice: Pick<Notification, 'title'>, link: string | undefined): { subject: string; text: string } {
+  const subject = `【科技工作者上山下乡申报】${notice.title}`;
+  return { subject, text: `${subject}\n${link ? `查看：${link}` : '请登录申报审批平台查看。'}` };
+}
+
+/** Robot platforms an office may set: 企业微信 group robots and 钉钉 custom robots. */
+export const robotPlatforms = ['wecom', 'dingtalk'] as const;
+export type RobotPlatform = (typeof robotPlatforms)[number];
+
+/** The query parameter each platform's webhook carries its robot's key in. */
+const robotKeyParameter: Record<RobotPlatform, string> = { wecom: 'key', dingtalk: 'access_token' };
+
+/**
+ * Why a webhook URL cannot be used, or null. https only (http only to this machine, and only where `loopbackHttp`
+ * is allowed: the local stack); no user name or password in it; no address literal of a private, loopback or
+ * link-local network (a robot's service has a name); and the platform's key parameter (key=, access_token=).
+ */
+export function webhookUrlProblem(text: string, platform: RobotPlatform, options: { loopbackHttp: boolean }): string | null {
+  if (text.length > 2048) return 'Webhook 地址不超过 2048 个字符';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Webhook 地址不是有效的网址';
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (url.protocol === 'http:') {
+    if (!(loopback && options.loopbackHttp)) return 'Webhook 地址须以 https:// 开头';
+  } else if (url.protocol !== 'https:') return 'Webhook 地址须以 https:// 开头';
+  if (url.username || url.password) return 'Webhook 地址不能包含用户名或密码';
+  if (url.hash) return 'Webhook 地址不能包含 # 片段';
+  if (!(loopback && options.loopbackHttp) && (loopback || isPrivateAddress(host))) return 'Webhook 地址不能指向内网或本机地址';
+  if (!url.searchParams.get(robotKeyParameter[platform])) {
+    return `${platform === 'wecom' ? '企业微信' : '钉钉'}机器人的 Webhook 地址须含 ${robotKeyParameter[platform]}= 参数（从群机器人设置中复制完整地址）`;
+  }
+  return null;
+}
+
+function isPrivateAddress(host: string): boolean {
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  // Any IPv6 literal: a robot service is reached by its name.
+  return host.includes(':');
+}
+
+/** A webhook URL as it may be shown again: its address, and of its key only the last four characters. */
+export function maskWebhookUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    const masked = [...url.searchParams].map(([name, value]) => `${name}=${value.length > 4 ? `****${value.slice(-4)}` : '****'}`).join('&');
+    return `${url.origin}${url.pathname}${masked ? `?${masked}` : ''}`;
+  } catch {
+    return '****';
+  }
+}

@@ -1,0 +1,199 @@
+// The sweeper: takes what has come due on the due index (one Query, never a Scan) and does it, exactly once however
+// many sweepers run, each step conditional on the item still being at the turn that was read:
+//   - `wait`: a wait's timed notice (reminder, overdue, the warning before the hard limit), written with the timer's
+//     move to its next step while the application is still in that wait; a timer of a wait it left is dropped;
+//   - `fanout`: a notice handed to its recipient's channels, a delivery per channel;
+//   - `delivery`: a delivery claimed with a lease, sent, and marked sent; a failure is tried again with backoff, and
+//     after the last attempt it is `failed`, listed for the administrators. A sender that dies mid-send leaves the
+//     claim to run out: the delivery comes due again then (sent twice only if it died between sending and marking).
+// Deployed it runs every minute (infra/notifications.ts), each run within a deadline; locally every SWEEP_EVERY_MS
+// (infra/local/stack.ts).
+// Later capabilities add their own `dueKind` and handler here (a term's end, an annual report's deadline).
+import type { ApplicationRecord } from '../domain/application.js';
+import { deliveryText, officeOf, timedNotices, type NotificationKind, type Recipient } from '../domain/notifications.js';
+import type { DeliverySettings } from '../config.js';
+import type { EmailSender } from '../delivery/email.js';
+import { sendToRobot, type RobotTarget } from '../delivery/robot.js';
+import { deliveryOf, waitTimerOf, type Channel, type Delivery, type DueItem } from '../store/notifications.js';
+import type { Services } from './context.js';
+import { noticeItems } from './notices.js';
+
+export interface Senders {
+  email?: EmailSender;
+  robot: (target: RobotTarget, text: string, now: Date) => Promise<void>;
+}
+
+export type SweepServices = Pick<Services, 'config' | 'applications' | 'notifications' | 'now' | 'log'> & { senders: Senders };
+
+export interface SweepResult {
+  fired: number;
+  handed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  dropped: number;
+}
+
+export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
+
+export interface SweepOptions {
+  batch?: number;
+  rounds?: number;
+  /**
+   * No item is begun at or after this time (epoch ms): a deployed run stops in time to finish what it began before
+   * its function's timeout, and so before its deliveries' leases run out (infra/notifications.ts).
+   */
+  deadline?: number;
+}
+
+/** Sweeps until nothing is due, `rounds` batches were done, or the deadline came. */
+export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
+  const { batch = 25, rounds = 20, deadline = Infinity } = options;
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
+  for (let round = 0; round < rounds && s.now().getTime() < deadline; round++) {
+    const due = await s.notifications.due(s.now().toISOString(), batch);
+    if (!due.length) break;
+    let acted = 0;
+    for (const item of due) {
+      if (s.now().getTime() >= deadline) return result;
+      try {
+        if (await take(s, item, result)) acted += 1;
+      } catch (error) {
+        // One item's trouble (its store call timed out) must not hold up the others: it is due still, and taken next time.
+        s.log.error('sweep: an item could not be taken', { kind: item.kind, key: item.key.pk, error: (error as Error).name, errorMessage: (error as Error).message });
+      }
+    }
+    // Everything read was someone else's or not yet due by the table: the rest is for the next run.
+    if (!acted) break;
+  }
+  return result;
+}
+
+async function take(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  // The index is eventually consistent: act on the item as the table holds it, at the turn the index showed.
+  const item = await s.notifications.atTurn(due);
+  if (!item) return false;
+  const current: DueItem = { ...due, item };
+  switch (due.kind) {
+    case 'wait':
+      return fireTimer(s, current, result);
+    case 'fanout':
+      return fanOut(s, current, result);
+    case 'delivery':
+      return deliver(s, current, result);
+    default:
+      s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
+      return false;
+  }
+}
+
+const waitStatus = { decision: 'PENDING', correction: 'RETURNED' } as const;
+
+function stillInWait(app: ApplicationRecord | undefined, timer: ReturnType<typeof waitTimerOf>): app is ApplicationRecord {
+  return !!app && app.status === waitStatus[timer.wait] && app.currentLevel === timer.level && app.updatedAt === timer.round && !app.awaitingRecord;
+}
+
+async function fireTimer(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const timer = waitTimerOf(due.item);
+  const [step, ...rest] = timer.steps;
+  const now = s.now();
+  if (!step || step.at > now.toISOString()) return false;
+  const app = await s.applications.get(timer.applicationId);
+  if (!stillInWait(app, timer)) {
+    await s.notifications.dropTimer(due);
+    result.dropped += 1;
+    return true;
+  }
+  // After a stop longer than the gap to the next step (the sweeper down for a day), a reminder that the limit is
+  // near is no news any more: only the overdue notice is sent.
+  const stale = step.kind === 'reminder' && rest[0] !== undefined && rest[0].at <= now.toISOString();
+  const drafts = stale ? [] : timedNotices(app, { ...timer, kind: timer.wait }, step.kind, s.config.escalation[timer.level]);
+  const outcome = await s.notifications.fireTimer(
+    due,
+    s.applications.stillWaiting(app.id, { status: waitStatus[timer.wait], level: timer.level, round: timer.round }),
+    noticeItems(s, app, drafts, now),
+    rest,
+  );
+  if (outcome === 'fired') result.fired += 1;
+  return outcome === 'fired';
+}
+
+/** The e-mail addresses and robot of a recipient, as they are now. */
+async function channelsOf(s: SweepServices, recipient: Recipient, applicationId: string): Promise<{ emails: string[]; robot: RobotTarget | null }> {
+  if (officeOf(recipient)) {
+    const settings = await s.notifications.channels(recipient);
+    return { emails: settings?.emails ?? [], robot: settings?.robot ?? null };
+  }
+  if (recipient.startsWith('org:')) {
+    const app = await s.applications.get(applicationId);
+    const email = (app?.form as { contact?: { email?: unknown } } | undefined)?.contact?.email;
+    return { emails: typeof email === 'string' && email ? [email] : [], robot: null };
+  }
+  return { emails: [], robot: null };
+}
+
+async function fanOut(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const notice = due.item as { id: string; recipient: Recipient; applicationId: string; kind: NotificationKind; title: string };
+  const { emails, robot } = await channelsOf(s, notice.recipient, notice.applicationId);
+  const channels: Channel[] = [...(emails.length && s.senders.email ? (['email'] as const) : []), ...(robot ? (['robot'] as const) : [])];
+  const createdAt = s.now().toISOString();
+  const outcome = await s.notifications.fanOut(
+    due,
+    channels.map((channel) => ({ notificationId: notice.id, recipient: notice.recipient, applicationId: notice.applicationId, kind: notice.kind, title: notice.title, channel, createdAt })),
+  );
+  if (outcome === 'handed') result.handed += channels.length;
+  return outcome === 'handed';
+}
+
+/** The delay before attempt `attempt + 1`: doubling from the first, at most six hours, with a little jitter. */
+export function retryDelaySeconds(settings: DeliverySettings, attempt: number): number {
+  const base = Math.min(6 * 3600, settings.firstRetrySeconds * 2 ** (attempt - 1));
+  return base * (0.9 + Math.random() * 0.2);
+}
+
+async function deliver(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const delivery = deliveryOf(due.key, due.item);
+  const settings = s.config.notifications.delivery;
+  if (delivery.status === 'sent' || delivery.status === 'failed') {
+    await s.notifications.removeAtTurn(due, 'unlist');
+    return true;
+  }
+  const started = s.now();
+  const attempt = await s.notifications.claim(due, new Date(started.getTime() + settings.leaseSeconds * 1000).toISOString());
+  if (attempt === undefined) return false;
+  try {
+    const messageId = await send(s, delivery, started);
+    await s.notifications.sent(delivery.key, attempt, s.now().toISOString(), messageId);
+    result.sent += 1;
+  } catch (error) {
+    const why = (error as Error).message.slice(0, 300) || (error as Error).name;
+    const at = s.now();
+    if (attempt >= settings.attempts) {
+      await s.notifications.failed(delivery, attempt, why, at.toISOString());
+      s.log.error('a delivery failed for good', { notificationId: delivery.notificationId, channel: delivery.channel, attempts: attempt, error: why });
+      result.failed += 1;
+    } else {
+      await s.notifications.retryLater(delivery.key, attempt, why, new Date(at.getTime() + retryDelaySeconds(settings, attempt) * 1000).toISOString());
+      s.log.warn('a delivery failed; it is tried again later', { notificationId: delivery.notificationId, channel: delivery.channel, attempt, error: why });
+      result.retried += 1;
+    }
+  }
+  return true;
+}
+
+/** Sends one delivery; answers the e-mail's Message-ID. Throws when it could not be sent (or has nowhere to go). */
+async function send(s: SweepServices, delivery: Delivery, now: Date): Promise<string | undefined> {
+  const { emails, robot } = await channelsOf(s, delivery.recipient, delivery.applicationId);
+  const link = s.config.notifications.webUrl ? `${s.config.notifications.webUrl}/applications/${delivery.applicationId}` : undefined;
+  const { subject, text } = deliveryText(delivery, link);
+  if (delivery.channel === 'robot') {
+    if (!robot) throw new Error('the office has no robot any more');
+    await s.senders.robot(robot, text, now);
+    return undefined;
+  }
+  if (!s.senders.email) throw new Error('no e-mail transport is configured');
+  if (!emails.length) throw new Error('no e-mail address any more');
+  const messageId = `<${delivery.notificationId}.${delivery.channel}@notify.gd-kexie>`;
+  await s.senders.email.send({ to: emails, subject, text, messageId });
+  return messageId;
+}
