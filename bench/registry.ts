@@ -13,6 +13,7 @@ import { ulid } from 'ulid';
 import { applicationTypes, catalogue, type ApplicationType } from '#forms/catalogue.js';
 import { makeClients } from '#functions/clients.js';
 import { approvalBound, formatCertificateNo, type RegistryFilter, type RegistryRecord } from '#functions/domain/registry.js';
+import { termOf, validUntilOf } from '#functions/domain/certificate.js';
 import { childrenOf, type RegionLevel } from '#functions/regions/index.js';
 import { entriesOf, RegistryStore, scopeOfFilter } from '#functions/store/registry.js';
 import { tableDesign } from '#functions/store/keys.js';
@@ -61,6 +62,9 @@ function makeRecords(count: number, next: () => number, pools: ReturnType<typeof
       organisation: `基准测试单位 ${serialFrom + i}`,
       regionCode: pool[Math.floor(next() * pool.length)],
       approvedAt: new Date(at).toISOString(),
+      // Most stations alive, some revoked or past their term: the status filter's partitions are of real sizes.
+      status: (['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'REVOKED', 'EXPIRED', 'DISSOLVED'] as const)[Math.floor(next() * 10)],
+      validUntil: validUntilOf(new Date(at).toISOString(), termOf(type)),
     };
   });
 }

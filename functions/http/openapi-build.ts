@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '#forms/catalogue.js';
 import { statuses } from '../domain/application.js';
+import { certificateStatuses } from '../domain/certificate.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import {
   applicationSchema,
@@ -96,6 +97,12 @@ const registryParams: Operation['params'] = [
   { name: 'region', in: 'query', description: '任一级区划代码（市、县、乡镇、村），匹配其下全部；空值视为未填', schema: { type: 'string' } },
   { name: 'from', in: 'query', description: '批准日期起（含），如 2026-11-29（北京时间）或带时区的 ISO 8601 时间；空值视为未填', schema: { type: 'string' } },
   { name: 'to', in: 'query', description: '批准日期止（含）；空值视为未填', schema: { type: 'string' } },
+  {
+    name: 'status',
+    in: 'query',
+    description: `证书状态：${certificateStatuses.join('、')}（有效、已撤销、已到期、已注销）；不填为全部`,
+    schema: { type: 'string', pattern: `^\\s*(?:${certificateStatuses.join('|')})?\\s*$` },
+  },
 ];
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
 const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
@@ -291,7 +298,7 @@ const operations: Record<string, Record<string, Operation>> = {
       summary: '证书核验（任何人）',
       public: true,
       params: [{ name: 'certificateNo', in: 'path', description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } }],
-      ok: { status: 200, description: '有效证书的公开信息', schema: ref('Certificate') },
+      ok: { status: 200, description: '证书的公开信息：此刻是否有效，无效的原因（撤销的日期和原因、服务期届满的日期）', schema: ref('Certificate') },
       errors: { 404: '没有这个证书编号' },
     },
   },
