@@ -8,6 +8,7 @@ import { publicRoutes } from './routes/public.js';
 import { applicationRoutes } from './routes/applications.js';
 import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
+import { certificateRoutes } from './routes/certificates.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import { limitCaller } from './rate-limit.js';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps) {
   authed.route('/tasks', taskRoutes(services));
   authed.route('/notifications', notificationRoutes(services));
   authed.route('/', registryRoutes(services));
+  authed.route('/certificates', certificateRoutes(services));
   authed.route('/', deliveryRoutes(services));
   app.route('/v1', authed);
   return app;

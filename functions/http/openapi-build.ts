@@ -14,6 +14,8 @@ import {
   catalogueEntrySchema,
   certificateSchema,
   decisionSchema,
+  dissolutionSchema,
+  revocationSchema,
   errorCodes,
   errorSchema,
   page,
@@ -104,6 +106,7 @@ const registryParams: Operation['params'] = [
     schema: { type: 'string', pattern: `^\\s*(?:${certificateStatuses.join('|')})?\\s*$` },
   },
 ];
+const certificateNoParam = { name: 'certificateNo', in: 'path' as const, description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } };
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
 const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
 const officeParams: Operation['params'] = [
@@ -297,9 +300,29 @@ const operations: Record<string, Record<string, Operation>> = {
     get: {
       summary: '证书核验（任何人）',
       public: true,
-      params: [{ name: 'certificateNo', in: 'path', description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } }],
+      params: [certificateNoParam],
       ok: { status: 200, description: '证书的公开信息：此刻是否有效，无效的原因（撤销的日期和原因、服务期届满的日期）', schema: ref('Certificate') },
       errors: { 404: '没有这个证书编号' },
+    },
+  },
+  '/v1/certificates/{certificateNo}/revoke': {
+    post: {
+      summary: '撤销证书（省级审批人员、管理员）',
+      description: '须写明原因；证书及其备案登记记录变为 REVOKED，不再计入统计和目标进度，释放“每个地区一个”的名额，申请单位收到通知。两个撤销同时提交时只有一个成功。',
+      params: [certificateNoParam],
+      body: ref('Revocation'),
+      ok: { status: 200, description: '已撤销的记录', schema: ref('RegistryRecord') },
+      errors: { 403: '不是省级审批人员或管理员', 404: '没有这个证书编号', 409: '证书已不是有效状态（已撤销、已到期或已注销）' },
+    },
+  },
+  '/v1/certificates/{certificateNo}/dissolve': {
+    post: {
+      summary: '注销站点（持证的申请单位自行注销）',
+      description: '原因可选；证书及其备案登记记录变为 DISSOLVED，不再计入统计和目标进度，释放“每个地区一个”的名额。',
+      params: [certificateNoParam],
+      body: ref('Dissolution'),
+      ok: { status: 200, description: '已注销的记录', schema: ref('RegistryRecord') },
+      errors: { 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '证书已不是有效状态' },
     },
   },
   '/v1/stats': {
@@ -456,6 +479,8 @@ export function buildOpenApiDocument(): Json {
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
         Certificate: schema(certificateSchema),
+        Revocation: schema(revocationSchema, 'input'),
+        Dissolution: schema(dissolutionSchema, 'input'),
         Stats: schema(statsSchema),
         NotificationPage: schema(notificationPageSchema),
         NotificationRead: schema(notificationReadSchema),

@@ -188,6 +188,7 @@ export const errorSchema = meta(
       { description: '409 duplicate：该地区已有的同类申请' },
     ),
     cause: meta(z.optional(z.string()), { description: '503：暂不可用的是哪一项服务' }),
+    status: meta(z.optional(z.enum(certificateStatuses)), { description: '409（撤销、注销）：证书此刻的状态' }),
   }),
   { title: '错误' },
 );
@@ -280,8 +281,11 @@ export const statsSchema = meta(
           percent: meta(z.number().check(z.nonnegative()), { description: '完成百分比，一位小数' }),
         }),
       ),
-      { description: '行动方案各项目标的进度' },
+      { description: '行动方案各项目标的进度（仅计有效证书）' },
     ),
+    certificates: meta(z.object({ active: count, revoked: count, expired: count, dissolved: count }), {
+      description: '有效证书数（以上计数只含有效的），及已撤销、已到期、已注销的数目',
+    }),
   }),
   { title: '统计' },
 );

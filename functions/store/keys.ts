@@ -80,7 +80,7 @@ export const ATTR = {
   certificate: { status: 'status', validUntil: 'validUntil', version: 'version' },
   /** The certificate number counter of a year: the last number given. */
   counter: { last: 'last' },
-  stats: { total: 'total', n: 'n', ids: 'ids', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
+  stats: { total: 'total', n: 'n', ids: 'ids', refs: 'refs', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
   /** Anything on the due index: which handler takes it (functions/services/sweep.ts). */
   due: { kind: 'dueKind' },
   /** A user's read state of a recipient's notices: read up to the watermark, and these ids after it. */

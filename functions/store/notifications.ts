@@ -26,7 +26,7 @@ const D = ATTR.delivery;
 const epoch = (at: string, ttl: number) => Math.floor(Date.parse(at) / 1000) + ttl;
 
 /** What is on the due index, by the handler that takes it. */
-export type DueKind = 'wait' | 'fanout' | 'delivery';
+export type DueKind = 'wait' | 'fanout' | 'delivery' | 'term';
 
 export interface DueItem {
   kind: DueKind | string;

@@ -204,26 +204,27 @@ export class RegistryStore {
    * entry, and `effects` (the counters it leaves, the plan rule's place it frees, its notices), all or nothing.
    * 'stale': another change of the certificate won (two revocations racing: one wins).
    */
-  async endCertificate(stored: StoredCertificate, ended: RegistryRecord, event: CertificateEvent, effects: DocTransactItem[], condition?: DocTransactItem): Promise<'recorded' | 'stale' | 'contended'> {
+  async endCertificate(stored: StoredCertificate, ended: RegistryRecord, event: CertificateEvent, effects: DocTransactItem[], dueTurn?: string): Promise<'recorded' | 'stale' | 'contended'> {
     const next = stored.version + 1;
+    // Written before versions, a certificate has none: version 1 then, and still of another status than this ending.
+    const conditions = [stored.version === 1 ? '(attribute_not_exists(#version) OR #version = :version) AND #status <> :ended' : '#version = :version'];
+    const names: Record<string, string> = { '#version': C.version, ...(stored.version === 1 ? { '#status': C.status } : {}) };
+    const values: Record<string, unknown> = { ':version': stored.version, ...(stored.version === 1 ? { ':ended': ended.status } : {}) };
+    if (dueTurn !== undefined) {
+      // The sweeper acts on the turn it read: one transaction may not also check the item apart.
+      conditions.push('#dueSk = :seen');
+      names['#dueSk'] = IDX.due.sk;
+      values[':seen'] = dueTurn;
+    }
     const items: Guarded<'stale'>[] = [
       {
-        item: {
-          Put: {
-            TableName: this.table,
-            Item: certificateItemOf(ended, next),
-            // Written before versions, a certificate has none: version 1 then.
-            ConditionExpression: stored.version === 1 ? '(attribute_not_exists(#version) OR #version = :version) AND #status <> :ended' : '#version = :version',
-            ExpressionAttributeNames: { '#version': C.version, ...(stored.version === 1 ? { '#status': C.status } : {}) },
-            ExpressionAttributeValues: { ':version': stored.version, ...(stored.version === 1 ? { ':ended': ended.status } : {}) },
-          },
-        },
+        item: { Put: { TableName: this.table, Item: certificateItemOf(ended, next), ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
         whenConditionFails: 'stale',
       },
       { item: { Put: { TableName: this.table, Item: { ...keys.certificateEvent(ended.certificateNo, next), ...event }, ConditionExpression: IS_NEW } }, whenConditionFails: 'stale' },
       ...entriesOf(ended).map((item) => ({ item: { Put: { TableName: this.table, Item: item } } })),
-      ...(condition ? [{ item: condition, whenConditionFails: 'stale' as const }] : []),
-      ...effects.map((item) => ({ item })),
+      // A counter another approval or ending changed meanwhile: read again, as for the certificate itself.
+      ...effects.map((item) => ({ item, whenConditionFails: 'stale' as const })),
     ];
     const outcome = await transact(this.db, items);
     return outcome === 'written' ? 'recorded' : outcome;
