@@ -59,6 +59,7 @@ export interface RegistryFilters {
   region?: string;
   from?: string;
   to?: string;
+  status?: string;
 }
 
 export type Decision =
@@ -104,6 +105,7 @@ export const api = {
     return { blob: await response.blob(), filename: named ? decodeURIComponent(named[1]!) : '备案登记.csv' };
   },
   certificate: (no: string) => request<Certificate>('GET', `/v1/certificates/${encodeURIComponent(no)}`),
+  revoke: (no: string, reason: string) => request<RegistryItem>('POST', `/v1/certificates/${encodeURIComponent(no)}/revoke`, { reason }),
   stats: () => request<ProgressReport>('GET', '/v1/stats'),
 };
 

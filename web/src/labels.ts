@@ -1,4 +1,5 @@
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
+import { certificateStatusNames } from '#functions/domain/certificate.js';
 import { decidingLevelNames } from '#functions/domain/chain.js';
 import type { Action, RegionLevel, Role, Status } from './types';
 
@@ -31,6 +32,8 @@ export const actionLabel: Record<Action, string> = {
   resubmit: '修改后重新提交',
   withdraw: '撤回申请',
   expire: '超过办理时限',
+  escalate: '超期上报',
+  urge: '申请单位催办',
 };
 
 export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };
@@ -48,3 +51,6 @@ const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', y
 
 export const formatTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
 export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.format(new Date(iso)) : '—');
+
+/** A certificate's status as the registry and the certificate page show it. */
+export const certificateStatusLabel = certificateStatusNames;
