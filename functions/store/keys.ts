@@ -164,6 +164,8 @@ export const keys = {
   dueOrder: (at: string, item: Key, turn = '') => `${at}#${item.pk}#${item.sk}${turn ? `#${turn}` : ''}`,
   /** Sort keys of the items due at `now` or before. */
   dueBefore: (now: string) => `${now}~`,
+  /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
+  migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),
   /** Read by the health check: nothing is ever stored under it. */
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Key,
 };

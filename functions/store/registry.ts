@@ -1,6 +1,6 @@
 // The provincial registry: approved applications, their certificates, and the per-scope entries that make
 // every registry filter one Query.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError, type ApplicationRecord } from '../domain/application.js';
 import { regionScopes } from '../domain/region-codes.js';
 import { PROVINCE, normaliseCertificateNo, withLifeDefaults, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
@@ -187,6 +187,34 @@ export class RegistryStore {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.certificate(canonical), ConsistentRead: consistent }));
     if (!out.Item) return undefined;
     return { record: recordOfItem(out.Item), version: Number(out.Item[C.version] ?? 1), migrated: out.Item[C.status] !== undefined };
+  }
+
+  /**
+   * Gives records written before certificates had a life what they now carry: their status (ACTIVE), their term's end
+   * and their entries in the byStatus index, so a filter by status finds them too. Reads the registry's one partition
+   * of all records page by page (a Query, never a Scan); a record already given its status is left alone (each
+   * certificate's write is conditional on having none), so running it again, or alongside an ending, is harmless.
+   * A marker item records that it ran, so a start after that reads nothing. Answers how many records it gave a status.
+   */
+  async backfillLife(): Promise<number> {
+    const marker = keys.migration('registry-life');
+    const done = await this.db.send(new GetCommand({ TableName: this.table, Key: marker, ConsistentRead: true }));
+    if (done.Item) return 0;
+    let migrated = 0;
+    for await (const item of partitionItems(this.db, this.table, keys.registryScope({}))) {
+      if (item[C.status] !== undefined) continue;
+      const record = recordOfItem(item);
+      const outcome = await transact(this.db, [
+        {
+          item: { Put: { TableName: this.table, Item: certificateItemOf(record, 1), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#status)', ExpressionAttributeNames: { '#status': C.status } } },
+          whenConditionFails: 'migrated' as const,
+        },
+        ...entriesOf(record).map((entry) => ({ item: { Put: { TableName: this.table, Item: entry } } })),
+      ]);
+      if (outcome === 'written') migrated += 1;
+    }
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...marker, at: new Date().toISOString(), migrated } }));
+    return migrated;
   }
 
   /** A certificate's history, oldest first (one Query of its partition). */

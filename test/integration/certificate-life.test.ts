@@ -6,10 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { chainTokens, eventually, stackForFile, type Client } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 import { sweep } from '#functions/services/sweep.js';
+import { keys } from '#functions/store/keys.js';
+import { scopesOf } from '#functions/store/registry.js';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { approveThroughChain, officials, seedApproved } from './registry-fixtures.js';
 
 // The sweeper is called by the tests (sweepEveryMs 0), so what one sweep does is seen exactly.
-const file = stackForFile({ env: { TERMS: 'academician-station=8s' }, sweepEveryMs: 0 });
+const file = stackForFile({ env: { TERMS: 'academician-station=20s' }, sweepEveryMs: 0 });
 const OTHER_ORG = '51441882MJ1234567W';
 
 const services = () => file.api.stack.services;
@@ -156,16 +159,16 @@ describe('dissolution (注销)', () => {
 });
 
 describe('expiry (到期)', () => {
-  it('a term of 8 s (TERMS) ends: the public page says so at once, the sweeper records EXPIRED once however many sweeps run', async () => {
+  it('a term of 20 s (TERMS) ends: the public page says so at once, the sweeper records EXPIRED once however many sweeps run', async () => {
     const { api, tokens } = file;
     const record = await seed('academician-station', '441882');
-    expect(Date.parse(record.validUntil!) - Date.parse(record.approvedAt)).toBe(8_000);
-    const before = await stats(api, tokens.admin);
-    expect((await api.call('GET', `/v1/certificates/${record.certificateNo}`)).body).toMatchObject({ valid: true, status: 'ACTIVE', validUntil: record.validUntil });
     // Not yet due: a sweep leaves it alone
     expect((await file.api.stack.sweep()).expired).toBe(0);
+    expect(Date.parse(record.validUntil!) - Date.parse(record.approvedAt)).toBe(20_000);
+    const before = await stats(api, tokens.admin);
+    expect((await api.call('GET', `/v1/certificates/${record.certificateNo}`)).body).toMatchObject({ valid: true, status: 'ACTIVE', validUntil: record.validUntil });
 
-    await eventually(async () => (Date.now() > Date.parse(record.validUntil!) + 50 ? true : undefined), 20_000, 'the term to end');
+    await eventually(async () => (Date.now() > Date.parse(record.validUntil!) + 50 ? true : undefined), 30_000, 'the term to end');
     // Past its term the certificate is no longer valid, even before a sweep records it
     expect((await api.call('GET', `/v1/certificates/${record.certificateNo}`)).body).toMatchObject({ valid: false, status: 'EXPIRED', statusName: '已到期' });
     expect((await revoke(record.certificateNo, tokens.province)).status).toBe(409);
@@ -194,3 +197,34 @@ describe('expiry (到期)', () => {
     expect((await file.api.call('GET', `/v1/certificates/${record.certificateNo}`)).body).toMatchObject({ valid: true, validUntil: null, validity: '证书有效（长期）' });
   });
 });
+
+describe('records from before certificates had a life', () => {
+  it('read as ACTIVE with their type’s term, and the backfill puts them in the status partitions and their term on the due index, once', async () => {
+    // Prepare: an approved certificate, its item and entries put back as they were written before (no status, no term,
+    // no version, not on any index)
+    const { db, table } = services().registry;
+    const approved = await seedApproved(services(), { type: 'expert-station', regionCode: '441882', at: new Date('2025-06-01T02:00:00.000Z') });
+    const { status: _status, validUntil: _validUntil, ...old } = approved;
+    const items = [{ ...keys.certificate(old.certificateNo), ...old }, ...scopesOf(old).map((scope) => ({ ...keys.registryEntry(scope, old.approvedAt, old.id), ...old }))];
+    for (const Item of items) await db.send(new PutCommand({ TableName: table, Item }));
+    await db.send(new DeleteCommand({ TableName: table, Key: keys.migration('registry-life') }));
+    expect((await file.api.call('GET', `/v1/certificates/${old.certificateNo}`)).body).toMatchObject({ valid: true, status: 'ACTIVE', validUntil: '2028-06-01T02:00:00.000Z' });
+    expect(await registryIds('status=ACTIVE')).not.toContain(old.certificateNo);
+
+    // Act
+    const first = await services().registry.backfillLife();
+    const second = await services().registry.backfillLife();
+
+    // Assess
+    expect(first).toBe(1);
+    expect(second).toBe(0);
+    expect(await registryIds('status=ACTIVE&region=441882')).toContain(old.certificateNo);
+    expect((await services().registry.getStoredCertificate(old.certificateNo))).toMatchObject({ version: 1, migrated: true });
+    const cert = (await db.send(new GetCommand({ TableName: table, Key: keys.certificate(old.certificateNo) }))).Item!;
+    expect(cert.dueKind).toBe('term');
+    expect(cert.dueSk).toBe(`2028-06-01T02:00:00.000Z#CERT#${old.certificateNo}#CERT`);
+    // And it may end like any other
+    expect((await revoke(old.certificateNo, file.tokens.province)).status).toBe(200);
+  });
+});
+
