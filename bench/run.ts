@@ -115,7 +115,8 @@ async function main() {
         records: full.records,
         pageSize: full.pageSize,
         medianRatioP50: full.medianRatioP50,
-        queries: full.queries.map((q: any) => ({ name: q.name, small: { p50: q.small.p50, matching: q.small.matching }, large: { p50: q.large.p50, matching: q.large.matching }, ratioP50: q.ratioP50 })),
+        statusMedianRatioP50: full.statusMedianRatioP50,
+        queries: full.queries.map((q: any) => ({ name: q.name, small: { p50: q.small.p50, matching: q.small.matching }, large: { p50: q.large.p50, matching: q.large.matching }, ratioP50: q.ratioP50, ...(q.byStatus ? { byStatus: true } : {}) })),
       };
     }
   }

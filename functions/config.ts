@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { parseTimeLimits } from './domain/deadlines.js';
 import { parseEscalation } from './domain/notifications.js';
+import { parseTerms } from './domain/certificate.js';
 
 const text = () => z.string().check(z.minLength(1));
 
@@ -46,6 +47,8 @@ const schema = z.object({
   MAX_RETURNS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(20))), 3),
   /** What an office's hard limit does, per level: `township=escalate,county=escalate,province=hold` (the defaults). */
   ESCALATION: z.optional(z.string()),
+  /** Certificates' terms over the catalogue's: `academician-station=30s,society-station=5y,expert-station=none`. */
+  TERMS: z.optional(z.string()),
   /** The web pages' address, for the link in e-mails and robot messages (none: the message says to sign in). */
   WEB_URL: z.optional(z.url()),
   /** How e-mail leaves: `ses` (Amazon SES), `smtp` (a relay: the China regions, the local catcher) or `none`. */
@@ -120,6 +123,7 @@ function read(env: Record<string, string | undefined>) {
       downloadUrlSeconds: c.DOWNLOAD_URL_SECONDS,
     },
     escalation: parseEscalation(c.ESCALATION),
+    terms: parseTerms(c.TERMS),
     notifications: {
       webUrl: c.WEB_URL?.replace(/\/+$/, ''),
       mail: mailSettings(c),

@@ -195,3 +195,14 @@ export function assertMayUrge<T extends Visible>(principal: Principal, app: T | 
 export function assertMayManageDelivery(principal: Principal): void {
   if (principal.role !== 'admin') throw forbidden('通知渠道与投递记录仅限管理员管理');
 }
+
+/** 撤销: the province's officials and the administrators. */
+export function assertMayRevoke(principal: Principal): void {
+  const province = principal.role === 'official' && principal.level === 'province';
+  if (!province && principal.role !== 'admin') throw forbidden('只有省科协审批人员或管理员可以撤销证书');
+}
+
+/** 注销: only the organisation holding the certificate (its applicant accounts). */
+export function assertMayDissolve(principal: Principal, app: Pick<Application, 'applicant'>): void {
+  if (!isOwner(principal, app)) throw forbidden('只有持证的申请单位本身可以注销站点');
+}

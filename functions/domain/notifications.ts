@@ -20,6 +20,10 @@ export const notificationKinds = [
   'escalating',
   /** A level's hard limit passed: the application went up to the level above (超期上报), or the province was told to act. */
   'escalated',
+  /** The province revoked the organisation's certificate (撤销), with its reason. */
+  'revoked',
+  /** A certificate's term (服务期) ended without renewal. */
+  'term-ended',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -116,6 +120,28 @@ export function approvedNotice(app: Named, certificateNo: string): NoticeDraft {
     applicationId: app.id,
     title: `已批准：${nameOf(app)}`,
     body: `申请已获批准，证书编号 ${certificateNo}。`,
+  };
+}
+
+/** 撤销: the organisation is told, with the reason and that the station left the registry's active list. */
+export function revokedNotice(app: Named, certificateNo: string, reason: string): NoticeDraft {
+  return {
+    recipient: recipients.org(app.applicant.org),
+    kind: 'revoked',
+    applicationId: app.id,
+    title: `证书已撤销：${nameOf(app)}`,
+    body: `省科协已撤销证书 ${certificateNo}，原因：${reason}。如有异议，请与省科协联系。`,
+  };
+}
+
+/** A term ended: the organisation is told its certificate is no longer valid. */
+export function termEndedNotice(app: Named, certificateNo: string, validUntil: string): NoticeDraft {
+  return {
+    recipient: recipients.org(app.applicant.org),
+    kind: 'term-ended',
+    applicationId: app.id,
+    title: `服务期届满：${nameOf(app)}`,
+    body: `证书 ${certificateNo} 的服务期已于 ${shownTime(validUntil)} 届满，证书已到期。`,
   };
 }
 

@@ -121,10 +121,12 @@ function expertsNamed(form: Record<string, unknown>): string[] {
   return [...new Set(ids)];
 }
 
-/** Counters as stored: approved counts per scope ('44', a city, a county) by type, and each goal's count. */
+/** Counters as stored: active (approved and not ended) counts per scope ('44', a city, a county) by type, and each goal's count. */
 export interface StatsSnapshot {
   counts: Map<string, { total: number; byType: Record<string, number> }>;
   goals: Partial<Record<GoalId, number>>;
+  /** Certificates ended, by how: they left the counts above. */
+  ended: { REVOKED: number; EXPIRED: number; DISSOLVED: number };
 }
 
 export interface CountRow {
@@ -144,6 +146,8 @@ export interface ProgressReport {
     byCounty: (CountRow & { city: string })[];
   };
   progress: { goal: GoalId; name: string; count: number; target: number; percent: number }[];
+  /** The counts above are of active certificates; these ended and left them. */
+  certificates: { active: number; revoked: number; expired: number; dissolved: number };
 }
 
 /** The administrators' view of the counters: names from the catalogue and the region data, targets from the plan. */
@@ -166,5 +170,6 @@ export function progressReport(snapshot: StatsSnapshot, typeNames: Record<string
       const target = goal.target();
       return { goal: goal.id, name: goal.name, count, target, percent: Math.round((count / target) * 1000) / 10 };
     }),
+    certificates: { active: province?.total ?? 0, revoked: snapshot.ended.REVOKED, expired: snapshot.ended.EXPIRED, dissolved: snapshot.ended.DISSOLVED },
   };
 }

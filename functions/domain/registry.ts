@@ -6,6 +6,7 @@ import { findRegion, regionContains, regionPath } from '../regions/index.js';
 import { DomainError, type Application } from './application.js';
 import { cstDateTime, cstStartOf } from './china-time.js';
 import { PROVINCE } from './region-codes.js';
+import { certificateStatusNames, certificateStatuses, isCertificateStatus, statusAt, termOf, validUntilOf, validityText, type CertificateState, type CertificateStatus, type Terms } from './certificate.js';
 
 export interface RegistryFilter {
   type?: string;
@@ -14,10 +15,12 @@ export interface RegistryFilter {
   /** Inclusive bounds on `approvedAt`, as UTC ISO instants with milliseconds, which is how `approvedAt` is stored. */
   from?: string;
   to?: string;
+  /** Only records of this status (absent: all). */
+  status?: CertificateStatus;
 }
 
-/** A registry record: the public fields of an approved application. */
-export interface RegistryRecord {
+/** A registry record: the public fields of an approved application, and where its certificate stands. */
+export interface RegistryRecord extends CertificateState {
   certificateNo: string;
   id: string;
   type: string;
@@ -25,6 +28,18 @@ export interface RegistryRecord {
   organisation: string;
   regionCode: string;
   approvedAt: string;
+}
+
+/**
+ * A record as stored, whatever its age: records written before certificates had a life carry no status and no term,
+ * and read as ACTIVE with the catalogue's term from their approval (the registry's backfill then writes both).
+ */
+export function withLifeDefaults<T extends Omit<RegistryRecord, 'status' | 'validUntil'> & Partial<CertificateState>>(record: T): T & CertificateState {
+  return {
+    ...record,
+    status: isCertificateStatus(record.status) ? record.status : 'ACTIVE',
+    validUntil: record.validUntil === undefined ? validUntilOf(record.approvedAt, termOf(record.type)) : record.validUntil,
+  };
 }
 
 export { PROVINCE } from './region-codes.js';
@@ -61,7 +76,7 @@ export function approvalBound(text: string, edge: 'from' | 'to'): string | undef
 }
 
 /** Checks a registry query's parameters, reporting every problem at once. Empty parameters count as absent. */
-export function parseRegistryFilter(query: Record<'type' | 'region' | 'from' | 'to', string | undefined>): RegistryFilter {
+export function parseRegistryFilter(query: Record<'type' | 'region' | 'from' | 'to', string | undefined> & { status?: string }): RegistryFilter {
   const issues: { path: string; message: string }[] = [];
   const given = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
   const filter: RegistryFilter = {};
@@ -88,6 +103,12 @@ export function parseRegistryFilter(query: Record<'type' | 'region' | 'from' | '
     if (bound) filter[edge] = bound;
     else issues.push({ path: edge, message: `${edge === 'from' ? '起始' : '截止'}日期 ${text} 无效：请用 2026-11-29（北京时间当天）或带时区的时间 2026-11-29T08:00:00+08:00` });
   }
+  const status = given(query.status);
+  if (status !== undefined) {
+    if (isCertificateStatus(status)) filter.status = status;
+    else issues.push({ path: 'status', message: `未知的状态 ${status}，可选：${certificateStatuses.map((s) => `${s}（${certificateStatusNames[s]}）`).join('、')}` });
+  }
+
   if (filter.from && filter.to && filter.from > filter.to) {
     issues.push({ path: 'from', message: '起始日期晚于截止日期' });
   }
@@ -106,10 +127,12 @@ export function regionWithin(own: string, asked: string | undefined): string | u
   throw new DomainError('forbidden', `只能查询本辖区（${regionPath(own) || own}）的备案登记`);
 }
 
-/** The registry's record of an approved application: public fields only. */
-export function registryRecordOf(app: Pick<Application, 'id' | 'type' | 'regionCode' | 'form'>, certificateNo: string, approvedAt: string): RegistryRecord {
+/** The registry's record of an approved application: public fields only, ACTIVE for its type's term from approval. */
+export function registryRecordOf(app: Pick<Application, 'id' | 'type' | 'regionCode' | 'form'>, certificateNo: string, approvedAt: string, terms: Terms = {}): RegistryRecord {
   const form = app.form as { name?: string; organisation?: { name?: string } };
   return {
+    status: 'ACTIVE',
+    validUntil: validUntilOf(approvedAt, termOf(app.type, terms)),
     certificateNo,
     id: app.id,
     type: app.type,
@@ -149,7 +172,7 @@ export function normaliseCertificateNo(text: string): string | undefined {
 }
 
 
-export const exportHeader = ['证书编号', '证书文号', '名称', '类型', '申请单位', '所在地区', '区划代码', '批准时间（北京时间）'] as const;
+export const exportHeader = ['证书编号', '证书文号', '名称', '类型', '申请单位', '所在地区', '区划代码', '批准时间（北京时间）', '状态', '服务期至（北京时间）', '撤销或注销原因'] as const;
 
 export function exportRow(record: RegistryRecord): string[] {
   const typeName = isApplicationType(record.type) ? typeBasics[record.type].name : record.type;
@@ -162,13 +185,28 @@ export function exportRow(record: RegistryRecord): string[] {
     regionPath(record.regionCode) || record.regionCode,
     record.regionCode,
     cstTime(record.approvedAt),
+    certificateStatusNames[record.status],
+    record.validUntil ? cstTime(record.validUntil) : '长期',
+    record.reason ?? '',
   ];
 }
 
-/** The public face of a certificate: what anyone may verify, never contacts or credit codes. */
-export function certificateView(record: RegistryRecord) {
+/**
+ * The public face of a certificate: what anyone may verify, never contacts or credit codes. Valid only while ACTIVE
+ * and inside its term; `validity` says in one sentence why not (revoked on a date for a reason, the term ended).
+ */
+export function certificateView(record: RegistryRecord, now: Date) {
+  const status = statusAt(record, now);
   return {
-    valid: true as const,
+    valid: status === 'ACTIVE',
+    status,
+    statusName: certificateStatusNames[status],
+    validity: validityText(record, now),
+    validUntil: record.validUntil,
+    ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),
+    ...(record.dissolvedAt ? { dissolvedAt: record.dissolvedAt } : {}),
+    ...(status === 'EXPIRED' ? { expiredAt: record.expiredAt ?? record.validUntil ?? undefined } : {}),
+    ...(record.reason ? { reason: record.reason } : {}),
     certificateNo: record.certificateNo,
     title: certificateTitle(record.certificateNo),
     type: record.type,

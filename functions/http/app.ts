@@ -10,6 +10,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { materialRoutes } from './routes/materials.js';
+import { certificateRoutes } from './routes/certificates.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import type { MiddlewareHandler } from 'hono';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
   authed.route('/tasks', taskRoutes(services));
   authed.route('/notifications', notificationRoutes(services));
   authed.route('/', registryRoutes(services));
+  authed.route('/certificates', certificateRoutes(services));
   authed.route('/', deliveryRoutes(services));
   app.route('/v1', authed);
   return app;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '#forms/catalogue.js';
 import { statuses } from '../domain/application.js';
+import { certificateStatuses } from '../domain/certificate.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import { submittedMaterials } from '#forms/material-references.js';
 import {
@@ -15,6 +16,8 @@ import {
   catalogueEntrySchema,
   certificateSchema,
   decisionSchema,
+  dissolutionSchema,
+  revocationSchema,
   errorCodes,
   errorSchema,
   materialLinkSchema,
@@ -102,7 +105,14 @@ const registryParams: Operation['params'] = [
   { name: 'region', in: 'query', description: '任一级区划代码（市、县、乡镇、村），匹配其下全部；空值视为未填', schema: { type: 'string' } },
   { name: 'from', in: 'query', description: '批准日期起（含），如 2026-11-29（北京时间）或带时区的 ISO 8601 时间；空值视为未填', schema: { type: 'string' } },
   { name: 'to', in: 'query', description: '批准日期止（含）；空值视为未填', schema: { type: 'string' } },
+  {
+    name: 'status',
+    in: 'query',
+    description: `证书状态：${certificateStatuses.join('、')}（有效、已撤销、已到期、已注销）；不填为全部`,
+    schema: { type: 'string', pattern: `^\\s*(?:${certificateStatuses.join('|')})?\\s*$` },
+  },
 ];
+const certificateNoParam = { name: 'certificateNo', in: 'path' as const, description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } };
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
 const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
 const officeParams: Operation['params'] = [
@@ -327,9 +337,29 @@ const operations: Record<string, Record<string, Operation>> = {
     get: {
       summary: '证书核验（任何人）',
       public: true,
-      params: [{ name: 'certificateNo', in: 'path', description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } }],
-      ok: { status: 200, description: '有效证书的公开信息', schema: ref('Certificate') },
+      params: [certificateNoParam],
+      ok: { status: 200, description: '证书的公开信息：此刻是否有效，无效的原因（撤销的日期和原因、服务期届满的日期）', schema: ref('Certificate') },
       errors: { 404: '没有这个证书编号' },
+    },
+  },
+  '/v1/certificates/{certificateNo}/revoke': {
+    post: {
+      summary: '撤销证书（省级审批人员、管理员）',
+      description: '须写明原因；证书及其备案登记记录变为 REVOKED，不再计入统计和目标进度，释放“每个地区一个”的名额，申请单位收到通知。两个撤销同时提交时只有一个成功。',
+      params: [certificateNoParam],
+      body: ref('Revocation'),
+      ok: { status: 200, description: '已撤销的记录', schema: ref('RegistryRecord') },
+      errors: { 403: '不是省级审批人员或管理员', 404: '没有这个证书编号', 409: '证书已不是有效状态（已撤销、已到期或已注销）' },
+    },
+  },
+  '/v1/certificates/{certificateNo}/dissolve': {
+    post: {
+      summary: '注销站点（持证的申请单位自行注销）',
+      description: '原因可选；证书及其备案登记记录变为 DISSOLVED，不再计入统计和目标进度，释放“每个地区一个”的名额。',
+      params: [certificateNoParam],
+      body: ref('Dissolution'),
+      ok: { status: 200, description: '已注销的记录', schema: ref('RegistryRecord') },
+      errors: { 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '证书已不是有效状态' },
     },
   },
   '/v1/stats': {
@@ -503,6 +533,8 @@ export function buildOpenApiDocument(): Json {
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
         Certificate: schema(certificateSchema),
+        Revocation: schema(revocationSchema, 'input'),
+        Dissolution: schema(dissolutionSchema, 'input'),
         Stats: schema(statsSchema),
         NotificationPage: schema(notificationPageSchema),
         NotificationRead: schema(notificationReadSchema),

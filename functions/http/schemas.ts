@@ -2,6 +2,7 @@
 // are both built from these, so there is no second copy. zod/mini, as forms/ (forms/fields.ts says why).
 import * as z from 'zod/mini';
 import { statuses } from '../domain/application.js';
+import { certificateStatuses } from '../domain/certificate.js';
 import { decidingLevels } from '../domain/chain.js';
 import { applicationTypes } from '#forms/entry.js';
 import { plainText } from '#forms/plain-text.js';
@@ -217,6 +218,18 @@ export const applicationSchema = meta(
   { title: '申请' },
 );
 
+const certificateStatus = meta(z.enum(certificateStatuses), { title: '证书状态', description: 'ACTIVE 有效 / REVOKED 已撤销 / EXPIRED 已到期 / DISSOLVED 已注销' });
+
+/** Where a certificate stands: on every registry record and certificate (functions/domain/certificate.ts). */
+const lifeFields = {
+  status: certificateStatus,
+  validUntil: meta(z.nullable(z.iso.datetime()), { description: '服务期届满时间；null：长期有效（协会类）' }),
+  revokedAt: meta(z.optional(z.iso.datetime()), { description: '撤销时间（REVOKED）' }),
+  dissolvedAt: meta(z.optional(z.iso.datetime()), { description: '注销时间（DISSOLVED）' }),
+  expiredAt: meta(z.optional(z.iso.datetime()), { description: '到期时间（EXPIRED）' }),
+  reason: meta(z.optional(z.string()), { description: '撤销或注销的原因' }),
+};
+
 export const registryRecordSchema = meta(
   z.object({
     certificateNo: z.string(),
@@ -226,8 +239,27 @@ export const registryRecordSchema = meta(
     organisation: z.string(),
     regionCode: z.string(),
     approvedAt: z.iso.datetime(),
+    ...lifeFields,
   }),
   { title: '备案登记记录' },
+);
+
+/** POST /v1/certificates/{certificateNo}/revoke. */
+export const revocationSchema = meta(
+  z.strictObject({
+    reason: meta(z.string({ error: '请填写撤销原因' }).check(...plainText('撤销原因', true), z.regex(/\S/, { error: '请填写撤销原因' }), z.minLength(2, { error: '撤销原因至少2个字' }), z.maxLength(500, { error: '撤销原因不超过500字' })), {
+      title: '撤销原因',
+    }),
+  }),
+  { title: '撤销证书' },
+);
+
+/** POST /v1/certificates/{certificateNo}/dissolve. */
+export const dissolutionSchema = meta(
+  z.strictObject({
+    reason: meta(z.optional(z.string({ error: '注销原因须为文字' }).check(...plainText('注销原因', true), z.maxLength(500, { error: '注销原因不超过500字' }))), { title: '注销原因' }),
+  }),
+  { title: '注销站点（申请单位自行注销）' },
 );
 
 /** Every `error` code an answer may carry; the OpenAPI document narrows each status to its own. */
@@ -257,6 +289,7 @@ export const errorSchema = meta(
       { description: '409 duplicate：该地区已有的同类申请' },
     ),
     cause: meta(z.optional(z.string()), { description: '503：暂不可用的是哪一项服务' }),
+    status: meta(z.optional(z.enum(certificateStatuses)), { description: '409（撤销、注销）：证书此刻的状态' }),
   }),
   { title: '错误' },
 );
@@ -275,7 +308,10 @@ export const regionSchema = meta(
 /** GET /v1/certificates/{certificateNo}: what anyone may verify (functions/domain/registry.ts certificateView). */
 export const certificateSchema = meta(
   z.object({
-    valid: meta(z.literal(true), { description: '证书有效' }),
+    valid: meta(z.boolean(), { description: '证书此刻是否有效：仅 ACTIVE 且在服务期内为 true' }),
+    ...lifeFields,
+    statusName: meta(z.string(), { description: '有效 / 已撤销 / 已到期 / 已注销' }),
+    validity: meta(z.string(), { description: '一句话说明是否有效及原因，如 证书已于 2026-12-01 撤销，原因：……' }),
     certificateNo: meta(z.string(), { description: '证书编号，如 GDKX-2026-000123' }),
     title: meta(z.string(), { description: '证书文号，如 粤科协备〔2026〕000123号' }),
     type: z.enum(applicationTypes),
@@ -297,6 +333,7 @@ export const catalogueEntrySchema = meta(
     description: z.string(),
     hostLevels: meta(z.array(regionLevel), { description: '可以承办的区划层级' }),
     unique: meta(z.boolean(), { description: '每个承办地区只能设立一个' }),
+    termYears: meta(z.nullable(z.number().check(z.int())), { description: '证书服务期（年）；null 表示长期有效（协会类）' }),
     parkAllowed: meta(z.boolean(), { description: '申请表可填写所在园区（park）' }),
     schema: meta(z.record(z.string(), z.unknown()), { description: '该类型申请表的 JSON Schema（draft 2020-12），即 components.schemas.Form_<type>' }),
     materials: meta(
@@ -345,8 +382,11 @@ export const statsSchema = meta(
           percent: meta(z.number().check(z.nonnegative()), { description: '完成百分比，一位小数' }),
         }),
       ),
-      { description: '行动方案各项目标的进度' },
+      { description: '行动方案各项目标的进度（仅计有效证书）' },
     ),
+    certificates: meta(z.object({ active: count, revoked: count, expired: count, dissolved: count }), {
+      description: '有效证书数（以上计数只含有效的），及已撤销、已到期、已注销的数目',
+    }),
   }),
   { title: '统计' },
 );

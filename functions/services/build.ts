@@ -72,11 +72,12 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
   };
 }
 
-/** The sweeper's services: the table's stores it works on, no registry and no workflow. */
+/** The sweeper's services: the table's stores it works on (the registry for the terms that end), no workflow. */
 export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>, senders: Senders): SweepServices {
   return {
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
+    registry: new RegistryStore(clients.db, config.tableName),
     notifications: new NotificationStore(clients.db, config.tableName),
     now: () => new Date(),
     log: logger,

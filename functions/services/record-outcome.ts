@@ -49,7 +49,7 @@ export async function recordApproval(s: OutcomeServices, id: string): Promise<{ 
     const at = s.now();
     const year = cstYear(at);
     const last = await s.registry.lastCertificateNumber(year);
-    const record = registryRecordOf(app, formatCertificateNo(year, last + 1), at.toISOString());
+    const record = registryRecordOf(app, formatCertificateNo(year, last + 1), at.toISOString(), s.config.terms);
     // The applicant told, the outcome copied to the offices that approved before (抄送), the wait's timer gone.
     const notices = [
       approvedNotice(app, record.certificateNo),

@@ -8,7 +8,9 @@
 //     claim to run out: the delivery comes due again then (sent twice only if it died between sending and marking).
 // Deployed it runs every minute (infra/notifications.ts), each run within a deadline; locally every SWEEP_EVERY_MS
 // (infra/local/stack.ts).
-// Later capabilities add their own `dueKind` and handler here (a term's end, an annual report's deadline).
+//   - `term`: a certificate's term (服务期) ended: the certificate EXPIRED (functions/services/certificates.ts), at most
+//     once however many sweepers take it (conditional on its version and on the due turn read).
+// Later capabilities add their own `dueKind` and handler here (an annual report's deadline).
 import type { ApplicationRecord } from '../domain/application.js';
 import { deliveryText, officeOf, timedNotices, type NotificationKind, type Recipient } from '../domain/notifications.js';
 import type { DeliverySettings } from '../config.js';
@@ -17,13 +19,14 @@ import { sendToRobot, type RobotTarget } from '../delivery/robot.js';
 import { deliveryOf, waitTimerOf, type Channel, type Delivery, type DueItem } from '../store/notifications.js';
 import type { Services } from './context.js';
 import { noticeItems } from './notices.js';
+import { expireTerm } from './certificates.js';
 
 export interface Senders {
   email?: EmailSender;
   robot: (target: RobotTarget, text: string, now: Date) => Promise<void>;
 }
 
-export type SweepServices = Pick<Services, 'config' | 'applications' | 'notifications' | 'now' | 'log'> & { senders: Senders };
+export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'> & { senders: Senders };
 
 export interface SweepResult {
   fired: number;
@@ -32,6 +35,8 @@ export interface SweepResult {
   retried: number;
   failed: number;
   dropped: number;
+  /** Certificates whose term ended. */
+  expired: number;
 }
 
 export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
@@ -49,7 +54,7 @@ export interface SweepOptions {
 /** Sweeps until nothing is due, `rounds` batches were done, or the deadline came. */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const { batch = 25, rounds = 20, deadline = Infinity } = options;
-  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0 };
   for (let round = 0; round < rounds && s.now().getTime() < deadline; round++) {
     const due = await s.notifications.due(s.now().toISOString(), batch);
     if (!due.length) break;
@@ -81,10 +86,18 @@ async function take(s: SweepServices, due: DueItem, result: SweepResult): Promis
       return fanOut(s, current, result);
     case 'delivery':
       return deliver(s, current, result);
+    case 'term':
+      return endTerm(s, current, result);
     default:
       s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
       return false;
   }
+}
+
+async function endTerm(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const outcome = await expireTerm(s, String(due.item.certificateNo), due.seen);
+  if (outcome === 'expired') result.expired += 1;
+  return outcome === 'expired';
 }
 
 const waitStatus = { decision: 'PENDING', correction: 'RETURNED' } as const;

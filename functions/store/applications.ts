@@ -344,6 +344,11 @@ export class ApplicationStore {
     };
   }
 
+  /** For a transaction: the one-per-region place `app` holds given up (a certificate's end frees it). */
+  releaseGuardItem(app: Pick<ApplicationRecord, 'id' | 'type' | 'regionCode'>): DocTransactItem {
+    return releaseGuardItem(this.table, app);
+  }
+
   /** The engine acknowledged what the outbox held at `at` (it is gone when the workflow's next state ran). */
   async clearOutbox(id: string, at: string): Promise<void> {
     try {
@@ -437,8 +442,8 @@ export class ApplicationStore {
   }
 }
 
-/** Gives up the guard `app` holds, if it holds one (reject, withdraw, expiry); another holder's stays. */
-function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id' | 'type' | 'regionCode'>): DocTransactItem {
+/** Gives up the guard `app` holds, if it holds one (reject, withdraw, expiry, a certificate's end); another holder's stays. */
+export function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id' | 'type' | 'regionCode'>): DocTransactItem {
   return {
     Delete: {
       TableName: table,

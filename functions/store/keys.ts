@@ -8,7 +8,7 @@ export const TABLE_INDEXES = {
   byOwner: { name: 'byOwner', pk: 'ownerPk', sk: 'ownerSk' },
   /** All applications by host region code, so any region prefix is one Query. */
   byRegion: { name: 'byRegion', pk: 'regionPk', sk: 'regionSk' },
-  /** The same, per status. */
+  /** The same, per status. Registry entries are on it too, each in its scope's partition of its certificate's status. */
   byStatus: { name: 'byStatus', pk: 'statusPk', sk: 'regionSk' },
   /** Work the API handed to the workflow engine and has not seen acknowledged (start or callback). Sparse. */
   outbox: { name: 'outbox', pk: 'outboxPk', sk: 'outboxAt' },
@@ -90,9 +90,11 @@ export const ATTR = {
   /** A plan rule's guard: the application holding it. */
   guard: { holder: 'appId' },
   idempotency: { requestHash: 'requestHash', answer: 'answer' },
+  /** The certificate item (its record's fields are the registry record's, functions/domain/registry.ts). */
+  certificate: { status: 'status', validUntil: 'validUntil', version: 'version' },
   /** The certificate number counter of a year: the last number given. */
   counter: { last: 'last' },
-  stats: { total: 'total', n: 'n', ids: 'ids', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
+  stats: { total: 'total', n: 'n', ids: 'ids', refs: 'refs', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
   /** Anything on the due index: which handler takes it (functions/services/sweep.ts). */
   due: { kind: 'dueKind' },
   /** A user's read state of a recipient's notices: read up to the watermark, and these ids after it. */
@@ -114,11 +116,15 @@ export const keys = {
 
   certificate: (certificateNo: string): Key => ({ pk: `CERT#${certificateNo}`, sk: 'CERT' }),
   certificateCounter: (year: number): Key => ({ pk: `SEQ#CERT#${year}`, sk: 'SEQ' }),
+  /** A certificate's history after approval: one item per change, numbered by the certificate version it produced. */
+  certificateEvent: (certificateNo: string, version: number): Key => ({ pk: `CERT#${certificateNo}`, sk: `EVT#${pad(version, 6)}` }),
 
   /** Registry entries fan out into one item per query scope, so every filter combination is one Query. */
   registryScope: (scope: { type?: string; region?: string }) =>
     `REG#${scope.type ?? '*'}#${scope.region ?? '*'}`,
   registryEntry: (scopePk: string, approvedAt: string, id: string): Key => ({ pk: scopePk, sk: `${approvedAt}#${id}` }),
+  /** A scope's entries of one certificate status, on the byStatus index. */
+  registryStatusScope: (scopePk: string, status: string) => `${scopePk}#${status}`,
   /** Sort-key bounds of the entries approved from `from` to `to`, both inclusive ISO instants: '~' sorts after any `#${id}`. */
   registryRange: (from?: string, to?: string) => ({ low: from ?? '0', high: `${to ?? '9'}~` }),
 
@@ -135,6 +141,8 @@ export const keys = {
   statsCountPrefix: 'COUNT#',
   statsGoal: (goal: string): Key => keys.stats(`GOAL#${goal}`),
   statsGoalPrefix: 'GOAL#',
+  /** Certificates ended, by how (`REVOKED`, `EXPIRED`, `DISSOLVED`): one item, one attribute each. */
+  statsEnded: (): Key => keys.stats('ENDED'),
   /** A region already counted toward a coverage goal (outside STATS, so reading the counters never reads markers). */
   coverage: (goal: string, regionCode: string): Key => ({ pk: `COVER#${goal}#${regionCode}`, sk: 'COVER' }),
   /** Identities of the experts counted so far, hashed into a fixed number of buckets (functions/store/stats.ts). */
@@ -172,6 +180,8 @@ export const keys = {
   dueOrder: (at: string, item: Key, turn = '') => `${at}#${item.pk}#${item.sk}${turn ? `#${turn}` : ''}`,
   /** Sort keys of the items due at `now` or before. */
   dueBefore: (now: string) => `${now}~`,
+  /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
+  migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),
   /** Read by the health check: nothing is ever stored under it. */
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Key,
 };

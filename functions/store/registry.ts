@@ -1,11 +1,13 @@
 // The provincial registry: approved applications, their certificates, and the per-scope entries that make
 // every registry filter one Query.
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError, type ApplicationRecord } from '../domain/application.js';
 import { regionScopes } from '../domain/region-codes.js';
-import { PROVINCE, normaliseCertificateNo, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
+import { PROVINCE, normaliseCertificateNo, withLifeDefaults, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
+import type { CertificateStatus } from '../domain/certificate.js';
 import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
+import { partitionItems } from './partition.js';
 import type { PageRequest } from './applications.js';
 import { StatsStore } from './stats.js';
 import { transact, type DocTransactItem, type Guarded } from './transactions.js';
@@ -21,9 +23,30 @@ export function scopesOf(record: Pick<RegistryRecord, 'type' | 'regionCode'>): s
   return regions.flatMap((region) => [keys.registryScope({ region }), keys.registryScope({ type: record.type, region })]);
 }
 
-/** The items of a record's registry entries, one per scope, each carrying the whole record. */
+/**
+ * The items of a record's registry entries, one per scope, each carrying the whole record, and each also in its
+ * scope's partition of its status on the byStatus index (`REG#<type>#<region>#<status>`), so a filter by status is
+ * one Query of the index too.
+ */
 export function entriesOf(record: RegistryRecord): Record<string, unknown>[] {
-  return scopesOf(record).map((scope) => ({ ...keys.registryEntry(scope, record.approvedAt, record.id), ...record }));
+  return scopesOf(record).map((scope) => {
+    const key = keys.registryEntry(scope, record.approvedAt, record.id);
+    return { ...key, ...record, ...statusIndexOf(scope, key.sk, record.status) };
+  });
+}
+
+function statusIndexOf(scope: string, sk: string, status: CertificateStatus) {
+  return { [IDX.byStatus.pk]: keys.registryStatusScope(scope, status), [IDX.byStatus.sk]: sk };
+}
+
+/** The certificate's own item: the record, its version (every change of it is conditional on it), its term's end on the due index. */
+export function certificateItemOf(record: RegistryRecord, version: number): Record<string, unknown> {
+  const key = keys.certificate(record.certificateNo);
+  const item: Record<string, unknown> = { ...key, ...record, [C.version]: version };
+  if (record.status === 'ACTIVE' && record.validUntil) {
+    Object.assign(item, { [ATTR.due.kind]: 'term', [IDX.due.pk]: keys.due, [IDX.due.sk]: keys.dueOrder(record.validUntil, key) });
+  }
+  return item;
 }
 
 /** The partition that answers a filter: `REG#<type|*>#<region|*>`. */
@@ -31,7 +54,41 @@ export function scopeOfFilter(filter: Pick<RegistryFilter, 'type' | 'region'>): 
   return keys.registryScope({ type: filter.type, region: filter.region && filter.region !== PROVINCE ? filter.region : undefined });
 }
 
-const recordOfItem = (item: Record<string, unknown>) => withoutKey(item) as unknown as RegistryRecord;
+const C = ATTR.certificate;
+
+/** The record's fields of an entry or certificate item, whatever its age (withLifeDefaults), without the index attributes. */
+function recordOfItem(item: Record<string, unknown>): RegistryRecord {
+  const stored = withoutKey(item) as Record<string, any>;
+  const record: RegistryRecord = withLifeDefaults({
+    certificateNo: stored.certificateNo,
+    id: stored.id,
+    type: stored.type,
+    name: stored.name,
+    organisation: stored.organisation,
+    regionCode: stored.regionCode,
+    approvedAt: stored.approvedAt,
+    status: stored[C.status],
+    validUntil: stored[C.validUntil],
+  });
+  for (const field of ['revokedAt', 'dissolvedAt', 'expiredAt', 'reason'] as const) if (typeof stored[field] === 'string') record[field] = stored[field];
+  return record;
+}
+
+/** A certificate as stored: its record and the version its next change must be conditional on (1 for one written before versions). */
+export interface StoredCertificate {
+  record: RegistryRecord;
+  version: number;
+  /** Whether its item carries a status (written since certificates had a life). */
+  migrated: boolean;
+}
+
+/** A certificate's history entry: what happened, when, by whom (an office or the organisation), why. */
+export interface CertificateEvent {
+  at: string;
+  action: 'revoke' | 'dissolve' | 'expire';
+  actor: { sub: string; name: string; role: string; level?: string; region?: string };
+  reason: string | null;
+}
 
 export class RegistryStore {
   readonly stats: StatsStore;
@@ -106,7 +163,7 @@ export class RegistryStore {
         whenConditionFails: 'lost_race',
       },
       {
-        item: { Put: { TableName: this.table, Item: { ...keys.certificate(record.certificateNo), ...record }, ConditionExpression: IS_NEW } },
+        item: { Put: { TableName: this.table, Item: certificateItemOf(record, 1), ConditionExpression: IS_NEW } },
         whenConditionFails: 'lost_race',
       },
       ...entriesOf(record).map((item) => ({ item: { Put: { TableName: this.table, Item: item } } })),
@@ -120,10 +177,85 @@ export class RegistryStore {
 
   /** The record of a certificate, by its ASCII or printed number; undefined for an unknown or malformed one. */
   async getCertificate(certificateNo: string): Promise<RegistryRecord | undefined> {
+    return (await this.getStoredCertificate(certificateNo, false))?.record;
+  }
+
+  /** The certificate with its version, read consistently (for a change of it). */
+  async getStoredCertificate(certificateNo: string, consistent = true): Promise<StoredCertificate | undefined> {
     const canonical = normaliseCertificateNo(certificateNo);
     if (!canonical) return undefined;
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.certificate(canonical) }));
-    return out.Item ? recordOfItem(out.Item) : undefined;
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.certificate(canonical), ConsistentRead: consistent }));
+    if (!out.Item) return undefined;
+    return { record: recordOfItem(out.Item), version: Number(out.Item[C.version] ?? 1), migrated: out.Item[C.status] !== undefined };
+  }
+
+  /**
+   * Gives records written before certificates had a life what they now carry: their status (ACTIVE), their term's end
+   * and their entries in the byStatus index, so a filter by status finds them too. Reads the registry's one partition
+   * of all records page by page (a Query, never a Scan); a record already given its status is left alone (each
+   * certificate's write is conditional on having none), so running it again, or alongside an ending, is harmless.
+   * A marker item records that it ran, so a start after that reads nothing. Answers how many records it gave a status.
+   */
+  async backfillLife(): Promise<number> {
+    const marker = keys.migration('registry-life');
+    const done = await this.db.send(new GetCommand({ TableName: this.table, Key: marker, ConsistentRead: true }));
+    if (done.Item) return 0;
+    let migrated = 0;
+    for await (const item of partitionItems(this.db, this.table, keys.registryScope({}))) {
+      if (item[C.status] !== undefined) continue;
+      const record = recordOfItem(item);
+      const outcome = await transact(this.db, [
+        {
+          item: { Put: { TableName: this.table, Item: certificateItemOf(record, 1), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#status)', ExpressionAttributeNames: { '#status': C.status } } },
+          whenConditionFails: 'migrated' as const,
+        },
+        ...entriesOf(record).map((entry) => ({ item: { Put: { TableName: this.table, Item: entry } } })),
+      ]);
+      if (outcome === 'written') migrated += 1;
+    }
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...marker, at: new Date().toISOString(), migrated } }));
+    return migrated;
+  }
+
+  /** A certificate's history, oldest first (one Query of its partition). */
+  async certificateHistory(certificateNo: string): Promise<CertificateEvent[]> {
+    const events: CertificateEvent[] = [];
+    for await (const item of partitionItems(this.db, this.table, keys.certificate(certificateNo).pk)) {
+      if (String(item.sk).startsWith(keys.eventPrefix)) events.push(withoutKey(item) as unknown as CertificateEvent);
+    }
+    return events;
+  }
+
+  /**
+   * Records the end of an active certificate read at `stored.version` as `ended` (its record with the ending's fields):
+   * the certificate (off the due index), its registry entries moved to the ending's status partitions, one history
+   * entry, and `effects` (the counters it leaves, the plan rule's place it frees, its notices), all or nothing.
+   * 'stale': another change of the certificate won (two revocations racing: one wins).
+   */
+  async endCertificate(stored: StoredCertificate, ended: RegistryRecord, event: CertificateEvent, effects: DocTransactItem[], dueTurn?: string): Promise<'recorded' | 'stale' | 'contended'> {
+    const next = stored.version + 1;
+    // Written before versions, a certificate has none: version 1 then, and still of another status than this ending.
+    const conditions = [stored.version === 1 ? '(attribute_not_exists(#version) OR #version = :version) AND #status <> :ended' : '#version = :version'];
+    const names: Record<string, string> = { '#version': C.version, ...(stored.version === 1 ? { '#status': C.status } : {}) };
+    const values: Record<string, unknown> = { ':version': stored.version, ...(stored.version === 1 ? { ':ended': ended.status } : {}) };
+    if (dueTurn !== undefined) {
+      // The sweeper acts on the turn it read: one transaction may not also check the item apart.
+      conditions.push('#dueSk = :seen');
+      names['#dueSk'] = IDX.due.sk;
+      values[':seen'] = dueTurn;
+    }
+    const items: Guarded<'stale'>[] = [
+      {
+        item: { Put: { TableName: this.table, Item: certificateItemOf(ended, next), ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
+        whenConditionFails: 'stale',
+      },
+      { item: { Put: { TableName: this.table, Item: { ...keys.certificateEvent(ended.certificateNo, next), ...event }, ConditionExpression: IS_NEW } }, whenConditionFails: 'stale' },
+      ...entriesOf(ended).map((item) => ({ item: { Put: { TableName: this.table, Item: item } } })),
+      // A counter another approval or ending changed meanwhile: read again, as for the certificate itself.
+      ...effects.map((item) => ({ item, whenConditionFails: 'stale' as const })),
+    ];
+    const outcome = await transact(this.db, items);
+    return outcome === 'written' ? 'recorded' : outcome;
   }
 
   /**
@@ -135,14 +267,23 @@ export class RegistryStore {
     const pk = scopeOfFilter(filter);
     const { low, high } = keys.registryRange(filter.from, filter.to);
     const after = this.cursorPosition(page.cursor, low, high);
+    // A status is its scope's partition of the byStatus index, sorted by the same key as the scope's own.
+    const byStatus = filter.status ? { pk: keys.registryStatusScope(pk, filter.status) } : undefined;
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: KEY_CONDITION.sortKeyBetween,
-        ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high },
+        ...(byStatus
+          ? {
+              IndexName: IDX.byStatus.name,
+              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+              ExpressionAttributeNames: { '#pk': IDX.byStatus.pk, '#sk': IDX.byStatus.sk },
+              ExpressionAttributeValues: { ':pk': byStatus.pk, ':low': low, ':high': high },
+            }
+          : { KeyConditionExpression: KEY_CONDITION.sortKeyBetween, ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high } }),
         ScanIndexForward: false,
         Limit: page.limit + 1,
-        ExclusiveStartKey: after === undefined ? undefined : { pk, sk: after },
+        ExclusiveStartKey:
+          after === undefined ? undefined : byStatus ? { pk, sk: after, [IDX.byStatus.pk]: byStatus.pk, [IDX.byStatus.sk]: after } : { pk, sk: after },
       }),
     );
     const items = (out.Items ?? []) as (Key & Record<string, unknown>)[];

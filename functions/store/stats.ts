@@ -72,20 +72,11 @@ export class StatsStore {
       const key = keys.expertBucket(bucket);
       const stored = found.get(keyId(key));
       const known = (stored?.[S.ids] as Set<string> | undefined) ?? new Set<string>();
+      const refs = refsOf(stored);
+      for (const identity of identities) refs[identity] = (refs[identity] ?? 0) + 1;
       const fresh = identities.filter((identity) => !known.has(identity));
-      if (!fresh.length) continue;
-      const version = stored?.[S.version] as number | undefined;
-      items.push({
-        Update: {
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: 'ADD #ids :fresh SET #version = :next',
-          ConditionExpression: version === undefined ? IS_NEW : '#version = :version',
-          ExpressionAttributeNames: { '#ids': S.ids, '#version': S.version },
-          ExpressionAttributeValues: { ':fresh': new Set(fresh), ':next': (version ?? 0) + 1, ...(version === undefined ? {} : { ':version': version }) },
-        },
-      });
-      add('experts', fresh.length);
+      items.push(bucketUpdate(this.table, key, stored, refs, fresh.length ? { add: fresh } : {}));
+      if (fresh.length) add('experts', fresh.length);
     }
 
     for (const [goal, n] of goalIncrements) {
@@ -102,14 +93,100 @@ export class StatsStore {
     return items;
   }
 
+  /**
+   * The transaction items that take an ended certificate (revoked, expired, dissolved) out of the counts: -1 to its
+   * type in the province, its city and its county, +1 to the number ended that way, the regions it alone covered
+   * uncovered, and the experts no other active station names uncounted. Conditional as approvalItems are: a race
+   * with another approval or ending cancels the transaction, to be read again.
+   */
+  async endItems(app: Counted, ended: 'REVOKED' | 'EXPIRED' | 'DISSOLVED'): Promise<DocTransactItem[]> {
+    const contribution = contributionOf(app);
+    const goalDecrements = new Map<GoalId, number>();
+    const remove = (goal: GoalId, n: number) => goalDecrements.set(goal, (goalDecrements.get(goal) ?? 0) + n);
+    const items: DocTransactItem[] = [PROVINCE, ...contribution.regions].map((scope) => ({
+      Update: {
+        TableName: this.table,
+        Key: keys.statsCount(scope),
+        UpdateExpression: 'ADD #total :minus, #type :minus',
+        ExpressionAttributeNames: { '#total': S.total, '#type': contribution.type },
+        ExpressionAttributeValues: { ':minus': -1 },
+      },
+    }));
+    items.push({
+      Update: {
+        TableName: this.table,
+        Key: keys.statsEnded(),
+        UpdateExpression: 'ADD #ended :one',
+        ExpressionAttributeNames: { '#ended': ended },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    });
+
+    const byBucket = new Map<number, string[]>();
+    for (const identity of contribution.experts) byBucket.set(bucketOf(identity), [...(byBucket.get(bucketOf(identity)) ?? []), identity]);
+    const coverageKeys = contribution.coverage.map(({ goal, region }) => keys.coverage(goal, region));
+    const bucketKeys = [...byBucket.keys()].map((bucket) => keys.expertBucket(bucket));
+    const found = await this.getMany([...coverageKeys, ...bucketKeys]);
+
+    contribution.coverage.forEach(({ goal }, i) => {
+      // Only the marker this station wrote: a region covered by another station stays covered.
+      if (found.get(keyId(coverageKeys[i]))?.[S.holder] !== app.id) return;
+      items.push({
+        Delete: {
+          TableName: this.table,
+          Key: coverageKeys[i],
+          ConditionExpression: '#holder = :id',
+          ExpressionAttributeNames: { '#holder': S.holder },
+          ExpressionAttributeValues: { ':id': app.id },
+        },
+      });
+      remove(goal, 1);
+    });
+
+    for (const [bucket, identities] of byBucket) {
+      const key = keys.expertBucket(bucket);
+      const stored = found.get(keyId(key));
+      if (!stored) continue;
+      const known = (stored[S.ids] as Set<string> | undefined) ?? new Set<string>();
+      const refs = refsOf(stored);
+      const gone: string[] = [];
+      for (const identity of identities) {
+        const left = (refs[identity] ?? 1) - 1;
+        if (left > 0) refs[identity] = left;
+        else {
+          delete refs[identity];
+          if (known.has(identity)) gone.push(identity);
+        }
+      }
+      items.push(bucketUpdate(this.table, key, stored, refs, gone.length ? { remove: gone } : {}));
+      if (gone.length) remove('experts', gone.length);
+    }
+
+    for (const [goal, n] of goalDecrements) {
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: keys.statsGoal(goal),
+          UpdateExpression: 'ADD #n :n',
+          ExpressionAttributeNames: { '#n': S.n },
+          ExpressionAttributeValues: { ':n': -n },
+        },
+      });
+    }
+    return items;
+  }
+
   /** Every counter, in one Query of the STATS partition (a few hundred small items: the province, cities, counties, goals). */
   async read(): Promise<StatsSnapshot> {
-    const snapshot: StatsSnapshot = { counts: new Map(), goals: {} };
+    const snapshot: StatsSnapshot = { counts: new Map(), goals: {}, ended: { REVOKED: 0, EXPIRED: 0, DISSOLVED: 0 } };
     for await (const item of partitionItems(this.db, this.table, keys.statsPk)) {
       const sk = String(item.sk);
       if (sk.startsWith(keys.statsCountPrefix)) {
         const { [S.total]: total, ...byType } = withoutKey(item);
         snapshot.counts.set(sk.slice(keys.statsCountPrefix.length), { total: Number(total ?? 0), byType: byType as Record<string, number> });
+      } else if (sk === keys.statsEnded().sk) {
+        const { REVOKED = 0, EXPIRED = 0, DISSOLVED = 0 } = withoutKey(item) as Record<string, number>;
+        snapshot.ended = { REVOKED: Number(REVOKED), EXPIRED: Number(EXPIRED), DISSOLVED: Number(DISSOLVED) };
       } else if (sk.startsWith(keys.statsGoalPrefix)) {
         snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item[S.n] ?? 0);
       }
@@ -133,3 +210,42 @@ export class StatsStore {
 }
 
 const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;
+
+/**
+ * How many active stations name each identity of a bucket. A bucket written before these counts has its identities
+ * only: each counts as named once.
+ */
+function refsOf(stored: Record<string, unknown> | undefined): Record<string, number> {
+  const refs = stored?.[S.refs] as Record<string, number> | undefined;
+  if (refs) return { ...refs };
+  const known = (stored?.[S.ids] as Set<string> | undefined) ?? new Set<string>();
+  return Object.fromEntries([...known].map((identity) => [identity, 1]));
+}
+
+/** A bucket's new counts (and identities added or removed), conditional on the version read. */
+function bucketUpdate(table: string, key: Key, stored: Record<string, unknown> | undefined, refs: Record<string, number>, ids: { add?: string[]; remove?: string[] }): DocTransactItem {
+  const version = stored?.[S.version] as number | undefined;
+  const clauses = ['SET #refs = :refs, #version = :next'];
+  const values: Record<string, unknown> = { ':refs': refs, ':next': (version ?? 0) + 1, ...(version === undefined ? {} : { ':version': version }) };
+  const names: Record<string, string> = { '#refs': S.refs, '#version': S.version };
+  if (ids.add?.length) {
+    clauses.push('ADD #ids :add');
+    values[':add'] = new Set(ids.add);
+    names['#ids'] = S.ids;
+  }
+  if (ids.remove?.length) {
+    clauses.push('DELETE #ids :remove');
+    values[':remove'] = new Set(ids.remove);
+    names['#ids'] = S.ids;
+  }
+  return {
+    Update: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: clauses.join(' '),
+      ConditionExpression: version === undefined ? IS_NEW : '#version = :version',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}

@@ -166,6 +166,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureAppTable(clients.dynamodb, config.tableName);
     await ensureIndexes(clients.dynamodb, config.tableName);
     const services = buildServices(config, clients, makeBucket(config, { s3: s3.credentials }), { log });
+    // Registry records from before certificates had a life get their status and term (once per data folder).
+    const backfilled = await services.registry.backfillLife();
+    if (backfilled) log.info('registry records given their status and term', { records: backfilled });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,

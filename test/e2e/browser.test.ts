@@ -575,4 +575,69 @@ describe('the web pages in a browser', () => {
     await expect.poll(() => about('催办').length, { timeout: 15_000 }).toBe(1);
     expect(about('待审批')).toHaveLength(1);
   }, 180_000);
+  it('let the province revoke a certificate with a reason after a confirmation; the public page then reads 已撤销 with the reason, and the registry finds it by status', async () => {
+    // Prepare: a certificate, approved by the province over HTTP
+    const name = '连州市大路边镇农村科技特派员工作站（撤销）';
+    const { id, province, api } = await awaitingProvince(name);
+    expect((await api.call('POST', `/v1/applications/${id}/decision`, { token: province, body: { action: 'approve' } })).status).toBe(200);
+    let certificateNo = '';
+    for (const deadline = Date.now() + 15_000; !certificateNo && Date.now() < deadline; ) {
+      certificateNo = (await api.call('GET', `/v1/applications/${id}`, { token: province })).body.certificateNo ?? '';
+      if (!certificateNo) await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(certificateNo).not.toBe('');
+
+    // Act: the province's official opens the certificate, asks to revoke without a reason, then with one, cancels once, confirms
+    const official = await open(desktop);
+    let page = official.page;
+    await signIn(page, '广东省科协');
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(certificateNo)}`);
+    await page.getByText('证书真实有效').waitFor();
+    const form = page.getByRole('form', { name: '撤销证书' });
+    await form.getByRole('button', { name: '撤销证书' }).click();
+    await form.getByText('请填写撤销原因').waitFor();
+    await form.getByRole('textbox', { name: /撤销原因/ }).fill('经核查已停止服务，连续两年未报送年度报告');
+    await form.getByRole('button', { name: '撤销证书' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(certificateNo).waitFor();
+    await shoot(page, '30-revoke-confirm');
+    await dialog.getByRole('button', { name: '取消' }).click();
+    expect((await api.call('GET', `/v1/certificates/${certificateNo}`)).body.status).toBe('ACTIVE');
+    await form.getByRole('button', { name: '撤销证书' }).click();
+    await dialog.getByRole('button', { name: '确认撤销' }).click();
+    await page.getByText(`已撤销证书 ${certificateNo}`).waitFor();
+    await page.getByText('✕ 证书已撤销').waitFor();
+    expect(await page.getByRole('form', { name: '撤销证书' }).count()).toBe(0);
+    await shoot(page, '31-revoked');
+    await official.context.close();
+
+    // Assess: anyone reads that it is revoked, when and why; no revoke form for them
+    const citizen = await open(phone);
+    page = citizen.page;
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(certificateNo)}`);
+    await page.getByText('✕ 证书已撤销').waitFor();
+    expect(await page.getByText(/证书已于 \d{4}-\d{2}-\d{2} 撤销，原因：经核查已停止服务/).isVisible()).toBe(true);
+    expect(await page.locator('.cert-status').textContent()).toBe('已撤销');
+    expect(await page.getByRole('form', { name: '撤销证书' }).count()).toBe(0);
+    await shoot(page, '32-revoked-phone');
+    await citizen.context.close();
+
+    // Assess: the administrator's registry, filtered by status, lists it as 已撤销
+    const admin = await open(desktop);
+    page = admin.page;
+    await signIn(page, '省科协管理员');
+    await page.getByLabel('状态').selectOption({ label: '已撤销' });
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL(/status=REVOKED/);
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.waitFor();
+    expect(await row.getByRole('cell').last().textContent()).toContain('已撤销');
+    await page.getByLabel('状态').selectOption({ label: '有效' });
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL(/status=ACTIVE/);
+    await page.getByRole('status').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: name }).count()).toBe(0);
+    await shoot(page, '33-registry-by-status');
+    await admin.context.close();
+  }, 240_000);
 });

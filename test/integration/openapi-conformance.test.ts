@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { certificateTitle } from '#functions/domain/registry.js';
 import { applicationTypes, catalogue, validateForm, type ApplicationType } from '#forms/catalogue.js';
 import { goodForms } from '#forms/fixtures.js';
+import { seedApproved } from './registry-fixtures.js';
 import { openApiDocumentFile } from '#functions/http/openapi-build.js';
 import { decisionSchema } from '#functions/http/schemas.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
@@ -103,6 +104,12 @@ beforeAll(async () => {
   pathValues.level = ['township', 'county', 'province', 'village'];
   pathValues.region = ['441882102', '441882', '44', '4418821029999'];
   pathValues.certificateNo = [certificateNo, certificateTitle(certificateNo), 'GDKX-2000-000001', '粤科协备〔2000〕000001号'];
+  // Certificates of their own for the operations that end one: each may succeed once, whichever caller comes first.
+  const [toRevoke, toDissolve] = await Promise.all(['expert-station', 'commissioner-station'].map((type) => seedApproved(api.stack.services, { type: type as 'expert-station', regionCode: HOSTS.county, at: new Date() })));
+  pathValuesOf['POST /v1/certificates/{certificateNo}/revoke'] = { certificateNo: [toRevoke.certificateNo, ...pathValues.certificateNo] };
+  pathValuesOf['POST /v1/certificates/{certificateNo}/dissolve'] = { certificateNo: [toDissolve.certificateNo, ...pathValues.certificateNo] };
+  knownGood.Revocation = [{ reason: '经核查已停止服务' }];
+  knownGood.Dissolution = [{ reason: '合作协议到期' }, {}];
   pathValues.code = ['44', HOSTS.county, HOSTS.township, HOSTS.village, '99', '4418821029999'];
   knownGood.Submission = applicationTypes.map((type) => submission(type, hostOf(type)));
   knownGood.Resubmission = [{ form: submission('society-station', HOSTS.township).form }];

@@ -32,6 +32,8 @@ beforeAll(async () => {
     approvedAt: new Date(Date.UTC(2020, 0, 1, 0, 0, 0, i)).toISOString(),
     name: `服务站${i}`,
     organisation: `单位${i}`,
+    status: 'ACTIVE',
+    validUntil: null,
   }));
   await seedEntries(api.stack.services, records);
 

@@ -50,6 +50,8 @@ beforeAll(async () => {
       approvedAt: new Date(Date.UTC(2019 + (i % 5), 0, 1, 0, 0, 0, i)).toISOString(),
       name: `服务站${i}`,
       organisation: `单位${i}`,
+      status: 'ACTIVE',
+      validUntil: null,
     });
   }
   await seedEntries(services, plain);

@@ -114,15 +114,9 @@ export async function seedApproved(
 ): Promise<RegistryRecord> {
   const app = await storeAwaitingRecord(services, seed);
   const { certificateNo } = await recordApproval({ ...services, now: () => seed.at }, app.id);
-  return {
-    certificateNo,
-    id: app.id,
-    type: seed.type,
-    regionCode: seed.regionCode,
-    approvedAt: seed.at.toISOString(),
-    name: app.form.name as string,
-    organisation: (app.form.organisation as { name: string }).name,
-  };
+  const record = await services.registry.getCertificate(certificateNo);
+  expect(record).toMatchObject({ certificateNo, id: app.id, type: seed.type, regionCode: seed.regionCode, approvedAt: seed.at.toISOString(), status: 'ACTIVE' });
+  return record!;
 }
 
 /** Registry entries written straight into the table (no application, no certificate): for volume, not for approvals. */

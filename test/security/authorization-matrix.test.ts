@@ -7,6 +7,7 @@ import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 import { unmaskedIn } from '../support/security.js';
 import { reach } from '../support/applications.js';
+import { seedApproved } from '../integration/registry-fixtures.js';
 
 const OTHER_ORG = '51441882MJ1234567W';
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市
@@ -79,6 +80,9 @@ const perCaller = {
   'GET /v1/offices/township/441882102/channels':         row(403,  403,   403,   403,   403,   403,    403,  200,   401),
   'PUT /v1/offices/township/441882102/channels':         row(403,  403,   403,   403,   403,   403,    403,  200,   401),
   'GET /v1/deliveries/failed':                           row(403,  403,   403,   403,   403,   403,    403,  200,   401),
+  // A certificate's end: the province and administrators revoke; only its own organisation dissolves.
+  'POST /v1/certificates/{certificateNo}/revoke':        row(403,  403,   403,   403,   403,   403,    200,  200,   401),
+  'POST /v1/certificates/{certificateNo}/dissolve':      row(200,  403,   403,   403,   403,   403,    403,  403,   401),
 };
 
 type Host = 'township' | 'village';
@@ -239,7 +243,14 @@ const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promis
   'GET /v1/offices/township/441882102/channels': (caller) => call('GET', '/v1/offices/township/441882102/channels', caller),
   'PUT /v1/offices/township/441882102/channels': (caller) => call('PUT', '/v1/offices/township/441882102/channels', caller, { emails: ['kexie@dalubian.example.cn'] }),
   'GET /v1/deliveries/failed': (caller) => call('GET', '/v1/deliveries/failed', caller),
+  // Each cell its own active certificate (of the owner's organisation, hosted in the township), so no cell sees another's end.
+  'POST /v1/certificates/{certificateNo}/revoke': async (caller) =>
+    call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/revoke`, caller, { reason: '经核查已停止服务' }),
+  'POST /v1/certificates/{certificateNo}/dissolve': async (caller) =>
+    call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/dissolve`, caller, { reason: '合作协议到期' }),
 };
+
+const activeCertificate = () => seedApproved(api.stack.services, { type: 'society-station', regionCode: TOWNSHIP, at: new Date() });
 
 /** Asserts one cell, with a message that names it. */
 function assess(cell: string, expected: Expected, out: Answer, target?: string) {
@@ -306,5 +317,5 @@ describe('routes that are not about one application', () => {
 
 it('the matrix covers every caller on every route', () => {
   const cells = (Object.keys(hosts).length * Object.keys(perApplication).length + Object.keys(perCaller).length) * callerNames.length;
-  expect(cells).toBe(333);
+  expect(cells).toBe(351);
 });

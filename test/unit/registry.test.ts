@@ -134,18 +134,27 @@ describe('certificate numbers', () => {
   });
 
   it('shows only public fields', () => {
-    const view = certificateView({
-      certificateNo: 'GDKX-2026-000007',
-      id: '01J',
-      type: 'science-e-station',
-      name: '科普e站',
-      organisation: '村委会',
-      regionCode: '441882102201',
-      approvedAt: '2026-11-29T00:00:00.000Z',
-    });
+    const view = certificateView(
+      {
+        certificateNo: 'GDKX-2026-000007',
+        id: '01J',
+        type: 'science-e-station',
+        name: '科普e站',
+        organisation: '村委会',
+        regionCode: '441882102201',
+        approvedAt: '2026-11-29T00:00:00.000Z',
+        status: 'ACTIVE',
+        validUntil: '2029-11-29T00:00:00.000Z',
+      },
+      new Date('2026-12-01T00:00:00Z'),
+    );
 
     expect(view).toEqual({
       valid: true,
+      status: 'ACTIVE',
+      statusName: '有效',
+      validity: '证书有效，服务期至 2029-11-29',
+      validUntil: '2029-11-29T00:00:00.000Z',
       certificateNo: 'GDKX-2026-000007',
       title: '粤科协备〔2026〕000007号',
       type: 'science-e-station',
@@ -194,6 +203,10 @@ describe('CSV', () => {
       organisation: '山塘村',
       regionCode: '441882102201',
       approvedAt: '2026-11-28T16:00:00.000Z',
+      status: 'REVOKED',
+      validUntil: null,
+      revokedAt: '2026-12-01T02:00:00.000Z',
+      reason: '连续两年未报送年度报告',
     });
 
     expect(Object.fromEntries(exportHeader.map((h, i) => [h, row[i]]))).toEqual({
@@ -205,6 +218,9 @@ describe('CSV', () => {
       所在地区: '广东省 清远市 连州市 大路边镇 寒鸭村委会',
       区划代码: '441882102201',
       '批准时间（北京时间）': '2026-11-29 00:00:00',
+      状态: '已撤销',
+      '服务期至（北京时间）': '长期',
+      撤销或注销原因: '连续两年未报送年度报告',
     });
     expect(CSV_BOM).toBe('\uFEFF');
   });
@@ -296,11 +312,13 @@ describe('progressReport', () => {
           ['441882', { total: 2, byType: { 'tech-federation': 2 } }],
         ]),
         goals: { 'county-tech-federations': 2, experts: 5_000 },
+        ended: { REVOKED: 2, EXPIRED: 1, DISSOLVED: 0 },
       },
       { 'tech-federation': '农技协联合会', 'township-association': '乡镇科协' },
     );
 
     expect(report.approved.total).toBe(3);
+    expect(report.certificates).toEqual({ active: 3, revoked: 2, expired: 1, dissolved: 0 });
     expect(report.approved.byType).toEqual([
       { type: 'tech-federation', name: '农技协联合会', count: 2 },
       { type: 'township-association', name: '乡镇科协', count: 1 },

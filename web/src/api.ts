@@ -78,6 +78,7 @@ export interface RegistryFilters {
   region?: string;
   from?: string;
   to?: string;
+  status?: string;
 }
 
 export type Decision =
@@ -131,6 +132,7 @@ export const api = {
     return { blob: await response.blob(), filename: named ? decodeURIComponent(named[1]!) : '备案登记.csv' };
   },
   certificate: (no: string) => request<Certificate>('GET', `/v1/certificates/${encodeURIComponent(no)}`),
+  revoke: (no: string, reason: string) => request<RegistryItem>('POST', `/v1/certificates/${encodeURIComponent(no)}/revoke`, { reason }),
   stats: () => request<ProgressReport>('GET', '/v1/stats'),
   notifications: (params: { unread?: boolean; cursor?: string | null; limit?: number } = {}) =>
     request<NotificationPage>('GET', `/v1/notifications${query({ ...params, unread: params.unread ? 'true' : undefined })}`),

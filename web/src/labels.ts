@@ -1,4 +1,5 @@
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
+import { certificateStatusNames } from '#functions/domain/certificate.js';
 import { decidingLevelNames } from '#functions/domain/chain.js';
 import type { Action, NotificationKind, RegionLevel, Role, Status } from './types';
 
@@ -47,6 +48,8 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   cc: '抄送',
   escalating: '即将超期上报',
   escalated: '超期上报',
+  revoked: '证书撤销',
+  'term-ended': '服务期届满',
 };
 
 export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };
@@ -64,3 +67,6 @@ const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', y
 
 export const formatTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
 export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.format(new Date(iso)) : '—');
+
+/** A certificate's status as the registry and the certificate page show it. */
+export const certificateStatusLabel = certificateStatusNames;

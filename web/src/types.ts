@@ -157,6 +157,8 @@ export interface Page<T> {
   cursor: string | null;
 }
 
+export type { CertificateStatus } from '#functions/domain/certificate.js';
+
 export interface Certificate {
   valid: boolean;
   certificateNo: string;
@@ -166,6 +168,16 @@ export interface Certificate {
   organisation: string;
   regionCode: string;
   approvedAt: string;
+  /** Where it stands now (functions/domain/certificate.ts): ACTIVE only while valid. */
+  status: import('#functions/domain/certificate.js').CertificateStatus;
+  statusName: string;
+  /** One sentence: valid until when, or why not (revoked on a date for a reason, the term ended). */
+  validity: string;
+  validUntil: string | null;
+  revokedAt?: string;
+  dissolvedAt?: string;
+  expiredAt?: string;
+  reason?: string;
 }
 
 export interface Claims {

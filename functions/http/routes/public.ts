@@ -43,6 +43,7 @@ export function publicRoutes(deps: PublicDeps) {
           description: entry.description,
           hostLevels: entry.hostLevels,
           unique: entry.unique,
+          termYears: entry.termYears,
           parkAllowed: entry.parkAllowed,
           schema: formJsonSchema(type),
           materials: materialsFor(type),
@@ -68,7 +69,7 @@ export function publicRoutes(deps: PublicDeps) {
     queryOf(c, []);
     const record = await deps.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
-    return c.json(certificateView(record));
+    return c.json(certificateView(record, new Date()));
   });
 
   return r;

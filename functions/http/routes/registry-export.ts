@@ -17,8 +17,8 @@ export function filterOf(c: Context<Env>, more: readonly string[] = []): Registr
   const principal = c.get('principal');
   // A caller who may not read the registry is refused before the parameters are checked (403, not 400).
   registryRegionFor(principal, undefined);
-  const { type, region, from, to } = queryOf(c, ['type', 'region', 'from', 'to', ...more]);
-  const filter = parseRegistryFilter({ type, region, from, to });
+  const { type, region, from, to, status } = queryOf(c, ['type', 'region', 'from', 'to', 'status', ...more]);
+  const filter = parseRegistryFilter({ type, region, from, to, status });
   return { ...filter, region: registryRegionFor(principal, filter.region) };
 }
 

@@ -1,10 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
-import { formatDate } from '../labels';
+import { useSession } from '../auth';
+import { formatDate, formatTime } from '../labels';
 import { RegionName } from '../region-name';
 import { Link, navigate } from '../router';
 import type { Certificate } from '../types';
-import { ErrorNotice, Loading, Notice, PageTitle, useAsync } from '../ui';
+import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync } from '../ui';
 
 /** Anyone: type a certificate number to verify it. */
 export function CertificateLookupPage() {
@@ -71,13 +72,120 @@ function CertificateFields({ cert }: { cert: Certificate }) {
         <dt>批准日期</dt>
         <dd>{formatDate(cert.approvedAt)}</dd>
       </div>
+      <div class="record-row">
+        <dt>服务期至</dt>
+        <dd>{cert.validUntil ? formatDate(cert.validUntil) : '长期有效'}</dd>
+      </div>
+      <div class="record-row">
+        <dt>状态</dt>
+        <dd>
+          <span class={`cert-status cert-status-${cert.status.toLowerCase()}`}>{cert.statusName}</span>
+          {cert.revokedAt ? `（${formatTime(cert.revokedAt)} 撤销）` : cert.dissolvedAt ? `（${formatTime(cert.dissolvedAt)} 注销）` : ''}
+        </dd>
+      </div>
+      {cert.reason ? (
+        <div class="record-row">
+          <dt>{cert.status === 'DISSOLVED' ? '注销原因' : '撤销原因'}</dt>
+          <dd>{cert.reason}</dd>
+        </div>
+      ) : null}
     </dl>
+  );
+}
+
+const invalidVerdict: Record<string, string> = { REVOKED: '✕ 证书已撤销', EXPIRED: '✕ 证书已到期', DISSOLVED: '✕ 站点已注销' };
+
+/**
+ * 撤销, for the province's officials and the administrators: a reason (required), then a confirmation naming the
+ * station, since a revoked certificate cannot be restored.
+ */
+function RevokeCertificate({ cert, onDone }: { cert: Certificate; onDone: (message: string) => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (reason.trim().length < 2) {
+      setError('请填写撤销原因（至少2个字）');
+      document.getElementById('revoke-reason')?.focus();
+      return;
+    }
+    setError(undefined);
+    dialog.current?.showModal();
+    cancelButton.current?.focus();
+  };
+
+  const confirm = async () => {
+    dialog.current?.close();
+    setBusy(true);
+    try {
+      await api.revoke(cert.certificateNo, reason.trim());
+      onDone(`已撤销证书 ${cert.certificateNo}。`);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="decision revoke" onSubmit={submit} noValidate aria-labelledby="revoke-title">
+      <h2 id="revoke-title">撤销证书</h2>
+      <p class="hint">撤销后该站点（协会）在备案中标为已撤销，不再计入统计，申请单位会收到通知。</p>
+      <div class={`field wide${error ? ' invalid' : ''}`}>
+        <label for="revoke-reason">
+          撤销原因<span class="required" aria-hidden="true"> *</span>
+        </label>
+        <textarea
+          id="revoke-reason"
+          rows={3}
+          value={reason}
+          required
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'revoke-reason-error' : undefined}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+        {error ? (
+          <p class="field-error" id="revoke-reason-error">
+            {error}
+          </p>
+        ) : null}
+      </div>
+      <div class="actions">
+        <button type="submit" class="danger" ref={submitButton} disabled={busy}>
+          {busy ? '正在撤销…' : '撤销证书'}
+        </button>
+      </div>
+      <dialog ref={dialog} class="confirm" aria-labelledby="revoke-confirm-title" aria-describedby="revoke-confirm-text" onClose={() => submitButton.current?.focus()}>
+        <h2 id="revoke-confirm-title">确认撤销证书</h2>
+        <p id="revoke-confirm-text">撤销后证书即失效，不能恢复。确定撤销这份证书吗？</p>
+        <p class="confirm-name">
+          {cert.name}（{cert.certificateNo}）
+        </p>
+        <div class="actions">
+          <button type="button" class="secondary" ref={cancelButton} onClick={() => dialog.current?.close()}>
+            取消
+          </button>
+          <button type="button" class="danger" onClick={() => void confirm()}>
+            确认撤销
+          </button>
+        </div>
+      </dialog>
+    </form>
   );
 }
 
 /** Anyone: is this certificate real? */
 export function CertificatePage({ no }: { no: string }) {
   const cert = useCertificate(no);
+  const session = useSession();
+  const [done, setDone] = useState<string>();
+  const claims = session?.claims;
+  const mayRevoke = claims?.role === 'admin' || (claims?.role === 'official' && claims.level === 'province');
   return (
     <section class="narrow">
       <PageTitle title="证书查验">证书查验</PageTitle>
@@ -93,17 +201,28 @@ export function CertificatePage({ no }: { no: string }) {
       ) : null}
       {cert.data ? (
         <>
+          {done ? <Notice kind="success">{done}</Notice> : null}
           {cert.data.valid ? (
             <Notice kind="success">
               <strong class="verdict">✓ 证书真实有效</strong>
-              <span>该站点（协会）已通过广东省科协审批，纳入全省备案。</span>
+              <span>该站点（协会）已通过广东省科协审批，纳入全省备案。{cert.data.validity}。</span>
             </Notice>
           ) : (
             <Notice kind="error">
-              <strong class="verdict">✕ 证书已失效</strong>
+              <strong class="verdict">{invalidVerdict[cert.data.status] ?? '✕ 证书已失效'}</strong>
+              <span>{cert.data.validity}。</span>
             </Notice>
           )}
           <CertificateFields cert={cert.data} />
+          {mayRevoke && cert.data.status === 'ACTIVE' ? (
+            <RevokeCertificate
+              cert={cert.data}
+              onDone={(message) => {
+                setDone(message);
+                void cert.reload();
+              }}
+            />
+          ) : null}
           <p>
             <Link href={`/certificates/${encodeURIComponent(no)}/print`} class="button secondary">
               查看可打印证书

@@ -31,13 +31,14 @@ export function DashboardPage() {
 const byCount = (a: Bar, b: Bar) => b.value - a.value;
 
 function Dashboard({ report }: { report: ProgressReport }) {
-  const { approved, progress } = report;
+  const { approved, progress, certificates } = report;
   const [city, setCity] = useState(approved.byCity.find((c) => c.count > 0)?.code ?? approved.byCity[0]?.code ?? '');
   const cityName = approved.byCity.find((c) => c.code === city)?.name ?? '';
   return (
     <>
       <p class="lead">
-        全省已备案 <strong>{approved.total.toLocaleString('zh-CN')}</strong> 个站点与协会。
+        全省已备案且证书有效的站点与协会 <strong>{approved.total.toLocaleString('zh-CN')}</strong> 个
+        {certificates ? `（另有已撤销 ${certificates.revoked} 个、已到期 ${certificates.expired} 个、已注销 ${certificates.dissolved} 个，不计入以下统计）` : ''}。
       </p>
       <div class="charts">
         <Chart

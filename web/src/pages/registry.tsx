@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, isMissingRoute, type RegistryFilters } from '../api';
-import { formatDate } from '../labels';
+import { certificateStatusLabel, formatDate } from '../labels';
 import { RegionName } from '../region-name';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync, usePages } from '../ui';
 
-const filterKeys = ['type', 'region', 'from', 'to'] as const;
+const filterKeys = ['type', 'region', 'from', 'to', 'status'] as const;
 
 function filtersFrom(query: URLSearchParams): RegistryFilters {
   return Object.fromEntries(filterKeys.map((k) => [k, query.get(k) ?? ''])) as RegistryFilters;
@@ -69,6 +69,17 @@ export function RegistryPage() {
             ))}
           </select>
         </div>
+        <div class="field">
+          <label for="filter-status">状态</label>
+          <select id="filter-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.currentTarget.value })}>
+            <option value="">全部状态</option>
+            {Object.entries(certificateStatusLabel).map(([status, name]) => (
+              <option key={status} value={status}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
         <RegionPicker id="filter-region" legend="区划" value={draft.region ?? ''} onChange={(region) => setDraft({ ...draft, region })} deepest="township" hint="选到任一级，即查询其下全部" />
         <div class="field">
           <label for="filter-from">批准日期从</label>
@@ -108,6 +119,7 @@ export function RegistryPage() {
               <th scope="col">区划</th>
               <th scope="col">申请单位</th>
               <th scope="col">批准日期</th>
+              <th scope="col">状态</th>
             </tr>
           </thead>
           <tbody>
@@ -125,6 +137,10 @@ export function RegistryPage() {
                 </td>
                 <td data-label="申请单位">{item.organisation}</td>
                 <td data-label="批准日期">{formatDate(item.approvedAt)}</td>
+                <td data-label="状态">
+                  <span class={`cert-status cert-status-${item.status.toLowerCase()}`}>{certificateStatusLabel[item.status]}</span>
+                  {item.validUntil && item.status === 'ACTIVE' ? <span class="hint"> 至 {formatDate(item.validUntil)}</span> : null}
+                </td>
               </tr>
             ))}
           </tbody>
