@@ -21,6 +21,8 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * recordOutcome (271/90 KiB: no Step Functions client, buildOutcomeServices, and of the notifications only the items its
  * changes write, store/notice-writes.ts) and reconciler (274/89: no registry, buildWorkflowServices) fit the budget: the
  * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
+ * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
+ * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
  * the notification centre and 催办 included; of it issue 14's materials ~35: the file check ~10, the S3 signing, the
  * upload store and services, their schemas; the S3 signer, the lists and the check are the API's alone,
@@ -29,18 +31,20 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 468 * KiB, gzip: 160 * KiB },
-  registryExport: { minified: 321 * KiB, gzip: 110 * KiB },
-  recordOutcome: { minified: 273 * KiB, gzip: 90 * KiB },
-  reconciler: { minified: 277 * KiB, gzip: 90 * KiB },
-  sweeper: { minified: 655 * KiB, gzip: 199 * KiB },
+  api: { minified: 478 * KiB, gzip: 163 * KiB },
+  registryExport: { minified: 328 * KiB, gzip: 113 * KiB },
+  recordOutcome: { minified: 281 * KiB, gzip: 93 * KiB },
+  reconciler: { minified: 279 * KiB, gzip: 90 * KiB },
+  sweeper: { minified: 717 * KiB, gzip: 221 * KiB },
 };
 
 /**
  * The bundles still over issue #8's budget: their budget test is expected to fail (`it.fails`) until they shrink,
  * when vitest reports it and the name should leave this list.
  */
-const overBudget: ReadonlySet<keyof typeof lambdaEntries> = new Set(['api', 'registryExport', 'sweeper']);
+// recordOutcome (279/92 KiB) went over with issue 16: at approval it writes the certificate's term, status entries and
+// expert counts (store/registry.ts, the catalogue's terms); it fitted (271/90) before.
+const overBudget: ReadonlySet<keyof typeof lambdaEntries> = new Set(['api', 'registryExport', 'recordOutcome', 'sweeper']);
 
 interface Measured {
   minified: number;
