@@ -41,6 +41,9 @@ export async function harness(options: { ownDynamoDB?: boolean } = {}): Promise<
         port: await freePort(),
         dynamodbEndpoint: dynamo.endpoint,
         reconcileEveryMs: 0,
+        // No sweeper unless a test asks for one (sweepEveryMs) or runs it (stack.sweep()): its reads would be counted
+        // with the calls a test measures, and fifty stacks' sweeps load a 2-core machine for nothing.
+        sweepEveryMs: 0,
         quiet: !process.env.DEBUG_STACK,
         ...options,
         // Materials are taken and checked, but not required: the tests of other features submit forms alone
