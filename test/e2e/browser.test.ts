@@ -512,7 +512,9 @@ describe('the web pages in a browser', () => {
     const name = '连州市大路边镇学会科技服务站（通知与催办）';
     const api = httpClient(stack.url);
     const tokens = await chainTokens(api);
-    const submitted = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('society-station', '441882102', ORG, (form) => (form.name = name)) });
+    const { refs } = await requiredMaterials(api, tokens.applicant, 'society-station');
+    const body = submission('society-station', '441882102', ORG, (form) => (form.name = name));
+    const submitted = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: { ...body, materials: refs } });
     expect(submitted.status, submitted.text).toBe(201);
     const id: string = submitted.body.id;
     await taskInInbox(api, tokens.township, id);
