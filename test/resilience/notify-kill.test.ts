@@ -39,7 +39,7 @@ function alive(pid: number): boolean {
 async function startServer(port: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', SWEEP_EVERY_MS: '300', DELIVERY_LEASE_SECONDS: '3', DELIVERY_RETRY: '12/1' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', MATERIALS: 'optional', SWEEP_EVERY_MS: '300', DELIVERY_LEASE_SECONDS: '3', DELIVERY_RETRY: '12/1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   servers.push(child);
