@@ -55,6 +55,16 @@ export function Loading({ what = '内容' }: { what?: string }) {
   );
 }
 
+/** The foot of a paged list: loading its next page, or the button that asks for it while there is one. */
+export function PageFoot({ loading, cursor, more, what }: { loading: boolean; cursor: string | null | undefined; more: () => void; what: string }) {
+  if (loading) return <Loading what={what} />;
+  return cursor ? (
+    <button type="button" class="secondary" onClick={more}>
+      加载更多
+    </button>
+  ) : null;
+}
+
 export interface Async<T> {
   data?: T;
   error?: unknown;

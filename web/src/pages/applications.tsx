@@ -7,7 +7,7 @@ import { History, Progress } from '../progress';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
 import type { Application, FormType, Status } from '../types';
-import { ErrorNotice, Loading, PageTitle, StatusBadge, messageOf, useAsync, usePages } from '../ui';
+import { ErrorNotice, Loading, PageTitle, StatusBadge, messageOf, useAsync, usePages, PageFoot } from '../ui';
 
 const titles = { applicant: '我的申请', official: '辖区内的申请', admin: '全部申请' } as const;
 
@@ -51,12 +51,7 @@ export function ApplicationsPage({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
-      {loading ? <Loading what="申请" /> : null}
-      {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={more}>
-          加载更多
-        </button>
-      ) : null}
+      <PageFoot loading={loading} cursor={cursor} more={more} what="申请" />
     </section>
   );
 }

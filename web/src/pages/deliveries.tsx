@@ -5,7 +5,7 @@ import { formatTime, levelLabel, notificationKindLabel } from '../labels';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
 import type { DecidingLevel } from '../types';
-import { ErrorNotice, Loading, PageTitle, usePages } from '../ui';
+import { ErrorNotice, Loading, PageTitle, usePages, PageFoot } from '../ui';
 
 /** Who a notice was for, as people say it: an office by its level and region, an organisation by its code. */
 function Recipient({ recipient }: { recipient: string }) {
@@ -63,12 +63,7 @@ export function FailedDeliveriesPage() {
           </tbody>
         </table>
       ) : null}
-      {loading ? <Loading what="投递记录" /> : null}
-      {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={more}>
-          加载更多
-        </button>
-      ) : null}
+      <PageFoot loading={loading} cursor={cursor} more={more} what="投递记录" />
     </section>
   );
 }

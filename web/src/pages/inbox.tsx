@@ -3,7 +3,7 @@ import type { Session } from '../auth';
 import { formatDate, levelLabel } from '../labels';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
-import { ErrorNotice, Loading, PageTitle, useAsync, usePages } from '../ui';
+import { ErrorNotice, Loading, PageTitle, useAsync, usePages, PageFoot } from '../ui';
 
 /** What awaits the official's decision, oldest first, with overdue ones marked. */
 export function InboxPage({ session }: { session: Session }) {
@@ -67,12 +67,7 @@ export function InboxPage({ session }: { session: Session }) {
         })}
       </ul>
       {!loading && !error && items.length === 0 ? <p class="empty">没有待审批的申请。</p> : null}
-      {loading ? <Loading what="待办" /> : null}
-      {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={more}>
-          加载更多
-        </button>
-      ) : null}
+      <PageFoot loading={loading} cursor={cursor} more={more} what="待办" />
     </section>
   );
 }

@@ -6,7 +6,7 @@ import type { Session } from '../auth';
 import { formatTime, notificationKindLabel } from '../labels';
 import { Link, navigate, useLocation } from '../router';
 import type { Notification } from '../types';
-import { ErrorNotice, Loading, Notice, PageTitle, messageOf, usePages } from '../ui';
+import { ErrorNotice, Loading, Notice, PageTitle, messageOf, usePages, PageFoot } from '../ui';
 import { setUnread, unreadText } from '../unread';
 
 /** Kinds that ask for something to be done: shown with a stronger mark. */
@@ -135,12 +135,7 @@ export function NotificationsPage({ session }: { session: Session }) {
         })}
       </ul>
       {!loading && !error && items.length === 0 ? <p class="empty">{onlyUnread ? '没有未读通知。' : '还没有通知。'}</p> : null}
-      {loading ? <Loading what="通知" /> : null}
-      {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={more}>
-          加载更多
-        </button>
-      ) : null}
+      <PageFoot loading={loading} cursor={cursor} more={more} what="通知" />
     </section>
   );
 }

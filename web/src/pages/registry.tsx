@@ -4,7 +4,7 @@ import { certificateStatusLabel, formatDate } from '../labels';
 import { RegionName } from '../region-name';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
-import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync, usePages } from '../ui';
+import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync, usePages, PageFoot } from '../ui';
 
 const filterKeys = ['type', 'region', 'from', 'to', 'status'] as const;
 
@@ -146,12 +146,7 @@ export function RegistryPage() {
           </tbody>
         </table>
       ) : null}
-      {loading ? <Loading what="备案记录" /> : null}
-      {cursor && !loading ? (
-        <button type="button" class="secondary" onClick={more}>
-          加载更多
-        </button>
-      ) : null}
+      <PageFoot loading={loading} cursor={cursor} more={more} what="备案记录" />
     </section>
   );
 }
