@@ -6,70 +6,28 @@
 // While the server is killed the robot refuses (HTTP 503), so no message is between the platform's answer and its
 // recording at the kill: that window (milliseconds after each send) is the one a kill there sends again, as no robot
 // platform takes an idempotency key (README, "Delivery"). Everything else the kill may cut is the test's to find.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/stack.js';
-import { eventually, httpClient } from '../support/local.js';
+import { npmStarts } from '../support/npm-start.js';
+import { eventually } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 import { mailIn, robotReceiver, type RobotReceiver } from '../support/mail.js';
 
 const TOWNSHIP = '441882102';
-const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-notify-kill-'));
-const servers: ChildProcess[] = [];
+const servers = npmStarts(dataDir, { SWEEP_EVERY_MS: '300', DELIVERY_LEASE_SECONDS: '3', DELIVERY_RETRY: '12/1' });
+const startServer = servers.start;
 let robot: RobotReceiver;
 
 beforeAll(async () => {
   robot = await robotReceiver();
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `npm start` as a user runs it, the sweeper often, a short lease and quick retries. */
-async function startServer(port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', MATERIALS: 'optional', SWEEP_EVERY_MS: '300', DELIVERY_LEASE_SECONDS: '3', DELIVERY_RETRY: '12/1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  servers.push(child);
-  let errors = '';
-  child.stderr!.on('data', (chunk) => (errors += chunk));
-  const api = httpClient(`http://127.0.0.1:${port}`);
-  await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${errors}`);
-      return (await api.call('GET', '/v1/health').catch(() => undefined))?.status === 200 ? true : undefined;
-    },
-    60_000,
-    'the server to answer',
-  );
-  return { child, api };
-}
-
 afterAll(async () => {
-  for (const child of servers) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  try {
-    const { pid } = JSON.parse(readFileSync(join(dataDir, 'dynamodb.pid'), 'utf8')) as { pid: number };
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
-  } catch {
-    // no pid file: nothing left
-  }
+  await servers.stopAll();
   await robot?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -1,67 +1,22 @@
 // `npm start` killed with SIGKILL while decisions are in flight: started again on the same data it ends the
 // stale DynamoDB Local, every pending task is back, and each application completes with one decision per level.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/stack.js';
-import { chainTokens, eventually, httpClient } from '../support/local.js';
+import { alive, javaPid, npmStarts } from '../support/npm-start.js';
+import { chainTokens } from '../support/local.js';
 import { submission } from '../support/submissions.js';
-import { isSettled, listAll, waitForApplications, type Caller } from '../support/applications.js';
+import { isSettled, listAll, waitForApplications } from '../support/applications.js';
 
 const TOWNSHIP = '441882102';
-const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-kill-'));
-const servers: ChildProcess[] = [];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const javaPid = () => (JSON.parse(readFileSync(join(dataDir, 'dynamodb.pid'), 'utf8')) as { pid: number }).pid;
-
-/** `npm start` as a user runs it: its own process, its own DynamoDB Local, data under DATA_DIR. */
-async function startServer(port: number): Promise<{ child: ChildProcess; api: Caller }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', MATERIALS: 'optional' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  servers.push(child);
-  let errors = '';
-  child.stderr!.on('data', (chunk) => (errors += chunk));
-  const api = httpClient(`http://127.0.0.1:${port}`);
-  await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${errors}`);
-      return (await api.call('GET', '/v1/health').catch(() => undefined))?.status === 200 ? true : undefined;
-    },
-    60_000,
-    'the server to answer',
-  );
-  return { child, api };
-}
+const servers = npmStarts(dataDir);
+const startServer = servers.start;
 
 afterAll(async () => {
-  for (const child of servers) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  // Whatever DynamoDB Local the last server started ends with it; one left by a failure ends here.
-  try {
-    const pid = javaPid();
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
-  } catch {
-    // no pid file: nothing left
-  }
+  await servers.stopAll();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -87,7 +42,7 @@ describe('the server killed with SIGKILL in the middle of a flow', () => {
       }
     }
     const before = await waitForApplications(first.api, t.applicant, ids, isSettled);
-    const staleJava = javaPid();
+    const staleJava = javaPid(dataDir);
 
     // Act: every application's next approval in flight at once, and the server killed among them
     // (staggered, and killed early: some recorded but cut off, some never recorded, maybe some answered)
