@@ -68,8 +68,8 @@ export async function benchDynamoCeiling(dynamo: Dynamo, table: string, clients 
   return { clients, perSecond };
 }
 
-/** From a township's approval to the application showing in the county's GET /v1/tasks, one at a time. */
-export async function benchDecisionToTask(api: Api, place: { township: string; county: string }, count = 50) {
+/** `count` applications submitted at `place`, every one waiting in the township's inbox; the chain's tokens. */
+export async function waitingAtTownship(api: Api, place: { township: string; county: string }, count: number) {
   const t = await tokensFor(api, place);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -77,13 +77,18 @@ export async function benchDecisionToTask(api: Api, place: { township: string; c
     if (out.status !== 201) throw new Error(`submission refused: ${out.status} ${JSON.stringify(out.body)}`);
     ids.push(out.body.id);
   }
-  // Every one waiting at the township first.
   for (const deadline = Date.now() + 30_000; ; ) {
     const out = await api.call('GET', '/v1/tasks?limit=100', { token: t.township });
     if (out.body.items.length >= count) break;
     if (Date.now() > deadline) throw new Error('the township inbox did not fill');
     await sleep(50);
   }
+  return { t, ids };
+}
+
+/** From a township's approval to the application showing in the county's GET /v1/tasks, one at a time. */
+export async function benchDecisionToTask(api: Api, place: { township: string; county: string }, count = 50) {
+  const { t, ids } = await waitingAtTownship(api, place, count);
   const visible: number[] = [];
   const afterAnswer: number[] = [];
   const polls: number[] = [];

@@ -11,7 +11,7 @@ import { ulid } from 'ulid';
 import { recipients } from '#functions/domain/notifications.js';
 import { NoticeWrites } from '#functions/store/notice-writes.js';
 import { log, percentile, round, sleep, summarize, type Api, type Dynamo } from './lib.js';
-import { submit, tokensFor } from './workload.js';
+import { waitingAtTownship } from './flows.js';
 
 const SIZES = (process.env.BENCH_NOTIFICATIONS ?? '1000,10000,100000').split(',').map(Number);
 const RUNS = 50;
@@ -91,19 +91,7 @@ export async function benchNotificationCentre(api: Api, dynamo: Dynamo, table: s
 
 /** From a township's approval to the county's centre showing the task notice, one at a time. */
 export async function benchDecisionToNotice(api: Api, place: { township: string; county: string }, count = 50) {
-  const t = await tokensFor(api, place);
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const out = await submit(api, t.applicant, place.township, i);
-    if (out.status !== 201) throw new Error(`submission refused: ${out.status} ${JSON.stringify(out.body)}`);
-    ids.push(out.body.id);
-  }
-  for (const deadline = Date.now() + 30_000; ; ) {
-    const out = await api.call('GET', '/v1/tasks?limit=100', { token: t.township });
-    if (out.body.items.length >= count) break;
-    if (Date.now() > deadline) throw new Error('the township inbox did not fill');
-    await sleep(50);
-  }
+  const { t, ids } = await waitingAtTownship(api, place, count);
   const visible: number[] = [];
   const afterAnswer: number[] = [];
   const decisions: number[] = [];
