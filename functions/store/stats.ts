@@ -30,6 +30,19 @@ export class StatsStore {
     readonly table: string,
   ) {}
 
+  /** The province's, city's and county's counts of the station's type, and their totals, moved by `delta`. */
+  private countItems(contribution: ReturnType<typeof contributionOf>, delta: 1 | -1): DocTransactItem[] {
+    return [PROVINCE, ...contribution.regions].map((scope) => ({
+      Update: {
+        TableName: this.table,
+        Key: keys.statsCount(scope),
+        UpdateExpression: 'ADD #total :delta, #type :delta',
+        ExpressionAttributeNames: { '#total': S.total, '#type': contribution.type },
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    }));
+  }
+
   /**
    * The transaction items that count one approval: +1 to its type in the province, its city and its county,
    * and +n to each goal it advances. Whether a region or an expert is new is read first; the items then
@@ -40,15 +53,7 @@ export class StatsStore {
     const contribution = contributionOf(app);
     const goalIncrements = new Map<GoalId, number>();
     const add = (goal: GoalId, n: number) => goalIncrements.set(goal, (goalIncrements.get(goal) ?? 0) + n);
-    const items: DocTransactItem[] = [PROVINCE, ...contribution.regions].map((scope) => ({
-      Update: {
-        TableName: this.table,
-        Key: keys.statsCount(scope),
-        UpdateExpression: 'ADD #total :one, #type :one',
-        ExpressionAttributeNames: { '#total': S.total, '#type': contribution.type },
-        ExpressionAttributeValues: { ':one': 1 },
-      },
-    }));
+    const items = this.countItems(contribution, 1);
 
     const byBucket = new Map<number, string[]>();
     for (const identity of contribution.experts) byBucket.set(bucketOf(identity), [...(byBucket.get(bucketOf(identity)) ?? []), identity]);
@@ -103,15 +108,7 @@ export class StatsStore {
     const contribution = contributionOf(app);
     const goalDecrements = new Map<GoalId, number>();
     const remove = (goal: GoalId, n: number) => goalDecrements.set(goal, (goalDecrements.get(goal) ?? 0) + n);
-    const items: DocTransactItem[] = [PROVINCE, ...contribution.regions].map((scope) => ({
-      Update: {
-        TableName: this.table,
-        Key: keys.statsCount(scope),
-        UpdateExpression: 'ADD #total :minus, #type :minus',
-        ExpressionAttributeNames: { '#total': S.total, '#type': contribution.type },
-        ExpressionAttributeValues: { ':minus': -1 },
-      },
-    }));
+    const items = this.countItems(contribution, -1);
     items.push({
       Update: {
         TableName: this.table,
