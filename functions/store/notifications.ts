@@ -49,17 +49,11 @@ export interface Delivery {
   lastError?: string;
 }
 
-export interface FailedDelivery {
-  notificationId: string;
-  recipient: Recipient;
-  applicationId: string;
-  kind: NotificationKind;
-  title: string;
-  channel: Channel;
-  attempts: number;
+/** A delivery that failed after its last attempt, as administrators list them. */
+export type FailedDelivery = Pick<Delivery, 'notificationId' | 'recipient' | 'applicationId' | 'kind' | 'title' | 'channel' | 'attempts'> & {
   lastError: string;
   failedAt: string;
-}
+};
 
 export interface ChannelSettings {
   emails: string[];
