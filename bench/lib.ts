@@ -203,11 +203,14 @@ export interface Server {
  * The local stack (API, local engine, the SDK clients) in a child process, as `npm start` runs it, on a
  * DynamoDB Local of the bench's; the client load runs in this process.
  */
-export async function startServer(options: { dynamodbEndpoint: string; suffix: string; quiet?: boolean }): Promise<Server> {
+export async function startServer(options: { dynamodbEndpoint: string; suffix: string; quiet?: boolean; root?: string }): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-bench-server-'));
-  const child: ChildProcess = fork(new URL('./serve.ts', import.meta.url), [], {
+  // `root`: another checkout of the project (bench/decision-cost.ts runs an earlier commit's stack beside this one's).
+  const { root, ...serverOptions } = options;
+  const child: ChildProcess = fork(root ? join(root, 'bench/serve.ts') : new URL('./serve.ts', import.meta.url), [], {
+    ...(root ? { cwd: root } : {}),
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1', BENCH_SERVER: JSON.stringify({ ...options, dataDir }) },
+    env: { ...process.env, NODE_NO_WARNINGS: '1', BENCH_SERVER: JSON.stringify({ ...serverOptions, dataDir }) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const kill = () => child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of issue 8 in one run, on this machine, against the local stack; writes
 // bench/results.json and the table in bench/README.md (targets against what was measured).
-//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,notifications,registry   run only some parts (the others are kept from results.json)
+//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,notifications,decisionCost,registry   run only some parts (the others are kept from results.json)
+//   BENCH_BASELINE=<commit>   the stack decisionCost compares a decision with (default: main before the notifications)
 //   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
 //   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
 import '#infra/local/polyfills.js';
@@ -10,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { benchBundles } from './bundles.js';
 import { benchCost, TARGETS } from './cost.js';
+import { benchDecisionCost } from './decision-cost.js';
 import { benchDecisionToTask, benchDynamoCeiling, benchThroughput } from './flows.js';
 import { benchInbox } from './inbox.js';
 import { benchMaterials } from './materials.js';
@@ -34,6 +36,16 @@ async function main() {
   if (wanted('bundles')) {
     log('bundles: size and import time');
     results.bundles = await benchBundles();
+  }
+
+  if (wanted('decisionCost')) {
+    log('a decision’s answer with its notices, against the stack before the notifications, side by side');
+    const dynamo = await startDurableDynamo();
+    try {
+      results.notifications = { ...results.notifications, decisionCost: await benchDecisionCost(dynamo) };
+    } finally {
+      await dynamo.stop();
+    }
   }
 
   if (wanted('throughput') || wanted('latency') || wanted('cost') || wanted('materials') || wanted('notifications')) {
@@ -128,6 +140,13 @@ async function main() {
     for (const part of parts.filter((p) => results[p] === undefined && earlier[p] !== undefined)) {
       (results as unknown as Record<string, unknown>)[part] = earlier[part];
       results.kept = { ...results.kept, [part]: earlier.kept?.[part] ?? earlier.when };
+    }
+    // The notifications' three measurements are parts of their own (decisionCost runs alone): keep those not run.
+    if (results.notifications && earlier.notifications) {
+      for (const [key, value] of Object.entries(earlier.notifications)) {
+        const notices = results.notifications as Record<string, unknown>;
+        if (notices[key] === undefined) notices[key] = value;
+      }
     }
   }
 
