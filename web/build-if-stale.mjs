@@ -7,7 +7,12 @@ import { join, resolve } from 'node:path';
 const web = import.meta.dirname;
 const dist = join(web, 'dist');
 const lock = join(web, '.build-lock');
-const sources = ['index.html', 'vite.config.ts', 'tsconfig.json', 'src', 'public'].map((p) => join(web, p));
+// The pages import the forms and the domain's pure modules (#forms/…, #functions/domain/…, and what those import):
+// a change there is a change of the pages too. The lock file: a dependency's new version.
+const sources = [
+  ...['index.html', 'vite.config.ts', 'tsconfig.json', 'src', 'public'].map((p) => join(web, p)),
+  ...['forms', 'functions', 'package-lock.json'].map((p) => resolve(web, '..', p)),
+];
 
 /** The newest modification time under a path (0 when it does not exist). */
 function newest(path) {

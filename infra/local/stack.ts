@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { compress } from 'hono/compress';
 import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
@@ -199,6 +200,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const root = relative(process.cwd(), webRoot) || '.';
       const pages = new Hono();
       pages.use(secureHeaders({ contentSecurityPolicy: webContentSecurityPolicy(s3.endpoint), xFrameOptions: 'DENY' }));
+      // As CloudFront serves them (infra/web.ts): compressed, the content-hashed assets cached for a year, everything
+      // else (index.html, config.json, robots.txt) checked again on every load.
+      pages.use(compress());
+      pages.use(async (c, next) => {
+        await next();
+        if (c.res.ok) c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      });
       pages.use('/*', serveStatic({ root }));
       // Client-side routes: any other page path answers the app's index.html.
       pages.get('*', serveStatic({ root, path: 'index.html' }));
