@@ -109,6 +109,8 @@ async function fromInbox(account: string, shot: string, applicationName: string,
   await shoot(page, `${shot}-inbox`);
   await task.getByRole('link', { name: /^审批/ }).click();
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(applicationName);
+  // Opened from 待办, the application is 待办's in the menu (not 辖区申请's, whose paths it shares).
+  expect(await page.getByRole('navigation', { name: '主导航' }).locator('[aria-current="page"]').textContent()).toBe('待办审批');
   await decide(page);
   await context.close();
 }
@@ -235,8 +237,15 @@ describe('the web pages in a browser', () => {
     expect(await page.locator('.field-error').count()).toBe(1);
     await shoot(page, '03-form-error');
 
-    // Act: fix it and submit again.
+    // The summary names the field once (its message begins with the field's label).
+    const summaryLine = (await page.locator('.error-summary li').first().textContent()) ?? '';
+    expect(summaryLine).toContain('手机号');
+    expect(summaryLine.split('联系人手机号').length - 1).toBeLessThanOrEqual(1);
+
+    // Act: fix it (its error goes as it is edited, not at the next submission) and submit again.
     await mobile.fill('13800138000');
+    expect(await page.locator('#f-contact-mobile-error').count()).toBe(0);
+    expect(await mobile.getAttribute('aria-invalid')).toBeNull();
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.getByText('申请已提交，等待审批。').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
@@ -246,6 +255,16 @@ describe('the web pages in a browser', () => {
     expect(await page.locator('#material-host-opinion').textContent()).toContain('IMG_0001.jpg JPEG');
     await shoot(page, '04-submitted');
     await applicant.context.close();
+
+    // On a phone the applicant finds 撤回申请 before the application's content, not after all of it and the history.
+    const phoneOwner = await open(phone);
+    await signIn(phoneOwner.page, '寒鸭村菜心专业技术协会');
+    await phoneOwner.page.goto(`${stack.url}/applications/${id}`);
+    const withdrawButton = phoneOwner.page.getByRole('button', { name: '撤回申请' });
+    await withdrawButton.waitFor();
+    const contentHeading = phoneOwner.page.getByRole('heading', { name: '申请内容' });
+    expect((await withdrawButton.boundingBox())!.y).toBeLessThan((await contentHeading.boundingBox())!.y);
+    await phoneOwner.context.close();
 
     // The form and every error at once on a phone's screen: an empty form submitted.
     const phoneApplicant = await open(phone);

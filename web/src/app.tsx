@@ -84,8 +84,11 @@ function NotificationsLink({ session, path }: { session: Session; path: string }
   );
 }
 
-function Header({ session, path }: { session: Session | null; path: string }) {
+function Header({ session, path, from }: { session: Session | null; path: string; from?: string | null }) {
   const links = [...(session ? navigation[session.claims.role] : []), { href: '/certificates', label: '证书查验' }];
+  // An application opened from a list (`?from=inbox`) belongs, in the menu, to that list: 待办, not 辖区申请.
+  const cameFrom = links.find((link) => from && link.href === `/${from}`);
+  const current = (href: string) => (cameFrom ? href === cameFrom.href : path === href || path.startsWith(`${href}/`));
   return (
     <header class="site-header no-print">
       <a class="skip-link" href="#main">
@@ -124,7 +127,7 @@ function Header({ session, path }: { session: Session | null; path: string }) {
         <ul>
           {links.map((link) => (
             <li key={link.href}>
-              <Link href={link.href} aria-current={path === link.href || path.startsWith(`${link.href}/`) ? 'page' : undefined}>
+              <Link href={link.href} aria-current={current(link.href) ? 'page' : undefined}>
                 {link.label}
               </Link>
             </li>
@@ -162,11 +165,11 @@ function Page({ path, session, mode }: { path: string; session: Session | null; 
 }
 
 export function App({ mode, notice }: { mode: AuthConfig['mode']; notice?: string }) {
-  const { path } = useLocation();
+  const { path, query } = useLocation();
   const session = useSession();
   return (
     <>
-      <Header session={session} path={path} />
+      <Header session={session} path={path} from={path.startsWith('/applications/') ? query.get('from') : null} />
       <main id="main">
         {notice ? <Notice kind="error">{notice}</Notice> : null}
         <Page path={path} session={session} mode={mode} />

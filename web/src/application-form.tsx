@@ -37,6 +37,12 @@ function focusControl(id: string) {
   target?.scrollIntoView({ block: 'center' });
 }
 
+/** `标题：问题` in the summary, without saying the title twice when the message already begins with it. */
+export function summaryLine(title: string, message: string): string {
+  const last = title.split(' · ').pop() ?? title;
+  return !title || message.startsWith(last) || message.includes(`「${last}」`) ? message : `${title}：${message}`;
+}
+
 export function ApplicationForm({ formType, initial, region, notes, materials, submitLabel, onSubmit }: ApplicationFormProps) {
   const [value, setValue] = useState<unknown>(initial);
   const [regionCode, setRegionCode] = useState(region?.initial ?? '');
@@ -49,6 +55,8 @@ export function ApplicationForm({ formType, initial, region, notes, materials, s
   const deepest = depth.filter((level) => formType.hostLevels.includes(level)).pop() ?? 'county';
   const hostWords = depth.filter((l) => formType.hostLevels.includes(l)).map((l) => regionLevelLabel[l]).join('或');
   const errors = messagesByPath(issues);
+  // An edited field's errors were about what it held before: they go with the edit (the summary's count with them).
+  const fixed = (path: string) => setIssues((list) => list.filter((issue) => issue.path !== path && !issue.path?.startsWith(`${path}.`)));
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -103,7 +111,7 @@ export function ApplicationForm({ formType, initial, region, notes, materials, s
                         focusControl(controlFor(issue.path ?? ''));
                       }}
                     >
-                      {pathTitle(formType, issue.path ?? '')}：{issue.message}
+                      {summaryLine(pathTitle(formType, issue.path ?? ''), issue.message)}
                     </a>
                   </li>
                 ))}
@@ -117,14 +125,17 @@ export function ApplicationForm({ formType, initial, region, notes, materials, s
           id="region"
           legend="所在区划"
           value={regionCode}
-          onChange={setRegionCode}
+          onChange={(code) => {
+            setRegionCode(code);
+            fixed('regionCode');
+          }}
           deepest={deepest}
           required
           hint={`本类申请可设在${hostWords}，请选择到相应一级。`}
           errors={errors.get('regionCode')}
         />
       ) : null}
-      <SchemaForm schema={formType.schema} value={value} onChange={setValue} errors={errors} notes={notes} />
+      <SchemaForm schema={formType.schema} value={value} onChange={setValue} onFieldChange={fixed} errors={errors} notes={notes} />
       <MaterialsEditor formType={formType} uploads={uploads} current={materials?.current} errors={errors} notes={notes ?? new Map()} />
       {errors.get('') || errors.get('form') ? <Notice kind="error">{[...(errors.get('') ?? []), ...(errors.get('form') ?? [])].join('；')}</Notice> : null}
       <div class="actions">

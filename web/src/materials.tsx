@@ -328,7 +328,7 @@ function MaterialField({
       </p>
       {notes?.length ? (
         <p class="field-note" id={`${id}-note`}>
-          审核意见：{notes.join('；')}
+          审批意见：{notes.join('；')}
         </p>
       ) : null}
       {errors?.length ? (
@@ -347,7 +347,7 @@ function MaterialField({
                   {' '}
                   {kindLabel(file.contentType)} · {sizeText(file.size)} · {formatTime(file.uploadedAt)} 上传
                 </span>
-                <span class="file-state">{stays ? '保留' : entries.length ? '将被新文件替换' : notes?.length ? '审核意见要求重新上传，请选择新文件' : '不再保留'}</span>
+                <span class="file-state">{stays ? '保留' : entries.length ? '将被新文件替换' : notes?.length ? '审批意见要求重新上传，请选择新文件' : '不再保留'}</span>
                 {material.multiple ? (
                   <button type="button" class="link" onClick={() => uploads.toggleKept(material.key, file.id)}>
                     {stays ? `不再保留 ${file.fileName}` : `保留 ${file.fileName}`}

@@ -27,15 +27,20 @@ interface SchemaFormProps {
   schema: JsonSchema;
   value: unknown;
   onChange: (value: unknown) => void;
+  /** A field was edited: its API path (`form.contact.mobile`), so that its earlier errors can go. */
+  onFieldChange?: (path: string) => void;
   errors?: Messages;
   notes?: Messages;
 }
 
-export function SchemaForm({ schema, value, onChange, errors = new Map(), notes = new Map() }: SchemaFormProps) {
+export function SchemaForm({ schema, value, onChange, onFieldChange, errors = new Map(), notes = new Map() }: SchemaFormProps) {
   const ctx: Context = {
     errors,
     notes,
-    change: (path, next) => onChange(setAt(value, path, next)),
+    change: (path, next) => {
+      onChange(setAt(value, path, next));
+      onFieldChange?.(issuePath(path));
+    },
   };
   return <div class="schema-form">{properties(schema, [], value, ctx)}</div>;
 }
@@ -72,17 +77,22 @@ function describedBy(id: string, hint: boolean, error: boolean, note: boolean): 
   return ids.length ? ids.join(' ') : undefined;
 }
 
-function Feedback({ id, errors, notes }: { id: string; errors?: string[]; notes?: string[] }) {
+/** A message beside its field without the field's label said again ("联系人手机号须为…" under 联系人手机号: "须为…"). */
+export function besideField(title: string | undefined, message: string): string {
+  return title && message.startsWith(title) && message.length > title.length ? message.slice(title.length).replace(/^[：:，,\s]+/, '') : message;
+}
+
+function Feedback({ id, errors, notes, title }: { id: string; errors?: string[]; notes?: string[]; title?: string }) {
   return (
     <>
       {notes?.length ? (
         <p class="field-note" id={`${id}-note`}>
-          审核意见：{notes.join('；')}
+          审批意见：{notes.join('；')}
         </p>
       ) : null}
       {errors?.length ? (
         <p class="field-error" id={`${id}-error`}>
-          {errors.join('；')}
+          {errors.map((message) => besideField(title, message)).join('；')}
         </p>
       ) : null}
     </>
@@ -111,13 +121,15 @@ function InputField(props: FieldProps) {
   const { id, errors, notes, title } = useFieldState(props);
   const numeric = schema.type === 'integer' || schema.type === 'number';
   const key = String(path[path.length - 1]);
+  // A date picker shows its own format: the schema's "格式如2024-05-01" (for those who type JSON) is not said beside it.
+  const hint = schema.format === 'date' && /^格式/.test(schema.description ?? '') ? undefined : schema.description;
   const common = {
     id,
     name: issuePath(path),
     required,
     'aria-required': required,
     'aria-invalid': errors ? true : undefined,
-    'aria-describedby': describedBy(id, !!schema.description, !!errors, !!notes),
+    'aria-describedby': describedBy(id, !!hint, !!errors, !!notes),
     maxLength: schema.maxLength,
   };
   const onInput = (event: TargetedEvent<HTMLInputElement | HTMLTextAreaElement>) => {
@@ -129,9 +141,9 @@ function InputField(props: FieldProps) {
   return (
     <div class={`field${long ? ' wide' : ''}${errors ? ' invalid' : ''}`}>
       <Label id={id} title={title} required={required} />
-      {schema.description ? (
+      {hint ? (
         <p class="hint" id={`${id}-hint`}>
-          {schema.description}
+          {hint}
         </p>
       ) : null}
       {long ? (
@@ -149,7 +161,7 @@ function InputField(props: FieldProps) {
           onInput={onInput}
         />
       )}
-      <Feedback id={id} errors={errors} notes={notes} />
+      <Feedback id={id} errors={errors} notes={notes} title={title} />
     </div>
   );
 }
@@ -183,7 +195,7 @@ function SelectField(props: FieldProps) {
           </option>
         ))}
       </select>
-      <Feedback id={id} errors={errors} notes={notes} />
+      <Feedback id={id} errors={errors} notes={notes} title={title} />
     </div>
   );
 }
@@ -201,7 +213,7 @@ function ObjectField(props: FieldProps) {
           {schema.description}
         </p>
       ) : null}
-      <Feedback id={id} errors={errors} notes={notes} />
+      <Feedback id={id} errors={errors} notes={notes} title={title} />
       {required ? null : (
         <div class="check">
           <input
@@ -238,7 +250,7 @@ function ListField(props: FieldProps) {
           {schema.description}
         </p>
       ) : null}
-      <Feedback id={id} errors={errors} notes={notes} />
+      <Feedback id={id} errors={errors} notes={notes} title={title} />
       {rows.length === 0 ? <p class="muted">尚未添加{itemTitle}。</p> : null}
       {rows.map((row, index) => {
         const rowPath = [...path, index];
@@ -285,7 +297,7 @@ function ChoiceList(props: FieldProps) {
         {title}
         {(schema.minItems ?? 0) > 0 ? <span class="required" aria-hidden="true"> *</span> : null}
       </legend>
-      <Feedback id={id} errors={errors} notes={notes} />
+      <Feedback id={id} errors={errors} notes={notes} title={title} />
       <div class="choice-grid">
         {options.map((option) => (
           <div class="check" key={option.const}>

@@ -163,6 +163,8 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
           {mine && app.status === 'PENDING' && app.task && app.urge ? (
             <UrgePanel app={app} urge={app.urge} onDone={(message) => api.application(app.id).then((found) => done(message, found))} />
           ) : null}
+          {/* Near the top, not after the whole form and the history (2,000 px down on a phone). */}
+          {mine && !FINAL.includes(app.status) ? <WithdrawButton id={app.id} onDone={done} /> : null}
           {mine && app.status === 'RETURNED' ? (
             <p>
               <Link href={`/applications/${app.id}/edit`} class="button primary">
@@ -181,7 +183,6 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         <aside class="detail-side">
           <h2>审批记录</h2>
           <History entries={history} titleOf={formType ? (path) => pathTitle(formType, path) : undefined} replaced={app.replacedMaterials} />
-          {mine && !FINAL.includes(app.status) ? <WithdrawButton id={app.id} onDone={done} /> : null}
         </aside>
       </div>
     </section>
