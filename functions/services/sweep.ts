@@ -49,28 +49,50 @@ export interface SweepOptions {
    * its function's timeout, and so before its deliveries' leases run out (infra/notifications.ts).
    */
   deadline?: number;
+  /** Items taken at once: a robot that hangs until its timeout holds one of them, not the others' e-mails and notices. */
+  concurrency?: number;
 }
 
-/** Sweeps until nothing is due, `rounds` batches were done, or the deadline came. */
+/**
+ * Sweeps until nothing new is due, `rounds` batches were read, or the deadline came. `concurrency` workers take the
+ * items read; when none is left to take, the next batch is read while the others still work (a send that hangs holds
+ * only its own worker). An item is taken once per turn in a run: what the index shows again at a turn already seen
+ * (not yet due by the table, someone else's, or still being sent here) is for the next run.
+ */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
-  const { batch = 25, rounds = 20, deadline = Infinity } = options;
+  const { batch = 25, rounds = 20, deadline = Infinity, concurrency = 8 } = options;
   const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0 };
-  for (let round = 0; round < rounds && s.now().getTime() < deadline; round++) {
-    const due = await s.notifications.due(s.now().toISOString(), batch);
-    if (!due.length) break;
-    let acted = 0;
-    for (const item of due) {
-      if (s.now().getTime() >= deadline) return result;
+  const queue: DueItem[] = [];
+  const seen = new Set<string>();
+  let reads = 0;
+  let reading: Promise<boolean> | undefined;
+  // One read at a time, shared by the workers that found the queue empty; false when it brought nothing new.
+  const refill = () =>
+    (reading ??= (async () => {
+      if (reads >= rounds || s.now().getTime() >= deadline) return false;
+      reads += 1;
+      const fresh = (await s.notifications.due(s.now().toISOString(), batch)).filter((item) => !seen.has(item.seen));
+      for (const item of fresh) seen.add(item.seen);
+      queue.push(...fresh);
+      return fresh.length > 0;
+    })().finally(() => (reading = undefined)));
+  const worker = async () => {
+    for (;;) {
+      if (s.now().getTime() >= deadline) return;
+      const item = queue.shift();
+      if (!item) {
+        if (!(await refill())) return;
+        continue;
+      }
       try {
-        if (await take(s, item, result)) acted += 1;
+        await take(s, item, result);
       } catch (error) {
         // One item's trouble (its store call timed out) must not hold up the others: it is due still, and taken next time.
         s.log.error('sweep: an item could not be taken', { kind: item.kind, key: item.key.pk, error: (error as Error).name, errorMessage: (error as Error).message });
       }
     }
-    // Everything read was someone else's or not yet due by the table: the rest is for the next run.
-    if (!acted) break;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   return result;
 }
 

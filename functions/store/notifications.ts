@@ -414,7 +414,12 @@ export class NotificationStore extends NoticeWrites {
           UpdateExpression: update,
           // Only the attempt that holds it settles it: a sender whose lease ran out and was overtaken says nothing.
           ConditionExpression: '#attempts = :attempt AND #status = :sending',
-          ExpressionAttributeNames: { '#status': D.status, '#attempts': D.attempts, '#duePk': IDX.due.pk, '#dueSk': IDX.due.sk, '#dueKind': ATTR.due.kind, '#lease': D.leaseUntil, ...names },
+          // Only the names the update says: DynamoDB refuses a request naming one it does not use (a retry moves the turn only).
+          ExpressionAttributeNames: Object.fromEntries(
+            Object.entries({ '#status': D.status, '#attempts': D.attempts, '#duePk': IDX.due.pk, '#dueSk': IDX.due.sk, '#dueKind': ATTR.due.kind, '#lease': D.leaseUntil, ...names }).filter(
+              ([name]) => name === '#status' || name === '#attempts' || new RegExp(`${name}\\b`).test(update),
+            ),
+          ),
           ExpressionAttributeValues: { ':attempt': attempt, ':sending': 'sending', ...values },
         }),
       );

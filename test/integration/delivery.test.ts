@@ -8,9 +8,11 @@ import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 import { mailIn, robotReceiver, type RobotReceiver } from '../support/mail.js';
 
-// Three attempts a second apart, a short lease: the failures show within seconds. The per-caller limit is off: the
-// administrator's polls of the deliveries passed 300 a minute in a full run (429), and this file is not about limits.
-const file = stackForFile({ env: { DELIVERY_RETRY: '3/1', DELIVERY_LEASE_SECONDS: '5', RATE_LIMITS: 'caller=off' }, sweepEveryMs: 200 });
+// Three attempts, the second a second after the first, the third two after it; a lease far longer than that, so that
+// an attempt that is not scheduled again for its retry (only taken over when its lease ran out) shows. The per-caller
+// limit is off: the administrator's polls of the deliveries passed 300 a minute in a full run (429), and this file is
+// not about limits.
+const file = stackForFile({ env: { DELIVERY_RETRY: '3/1', DELIVERY_LEASE_SECONDS: '60', RATE_LIMITS: 'caller=off' }, sweepEveryMs: 200 });
 let robot: RobotReceiver;
 beforeAll(async () => {
   robot = await robotReceiver();
@@ -132,14 +134,47 @@ describe('a robot that fails', () => {
       const failed = await eventually(async () => {
         const out = await api.call('GET', '/v1/deliveries/failed', { token: tokens.admin });
         expect(out.status, out.text).toBe(200);
-        return out.body.items.find((f: { applicationId: string }) => f.applicationId === id);
+        // The township's (the county's robot, set above, fails too once the application reaches it).
+        return out.body.items.find((f: { applicationId: string; recipient: string }) => f.applicationId === id && f.recipient === 'office:township:441882104');
       }, 20_000, 'the failed delivery listed');
       expect(failed).toMatchObject({ channel: 'robot', attempts: 3, kind: 'task', recipient: 'office:township:441882104', lastError: expect.stringContaining('93000') });
-      expect(robot.calls.filter((c) => c.path === '/failing' && c.body.text?.content?.includes(id))).toHaveLength(3);
+      const attempts = robot.calls.filter((c) => c.path === '/failing' && c.body.text?.content?.includes(id));
+      expect(attempts).toHaveLength(3);
+      // Each retry came at its delay (about 1 s, then 2 s), not at the end of the 60 s lease.
+      expect(attempts[2].at - attempts[0].at).toBeLessThan(10_000);
+      expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(800);
       expect((await api.call('GET', '/v1/deliveries/failed', { token: township })).status).toBe(403);
     } finally {
       robot.answer.errcode = 0;
     }
+  });
+});
+
+describe('a robot that hangs', () => {
+  it('holds up only its own delivery: another office’s e-mail and robot go out meanwhile', async () => {
+    // Prepare: one township's robot takes the request and never answers (the sender gives up after 10 s); another
+    // township has a robot that answers and e-mail.
+    const { api, tokens } = file;
+    const hanging = await api.token({ role: 'official', level: 'township', region: '441882107', name: '东陂镇科协' });
+    const other = await api.token({ role: 'official', level: 'township', region: '441882109', name: '九陂镇科协' });
+    expect((await api.call('PUT', channels('township', '441882107'), { token: tokens.admin, body: { robot: { platform: 'wecom', webhookUrl: robot.url('/hang?key=k') } } })).status).toBe(200);
+    const emailed = `jiubei-${Date.now()}@example.cn`;
+    expect((await api.call('PUT', channels('township', '441882109'), { token: tokens.admin, body: { emails: [emailed], robot: { platform: 'wecom', webhookUrl: robot.url('/other?key=k') } } })).status).toBe(200);
+
+    // Act: a task for the hanging office; once its robot holds the send, a task for the other office.
+    const first = await submitted('441882107');
+    await taskInInbox(api, hanging, first);
+    await eventually(async () => robot.calls.find((c) => c.path === '/hang' && c.body.text?.content?.includes(first)), 10_000, 'the hanging robot called');
+    const second = await submitted('441882109');
+    const submittedAt = Date.now();
+    await taskInInbox(api, other, second);
+
+    // Assess: the other office's robot and e-mail came while the first send still hung (its timeout is 10 s).
+    const call = await eventually(async () => robot.calls.find((c) => c.path === '/other' && c.body.text?.content?.includes(second)), 15_000, 'the other office’s robot');
+    expect(call.at - submittedAt).toBeLessThan(6_000);
+    const mail = await eventually(async () => mailIn(file.api.stack.mail.dir).find((m) => m.to.includes(emailed) && m.text.includes(second)), 15_000, 'the other office’s e-mail');
+    expect(Date.now() - submittedAt).toBeLessThan(8_000);
+    expect(mail.subject).toMatch(/待审批/);
   });
 });
 

@@ -49,6 +49,8 @@ export interface RobotCall {
   body: { msgtype?: string; text?: { content?: string } };
   /** Whether it was taken (the platform's success) or refused (an error code or an HTTP failure). */
   accepted: boolean;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 export interface RobotReceiver {
@@ -59,7 +61,7 @@ export interface RobotReceiver {
   close: () => Promise<void>;
 }
 
-/** A robot endpoint as 企业微信 and 钉钉 run them: POST JSON, answer `{ errcode, errmsg }`. */
+/** A robot endpoint as 企业微信 and 钉钉 run them: POST JSON, answer `{ errcode, errmsg }`; under `/hang` it never answers. */
 export async function robotReceiver(): Promise<RobotReceiver> {
   const calls: RobotCall[] = [];
   const answer = { status: 200, errcode: 0 };
@@ -74,7 +76,10 @@ export async function robotReceiver(): Promise<RobotReceiver> {
       } catch {
         // recorded as empty
       }
-      calls.push({ path: url.pathname, query: url.searchParams, body, accepted: answer.status === 200 && answer.errcode === 0 });
+      const hangs = url.pathname.startsWith('/hang');
+      calls.push({ path: url.pathname, query: url.searchParams, body, accepted: !hangs && answer.status === 200 && answer.errcode === 0, at: Date.now() });
+      // A platform that takes the request and never answers: the sender's timeout ends it.
+      if (hangs) return;
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errcode: answer.errcode, errmsg: answer.errcode ? 'refused' : 'ok' }));
     });
@@ -84,6 +89,11 @@ export async function robotReceiver(): Promise<RobotReceiver> {
     url: (path = '/robot?key=test-key') => `http://127.0.0.1:${port}${path}`,
     calls,
     answer,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // The requests left hanging end with it.
+        server.closeAllConnections();
+      }),
   };
 }
