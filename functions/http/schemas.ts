@@ -427,7 +427,7 @@ export const urgeSchema = meta(
   { title: '已催办' },
 );
 
-const dingTalkSecret = z.string({ error: 'secret 须为文字' }).check(z.regex(/^SEC[0-9A-Za-z]{8,200}$/, { error: '钉钉加签密钥以 SEC 开头（从机器人安全设置的“加签”一栏复制）' }));
+const dingTalkSecret = z.string({ error: 'secret 须为文字' }).check(z.regex(/^SEC[0-9A-Za-z]{8,200}$/, { error: '钉钉加签密钥须为 SEC 加 8 至 200 位字母或数字（从机器人安全设置的“加签”一栏完整复制）' }));
 
 /** PUT /v1/offices/{level}/{region}/channels: fields left out keep their value; `robot: null` removes the robot. */
 export const channelSettingsSchema = meta(

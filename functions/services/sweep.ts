@@ -15,7 +15,7 @@ import type { ApplicationRecord } from '../domain/application.js';
 import { deliveryText, officeOf, timedNotices, type NotificationKind, type Recipient } from '../domain/notifications.js';
 import type { DeliverySettings } from '../config.js';
 import type { EmailSender } from '../delivery/email.js';
-import { sendToRobot, type RobotTarget } from '../delivery/robot.js';
+import { sendToRobot, type RobotSendOptions, type RobotTarget } from '../delivery/robot.js';
 import { deliveryOf, waitTimerOf, type Channel, type Delivery, type DueItem } from '../store/notifications.js';
 import type { Services } from './context.js';
 import { noticeItems } from './notices.js';
@@ -23,7 +23,7 @@ import { expireTerm } from './certificates.js';
 
 export interface Senders {
   email?: EmailSender;
-  robot: (target: RobotTarget, text: string, now: Date) => Promise<void>;
+  robot: (target: RobotTarget, text: string, now: Date, options?: RobotSendOptions) => Promise<void>;
 }
 
 export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'> & { senders: Senders };
@@ -222,13 +222,18 @@ async function send(s: SweepServices, delivery: Delivery, now: Date): Promise<st
   const link = s.config.notifications.webUrl ? `${s.config.notifications.webUrl}/applications/${delivery.applicationId}` : undefined;
   const { subject, text } = deliveryText(delivery, link);
   if (delivery.channel === 'robot') {
-    if (!robot) throw new Error('the office has no robot any more');
-    await s.senders.robot(robot, text, now);
+    if (!robot) throw new Error('该办公室已不再设置机器人');
+    await s.senders.robot(robot, text, now, { loopback: s.config.notifications.robotLoopbackHttp });
     return undefined;
   }
-  if (!s.senders.email) throw new Error('no e-mail transport is configured');
-  if (!emails.length) throw new Error('no e-mail address any more');
+  if (!s.senders.email) throw new Error('未配置邮件发送方式');
+  if (!emails.length) throw new Error('已没有收件邮箱');
   const messageId = `<${delivery.notificationId}.${delivery.channel}@notify.gd-kexie>`;
-  await s.senders.email.send({ to: emails, subject, text, messageId });
+  try {
+    await s.senders.email.send({ to: emails, subject, text, messageId });
+  } catch (error) {
+    // The relay's or SES's own words, after what it means to the administrators.
+    throw new Error(`邮件发送失败：${(error as Error).message}`);
+  }
   return messageId;
 }
