@@ -64,7 +64,11 @@ type Named = Pick<Application, 'id' | 'regionCode' | 'form' | 'applicant'>;
 const nameOf = (app: Named) => String((app.form as { name?: unknown }).name ?? app.id);
 const levelName = (level: DecidingLevel) => `${decidingLevelNames[level]}级`;
 /** A deadline as people read it: Beijing time to the minute. */
-export const shownTime = (iso: string) => cstDateTime(new Date(iso)).slice(0, 16);
+/** `2026-12-02 15:34` in Beijing time; with its seconds when it has any (limits set in seconds, as tests and demos set them). */
+export const shownTime = (iso: string) => {
+  const text = cstDateTime(new Date(iso));
+  return text.slice(16, 19) === ':00' ? text.slice(0, 16) : text.slice(0, 19);
+};
 
 /** Whoever supervises an office: the office above it in the application's chain; the administrators above the province. */
 export function supervisorOf(app: Pick<Application, 'regionCode'>, level: DecidingLevel): Recipient {

@@ -12,6 +12,7 @@ import {
   waitSchedule,
   webhookUrlProblem,
   deliveryText,
+  shownTime,
 } from '#functions/domain/notifications.js';
 import { deadlinesFrom, defaultTimeLimits } from '#functions/domain/deadlines.js';
 import { dingTalkSign, robotUrl } from '#functions/delivery/robot.js';
@@ -155,5 +156,13 @@ describe('what leaves the system', () => {
     expect(subject).toBe('【科技工作者上山下乡申报】退回修改：连州市大路边镇科技服务站');
     expect(text).toBe('【科技工作者上山下乡申报】退回修改：连州市大路边镇科技服务站\n查看：https://apply.example.cn/applications/01ABC');
     expect(deliveryText({ title: '催办：某站' }, undefined).text).toContain('请登录申报审批平台查看');
+  });
+});
+
+describe('shownTime', () => {
+  it('says a time in Beijing to the minute, and to the second when it has seconds (limits set in seconds)', () => {
+    expect(shownTime('2026-12-02T07:34:00.000Z')).toBe('2026-12-02 15:34');
+    expect(shownTime('2026-12-02T07:34:40.250Z')).toBe('2026-12-02 15:34:40');
+    expect(shownTime('2026-12-31T16:00:00.000Z')).toBe('2027-01-01 00:00');
   });
 });
