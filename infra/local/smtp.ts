@@ -1,6 +1,7 @@
 // The local stack's mail catcher: an SMTP server on 127.0.0.1 (smtp-server, the library nodemailer's author keeps)
 // that accepts every message and writes it, as sent, to DATA_DIR/mail/<time>-<n>.eml. Nothing leaves the machine;
-// a developer opens the .eml files with any mail reader (or reads them: they are text). It survives restarts
+// a developer opens the .eml files with any mail reader, or `npm run mail` (infra/local/read-mail.ts) prints them
+// decoded (subject and body are base64: the mail carries Chinese). It survives restarts
 // because the mail is on disk; the port is new at each start.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,3 +54,40 @@ export function caughtMail(dir: string): { file: string; raw: string }[] {
   }
   return files.sort().map((file) => ({ file, raw: readFileSync(join(dir, file), 'utf8') }));
 }
+
+/** A caught message read back: headers unfolded, RFC 2047 words and a base64 or quoted-printable text body decoded. */
+export interface Mail {
+  file: string;
+  headers: Record<string, string>;
+  subject: string;
+  to: string;
+  messageId: string;
+  text: string;
+}
+
+function decodeWords(value: string): string {
+  return value.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g, (_, _charset: string, encoding: string, data: string) =>
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
+  );
+}
+
+export function parseMail(file: string, raw: string): Mail {
+  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+  const headers: Record<string, string> = {};
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const at = line.indexOf(':');
+    if (at > 0) headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
+  }
+  const body = rest.join('\n\n');
+  const encoding = (headers['content-transfer-encoding'] ?? '').toLowerCase();
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8')
+        : body;
+  return { file, headers, subject: decodeWords(headers.subject ?? ''), to: headers.to ?? '', messageId: headers['message-id'] ?? '', text };
+}
+

@@ -1,42 +1,8 @@
-// Test support: the local mail catcher's .eml files read back (headers unfolded, RFC 2047 words and a base64 or
-// quoted-printable text body decoded), and a robot webhook receiver on 127.0.0.1 that records what it is sent.
+// Test support: the local mail catcher's .eml files read back (infra/local/smtp.ts parseMail), and a robot webhook receiver on 127.0.0.1 that records what it is sent.
 import { createServer, type Server } from 'node:http';
-import { caughtMail } from '#infra/local/smtp.js';
+import { caughtMail, parseMail, type Mail } from '#infra/local/smtp.js';
 
-export interface Mail {
-  file: string;
-  headers: Record<string, string>;
-  subject: string;
-  to: string;
-  messageId: string;
-  text: string;
-}
-
-function decodeWords(value: string): string {
-  return value.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g, (_, _charset: string, encoding: string, data: string) =>
-    encoding.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
-  );
-}
-
-export function parseMail(file: string, raw: string): Mail {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const headers: Record<string, string> = {};
-  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const at = line.indexOf(':');
-    if (at > 0) headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
-  }
-  const body = rest.join('\n\n');
-  const encoding = (headers['content-transfer-encoding'] ?? '').toLowerCase();
-  const text =
-    encoding === 'base64'
-      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
-      : encoding === 'quoted-printable'
-        ? Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8')
-        : body;
-  return { file, headers, subject: decodeWords(headers.subject ?? ''), to: headers.to ?? '', messageId: headers['message-id'] ?? '', text };
-}
+export { parseMail, type Mail };
 
 /** The mail a stack's catcher holds, oldest first. */
 export function mailIn(dir: string): Mail[] {
