@@ -8,7 +8,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { RobotPlatform } from '../domain/notifications.js';
+import { isPublicAddress, type RobotPlatform } from '../domain/notifications.js';
+
+export { isPublicAddress };
 
 export interface RobotTarget {
   platform: RobotPlatform;
@@ -40,18 +42,6 @@ export interface RobotSendOptions {
   /** The local stack only: robots on this machine (a test's receiver) may be reached. */
   loopback?: boolean;
   timeoutMs?: number;
-}
-
-/** Whether an address (v4 or v6, as DNS answers it) is on the public internet: not private, loopback, link-local or CGNAT. */
-export function isPublicAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return isPublicAddress(mapped[1]);
-  if (isIP(ip) === 4) {
-    const [a, b] = ip.split('.').map(Number);
-    return !(a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224);
-  }
-  const v6 = ip.toLowerCase();
-  return !(v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || /^ff/.test(v6));
 }
 
 const isLoopback = (ip: string) => ip === '::1' || /^(::ffff:)?127\./i.test(ip);

@@ -432,13 +432,24 @@ export function webhookUrlProblem(text: string, platform: RobotPlatform, options
 }
 
 function isPrivateAddress(host: string): boolean {
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return !isPublicAddress(host);
   // Any IPv6 literal: a robot service is reached by its name.
   return host.includes(':');
+}
+
+/**
+ * Whether an address (v4 or v6, as DNS answers it) is on the public internet: not private, loopback, link-local,
+ * CGNAT or multicast. The webhook check above refuses such literals; the robot sender (functions/delivery/robot.ts)
+ * refuses a name that resolves to one.
+ */
+export function isPublicAddress(ip: string): boolean {
+  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.(\d+)$/i.exec(ip);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return !(a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224);
+  }
+  const v6 = ip.toLowerCase();
+  return !(v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || /^ff/.test(v6));
 }
 
 /** A webhook URL as it may be shown again: its address, and of its key only the last four characters. */

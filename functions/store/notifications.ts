@@ -361,7 +361,7 @@ export class NotificationStore extends NoticeWrites {
       ':at': at,
       ':ttl': epoch(at, SENT_TTL_S),
       ...(messageId ? { ':messageId': messageId } : {}),
-    }, { '#sentAt': 'sentAt', '#ttl': TTL_ATTRIBUTE, ...(messageId ? { '#messageId': 'messageId' } : {}) });
+    }, { '#sentAt': 'sentAt', '#ttl': TTL_ATTRIBUTE, ...(messageId ? { '#messageId': 'messageId' } : {}), '#duePk': IDX.due.pk, '#dueSk': IDX.due.sk, '#dueKind': ATTR.due.kind, '#lease': D.leaseUntil });
   }
 
   /** The attempt failed: due again at `retryAt`. */
@@ -370,7 +370,7 @@ export class NotificationStore extends NoticeWrites {
       ':pending': 'pending',
       ':error': error,
       ':next': keys.dueOrder(retryAt, key, `${attempt}r`),
-    }, { '#lastError': 'lastError' });
+    }, { '#lastError': 'lastError', '#dueSk': IDX.due.sk, '#lease': D.leaseUntil });
   }
 
   /** The last attempt failed: the delivery is `failed` and listed for the administrators, in one transaction. */
@@ -414,12 +414,8 @@ export class NotificationStore extends NoticeWrites {
           UpdateExpression: update,
           // Only the attempt that holds it settles it: a sender whose lease ran out and was overtaken says nothing.
           ConditionExpression: '#attempts = :attempt AND #status = :sending',
-          // Only the names the update says: DynamoDB refuses a request naming one it does not use (a retry moves the turn only).
-          ExpressionAttributeNames: Object.fromEntries(
-            Object.entries({ '#status': D.status, '#attempts': D.attempts, '#duePk': IDX.due.pk, '#dueSk': IDX.due.sk, '#dueKind': ATTR.due.kind, '#lease': D.leaseUntil, ...names }).filter(
-              ([name]) => name === '#status' || name === '#attempts' || new RegExp(`${name}\\b`).test(update),
-            ),
-          ),
+          // The condition's names, and the update's as its caller names them: DynamoDB refuses a name the request does not use.
+          ExpressionAttributeNames: { '#status': D.status, '#attempts': D.attempts, ...names },
           ExpressionAttributeValues: { ':attempt': attempt, ':sending': 'sending', ...values },
         }),
       );
