@@ -196,6 +196,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Registered before the API so the API's headers (a CSP that lets nothing run) never reach the pages; the pages
     // get their own: scripts, styles and calls from this origin only.
     const webRoot = resolve(import.meta.dirname, '../../web/dist');
+    const isApi = (path: string) => path.startsWith('/v1/') || path === '/docs';
+    // A page path counts whether or not the pages were built (unbuilt, it answers the API's 404).
+    app.get('*', (c, next) => (isApi(c.req.path) ? next() : addressLimit(c, next)));
     if (existsSync(webRoot)) {
       const root = relative(process.cwd(), webRoot) || '.';
       const pages = new Hono();
@@ -210,8 +213,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pages.use('/*', serveStatic({ root }));
       // Client-side routes: any other page path answers the app's index.html.
       pages.get('*', serveStatic({ root, path: 'index.html' }));
-      const isApi = (path: string) => path.startsWith('/v1/') || path === '/docs';
-      app.get('*', (c, next) => (isApi(c.req.path) ? next() : addressLimit(c, next)));
       app.get('*', (c, next) => (isApi(c.req.path) ? next() : pages.fetch(c.req.raw)));
     }
     app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(services), rateLimits: config.rateLimits, addressLimit }));
