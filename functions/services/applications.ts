@@ -39,7 +39,7 @@ import { findMaterial } from '#forms/materials.js';
 import type { ApplicationChange, PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
-import { copyMaterials, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
+import { attachments, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
 import { noticeItems, waitTimerItem } from './notices.js';
 import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNotice, urgeAllowedFrom, type UrgeWait } from '../domain/notifications.js';
 
@@ -57,11 +57,14 @@ export function actorOf(principal: Principal): Actor {
   return actor;
 }
 
-/** The application as callers see it: never the task token or the outbox. */
+/** The application as callers see it: never the task token, the outbox, or where its materials' bytes are. */
 function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
   const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, ...visible } = app;
+  const unplaced = <M extends { object?: string }>({ object: _object, ...m }: M) => m;
   return {
     ...visible,
+    materials: app.materials.map(unplaced),
+    replacedMaterials: app.replacedMaterials.map(unplaced),
     task: app.task ? { ...app.task, overdue: now.toISOString() > app.task.dueAt } : null,
     history,
   };
@@ -145,9 +148,7 @@ export async function submitApplication(s: Services, principal: Principal, body:
   const now = s.now();
   const at = now.toISOString();
   const id = ulid(now.getTime());
-  // A region's place already taken is told before any file is copied for nothing (the transaction decides races).
-  if (catalogue[type].unique && plan?.attach.length && (await s.applications.guardHolder(type, regionCode))) throw await duplicateError(s, type, regionCode);
-  const attach = plan ? await copyMaterials(s, id, plan) : [];
+  const attach = plan ? attachments(plan) : [];
   const step = stepFor(s, id, 'submit', chainFor(regionCode)[0], now);
   const app = newApplication({
     id,
@@ -438,7 +439,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const step = app.paused
     ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
     : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);
-  const attach = plan ? await copyMaterials(s, id, plan) : [];
+  const attach = plan ? attachments(plan) : [];
   const changesMaterials = plan && (plan.attach.length > 0 || plan.replaced.length > 0);
   await record(
     s,

@@ -15,7 +15,7 @@ export interface Services {
   registry: RegistryStore;
   /** Upload slots and their checks (the table). */
   uploads: UploadStore;
-  /** The uploads bucket: presigned requests, checks of the bytes, copies. */
+  /** The uploads bucket: presigned requests and checks of the bytes. */
   bucket: Uploads;
   notifications: NotificationStore;
   workflow: Workflow;

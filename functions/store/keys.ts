@@ -83,6 +83,8 @@ export const ATTR = {
     checked: 'checked',
     refusal: 'refusal',
     attachedTo: 'attachedTo',
+    /** When its slot ends unattached (ISO): the sweeper then removes it, bytes and record. */
+    expiresAt: 'expiresAt',
     /** A check under way holds the upload until then (ISO), with its own token. */
     checkUntil: 'checkUntil',
     checkToken: 'checkToken',

@@ -1,16 +1,19 @@
 // Upload slots in the single table: created when a slot is given, their check's verdict written once (under a lease,
-// so that one check at a time copies and reads the bytes), and attached to an application in the transaction that
-// records the application (ApplicationStore takes attachItem's items). Forgotten a day after they were made unless
-// attached (DynamoDB's TTL; the bucket's lifecycle removes their bytes as well).
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// so that one check at a time reads the bytes), and attached to an application in the transaction that records the
+// application (ApplicationStore takes attachItem's items). An upload not attached when its slot ends (a day after it
+// was made) is on the due index: the sweeper removes its record and its bytes (forgetUnattached, then the object);
+// DynamoDB's TTL, a week later, is only the backstop for a record the sweeper never took.
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UploadRecord } from '../domain/materials.js';
-import { ATTR, TTL_ATTRIBUTE, keys } from './keys.js';
+import { ATTR, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
 import { isConditionalCheckFailed, type Guarded } from './transactions.js';
 
 const U = ATTR.upload;
 
-/** How long an upload waits to be attached: the bucket's lifecycle (infra/uploads.ts) removes its bytes after a day. */
+/** How long an upload waits to be attached: then the sweeper removes it, its bytes with it. */
 export const UPLOAD_TTL_SECONDS = 24 * 3600;
+/** How long after that DynamoDB's TTL deletes a record the sweeper did not take (its bytes would stay: it should not happen). */
+const TTL_GRACE_SECONDS = 7 * 24 * 3600;
 
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -29,7 +32,15 @@ export function toItem(upload: UploadRecord): Record<string, unknown> {
     ...(upload.checked ? { [U.checked]: upload.checked } : {}),
     ...(upload.refusal ? { [U.refusal]: upload.refusal } : {}),
     ...(upload.attachedTo ? { [U.attachedTo]: upload.attachedTo } : {}),
-    ...(upload.expiresAt ? { [TTL_ATTRIBUTE]: epoch(upload.expiresAt) } : {}),
+    ...(upload.expiresAt && !upload.attachedTo
+      ? {
+          [U.expiresAt]: upload.expiresAt,
+          [TTL_ATTRIBUTE]: epoch(upload.expiresAt) + TTL_GRACE_SECONDS,
+          [ATTR.due.kind]: 'upload',
+          [IDX.due.pk]: keys.due,
+          [IDX.due.sk]: keys.dueOrder(upload.expiresAt, keys.upload(upload.id)),
+        }
+      : {}),
   };
 }
 
@@ -47,7 +58,8 @@ export function fromItem(item: Record<string, any>): UploadRecord {
     ...(item[U.checked] ? { checked: item[U.checked] } : {}),
     ...(item[U.refusal] ? { refusal: item[U.refusal] } : {}),
     ...(item[U.attachedTo] ? { attachedTo: item[U.attachedTo] } : {}),
-    ...(item[TTL_ATTRIBUTE] ? { expiresAt: new Date(item[TTL_ATTRIBUTE] * 1000).toISOString() } : {}),
+    // Made before the sweeper removed them, a record's slot ended at its TTL.
+    ...(item[U.expiresAt] ? { expiresAt: item[U.expiresAt] } : item[TTL_ATTRIBUTE] ? { expiresAt: new Date(item[TTL_ATTRIBUTE] * 1000).toISOString() } : {}),
   };
 }
 
@@ -133,6 +145,51 @@ export class UploadStore {
     }
   }
 
+  /**
+   * An upload whose slot ended unattached, taken by the sweeper in two steps so that a crash between them loses
+   * nothing: first `retire` (no transaction can attach it after: its status is no longer ready or pending), its due
+   * turn moved to `again` in case the sweeper stops before the end; then, its bytes deleted, `remove`. 'moved':
+   * attached meanwhile, or another sweeper took this turn.
+   */
+  async retire(id: string, seen: string, again: string): Promise<{ turn: string } | 'moved'> {
+    const turn = keys.dueOrder(again, keys.upload(id), 'retired');
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.upload(id),
+          UpdateExpression: 'SET #status = :retired, #dueSk = :turn',
+          ConditionExpression: '#dueSk = :seen AND attribute_not_exists(#attachedTo)',
+          ExpressionAttributeNames: { '#status': U.status, '#dueSk': IDX.due.sk, '#attachedTo': U.attachedTo },
+          ExpressionAttributeValues: { ':retired': 'retired', ':seen': seen, ':turn': turn },
+        }),
+      );
+      return { turn };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'moved';
+      throw error;
+    }
+  }
+
+  /** The retired upload's record, once its bytes are gone (conditional on the turn `retire` gave it). */
+  async remove(id: string, turn: string): Promise<'removed' | 'moved'> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.upload(id),
+          ConditionExpression: '#dueSk = :turn AND #status = :retired',
+          ExpressionAttributeNames: { '#dueSk': IDX.due.sk, '#status': U.status },
+          ExpressionAttributeValues: { ':turn': turn, ':retired': 'retired' },
+        }),
+      );
+      return 'removed';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'moved';
+      throw error;
+    }
+  }
+
   /** Gives the lease back (the bytes were not there yet): the next read checks again at once. */
   async releaseCheck(id: string, token: string): Promise<void> {
     try {
@@ -159,8 +216,9 @@ export type UploadTaken = `taken:${string}`;
 
 /**
  * The item of an application's transaction that makes an upload its material: only if the upload is ready, attached
- * nowhere yet and not expired. Of two submissions racing with one upload, one wins; the other's transaction answers
- * `taken:<uploadId>`. Once attached the upload is kept (no TTL), the record of where its bytes went.
+ * nowhere yet and its slot has not ended (nor been removed by the sweeper). Of two submissions racing with one upload,
+ * one wins; the other's transaction answers `taken:<uploadId>`. Once attached the upload is kept (off the due index,
+ * no TTL), the record of where its bytes went.
  */
 export function attachItem(table: string, attach: { uploadId: string; applicationId: string; materialId: string }, now: Date): Guarded<UploadTaken> {
   return {
@@ -168,12 +226,23 @@ export function attachItem(table: string, attach: { uploadId: string; applicatio
       Update: {
         TableName: table,
         Key: keys.upload(attach.uploadId),
-        UpdateExpression: 'SET #attachedTo = :to REMOVE #ttl',
-        ConditionExpression: '#status = :ready AND attribute_not_exists(#attachedTo) AND #ttl > :now',
-        ExpressionAttributeNames: { '#status': U.status, '#attachedTo': U.attachedTo, '#ttl': TTL_ATTRIBUTE },
+        UpdateExpression: 'SET #attachedTo = :to REMOVE #ttl, #expiresAt, #duePk, #dueSk, #dueKind',
+        // (A record made before slots had their own end: its TTL was that end.)
+        ConditionExpression:
+          '#status = :ready AND attribute_not_exists(#attachedTo) AND (#expiresAt > :at OR (attribute_not_exists(#expiresAt) AND #ttl > :now))',
+        ExpressionAttributeNames: {
+          '#status': U.status,
+          '#attachedTo': U.attachedTo,
+          '#ttl': TTL_ATTRIBUTE,
+          '#expiresAt': U.expiresAt,
+          '#duePk': IDX.due.pk,
+          '#dueSk': IDX.due.sk,
+          '#dueKind': ATTR.due.kind,
+        },
         ExpressionAttributeValues: {
           ':ready': 'ready',
           ':to': { applicationId: attach.applicationId, materialId: attach.materialId },
+          ':at': now.toISOString(),
           ':now': Math.floor(now.getTime() / 1000),
         },
       },

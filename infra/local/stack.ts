@@ -166,7 +166,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await ensureAppTable(clients.dynamodb, config.tableName);
     await ensureIndexes(clients.dynamodb, config.tableName);
-    const services = buildServices(config, clients, makeBucket(config, { s3: s3.credentials }), { log });
+    const bucket = makeBucket(config, { s3: s3.credentials });
+    const services = buildServices(config, clients, bucket, { log });
     // Registry records from before certificates had a life get their status and term (once per data folder).
     const backfilled = await services.registry.backfillLife();
     if (backfilled) log.info('registry records given their status and term', { records: backfilled });
@@ -229,7 +230,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     timer?.unref();
     started.push(() => clearInterval(timer));
     // The sweeper, as the deployed one runs each minute: one run at a time in this process (others may run beside).
-    const sweepServices = buildSweepServices(config, clients, defaultSenders(emailSender(config.notifications.mail, config.region)));
+    const sweepServices = buildSweepServices(config, clients, defaultSenders(emailSender(config.notifications.mail, config.region)), bucket);
     sweepServices.log = log;
     // Two runs at most at once (the sweeper is safe with any number): a run held by a robot that hangs until its
     // timeout leaves the other to take what comes due meanwhile. Asked while two run, the newer one answers.

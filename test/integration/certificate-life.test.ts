@@ -174,7 +174,7 @@ describe('expiry (到期)', () => {
     expect((await revoke(record.certificateNo, tokens.province)).status).toBe(409);
 
     // Three sweepers at once (the stack's, and two more as a restarted or duplicate invocation would be): one records it
-    const sweeper = () => sweep({ ...services(), senders: { robot: async () => undefined } });
+    const sweeper = () => sweep({ ...services(), senders: { robot: async () => undefined }, files: services().bucket.s3 });
     const results = await Promise.all([file.api.stack.sweep(), sweeper(), sweeper()]);
     const again = await sweeper();
 
