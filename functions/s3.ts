@@ -200,13 +200,20 @@ export class S3Objects {
     };
   }
 
-  /** The object's bytes as they arrive (a 20 MB object is never held whole); cancel the stream to stop reading early. */
-  async stream(key: string): Promise<ReadableStream<Uint8Array>> {
+  /**
+   * The object's size and its bytes as they arrive (a 20 MB object is never held whole), or undefined when there is
+   * none; cancel the stream to stop reading early.
+   */
+  async open(key: string): Promise<{ size: number; body: ReadableStream<Uint8Array> } | undefined> {
     // The whole exchange, the body's last byte included, within the limit: 20 MB from S3 to Lambda takes well under it.
     const call: Call = { method: 'GET', key, timeoutMs: Math.max(this.timeoutMs, 30_000) };
     const response = await this.send(call);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
     if (!response.ok || !response.body) throw await this.failure(call, response);
-    return response.body;
+    return { size: Number(response.headers.get('content-length') ?? 0), body: response.body };
   }
 
   /** Deletes the object (its current version, where the bucket keeps versions); a missing one is no error. */

@@ -86,17 +86,6 @@ export class Uploads {
     return this.s3.head(key);
   }
 
-  /** Streams the object's bytes through the material check; stops reading at the first certain refusal. */
-  async check(key: string, material: CheckedMaterial): Promise<CheckResult> {
-    const body = await this.s3.stream(key);
-    try {
-      // Leaving the iteration early (a refusal) cancels the stream, and with it the rest of the download.
-      return await checkFile(body as unknown as AsyncIterable<Uint8Array>, material);
-    } finally {
-      await body.cancel().catch(() => undefined);
-    }
-  }
-
   delete(key: string): Promise<void> {
     return this.s3.delete(key);
   }
@@ -108,14 +97,20 @@ export class Uploads {
    */
   async checkUpload(uploadId: string, declared: { size: number }, material: CheckedMaterial): Promise<UploadCheck> {
     const key = uploadKeys.file(uploadId);
-    const head = await this.head(key);
-    if (!head) return { status: 'pending' };
-    if (head.size !== declared.size) {
-      // S3 refuses a presigned PUT of another length; this covers a slot presigned by something else.
-      await this.delete(key);
-      return { status: 'refused', code: 'size_mismatch', reason: `「${material.name}」的文件大小与申请上传时所报不一致，请重新上传` };
+    const object = await this.s3.open(key);
+    if (!object) return { status: 'pending' };
+    let result: CheckResult;
+    try {
+      if (object.size !== declared.size) {
+        // S3 refuses a presigned PUT of another length; this covers a slot presigned by something else.
+        await this.delete(key);
+        return { status: 'refused', code: 'size_mismatch', reason: `「${material.name}」的文件大小与申请上传时所报不一致，请重新上传` };
+      }
+      // Leaving the iteration early (a refusal) cancels the stream, and with it the rest of the download.
+      result = await checkFile(object.body as unknown as AsyncIterable<Uint8Array>, material);
+    } finally {
+      await object.body.cancel().catch(() => undefined);
     }
-    const result = await this.check(key, material);
     if (result.ok) return { status: 'ready', kind: result.kind, contentType: result.contentType as MaterialMime, size: result.size, sha256: result.sha256 };
     await this.delete(key);
     return { status: 'refused', code: result.code, reason: result.reason };

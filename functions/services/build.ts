@@ -9,7 +9,7 @@ import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { NotificationStore } from '../store/notifications.js';
 import { NoticeWrites } from '../store/notice-writes.js';
-import { UploadStore } from '../store/uploads.js';
+import { UploadSweep } from '../store/upload-sweep.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 import type { Senders, SweepServices } from './sweep.js';
@@ -81,7 +81,7 @@ export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>,
   return {
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
-    uploads: new UploadStore(clients.db, config.tableName),
+    uploads: new UploadSweep(clients.db, config.tableName),
     files,
     registry: new RegistryStore(clients.db, config.tableName),
     notifications: new NotificationStore(clients.db, config.tableName),

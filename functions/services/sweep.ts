@@ -23,14 +23,16 @@ import type { Services } from './context.js';
 import { noticeItems } from './notices.js';
 import { expireTerm } from './certificates.js';
 import { uploadKeys } from '../upload-keys.js';
+import type { UploadSweep } from '../store/upload-sweep.js';
 
 export interface Senders {
   email?: EmailSender;
   robot: (target: RobotTarget, text: string, now: Date, options?: RobotSendOptions) => Promise<void>;
 }
 
-export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'uploads' | 'now' | 'log'> & {
+export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'> & {
   senders: Senders;
+  uploads: UploadSweep;
   /** The uploads bucket's objects, to remove an unattached upload's bytes. */
   files: { delete(key: string): Promise<void> };
 };

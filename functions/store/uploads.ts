@@ -1,9 +1,9 @@
 // Upload slots in the single table: created when a slot is given, their check's verdict written once (under a lease,
 // so that one check at a time reads the bytes), and attached to an application in the transaction that records the
 // application (ApplicationStore takes attachItem's items). An upload not attached when its slot ends (a day after it
-// was made) is on the due index: the sweeper removes its record and its bytes (forgetUnattached, then the object);
+// was made) is on the due index: the sweeper removes its record and its bytes (store/upload-sweep.ts);
 // DynamoDB's TTL, a week later, is only the backstop for a record the sweeper never took.
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UploadRecord } from '../domain/materials.js';
 import { ATTR, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
 import { isConditionalCheckFailed, type Guarded } from './transactions.js';
@@ -141,51 +141,6 @@ export class UploadStore {
       return 'recorded';
     } catch (error) {
       if (isConditionalCheckFailed(error)) return 'stale';
-      throw error;
-    }
-  }
-
-  /**
-   * An upload whose slot ended unattached, taken by the sweeper in two steps so that a crash between them loses
-   * nothing: first `retire` (no transaction can attach it after: its status is no longer ready or pending), its due
-   * turn moved to `again` in case the sweeper stops before the end; then, its bytes deleted, `remove`. 'moved':
-   * attached meanwhile, or another sweeper took this turn.
-   */
-  async retire(id: string, seen: string, again: string): Promise<{ turn: string } | 'moved'> {
-    const turn = keys.dueOrder(again, keys.upload(id), 'retired');
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.upload(id),
-          UpdateExpression: 'SET #status = :retired, #dueSk = :turn',
-          ConditionExpression: '#dueSk = :seen AND attribute_not_exists(#attachedTo)',
-          ExpressionAttributeNames: { '#status': U.status, '#dueSk': IDX.due.sk, '#attachedTo': U.attachedTo },
-          ExpressionAttributeValues: { ':retired': 'retired', ':seen': seen, ':turn': turn },
-        }),
-      );
-      return { turn };
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return 'moved';
-      throw error;
-    }
-  }
-
-  /** The retired upload's record, once its bytes are gone (conditional on the turn `retire` gave it). */
-  async remove(id: string, turn: string): Promise<'removed' | 'moved'> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: keys.upload(id),
-          ConditionExpression: '#dueSk = :turn AND #status = :retired',
-          ExpressionAttributeNames: { '#dueSk': IDX.due.sk, '#status': U.status },
-          ExpressionAttributeValues: { ':turn': turn, ':retired': 'retired' },
-        }),
-      );
-      return 'removed';
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return 'moved';
       throw error;
     }
   }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chainTokens, eventually, stackForFile, type Client } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 import { sweep } from '#functions/services/sweep.js';
+import { UploadSweep } from '#functions/store/upload-sweep.js';
 import { keys } from '#functions/store/keys.js';
 import { scopesOf } from '#functions/store/registry.js';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -174,7 +175,7 @@ describe('expiry (到期)', () => {
     expect((await revoke(record.certificateNo, tokens.province)).status).toBe(409);
 
     // Three sweepers at once (the stack's, and two more as a restarted or duplicate invocation would be): one records it
-    const sweeper = () => sweep({ ...services(), senders: { robot: async () => undefined }, files: services().bucket.s3 });
+    const sweeper = () => sweep({ ...services(), senders: { robot: async () => undefined }, files: services().bucket.s3, uploads: new UploadSweep(services().uploads.db, services().uploads.table) });
     const results = await Promise.all([file.api.stack.sweep(), sweeper(), sweeper()]);
     const again = await sweeper();
 

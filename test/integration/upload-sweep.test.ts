@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweep, type SweepServices } from '#functions/services/sweep.js';
 import { UPLOAD_TTL_SECONDS } from '#functions/store/uploads.js';
+import { UploadSweep } from '#functions/store/upload-sweep.js';
 import { uploadKeys } from '#functions/upload-keys.js';
 import { stackForFile } from '../support/local.js';
 import { requiredMaterials, send } from '../support/materials.js';
@@ -18,9 +19,10 @@ const TOWNSHIP = '441882102';
 const services = () => file.api.stack.services;
 const later = () => new Date(Date.now() + (UPLOAD_TTL_SECONDS + 3600) * 1000);
 /** A sweep as the deployed sweeper runs it, at `now`. */
+const sweeping = () => new UploadSweep(services().uploads.db, services().uploads.table);
 const sweepAt = (now: () => Date) => {
-  const { config, applications, registry, notifications, uploads, log, bucket } = services();
-  const s: SweepServices = { config, applications, registry, notifications, uploads, log, now, senders: { robot: async () => undefined }, files: bucket.s3 };
+  const { config, applications, registry, notifications, log, bucket } = services();
+  const s: SweepServices = { config, applications, registry, notifications, uploads: sweeping(), log, now, senders: { robot: async () => undefined }, files: bucket.s3 };
   return sweep(s);
 };
 const head = (uploadId: string) => services().bucket.head(uploadKeys.file(uploadId));
@@ -63,7 +65,7 @@ describe('uploads whose slot ends unattached', () => {
     const sent = await send(file.api, file.tokens.applicant, pdf({ objects: ['<< /Half 1 >>'] }), { fileName: '半途.pdf', contentType: 'application/pdf' });
     await file.api.call('GET', `/v1/uploads/${sent.uploadId}`, { token: file.tokens.applicant });
     const due = (await services().notifications.due(later().toISOString(), 100)).find((d) => d.item.id === sent.uploadId)!;
-    const retired = await services().uploads.retire(sent.uploadId, due.seen, later().toISOString());
+    const retired = await sweeping().retire(sent.uploadId, due.seen, later().toISOString());
     expect(retired).not.toBe('moved');
     expect(await head(sent.uploadId)).toBeDefined();
 
