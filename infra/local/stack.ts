@@ -170,6 +170,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Registry records from before certificates had a life get their status and term (once per data folder).
     const backfilled = await services.registry.backfillLife();
     if (backfilled) log.info('registry records given their status and term', { records: backfilled });
+    // Applications from before case numbers get theirs and their search index entries (once per data folder).
+    const numbered = await services.applications.backfillCaseNumbers();
+    if (numbered) log.info('applications given their case numbers', { applications: numbered });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,
