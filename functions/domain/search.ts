@@ -8,7 +8,7 @@ export const QUERY_MIN = 2;
 export const QUERY_MAX = 50;
 
 /** Index keys per application at most: they are written in the change's own transaction (100 items at most), a rename deleting the old and writing the new. */
-export const MAX_SEARCH_KEYS = 40;
+export const MAX_SEARCH_KEYS = 56;
 
 /** Full-width to half-width, lower case, no spaces or hyphens: what is typed and what is stored compare alike. */
 export function normalizeSearch(text: string): string {
@@ -23,7 +23,8 @@ export interface Searchable {
 /** The fields an application is found by, normalized, in the order their keys are kept when there are too many. */
 function fieldsOf(app: Searchable): string[] {
   const form = app.form as { name?: unknown; organisation?: { name?: unknown; creditCode?: unknown } };
-  const values = [form.name, form.organisation?.name, form.organisation?.creditCode, app.caseNo];
+  // The credit code last: a whole code is found by the organisation's own list (byOwner), so its fragments matter least.
+  const values = [form.name, app.caseNo, form.organisation?.name, form.organisation?.creditCode];
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0).map(normalizeSearch);
 }
 
@@ -43,11 +44,11 @@ function bigrams(text: string): string[] {
 }
 
 /** The distinct bigrams of an application's fields: its keys in the search index (the name's first). */
-export function searchKeysOf(app: Searchable): string[] {
+export function searchKeysOf(app: Searchable, max = MAX_SEARCH_KEYS): string[] {
   const keys = new Set<string>();
   for (const field of fieldsOf(app)) {
     for (const gram of bigrams(field)) {
-      if (keys.size >= MAX_SEARCH_KEYS) return [...keys];
+      if (keys.size >= max) return [...keys];
       keys.add(gram);
     }
   }

@@ -259,8 +259,14 @@ export async function listApplications(s: Services, principal: Principal, page: 
   const scope = listScope(principal);
   const byNumber = await foundByCaseNumber(s, filter, (app) => (scope.kind === 'owner' ? app.applicant.org === scope.org : app.regionCode.startsWith(scope.prefix)));
   if (byNumber) return listed(s, principal, byNumber);
+  const creditCode = filter.q?.toUpperCase();
   const found =
-    scope.kind === 'owner' ? await s.applications.listByOwner(scope.org, page, filter) : await s.applications.listByRegion(scope.prefix, page, filter);
+    scope.kind === 'owner'
+      ? await s.applications.listByOwner(scope.org, page, filter)
+      : creditCode && isValidCreditCode(creditCode)
+        ? // A whole credit code: that organisation's own list, narrowed to the region.
+          await s.applications.listByOwner(creditCode, page, { ...filter, q: undefined, regionPrefix: scope.prefix })
+        : await s.applications.listByRegion(scope.prefix, page, filter);
   return listed(s, principal, found);
 }
 

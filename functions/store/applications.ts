@@ -370,9 +370,9 @@ export class ApplicationStore {
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, version, entry), ConditionExpression: IS_NEW } }, whenConditionFails: 'stale' },
     ];
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
-    if (set.form) for (const item of reindexItems(this.table, app, set.form)) items.push({ item });
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     for (const item of change.effects ?? []) items.push({ item });
+    if (set.form) for (const item of reindexItems(this.table, app, set.form, MAX_TRANSACTION_ITEMS - items.length)) items.push({ item });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'recorded';
     return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
@@ -511,7 +511,7 @@ export class ApplicationStore {
         const found = await this.getMany(entries.map((entry) => entry[ATTR.search.id] as string));
         return entries.map((entry) => {
           const app = found.get(entry[ATTR.search.id] as string);
-          return app && (!status || app.status === status) ? app : undefined;
+          return app && (!status || app.status === status) && searchTextOf(app).includes(filter.q) ? app : undefined;
         });
       },
     );
@@ -645,6 +645,8 @@ export interface DecidedEntry {
 export interface ListFilter {
   status?: Status;
   type?: string;
+  /** Hosted under this region code (a filter: for a list keyed otherwise, as an organisation's). */
+  regionPrefix?: string;
   /** Submitted at or after / at or before (ISO instants). */
   from?: string;
   to?: string;
@@ -682,6 +684,11 @@ function filterOf(filter: ListFilter): { expression?: string; names: Record<stri
     parts.push('#fAt <= :fTo');
     values[':fTo'] = filter.to;
   }
+  if (filter.regionPrefix) {
+    parts.push('begins_with(#fRegion, :fRegion)');
+    names['#fRegion'] = A.regionCode;
+    values[':fRegion'] = filter.regionPrefix;
+  }
   if (filter.q) {
     parts.push('contains(#fText, :fText)');
     names['#fText'] = A.searchText;
@@ -694,16 +701,22 @@ function filterOf(filter: ListFilter): { expression?: string; names: Record<stri
  * A form's change as the search index sees it: nothing when the searchable text is the same; else the new text's
  * entries written (each carries the text its filter reads) and the entries of bigrams it no longer has deleted.
  */
-function reindexItems(table: string, app: ApplicationRecord, form: Record<string, unknown>): DocTransactItem[] {
+function reindexItems(table: string, app: ApplicationRecord, form: Record<string, unknown>, room: number): DocTransactItem[] {
   const after = { ...app, form };
   if (searchTextOf(after) === searchTextOf(app)) return [];
   const kept = new Set(searchKeysOf(after));
   const gone = searchKeysOf(app).filter((gram) => !kept.has(gram));
+  // A long name renamed whole may not fit beside the change's other items: its last bigrams are then not indexed (an
+  // entry left with the old text is checked against the application's own text when found).
+  const written = searchItems(after).slice(0, Math.max(0, room - gone.length));
   return [
-    ...searchItems(after).map((Item) => ({ Put: { TableName: table, Item } })),
+    ...written.map((Item) => ({ Put: { TableName: table, Item } })),
     ...gone.map((gram) => ({ Delete: { TableName: table, Key: keys.searchEntry(gram, app.regionCode, app.submittedAt, app.id) } })),
   ];
 }
+
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** Gives up the guard `app` holds, if it holds one (reject, withdraw, expiry, a certificate's end); another holder's stays. */
 export function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id' | 'type' | 'regionCode'>): DocTransactItem {
