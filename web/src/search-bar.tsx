@@ -6,6 +6,7 @@ import type { FormType, ListFilters } from './types';
 export function SearchBar({ forms, onSearch, initial = {}, children }: { forms?: FormType[]; onSearch: (filters: ListFilters) => void; initial?: ListFilters; children?: preact.ComponentChildren }) {
   const [draft, setDraft] = useState<ListFilters>(initial);
   const [hint, setHint] = useState<string>();
+  const [wide] = useState(() => window.matchMedia('(min-width: 720px)').matches);
   const set = (field: keyof ListFilters) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [field]: event.currentTarget.value });
   return (
     <form
@@ -30,34 +31,40 @@ export function SearchBar({ forms, onSearch, initial = {}, children }: { forms?:
           </p>
         ) : null}
       </div>
-      <div class="field">
-        <label for="search-type">类型</label>
-        <select id="search-type" value={draft.type ?? ''} onChange={set('type')}>
-          <option value="">全部类型</option>
-          {(forms ?? []).map((form) => (
-            <option key={form.type} value={form.type}>
-              {form.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="search-from">提交日期起</label>
-        <input id="search-from" type="date" value={draft.from ?? ''} onInput={set('from')} />
-      </div>
-      <div class="field">
-        <label for="search-to">提交日期止</label>
-        <input id="search-to" type="date" value={draft.to ?? ''} onInput={set('to')} />
-      </div>
-      <div class="field">
-        <label for="search-sort">排序</label>
-        <select id="search-sort" value={draft.sort ?? ''} onChange={set('sort')}>
-          <option value="">默认</option>
-          <option value="newest">最新提交在前</option>
-          <option value="oldest">最早提交在前</option>
-        </select>
-      </div>
-      {children}
+      {/* On a phone the filters fold away under one line; on a desktop they show. */}
+      <details class="search-more" open={wide}>
+        <summary>筛选与排序</summary>
+        <div class="search-filters">
+          <div class="field">
+            <label for="search-type">类型</label>
+            <select id="search-type" value={draft.type ?? ''} onChange={set('type')}>
+              <option value="">全部类型</option>
+              {(forms ?? []).map((form) => (
+                <option key={form.type} value={form.type}>
+                  {form.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="search-from">提交日期起</label>
+            <input id="search-from" type="date" value={draft.from ?? ''} onInput={set('from')} />
+          </div>
+          <div class="field">
+            <label for="search-to">提交日期止</label>
+            <input id="search-to" type="date" value={draft.to ?? ''} onInput={set('to')} />
+          </div>
+          <div class="field">
+            <label for="search-sort">排序</label>
+            <select id="search-sort" value={draft.sort ?? ''} onChange={set('sort')}>
+              <option value="">默认</option>
+              <option value="newest">最新提交在前</option>
+              <option value="oldest">最早提交在前</option>
+            </select>
+          </div>
+          {children}
+        </div>
+      </details>
       <button type="submit" class="primary">
         搜索
       </button>
