@@ -20,12 +20,17 @@ export interface Searchable {
   caseNo: string | null;
 }
 
-/** The fields an application is found by, normalized, in the order their keys are kept when there are too many. */
-function fieldsOf(app: Searchable): string[] {
+interface Fields {
+  /** Free text (the names): keyed by bigrams. */
+  text: string[];
+  /** Codes (the case number, the credit code): keyed by 4-grams, as digit and letter bigrams are shared by nearly all. */
+  codes: string[];
+}
+
+function fieldsOf(app: Searchable): Fields {
   const form = app.form as { name?: unknown; organisation?: { name?: unknown; creditCode?: unknown } };
-  // The credit code last: a whole code is found by the organisation's own list (byOwner), so its fragments matter least.
-  const values = [form.name, app.caseNo, form.organisation?.name, form.organisation?.creditCode];
-  return values.filter((v): v is string => typeof v === 'string' && v.length > 0).map(normalizeSearch);
+  const given = (values: unknown[]) => values.filter((v): v is string => typeof v === 'string' && v.length > 0).map(normalizeSearch);
+  return { text: given([form.name, form.organisation?.name]), codes: given([app.caseNo, form.organisation?.creditCode]) };
 }
 
 /**
@@ -33,26 +38,44 @@ function fieldsOf(app: Searchable): string[] {
  * fragment matches across two of them (a normalized query holds no line break).
  */
 export function searchTextOf(app: Searchable): string {
-  return fieldsOf(app).join('\n');
+  const { text, codes } = fieldsOf(app);
+  const [name, organisation] = text;
+  // The order of the fields as they were stored before codes were told apart: name, case number, organisation, credit code.
+  const [caseNo, creditCode] = app.caseNo ? codes : [undefined, codes[0]];
+  return [name, caseNo, organisation, creditCode].filter((v) => v !== undefined).join('\n');
 }
 
-function bigrams(text: string): string[] {
+function grams(text: string, n: number): string[] {
   const chars = [...text];
   const out: string[] = [];
-  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  for (let i = 0; i + n <= chars.length; i++) out.push(chars.slice(i, i + n).join(''));
   return out;
 }
 
-/** The distinct bigrams of an application's fields: its keys in the search index (the name's first). */
+const bigrams = (text: string) => grams(text, 2);
+
+/** A code's 4-gram as a key (marked, so that no bigram of a name is taken for one). */
+const CODE_GRAM = 4;
+const codeKey = (gram: string) => `#${gram}`;
+
+/** A fragment of letters and digits only, long enough to be looked up among the codes' 4-grams. */
+const isCodeFragment = (q: string) => /^[0-9a-z]+$/.test(q) && q.length >= CODE_GRAM;
+
+/**
+ * An application's keys in the search index: the bigrams of its name, the 4-grams of its case number, the bigrams of
+ * its organisation's name, the 4-grams of its credit code, each once, at most `max` (in that order).
+ */
 export function searchKeysOf(app: Searchable, max = MAX_SEARCH_KEYS): string[] {
-  const keys = new Set<string>();
-  for (const field of fieldsOf(app)) {
-    for (const gram of bigrams(field)) {
-      if (keys.size >= max) return [...keys];
-      keys.add(gram);
-    }
-  }
-  return [...keys];
+  const { text, codes } = fieldsOf(app);
+  const [name = '', organisation = ''] = text;
+  const [caseNo, creditCode] = app.caseNo ? codes : [undefined, codes[0]];
+  const ordered = [
+    ...bigrams(name),
+    ...grams(caseNo ?? '', CODE_GRAM).map(codeKey),
+    ...bigrams(organisation),
+    ...grams(creditCode ?? '', CODE_GRAM).map(codeKey),
+  ];
+  return [...new Set(ordered)].slice(0, max);
 }
 
 /**
@@ -65,11 +88,13 @@ const COMMON = new Set(
   ).filter((g) => !g.includes('|')),
 );
 
-/** The index key a query reads: its rarest-looking bigram (not a common word; of several, the last, as in a number's tail). */
+/** The index key a query reads: its rarest-looking bigram (not a common word; of several, the last). */
 export function queryKey(q: string): string {
-  const grams = bigrams(q);
-  const rare = grams.filter((g) => !COMMON.has(g));
-  return (rare.length ? rare : grams).at(-1)!;
+  // Letters and digits only, four or more: a fragment of a code, read under its last 4-gram (a number's tail varies most).
+  if (isCodeFragment(q)) return codeKey(grams(q, CODE_GRAM).at(-1)!);
+  const all = bigrams(q);
+  const rare = all.filter((g) => !COMMON.has(g));
+  return (rare.length ? rare : all).at(-1)!;
 }
 
 /** A `q` parameter checked and normalized; 400 naming what is wrong (every problem at once). */

@@ -32,15 +32,17 @@ describe('the search index', () => {
     form: { name: '连州市大路边镇科技服务站', organisation: { name: '连州市果蔬协会', creditCode: '91441882MA4UA1B2C9' } },
   };
 
-  it('keys an application by the distinct bigrams of its fields, never across two fields, at most MAX_SEARCH_KEYS', () => {
+  it('keys an application by the bigrams of its names and the 4-grams of its codes, never across two fields, at most MAX_SEARCH_KEYS', () => {
     // Act
     const keys = searchKeysOf(app);
-    const long = searchKeysOf({ ...app, form: { ...app.form, name: [...'甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥'].join('').repeat(4) } });
+    const long = searchKeysOf({ ...app, form: { ...app.form, name: Array.from({ length: 80 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('') } });
 
     // Assess
     expect(keys).toContain('路边');
-    expect(keys).toContain('a4');
-    expect(keys).toContain('48');
+    expect(keys).toContain('果蔬');
+    expect(keys).toContain('#ma4u');
+    expect(keys).toContain('#0483');
+    expect(keys).not.toContain('48'); // a code's bigrams are shared by nearly every application: not keys
     expect(keys).not.toContain('站2'); // name's end and the case number's start are two fields
     expect(new Set(keys).size).toBe(keys.length);
     expect(long.length).toBe(MAX_SEARCH_KEYS);
@@ -50,6 +52,10 @@ describe('the search index', () => {
   it('reads a query under a bigram that is not a common word when it has one', () => {
     expect(queryKey('大路边镇科技服务站')).toBe('边镇');
     expect(queryKey('科技服务站')).toBe('务站');
+    // Letters and digits only, four or more: a code's last 4-gram
+    expect(queryKey('04831295')).toBe('#1295');
+    expect(queryKey('ma4ua1')).toBe('#4ua1');
+    expect(queryKey('第12号')).toBe('2号');
   });
 
   it('takes a fragment of 2 to 50 characters, normalized; refuses others with the reason in Chinese', () => {
