@@ -122,9 +122,9 @@ export function assertMayListTasks(principal: Principal): void {
   inboxScope(principal);
 }
 
-/** `GET /v1/tasks`: an official's inbox is the office's region. */
-export function inboxScope(principal: Principal): { region: string } {
-  if (principal.role !== 'official') throw forbidden('待办事项仅限审批人员查看');
+/** `GET /v1/tasks` (and the office's 已办, `GET /v1/decisions`): an official's inbox is the office's region. */
+export function inboxScope(principal: Principal, refusal = '待办事项仅限审批人员查看'): { region: string } {
+  if (principal.role !== 'official') throw forbidden(refusal);
   return { region: principal.region! };
 }
 

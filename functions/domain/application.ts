@@ -41,6 +41,8 @@ export interface PendingTask {
 
 export interface Application {
   id: string;
+  /** 受理号 (functions/domain/case-number.ts): null only for one stored before case numbers, until it is backfilled. */
+  caseNo: string | null;
   type: string;
   regionCode: string;
   status: Status;
@@ -87,9 +89,11 @@ export function newApplication(fields: {
   at: string;
   step: WorkflowStep;
   materials?: MaterialRecord[];
+  caseNo?: string | null;
 }): ApplicationRecord {
   return {
     id: fields.id,
+    caseNo: fields.caseNo ?? null,
     type: fields.type,
     regionCode: fields.regionCode,
     status: 'PENDING',

@@ -11,6 +11,7 @@ import { statuses } from '../domain/application.js';
 import { certificateStatuses } from '../domain/certificate.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import { submittedMaterials } from '#forms/material-references.js';
+import { decidedSchema, progressSchema } from './list-schemas.js';
 import {
   applicationSchema,
   catalogueEntrySchema,
@@ -112,6 +113,25 @@ const registryParams: Operation['params'] = [
     schema: { type: 'string', pattern: `^\\s*(?:${certificateStatuses.join('|')})?\\s*$` },
   },
 ];
+// The application lists' search and filters (functions/domain/list-filter.ts parseListFilter).
+const listParams: Operation['params'] = [
+  {
+    name: 'q',
+    in: 'query',
+    description:
+      '搜索：申请名称、申请单位名称、统一社会信用代码或受理号的一部分（2–50 个字符，全角、空格和连字符不计；中文按任意连续两个字匹配）。完整的受理号或统一社会信用代码直接定位。',
+    schema: { type: 'string' },
+  },
+  { name: 'type', in: 'query', description: `申请类型：${applicationTypes.join('、')}；空值视为未填`, schema: { type: 'string' } },
+  { name: 'from', in: 'query', description: '提交日期起（含），如 2026-11-29（北京时间）或带时区的 ISO 8601 时间；空值视为未填', schema: { type: 'string' } },
+  { name: 'to', in: 'query', description: '提交日期止（含）；空值视为未填', schema: { type: 'string' } },
+  {
+    name: 'sort',
+    in: 'query',
+    description: 'newest 最新提交在前 / oldest 最早提交在前。默认：申请单位的列表 newest，待办 oldest，辖区列表按区划代码再按提交时间（oldest），newest 为其倒序',
+    schema: { type: 'string', enum: ['newest', 'oldest'] },
+  },
+];
 const certificateNoParam = { name: 'certificateNo', in: 'path' as const, description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } };
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
 const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
@@ -173,8 +193,12 @@ const operations: Record<string, Record<string, Operation>> = {
     get: {
       summary: '申请列表',
       description: '申请单位：本单位的；审批人员：本辖区的；管理员：全部。',
-      params: [{ name: 'status', in: 'query', description: '按状态筛选', schema: { enum: [...statuses] } }, ...pageParams],
-      ok: { status: 200, description: '一页申请（不含办理记录）', schema: ref('ApplicationPage') },
+      params: [{ name: 'status', in: 'query', description: '按状态筛选', schema: { enum: [...statuses] } }, ...listParams, ...pageParams],
+      ok: {
+        status: 200,
+        description: '一页申请（不含办理记录）。带筛选或搜索时，一页可能不足 limit 而 cursor 不为 null：此页读到的范围已用完，接着取下一页',
+        schema: ref('ApplicationPage'),
+      },
       errors: listErrors,
     },
   },
@@ -305,9 +329,30 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/tasks': {
     get: {
       summary: '待办：等待本级本辖区审批的申请，最早的在前',
-      params: pageParams,
+      params: [...listParams, ...pageParams],
       ok: { status: 200, description: '一页待办', schema: ref('ApplicationPage') },
       errors: { ...listErrors, 403: '不是审批人员' },
+    },
+  },
+  '/v1/decisions': {
+    get: {
+      summary: '已办：本级本辖区办公室作出的审批决定，最新的在前',
+      params: pageParams,
+      ok: { status: 200, description: '一页已办', schema: ref('DecidedPage') },
+      errors: { ...listErrors, 403: '不是审批人员' },
+    },
+  },
+  '/v1/progress': {
+    get: {
+      summary: '办件查询（任何人，无需登录）',
+      description: '凭受理号和申请单位的统一社会信用代码查询办理进度：只有状态和各级审批情况，不含申请内容和个人信息。受理号不存在与信用代码不符同样答 404。',
+      public: true,
+      params: [
+        { name: 'caseNo', in: 'query', description: '受理号，12 位数字，可带空格或连字符', required: true, schema: { type: 'string' } },
+        { name: 'creditCode', in: 'query', description: '申请单位的统一社会信用代码', required: true, schema: { type: 'string' } },
+      ],
+      ok: { status: 200, description: '办理进度', schema: ref('Progress') },
+      errors: { 400: '受理号或统一社会信用代码格式不正确（一次列出）', 404: '未找到：受理号不存在或信用代码不符' },
     },
   },
   '/v1/registry': {
@@ -530,6 +575,8 @@ export function buildOpenApiDocument(): Json {
         Upload: schema(uploadViewSchema),
         MaterialLink: schema(materialLinkSchema),
         ApplicationPage: schema(page(z.omit(applicationSchema, { history: true }))),
+        DecidedPage: schema(page(decidedSchema)),
+        Progress: schema(progressSchema),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
         Certificate: schema(certificateSchema),

@@ -11,7 +11,7 @@ import { resubmittedMaterials } from '#forms/material-references.js';
 import { notificationKinds, robotPlatforms } from '../domain/notifications.js';
 
 /** Title and description in the JSON Schema, as classic zod's `.meta()` sets them. */
-function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
+export function meta<T extends z.ZodMiniType>(schema: T, data: { title?: string; description?: string }): T {
   z.globalRegistry.add(schema, data);
   return schema;
 }
@@ -21,7 +21,7 @@ const problem = () => z.string({ error: '请写明问题' }).check(...plainText(
 
 const regionLevel = z.enum(['province', 'city', 'county', 'township', 'village']);
 
-const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
+export const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
 
 export const decisionSchema = meta(
   z
@@ -185,6 +185,9 @@ const historyEntrySchema = meta(
 export const applicationSchema = meta(
   z.object({
     id: z.string(),
+    caseNo: meta(z.nullable(z.string().check(z.regex(/^\d{12}$/))), {
+      description: '受理号：12 位数字（提交年份 + 7 位 + 校验位），可分四位一组读出；在受理号施行前提交且尚未补发的申请为 null',
+    }),
     type: z.enum(applicationTypes),
     regionCode: z.string(),
     status: z.enum(statuses),

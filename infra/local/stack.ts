@@ -16,6 +16,7 @@ import { limitAddress } from '#functions/http/rate-limit.js';
 import { parseConfig } from '#functions/config.js';
 import { healthCheck } from '#functions/services/build.js';
 import { buildServices, makeBucket } from '#functions/services/build-api.js';
+import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
 import { buildSweepServices } from '#functions/services/build.js';
 import { defaultSenders, sweep, type SweepResult } from '#functions/services/sweep.js';
 import { emailSender } from '#functions/delivery/email.js';
@@ -171,6 +172,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Registry records from before certificates had a life get their status and term (once per data folder).
     const backfilled = await services.registry.backfillLife();
     if (backfilled) log.info('registry records given their status and term', { records: backfilled });
+    // Applications from before case numbers get theirs and their search index entries (once per data folder).
+    const numbered = await backfillCaseNumbers(clients.db, config.tableName);
+    if (numbered) log.info('applications given their case numbers', { applications: numbered });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,

@@ -662,4 +662,89 @@ describe('the web pages in a browser', () => {
     await shoot(page, '33-registry-by-status');
     await admin.context.close();
   }, 240_000);
+  it('find an application by a fragment of its name and by its case number, on a desktop and a phone; list the office’s decisions under 已办; look the progress up without signing in', async () => {
+    // Prepare: two applications over HTTP; the township approves the first
+    const api = httpClient(stack.url);
+    const tokens = await chainTokens(api);
+    const names = ['连州市大路边镇搜寻甲号科技特派员工作站', '连州市大路边镇搜寻乙号科技特派员工作站'];
+    const apps: { id: string; caseNo: string }[] = [];
+    for (const name of names) {
+      const { refs } = await requiredMaterials(api, tokens.applicant, 'commissioner-station');
+      const out = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: { ...submission('commissioner-station', '441882102', ORG, (form) => (form.name = name)), materials: refs } });
+      expect(out.status, out.text).toBe(201);
+      apps.push(out.body);
+    }
+    await taskInInbox(api, tokens.township, apps[0]!.id);
+    expect((await api.call('POST', `/v1/applications/${apps[0]!.id}/decision`, { token: tokens.township, body: { action: 'approve', comment: '同意' } })).status).toBe(200);
+    const spaced = (caseNo: string) => caseNo.replace(/(\d{4})(?=\d)/g, '$1 ');
+    const cards = (page: Page) => page.getByRole('main').getByRole('article');
+
+    for (const [viewport, label] of [[desktop, 'desktop'], [phone, 'phone']] as const) {
+      // Act: the township's official searches 辖区申请 by a fragment of the name
+      const official = await open(viewport);
+      const page = official.page;
+      await signIn(page, '大路边镇科协');
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '辖区申请' }).click();
+      const search = page.getByRole('search', { name: '搜索申请' });
+      await search.getByRole('searchbox', { name: '搜索' }).fill('搜寻甲号');
+      await search.getByRole('button', { name: '搜索' }).click();
+
+      // Assess: that one only, its case number on its card
+      await expect.poll(() => cards(page).count()).toBe(1);
+      expect(await cards(page).first().textContent()).toContain(names[0]);
+      expect(await cards(page).first().textContent()).toContain(`受理号 ${spaced(apps[0]!.caseNo)}`);
+      await shoot(page, `40-search-name-${label}`);
+
+      // Act / Assess: by the other's case number, as read out (in groups of four)
+      await search.getByRole('searchbox', { name: '搜索' }).fill(spaced(apps[1]!.caseNo));
+      await search.getByRole('button', { name: '搜索' }).click();
+      await expect.poll(async () => (await cards(page).count()) === 1 && ((await cards(page).first().textContent()) ?? '').includes(names[1]!)).toBe(true);
+      await shoot(page, `41-search-case-no-${label}`);
+
+      // Act / Assess: one character is said to be too short, before anything is asked
+      await search.getByRole('searchbox', { name: '搜索' }).fill('镇');
+      await search.getByRole('button', { name: '搜索' }).click();
+      await search.getByText('搜索内容至少 2 个字符').waitFor();
+
+      // Act / Assess: 待办 finds the second by its name; 已办 lists the approval of the first, with its date
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '待办审批' }).click();
+      await page.getByRole('search', { name: '搜索申请' }).getByRole('searchbox', { name: '搜索' }).fill('搜寻乙号');
+      await page.getByRole('search', { name: '搜索申请' }).getByRole('button', { name: '搜索' }).click();
+      await expect.poll(async () => (await cards(page).count()) === 1 && ((await cards(page).first().textContent()) ?? '').includes(names[1]!)).toBe(true);
+      await page.getByRole('navigation', { name: '待办与已办' }).getByRole('link', { name: '已办' }).click();
+      const row = page.getByRole('row').filter({ hasText: names[0]! });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('审核通过');
+      expect(await row.textContent()).toContain(spaced(apps[0]!.caseNo));
+      expect(await page.getByRole('navigation', { name: '主导航' }).locator('[aria-current="page"]').textContent()).toBe('待办审批');
+      await shoot(page, `42-decided-${label}`);
+      await official.context.close();
+
+      // Act / Assess: the applicant finds its own by the case number
+      const applicant = await open(viewport);
+      await signIn(applicant.page, '连州市农业科技发展有限公司');
+      await applicant.page.goto(`${stack.url}/applications`);
+      const own = applicant.page.getByRole('search', { name: '搜索申请' });
+      await own.getByRole('searchbox', { name: '搜索' }).fill(apps[0]!.caseNo);
+      await own.getByRole('button', { name: '搜索' }).click();
+      await expect.poll(async () => (await cards(applicant.page).count()) === 1 && ((await cards(applicant.page).first().textContent()) ?? '').includes(names[0]!)).toBe(true);
+      await applicant.context.close();
+
+      // Act / Assess: 办件查询 without signing in: status and levels only
+      const citizen = await open(viewport);
+      await citizen.page.goto(`${stack.url}/`);
+      await citizen.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '办件查询' }).click();
+      await citizen.page.getByLabel('受理号').fill(spaced(apps[0]!.caseNo));
+      await citizen.page.getByLabel('统一社会信用代码').fill(ORG);
+      await citizen.page.getByRole('button', { name: '查询' }).click();
+      await citizen.page.getByText('当前状态：审批中').waitFor();
+      expect(await citizen.page.locator('.progress-levels').textContent()).toMatch(/乡镇：已通过.*县（区）：审批中.*省：待审批/);
+      expect(await citizen.page.getByRole('main').textContent()).not.toContain(names[0]);
+      await citizen.page.getByLabel('统一社会信用代码').fill('51441882MJ1234567W');
+      await citizen.page.getByRole('button', { name: '查询' }).click();
+      await citizen.page.getByText('未找到该办件：请核对受理号和统一社会信用代码').waitFor();
+      await shoot(citizen.page, `43-progress-lookup-${label}`);
+      await citizen.context.close();
+    }
+  }, 240_000);
 });

@@ -22,6 +22,8 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * changes write, store/notice-writes.ts) and reconciler (274/89: no registry, buildWorkflowServices) fit the budget: the
  * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
  * The sweeper removing uploads never attached (issue 14: the S3 signer's delete and store/upload-sweep.ts) 722/222.
+ * With issue 18's lists (case numbers, search, 办件查询, 已办: the API's alone, functions/store/application-lists.ts,
+ * the other functions carry only the case number's and the search text's writes) api 486/165; before them 476/161.
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -32,7 +34,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 478 * KiB, gzip: 163 * KiB },
+  api: { minified: 488 * KiB, gzip: 167 * KiB },
   registryExport: { minified: 328 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 281 * KiB, gzip: 93 * KiB },
   reconciler: { minified: 279 * KiB, gzip: 90 * KiB },

@@ -15,7 +15,7 @@ import { seedApproved } from './registry-fixtures.js';
 import { openApiDocumentFile } from '#functions/http/openapi-build.js';
 import { decisionSchema } from '#functions/http/schemas.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
-import { submission } from '../support/submissions.js';
+import { ORG, submission } from '../support/submissions.js';
 import { checked, requiredMaterials, send as sendUpload } from '../support/materials.js';
 import { pdf } from '../support/files.js';
 import {
@@ -49,6 +49,8 @@ const tokenOf = (role: Role) => (role === 'anonymous' ? undefined : file.tokens[
 const pathValues: Record<string, string[]> = {};
 /** An operation's own first values, where the operations before it would have changed the shared one. */
 const pathValuesOf: Record<string, Record<string, string[]>> = {};
+/** The query an operation's examples send when it requires one (the others' examples send none). */
+const exampleQueryOf: Record<string, [string, string][]> = {};
 const valuesOf = (operation: string, name: string) => pathValuesOf[operation]?.[name] ?? pathValues[name] ?? ['x'];
 /** The statuses each operation answered, so that every operation is seen succeeding at least once. */
 const statusesSeen = new Map<string, Set<number>>();
@@ -97,6 +99,8 @@ beforeAll(async () => {
 
 
   pathValues.id = [pending, returned, approved, '01JNOSUCHAPPLICATION0000000'];
+  const { caseNo } = (await api.call('GET', `/v1/applications/${returned}`, { token: tokens.applicant })).body;
+  exampleQueryOf['GET /v1/progress'] = [['caseNo', caseNo], ['creditCode', ORG]];
   pathValuesOf['POST /v1/applications/{id}/decision'] = { id: [awaiting, ...pathValues.id] };
   pathValuesOf['POST /v1/applications/{id}/urge'] = { id: [urgeable, ...pathValues.id] };
   const notices = await api.call('GET', '/v1/notifications?limit=1', { token: tokens.township });
@@ -315,7 +319,7 @@ function casesOf(path: string, method: string, op: OperationDoc, role: Role, see
   // The examples: each known value of the path parameters, no query, each valid body.
   const firstArgs = Object.fromEntries(pathParams.map((p) => [p.name, valuesOf(operation, p.name)[0]]));
   const examples = [
-    ...(bodies.length ? bodies.slice(0, 3).map((b) => build('example', { pathArgs: firstArgs, query: [], headers: {}, body: JSON.stringify(b) })) : [build('example', { pathArgs: firstArgs, query: [], headers: {} })]),
+    ...(bodies.length ? bodies.slice(0, 3).map((b) => build('example', { pathArgs: firstArgs, query: [], headers: {}, body: JSON.stringify(b) })) : [build('example', { pathArgs: firstArgs, query: exampleQueryOf[operation] ?? [], headers: {} })]),
     ...pathParams.flatMap((p) => valuesOf(operation, p.name).slice(1).map((value) => build('example', { pathArgs: { ...firstArgs, [p.name]: value }, query: [], headers: {}, body: bodies[0] === undefined ? undefined : JSON.stringify(bodies[0]) }))),
   ];
   const variants = fc.sample(request, { seed, numRuns: VARIANTS }).map((r) => build('variant', r));

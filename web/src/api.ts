@@ -4,15 +4,18 @@ import type {
   Application,
   Certificate,
   ChannelsInput,
+  Decided,
   DecidingLevel,
   FailedDelivery,
   FormType,
   FormValue,
   Issue,
+  ListFilters,
   MaterialRef,
   NotificationPage,
   OfficeChannels,
   Page,
+  ProgressLookup,
   ProgressReport,
   Region,
   RegistryItem,
@@ -108,8 +111,8 @@ export const api = {
     return region;
   },
   submit: (body: { type: string; regionCode: string; form: FormValue; materials: MaterialRef[] }) => request<Application>('POST', '/v1/applications', body),
-  applications: (params: { status?: string; cursor?: string | null; limit?: number } = {}) =>
-    request<Page<Application>>('GET', `/v1/applications${query(params)}`),
+  applications: (params: ListFilters & { status?: string; cursor?: string | null; limit?: number } = {}) =>
+    request<Page<Application>>('GET', `/v1/applications${query({ ...params })}`),
   application: (id: string) => request<Application>('GET', `/v1/applications/${encodeURIComponent(id)}`),
   resubmit: (id: string, form: FormValue, materials: MaterialRef[]) =>
     request<Application>('PUT', `/v1/applications/${encodeURIComponent(id)}`, { form, ...(materials.length ? { materials } : {}) }),
@@ -122,7 +125,11 @@ export const api = {
     request<{ url: string; expiresAt: string }>('GET', `/v1/applications/${encodeURIComponent(id)}/materials/${encodeURIComponent(materialId)}`),
   withdraw: (id: string) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/withdraw`, {}),
   decide: (id: string, decision: Decision) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/decision`, decision),
-  tasks: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query(params)}`),
+  tasks: (params: ListFilters & { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query({ ...params })}`),
+  /** 已办: what the official's office decided, newest first. */
+  decisions: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Decided>>('GET', `/v1/decisions${query(params)}`),
+  /** 办件查询, without signing in. */
+  progress: (caseNo: string, creditCode: string) => request<ProgressLookup>('GET', `/v1/progress${query({ caseNo, creditCode })}`),
   registry: (filters: RegistryFilters & { cursor?: string | null; limit?: number }) =>
     request<Page<RegistryItem>>('GET', `/v1/registry${query({ ...filters })}`),
   /** The CSV and the file name the API gives it (`filename*` of its content-disposition). */

@@ -70,3 +70,6 @@ export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.fo
 
 /** A certificate's status as the registry and the certificate page show it. */
 export const certificateStatusLabel = certificateStatusNames;
+
+/** 受理号 as read out on the phone: in groups of four (functions/domain/case-number.ts formatCaseNumber). */
+export const formatCaseNo = (caseNo: string | null | undefined) => (caseNo ? caseNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '—');

@@ -120,6 +120,8 @@ export type FormValue = Record<string, unknown>;
 
 export interface Application {
   id: string;
+  /** 受理号: twelve digits; null only for one stored before case numbers, until backfilled. */
+  caseNo: string | null;
   type: string;
   regionCode: string;
   status: Status;
@@ -189,3 +191,40 @@ export interface Claims {
   region?: string;
 }
 
+
+/** The search and filters of the application lists (GET /v1/applications, GET /v1/tasks). */
+export interface ListFilters {
+  q?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+  sort?: 'newest' | 'oldest' | '';
+}
+
+/** 已办: one decision of the official's office (GET /v1/decisions). */
+export interface Decided {
+  applicationId: string;
+  caseNo: string | null;
+  type: string;
+  name: string | null;
+  organisation: string | null;
+  regionCode: string;
+  action: 'approve' | 'reject' | 'return';
+  level: DecidingLevel;
+  at: string;
+  comment: string | null;
+  actor: { sub: string; name: string };
+}
+
+/** 办件查询 (GET /v1/progress): status and levels only. */
+export interface ProgressLookup {
+  caseNo: string;
+  type: string;
+  status: Status;
+  currentLevel: DecidingLevel;
+  submittedAt: string;
+  updatedAt: string;
+  levels: { level: DecidingLevel; name: string; state: LevelState; at: string | null }[];
+}
+
+export type LevelState = 'approved' | 'pending' | 'returned' | 'rejected' | 'expired' | 'withdrawn' | 'escalated' | 'waiting' | 'not_reached';

@@ -13,6 +13,8 @@ import { queryOf } from './query.js';
 /** What the public routes use: the certificates, the health check, the per-address limit. */
 export interface PublicDeps {
   registry: Pick<Services['registry'], 'getCertificate'>;
+  /** 办件查询 by case number and credit code. */
+  progress: (query: { caseNo?: string; creditCode?: string }) => Promise<unknown>;
   health: () => Promise<void>;
   /** The per-address limit (rate-limit.ts limitAddress), shared with every route anyone may call. */
   limited: MiddlewareHandler<Env>;
@@ -62,6 +64,13 @@ export function publicRoutes(deps: PublicDeps) {
     const region = findRegion(c.req.param('code'));
     if (!region) throw new DomainError('not_found', `区划代码 ${c.req.param('code')} 不存在或不在广东省内`);
     return c.json({ ...region, children: childrenOf(region.code) });
+  });
+
+  // 办件查询: status and levels only, for whoever holds both the case number and the organisation's credit code.
+  r.get('/progress', limited, async (c) => {
+    const query = queryOf(c, ['caseNo', 'creditCode']);
+    c.header('cache-control', 'no-store');
+    return c.json(await deps.progress(query));
   });
 
   // Takes the ASCII number or the printed one (粤科协备〔2026〕000123号); answers public fields only.

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Decision } from '../api';
 import type { Session } from '../auth';
 import { fieldTitles } from '../form-value';
-import { formatDate, formatTime, levelLabel } from '../labels';
+import { formatCaseNo, formatDate, formatTime, levelLabel } from '../labels';
 import { MaterialsView, pathTitle } from '../materials';
 import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
@@ -112,7 +112,7 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         <StatusBadge status={app.status} />
       </div>
       <p class="card-meta">
-        {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · 申请单位 {app.applicant.name ?? app.applicant.org} · {formatTime(app.submittedAt)} 提交
+        受理号 <strong class="case-no">{formatCaseNo(app.caseNo)}</strong> · {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · 申请单位 {app.applicant.name ?? app.applicant.org} · {formatTime(app.submittedAt)} 提交
       </p>
       {/* One live region kept on the page: what the workflow does next is read out as it happens. */}
       <div class="live-region" role="status" tabIndex={-1} ref={live}>

@@ -1,14 +1,19 @@
 import { api } from '../api';
 import type { Session } from '../auth';
-import { formatDate, levelLabel } from '../labels';
+import { useState } from 'preact/hooks';
+import { formatCaseNo, formatDate, levelLabel } from '../labels';
+import { SearchBar } from '../search-bar';
+import type { ListFilters } from '../types';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
 import { ErrorNotice, Loading, PageTitle, useAsync, usePages, PageFoot } from '../ui';
 
 /** What awaits the official's decision, oldest first, with overdue ones marked. */
 export function InboxPage({ session }: { session: Session }) {
-  const { items, cursor, error, loading, more } = usePages((from) => api.tasks({ cursor: from }), []);
+  const [filters, setFilters] = useState<ListFilters>({});
+  const { items, cursor, error, loading, more } = usePages((from) => api.tasks({ ...filters, cursor: from }), [filters]);
   const forms = useAsync(() => api.forms(), []);
+  const searching = Boolean(filters.q || filters.type || filters.from || filters.to);
 
   const overdue = items.filter((a) => a.task?.overdue).length;
   const level = session.claims.level;
@@ -18,11 +23,13 @@ export function InboxPage({ session }: { session: Session }) {
       <p class="lead">
         {session.claims.name} · {level ? `${levelLabel[level]}审批` : ''} · <RegionName code={session.claims.region ?? '44'} />
       </p>
+      <OfficeTabs current="inbox" />
+      <SearchBar forms={forms.data} onSearch={setFilters} />
       {error ? <ErrorNotice error={error} /> : null}
       {!loading && !error ? (
         <p role="status">
           共 {items.length}
-          {cursor ? '+' : ''} 件待审批{overdue ? <strong class="overdue-text">，其中 {overdue} 件已超期</strong> : null}。按提交先后排列，最早的在前。
+          {cursor ? '+' : ''} 件{searching ? '符合条件的' : ''}待审批{overdue ? <strong class="overdue-text">，其中 {overdue} 件已超期</strong> : null}。{filters.sort === 'newest' ? '最新到达的在前。' : '按到达先后排列，最早的在前。'}
         </p>
       ) : null}
       <ul class="cards">
@@ -38,7 +45,7 @@ export function InboxPage({ session }: { session: Session }) {
                   {app.task?.overdue ? <span class="badge overdue">已超期</span> : null}
                 </header>
                 <p class="card-meta">
-                  {formType?.name ?? app.type} · <RegionName code={app.regionCode} />
+                  受理号 <span class="case-no">{formatCaseNo(app.caseNo)}</span> · {formType?.name ?? app.type} · <RegionName code={app.regionCode} />
                 </p>
                 <dl class="task-dates">
                   <div>
@@ -66,8 +73,28 @@ export function InboxPage({ session }: { session: Session }) {
           );
         })}
       </ul>
-      {!loading && !error && items.length === 0 ? <p class="empty">没有待审批的申请。</p> : null}
+      {!loading && !error && items.length === 0 ? <p class="empty">{searching ? '没有符合条件的待审批申请。' : '没有待审批的申请。'}</p> : null}
       <PageFoot loading={loading} cursor={cursor} more={more} what="待办" />
     </section>
+  );
+}
+
+/** 待办 and 已办: the official's two lists, one tab each. */
+export function OfficeTabs({ current }: { current: 'inbox' | 'decided' }) {
+  return (
+    <nav aria-label="待办与已办">
+      <ul class="tabs">
+        <li>
+          <Link href="/inbox" aria-current={current === 'inbox' ? 'page' : undefined}>
+            待办
+          </Link>
+        </li>
+        <li>
+          <Link href="/decided" aria-current={current === 'decided' ? 'page' : undefined}>
+            已办
+          </Link>
+        </li>
+      </ul>
+    </nav>
   );
 }
