@@ -17,7 +17,7 @@ import {
   type Status,
   type WorkflowStep,
 } from '../domain/application.js';
-import { chainFor, decidingLevelNames, type ChainStep } from '../domain/chain.js';
+import { chainFor, decidingLevelNames, stepOf, type ChainStep } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
 import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '#forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
@@ -67,7 +67,7 @@ function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): App
   };
 }
 
-function stepFor(s: Services, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
+export function stepFor(s: Pick<Services, 'config'>, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
   const limit = action === 'return' ? s.config.timeLimits.resubmission : s.config.timeLimits[step.level];
   return { id, action, final, level: step.level, region: step.region, at: at.toISOString(), ...deadlinesFrom(at, limit, s.config.calendar) };
 }
@@ -181,6 +181,7 @@ export async function submitApplication(s: Services, principal: Principal, body:
     }
     case 'duplicate':
       throw await duplicateError(s, type, regionCode);
+    case 'stale':
     case 'contended':
       throw new DomainError('conflict', '提交冲突，请重试');
   }
@@ -434,7 +435,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const now = s.now();
   const at = now.toISOString();
   if (app.task) assertWithinLimit(app.task, now, '修改重新提交的期限已过，该申请将按超期处理');
-  const region = chainFor(app.regionCode).find((c) => c.level === app.currentLevel)!.region;
+  const region = stepOf(app, app.currentLevel)!.region;
   const step = app.paused
     ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
     : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);

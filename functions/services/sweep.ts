@@ -10,7 +10,8 @@
 // (infra/local/stack.ts).
 //   - `term`: a certificate's term (服务期) ended: the certificate EXPIRED (functions/services/certificates.ts), at most
 //     once however many sweepers take it (conditional on its version and on the due turn read).
-// Later capabilities add their own `dueKind` and handler here (an annual report's deadline).
+//   - `report`: a year's annual report deadline passed: a year not filed is marked OVERDUE on the certificate and its
+//     county told, and the deadline moves on to the next year's (functions/services/process-records.ts).
 import type { ApplicationRecord } from '../domain/application.js';
 import { deliveryText, officeOf, timedNotices, type NotificationKind, type Recipient } from '../domain/notifications.js';
 import type { DeliverySettings } from '../config.js';
@@ -20,6 +21,7 @@ import { deliveryOf, waitTimerOf, type Channel, type Delivery, type DueItem } fr
 import type { Services } from './context.js';
 import { noticeItems } from './notices.js';
 import { expireTerm } from './certificates.js';
+import { takeReportDeadline } from './process-records.js';
 
 export interface Senders {
   email?: EmailSender;
@@ -37,6 +39,8 @@ export interface SweepResult {
   dropped: number;
   /** Certificates whose term ended. */
   expired: number;
+  /** Annual reports not filed by their deadline (their county told). */
+  overdueReports: number;
 }
 
 export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
@@ -61,7 +65,7 @@ export interface SweepOptions {
  */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const { batch = 25, rounds = 20, deadline = Infinity, concurrency = 8 } = options;
-  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0 };
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, overdueReports: 0 };
   const queue: DueItem[] = [];
   const seen = new Set<string>();
   let reads = 0;
@@ -110,10 +114,18 @@ async function take(s: SweepServices, due: DueItem, result: SweepResult): Promis
       return deliver(s, current, result);
     case 'term':
       return endTerm(s, current, result);
+    case 'report':
+      return reportDeadlinePassed(s, current, result);
     default:
       s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
       return false;
   }
+}
+
+async function reportDeadlinePassed(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const outcome = await takeReportDeadline(s, due);
+  if (outcome === 'flagged') result.overdueReports += 1;
+  return outcome !== 'stale';
 }
 
 async function endTerm(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {

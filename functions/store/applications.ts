@@ -37,6 +37,7 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
   if (app.outbox) Object.assign(item, outboxAttributes(app.outbox, app.updatedAt));
   if (app.awaitingRecord) item[A.awaitingRecord] = true;
   if (app.paused) item[A.paused] = app.paused;
+  if (app.subject) item[A.subject] = app.subject;
   return item;
 }
 
@@ -87,6 +88,7 @@ function fromItem(item: Record<string, any>): ApplicationRecord {
     outbox: item[A.outbox] ?? null,
     awaitingRecord: item[A.awaitingRecord] === true,
     paused: item[A.paused] ?? null,
+    ...(item[A.subject] ? { subject: item[A.subject] } : {}),
   };
 }
 
@@ -132,6 +134,8 @@ export interface ApplicationChange {
   attach?: Attach[];
   /** What the change causes, written with it or not at all: its notices, the timer of the wait it starts. */
   effects?: DocTransactItem[];
+  /** Writes whose condition may fail, the change then 'stale' too: its certificate's (an annual report's, a change's). */
+  guarded?: DocTransactItem[];
 }
 
 /** An upload attached as an application's material, in the application's own transaction (store/uploads.ts attachItem). */
@@ -156,9 +160,16 @@ export class ApplicationStore {
   async create(
     app: ApplicationRecord,
     submitted: HistoryEntry,
-    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; attach?: Attach[]; effects?: DocTransactItem[] } = {},
-  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | UploadTaken> {
-    const items: Guarded<'replayed' | 'duplicate' | 'exists' | UploadTaken>[] = [
+    options: {
+      idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date };
+      guard?: boolean;
+      attach?: Attach[];
+      effects?: DocTransactItem[];
+      /** Writes whose condition may fail ('stale'): the certificate an annual report or a change is about, as it was read. */
+      guarded?: DocTransactItem[];
+    } = {},
+  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | 'stale' | UploadTaken> {
+    const items: Guarded<'replayed' | 'duplicate' | 'exists' | 'stale' | UploadTaken>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
     ];
@@ -189,11 +200,12 @@ export class ApplicationStore {
     // After the idempotency item: a racing retry of this very submission answers 'replayed', not 'taken'.
     for (const attach of options.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(app.submittedAt)));
     for (const item of options.effects ?? []) items.push({ item });
+    for (const item of options.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'created';
     if (outcome.startsWith('taken:')) return outcome as UploadTaken;
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
-    return outcome === 'replayed' || outcome === 'duplicate' ? outcome : 'contended';
+    return outcome === 'replayed' || outcome === 'duplicate' || outcome === 'stale' ? outcome : 'contended';
   }
 
   /** Whether the table answers: one read of a key that holds nothing (the health check). */
@@ -287,9 +299,63 @@ export class ApplicationStore {
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     for (const item of change.effects ?? []) items.push({ item });
+    for (const item of change.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'recorded';
     return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
+  }
+
+  /**
+   * Records an annual report or a change whose last level approved it (read at its version, awaiting its record) as
+   * APPROVED, with `guarded` (its certificate's write, conditional on the certificate's version) and `effects`, all or
+   * nothing. 'stale': the application or its certificate changed meanwhile (read again).
+   */
+  async recordProcessApproval(app: ApplicationRecord, at: string, guarded: DocTransactItem[], effects: DocTransactItem[]): Promise<'recorded' | 'stale' | 'contended'> {
+    return transact(this.db, [
+      {
+        item: {
+          Update: {
+            TableName: this.table,
+            Key: keys.application(app.id),
+            UpdateExpression: 'SET #status = :approved, #statusPk = :statusPk, #approvedAt = :at, #updatedAt = :at, #version = :next REMOVE #awaiting, #outbox, #outboxPk, #outboxAt',
+            ConditionExpression: '#version = :version AND #awaiting = :true',
+            ExpressionAttributeNames: {
+              '#status': A.status,
+              '#statusPk': IDX.byStatus.pk,
+              '#approvedAt': A.approvedAt,
+              '#updatedAt': A.updatedAt,
+              '#version': A.version,
+              '#awaiting': A.awaitingRecord,
+              '#outbox': A.outbox,
+              '#outboxPk': IDX.outbox.pk,
+              '#outboxAt': IDX.outbox.sk,
+            },
+            ExpressionAttributeValues: { ':approved': 'APPROVED', ':statusPk': keys.regionStatus('APPROVED'), ':at': at, ':version': app.version, ':next': app.version + 1, ':true': true },
+          },
+        },
+        whenConditionFails: 'stale' as const,
+      },
+      ...guarded.map((item) => ({ item, whenConditionFails: 'stale' as const })),
+      ...effects.map((item) => ({ item })),
+    ]).then((outcome) => (outcome === 'written' ? 'recorded' : outcome));
+  }
+
+  /** For a transaction: a plan rule's place in `regionCode` taken by `holder` (free, or held by `holder` or `from`). */
+  takeGuardItem(type: string, regionCode: string, holder: string, from?: string): DocTransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.guard(type, regionCode), [ATTR.guard.holder]: holder },
+        ConditionExpression: `${IS_NEW} OR #holder = :holder${from ? ' OR #holder = :from' : ''}`,
+        ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
+        ExpressionAttributeValues: { ':holder': holder, ...(from ? { ':from': from } : {}) },
+      },
+    };
+  }
+
+  /** For a transaction: the place in `regionCode` given up by `holder` (another holder's stays). */
+  releaseGuardOf(type: string, regionCode: string, holder: string): DocTransactItem {
+    return releaseGuardItem(this.table, { id: holder, type, regionCode });
   }
 
   /**
