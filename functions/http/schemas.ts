@@ -257,7 +257,10 @@ export const revocationSchema = meta(
 /** POST /v1/certificates/{certificateNo}/dissolve. */
 export const dissolutionSchema = meta(
   z.strictObject({
-    reason: meta(z.optional(z.string({ error: '注销原因须为文字' }).check(...plainText('注销原因', true), z.maxLength(500, { error: '注销原因不超过500字' }))), { title: '注销原因' }),
+    reason: meta(
+      z.string({ error: '请填写注销原因' }).check(...plainText('注销原因', true), z.regex(/\S/, { error: '请填写注销原因' }), z.minLength(2, { error: '注销原因至少2个字' }), z.maxLength(500, { error: '注销原因不超过500字' })),
+      { title: '注销原因' },
+    ),
   }),
   { title: '注销站点（申请单位自行注销）' },
 );

@@ -149,7 +149,8 @@ describe('dissolution (注销)', () => {
     const out = await dissolve(tokens.applicant);
     expect(out.status, out.text).toBe(200);
     expect(out.body).toMatchObject({ status: 'DISSOLVED', dissolvedAt: expect.any(String), reason: '合作协议到期，双方协商撤站' });
-    expect((await dissolve(tokens.applicant, {})).status).toBe(409);
+    expect((await dissolve(tokens.applicant, {})).status).toBe(400);
+    expect((await dissolve(tokens.applicant)).status).toBe(409);
     expect((await api.call('GET', `/v1/certificates/${record.certificateNo}`)).body).toMatchObject({ valid: false, status: 'DISSOLVED', statusName: '已注销' });
     expect((await revoke(record.certificateNo, tokens.province)).status).toBe(409);
     const after = await stats(api, tokens.admin);

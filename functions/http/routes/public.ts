@@ -13,6 +13,8 @@ import { queryOf } from './query.js';
 /** What the public routes use: the certificates, the health check, the per-address limit. */
 export interface PublicDeps {
   registry: Pick<Services['registry'], 'getCertificate'>;
+  /** When annual reports are due (the certificate shows the year's report status). */
+  reportDeadline?: Services['config']['reportDeadline'];
   health: () => Promise<void>;
   /** The per-address limit (rate-limit.ts limitAddress), shared with every route anyone may call. */
   limited: MiddlewareHandler<Env>;
@@ -69,7 +71,7 @@ export function publicRoutes(deps: PublicDeps) {
     queryOf(c, []);
     const record = await deps.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
-    return c.json(certificateView(record, new Date()));
+    return c.json(certificateView(record, new Date(), deps.reportDeadline));
   });
 
   return r;
