@@ -12,6 +12,7 @@ import type { RegistryRecord } from '../domain/registry.js';
 import { processApprovedNotice, reportOverdueNotice } from '../domain/notifications.js';
 import type { CertificateEvent, StoredCertificate } from '../store/registry.js';
 import type { DueItem } from '../store/notifications.js';
+import { releaseGuardItem, takeGuardItem } from '../store/applications.js';
 import type { DocTransactItem } from '../store/transactions.js';
 import type { OutcomeServices, Services } from './context.js';
 import { noticeItems } from './notices.js';
@@ -55,7 +56,7 @@ export async function subjectItems(s: RecordServices, app: ApplicationRecord, st
   const { pendingChange: _pending, ...rest } = stored.record;
   const items = stored.record.pendingChange === app.id ? s.registry.certificateWrite(stored, rest) : [];
   const moveTo = (app.form as { regionCode?: string }).regionCode;
-  if (moveTo && moveTo !== app.regionCode) items.push(s.applications.releaseGuardOf(app.subject.stationType, moveTo, app.id));
+  if (moveTo && moveTo !== app.regionCode) items.push(releaseGuardItem(s.applications.table, { id: app.id, type: app.subject.stationType, regionCode: moveTo }));
   return items;
 }
 
@@ -77,7 +78,7 @@ export async function recordProcessApproval(s: OutcomeServices, app: Application
     const at = now.toISOString();
     const guarded = current.type === 'annual-report' ? s.registry.certificateWrite(stored, withReportMark(stored.record, current, 'APPROVED', at)) : await changeItems(s, current, stored, at);
     const effects = [...noticeItems(s, current, [processApprovedNotice(current, subject.certificateNo)], now), s.notifications.clearWaitTimerItem(current.id)];
-    const outcome = await s.applications.recordProcessApproval(current, at, guarded, effects);
+    const outcome = await s.registry.recordProcessApproval(current, at, guarded, effects);
     if (outcome === 'recorded') return { status: 'APPROVED', certificateNo: subject.certificateNo };
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
   }
@@ -111,8 +112,8 @@ async function changeItems(s: OutcomeServices, app: ApplicationRecord, stored: S
   const items = s.registry.certificateWrite(stored, changed, { event, ...(moved ? { moved: before } : {}) });
   if (moved && isUnique(subject.stationType)) {
     // The place reserved in the new region passes from the change to the station; the old region's is freed.
-    items.push(s.applications.takeGuardItem(subject.stationType, changed.regionCode, subject.stationId, app.id));
-    items.push(s.applications.releaseGuardOf(subject.stationType, before.regionCode, subject.stationId));
+    items.push(takeGuardItem(s.applications.table, { type: subject.stationType, regionCode: changed.regionCode }, subject.stationId, app.id));
+    items.push(releaseGuardItem(s.applications.table, { id: subject.stationId, type: subject.stationType, regionCode: before.regionCode }));
   }
   return items;
 }

@@ -17,6 +17,7 @@ import { taskNotice } from '../domain/notifications.js';
 import { findRegion } from '../regions/index.js';
 import { assertMaySubmit, assertVisible } from '../policy.js';
 import type { StoredCertificate } from '../store/registry.js';
+import { takeGuardItem } from '../store/applications.js';
 import { actorOf, getApplication, stepFor, type ApplicationView } from './applications.js';
 import type { Services } from './context.js';
 import { noticeItems, waitTimerItem } from './notices.js';
@@ -150,7 +151,7 @@ export async function submitChange(s: Services, principal: Principal, certificat
       { type: 'certificate-change', stored, station, form, changes: changedFields(currentValues(stored.record, station.form), form).map((f) => `form.${f}`) },
       (app) => s.registry.certificateWrite(stored, { ...stored.record, pendingChange: app.id }),
       // The place in the region it moves to is held for the change until it is decided.
-      (app) => (moveTo && unique ? [s.applications.takeGuardItem(station.type, moveTo, app.id)] : []),
+      (app) => (moveTo && unique ? [takeGuardItem(s.applications.table, { type: station.type, regionCode: moveTo }, app.id)] : []),
     );
     if (outcome !== 'stale') return getApplication(s, principal, outcome.id);
     if (moveTo && unique) await assertPlaceFree(s, station.type, moveTo);

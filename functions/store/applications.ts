@@ -306,59 +306,6 @@ export class ApplicationStore {
   }
 
   /**
-   * Records an annual report or a change whose last level approved it (read at its version, awaiting its record) as
-   * APPROVED, with `guarded` (its certificate's write, conditional on the certificate's version) and `effects`, all or
-   * nothing. 'stale': the application or its certificate changed meanwhile (read again).
-   */
-  async recordProcessApproval(app: ApplicationRecord, at: string, guarded: DocTransactItem[], effects: DocTransactItem[]): Promise<'recorded' | 'stale' | 'contended'> {
-    return transact(this.db, [
-      {
-        item: {
-          Update: {
-            TableName: this.table,
-            Key: keys.application(app.id),
-            UpdateExpression: 'SET #status = :approved, #statusPk = :statusPk, #approvedAt = :at, #updatedAt = :at, #version = :next REMOVE #awaiting, #outbox, #outboxPk, #outboxAt',
-            ConditionExpression: '#version = :version AND #awaiting = :true',
-            ExpressionAttributeNames: {
-              '#status': A.status,
-              '#statusPk': IDX.byStatus.pk,
-              '#approvedAt': A.approvedAt,
-              '#updatedAt': A.updatedAt,
-              '#version': A.version,
-              '#awaiting': A.awaitingRecord,
-              '#outbox': A.outbox,
-              '#outboxPk': IDX.outbox.pk,
-              '#outboxAt': IDX.outbox.sk,
-            },
-            ExpressionAttributeValues: { ':approved': 'APPROVED', ':statusPk': keys.regionStatus('APPROVED'), ':at': at, ':version': app.version, ':next': app.version + 1, ':true': true },
-          },
-        },
-        whenConditionFails: 'stale' as const,
-      },
-      ...guarded.map((item) => ({ item, whenConditionFails: 'stale' as const })),
-      ...effects.map((item) => ({ item })),
-    ]).then((outcome) => (outcome === 'written' ? 'recorded' : outcome));
-  }
-
-  /** For a transaction: a plan rule's place in `regionCode` taken by `holder` (free, or held by `holder` or `from`). */
-  takeGuardItem(type: string, regionCode: string, holder: string, from?: string): DocTransactItem {
-    return {
-      Put: {
-        TableName: this.table,
-        Item: { ...keys.guard(type, regionCode), [ATTR.guard.holder]: holder },
-        ConditionExpression: `${IS_NEW} OR #holder = :holder${from ? ' OR #holder = :from' : ''}`,
-        ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
-        ExpressionAttributeValues: { ':holder': holder, ...(from ? { ':from': from } : {}) },
-      },
-    };
-  }
-
-  /** For a transaction: the place in `regionCode` given up by `holder` (another holder's stays). */
-  releaseGuardOf(type: string, regionCode: string, holder: string): DocTransactItem {
-    return releaseGuardItem(this.table, { id: holder, type, regionCode });
-  }
-
-  /**
    * Records an urge (催办) of the task awaited since `app.task.since`: its history entry after the current version's
    * (an urge changes nothing of the application, so no decision racing it loses), the day's marker and what it
    * causes, all or nothing. 'already': urged already on that working day; 'moved': the task is no longer awaited.
@@ -517,6 +464,19 @@ export function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id
       ConditionExpression: `${IS_NEW} OR #holder = :id`,
       ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
       ExpressionAttributeValues: { ':id': app.id },
+    },
+  };
+}
+
+/** For a transaction: a plan rule's place in `regionCode` taken by `holder` (free, or held by `holder` or by `from`). */
+export function takeGuardItem(table: string, place: { type: string; regionCode: string }, holder: string, from?: string): DocTransactItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: { ...keys.guard(place.type, place.regionCode), [ATTR.guard.holder]: holder },
+      ConditionExpression: `${IS_NEW} OR #holder = :holder${from ? ' OR #holder = :from' : ''}`,
+      ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
+      ExpressionAttributeValues: { ':holder': holder, ...(from ? { ':from': from } : {}) },
     },
   };
 }

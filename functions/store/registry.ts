@@ -192,6 +192,41 @@ export class RegistryStore {
     return outcome === 'written' ? 'recorded' : 'lost_race';
   }
 
+  /**
+   * Records an annual report or a change whose last level approved it (read at its version, awaiting its record) as
+   * APPROVED, with `guarded` (its certificate's write, conditional on the certificate's version) and `effects`, all or
+   * nothing. 'stale': the application or its certificate changed meanwhile (read again).
+   */
+  async recordProcessApproval(app: ApplicationRecord, at: string, guarded: DocTransactItem[], effects: DocTransactItem[]): Promise<'recorded' | 'stale' | 'contended'> {
+    return transact(this.db, [
+      {
+        item: {
+          Update: {
+            TableName: this.table,
+            Key: keys.application(app.id),
+            UpdateExpression: 'SET #status = :approved, #statusPk = :statusPk, #approvedAt = :at, #updatedAt = :at, #version = :next REMOVE #awaiting, #outbox, #outboxPk, #outboxAt',
+            ConditionExpression: '#version = :version AND #awaiting = :true',
+            ExpressionAttributeNames: {
+              '#status': A.status,
+              '#statusPk': IDX.byStatus.pk,
+              '#approvedAt': A.approvedAt,
+              '#updatedAt': A.updatedAt,
+              '#version': A.version,
+              '#awaiting': A.awaitingRecord,
+              '#outbox': A.outbox,
+              '#outboxPk': IDX.outbox.pk,
+              '#outboxAt': IDX.outbox.sk,
+            },
+            ExpressionAttributeValues: { ':approved': 'APPROVED', ':statusPk': keys.regionStatus('APPROVED'), ':at': at, ':version': app.version, ':next': app.version + 1, ':true': true },
+          },
+        },
+        whenConditionFails: 'stale' as const,
+      },
+      ...guarded.map((item) => ({ item, whenConditionFails: 'stale' as const })),
+      ...effects.map((item) => ({ item })),
+    ]).then((outcome) => (outcome === 'written' ? 'recorded' : outcome));
+  }
+
   /** The record of a certificate, by its ASCII or printed number; undefined for an unknown or malformed one. */
   async getCertificate(certificateNo: string): Promise<RegistryRecord | undefined> {
     return (await this.getStoredCertificate(certificateNo, false))?.record;

@@ -21,6 +21,10 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * recordOutcome (271/90 KiB: no Step Functions client, buildOutcomeServices, and of the notifications only the items its
  * changes write, store/notice-writes.ts) and reconciler (274/89: no registry, buildWorkflowServices) fit the budget: the
  * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
+ * With issue 16's annual reports, changes and dissolution notices: api 494/167 (the two forms, their services and
+ * schemas), registryExport 330/112, recordOutcome 287/94 and sweeper 726/223 (the registry store's certificate writes,
+ * the report deadline, a change's record); the reconciler still fits (the new store writes are free functions or the
+ * registry store's, which it does not bundle).
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -31,11 +35,11 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 478 * KiB, gzip: 163 * KiB },
-  registryExport: { minified: 328 * KiB, gzip: 113 * KiB },
-  recordOutcome: { minified: 281 * KiB, gzip: 93 * KiB },
+  api: { minified: 496 * KiB, gzip: 168 * KiB },
+  registryExport: { minified: 331 * KiB, gzip: 113 * KiB },
+  recordOutcome: { minified: 288 * KiB, gzip: 95 * KiB },
   reconciler: { minified: 279 * KiB, gzip: 90 * KiB },
-  sweeper: { minified: 717 * KiB, gzip: 221 * KiB },
+  sweeper: { minified: 727 * KiB, gzip: 224 * KiB },
 };
 
 /**
