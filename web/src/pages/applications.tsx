@@ -14,7 +14,7 @@ const titles = { applicant: '我的申请', official: '辖区内的申请', admi
 export function ApplicationsPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('');
   const { items, cursor, error, loading, more } = usePages((from) => api.applications({ status: status || undefined, cursor: from }), [status]);
-  const forms = useAsync(() => api.forms(), []);
+  const forms = useAsync(() => api.allForms(), []);
 
   const title = titles[session.claims.role];
   return (
@@ -58,7 +58,7 @@ export function ApplicationsPage({ session }: { session: Session }) {
 
 function ApplicationCard({ app, forms }: { app: Application; forms?: FormType[] }) {
   const formType = forms?.find((f) => f.type === app.type);
-  const name = String(app.form.name ?? '（未命名）');
+  const name = (app.subject?.title ?? String(app.form.name ?? '（未命名）'));
   return (
     <article class="card" aria-labelledby={`app-${app.id}`}>
       <header class="card-head">
