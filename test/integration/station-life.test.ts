@@ -9,6 +9,7 @@ import { chainTokens, eventually, stackForFile, taskInInbox } from '../support/l
 import { sweep } from '#functions/services/sweep.js';
 import { cstYear } from '#functions/domain/china-time.js';
 import { approveThroughChain, awaitStatus, officials, seedApproved } from './registry-fixtures.js';
+import { submission } from '../support/submissions.js';
 
 // Reports fall due 4 s after approval (REPORT_DEADLINE), the sweeper run by the tests.
 const file = stackForFile({ env: { REPORT_DEADLINE: '4s' }, sweepEveryMs: 0 });
@@ -211,6 +212,57 @@ describe('change (变更)', () => {
 
     expect(await mine()).toBe(before);
     expect((await certificate(mover.certificateNo)).regionCode).toBe('441882102203');
+  });
+});
+
+describe('a report or a change that ends unapproved', () => {
+  it('a rejected report frees its year; a withdrawn change lets another be filed', async () => {
+    const { api, tokens } = file;
+    const station = await seed('expert-station', '441882');
+    const filed = await fileReport(station.certificateNo, tokens.applicant);
+    await taskInInbox(api, tokens.county, filed.body.id);
+    const rejected = await api.call('POST', `/v1/applications/${filed.body.id}/decision`, { token: tokens.county, body: { action: 'reject', comment: '内容与实际不符' } });
+    expect(rejected.status, rejected.text).toBe(200);
+    expect((await certificate(station.certificateNo)).report).toMatchObject({ status: 'REJECTED', statusName: '未通过' });
+    expect((await fileReport(station.certificateNo, tokens.applicant)).status).toBe(201);
+
+    const change = { form: { address: '连州市连州镇新区科技大楼三楼', reason: '办公地点搬迁' } };
+    const first = await api.call('POST', `/v1/certificates/${station.certificateNo}/changes`, { token: tokens.applicant, body: change });
+    expect(first.status, first.text).toBe(201);
+    expect((await api.call('POST', `/v1/applications/${first.body.id}/withdraw`, { token: tokens.applicant })).status).toBe(200);
+    const second = await api.call('POST', `/v1/certificates/${station.certificateNo}/changes`, { token: tokens.applicant, body: change });
+    expect(second.status, second.text).toBe(201);
+  });
+});
+
+describe('a change that moves the station (迁址)', () => {
+  it('approved: the station is in its new village’s registry and not its old one’s, the plan rule’s place moved with it', async () => {
+    // Prepare: a village 农技协 approved through the whole chain (holding its village's place)
+    const { api, tokens } = file;
+    const station = await approveThroughChain(api, tokens.applicant, officials(api), 'rural-tech-association', '441882102205');
+    const body = { form: { regionCode: '441882102206', address: '连州市大路边镇邻村村委会办公楼一楼', reason: '协会迁往邻村办公' } };
+
+    // Act: filed, approved by the township and the province
+    const filed = await api.call('POST', `/v1/certificates/${station.certificateNo}/changes`, { token: tokens.applicant, body });
+    expect(filed.status, filed.text).toBe(201);
+    // While it is decided the new village's place is held for it
+    const meanwhile = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('rural-tech-association', '441882102206') });
+    expect(meanwhile.status, meanwhile.text).toBe(409);
+    for (const office of [tokens.township, tokens.province]) {
+      await taskInInbox(api, office, filed.body.id);
+      expect((await api.call('POST', `/v1/applications/${filed.body.id}/decision`, { token: office, body: { action: 'approve' } })).status).toBe(200);
+    }
+    await awaitStatus(api, tokens.applicant, filed.body.id, 'APPROVED');
+
+    // Assess: the same number, the new region and address, its registry entries moved
+    expect(await certificate(station.certificateNo)).toMatchObject({ regionCode: '441882102206', address: body.form.address, changedAt: { regionCode: expect.any(String), address: expect.any(String) } });
+    const inRegion = async (code: string) =>
+      (await api.call('GET', `/v1/registry?region=${code}&limit=100`, { token: tokens.admin })).body.items.map((i: { certificateNo: string }) => i.certificateNo);
+    expect(await inRegion('441882102206')).toContain(station.certificateNo);
+    expect(await inRegion('441882102205')).not.toContain(station.certificateNo);
+    // The old village's place is free, the new one's the station's
+    expect((await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('rural-tech-association', '441882102206') })).status).toBe(409);
+    expect((await api.call('POST', '/v1/applications', { token: tokens.applicant, body: submission('rural-tech-association', '441882102205') })).status).toBe(201);
   });
 });
 
