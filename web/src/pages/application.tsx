@@ -154,6 +154,12 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
             <Link href={`/certificates/${encodeURIComponent(app.certificateNo)}/print`}>打印证书</Link>
           </Notice>
         ) : null}
+        {app.status === 'APPROVED' && app.subject ? (
+          <Notice kind="success" announced={false}>
+            {app.type === 'annual-report' ? `${app.subject.year} 年度报告已通过县级审核。` : '变更已获批准，证书及备案登记已显示变更后的内容，证书编号不变。'}
+            <Link href={`/certificates/${encodeURIComponent(app.subject.certificateNo)}`}>查看证书 {app.subject.certificateNo}</Link>
+          </Notice>
+        ) : null}
       </div>
 
       <div class="detail-grid">
