@@ -4,10 +4,10 @@
 // deadline: a year not filed by then is marked OVERDUE and its county told. Nothing here reads a form's schema (the
 // workflow's task and the sweeper run this).
 import { isApplicationType, typeBasics } from '#forms/entry.js';
-import { DomainError, type ApplicationRecord, type Status } from '../domain/application.js';
+import { DomainError, type Actor, type ApplicationRecord, type HistoryEntry, type Status } from '../domain/application.js';
 import { regionAtLevel } from '../domain/chain.js';
 import { statusAt } from '../domain/certificate.js';
-import { changedFields, changeableFields, reportDeadline, reportTaken, type ChangeableField } from '../domain/process.js';
+import { changedFields, changeableFields, firstReportYear, reportDeadline, reportTaken, type ChangeableField } from '../domain/process.js';
 import type { RegistryRecord } from '../domain/registry.js';
 import { processApprovedNotice, reportOverdueNotice } from '../domain/notifications.js';
 import type { CertificateEvent, StoredCertificate } from '../store/registry.js';
@@ -65,7 +65,7 @@ export async function subjectItems(s: RecordServices, app: ApplicationRecord, st
  * certificate the year's report accepted, or the change's values with their dates (moving the station's registry
  * entries and its plan rule's place when it moved region). Idempotent: an application already approved answers again.
  */
-export async function recordProcessApproval(s: OutcomeServices, app: ApplicationRecord): Promise<{ status: 'APPROVED'; certificateNo: string }> {
+export async function recordProcessApproval(s: OutcomeServices, app: ApplicationRecord, history: HistoryEntry[] = []): Promise<{ status: 'APPROVED'; certificateNo: string }> {
   const subject = app.subject!;
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = attempt === 0 ? app : await s.applications.get(app.id);
@@ -76,7 +76,7 @@ export async function recordProcessApproval(s: OutcomeServices, app: Application
     if (!stored) throw new DomainError('unavailable', `证书 ${subject.certificateNo} 暂时读不到，请稍后重试`);
     const now = s.now();
     const at = now.toISOString();
-    const guarded = current.type === 'annual-report' ? s.registry.certificateWrite(stored, withReportMark(stored.record, current, 'APPROVED', at)) : await changeItems(s, current, stored, at);
+    const guarded = current.type === 'annual-report' ? s.registry.certificateWrite(stored, withReportMark(stored.record, current, 'APPROVED', at)) : await changeItems(s, current, stored, at, history.findLast((e) => e.action === 'approve')?.actor);
     const effects = [...noticeItems(s, current, [processApprovedNotice(current, subject.certificateNo)], now), s.notifications.clearWaitTimerItem(current.id)];
     const outcome = await s.registry.recordProcessApproval(current, at, guarded, effects);
     if (outcome === 'recorded') return { status: 'APPROVED', certificateNo: subject.certificateNo };
@@ -86,7 +86,7 @@ export async function recordProcessApproval(s: OutcomeServices, app: Application
 }
 
 /** A change's writes on its certificate: the new values and their dates, its history entry, its region's move. */
-async function changeItems(s: OutcomeServices, app: ApplicationRecord, stored: StoredCertificate, at: string): Promise<DocTransactItem[]> {
+async function changeItems(s: OutcomeServices, app: ApplicationRecord, stored: StoredCertificate, at: string, approver?: Actor): Promise<DocTransactItem[]> {
   const subject = app.subject!;
   const station = await s.applications.get(subject.stationId);
   const form = app.form as Partial<Record<ChangeableField, unknown>> & { reason?: string };
@@ -103,7 +103,8 @@ async function changeItems(s: OutcomeServices, app: ApplicationRecord, stored: S
   const event: CertificateEvent = {
     at,
     action: 'change',
-    actor: { sub: 'system', name: '系统', role: 'system' },
+    // The office whose approval made it take effect (the province's).
+    actor: approver ?? { sub: 'system', name: '系统', role: 'system' },
     reason: form.reason ?? null,
     changes: fields,
     applicationId: app.id,
@@ -125,7 +126,7 @@ export function isUnique(type: string): boolean {
 
 /** The first report deadline of a certificate approved at `approvedAt`, for its approval's transaction. */
 export function firstReportDueItem(s: Pick<Services, 'config' | 'registry'>, certificateNo: string, approvedAt: string): DocTransactItem {
-  const year = Number(new Date(Date.parse(approvedAt) + 8 * 3600_000).getUTCFullYear());
+  const year = firstReportYear(approvedAt);
   return s.registry.reportDueItem(certificateNo, year, reportDeadline(year, approvedAt, s.config.reportDeadline));
 }
 

@@ -44,7 +44,7 @@ export async function recordApproval(s: OutcomeServices, id: string): Promise<{ 
     if (!found) throw new DomainError('not_found', `申请 ${id} 不存在`);
     const { app, history } = found;
     // An annual report or a change: recorded on the certificate it is about, which keeps its number.
-    if (app.subject) return recordProcessApproval(s, app);
+    if (app.subject) return recordProcessApproval(s, app, history);
     if (app.status === 'APPROVED' && app.certificateNo) return { status: 'APPROVED', certificateNo: app.certificateNo };
     if (!app.awaitingRecord || app.status !== 'PENDING') {
       throw new DomainError('conflict', `申请 ${id} 未经最后一级批准（状态 ${app.status}），不能登记`);

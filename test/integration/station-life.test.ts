@@ -185,7 +185,9 @@ describe('change (变更)', () => {
     expect(JSON.stringify(cert)).not.toContain('13912345678');
     const history = await api.call('GET', `/v1/certificates/${station.certificateNo}/history`, { token: tokens.applicant });
     expect(history.status, history.text).toBe(200);
-    expect(history.body.items).toEqual([expect.objectContaining({ action: 'change', changes: ['name', 'contact'], applicationId: id, reason: '站点更名，联系人调整' })]);
+    expect(history.body.items).toEqual([
+      expect.objectContaining({ action: 'change', changes: ['name', 'contact'], applicationId: id, reason: '站点更名，联系人调整', actor: expect.objectContaining({ role: 'official', level: 'province' }) }),
+    ]);
     const registry = (await api.call('GET', '/v1/registry?region=441882102&limit=100', { token: tokens.admin })).body.items;
     expect(registry.find((r: { certificateNo: string }) => r.certificateNo === station.certificateNo)).toMatchObject({ name: '连州市大路边镇农村科技特派员服务站' });
     // Another organisation may not read its history
