@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps) {
   app.use(methodNotAllowed(() => app.routes));
   // One per-address budget for everything anyone may call.
   const limited = deps.addressLimit ?? limitAddress(limits.address);
-  app.route('/v1', publicRoutes({ registry: services.registry, progress: (query) => lookUpProgress(services, query), health: deps.health, limited }));
+  app.route('/v1', publicRoutes({ registry: services.registry, progress: (query) => lookUpProgress(services, query), reportDeadline: services.config?.reportDeadline, health: deps.health, limited }));
   app.get('/docs', limited, (c) => c.html(docsPage()));
   const authed = new Hono<Env>();
   authed.use(limitRefused(limits.refused));

@@ -12,9 +12,12 @@ import { certificateStatuses } from '../domain/certificate.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import { submittedMaterials } from '#forms/material-references.js';
 import { decidedSchema, progressSchema } from './list-schemas.js';
+import { annualReportSubmission } from '#forms/annual-report.js';
+import { certificateChangeSubmission } from '#forms/certificate-change.js';
 import {
   applicationSchema,
   catalogueEntrySchema,
+  certificateHistorySchema,
   certificateSchema,
   decisionSchema,
   dissolutionSchema,
@@ -400,11 +403,47 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/certificates/{certificateNo}/dissolve': {
     post: {
       summary: '注销站点（持证的申请单位自行注销）',
-      description: '原因可选；证书及其备案登记记录变为 DISSOLVED，不再计入统计和目标进度，释放“每个地区一个”的名额。',
+      description: '须写明原因；证书及其备案登记记录变为 DISSOLVED，不再计入统计和目标进度，释放“每个地区一个”的名额，所在县（区）和省科协收到通知。',
       params: [certificateNoParam],
       body: ref('Dissolution'),
       ok: { status: 200, description: '已注销的记录', schema: ref('RegistryRecord') },
-      errors: { 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '证书已不是有效状态' },
+      errors: { 400: '未写明原因', 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '证书已不是有效状态' },
+    },
+  },
+  '/v1/certificates/{certificateNo}/reports': {
+    post: {
+      summary: '报送年度报告（持证的申请单位）',
+      description:
+        '报送某一自然年度的服务情况；由站点所在县（区）审核（通过 / 退回修改并一次性列出问题 / 不予通过），审核在 GET /v1/tasks 和 POST /v1/applications/{id}/decision 中进行，' +
+        '退回后用 PUT /v1/applications/{id} 修改重新提交。证书和备案登记显示当年的报告状态（report），截止时间（REPORT_DEADLINE，默认次年 3 月 31 日）前未报送的标为 OVERDUE 并通知县（区）。' +
+        '同一年度已报送（审核中或已通过）为 409，站点设立以前的年度或尚未开始的年度为 400，不是本单位的证书为 403，证书已撤销、到期或注销为 409；均不保存任何内容。',
+      params: [certificateNoParam],
+      body: ref('AnnualReportSubmission'),
+      ok: { status: 201, description: '年度报告（type 为 annual-report 的办件），等待县（区）审核', schema: ref('Application') },
+      errors: { 400: '报告内容或年度有误（issues 列出全部问题）', 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '该年度已报送，或证书已不是有效状态' },
+      codes: { 409: ['conflict', 'duplicate'] },
+    },
+  },
+  '/v1/certificates/{certificateNo}/changes': {
+    post: {
+      summary: '申请变更（持证的申请单位）：名称、联系人、地址（所在地区）、专家名单',
+      description:
+        '只填写要变更的事项；由站点承办层级和省科协审批（两级）。批准后证书和备案登记显示变更后的内容及变更时间（changedAt），证书编号不变，' +
+        'GET /v1/certificates/{certificateNo}/history 记录变更的事项。同一证书同时只能有一项变更在审批中（409）；迁往已有同类站点的地区（每个地区一个）为 409，并指明已有的站点。',
+      params: [certificateNoParam],
+      body: ref('CertificateChangeSubmission'),
+      ok: { status: 201, description: '变更申请（type 为 certificate-change 的办件），等待承办层级审批', schema: ref('Application') },
+      errors: { 400: '变更内容有误（issues 列出全部问题）', 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '已有变更在审批中、迁入地区名额已被占用，或证书已不是有效状态' },
+      codes: { 409: ['conflict', 'duplicate'] },
+    },
+  },
+  '/v1/certificates/{certificateNo}/history': {
+    get: {
+      summary: '证书变动记录（持证的申请单位、所在地区的审批人员、管理员）',
+      description: '批准以后的每次变动：变更（及变更的事项）、撤销、注销、到期，按时间先后。',
+      params: [certificateNoParam],
+      ok: { status: 200, description: '变动记录', schema: ref('CertificateHistory') },
+      errors: { 404: '没有这个证书编号，或无权查看' },
     },
   },
   '/v1/stats': {
@@ -582,6 +621,9 @@ export function buildOpenApiDocument(): Json {
         Certificate: schema(certificateSchema),
         Revocation: schema(revocationSchema, 'input'),
         Dissolution: schema(dissolutionSchema, 'input'),
+        AnnualReportSubmission: schema(annualReportSubmission, 'input'),
+        CertificateChangeSubmission: schema(certificateChangeSubmission, 'input'),
+        CertificateHistory: schema(certificateHistorySchema),
         Stats: schema(statsSchema),
         NotificationPage: schema(notificationPageSchema),
         NotificationRead: schema(notificationReadSchema),

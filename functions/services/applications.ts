@@ -15,7 +15,7 @@ import {
   type HistoryEntry,
   type WorkflowStep,
 } from '../domain/application.js';
-import { chainFor, decidingLevelNames, type ChainStep } from '../domain/chain.js';
+import { chainFor, decidingLevelNames, stepOf, type ChainStep } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
 import { isCaseNumber, newCaseNumber, normalizeCaseNumber } from '../domain/case-number.js';
 import { progressView, type ProgressView } from '../domain/progress-lookup.js';
@@ -44,6 +44,8 @@ import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
 import { attachments, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
 import { noticeItems, waitTimerItem } from './notices.js';
+import { subjectItems } from './process-records.js';
+import { checkResubmittedProcess } from './processes.js';
 import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNotice, urgeAllowedFrom, type UrgeWait } from '../domain/notifications.js';
 
 export interface ApplicationView extends Application {
@@ -73,7 +75,7 @@ function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): App
   };
 }
 
-function stepFor(s: Services, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
+export function stepFor(s: Pick<Services, 'config'>, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
   const limit = action === 'return' ? s.config.timeLimits.resubmission : s.config.timeLimits[step.level];
   return { id, action, final, level: step.level, region: step.region, at: at.toISOString(), ...deadlinesFrom(at, limit, s.config.calendar) };
 }
@@ -199,6 +201,7 @@ export async function submitApplication(s: Services, principal: Principal, body:
     }
     case 'duplicate':
       throw await duplicateError(s, type, regionCode);
+    case 'stale':
     case 'contended':
       throw new DomainError('conflict', '提交冲突，请重试');
   }
@@ -359,6 +362,8 @@ export async function decideApplication(s: Services, principal: Principal, id: s
       ...decisionEffects(s, { ...app, task: app.task }, found!.history, entry, step, outcome, now),
       s.lists.decidedItem(app.task.region, app, entry),
     ],
+    // A report's mark of the year, a change no longer under way, on the certificate they are about.
+    guarded: input.action === 'approve' ? [] : await subjectItems(s, app, outcome.status),
   });
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
@@ -456,6 +461,7 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
     outbox: app.taskToken ? { kind: 'callback', token: app.taskToken, step } : null,
     releaseGuard: holdsGuard(app),
     effects: [s.notifications.clearWaitTimerItem(app.id)],
+    guarded: await subjectItems(s, app, 'WITHDRAWN'),
   });
   // Between levels no token waits: the workflow's next state finds the application withdrawn and ends.
   if (app.taskToken) await deliver(s, app.taskToken, step, at);
@@ -467,6 +473,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const app = assertMayResubmit(principal, found?.app, id);
   if (app.status !== 'RETURNED' || !app.taskToken) throw new DomainError('conflict', '只有被退回修改的申请可以重新提交');
   const given = (body && typeof body === 'object' ? body : {}) as { form?: unknown; materials?: unknown };
+  if (app.subject) return resubmitProcess(s, principal, app, body, given.form);
   const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: given.form });
   const bodyKeys = body && typeof body === 'object' ? Object.keys(body) : [];
   const extraKeys = bodyKeys.filter((k) => k !== 'form' && k !== 'materials').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
@@ -487,7 +494,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const now = s.now();
   const at = now.toISOString();
   if (app.task) assertWithinLimit(app.task, now, '修改重新提交的期限已过，该申请将按超期处理');
-  const region = chainFor(app.regionCode).find((c) => c.level === app.currentLevel)!.region;
+  const region = stepOf(app, app.currentLevel)!.region;
   const step = app.paused
     ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
     : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);
@@ -525,6 +532,30 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   );
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
+}
+
+/** A returned annual report or change sent again: its form checked as at its filing, back to the level that returned it. */
+async function resubmitProcess(s: Services, principal: Principal, app: ApplicationRecord, body: unknown, given: unknown): Promise<ApplicationView> {
+  const extraKeys = (body && typeof body === 'object' ? Object.keys(body) : []).filter((k) => k !== 'form').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
+  const checked = await checkResubmittedProcess(s, app, given);
+  const issues = [...checked.issues, ...extraKeys];
+  if (!checked.form || issues.length) throw new DomainError('validation', '修改后的内容仍有问题，请按提示逐项修改', { issues });
+  const now = s.now();
+  const at = now.toISOString();
+  if (app.task) assertWithinLimit(app.task, now, '修改重新提交的期限已过，该申请将按超期处理');
+  const region = stepOf(app, app.currentLevel)!.region;
+  const step = app.paused ? resumedStep(app.id, { level: app.currentLevel, region }, now, app.paused) : stepFor(s, app.id, 'resubmit', { level: app.currentLevel, region }, now);
+  await record(s, {
+    app,
+    expected: { version: app.version, token: app.taskToken!, openAt: at },
+    set: { status: 'PENDING', form: checked.form, updatedAt: at, paused: null },
+    entry: { at, action: 'resubmit', level: app.currentLevel, actor: actorOf(principal), comment: null, changes: changedPaths(app.form, checked.form) },
+    outbox: { kind: 'callback', token: app.taskToken!, step },
+    effects: [...noticeItems(s, app, [taskNotice(app, { level: app.currentLevel, region }, 'resubmit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
+    guarded: await subjectItems(s, app, 'PENDING'),
+  });
+  await deliver(s, app.taskToken!, step, at);
+  return getApplication(s, principal, app.id);
 }
 
 /** Dotted paths of the leaves that differ between two forms, so the official sees what changed. */

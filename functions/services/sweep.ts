@@ -12,7 +12,8 @@
 //     once however many sweepers take it (conditional on its version and on the due turn read).
 //   - `upload`: an upload's slot ended unattached: its record removed (conditional on still being unattached at that
 //     turn, so that no submission can attach it after), then its bytes.
-// Later capabilities add their own `dueKind` and handler here (an annual report's deadline).
+//   - `report`: a year's annual report deadline passed: a year not filed is marked OVERDUE on the certificate and its
+//     county told, and the deadline moves on to the next year's (functions/services/process-records.ts).
 import type { ApplicationRecord } from '../domain/application.js';
 import { deliveryText, officeOf, timedNotices, type NotificationKind, type Recipient } from '../domain/notifications.js';
 import type { DeliverySettings } from '../config.js';
@@ -24,6 +25,7 @@ import { noticeItems } from './notices.js';
 import { expireTerm } from './certificates.js';
 import { uploadKeys } from '../upload-keys.js';
 import type { UploadSweep } from '../store/upload-sweep.js';
+import { takeReportDeadline } from './process-records.js';
 
 export interface Senders {
   email?: EmailSender;
@@ -48,6 +50,8 @@ export interface SweepResult {
   expired: number;
   /** Uploads removed whose slot ended unattached. */
   swept: number;
+  /** Annual reports not filed by their deadline (their county told). */
+  overdueReports: number;
 }
 
 export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
@@ -72,7 +76,7 @@ export interface SweepOptions {
  */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const { batch = 25, rounds = 20, deadline = Infinity, concurrency = 8 } = options;
-  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0 };
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, overdueReports: 0 };
   const queue: DueItem[] = [];
   const seen = new Set<string>();
   let reads = 0;
@@ -123,10 +127,18 @@ async function take(s: SweepServices, due: DueItem, result: SweepResult): Promis
       return endTerm(s, current, result);
     case 'upload':
       return forgetUpload(s, current, result);
+    case 'report':
+      return reportDeadlinePassed(s, current, result);
     default:
       s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
       return false;
   }
+}
+
+async function reportDeadlinePassed(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const outcome = await takeReportDeadline(s, due);
+  if (outcome === 'flagged') result.overdueReports += 1;
+  return outcome !== 'stale';
 }
 
 async function endTerm(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {

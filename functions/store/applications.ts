@@ -39,6 +39,7 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
   if (app.outbox) Object.assign(item, outboxAttributes(app.outbox, app.updatedAt));
   if (app.awaitingRecord) item[A.awaitingRecord] = true;
   if (app.paused) item[A.paused] = app.paused;
+  if (app.subject) item[A.subject] = app.subject;
   return item;
 }
 
@@ -91,6 +92,7 @@ export function fromItem(item: Record<string, any>): ApplicationRecord {
     outbox: item[A.outbox] ?? null,
     awaitingRecord: item[A.awaitingRecord] === true,
     paused: item[A.paused] ?? null,
+    ...(item[A.subject] ? { subject: item[A.subject] } : {}),
   };
 }
 
@@ -138,6 +140,8 @@ export interface ApplicationChange {
   effects?: DocTransactItem[];
   /** A changed form's search index entries (store/application-lists.ts reindexItems), given the room the transaction has left. */
   reindex?: (room: number) => DocTransactItem[];
+  /** Writes whose condition may fail, the change then 'stale' too: its certificate's (an annual report's, a change's). */
+  guarded?: DocTransactItem[];
 }
 
 /** DynamoDB's limit of items in one transaction. */
@@ -172,9 +176,11 @@ export class ApplicationStore {
       effects?: DocTransactItem[];
       /** Its case number's item (conditional: 'caseTaken' when the number is another's) and its search index entries (store/application-lists.ts). */
       index?: { caseNumber: DocTransactItem; entries: DocTransactItem[] };
+      /** Writes whose condition may fail ('stale'): the certificate an annual report or a change is about, as it was read. */
+      guarded?: DocTransactItem[];
     } = {},
-  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | 'caseTaken' | UploadTaken> {
-    const items: Guarded<'replayed' | 'duplicate' | 'exists' | 'caseTaken' | UploadTaken>[] = [
+  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | 'caseTaken' | 'stale' | UploadTaken> {
+    const items: Guarded<'replayed' | 'duplicate' | 'exists' | 'caseTaken' | 'stale' | UploadTaken>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       // The number is unique by its item's key: another application's number drawn again is 'caseTaken' (draw anew).
@@ -207,11 +213,12 @@ export class ApplicationStore {
     // After the idempotency item: a racing retry of this very submission answers 'replayed', not 'taken'.
     for (const attach of options.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(app.submittedAt)));
     for (const item of options.effects ?? []) items.push({ item });
+    for (const item of options.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'created';
     if (outcome.startsWith('taken:')) return outcome as UploadTaken;
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
-    return outcome === 'replayed' || outcome === 'duplicate' || outcome === 'caseTaken' ? outcome : 'contended';
+    return outcome === 'replayed' || outcome === 'duplicate' || outcome === 'caseTaken' || outcome === 'stale' ? outcome : 'contended';
   }
 
   /** Whether the table answers: one read of a key that holds nothing (the health check). */
@@ -306,6 +313,7 @@ export class ApplicationStore {
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     for (const item of change.effects ?? []) items.push({ item });
+    for (const item of change.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
     if (change.reindex) for (const item of change.reindex(MAX_TRANSACTION_ITEMS - items.length)) items.push({ item });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'recorded';
@@ -414,6 +422,19 @@ export function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id
       ConditionExpression: `${IS_NEW} OR #holder = :id`,
       ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
       ExpressionAttributeValues: { ':id': app.id },
+    },
+  };
+}
+
+/** For a transaction: a plan rule's place in `regionCode` taken by `holder` (free, or held by `holder` or by `from`). */
+export function takeGuardItem(table: string, place: { type: string; regionCode: string }, holder: string, from?: string): DocTransactItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: { ...keys.guard(place.type, place.regionCode), [ATTR.guard.holder]: holder },
+      ConditionExpression: `${IS_NEW} OR #holder = :holder${from ? ' OR #holder = :from' : ''}`,
+      ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
+      ExpressionAttributeValues: { ':holder': holder, ...(from ? { ':from': from } : {}) },
     },
   };
 }

@@ -85,6 +85,8 @@ export const ATTR = {
     caseNo: 'caseNo',
     /** What a search fragment is matched against (functions/domain/search.ts searchTextOf). */
     searchText: 'searchText',
+    /** An annual report's or a change's certificate (functions/domain/process.ts Subject). */
+    subject: 'subject',
   },
   /** An upload (store/uploads.ts): its check's verdict and lease, and where it was attached. */
   upload: {
@@ -103,7 +105,9 @@ export const ATTR = {
   guard: { holder: 'appId' },
   idempotency: { requestHash: 'requestHash', answer: 'answer' },
   /** The certificate item (its record's fields are the registry record's, functions/domain/registry.ts). */
-  certificate: { status: 'status', validUntil: 'validUntil', version: 'version' },
+  certificate: { status: 'status', validUntil: 'validUntil', version: 'version', reports: 'reports', pendingChange: 'pendingChange' },
+  /** A certificate's next annual report deadline (functions/services/processes.ts): the year it is for. */
+  reportDue: { certificateNo: 'certificateNo', year: 'year' },
   /** The certificate number counter of a year: the last number given. */
   counter: { last: 'last' },
   stats: { total: 'total', n: 'n', ids: 'ids', refs: 'refs', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
@@ -207,6 +211,8 @@ export const keys = {
   dueOrder: (at: string, item: Key, turn = '') => `${at}#${item.pk}#${item.sk}${turn ? `#${turn}` : ''}`,
   /** Sort keys of the items due at `now` or before. */
   dueBefore: (now: string) => `${now}~`,
+  /** A certificate's annual report deadline: one item per certificate, moved on to the next year's once taken. */
+  reportDue: (certificateNo: string): Key => ({ pk: `CERT#${certificateNo}`, sk: 'REPORTDUE' }),
   /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
   migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),
   /** Read by the health check: nothing is ever stored under it. */

@@ -12,6 +12,7 @@ import { ORG, submission } from '../support/submissions.js';
 import { pdf, windowsExecutable } from '../support/files.js';
 import { requiredMaterials } from '../support/materials.js';
 import { robotReceiver, type RobotReceiver } from '../support/mail.js';
+import { seedApproved } from '../integration/registry-fixtures.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -747,4 +748,67 @@ describe('the web pages in a browser', () => {
       await citizen.context.close();
     }
   }, 240_000);
+
+  it('let an organisation file its annual report from the certificate page, a mistake shown beside its field; the county approves it from its inbox; the station then dissolves and its printed certificate reads 已注销', async () => {
+    // Prepare: a station of 大路边镇 held by the demo company, recorded as the workflow records an approval
+    const station = await seedApproved(stack.services, { type: 'commissioner-station', regionCode: '441882102', at: new Date(), change: (form) => (form.name = '连州市大路边镇特派员工作站（年报）') });
+    const title = `${station.name} ${station.approvedAt.slice(0, 4)}年度报告`;
+
+    // Act: the organisation opens its certificate and files the year's report, first with a field left empty
+    const applicant = await open(desktop);
+    let page = applicant.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    expect(await page.locator('dl.record').textContent()).toContain('未报送');
+    await page.getByRole('link', { name: '报送年度报告' }).click();
+    await page.getByRole('heading', { name: '报送年度报告' }).waitFor();
+    await page.getByLabel(/^服务开展情况/).fill('全年开展特派员驻村技术服务，推广柑橘绿色防控技术。');
+    await page.getByLabel(/^专家驻点服务天数/).fill('60');
+    await page.getByLabel(/^举办培训次数/).fill('5');
+    await page.getByLabel(/^服务农户数/).fill('320');
+    await page.getByLabel(/^服务企业/).fill('4');
+    await page.getByRole('button', { name: '报送年度报告' }).click();
+    await page.locator('#f-peopleTrained-error, .error-summary').first().waitFor();
+    expect(await page.locator('.error-summary').textContent()).toContain('培训人数');
+    await shoot(page, '40-annual-report-mistake');
+    await page.getByLabel(/^培训人数/).fill('210');
+    await page.getByRole('button', { name: '报送年度报告' }).click();
+    await page.waitForURL(/\/applications\/[^/]+\?submitted=1/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    await shoot(page, '41-annual-report-filed');
+    await applicant.context.close();
+
+    // Act: the county approves it from its inbox (the township is not asked)
+    await fromInbox('连州市科协', '42-annual-report-county', title, approve('42-annual-report-county', '年度报告已通过县级审核'));
+
+    // Assess: the certificate shows the year's report accepted
+    const citizen = await open(phone);
+    page = citizen.page;
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    await expect.poll(async () => (await page.locator('dl.record').textContent()) ?? '').toContain('已通过');
+    await shoot(page, '43-certificate-report-accepted');
+    await citizen.context.close();
+
+    // Act: the organisation dissolves it, asked for a reason and a confirmation
+    const owner = await open(desktop);
+    page = owner.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}/dissolve`);
+    await page.getByRole('button', { name: '注销站点' }).click();
+    expect(await page.locator('#dissolve-reason-error').textContent()).toContain('请填写注销原因');
+    await page.getByLabel(/^注销原因/).fill('依托单位撤并，站点停止运行');
+    await page.getByRole('button', { name: '注销站点' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '确认注销' }).click();
+    await page.getByText('✕ 站点已注销').waitFor();
+    await shoot(page, '44-dissolved');
+
+    // Assess: the printable certificate says 已注销 across the page, with why
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}/print`);
+    const stamp = page.locator('.certificate-stamp');
+    await stamp.waitFor();
+    expect(await stamp.locator('.certificate-stamp-word').textContent()).toBe('已注销');
+    expect(await stamp.textContent()).toContain('依托单位撤并');
+    await shoot(page, '45-certificate-print-dissolved');
+    await owner.context.close();
+  }, 180_000);
 });

@@ -5,6 +5,7 @@
 // stack; every answer must be a status the document lists for that operation, with a body its schema for that
 // status accepts, never a 5xx, and never a success for a request the document refuses. Seeded: a failure
 // reproduces with the same OPENAPI_SEED (printed with the failures).
+import { cstYear } from '#functions/domain/china-time.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -109,11 +110,23 @@ beforeAll(async () => {
   pathValues.region = ['441882102', '441882', '44', '4418821029999'];
   pathValues.certificateNo = [certificateNo, certificateTitle(certificateNo), 'GDKX-2000-000001', '粤科协备〔2000〕000001号'];
   // Certificates of their own for the operations that end one: each may succeed once, whichever caller comes first.
-  const [toRevoke, toDissolve] = await Promise.all(['expert-station', 'commissioner-station'].map((type) => seedApproved(api.stack.services, { type: type as 'expert-station', regionCode: HOSTS.county, at: new Date() })));
+  const [toRevoke, toDissolve, toReport, toChange] = await Promise.all(
+    ['expert-station', 'commissioner-station', 'society-station', 'expert-station'].map((type) => seedApproved(api.stack.services, { type: type as 'expert-station', regionCode: HOSTS.county, at: new Date() })),
+  );
+  // A report and a change of their own: each may be filed once (the year then reported, the change under way).
+  pathValuesOf['POST /v1/certificates/{certificateNo}/reports'] = { certificateNo: [toReport.certificateNo, ...pathValues.certificateNo] };
+  pathValuesOf['POST /v1/certificates/{certificateNo}/changes'] = { certificateNo: [toChange.certificateNo, ...pathValues.certificateNo] };
+  knownGood.AnnualReportSubmission = [
+    {
+      year: cstYear(new Date()),
+      form: { services: '全年开展现场技术指导十二次，推广新品种三个。', expertDaysOnSite: 40, trainings: 4, peopleTrained: 160, technologies: [{ name: '水肥一体化' }], farmersServed: 300, enterprisesServed: 3 },
+    },
+  ];
+  knownGood.CertificateChangeSubmission = [{ form: { contact: { name: '黄志强', mobile: '13912345678' }, reason: '联系人调整' } }];
   pathValuesOf['POST /v1/certificates/{certificateNo}/revoke'] = { certificateNo: [toRevoke.certificateNo, ...pathValues.certificateNo] };
   pathValuesOf['POST /v1/certificates/{certificateNo}/dissolve'] = { certificateNo: [toDissolve.certificateNo, ...pathValues.certificateNo] };
   knownGood.Revocation = [{ reason: '经核查已停止服务' }];
-  knownGood.Dissolution = [{ reason: '合作协议到期' }, {}];
+  knownGood.Dissolution = [{ reason: '合作协议到期' }];
   pathValues.code = ['44', HOSTS.county, HOSTS.township, HOSTS.village, '99', '4418821029999'];
   knownGood.Submission = applicationTypes.map((type) => submission(type, hostOf(type)));
   knownGood.Resubmission = [{ form: submission('society-station', HOSTS.township).form }];

@@ -2,11 +2,11 @@
 // due index, record and bytes (functions/services/sweep.ts, kind `upload`), while attached ones stay where they were
 // written and checked. A submission racing the sweeper for one upload: one wins, and what is attached keeps its bytes.
 import { describe, expect, it } from 'vitest';
-import { sweep, type SweepServices } from '#functions/services/sweep.js';
+import { sweep } from '#functions/services/sweep.js';
 import { UPLOAD_TTL_SECONDS } from '#functions/store/uploads.js';
 import { UploadSweep } from '#functions/store/upload-sweep.js';
 import { uploadKeys } from '#functions/upload-keys.js';
-import { stackForFile } from '../support/local.js';
+import { stackForFile, sweepServicesOf } from '../support/local.js';
 import { requiredMaterials, send } from '../support/materials.js';
 import { pdf } from '../support/files.js';
 import { submission } from '../support/submissions.js';
@@ -20,11 +20,7 @@ const services = () => file.api.stack.services;
 const later = () => new Date(Date.now() + (UPLOAD_TTL_SECONDS + 3600) * 1000);
 /** A sweep as the deployed sweeper runs it, at `now`. */
 const sweeping = () => new UploadSweep(services().uploads.db, services().uploads.table);
-const sweepAt = (now: () => Date) => {
-  const { config, applications, registry, notifications, log, bucket } = services();
-  const s: SweepServices = { config, applications, registry, notifications, uploads: sweeping(), log, now, senders: { robot: async () => undefined }, files: bucket.s3 };
-  return sweep(s);
-};
+const sweepAt = (now: () => Date) => sweep(sweepServicesOf(services(), { now }));
 const head = (uploadId: string) => services().bucket.head(uploadKeys.file(uploadId));
 const record = (uploadId: string) => services().uploads.get(uploadId, new Date(0));
 

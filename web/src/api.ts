@@ -3,6 +3,7 @@ import { currentSession, expireSession } from './auth';
 import type {
   Application,
   Certificate,
+  CertificateEvent,
   ChannelsInput,
   Decided,
   DecidingLevel,
@@ -90,6 +91,7 @@ export type Decision =
   | { action: 'return'; comment: string; issues: Issue[] };
 
 let forms: Promise<FormType[]> | undefined;
+let processForms: Promise<FormType[]> | undefined;
 const regions = new Map<string, Promise<Region>>();
 
 export const api = {
@@ -140,6 +142,25 @@ export const api = {
   },
   certificate: (no: string) => request<Certificate>('GET', `/v1/certificates/${encodeURIComponent(no)}`),
   revoke: (no: string, reason: string) => request<RegistryItem>('POST', `/v1/certificates/${encodeURIComponent(no)}/revoke`, { reason }),
+  dissolve: (no: string, reason: string) => request<RegistryItem>('POST', `/v1/certificates/${encodeURIComponent(no)}/dissolve`, { reason }),
+  fileReport: (no: string, year: number, form: FormValue) => request<Application>('POST', `/v1/certificates/${encodeURIComponent(no)}/reports`, { year, form }),
+  fileChange: (no: string, form: FormValue) => request<Application>('POST', `/v1/certificates/${encodeURIComponent(no)}/changes`, { form }),
+  certificateHistory: (no: string) => request<{ certificateNo: string; items: CertificateEvent[] }>('GET', `/v1/certificates/${encodeURIComponent(no)}/history`),
+  /** The forms of an annual report and a change, from the API's published document (fetched once per page load). */
+  processForms: () => {
+    processForms ??= request<{ components: { schemas: Record<string, { properties: { form: FormType['schema'] } }> } }>('GET', '/v1/openapi.json')
+      .then((doc) => [
+        { type: 'annual-report', name: '年度报告', hostLevels: [], unique: false, materials: [], schema: doc.components.schemas.AnnualReportSubmission!.properties.form },
+        { type: 'certificate-change', name: '变更申请', hostLevels: [], unique: false, materials: [], schema: doc.components.schemas.CertificateChangeSubmission!.properties.form },
+      ] as FormType[])
+      .catch((error) => {
+        processForms = undefined;
+        throw error;
+      });
+    return processForms;
+  },
+  /** The catalogue's forms and the processes' (an annual report, a change), for pages that show any application. */
+  allForms: async () => [...(await api.forms()), ...(await api.processForms())],
   stats: () => request<ProgressReport>('GET', '/v1/stats'),
   notifications: (params: { unread?: boolean; cursor?: string | null; limit?: number } = {}) =>
     request<NotificationPage>('GET', `/v1/notifications${query({ ...params, unread: params.unread ? 'true' : undefined })}`),

@@ -50,6 +50,8 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   escalated: '超期上报',
   revoked: '证书撤销',
   'term-ended': '服务期届满',
+  'report-overdue': '年度报告逾期未报',
+  dissolved: '站点注销',
 };
 
 export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };

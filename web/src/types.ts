@@ -123,6 +123,8 @@ export interface Application {
   /** 受理号: twelve digits; null only for one stored before case numbers, until backfilled. */
   caseNo: string | null;
   type: string;
+  /** An annual report's or a change's certificate. */
+  subject?: { certificateNo: string; stationType: string; stationId: string; title: string; year?: number };
   regionCode: string;
   status: Status;
   currentLevel: DecidingLevel | null;
@@ -180,6 +182,23 @@ export interface Certificate {
   dissolvedAt?: string;
   expiredAt?: string;
   reason?: string;
+  /** Current values, and when each last changed (变更). */
+  address?: string;
+  experts?: { name: string; title: string; affiliation?: string; specialty?: string }[];
+  changedAt?: Partial<Record<'name' | 'contact' | 'address' | 'regionCode' | 'experts', string>>;
+  /** The annual report of the year now due, and every year's. */
+  report?: { year: number; status: string; statusName: string; id: string | null };
+  reports?: { year: number; status: string; statusName: string }[];
+}
+
+/** A certificate's history after approval (GET /v1/certificates/{no}/history). */
+export interface CertificateEvent {
+  at: string;
+  action: 'revoke' | 'dissolve' | 'expire' | 'change';
+  actor: { name: string; role: string; level?: string };
+  reason: string | null;
+  changes?: string[];
+  applicationId?: string;
 }
 
 export interface Claims {

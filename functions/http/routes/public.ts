@@ -15,6 +15,8 @@ export interface PublicDeps {
   registry: Pick<Services['registry'], 'getCertificate'>;
   /** 办件查询 by case number and credit code. */
   progress: (query: { caseNo?: string; creditCode?: string }) => Promise<unknown>;
+  /** When annual reports are due (the certificate shows the year's report status). */
+  reportDeadline?: Services['config']['reportDeadline'];
   health: () => Promise<void>;
   /** The per-address limit (rate-limit.ts limitAddress), shared with every route anyone may call. */
   limited: MiddlewareHandler<Env>;
@@ -78,7 +80,7 @@ export function publicRoutes(deps: PublicDeps) {
     queryOf(c, []);
     const record = await deps.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
-    return c.json(certificateView(record, new Date()));
+    return c.json(certificateView(record, new Date(), deps.reportDeadline));
   });
 
   return r;

@@ -16,7 +16,7 @@ export function ApplicationsPage({ session }: { session: Session }) {
   const [filters, setFilters] = useState<ListFilters & { status?: string }>({});
   const [status, setStatus] = useState('');
   const { items, cursor, error, loading, more } = usePages((from) => api.applications({ ...filters, cursor: from }), [filters]);
-  const forms = useAsync(() => api.forms(), []);
+  const forms = useAsync(() => api.allForms(), []);
 
   const title = titles[session.claims.role];
   const searching = Boolean(filters.q || filters.type || filters.from || filters.to || filters.status);
@@ -70,7 +70,7 @@ export function ApplicationsPage({ session }: { session: Session }) {
 
 function ApplicationCard({ app, forms }: { app: Application; forms?: FormType[] }) {
   const formType = forms?.find((f) => f.type === app.type);
-  const name = String(app.form.name ?? '（未命名）');
+  const name = (app.subject?.title ?? String(app.form.name ?? '（未命名）'));
   return (
     <article class="card" aria-labelledby={`app-${app.id}`}>
       <header class="card-head">

@@ -12,7 +12,7 @@ import { ErrorNotice, Loading, PageTitle, useAsync, usePages, PageFoot } from '.
 export function InboxPage({ session }: { session: Session }) {
   const [filters, setFilters] = useState<ListFilters>({});
   const { items, cursor, error, loading, more } = usePages((from) => api.tasks({ ...filters, cursor: from }), [filters]);
-  const forms = useAsync(() => api.forms(), []);
+  const forms = useAsync(() => api.allForms(), []);
   const searching = Boolean(filters.q || filters.type || filters.from || filters.to);
 
   const overdue = items.filter((a) => a.task?.overdue).length;
@@ -40,7 +40,7 @@ export function InboxPage({ session }: { session: Session }) {
               <article class={`card task${app.task?.overdue ? ' is-overdue' : ''}`} aria-labelledby={`task-${app.id}`}>
                 <header class="card-head">
                   <h2 id={`task-${app.id}`}>
-                    <Link href={`/applications/${app.id}?from=inbox`}>{String(app.form.name ?? '申请')}</Link>
+                    <Link href={`/applications/${app.id}?from=inbox`}>{(app.subject?.title ?? String(app.form.name ?? '申请'))}</Link>
                   </h2>
                   {app.task?.overdue ? <span class="badge overdue">已超期</span> : null}
                 </header>
@@ -65,7 +65,7 @@ export function InboxPage({ session }: { session: Session }) {
                     <dd>{formatDate(app.task?.expiresAt)}</dd>
                   </div>
                 </dl>
-                <Link href={`/applications/${app.id}?from=inbox`} class="button primary" aria-label={`审批 ${String(app.form.name ?? '')}`}>
+                <Link href={`/applications/${app.id}?from=inbox`} class="button primary" aria-label={`审批 ${(app.subject?.title ?? String(app.form.name ?? ''))}`}>
                   审批
                 </Link>
               </article>
