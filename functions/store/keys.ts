@@ -103,6 +103,8 @@ export const ATTR = {
   timer: { round: 'round', steps: 'steps' },
   /** A delivery: its state, attempts (each claim's fencing number) and lease. */
   delivery: { status: 'status', attempts: 'attempts', leaseUntil: 'leaseUntil' },
+  /** A need of the demand library (store/demands.ts): every change is conditional on its version. */
+  demand: { version: 'version', status: 'status', regionCode: 'regionCode', kind: 'kind', industry: 'industry', id: 'id' },
 } as const;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -180,6 +182,29 @@ export const keys = {
   dueOrder: (at: string, item: Key, turn = '') => `${at}#${item.pk}#${item.sk}${turn ? `#${turn}` : ''}`,
   /** Sort keys of the items due at `now` or before. */
   dueBefore: (now: string) => `${now}~`,
+  /** A need of the demand library (需求库) and, in its partition, its history and its responses. */
+  demand: (id: string): Key => ({ pk: `DEMAND#${id}`, sk: 'DEMAND' }),
+  demandPk: (id: string) => `DEMAND#${id}`,
+  /** A need's history: one item per change, numbered by the version the change produced. */
+  demandEvent: (id: string, version: number): Key => ({ pk: `DEMAND#${id}`, sk: `EVT#${pad(version, 6)}` }),
+  /** One response per organisation and need: the key itself refuses a second. */
+  demandResponse: (id: string, org: string): Key => ({ pk: `DEMAND#${id}`, sk: `RESP#${org}` }),
+  demandResponsePrefix: 'RESP#',
+  /**
+   * Needs fan out into one entry per list scope, as the registry's records do: status × the province and each
+   * ancestor region × kind or any × industry or any (at most 20), so every filter combination is one Query, newest
+   * first. An entry moves to its new status's scopes in the change that moves the need.
+   */
+  demandListScope: (scope: { status: string; region: string; kind?: string; industry?: string }) =>
+    `DEMLIST#${scope.status}#${scope.region}#${scope.kind ?? '*'}#${scope.industry ?? '*'}`,
+  demandListEntry: (scopePk: string, postedAt: string, id: string): Key => ({ pk: scopePk, sk: `${postedAt}#${id}` }),
+  /** The text search's postings: one item per gram (functions/domain/demand.ts searchGrams) and need, newest last. */
+  demandGram: (gram: string, postedAt: string, id: string): Key => ({ pk: `DEMQ#${gram}`, sk: `${postedAt}#${id}` }),
+  demandGramPk: (gram: string) => `DEMQ#${gram}`,
+  /** The needs a station's certificate was matched with (its public record shows them), by need id: ULIDs, newest last. */
+  certificateDemand: (certificateNo: string, demandId: string): Key => ({ pk: `CERTDEM#${certificateNo}`, sk: demandId }),
+  certificateDemandPk: (certificateNo: string) => `CERTDEM#${certificateNo}`,
+
   /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
   migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),
   /** Read by the health check: nothing is ever stored under it. */
