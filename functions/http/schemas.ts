@@ -513,7 +513,7 @@ export const failedDeliverySchema = meta(
 
 const typed = (label: string, min: number, max: number) =>
   z.string({ error: `请填写${label}` }).check(...plainText(label, max > 200), z.minLength(min, { error: min <= 1 ? `请填写${label}` : `${label}至少${min}个字` }), z.maxLength(max, { error: `${label}不超过${max}字` }));
-const dateText = (label: string) => z.string({ error: `${label}须为日期，如 2027-03-01` }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label}须为日期，如 2027-03-01` }), z.refine((d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, { error: `${label}不是有效日期` }));
+const dateText = (label: string) => z.string({ error: `${label}须为日期，如 2027-03-01` }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label}须为日期，如 2027-03-01`, abort: true }), z.refine((d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, { error: `${label}不是有效日期` }));
 const industryIds = Object.keys(industries) as [keyof typeof industries, ...(keyof typeof industries)[]];
 const demandIndustry = meta(z.enum(industryIds, { error: `所属产业须为 ${industryIds.map((i) => `${i}（${industries[i]}）`).join('、')} 之一` }), {
   title: '所属产业',

@@ -13,6 +13,8 @@ import { queryOf } from './query.js';
 /** What the public routes use: the certificates, the health check, the per-address limit. */
 export interface PublicDeps {
   registry: Pick<Services['registry'], 'getCertificate'>;
+  /** The needs a station was matched with, shown on its certificate (absent where the demand library is not served). */
+  demands?: Pick<Services['demands'], 'certificateDemands'>;
   health: () => Promise<void>;
   /** The per-address limit (rate-limit.ts limitAddress), shared with every route anyone may call. */
   limited: MiddlewareHandler<Env>;
@@ -69,7 +71,8 @@ export function publicRoutes(deps: PublicDeps) {
     queryOf(c, []);
     const record = await deps.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
-    return c.json(certificateView(record, new Date()));
+    const demands = deps.demands ? await deps.demands.certificateDemands(record.certificateNo) : undefined;
+    return c.json({ ...certificateView(record, new Date()), ...(demands ? { demands } : {}) });
   });
 
   return r;
