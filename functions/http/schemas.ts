@@ -586,6 +586,22 @@ const demandStatus = meta(z.enum(demandStatuses), {
 });
 const actorSchema = z.object({ sub: z.string(), name: z.string(), role: z.string(), level: z.optional(level), region: z.optional(z.string()) });
 
+/** A response as its reader is shown it (functions/services/demands.ts responseView). */
+export const demandResponseViewSchema = meta(
+  z.object({
+    id: z.string(),
+    certificateNo: z.string(),
+    stationName: z.string(),
+    organisationName: z.string(),
+    proposal: z.string(),
+    startBy: z.nullable(z.string()),
+    respondedAt: z.iso.datetime(),
+    status: meta(z.enum(['SUBMITTED', 'MATCHED']), { description: 'SUBMITTED 已响应 / MATCHED 已选定' }),
+    contact: meta(z.optional(z.object({ name: z.string(), mobile: z.string(), email: z.optional(z.string()) })), { description: '联系人：仅发布需求的办公室及响应单位本身可见' }),
+  }),
+  { title: '响应' },
+);
+
 export const demandSchema = meta(
   z.object({
     id: z.string(),
@@ -622,21 +638,7 @@ export const demandSchema = meta(
       description: '办理记录（详情中给出）',
     }),
     responses: meta(
-      z.optional(
-        z.array(
-          z.object({
-            id: z.string(),
-            certificateNo: z.string(),
-            stationName: z.string(),
-            organisationName: z.string(),
-            proposal: z.string(),
-            startBy: z.nullable(z.string()),
-            respondedAt: z.iso.datetime(),
-            status: z.enum(['SUBMITTED', 'MATCHED']),
-            contact: meta(z.optional(z.object({ name: z.string(), mobile: z.string(), email: z.optional(z.string()) })), { description: '联系人：仅发布需求的办公室及响应单位本身可见' }),
-          }),
-        ),
-      ),
+      z.optional(z.array(demandResponseViewSchema)),
       { description: '响应：发布需求的办公室与管理员看到全部，响应单位只看到自己的（详情中给出）' },
     ),
   }),
