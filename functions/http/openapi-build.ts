@@ -36,14 +36,8 @@ import {
   channelSettingsSchema,
   channelSettingsViewSchema,
   failedDeliverySchema,
-  demandInputSchema,
-  demandSchema,
-  demandPageSchema,
-  demandResponseInputSchema,
-  demandResponseViewSchema,
-  demandMatchSchema,
-  demandCloseSchema,
 } from './schemas.js';
+import { certificateDemandSchema, demandCloseSchema, demandInputSchema, demandMatchSchema, demandPageSchema, demandResponseInputSchema, demandResponseViewSchema, demandSchema } from './demand-schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -554,6 +548,11 @@ function decisionSchemas(): Json {
   };
 }
 
+function withDemands(certificate: Json): Json {
+  const demands = { description: '该站点承接的需求（需求库），办结的带评价；最近 50 条', type: 'array', items: (({ $schema: _, ...rest }) => rest)(schema(certificateDemandSchema)) };
+  return { ...certificate, properties: { ...(certificate.properties as Json), demands } };
+}
+
 /** The document, from the schemas as they are now. */
 export function buildOpenApiDocument(): Json {
   const forms = Object.fromEntries(applicationTypes.map((type) => [`Form_${type}`, formJsonSchema(type)]));
@@ -604,7 +603,9 @@ export function buildOpenApiDocument(): Json {
         ApplicationPage: schema(page(z.omit(applicationSchema, { history: true }))),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
-        Certificate: schema(certificateSchema),
+        // The needs a station took on (需求库) are answered by the public route beside the certificate's fields; their
+        // schema lives with the demand library's, out of the bundles that read schemas.ts.
+        Certificate: withDemands(schema(certificateSchema)),
         Revocation: schema(revocationSchema, 'input'),
         Dissolution: schema(dissolutionSchema, 'input'),
         Stats: schema(statsSchema),

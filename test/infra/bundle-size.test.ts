@@ -21,7 +21,9 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * recordOutcome (271/90 KiB: no Step Functions client, buildOutcomeServices, and of the notifications only the items its
  * changes write, store/notice-writes.ts) and reconciler (274/89: no registry, buildWorkflowServices) fit the budget: the
  * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
- * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
+ * With issue 17's demand library (需求库) api 500/169 (its services, store, schemas and routes: ~24 KiB, the API's alone:
+ * its schemas are functions/http/demand-schemas.ts, outside what the sweeper reads) and sweeper 718/221 (three more
+ * notice kinds and a notice's demandId in the schemas it reads). With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
  * the notification centre and 催办 included; of it issue 14's materials ~35: the file check ~10, the S3 signing, the
@@ -31,11 +33,11 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 478 * KiB, gzip: 163 * KiB },
+  api: { minified: 502 * KiB, gzip: 171 * KiB },
   registryExport: { minified: 328 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 281 * KiB, gzip: 93 * KiB },
   reconciler: { minified: 279 * KiB, gzip: 90 * KiB },
-  sweeper: { minified: 717 * KiB, gzip: 221 * KiB },
+  sweeper: { minified: 719 * KiB, gzip: 222 * KiB },
 };
 
 /**

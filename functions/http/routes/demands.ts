@@ -6,7 +6,7 @@ import { DomainError } from '../../domain/application.js';
 import { closeDemand, getDemand, listDemands, matchDemand, postDemand, respondToDemand } from '../../services/demands.js';
 import type { Services } from '../../services/context.js';
 import { jsonBody, pageOf, type Env } from '../request.js';
-import { demandCloseSchema, demandInputSchema, demandMatchSchema, demandResponseInputSchema } from '../schemas.js';
+import { demandCloseSchema, demandInputSchema, demandMatchSchema, demandResponseInputSchema } from '../demand-schemas.js';
 import { noQuery, pageParams, queryOf } from './query.js';
 
 /** The body by the route's schema, or 400 with every problem at its field. */
