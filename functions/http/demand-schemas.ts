@@ -2,7 +2,7 @@
 // the OpenAPI build use them, so the sweeper's and the workflow's bundles, which read schemas.ts, do not carry them.
 import * as z from 'zod/mini';
 import { decidingLevels } from '../domain/chain.js';
-import { industries } from '#forms/common.js';
+import { industries } from '#forms/industries.js';
 import { plainText } from '#forms/plain-text.js';
 import { MAX_MATCHED, demandKindNames, demandKinds, demandStatuses } from '../domain/demand.js';
 import { meta } from './schemas.js';

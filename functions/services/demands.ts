@@ -1,7 +1,7 @@
 // The demand library's use cases (需求库): post a need, list and search them, read one, respond, match, close. Each
 // change is one transaction with its history entry, its list entries, and its notices (and certificate links).
 import { ulid } from 'ulid';
-import { industries } from '#forms/common.js';
+import { industries } from '#forms/industries.js';
 import type { Principal } from '../auth.js';
 import { DomainError } from '../domain/application.js';
 import { statusAt } from '../domain/certificate.js';

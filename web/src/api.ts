@@ -3,6 +3,8 @@ import { currentSession, expireSession } from './auth';
 import type {
   Application,
   Certificate,
+  DemandResponseView,
+  DemandView,
   ChannelsInput,
   DecidingLevel,
   FailedDelivery,
@@ -142,6 +144,16 @@ export const api = {
   channels: (level: DecidingLevel, region: string) => request<OfficeChannels>('GET', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`),
   setChannels: (level: DecidingLevel, region: string, input: ChannelsInput) =>
     request<OfficeChannels>('PUT', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`, input),
+  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; cursor?: string | null; limit?: number }) =>
+    request<Page<DemandView>>('GET', `/v1/demands${query(params)}`),
+  demand: (id: string) => request<DemandView>('GET', `/v1/demands/${encodeURIComponent(id)}`),
+  postDemand: (body: { kind: string; industry: string; regionCode: string; title: string; description: string; expectedOutcome?: string; wantedBy?: string }) =>
+    request<DemandView>('POST', '/v1/demands', body),
+  respond: (id: string, body: { proposal: string; startBy?: string; certificateNo?: string }) =>
+    request<DemandResponseView>('POST', `/v1/demands/${encodeURIComponent(id)}/responses`, body),
+  matchDemand: (id: string, responseIds: string[]) => request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/match`, { responseIds }),
+  closeDemand: (id: string, body: { outcome: string; rating: number; comment?: string; daysOnSite?: number; peopleTrained?: number }) =>
+    request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/close`, body),
   failedDeliveries: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<FailedDelivery>>('GET', `/v1/deliveries/failed${query(params)}`),
 };
 

@@ -50,6 +50,9 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   escalated: '超期上报',
   revoked: '证书撤销',
   'term-ended': '服务期届满',
+  'demand-response': '需求新响应',
+  'demand-matched': '需求对接',
+  'demand-closed': '需求办结',
 };
 
 export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };

@@ -21,6 +21,8 @@ export interface Notification {
   at: string;
   kind: NotificationKind;
   applicationId?: string;
+  /** A notice of the demand library names its need instead. */
+  demandId?: string;
   title: string;
   body: string;
   read: boolean;
@@ -178,6 +180,8 @@ export interface Certificate {
   dissolvedAt?: string;
   expiredAt?: string;
   reason?: string;
+  /** The needs the station took on (需求库), rated once closed. */
+  demands?: import('#functions/domain/demand.js').CertificateDemand[];
 }
 
 export interface Claims {
@@ -189,3 +193,45 @@ export interface Claims {
   region?: string;
 }
 
+
+export type { CertificateDemand, DemandKind, DemandStatus } from '#functions/domain/demand.js';
+
+/** A response to a need as its reader is shown it: the contact only to the posting office and the responder itself. */
+export interface DemandResponseView {
+  id: string;
+  certificateNo: string;
+  stationName: string;
+  organisationName: string;
+  proposal: string;
+  startBy: string | null;
+  respondedAt: string;
+  status: 'SUBMITTED' | 'MATCHED';
+  contact?: { name: string; mobile: string; email?: string };
+}
+
+/** A need of the demand library (需求库), as GET /v1/demands and /v1/demands/{id} answer it. */
+export interface DemandView {
+  id: string;
+  kind: import('#functions/domain/demand.js').DemandKind;
+  kindName: string;
+  industry: string;
+  industryName: string;
+  regionCode: string;
+  regionName: string;
+  title: string;
+  description: string;
+  expectedOutcome: string | null;
+  wantedBy: string | null;
+  status: import('#functions/domain/demand.js').DemandStatus;
+  statusName: string;
+  postedBy: { level: DecidingLevel; region: string; name: string };
+  postedAt: string;
+  updatedAt: string;
+  version: number;
+  matchedAt: string | null;
+  closure: { outcome: string; rating: number; comment: string | null; daysOnSite: number | null; peopleTrained: number | null; closedAt: string } | null;
+  responseCount?: number;
+  mine?: boolean;
+  history?: { at: string; action: 'post' | 'respond' | 'match' | 'close'; actor: { name: string }; comment: string | null }[];
+  responses?: DemandResponseView[];
+}

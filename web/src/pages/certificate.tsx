@@ -214,6 +214,7 @@ export function CertificatePage({ no }: { no: string }) {
             </Notice>
           )}
           <CertificateFields cert={cert.data} />
+          <TakenDemands cert={cert.data} />
           {mayRevoke && cert.data.status === 'ACTIVE' ? (
             <RevokeCertificate
               cert={cert.data}
@@ -233,6 +234,31 @@ export function CertificatePage({ no }: { no: string }) {
       <p>
         <Link href="/certificates">查验其他证书</Link>
       </p>
+    </section>
+  );
+}
+
+/** The needs of the demand library (需求库) the station took on, each with its rating once closed. */
+function TakenDemands({ cert }: { cert: Certificate }) {
+  if (!cert.demands?.length) return null;
+  return (
+    <section aria-labelledby="taken-demands">
+      <h2 id="taken-demands">承接的需求</h2>
+      <ul class="taken-demands">
+        {cert.demands.map((d) => (
+          <li key={d.demandId}>
+            {d.title} · {formatDate(d.matchedAt)} 对接 ·{' '}
+            {d.status === 'CLOSED' && d.rating ? (
+              <span class="stars" aria-label={`办结，评价 ${d.rating} 星`}>
+                办结 {'★'.repeat(d.rating)}
+                {'☆'.repeat(5 - d.rating)}
+              </span>
+            ) : (
+              '服务中'
+            )}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
