@@ -470,7 +470,6 @@ function CloseForm({ demand, onDone }: { demand: DemandView; onDone: (text: stri
   };
   return (
     <>
-      <Responses demand={demand} />
       <form onSubmit={submit} noValidate aria-labelledby="close-title" class="decision">
         <h2 id="close-title">办结评价</h2>
         {error && !Object.keys(problems).length ? <Notice kind="error">{messageOf(error)}</Notice> : null}
