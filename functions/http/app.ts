@@ -11,7 +11,7 @@ import { registryRoutes } from './routes/registry.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { materialRoutes } from './routes/materials.js';
 import { certificateRoutes } from './routes/certificates.js';
-import { demandRoutes } from './routes/demands.js';
+import { demandRoutes, gapRoutes } from './routes/demands.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import type { MiddlewareHandler } from 'hono';
@@ -54,6 +54,7 @@ export function createApp(deps: AppDeps) {
   authed.route('/', registryRoutes(services));
   authed.route('/certificates', certificateRoutes(services));
   authed.route('/demands', demandRoutes(services));
+  authed.route('/gaps', gapRoutes(services));
   authed.route('/', deliveryRoutes(services));
   app.route('/v1', authed);
   return app;

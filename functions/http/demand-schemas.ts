@@ -165,3 +165,24 @@ export const demandSchema = meta(
 );
 
 export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
+
+/** GET /v1/gaps: for each region under the one asked, what the plan still lacks there. */
+export const gapPageSchema = meta(
+  z.object({
+    items: z.array(
+      z.object({
+        regionCode: z.string(),
+        name: z.string(),
+        missing: z.array(
+          z.object({
+            kind: meta(z.string(), { description: 'consortium-station 无学会联合体站（县） / township-association 无乡镇科协（乡镇） / rural-tech-association 无农技协（村） / unanswered-demands 已发布需求尚无响应' }),
+            name: z.string(),
+            count: z.optional(z.number().check(z.int(), z.positive())),
+          }),
+        ),
+      }),
+    ),
+    cursor: z.null(),
+  }),
+  { title: '缺口清单' },
+);

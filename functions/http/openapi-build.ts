@@ -37,7 +37,7 @@ import {
   channelSettingsViewSchema,
   failedDeliverySchema,
 } from './schemas.js';
-import { certificateDemandSchema, demandCloseSchema, demandInputSchema, demandMatchSchema, demandPageSchema, demandResponseInputSchema, demandResponseViewSchema, demandSchema } from './demand-schemas.js';
+import { certificateDemandSchema, gapPageSchema, demandCloseSchema, demandInputSchema, demandMatchSchema, demandPageSchema, demandResponseInputSchema, demandResponseViewSchema, demandSchema } from './demand-schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -428,6 +428,17 @@ const operations: Record<string, Record<string, Operation>> = {
       errors: { 400: '内容有误，或差评未写原因', 403: '不是发布该需求的办公室', 404: '不存在或无权查看', 409: '尚未对接，或已办结评价' },
     },
   },
+  '/v1/gaps': {
+    get: {
+      summary: '行动方案的缺口：辖区下各县、乡镇或村还缺什么',
+      description:
+        '给出市则列其下各县（区）：是否已有乡村振兴学会联合体科技服务站；给出县则列各乡镇：是否已有乡镇科协；给出乡镇则列各村：是否已有农技协；' +
+        '并给出各县、乡镇已发布却尚无响应的需求数。审批人员默认本辖区（省级须给出市、县或乡镇），管理员须给出。数据为审批和需求各自事务中维护的标记与计数，不扫描。',
+      params: [{ name: 'region', in: 'query', description: '市 4 位、县 6 位或乡镇 9 位区划代码', schema: { type: 'string' } }],
+      ok: { status: 200, description: '各下级区划的缺口（一页列全）', schema: ref('GapPage') },
+      errors: { 400: '区划代码有误或不是市、县、乡镇一级', 403: '不是审批人员或管理员，或不在本辖区' },
+    },
+  },
   '/v1/stats': {
     get: { summary: '统计：按类型、地区的批准数及行动方案目标进度', ok: { status: 200, description: '统计', schema: ref('Stats') }, errors: { 403: '不是管理员' } },
   },
@@ -616,6 +627,7 @@ export function buildOpenApiDocument(): Json {
         DemandResponse: schema(demandResponseViewSchema),
         DemandMatch: schema(demandMatchSchema, 'input'),
         DemandClose: schema(demandCloseSchema, 'input'),
+        GapPage: schema(gapPageSchema),
         NotificationPage: schema(notificationPageSchema),
         NotificationRead: schema(notificationReadSchema),
         NotificationsRead: schema(notificationsReadSchema),

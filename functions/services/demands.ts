@@ -26,7 +26,7 @@ import {
 } from '../domain/demand.js';
 import { demandClosedNotice, demandMatchedNotice, demandResponseNotice, type NoticeDraft } from '../domain/notifications.js';
 import { PROVINCE } from '../domain/region-codes.js';
-import { findRegion, regionPath } from '../regions/index.js';
+import { childrenOf, findRegion, regionPath } from '../regions/index.js';
 import {
   assertDemandVisible,
   assertMayPostDemand,
@@ -153,7 +153,7 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
     closure: null,
   };
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
-  const outcome = await s.demands.create(demand, event, searchGrams(demand));
+  const outcome = await s.demands.create(demand, event, searchGrams(demand), s.demands.unansweredItems(demand.regionCode, 1));
   if (outcome !== 'created') throw new DomainError('unavailable', '发布需求时存储繁忙，请稍后重试');
   s.log.info('demand posted', { demandId: demand.id, regionCode: demand.regionCode, kind: demand.kind });
   return detailView(principal, demand, [event], []);
@@ -269,7 +269,11 @@ export async function respondToDemand(s: DemandServices, principal: Principal, i
         next: { ...demand, responseCount: demand.responseCount + 1, updatedAt: at, version: demand.version + 1 },
         event: { at, action: 'respond', actor: actorOf(principal), comment: `${station.name}响应` },
         guarded: [s.demands.responseItem(response)],
-        effects: noticeItemsOf(s, [demandResponseNotice(demand, station.name)], now),
+        effects: [
+          ...noticeItemsOf(s, [demandResponseNotice(demand, station.name)], now),
+          // Its first response: the need no longer counts among its region's unanswered ones (GET /v1/gaps).
+          ...(demand.responseCount === 0 ? s.demands.unansweredItems(demand.regionCode, -1) : []),
+        ],
       };
     },
     duplicate,
@@ -346,4 +350,51 @@ export async function closeDemand(s: DemandServices, principal: Principal, id: s
   });
   s.log.info('demand closed', { demandId: id, rating: input.rating });
   return getDemand(s, principal, id);
+}
+
+// --- the plan's gaps (GET /v1/gaps) -------------------------------------------------------------------------------
+
+/** What a level's regions are checked for: the plan's station of that level (its coverage goal) and unanswered needs. */
+const gapRules: Record<string, { goal?: string; kind?: string; name?: string }> = {
+  county: { goal: 'county-consortium-stations', kind: 'consortium-station', name: '尚无乡村振兴学会联合体科技服务站' },
+  township: { goal: 'township-associations', kind: 'township-association', name: '尚无乡镇科协' },
+  village: { goal: 'village-rural-tech-associations', kind: 'rural-tech-association', name: '尚无农村专业技术协会（农技协）' },
+};
+
+export interface GapItem {
+  regionCode: string;
+  name: string;
+  missing: ({ kind: string; name: string } | { kind: 'unanswered-demands'; name: string; count: number })[];
+}
+
+/**
+ * `GET /v1/gaps?region=`: for each region directly under `region` (a city's counties, a county's townships, a
+ * township's villages), what the plan still lacks there. Officials: their own region (the default) or inside it;
+ * administrators: any. Two BatchGets of markers and counters kept by the approvals' and the needs' own transactions.
+ */
+export async function listGaps(s: DemandServices, principal: Principal, asked: string | undefined): Promise<{ items: GapItem[]; cursor: null }> {
+  if (principal.role === 'applicant') throw new DomainError('forbidden', '缺口清单仅限各级办公室和管理员查看');
+  const region = asked?.trim() || (principal.role === 'official' ? principal.region! : undefined);
+  const found = region ? findRegion(region) : undefined;
+  if (!region || !found || found.level === 'province' || found.level === 'village') {
+    throw validation('查询条件有误', [{ path: 'region', message: '请给出市（4位）、县（6位）或乡镇（9位）区划代码：列出其下各县、乡镇或村的缺口' }]);
+  }
+  if (principal.role === 'official' && principal.region !== PROVINCE && !region.startsWith(principal.region!)) {
+    throw new DomainError('forbidden', `只能查看本辖区（${principal.region}）的缺口`);
+  }
+  const children = childrenOf(region);
+  const level = { city: 'county', county: 'township', township: 'village' }[found.level as 'city' | 'county' | 'township'];
+  const rule = gapRules[level];
+  const { covered, unanswered } = await s.demands.gapsOf(
+    children.map((c) => c.code),
+    rule.goal,
+  );
+  const items = children.map((child) => {
+    const missing: GapItem['missing'] = [];
+    if (rule.kind && !covered.has(child.code)) missing.push({ kind: rule.kind, name: rule.name! });
+    const open = level === 'village' ? 0 : (unanswered.get(child.code) ?? 0);
+    if (open > 0) missing.push({ kind: 'unanswered-demands', name: `${open} 条已发布需求尚无响应`, count: open });
+    return { regionCode: child.code, name: child.name, missing };
+  });
+  return { items, cursor: null };
 }

@@ -193,6 +193,56 @@ export class DemandStore {
     return (out.Items ?? []).map((item) => withoutKey(item) as unknown as CertificateDemand);
   }
 
+  /** For a change: the region's (and its city's and county's) count of needs without a response moves by `delta`. */
+  unansweredItems(regionCode: string, delta: 1 | -1): DocTransactItem[] {
+    return regionScopes(regionCode)
+      .filter((code) => code.length <= 9)
+      .map((code) => ({
+        Update: {
+          TableName: this.table,
+          Key: keys.unansweredDemands(code),
+          UpdateExpression: 'ADD #n :delta',
+          ExpressionAttributeNames: { '#n': ATTR.gap.n },
+          ExpressionAttributeValues: { ':delta': delta },
+        },
+      }));
+  }
+
+  /**
+   * What GET /v1/gaps reads of the regions `codes`: which hold a coverage marker of `goal` (an active station of the
+   * plan's kind there, functions/store/stats.ts) and how many needs without a response each has. One BatchGet per 100 keys.
+   */
+  async gapsOf(codes: string[], goal: string | undefined): Promise<{ covered: Set<string>; unanswered: Map<string, number> }> {
+    const wanted = [...codes.map((code) => keys.unansweredDemands(code)), ...(goal ? codes.map((code) => keys.coverage(goal, code)) : [])];
+    const covered = new Set<string>();
+    const unanswered = new Map<string, number>();
+    for (const item of await this.getItems(wanted)) {
+      const pk = String(item.pk);
+      if (pk.startsWith('GAP#')) unanswered.set(pk.slice(pk.lastIndexOf('#') + 1), Number(item[ATTR.gap.n] ?? 0));
+      else covered.add(pk.slice(pk.lastIndexOf('#') + 1));
+    }
+    return { covered, unanswered };
+  }
+
+  private async getItems(wanted: Key[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending = [...wanted];
+    let retries = 0;
+    while (pending.length) {
+      const batch = pending.slice(0, 100);
+      pending = pending.slice(100);
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch } } }));
+      items.push(...((out.Responses?.[this.table] ?? []) as Record<string, unknown>[]));
+      const left = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[];
+      if (left.length) {
+        if (++retries > 8) throw Object.assign(new Error('BatchGet left keys unprocessed'), { name: 'ThrottlingException' });
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** retries));
+      }
+      pending.push(...left);
+    }
+    return items;
+  }
+
   /** One list scope's needs, newest first. */
   async list(filter: DemandFilter, page: PageRequest): Promise<Page<Demand>> {
     const out = await this.db.send(

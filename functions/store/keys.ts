@@ -105,6 +105,8 @@ export const ATTR = {
   delivery: { status: 'status', attempts: 'attempts', leaseUntil: 'leaseUntil' },
   /** A need of the demand library (store/demands.ts): every change is conditional on its version. */
   demand: { version: 'version', status: 'status', regionCode: 'regionCode', kind: 'kind', industry: 'industry', id: 'id' },
+  /** A gap counter (GET /v1/gaps). */
+  gap: { n: 'n' },
 } as const;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -204,6 +206,12 @@ export const keys = {
   /** The needs a station's certificate was matched with (its public record shows them), by need id: ULIDs, newest last. */
   certificateDemand: (certificateNo: string, demandId: string): Key => ({ pk: `CERTDEM#${certificateNo}`, sk: demandId }),
   certificateDemandPk: (certificateNo: string) => `CERTDEM#${certificateNo}`,
+
+  /**
+   * How many published needs of a region (a city, county or township) have had no response yet (GET /v1/gaps): kept by
+   * the transactions that post a need and give it its first response.
+   */
+  unansweredDemands: (regionCode: string): Key => ({ pk: `GAP#UNANSWERED#${regionCode}`, sk: 'GAP' }),
 
   /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
   migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),

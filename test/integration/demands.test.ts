@@ -250,4 +250,47 @@ describe('the demand library', () => {
     expect(named.status, named.text).toBe(201);
     expect(named.body.certificateNo).toBe(a.certificateNo);
   });
+
+  it('lists the plan\'s gaps under a region from markers and counters: a township without a 乡镇科协, needs without a response', async () => {
+    // Prepare: a county of its own (连南 441826), one township with a 乡镇科协, a need posted in another and unanswered
+    const { api, tokens } = file;
+    const county = await api.token({ role: 'official', level: 'county', region: '441826', name: '连南瑶族自治县科协' });
+    const townships = (await api.call('GET', '/v1/regions/441826')).body.children as { code: string }[];
+    const [withAssociation, withNeed] = townships;
+    await seedApproved(services(), { type: 'township-association', regionCode: withAssociation.code, at: new Date(), org: creditCodes.townshipGovernment });
+    const posted = await post(county, need({ regionCode: withNeed.code, title: '茶叶加工技术培训需求', kind: 'training', industry: 'processing' }));
+    expect(posted.status, posted.text).toBe(201);
+
+    // Act
+    const gaps = await api.call('GET', '/v1/gaps', { token: county });
+    const cityGaps = await api.call('GET', '/v1/gaps?region=4418', { token: tokens.admin });
+
+    // Assess: each township named, with what it lacks
+    expect(gaps.status, gaps.text).toBe(200);
+    const of = (code: string) => gaps.body.items.find((item: { regionCode: string }) => item.regionCode === code);
+    expect(gaps.body.items).toHaveLength(townships.length);
+    expect(of(withAssociation.code).missing).toEqual([]);
+    expect(of(withNeed.code).missing).toEqual([
+      expect.objectContaining({ kind: 'township-association' }),
+      expect.objectContaining({ kind: 'unanswered-demands', count: 1 }),
+    ]);
+    const lianNan = cityGaps.body.items.find((item: { regionCode: string }) => item.regionCode === '441826');
+    expect(lianNan.missing).toEqual([expect.objectContaining({ kind: 'consortium-station' }), expect.objectContaining({ kind: 'unanswered-demands', count: 1 })]);
+
+    // Act: the need's first response answers it
+    const responded = await api.call('POST', `/v1/demands/${posted.body.id}/responses`, { token: tokens.applicant, body: { proposal: '派茶叶加工专家开设两期培训班。' } });
+    expect(responded.status, responded.text).toBe(201);
+    const after = await api.call('GET', '/v1/gaps', { token: county });
+
+    // Assess
+    expect(after.body.items.find((item: { regionCode: string }) => item.regionCode === withNeed.code).missing).toEqual([expect.objectContaining({ kind: 'township-association' })]);
+  });
+
+  it('refuses gaps to applicants, outside an official\'s region, and for a village or the province', async () => {
+    const { api, tokens } = file;
+    expect((await api.call('GET', '/v1/gaps', { token: tokens.applicant })).status).toBe(403);
+    expect((await api.call('GET', '/v1/gaps?region=441826', { token: tokens.township })).status).toBe(403);
+    expect((await api.call('GET', `/v1/gaps?region=${VILLAGE}`, { token: tokens.admin })).status).toBe(400);
+    expect((await api.call('GET', '/v1/gaps', { token: tokens.admin })).status).toBe(400);
+  });
 });

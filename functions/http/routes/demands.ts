@@ -1,9 +1,10 @@
-// /v1/demands: the demand library (需求库): post, list and search, read, respond, match, close.
+// /v1/demands: the demand library (需求库): post, list and search, read, respond, match, close; and /v1/gaps, what the
+// plan still lacks in each region.
 import { Hono } from 'hono';
 import type * as z from 'zod/mini';
 import { fieldIssues } from '#forms/fields.js';
 import { DomainError } from '../../domain/application.js';
-import { closeDemand, getDemand, listDemands, matchDemand, postDemand, respondToDemand } from '../../services/demands.js';
+import { closeDemand, getDemand, listDemands, listGaps, matchDemand, postDemand, respondToDemand } from '../../services/demands.js';
 import type { Services } from '../../services/context.js';
 import { jsonBody, pageOf, type Env } from '../request.js';
 import { demandCloseSchema, demandInputSchema, demandMatchSchema, demandResponseInputSchema } from '../demand-schemas.js';
@@ -32,5 +33,14 @@ export function demandRoutes(s: Services) {
     return c.json(await matchDemand(s, c.get('principal'), c.req.param('id'), responseIds));
   });
   r.post('/:id/close', noQuery, async (c) => c.json(await closeDemand(s, c.get('principal'), c.req.param('id'), parsed(demandCloseSchema, await jsonBody(c), '办结评价有误'))));
+  return r;
+}
+
+export function gapRoutes(s: Services) {
+  const r = new Hono<Env>();
+  r.get('/', async (c) => {
+    const { region } = queryOf(c, ['region']);
+    return c.json(await listGaps(s, c.get('principal'), region));
+  });
   return r;
 }
