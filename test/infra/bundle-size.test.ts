@@ -21,7 +21,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * recordOutcome (271/90 KiB: no Step Functions client, buildOutcomeServices, and of the notifications only the items its
  * changes write, store/notice-writes.ts) and reconciler (274/89: no registry, buildWorkflowServices) fit the budget: the
  * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
- * With issue 17's demand library (需求库) api 500/169 (its services, store, schemas and routes: ~24 KiB, the API's alone:
+ * With issue 17's demand library (需求库) api 503/170 (its services, store, schemas and routes, GET /v1/gaps included: ~27 KiB, the API's alone:
  * its schemas are functions/http/demand-schemas.ts, outside what the sweeper reads) and sweeper 718/221 (three more
  * notice kinds and a notice's demandId in the schemas it reads). With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
@@ -33,7 +33,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 502 * KiB, gzip: 171 * KiB },
+  api: { minified: 505 * KiB, gzip: 172 * KiB },
   registryExport: { minified: 328 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 281 * KiB, gzip: 93 * KiB },
   reconciler: { minified: 279 * KiB, gzip: 90 * KiB },
