@@ -1,6 +1,7 @@
 // The demand library's pages in a real browser (Debian's chromium driven by playwright-core) against the local stack:
 // a township posts a need in a village of 连州市, a certified station finds it by a Chinese word and responds, the
-// township picks it and closes it with a rating, and the station's public certificate page shows it.
+// township picks it and closes it with a rating, and the station's public certificate page shows it; the township's
+// list of gaps names its villages without a 农技协.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +118,11 @@ describe('the demand library in a browser', () => {
     const taken = publicPage.getByRole('region', { name: '承接的需求' });
     await expect.poll(async () => taken.textContent(), patiently).toContain(title);
     expect(await taken.getByLabel('办结，评价 5 星').count()).toBe(1);
+    // The township's list of gaps names its villages without a 农技协
+    await township.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '缺口清单' }).click();
+    const village = township.getByRole('row').filter({ hasText: '寒鸭村委会' });
+    await expect.poll(async () => village.textContent(), patiently).toContain('尚无农村专业技术协会');
+    await shoot(township, 'demand-gaps');
     // The station's notices lead to the need
     await applicant.goto(`${stack.url}/notifications`);
     await applicant.getByRole('link', { name: `需求已办结：${title}` }).click();

@@ -154,6 +154,8 @@ export const api = {
   matchDemand: (id: string, responseIds: string[]) => request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/match`, { responseIds }),
   closeDemand: (id: string, body: { outcome: string; rating: number; comment?: string; daysOnSite?: number; peopleTrained?: number }) =>
     request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/close`, body),
+  gaps: (region?: string) =>
+    request<{ items: { regionCode: string; name: string; missing: { kind: string; name: string; count?: number }[] }[]; cursor: null }>('GET', `/v1/gaps${query({ region })}`),
   failedDeliveries: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<FailedDelivery>>('GET', `/v1/deliveries/failed${query(params)}`),
 };
 

@@ -10,7 +10,7 @@ import { CataloguePage } from './pages/catalogue';
 import { CertificateLookupPage, CertificatePage, CertificatePrintPage } from './pages/certificate';
 import { CorrectPage } from './pages/correct';
 import { DashboardPage } from './pages/dashboard';
-import { DemandNewPage, DemandPage, DemandsPage } from './pages/demands';
+import { DemandNewPage, DemandPage, DemandsPage, GapsPage } from './pages/demands';
 import { InboxPage } from './pages/inbox';
 import { ChannelsPage } from './pages/channels';
 import { FailedDeliveriesPage } from './pages/deliveries';
@@ -49,6 +49,7 @@ const routes: Route[] = [
   { path: '/demands', roles: everyone, page: (_, session) => <DemandsPage session={session} /> },
   { path: '/demands/new', roles: ['official'], page: (_, session) => <DemandNewPage session={session} /> },
   { path: '/demands/:id', roles: everyone, page: ({ id }, session) => <DemandPage id={id!} session={session} /> },
+  { path: '/gaps', roles: ['official', 'admin'], page: (_, session) => <GapsPage session={session} /> },
   { path: '/notifications', roles: everyone, page: (_, session) => <NotificationsPage session={session} /> },
   { path: '/offices/channels', roles: ['admin'], page: () => <ChannelsPage /> },
   { path: '/deliveries/failed', roles: ['admin'], page: () => <FailedDeliveriesPage /> },
@@ -64,12 +65,14 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
     { href: '/inbox', label: '待办审批' },
     { href: '/applications', label: '辖区申请' },
     { href: '/demands', label: '需求库' },
+    { href: '/gaps', label: '缺口清单' },
   ],
   admin: [
     { href: '/registry', label: '备案查询' },
     { href: '/dashboard', label: '进度统计' },
     { href: '/applications', label: '全部申请' },
     { href: '/demands', label: '需求库' },
+    { href: '/gaps', label: '缺口清单' },
     { href: '/offices/channels', label: '通知渠道' },
     { href: '/deliveries/failed', label: '投递失败' },
   ],

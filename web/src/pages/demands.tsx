@@ -513,3 +513,67 @@ function CloseForm({ demand, onDone }: { demand: DemandView; onDone: (text: stri
     </>
   );
 }
+
+interface GapItem {
+  regionCode: string;
+  name: string;
+  missing: { kind: string; name: string; count?: number }[];
+}
+
+/** What the plan still lacks under a region (GET /v1/gaps): an office's own by default. */
+export function GapsPage({ session }: { session: Session }) {
+  const { query } = useLocation();
+  const asked = query.get('region') ?? '';
+  const [draft, setDraft] = useState(asked);
+  useEffect(() => setDraft(asked), [asked]);
+  const gaps = useAsync(() => api.gaps(asked || undefined), [asked]);
+  const needsRegion = session.claims.role === 'admin' || session.claims.region === '44';
+  const lacking = gaps.data?.items.filter((item) => item.missing.length) ?? [];
+  return (
+    <section>
+      <PageTitle title="缺口清单">缺口清单</PageTitle>
+      <p class="lead">行动方案在各地还缺什么：县（区）的学会联合体科技服务站、乡镇的乡镇科协、村的农技协，以及尚无响应的需求。</p>
+      <form
+        class="filters"
+        aria-label="缺口查询"
+        onSubmit={(event) => {
+          event.preventDefault();
+          navigate(`/gaps${draft ? `?region=${draft}` : ''}`, { replace: true });
+        }}
+      >
+        <RegionPicker id="gap-region" legend="地区" value={draft} onChange={setDraft} deepest="township" hint={needsRegion ? '选择市、县或乡镇' : '默认本辖区'} />
+        <div class="actions">
+          <button type="submit" class="primary">
+            查询
+          </button>
+        </div>
+      </form>
+      {gaps.loading && !gaps.data ? <Loading what="缺口" /> : null}
+      {gaps.error ? (!asked && needsRegion ? <Notice>请选择市、县或乡镇后查询。</Notice> : <ErrorNotice error={gaps.error} />) : null}
+      {gaps.data ? (
+        <>
+          <p role="status">
+            共 {gaps.data.items.length} 个下级地区，其中 {lacking.length} 个有缺口。
+          </p>
+          <table class="table">
+            <caption class="visually-hidden">各地区的缺口</caption>
+            <thead>
+              <tr>
+                <th scope="col">地区</th>
+                <th scope="col">缺口</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gaps.data.items.map((item: GapItem) => (
+                <tr key={item.regionCode} class={item.missing.length ? 'has-gap' : undefined}>
+                  <td data-label="地区">{item.name}</td>
+                  <td data-label="缺口">{item.missing.length ? item.missing.map((m) => <span key={m.kind} class="badge gap">{m.name}</span>) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
+  );
+}
