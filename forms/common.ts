@@ -28,16 +28,7 @@ export const commonShape = {
   experts: z._default(list('专家名单', expert, 0, 200), () => []),
 };
 
-export const industries = {
-  planting: '种植业',
-  livestock: '畜牧业',
-  fishery: '渔业',
-  forestry: '林业',
-  processing: '农产品加工',
-  'rural-tourism': '乡村休闲旅游',
-  'e-commerce': '农村电商',
-  other: '其他',
-};
+export { industries } from './industries.js';
 
 export const legalRepresentative = group('法定代表人', {
   name: personName('法定代表人姓名'),

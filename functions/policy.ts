@@ -19,6 +19,7 @@ import { regionWithin } from './domain/registry.js';
 import { PROVINCE } from './domain/region-codes.js';
 import { maskPersonalData } from './personal-data.js';
 import { recipients, type Recipient } from './domain/notifications.js';
+import { publicDemandStatuses, type DemandStatus } from './domain/demand.js';
 
 type Visible = Pick<Application, 'regionCode' | 'applicant'>;
 type Deciding = Visible & Pick<Application, 'status' | 'task'>;
@@ -205,4 +206,65 @@ export function assertMayRevoke(principal: Principal): void {
 /** 注销: only the organisation holding the certificate (its applicant accounts). */
 export function assertMayDissolve(principal: Principal, app: Pick<Application, 'applicant'>): void {
   if (!isOwner(principal, app)) throw forbidden('只有持证的申请单位本身可以注销站点');
+}
+
+// --- the demand library (需求库) --------------------------------------------------------------------------------
+// - A township's or county's office posts needs inside its own region (a need outside it: 403); the province and
+//   applicants do not post.
+// - Published, matched and closed needs are the library's public face: every signed-in caller sees them. A need in
+//   any other status is seen by the officials whose region contains it and by administrators; to anyone else it does
+//   not exist (404).
+// - Only an applicant organisation responds (and only with an ACTIVE certificate: the service checks that); only the
+//   posting office (its level and region) picks responses and closes; responders' contacts are shown to it alone
+//   (and to each responder its own).
+
+type DemandSeen = { regionCode: string; status: string; postedBy: { level: string; region: string } };
+
+/** 403 unless a township or county office posts in its own region. */
+export function assertMayPostDemand(principal: Principal, regionCode: string): void {
+  if (principal.role !== 'official' || (principal.level !== 'township' && principal.level !== 'county')) {
+    throw forbidden('仅限乡镇、县（区）科协等办公室发布需求');
+  }
+  if (!regionCode.startsWith(principal.region!)) throw forbidden(`只能在本辖区（${principal.region}）内发布需求：${regionCode} 不在本辖区`);
+}
+
+export function mayViewDemand(principal: Principal, demand: DemandSeen): boolean {
+  if (publicDemandStatuses.has(demand.status as DemandStatus) || principal.role === 'admin') return true;
+  return principal.role === 'official' && !!principal.region && demand.regionCode.startsWith(principal.region);
+}
+
+export function assertDemandVisible<T extends DemandSeen>(principal: Principal, demand: T | undefined, id: string): T {
+  if (!demand || !mayViewDemand(principal, demand)) throw new DomainError('not_found', `需求 ${id.slice(0, 40)} 不存在`);
+  return demand;
+}
+
+/** Whether the caller is the office that posted the need. */
+export function isPostingOffice(principal: Principal, demand: DemandSeen): boolean {
+  return principal.role === 'official' && principal.level === demand.postedBy.level && principal.region === demand.postedBy.region;
+}
+
+/** Matching and closing: the posting office only (404 to those who may not see the need, 403 to the others). */
+export function assertPostingOffice<T extends DemandSeen>(principal: Principal, demand: T | undefined, id: string, what: string): T {
+  const seen = assertDemandVisible(principal, demand, id);
+  if (!isPostingOffice(principal, seen)) throw forbidden(`只有发布该需求的办公室可以${what}`);
+  return seen;
+}
+
+/** Responding: applicant organisations only (whether it holds an ACTIVE certificate is read by the service). */
+export function assertMayRespond(principal: Principal): string {
+  if (principal.role !== 'applicant' || !principal.org) throw forbidden('仅限持有有效证书的站点、协会所属单位响应需求');
+  return principal.org;
+}
+
+/**
+ * The region and statuses a demand list may cover: public statuses anywhere; any other status only inside an
+ * official's own region (403 outside it), or anywhere for administrators. Undefined region: the province.
+ */
+export function demandListRegionFor(principal: Principal, asked: string | undefined, status: DemandStatus): string {
+  if (publicDemandStatuses.has(status) || principal.role === 'admin') return asked ?? PROVINCE;
+  if (principal.role !== 'official') throw forbidden('未发布的需求仅限所在地区的办公室查看');
+  const own = principal.region!;
+  if (asked === undefined) return own;
+  if (own !== PROVINCE && !asked.startsWith(own)) throw forbidden(`未发布的需求只能查看本辖区（${own}）的`);
+  return asked;
 }

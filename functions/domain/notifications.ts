@@ -28,6 +28,10 @@ export const notificationKinds = [
   'report-overdue',
   /** An organisation dissolved its own station (注销): the county and the province are told. */
   'dissolved',
+  /** The demand library: a station responded to an office's need; the office picked a response; it closed the match with a rating. */
+  'demand-response',
+  'demand-matched',
+  'demand-closed',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -53,7 +57,9 @@ export function officeOf(recipient: Recipient): ChainStep | undefined {
 export interface NoticeDraft {
   recipient: Recipient;
   kind: NotificationKind;
-  applicationId: string;
+  /** The application it is about; absent for a notice of the demand library, which names its need instead. */
+  applicationId?: string;
+  demandId?: string;
   title: string;
   body: string;
 }
@@ -250,6 +256,43 @@ export function urgeNotice(app: Named, task: ChainStep & { dueAt: string }): Not
     applicationId: app.id,
     title: `催办：${nameOf(app)}`,
     body: `申请单位催促办理，本级审批期限为 ${shownTime(task.dueAt)}。`,
+  };
+}
+
+// --- the demand library (需求库) --------------------------------------------------------------------------------
+
+type NamedDemand = { id: string; title: string; postedBy: ChainStep };
+
+/** A station's organisation responded: the posting office is told (the proposal and contacts are on the need's page). */
+export function demandResponseNotice(demand: NamedDemand, stationName: string): NoticeDraft {
+  return {
+    recipient: recipients.office(demand.postedBy),
+    kind: 'demand-response',
+    demandId: demand.id,
+    title: `需求有新响应：${demand.title}`,
+    body: `${stationName}响应了本办公室发布的需求，请查看其方案并选定对接单位。`,
+  };
+}
+
+/** The posting office picked the organisation's response: the match is recorded with both parties. */
+export function demandMatchedNotice(demand: NamedDemand, org: string, stationName: string): NoticeDraft {
+  return {
+    recipient: recipients.org(org),
+    kind: 'demand-matched',
+    demandId: demand.id,
+    title: `需求对接成功：${demand.title}`,
+    body: `${levelName(demand.postedBy.level)}已选定${stationName}承接该需求，请与发布需求的办公室联系开展服务。`,
+  };
+}
+
+/** The posting office closed the match with its rating (好差评). */
+export function demandClosedNotice(demand: NamedDemand, org: string, rating: number, comment: string | null): NoticeDraft {
+  return {
+    recipient: recipients.org(org),
+    kind: 'demand-closed',
+    demandId: demand.id,
+    title: `需求已办结：${demand.title}`,
+    body: `发布需求的办公室已办结该需求，评价 ${rating} 星${comment ? `：${comment}` : '。'}`,
   };
 }
 

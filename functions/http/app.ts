@@ -11,6 +11,7 @@ import { registryRoutes } from './routes/registry.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { materialRoutes } from './routes/materials.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { demandRoutes, gapRoutes } from './routes/demands.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import { lookUpProgress } from '../services/applications.js';
@@ -40,7 +41,7 @@ export function createApp(deps: AppDeps) {
   app.use(methodNotAllowed(() => app.routes));
   // One per-address budget for everything anyone may call.
   const limited = deps.addressLimit ?? limitAddress(limits.address);
-  app.route('/v1', publicRoutes({ registry: services.registry, progress: (query) => lookUpProgress(services, query), reportDeadline: services.config?.reportDeadline, health: deps.health, limited }));
+  app.route('/v1', publicRoutes({ registry: services.registry, progress: (query) => lookUpProgress(services, query), reportDeadline: services.config?.reportDeadline, demands: services.demands, health: deps.health, limited }));
   app.get('/docs', limited, (c) => c.html(docsPage()));
   const authed = new Hono<Env>();
   authed.use(limitRefused(limits.refused));
@@ -54,6 +55,8 @@ export function createApp(deps: AppDeps) {
   authed.route('/notifications', notificationRoutes(services));
   authed.route('/', registryRoutes(services));
   authed.route('/certificates', certificateRoutes(services));
+  authed.route('/demands', demandRoutes(services));
+  authed.route('/gaps', gapRoutes(services));
   authed.route('/', deliveryRoutes(services));
   app.route('/v1', authed);
   return app;

@@ -41,6 +41,7 @@ import {
   channelSettingsViewSchema,
   failedDeliverySchema,
 } from './schemas.js';
+import { certificateDemandSchema, gapPageSchema, demandCloseSchema, demandInputSchema, demandMatchSchema, demandPageSchema, demandResponseInputSchema, demandResponseViewSchema, demandSchema } from './demand-schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -137,6 +138,7 @@ const listParams: Operation['params'] = [
 ];
 const certificateNoParam = { name: 'certificateNo', in: 'path' as const, description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } };
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
+const demandId = { name: 'id', in: 'path' as const, description: '需求编号', required: true, schema: { type: 'string', minLength: 1 } };
 const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
 const officeParams: Operation['params'] = [
   { name: 'level', in: 'path', description: '办公室层级：township 乡镇 / county 县（区） / province 省', required: true, schema: { type: 'string', minLength: 1 } },
@@ -446,6 +448,81 @@ const operations: Record<string, Record<string, Operation>> = {
       errors: { 404: '没有这个证书编号，或无权查看' },
     },
   },
+  '/v1/demands': {
+    post: {
+      summary: '发布需求（需求库）',
+      description:
+        '乡镇、县（区）科协等办公室在本辖区内发布：所在地区须为辖区内的县、乡镇或村。办公室发布的需求立即为 PUBLISHED（征集中）。' +
+        '标题与描述可用 GET /v1/demands?q= 检索（标题全文及描述开头部分，见 README “需求库”）。',
+      body: ref('DemandInput'),
+      ok: { status: 201, description: '已发布的需求', schema: ref('Demand') },
+      errors: { 400: '内容有误（一次列出全部问题），或地区代码不存在、不是县乡村一级', 403: '不是乡镇或县（区）的办公室，或地区不在本辖区' },
+    },
+    get: {
+      summary: '需求列表与检索，最新的在前',
+      description: '任何登录用户可查看已发布、已对接、已办结的需求；其他状态仅限所在地区的办公室和管理员。每种筛选组合均为一次索引查询。',
+      params: [
+        { name: 'region', in: 'query', description: '任一级区划代码，匹配其下全部；不填为全省', schema: { type: 'string' } },
+        { name: 'kind', in: 'query', description: 'talent 人才 / technology 技术 / project 项目 / training 培训', schema: { type: 'string' } },
+        { name: 'industry', in: 'query', description: '所属产业（与申请表相同的产业代码）', schema: { type: 'string' } },
+        { name: 'status', in: 'query', description: '需求状态，默认 PUBLISHED', schema: { type: 'string' } },
+        { name: 'q', in: 'query', description: '中文检索词：标题或描述中的片段，至少两个相连的字，最多 50 个字符', schema: { type: 'string' } },
+        ...pageParams,
+      ],
+      ok: { status: 200, description: '一页需求', schema: ref('DemandPage') },
+      errors: { ...listErrors, 403: '未发布的需求仅限所在地区的办公室查看' },
+    },
+  },
+  '/v1/demands/{id}': {
+    get: {
+      summary: '需求详情、办理记录与响应',
+      description: '发布需求的办公室看到全部响应及联系人；管理员看到全部响应（不含联系人）；响应单位只看到自己的响应。',
+      params: [demandId],
+      ok: { status: 200, description: '需求', schema: ref('Demand') },
+      errors: { 404: '不存在或无权查看' },
+    },
+  },
+  '/v1/demands/{id}/responses': {
+    post: {
+      summary: '响应需求（持有有效证书的站点、协会所属单位）',
+      description: '每个单位对同一需求只能响应一次；本单位持有多个有效证书时须以 certificateNo 指明以哪个站点响应。联系人取自该站点获批的申请表。',
+      params: [demandId],
+      body: ref('DemandResponseInput'),
+      ok: { status: 201, description: '响应', schema: ref('DemandResponse') },
+      errors: { 400: '内容有误', 403: '不是申请单位，或本单位没有有效证书', 404: '不存在或无权查看', 409: '本单位已响应过，或需求已不在征集中' },
+    },
+  },
+  '/v1/demands/{id}/match': {
+    post: {
+      summary: '选定对接单位（发布需求的办公室）',
+      description: '选定一个或多个响应（最多 10 个）：需求变为 MATCHED，被选定的单位收到通知，其证书的公开记录列出该需求。',
+      params: [demandId],
+      body: ref('DemandMatch'),
+      ok: { status: 200, description: '已对接的需求', schema: ref('Demand') },
+      errors: { 400: '响应编号有误', 403: '不是发布该需求的办公室', 404: '不存在或无权查看', 409: '需求已不在征集中' },
+    },
+  },
+  '/v1/demands/{id}/close': {
+    post: {
+      summary: '办结评价（发布需求的办公室）',
+      description: '写明完成情况并评价 1–5 星；1 星或 2 星须写明原因。只能评价一次；评价显示在对接单位证书的公开记录上。',
+      params: [demandId],
+      body: ref('DemandClose'),
+      ok: { status: 200, description: '已办结的需求', schema: ref('Demand') },
+      errors: { 400: '内容有误，或差评未写原因', 403: '不是发布该需求的办公室', 404: '不存在或无权查看', 409: '尚未对接，或已办结评价' },
+    },
+  },
+  '/v1/gaps': {
+    get: {
+      summary: '行动方案的缺口：辖区下各县、乡镇或村还缺什么',
+      description:
+        '给出市则列其下各县（区）：是否已有乡村振兴学会联合体科技服务站；给出县则列各乡镇：是否已有乡镇科协；给出乡镇则列各村：是否已有农技协；' +
+        '并给出各县、乡镇已发布却尚无响应的需求数。审批人员默认本辖区（省级须给出市、县或乡镇），管理员须给出。数据为审批和需求各自事务中维护的标记与计数，不扫描。',
+      params: [{ name: 'region', in: 'query', description: '市 4 位、县 6 位或乡镇 9 位区划代码', schema: { type: 'string' } }],
+      ok: { status: 200, description: '各下级区划的缺口（一页列全）', schema: ref('GapPage') },
+      errors: { 400: '区划代码有误或不是市、县、乡镇一级', 403: '不是审批人员或管理员，或不在本辖区' },
+    },
+  },
   '/v1/stats': {
     get: { summary: '统计：按类型、地区的批准数及行动方案目标进度', ok: { status: 200, description: '统计', schema: ref('Stats') }, errors: { 403: '不是管理员' } },
   },
@@ -566,6 +643,11 @@ function decisionSchemas(): Json {
   };
 }
 
+function withDemands(certificate: Json): Json {
+  const demands = { description: '该站点承接的需求（需求库），办结的带评价；最近 50 条', type: 'array', items: (({ $schema: _, ...rest }) => rest)(schema(certificateDemandSchema)) };
+  return { ...certificate, properties: { ...(certificate.properties as Json), demands } };
+}
+
 /** The document, from the schemas as they are now. */
 export function buildOpenApiDocument(): Json {
   const forms = Object.fromEntries(applicationTypes.map((type) => [`Form_${type}`, formJsonSchema(type)]));
@@ -618,13 +700,23 @@ export function buildOpenApiDocument(): Json {
         Progress: schema(progressSchema),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
-        Certificate: schema(certificateSchema),
+        // The needs a station took on (需求库) are answered by the public route beside the certificate's fields; their
+        // schema lives with the demand library's, out of the bundles that read schemas.ts.
+        Certificate: withDemands(schema(certificateSchema)),
         Revocation: schema(revocationSchema, 'input'),
         Dissolution: schema(dissolutionSchema, 'input'),
         AnnualReportSubmission: schema(annualReportSubmission, 'input'),
         CertificateChangeSubmission: schema(certificateChangeSubmission, 'input'),
         CertificateHistory: schema(certificateHistorySchema),
         Stats: schema(statsSchema),
+        DemandInput: schema(demandInputSchema, 'input'),
+        Demand: schema(demandSchema),
+        DemandPage: schema(demandPageSchema),
+        DemandResponseInput: schema(demandResponseInputSchema, 'input'),
+        DemandResponse: schema(demandResponseViewSchema),
+        DemandMatch: schema(demandMatchSchema, 'input'),
+        DemandClose: schema(demandCloseSchema, 'input'),
+        GapPage: schema(gapPageSchema),
         NotificationPage: schema(notificationPageSchema),
         NotificationRead: schema(notificationReadSchema),
         NotificationsRead: schema(notificationsReadSchema),

@@ -454,9 +454,10 @@ export const notificationSchema = meta(
     at: z.iso.datetime(),
     kind: meta(z.enum(notificationKinds), {
       description:
-        'task 新待办 / returned 退回修改 / approved 已批准 / rejected 不予通过 / expired 已超期 / reminder 即将到期 / overdue 超期未办（督办） / urge 催办 / cc 抄送 / escalating 即将超期上报 / escalated 已超期上报',
+        'task 新待办 / returned 退回修改 / approved 已批准 / rejected 不予通过 / expired 已超期 / reminder 即将到期 / overdue 超期未办（督办） / urge 催办 / cc 抄送 / escalating 即将超期上报 / escalated 已超期上报 / revoked 证书已撤销 / term-ended 服务期届满 / demand-response 需求有新响应 / demand-matched 需求对接成功 / demand-closed 需求已办结',
     }),
     applicationId: meta(z.optional(z.string()), { description: '相关申请' }),
+    demandId: meta(z.optional(z.string()), { description: '相关需求（需求库的通知）' }),
     title: z.string(),
     body: z.string(),
     read: meta(z.boolean(), { description: '本人是否已读' }),

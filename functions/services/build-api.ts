@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { S3Objects } from '../s3.js';
 import { NotificationStore } from '../store/notifications.js';
 import { ApplicationLists } from '../store/application-lists.js';
+import { DemandStore } from '../store/demands.js';
 import { RegistryStore } from '../store/registry.js';
 import { UploadStore } from '../store/uploads.js';
 import { Uploads } from '../uploads.js';
@@ -25,6 +26,7 @@ export function buildServices(config: Config, clients: Clients, bucket: S3Object
     uploads: new UploadStore(clients.db, config.tableName),
     bucket: new Uploads(bucket),
     notifications: new NotificationStore(clients.db, config.tableName),
+    demands: new DemandStore(clients.db, config.tableName),
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ApplicationStore } from '../store/applications.js';
 import type { ApplicationLists } from '../store/application-lists.js';
+import type { DemandStore } from '../store/demands.js';
 import type { NoticeWrites } from '../store/notice-writes.js';
 import type { NotificationStore } from '../store/notifications.js';
 import type { RegistryStore } from '../store/registry.js';
@@ -21,6 +22,8 @@ export interface Services {
   /** The uploads bucket: presigned requests and checks of the bytes. */
   bucket: Uploads;
   notifications: NotificationStore;
+  /** The demand library (需求库). */
+  demands: DemandStore;
   workflow: Workflow;
   now: () => Date;
   log: Logger;

@@ -119,6 +119,10 @@ export const ATTR = {
   timer: { round: 'round', steps: 'steps' },
   /** A delivery: its state, attempts (each claim's fencing number) and lease. */
   delivery: { status: 'status', attempts: 'attempts', leaseUntil: 'leaseUntil' },
+  /** A need of the demand library (store/demands.ts): every change is conditional on its version. */
+  demand: { version: 'version', status: 'status', regionCode: 'regionCode', kind: 'kind', industry: 'industry', id: 'id' },
+  /** A gap counter (GET /v1/gaps). */
+  gap: { n: 'n' },
 } as const;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -213,6 +217,35 @@ export const keys = {
   dueBefore: (now: string) => `${now}~`,
   /** A certificate's annual report deadline: one item per certificate, moved on to the next year's once taken. */
   reportDue: (certificateNo: string): Key => ({ pk: `CERT#${certificateNo}`, sk: 'REPORTDUE' }),
+  /** A need of the demand library (需求库) and, in its partition, its history and its responses. */
+  demand: (id: string): Key => ({ pk: `DEMAND#${id}`, sk: 'DEMAND' }),
+  demandPk: (id: string) => `DEMAND#${id}`,
+  /** A need's history: one item per change, numbered by the version the change produced. */
+  demandEvent: (id: string, version: number): Key => ({ pk: `DEMAND#${id}`, sk: `EVT#${pad(version, 6)}` }),
+  /** One response per organisation and need: the key itself refuses a second. */
+  demandResponse: (id: string, org: string): Key => ({ pk: `DEMAND#${id}`, sk: `RESP#${org}` }),
+  demandResponsePrefix: 'RESP#',
+  /**
+   * Needs fan out into one entry per list scope, as the registry's records do: status × the province and each
+   * ancestor region × kind or any × industry or any (at most 20), so every filter combination is one Query, newest
+   * first. An entry moves to its new status's scopes in the change that moves the need.
+   */
+  demandListScope: (scope: { status: string; region: string; kind?: string; industry?: string }) =>
+    `DEMLIST#${scope.status}#${scope.region}#${scope.kind ?? '*'}#${scope.industry ?? '*'}`,
+  demandListEntry: (scopePk: string, postedAt: string, id: string): Key => ({ pk: scopePk, sk: `${postedAt}#${id}` }),
+  /** The text search's postings: one item per gram (functions/domain/demand.ts searchGrams) and need, newest last. */
+  demandGram: (gram: string, postedAt: string, id: string): Key => ({ pk: `DEMQ#${gram}`, sk: `${postedAt}#${id}` }),
+  demandGramPk: (gram: string) => `DEMQ#${gram}`,
+  /** The needs a station's certificate was matched with (its public record shows them), by need id: ULIDs, newest last. */
+  certificateDemand: (certificateNo: string, demandId: string): Key => ({ pk: `CERTDEM#${certificateNo}`, sk: demandId }),
+  certificateDemandPk: (certificateNo: string) => `CERTDEM#${certificateNo}`,
+
+  /**
+   * How many published needs of a region (a city, county or township) have had no response yet (GET /v1/gaps): kept by
+   * the transactions that post a need and give it its first response.
+   */
+  unansweredDemands: (regionCode: string): Key => ({ pk: `GAP#UNANSWERED#${regionCode}`, sk: 'GAP' }),
+
   /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
   migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),
   /** Read by the health check: nothing is ever stored under it. */

@@ -70,7 +70,16 @@ export interface ReadState {
 export type ListedNotification = Notification & { read: boolean };
 
 function noticeOf(item: Record<string, any>): Notification {
-  return { id: item.id, at: item.at, recipient: item.recipient, kind: item.kind, applicationId: item.applicationId, title: item.title, body: item.body };
+  return {
+    id: item.id,
+    at: item.at,
+    recipient: item.recipient,
+    kind: item.kind,
+    ...(item.applicationId ? { applicationId: item.applicationId } : {}),
+    ...(item.demandId ? { demandId: item.demandId } : {}),
+    title: item.title,
+    body: item.body,
+  };
 }
 
 const isRead = (state: ReadState, id: string) => id <= state.watermark || state.read.has(id);

@@ -127,6 +127,33 @@ beforeAll(async () => {
   pathValuesOf['POST /v1/certificates/{certificateNo}/dissolve'] = { certificateNo: [toDissolve.certificateNo, ...pathValues.certificateNo] };
   knownGood.Revocation = [{ reason: '经核查已停止服务' }];
   knownGood.Dissolution = [{ reason: '合作协议到期' }];
+  // The demand library: a station of the applicant's own for its responses, a published need, one with a response
+  // to match, one matched to close; each operation's examples act on its own.
+  const station = await seedApproved(api.stack.services, { type: 'academician-station', regionCode: HOSTS.village, at: new Date() });
+  const need = { kind: 'technology', industry: 'planting', regionCode: HOSTS.village, title: '沙糖桔黄龙病防控技术指导', description: '本村种植沙糖桔约两百亩，急需柑橘病虫害防治专家到村现场指导。' };
+  const postNeed = async () => {
+    const out = await api.call('POST', '/v1/demands', { token: tokens.township, body: need });
+    expect(out.status, out.text).toBe(201);
+    return out.body.id as string;
+  };
+  const respond = async (id: string) => {
+    const out = await api.call('POST', `/v1/demands/${id}/responses`, { token: tokens.applicant, body: { proposal: '派果树专家两名驻村十天，现场诊断并培训果农。', certificateNo: station.certificateNo } });
+    expect(out.status, out.text).toBe(201);
+    return out.body.id as string;
+  };
+  const [published, toMatch, toClose] = await Promise.all([postNeed(), postNeed(), postNeed()]);
+  const toMatchResponse = await respond(toMatch);
+  const matched = await api.call('POST', `/v1/demands/${toClose}/match`, { token: tokens.township, body: { responseIds: [await respond(toClose)] } });
+  expect(matched.status, matched.text).toBe(200);
+  const demandIds = [published, toMatch, toClose, '01JNOSUCHDEMAND00000000000'];
+  pathValuesOf['GET /v1/demands/{id}'] = { id: demandIds };
+  pathValuesOf['POST /v1/demands/{id}/responses'] = { id: demandIds };
+  pathValuesOf['POST /v1/demands/{id}/match'] = { id: [toMatch, ...demandIds] };
+  pathValuesOf['POST /v1/demands/{id}/close'] = { id: [toClose, ...demandIds] };
+  knownGood.DemandInput = [need, { ...need, kind: 'training', industry: 'e-commerce', regionCode: HOSTS.township, expectedOutcome: '培训果农一百人', wantedBy: '2027-06-30' }];
+  knownGood.DemandResponseInput = [{ proposal: '派果树专家两名驻村十天，现场诊断并培训果农。', certificateNo: station.certificateNo, startBy: '2027-01-10' }];
+  knownGood.DemandMatch = [{ responseIds: [toMatchResponse] }];
+  knownGood.DemandClose = [{ outcome: '专家驻村十天，培训果农八十人。', rating: 4, daysOnSite: 10, peopleTrained: 80 }, { outcome: '只开展了一次培训。', rating: 2, comment: '承诺三期只办了一期' }];
   pathValues.code = ['44', HOSTS.county, HOSTS.township, HOSTS.village, '99', '4418821029999'];
   knownGood.Submission = applicationTypes.map((type) => submission(type, hostOf(type)));
   knownGood.Resubmission = [{ form: submission('society-station', HOSTS.township).form }];

@@ -83,16 +83,18 @@ export async function approveThroughChain(
 /** An application stored as the province's approval leaves it: PENDING, awaiting its record by the workflow. */
 export async function storeAwaitingRecord(
   services: Services,
-  seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void },
+  seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void; org?: string },
 ): Promise<ApplicationRecord> {
   const form = structuredClone(goodForms[seed.type]) as any;
+  const org = seed.org ?? ORG;
+  form.organisation.creditCode = org;
   seed.change?.(form);
   const at = new Date(seed.at.getTime() - 3_600_000).toISOString();
   const id = ulid();
   const province = { level: 'province' as const, region: '44' };
   const step = { id, action: 'approve' as const, final: true, ...province, at, ...deadlinesFrom(new Date(at), defaultTimeLimits.province, { holidays: new Set(), workdays: new Set() }) };
   // As the province's approval leaves it: still PENDING at province, its certificate to be recorded by the workflow.
-  const app: ApplicationRecord = { ...newApplication({ id, type: seed.type, regionCode: seed.regionCode, form, applicant: { org: ORG, sub: 'seed', name: 'seed' }, at, step }), outbox: null, awaitingRecord: true };
+  const app: ApplicationRecord = { ...newApplication({ id, type: seed.type, regionCode: seed.regionCode, form, applicant: { org, sub: 'seed', name: 'seed' }, at, step }), outbox: null, awaitingRecord: true };
   const created = await services.applications.create(app, {
     at,
     action: 'submit',
@@ -110,7 +112,7 @@ export async function storeAwaitingRecord(
  */
 export async function seedApproved(
   services: Services,
-  seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void },
+  seed: { type: ApplicationType; regionCode: string; at: Date; change?: (form: any) => void; org?: string },
 ): Promise<RegistryRecord> {
   const app = await storeAwaitingRecord(services, seed);
   const { certificateNo } = await recordApproval({ ...services, now: () => seed.at }, app.id);

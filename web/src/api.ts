@@ -4,6 +4,8 @@ import type {
   Application,
   Certificate,
   CertificateEvent,
+  DemandResponseView,
+  DemandView,
   ChannelsInput,
   Decided,
   DecidingLevel,
@@ -170,6 +172,18 @@ export const api = {
   channels: (level: DecidingLevel, region: string) => request<OfficeChannels>('GET', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`),
   setChannels: (level: DecidingLevel, region: string, input: ChannelsInput) =>
     request<OfficeChannels>('PUT', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`, input),
+  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; cursor?: string | null; limit?: number }) =>
+    request<Page<DemandView>>('GET', `/v1/demands${query(params)}`),
+  demand: (id: string) => request<DemandView>('GET', `/v1/demands/${encodeURIComponent(id)}`),
+  postDemand: (body: { kind: string; industry: string; regionCode: string; title: string; description: string; expectedOutcome?: string; wantedBy?: string }) =>
+    request<DemandView>('POST', '/v1/demands', body),
+  respond: (id: string, body: { proposal: string; startBy?: string; certificateNo?: string }) =>
+    request<DemandResponseView>('POST', `/v1/demands/${encodeURIComponent(id)}/responses`, body),
+  matchDemand: (id: string, responseIds: string[]) => request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/match`, { responseIds }),
+  closeDemand: (id: string, body: { outcome: string; rating: number; comment?: string; daysOnSite?: number; peopleTrained?: number }) =>
+    request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/close`, body),
+  gaps: (region?: string) =>
+    request<{ items: { regionCode: string; name: string; missing: { kind: string; name: string; count?: number }[] }[]; cursor: null }>('GET', `/v1/gaps${query({ region })}`),
   failedDeliveries: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<FailedDelivery>>('GET', `/v1/deliveries/failed${query(params)}`),
 };
 

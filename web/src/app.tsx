@@ -10,6 +10,7 @@ import { CataloguePage } from './pages/catalogue';
 import { CertificateLookupPage, CertificatePage, CertificatePrintPage } from './pages/certificate';
 import { CorrectPage } from './pages/correct';
 import { DashboardPage } from './pages/dashboard';
+import { DemandNewPage, DemandPage, DemandsPage, GapsPage } from './pages/demands';
 import { InboxPage } from './pages/inbox';
 import { DecidedPage } from './pages/decided';
 import { ProgressLookupPage } from './pages/progress-lookup';
@@ -53,6 +54,10 @@ const routes: Route[] = [
   { path: '/progress', page: () => <ProgressLookupPage /> },
   { path: '/registry', roles: ['admin'], page: () => <RegistryPage /> },
   { path: '/dashboard', roles: ['admin'], page: () => <DashboardPage /> },
+  { path: '/demands', roles: everyone, page: (_, session) => <DemandsPage session={session} /> },
+  { path: '/demands/new', roles: ['official'], page: (_, session) => <DemandNewPage session={session} /> },
+  { path: '/demands/:id', roles: everyone, page: ({ id }, session) => <DemandPage id={id!} session={session} /> },
+  { path: '/gaps', roles: ['official', 'admin'], page: (_, session) => <GapsPage session={session} /> },
   { path: '/notifications', roles: everyone, page: (_, session) => <NotificationsPage session={session} /> },
   { path: '/offices/channels', roles: ['admin'], page: () => <ChannelsPage /> },
   { path: '/deliveries/failed', roles: ['admin'], page: () => <FailedDeliveriesPage /> },
@@ -62,15 +67,20 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
   applicant: [
     { href: '/apply', label: '申报' },
     { href: '/applications', label: '我的申请' },
+    { href: '/demands', label: '需求库' },
   ],
   official: [
     { href: '/inbox', label: '待办审批' },
     { href: '/applications', label: '辖区申请' },
+    { href: '/demands', label: '需求库' },
+    { href: '/gaps', label: '缺口清单' },
   ],
   admin: [
     { href: '/registry', label: '备案查询' },
     { href: '/dashboard', label: '进度统计' },
     { href: '/applications', label: '全部申请' },
+    { href: '/demands', label: '需求库' },
+    { href: '/gaps', label: '缺口清单' },
     { href: '/offices/channels', label: '通知渠道' },
     { href: '/deliveries/failed', label: '投递失败' },
   ],

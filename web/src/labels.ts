@@ -52,6 +52,9 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   'term-ended': '服务期届满',
   'report-overdue': '年度报告逾期未报',
   dissolved: '站点注销',
+  'demand-response': '需求新响应',
+  'demand-matched': '需求对接',
+  'demand-closed': '需求办结',
 };
 
 export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };

@@ -21,6 +21,8 @@ export interface Notification {
   at: string;
   kind: NotificationKind;
   applicationId?: string;
+  /** A notice of the demand library names its need instead. */
+  demandId?: string;
   title: string;
   body: string;
   read: boolean;
@@ -189,6 +191,8 @@ export interface Certificate {
   /** The annual report of the year now due, and every year's. */
   report?: { year: number; status: string; statusName: string; id: string | null };
   reports?: { year: number; status: string; statusName: string }[];
+  /** The needs the station took on (需求库), rated once closed. */
+  demands?: import('#functions/domain/demand.js').CertificateDemand[];
 }
 
 /** A certificate's history after approval (GET /v1/certificates/{no}/history). */
@@ -247,3 +251,44 @@ export interface ProgressLookup {
 }
 
 export type LevelState = 'approved' | 'pending' | 'returned' | 'rejected' | 'expired' | 'withdrawn' | 'escalated' | 'waiting' | 'not_reached';
+export type { CertificateDemand, DemandKind, DemandStatus } from '#functions/domain/demand.js';
+
+/** A response to a need as its reader is shown it: the contact only to the posting office and the responder itself. */
+export interface DemandResponseView {
+  id: string;
+  certificateNo: string;
+  stationName: string;
+  organisationName: string;
+  proposal: string;
+  startBy: string | null;
+  respondedAt: string;
+  status: 'SUBMITTED' | 'MATCHED';
+  contact?: { name: string; mobile: string; email?: string };
+}
+
+/** A need of the demand library (需求库), as GET /v1/demands and /v1/demands/{id} answer it. */
+export interface DemandView {
+  id: string;
+  kind: import('#functions/domain/demand.js').DemandKind;
+  kindName: string;
+  industry: string;
+  industryName: string;
+  regionCode: string;
+  regionName: string;
+  title: string;
+  description: string;
+  expectedOutcome: string | null;
+  wantedBy: string | null;
+  status: import('#functions/domain/demand.js').DemandStatus;
+  statusName: string;
+  postedBy: { level: DecidingLevel; region: string; name: string };
+  postedAt: string;
+  updatedAt: string;
+  version: number;
+  matchedAt: string | null;
+  closure: { outcome: string; rating: number; comment: string | null; daysOnSite: number | null; peopleTrained: number | null; closedAt: string } | null;
+  responseCount?: number;
+  mine?: boolean;
+  history?: { at: string; action: 'post' | 'respond' | 'match' | 'close'; actor: { name: string }; comment: string | null }[];
+  responses?: DemandResponseView[];
+}

@@ -17,6 +17,8 @@ export interface PublicDeps {
   progress: (query: { caseNo?: string; creditCode?: string }) => Promise<unknown>;
   /** When annual reports are due (the certificate shows the year's report status). */
   reportDeadline?: Services['config']['reportDeadline'];
+  /** The needs a station was matched with, shown on its certificate (absent where the demand library is not served). */
+  demands?: Pick<Services['demands'], 'certificateDemands'>;
   health: () => Promise<void>;
   /** The per-address limit (rate-limit.ts limitAddress), shared with every route anyone may call. */
   limited: MiddlewareHandler<Env>;
@@ -80,7 +82,8 @@ export function publicRoutes(deps: PublicDeps) {
     queryOf(c, []);
     const record = await deps.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
-    return c.json(certificateView(record, new Date(), deps.reportDeadline));
+    const demands = deps.demands ? await deps.demands.certificateDemands(record.certificateNo) : undefined;
+    return c.json({ ...certificateView(record, new Date(), deps.reportDeadline), ...(demands ? { demands } : {}) });
   });
 
   return r;

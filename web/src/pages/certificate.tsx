@@ -299,6 +299,7 @@ export function CertificatePage({ no }: { no: string }) {
             </Notice>
           )}
           <CertificateFields cert={cert.data} />
+          <TakenDemands cert={cert.data} />
           {mayRevoke && cert.data.status === 'ACTIVE' ? (
             <RevokeCertificate
               cert={cert.data}
@@ -326,6 +327,30 @@ export function CertificatePage({ no }: { no: string }) {
 
 /** What a certificate no longer valid says across its printed page. */
 const printedStamp: Record<string, string> = { REVOKED: '已撤销', DISSOLVED: '已注销', EXPIRED: '已过期' };
+/** The needs of the demand library (需求库) the station took on, each with its rating once closed. */
+function TakenDemands({ cert }: { cert: Certificate }) {
+  if (!cert.demands?.length) return null;
+  return (
+    <section aria-labelledby="taken-demands">
+      <h2 id="taken-demands">承接的需求</h2>
+      <ul class="taken-demands">
+        {cert.demands.map((d) => (
+          <li key={d.demandId}>
+            {d.title} · {formatDate(d.matchedAt)} 对接 ·{' '}
+            {d.status === 'CLOSED' && d.rating ? (
+              <span class="stars" aria-label={`办结，评价 ${d.rating} 星`}>
+                办结 {'★'.repeat(d.rating)}
+                {'☆'.repeat(5 - d.rating)}
+              </span>
+            ) : (
+              '服务中'
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 /** The printable certificate with a QR code pointing to its verification page. */
 export function CertificatePrintPage({ no }: { no: string }) {

@@ -65,7 +65,7 @@ export function NotificationsPage({ session }: { session: Session }) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     if (!isRead(notice)) await markOne(notice);
-    navigate(`/applications/${notice.applicationId}`);
+    navigate(hrefOf(notice)!);
   };
 
   return (
@@ -102,8 +102,8 @@ export function NotificationsPage({ session }: { session: Session }) {
               <article class={`card notification${read ? '' : ' unread'}${pressing.has(notice.kind) ? ' pressing' : ''}`} aria-labelledby={`n-${notice.id}`}>
                 <header class="card-head">
                   <h2 id={`n-${notice.id}`}>
-                    {notice.applicationId ? (
-                      <Link href={`/applications/${notice.applicationId}`} onClick={open(notice)}>
+                    {hrefOf(notice) ? (
+                      <Link href={hrefOf(notice)!} onClick={open(notice)}>
                         {notice.title}
                       </Link>
                     ) : (
@@ -138,4 +138,11 @@ export function NotificationsPage({ session }: { session: Session }) {
       <PageFoot loading={loading} cursor={cursor} more={more} what="通知" />
     </section>
   );
+}
+
+/** Where a notice leads: its application, or its need of the demand library. */
+function hrefOf(notice: Notification): string | undefined {
+  if (notice.applicationId) return `/applications/${notice.applicationId}`;
+  if (notice.demandId) return `/demands/${notice.demandId}`;
+  return undefined;
 }

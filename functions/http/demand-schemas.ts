@@ -1,0 +1,188 @@
+// The demand library's request and response shapes (需求库), apart from schemas.ts: only the API's demand routes and
+// the OpenAPI build use them, so the sweeper's and the workflow's bundles, which read schemas.ts, do not carry them.
+import * as z from 'zod/mini';
+import { decidingLevels } from '../domain/chain.js';
+import { industries } from '#forms/industries.js';
+import { plainText } from '#forms/plain-text.js';
+import { MAX_MATCHED, demandKindNames, demandKinds, demandStatuses } from '../domain/demand.js';
+import { meta } from './schemas.js';
+
+export const demandKind = meta(z.enum(demandKinds, { error: `需求类别须为 ${demandKinds.map((k) => `${k}（${demandKindNames[k]}）`).join('、')} 之一` }), {
+  title: '需求类别',
+  description: 'talent 人才 / technology 技术 / project 项目 / training 培训',
+});
+
+/** A matched need as a station's certificate shows it. */
+export const certificateDemandSchema = meta(
+  z.object({
+    demandId: z.string(),
+    title: z.string(),
+    kind: demandKind,
+    regionCode: z.string(),
+    matchedAt: z.iso.datetime(),
+    status: z.enum(['MATCHED', 'CLOSED']),
+    closedAt: z.nullable(z.iso.datetime()),
+    rating: meta(z.nullable(z.number().check(z.int(), z.gte(1), z.lte(5))), { description: '办结时发布办公室给出的评价（星）' }),
+    outcome: z.nullable(z.string()),
+  }),
+  { title: '承接的需求' },
+);
+
+const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
+
+const typed = (label: string, min: number, max: number) =>
+  z.string({ error: `请填写${label}` }).check(...plainText(label, max > 200), z.minLength(min, { error: min <= 1 ? `请填写${label}` : `${label}至少${min}个字` }), z.maxLength(max, { error: `${label}不超过${max}字` }));
+const dateText = (label: string) => z.string({ error: `${label}须为日期，如 2027-03-01` }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label}须为日期，如 2027-03-01`, abort: true }), z.refine((d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, { error: `${label}不是有效日期` }));
+const industryIds = Object.keys(industries) as [keyof typeof industries, ...(keyof typeof industries)[]];
+const demandIndustry = meta(z.enum(industryIds, { error: `所属产业须为 ${industryIds.map((i) => `${i}（${industries[i]}）`).join('、')} 之一` }), {
+  title: '所属产业',
+  description: industryIds.map((i) => `${i} ${industries[i]}`).join(' / '),
+});
+
+/** POST /v1/demands. */
+export const demandInputSchema = meta(
+  z.strictObject({
+    kind: demandKind,
+    industry: demandIndustry,
+    regionCode: meta(z.string({ error: '请填写需求所在地区（区划代码）' }).check(z.regex(/^\d{6}(\d{3})?(\d{3})?$/, { error: '需求所在地区须为县（6位）、乡镇（9位）或村（12位）区划代码' })), {
+      title: '需求所在地区',
+      description: '县（区）6 位、乡镇 9 位或村 12 位区划代码，须在发布者辖区内',
+    }),
+    title: meta(typed('需求标题', 4, 60), { title: '需求标题' }),
+    description: meta(typed('需求描述', 10, 2000), { title: '需求描述', description: '需要什么、现状如何、规模多大' }),
+    expectedOutcome: meta(z.optional(typed('预期成效', 2, 500)), { title: '预期成效' }),
+    wantedBy: meta(z.optional(dateText('期望完成日期')), { title: '期望完成日期', description: '如 2027-03-01' }),
+  }),
+  { title: '发布需求' },
+);
+
+/** POST /v1/demands/{id}/responses. */
+export const demandResponseInputSchema = meta(
+  z.strictObject({
+    proposal: meta(typed('响应方案', 10, 2000), { title: '响应方案', description: '派谁、做什么、何时到位' }),
+    startBy: meta(z.optional(dateText('可开始日期')), { title: '可开始日期' }),
+    certificateNo: meta(z.optional(z.string({ error: '证书编号须为文字' }).check(z.maxLength(64))), { title: '以哪个站点响应', description: '本单位持有多个有效证书时必填：站点的证书编号' }),
+  }),
+  { title: '响应需求' },
+);
+
+/** POST /v1/demands/{id}/match. */
+export const demandMatchSchema = meta(
+  z.strictObject({
+    responseIds: meta(
+      z.array(z.string({ error: '响应编号须为文字' }).check(z.minLength(1), z.maxLength(64)), { error: 'responseIds 须为响应编号列表' }).check(
+        z.minLength(1, { error: '请至少选定一个响应' }),
+        z.maxLength(MAX_MATCHED, { error: `一次最多选定 ${MAX_MATCHED} 个响应` }),
+        z.refine((ids: string[]) => new Set(ids).size === ids.length, { error: '响应编号不能重复' }),
+      ),
+      { title: '选定的响应' },
+    ),
+  }),
+  { title: '选定对接' },
+);
+
+/** POST /v1/demands/{id}/close: a rating of 1 or 2 needs its reason. */
+export const demandCloseSchema = meta(
+  z
+    .strictObject({
+      outcome: meta(typed('完成情况', 4, 2000), { title: '完成情况', description: '做了什么：服务天数、培训人数、引进技术等' }),
+      rating: meta(z.int({ error: '评价须为 1 到 5 的整数' }).check(z.gte(1, { error: '评价须为 1 到 5 的整数' }), z.lte(5, { error: '评价须为 1 到 5 的整数' })), { title: '评价（星）', description: '1 到 5 星' }),
+      comment: meta(z.optional(typed('评价意见', 1, 500)), { title: '评价意见', description: '1 星或 2 星（差评）须写明原因' }),
+      daysOnSite: meta(z.optional(z.int({ error: '驻点服务天数须为整数' }).check(z.gte(0, { error: '驻点服务天数不能为负' }), z.lte(3650, { error: '驻点服务天数过大' }))), { title: '驻点服务天数' }),
+      peopleTrained: meta(z.optional(z.int({ error: '培训人数须为整数' }).check(z.gte(0, { error: '培训人数不能为负' }), z.lte(1_000_000, { error: '培训人数过大' }))), { title: '培训人数' }),
+    })
+    .check(
+      z.superRefine((d, ctx) => {
+        if (typeof d.rating === 'number' && d.rating <= 2 && !d.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: '差评（1 星或 2 星）须写明原因' });
+      }),
+    ),
+  { title: '办结评价' },
+);
+
+const demandStatus = meta(z.enum(demandStatuses), {
+  title: '需求状态',
+  description: 'PENDING 待确认 / RETURNED 已退回 / PUBLISHED 征集中 / MATCHED 已对接 / CLOSED 已办结 / REJECTED 未通过 / WITHDRAWN 已撤回',
+});
+const actorSchema = z.object({ sub: z.string(), name: z.string(), role: z.string(), level: z.optional(level), region: z.optional(z.string()) });
+
+/** A response as its reader is shown it (functions/services/demands.ts responseView). */
+export const demandResponseViewSchema = meta(
+  z.object({
+    id: z.string(),
+    certificateNo: z.string(),
+    stationName: z.string(),
+    organisationName: z.string(),
+    proposal: z.string(),
+    startBy: z.nullable(z.string()),
+    respondedAt: z.iso.datetime(),
+    status: meta(z.enum(['SUBMITTED', 'MATCHED']), { description: 'SUBMITTED 已响应 / MATCHED 已选定' }),
+    contact: meta(z.optional(z.object({ name: z.string(), mobile: z.string(), email: z.optional(z.string()) })), { description: '联系人：仅发布需求的办公室及响应单位本身可见' }),
+  }),
+  { title: '响应' },
+);
+
+export const demandSchema = meta(
+  z.object({
+    id: z.string(),
+    kind: demandKind,
+    kindName: z.string(),
+    industry: demandIndustry,
+    industryName: z.string(),
+    regionCode: z.string(),
+    regionName: meta(z.string(), { description: '如 清远市 连州市 大路边镇' }),
+    title: z.string(),
+    description: z.string(),
+    expectedOutcome: z.nullable(z.string()),
+    wantedBy: z.nullable(z.string()),
+    status: demandStatus,
+    statusName: z.string(),
+    postedBy: meta(z.object({ level, region: z.string(), name: z.string() }), { description: '发布需求的办公室' }),
+    postedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    version: z.number().check(z.int()),
+    responseCount: meta(z.optional(z.number().check(z.int(), z.nonnegative())), { description: '响应数（详情中给出）' }),
+    matchedAt: z.nullable(z.iso.datetime()),
+    closure: z.nullable(
+      z.object({
+        outcome: z.string(),
+        rating: z.number().check(z.int(), z.gte(1), z.lte(5)),
+        comment: z.nullable(z.string()),
+        daysOnSite: z.nullable(z.number().check(z.int())),
+        peopleTrained: z.nullable(z.number().check(z.int())),
+        closedAt: z.iso.datetime(),
+      }),
+    ),
+    mine: meta(z.optional(z.boolean()), { description: '调用者是否为发布该需求的办公室（详情中给出）' }),
+    history: meta(z.optional(z.array(z.object({ at: z.iso.datetime(), action: z.enum(['post', 'respond', 'match', 'close']), actor: actorSchema, comment: z.nullable(z.string()), responseIds: z.optional(z.array(z.string())) }))), {
+      description: '办理记录（详情中给出）',
+    }),
+    responses: meta(
+      z.optional(z.array(demandResponseViewSchema)),
+      { description: '响应：发布需求的办公室与管理员看到全部，响应单位只看到自己的（详情中给出）' },
+    ),
+  }),
+  { title: '需求' },
+);
+
+export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
+
+/** GET /v1/gaps: for each region under the one asked, what the plan still lacks there. */
+export const gapPageSchema = meta(
+  z.object({
+    items: z.array(
+      z.object({
+        regionCode: z.string(),
+        name: z.string(),
+        missing: z.array(
+          z.object({
+            kind: meta(z.string(), { description: 'consortium-station 无学会联合体站（县） / township-association 无乡镇科协（乡镇） / rural-tech-association 无农技协（村） / unanswered-demands 已发布需求尚无响应' }),
+            name: z.string(),
+            count: z.optional(z.number().check(z.int(), z.positive())),
+          }),
+        ),
+      }),
+    ),
+    cursor: z.null(),
+  }),
+  { title: '缺口清单' },
+);

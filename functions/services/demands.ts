@@ -1,0 +1,400 @@
+// The demand library's use cases (需求库): post a need, list and search them, read one, respond, match, close. Each
+// change is one transaction with its history entry, its list entries, and its notices (and certificate links).
+import { ulid } from 'ulid';
+import { industries } from '#forms/industries.js';
+import type { Principal } from '../auth.js';
+import { DomainError } from '../domain/application.js';
+import { statusAt } from '../domain/certificate.js';
+import type { DecidingLevel } from '../domain/chain.js';
+import {
+  demandKindNames,
+  demandStatusNames,
+  demandStatuses,
+  demandKinds,
+  isDemandRegionLevel,
+  matchesQuery,
+  normaliseQuery,
+  queryGram,
+  searchGrams,
+  type CertificateDemand,
+  type Closure,
+  type Demand,
+  type DemandEvent,
+  type DemandKind,
+  type DemandResponse,
+  type DemandStatus,
+} from '../domain/demand.js';
+import { demandClosedNotice, demandMatchedNotice, demandResponseNotice, type NoticeDraft } from '../domain/notifications.js';
+import { PROVINCE } from '../domain/region-codes.js';
+import { childrenOf, findRegion, regionPath } from '../regions/index.js';
+import {
+  assertDemandVisible,
+  assertMayPostDemand,
+  assertMayRespond,
+  assertPostingOffice,
+  demandListRegionFor,
+  isPostingOffice,
+} from '../policy.js';
+import type { PageRequest } from '../store/applications.js';
+import type { Page } from '../store/cursor.js';
+import type { DemandChange } from '../store/demands.js';
+import type { DocTransactItem } from '../store/transactions.js';
+import { actorOf } from './applications.js';
+import type { Services } from './context.js';
+
+export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'>;
+
+export interface DemandInput {
+  kind: DemandKind;
+  industry: string;
+  regionCode: string;
+  title: string;
+  description: string;
+  expectedOutcome?: string;
+  wantedBy?: string;
+}
+
+export interface ResponseInput {
+  proposal: string;
+  startBy?: string;
+  certificateNo?: string;
+}
+
+export interface CloseInput {
+  outcome: string;
+  rating: number;
+  comment?: string;
+  daysOnSite?: number;
+  peopleTrained?: number;
+}
+
+const ATTEMPTS = 8;
+const validation = (message: string, issues: { path: string; message: string }[]) => new DomainError('validation', message, { issues });
+
+/** A need as callers read it in lists: with the names people read beside the codes. */
+function listView(demand: Demand) {
+  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, ...rest } = demand;
+  return {
+    ...rest,
+    version,
+    kindName: demandKindNames[demand.kind],
+    industryName: industries[demand.industry as keyof typeof industries] ?? demand.industry,
+    regionName: regionPath(demand.regionCode),
+    statusName: demandStatusNames[demand.status],
+    postedBy: { level: postedBy.level, region: postedBy.region, name: postedBy.name },
+  };
+}
+
+/** A response as `principal` is shown it: with its contact to the posting office and to the responder itself. */
+function responseView(principal: Principal, demand: Demand, response: DemandResponse) {
+  const { demandId: _demand, org: _org, respondedBy: _by, contact, ...rest } = response;
+  const seesContact = isPostingOffice(principal, demand) || (principal.role === 'applicant' && principal.org === response.org);
+  return seesContact ? { ...rest, contact } : rest;
+}
+
+function detailView(principal: Principal, demand: Demand, history: DemandEvent[], responses: DemandResponse[]) {
+  const poster = isPostingOffice(principal, demand);
+  const shown = poster || principal.role === 'admin' ? responses : responses.filter((r) => principal.role === 'applicant' && r.org === principal.org);
+  return {
+    ...listView(demand),
+    responseCount: demand.responseCount,
+    mine: poster,
+    history,
+    responses: shown.map((response) => responseView(principal, demand, response)),
+  };
+}
+
+/** Retries a change that lost to another (a response arriving at the same instant): read again, decide again. */
+async function changeDemand(s: DemandServices, id: string, change: (whole: NonNullable<Awaited<ReturnType<DemandServices['demands']['getWhole']>>>, now: Date) => DemandChange | Promise<DemandChange>, onDuplicate?: () => never) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const whole = await s.demands.getWhole(id);
+    if (!whole) throw new DomainError('not_found', `需求 ${id.slice(0, 40)} 不存在`);
+    const now = s.now();
+    const planned = await change(whole, now);
+    const outcome = await s.demands.recordChange(planned);
+    if (outcome === 'recorded') return planned.next;
+    if (outcome === 'duplicate') onDuplicate?.();
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+  }
+  throw new DomainError('unavailable', `需求 ${id.slice(0, 40)} 正在被其他操作修改，请稍后重试`);
+}
+
+function noticeItemsOf(s: DemandServices, drafts: NoticeDraft[], now: Date): DocTransactItem[] {
+  // The centre only: an e-mail or robot message links to an application, and a need is not one (README, 需求库).
+  return drafts.map((draft) => s.notifications.noticeItem({ ...draft, id: ulid(now.getTime()), at: now.toISOString() }, false));
+}
+
+/** `POST /v1/demands`: an office posts a need inside its region; published at once. */
+export async function postDemand(s: DemandServices, principal: Principal, input: DemandInput) {
+  const region = findRegion(input.regionCode);
+  if (!region || !isDemandRegionLevel(input.regionCode)) {
+    throw validation('需求内容有误', [{ path: 'regionCode', message: `区划代码 ${input.regionCode} 不存在，或不是县（区）、乡镇、村一级` }]);
+  }
+  assertMayPostDemand(principal, input.regionCode);
+  const now = s.now();
+  const at = now.toISOString();
+  const demand: Demand = {
+    id: ulid(now.getTime()),
+    kind: input.kind,
+    industry: input.industry,
+    regionCode: input.regionCode,
+    title: input.title,
+    description: input.description,
+    expectedOutcome: input.expectedOutcome ?? null,
+    wantedBy: input.wantedBy ?? null,
+    status: 'PUBLISHED',
+    postedBy: { level: principal.level as DecidingLevel, region: principal.region!, sub: principal.sub, name: principal.name },
+    postedAt: at,
+    updatedAt: at,
+    version: 1,
+    responseCount: 0,
+    matchedResponseIds: [],
+    matchedAt: null,
+    closure: null,
+  };
+  const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
+  const outcome = await s.demands.create(demand, event, searchGrams(demand), s.demands.unansweredItems(demand.regionCode, 1));
+  if (outcome !== 'created') throw new DomainError('unavailable', '发布需求时存储繁忙，请稍后重试');
+  s.log.info('demand posted', { demandId: demand.id, regionCode: demand.regionCode, kind: demand.kind });
+  return detailView(principal, demand, [event], []);
+}
+
+export interface DemandQuery {
+  region?: string;
+  kind?: string;
+  industry?: string;
+  status?: string;
+  q?: string;
+}
+
+/** `GET /v1/demands`: one list scope (or one gram's postings, for `q`), newest first. Every problem at once. */
+export async function listDemands(s: DemandServices, principal: Principal, query: DemandQuery, page: PageRequest): Promise<Page<ReturnType<typeof listView>>> {
+  const issues: { path: string; message: string }[] = [];
+  const given = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  const region = given(query.region);
+  if (region !== undefined && (!/^\d+$/.test(region) || !findRegion(region))) issues.push({ path: 'region', message: `区划代码 ${region.slice(0, 20)} 不存在或不在广东省内` });
+  const kind = given(query.kind);
+  if (kind !== undefined && !(demandKinds as readonly string[]).includes(kind)) issues.push({ path: 'kind', message: `未知的需求类别 ${kind.slice(0, 20)}，可选：${demandKinds.join('、')}` });
+  const industry = given(query.industry);
+  if (industry !== undefined && !(industry in industries)) issues.push({ path: 'industry', message: `未知的产业 ${industry.slice(0, 20)}，可选：${Object.keys(industries).join('、')}` });
+  const statusText = given(query.status);
+  if (statusText !== undefined && !(demandStatuses as readonly string[]).includes(statusText)) issues.push({ path: 'status', message: `未知的状态 ${statusText.slice(0, 20)}，可选：${demandStatuses.join('、')}` });
+  const q = given(query.q);
+  const normalised = q === undefined ? undefined : normaliseQuery(q);
+  if (q !== undefined && (q.length > 50 || !normalised || !queryGram(normalised))) {
+    issues.push({ path: 'q', message: '搜索词须含至少两个相连的字（汉字、字母或数字），不超过 50 个字符' });
+  }
+  if (issues.length) throw validation('查询条件有误', issues);
+  const status = (statusText ?? 'PUBLISHED') as DemandStatus;
+  const scope = demandListRegionFor(principal, region === PROVINCE ? undefined : region, status);
+  const filter = { region: scope, kind, industry };
+  const found = normalised
+    ? await s.demands.search(queryGram(normalised)!, filter, page, (d) => d.status === status && matchesQuery(d, normalised))
+    : await s.demands.list({ ...filter, status }, page);
+  return { items: found.items.map(listView), cursor: found.cursor };
+}
+
+/** `GET /v1/demands/{id}`. */
+export async function getDemand(s: DemandServices, principal: Principal, id: string) {
+  const whole = await s.demands.getWhole(id);
+  const demand = assertDemandVisible(principal, whole?.demand, id);
+  return detailView(principal, demand, whole!.history, whole!.responses);
+}
+
+/** The organisation's ACTIVE certificates, newest first, each with its station's contact from the approved application. */
+async function activeStationsOf(s: DemandServices, org: string, now: Date) {
+  const stations: { certificateNo: string; name: string; organisation: string; contact: DemandResponse['contact'] }[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<DemandServices['lists']['listByOwner']>> = await s.lists.listByOwner(org, { limit: 100, cursor }, { status: 'APPROVED' });
+    for (const app of page.items) {
+      if (!app.certificateNo) continue;
+      const record = await s.registry.getCertificate(app.certificateNo);
+      if (!record || statusAt(record, now) !== 'ACTIVE') continue;
+      const contact = (app.form as { contact?: { name?: string; mobile?: string; email?: string } }).contact ?? {};
+      stations.push({
+        certificateNo: record.certificateNo,
+        name: record.name,
+        organisation: record.organisation,
+        contact: { name: String(contact.name ?? ''), mobile: String(contact.mobile ?? ''), ...(contact.email ? { email: String(contact.email) } : {}) },
+      });
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return stations;
+}
+
+/** `POST /v1/demands/{id}/responses`: an organisation with an ACTIVE certificate, once per need. */
+export async function respondToDemand(s: DemandServices, principal: Principal, id: string, input: ResponseInput) {
+  const org = assertMayRespond(principal);
+  assertDemandVisible(principal, await s.demands.get(id), id);
+  const stations = await activeStationsOf(s, org, s.now());
+  if (!stations.length) throw new DomainError('forbidden', '本单位没有有效的站点或协会证书，不能响应需求（证书须已批准且在有效期内）');
+  let station = stations[0];
+  if (input.certificateNo) {
+    const chosen = stations.find((st) => st.certificateNo === input.certificateNo);
+    if (!chosen) throw validation('响应内容有误', [{ path: 'certificateNo', message: `${input.certificateNo} 不是本单位的有效证书，可选：${stations.map((st) => st.certificateNo).join('、')}` }]);
+    station = chosen;
+  } else if (stations.length > 1) {
+    throw validation('响应内容有误', [{ path: 'certificateNo', message: `本单位有多个有效证书，请选择以哪个站点响应：${stations.map((st) => `${st.certificateNo}（${st.name}）`).join('、')}` }]);
+  }
+  const duplicate = (): never => {
+    throw new DomainError('conflict', '本单位已响应过该需求，每个单位对同一需求只能响应一次');
+  };
+  let created: DemandResponse | undefined;
+  const next = await changeDemand(
+    s,
+    id,
+    ({ demand, responses }, now) => {
+      if (responses.some((r) => r.org === org)) duplicate();
+      if (demand.status !== 'PUBLISHED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，不再征集响应`);
+      const at = now.toISOString();
+      const response: DemandResponse = {
+        id: ulid(now.getTime()),
+        demandId: demand.id,
+        org,
+        certificateNo: station.certificateNo,
+        stationName: station.name,
+        organisationName: station.organisation,
+        proposal: input.proposal,
+        startBy: input.startBy ?? null,
+        contact: station.contact,
+        respondedAt: at,
+        status: 'SUBMITTED',
+        respondedBy: { sub: principal.sub, name: principal.name },
+      };
+      created = response;
+      return {
+        expected: demand,
+        next: { ...demand, responseCount: demand.responseCount + 1, updatedAt: at, version: demand.version + 1 },
+        event: { at, action: 'respond', actor: actorOf(principal), comment: `${station.name}响应` },
+        guarded: [s.demands.responseItem(response)],
+        effects: [
+          ...noticeItemsOf(s, [demandResponseNotice(demand, station.name)], now),
+          // Its first response: the need no longer counts among its region's unanswered ones (GET /v1/gaps).
+          ...(demand.responseCount === 0 ? s.demands.unansweredItems(demand.regionCode, -1) : []),
+        ],
+      };
+    },
+    duplicate,
+  );
+  s.log.info('demand response', { demandId: id, certificateNo: station.certificateNo });
+  return responseView(principal, next, created!);
+}
+
+/** `POST /v1/demands/{id}/match`: the posting office picks one or more responses; each responder is told. */
+export async function matchDemand(s: DemandServices, principal: Principal, id: string, responseIds: string[]) {
+  assertPostingOffice(principal, await s.demands.get(id), id, '选定对接单位');
+  const next = await changeDemand(s, id, ({ demand, responses }, now) => {
+    if (demand.status !== 'PUBLISHED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，不能再选定对接单位`);
+    const issues = responseIds.flatMap((rid, i) => (responses.some((r) => r.id === rid) ? [] : [{ path: `responseIds.${i}`, message: `${rid.slice(0, 40)} 不是该需求的响应` }]));
+    if (issues.length) throw validation('选定的响应有误', issues);
+    const picked = responses.filter((r) => responseIds.includes(r.id));
+    const at = now.toISOString();
+    const matched: Demand = { ...demand, status: 'MATCHED', matchedResponseIds: picked.map((r) => r.id), matchedAt: at, updatedAt: at, version: demand.version + 1 };
+    return {
+      expected: demand,
+      next: matched,
+      event: { at, action: 'match', actor: actorOf(principal), comment: `选定：${picked.map((r) => r.stationName).join('、')}`, responseIds: matched.matchedResponseIds },
+      guarded: picked.map((r) => s.demands.matchedResponseItem(r)),
+      effects: [
+        ...picked.map((r) => s.demands.certificateLinkItem(r.certificateNo, linkOf(matched, null))),
+        ...noticeItemsOf(s, picked.map((r) => demandMatchedNotice(demand, r.org, r.stationName)), now),
+      ],
+    };
+  });
+  s.log.info('demand matched', { demandId: id, responses: next.matchedResponseIds.length });
+  return getDemand(s, principal, id);
+}
+
+function linkOf(demand: Demand, closure: Closure | null): CertificateDemand {
+  return {
+    demandId: demand.id,
+    title: demand.title,
+    kind: demand.kind,
+    regionCode: demand.regionCode,
+    matchedAt: demand.matchedAt!,
+    status: closure ? 'CLOSED' : 'MATCHED',
+    closedAt: closure?.closedAt ?? null,
+    rating: closure?.rating ?? null,
+    outcome: closure?.outcome ?? null,
+  };
+}
+
+/** `POST /v1/demands/{id}/close`: the posting office closes a matched need with what was done and its rating, once. */
+export async function closeDemand(s: DemandServices, principal: Principal, id: string, input: CloseInput) {
+  assertPostingOffice(principal, await s.demands.get(id), id, '办结评价');
+  await changeDemand(s, id, ({ demand, responses }, now) => {
+    if (demand.status === 'CLOSED') throw new DomainError('conflict', '该需求已办结并评价，不能重复评价');
+    if (demand.status !== 'MATCHED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，选定对接单位后才能办结评价`);
+    const at = now.toISOString();
+    const closure: Closure = {
+      outcome: input.outcome,
+      rating: input.rating as Closure['rating'],
+      comment: input.comment ?? null,
+      daysOnSite: input.daysOnSite ?? null,
+      peopleTrained: input.peopleTrained ?? null,
+      closedAt: at,
+    };
+    const closed: Demand = { ...demand, status: 'CLOSED', closure, updatedAt: at, version: demand.version + 1 };
+    const matched = responses.filter((r) => demand.matchedResponseIds.includes(r.id));
+    return {
+      expected: demand,
+      next: closed,
+      event: { at, action: 'close', actor: actorOf(principal), comment: `${input.rating} 星${input.comment ? `：${input.comment}` : ''}` },
+      effects: [
+        ...matched.map((r) => s.demands.certificateLinkItem(r.certificateNo, linkOf(closed, closure))),
+        ...noticeItemsOf(s, matched.map((r) => demandClosedNotice(demand, r.org, input.rating, input.comment ?? null)), now),
+      ],
+    };
+  });
+  s.log.info('demand closed', { demandId: id, rating: input.rating });
+  return getDemand(s, principal, id);
+}
+
+// --- the plan's gaps (GET /v1/gaps) -------------------------------------------------------------------------------
+
+/** What a level's regions are checked for: the plan's station of that level (its coverage goal) and unanswered needs. */
+const gapRules: Record<string, { goal?: string; kind?: string; name?: string }> = {
+  county: { goal: 'county-consortium-stations', kind: 'consortium-station', name: '尚无乡村振兴学会联合体科技服务站' },
+  township: { goal: 'township-associations', kind: 'township-association', name: '尚无乡镇科协' },
+  village: { goal: 'village-rural-tech-associations', kind: 'rural-tech-association', name: '尚无农村专业技术协会（农技协）' },
+};
+
+export interface GapItem {
+  regionCode: string;
+  name: string;
+  missing: ({ kind: string; name: string } | { kind: 'unanswered-demands'; name: string; count: number })[];
+}
+
+/**
+ * `GET /v1/gaps?region=`: for each region directly under `region` (a city's counties, a county's townships, a
+ * township's villages), what the plan still lacks there. Officials: their own region (the default) or inside it;
+ * administrators: any. Two BatchGets of markers and counters kept by the approvals' and the needs' own transactions.
+ */
+export async function listGaps(s: DemandServices, principal: Principal, asked: string | undefined): Promise<{ items: GapItem[]; cursor: null }> {
+  if (principal.role === 'applicant') throw new DomainError('forbidden', '缺口清单仅限各级办公室和管理员查看');
+  const region = asked?.trim() || (principal.role === 'official' ? principal.region! : undefined);
+  const found = region ? findRegion(region) : undefined;
+  if (!region || !found || found.level === 'province' || found.level === 'village') {
+    throw validation('查询条件有误', [{ path: 'region', message: '请给出市（4位）、县（6位）或乡镇（9位）区划代码：列出其下各县、乡镇或村的缺口' }]);
+  }
+  if (principal.role === 'official' && principal.region !== PROVINCE && !region.startsWith(principal.region!)) {
+    throw new DomainError('forbidden', `只能查看本辖区（${principal.region}）的缺口`);
+  }
+  const children = childrenOf(region);
+  const level = { city: 'county', county: 'township', township: 'village' }[found.level as 'city' | 'county' | 'township'];
+  const rule = gapRules[level];
+  const { covered, unanswered } = await s.demands.gapsOf(
+    children.map((c) => c.code),
+    rule.goal,
+  );
+  const items = children.map((child) => {
+    const missing: GapItem['missing'] = [];
+    if (rule.kind && !covered.has(child.code)) missing.push({ kind: rule.kind, name: rule.name! });
+    const open = level === 'village' ? 0 : (unanswered.get(child.code) ?? 0);
+    if (open > 0) missing.push({ kind: 'unanswered-demands', name: `${open} 条已发布需求尚无响应`, count: open });
+    return { regionCode: child.code, name: child.name, missing };
+  });
+  return { items, cursor: null };
+}

@@ -1,0 +1,321 @@
+// The demand library in the single table: a need, its history and responses in its partition; its list entries, one
+// per list scope (every filter one Query, newest first); its text-search postings; and the links from each matched
+// station's certificate. Every change of a need is one transaction conditional on its version.
+import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CertificateDemand, Demand, DemandEvent, DemandResponse, DemandStatus } from '../domain/demand.js';
+import { PROVINCE, regionScopes } from '../domain/region-codes.js';
+import { ATTR, IS_NEW, KEY_CONDITION, keys, withoutKey, type Key } from './keys.js';
+import { decodeCursor, encodeCursor, type Page } from './cursor.js';
+import type { PageRequest } from './applications.js';
+import { partitionItems } from './partition.js';
+import { transact, type DocTransactItem, type Guarded } from './transactions.js';
+
+const D = ATTR.demand;
+
+export interface DemandFilter {
+  status: DemandStatus;
+  /** Any region code; the province's is all. */
+  region: string;
+  kind?: string;
+  industry?: string;
+}
+
+/** The partition keys of a need's list entries in `status`: the province and each ancestor, × kind or any, × industry or any. */
+export function demandScopesOf(demand: Pick<Demand, 'regionCode' | 'kind' | 'industry'>, status: DemandStatus): string[] {
+  const regions = [PROVINCE, ...regionScopes(demand.regionCode)];
+  return regions.flatMap((region) =>
+    [undefined, demand.kind].flatMap((kind) => [undefined, demand.industry].map((industry) => keys.demandListScope({ status, region, kind, industry }))),
+  );
+}
+
+function toItem(demand: Demand): Record<string, unknown> {
+  return { ...keys.demand(demand.id), ...demand };
+}
+
+function fromItem(item: Record<string, unknown>): Demand {
+  const d = withoutKey(item) as unknown as Demand;
+  return {
+    id: d.id,
+    kind: d.kind,
+    industry: d.industry,
+    regionCode: d.regionCode,
+    title: d.title,
+    description: d.description,
+    expectedOutcome: d.expectedOutcome ?? null,
+    wantedBy: d.wantedBy ?? null,
+    status: d.status,
+    postedBy: d.postedBy,
+    postedAt: d.postedAt,
+    updatedAt: d.updatedAt,
+    version: Number(d.version),
+    responseCount: Number(d.responseCount ?? 0),
+    matchedResponseIds: d.matchedResponseIds ?? [],
+    matchedAt: d.matchedAt ?? null,
+    closure: d.closure ?? null,
+  };
+}
+
+/** A list entry carries the need as it stood when it entered its status (a response changes only the count, not shown in lists). */
+function listEntries(table: string, demand: Demand): DocTransactItem[] {
+  return demandScopesOf(demand, demand.status).map((scope) => ({
+    Put: { TableName: table, Item: { ...keys.demandListEntry(scope, demand.postedAt, demand.id), ...demand } },
+  }));
+}
+
+function unlistEntries(table: string, demand: Demand, status: DemandStatus): DocTransactItem[] {
+  return demandScopesOf(demand, status).map((scope) => ({ Delete: { TableName: table, Key: keys.demandListEntry(scope, demand.postedAt, demand.id) } }));
+}
+
+/** The change of a need read at `expected` to `next`: one history entry, and what else the same write holds. */
+export interface DemandChange {
+  expected: Demand;
+  next: Demand;
+  event: DemandEvent;
+  /** Items of the change guarded by a condition of their own: a response's key, a matched response's state. */
+  guarded?: Guarded<'duplicate' | 'stale'>[];
+  /** Its notices, its certificate links. */
+  effects?: DocTransactItem[];
+}
+
+export class DemandStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  /** A new need with its first history entry, its list entries and its search postings, all or nothing. */
+  async create(demand: Demand, event: DemandEvent, grams: string[], effects: DocTransactItem[] = []): Promise<'created' | 'contended'> {
+    const items: Guarded<'exists'>[] = [
+      { item: { Put: { TableName: this.table, Item: toItem(demand), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
+      { item: { Put: { TableName: this.table, Item: { ...keys.demandEvent(demand.id, demand.version), ...event }, ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
+      ...listEntries(this.table, demand).map((item) => ({ item })),
+      ...grams.map((gram) => ({
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.demandGram(gram, demand.postedAt, demand.id), [D.id]: demand.id, [D.regionCode]: demand.regionCode, [D.kind]: demand.kind, [D.industry]: demand.industry },
+          },
+        },
+      })),
+      ...effects.map((item) => ({ item })),
+    ];
+    const outcome = await transact(this.db, items);
+    return outcome === 'written' ? 'created' : 'contended';
+  }
+
+  async get(id: string): Promise<Demand | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.demand(id), ConsistentRead: true }));
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  /** The need, its history and its responses: one Query of its partition. */
+  async getWhole(id: string): Promise<{ demand: Demand; history: DemandEvent[]; responses: DemandResponse[] } | undefined> {
+    let demand: Demand | undefined;
+    const history: DemandEvent[] = [];
+    const responses: DemandResponse[] = [];
+    for await (const item of partitionItems(this.db, this.table, keys.demandPk(id))) {
+      const sk = String(item.sk);
+      if (sk === keys.demand(id).sk) demand = fromItem(item);
+      else if (sk.startsWith(keys.eventPrefix)) history.push(withoutKey(item) as unknown as DemandEvent);
+      else if (sk.startsWith(keys.demandResponsePrefix)) responses.push(withoutKey(item) as unknown as DemandResponse);
+    }
+    responses.sort((a, b) => a.respondedAt.localeCompare(b.respondedAt));
+    return demand ? { demand, history, responses } : undefined;
+  }
+
+  /**
+   * Records a change: the need (conditional on the version it was read at), its history entry, its list entries
+   * moved when its status changes, and the change's own items. 'stale': another change came first; 'duplicate': a
+   * guarded item says so (a second response of the organisation).
+   */
+  async recordChange(change: DemandChange): Promise<'recorded' | 'stale' | 'duplicate' | 'contended'> {
+    const { expected, next, event } = change;
+    const items: Guarded<'stale' | 'duplicate'>[] = [
+      {
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: toItem(next),
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': D.version },
+            ExpressionAttributeValues: { ':expected': expected.version },
+          },
+        },
+        whenConditionFails: 'stale',
+      },
+      { item: { Put: { TableName: this.table, Item: { ...keys.demandEvent(next.id, next.version), ...event }, ConditionExpression: IS_NEW } }, whenConditionFails: 'stale' },
+      ...(change.guarded ?? []),
+      ...(next.status !== expected.status ? [...unlistEntries(this.table, expected, expected.status), ...listEntries(this.table, next)].map((item) => ({ item })) : []),
+      ...(change.effects ?? []).map((item) => ({ item })),
+    ];
+    const outcome = await transact(this.db, items);
+    return outcome === 'written' ? 'recorded' : outcome;
+  }
+
+  /** For a change: a new response (its key refuses a second of the same organisation: 'duplicate'). */
+  responseItem(response: DemandResponse): Guarded<'duplicate'> {
+    return { item: { Put: { TableName: this.table, Item: { ...keys.demandResponse(response.demandId, response.org), ...response }, ConditionExpression: IS_NEW } }, whenConditionFails: 'duplicate' };
+  }
+
+  /** For a match: the response, still unmatched, becomes MATCHED. */
+  matchedResponseItem(response: DemandResponse): Guarded<'stale'> {
+    return {
+      item: {
+        Update: {
+          TableName: this.table,
+          Key: keys.demandResponse(response.demandId, response.org),
+          UpdateExpression: 'SET #status = :matched',
+          ConditionExpression: '#status = :submitted',
+          ExpressionAttributeNames: { '#status': D.status },
+          ExpressionAttributeValues: { ':matched': 'MATCHED', ':submitted': 'SUBMITTED' },
+        },
+      },
+      whenConditionFails: 'stale',
+    };
+  }
+
+  /** The link a matched station's certificate shows (written at the match, rewritten with the rating at the close). */
+  certificateLinkItem(certificateNo: string, link: CertificateDemand): DocTransactItem {
+    return { Put: { TableName: this.table, Item: { ...keys.certificateDemand(certificateNo, link.demandId), ...link } } };
+  }
+
+  /** The needs a certificate was matched with, newest first (one Query; at most `limit`). */
+  async certificateDemands(certificateNo: string, limit = 50): Promise<CertificateDemand[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: KEY_CONDITION.partition,
+        ExpressionAttributeValues: { ':pk': keys.certificateDemandPk(certificateNo) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => withoutKey(item) as unknown as CertificateDemand);
+  }
+
+  /** For a change: the region's (and its city's and county's) count of needs without a response moves by `delta`. */
+  unansweredItems(regionCode: string, delta: 1 | -1): DocTransactItem[] {
+    return regionScopes(regionCode)
+      .filter((code) => code.length <= 9)
+      .map((code) => ({
+        Update: {
+          TableName: this.table,
+          Key: keys.unansweredDemands(code),
+          UpdateExpression: 'ADD #n :delta',
+          ExpressionAttributeNames: { '#n': ATTR.gap.n },
+          ExpressionAttributeValues: { ':delta': delta },
+        },
+      }));
+  }
+
+  /**
+   * What GET /v1/gaps reads of the regions `codes`: which hold a coverage marker of `goal` (an active station of the
+   * plan's kind there, functions/store/stats.ts) and how many needs without a response each has. One BatchGet per 100 keys.
+   */
+  async gapsOf(codes: string[], goal: string | undefined): Promise<{ covered: Set<string>; unanswered: Map<string, number> }> {
+    const wanted = [...codes.map((code) => keys.unansweredDemands(code)), ...(goal ? codes.map((code) => keys.coverage(goal, code)) : [])];
+    const covered = new Set<string>();
+    const unanswered = new Map<string, number>();
+    for (const item of await this.getItems(wanted)) {
+      const pk = String(item.pk);
+      if (pk.startsWith('GAP#')) unanswered.set(pk.slice(pk.lastIndexOf('#') + 1), Number(item[ATTR.gap.n] ?? 0));
+      else covered.add(pk.slice(pk.lastIndexOf('#') + 1));
+    }
+    return { covered, unanswered };
+  }
+
+  private async getItems(wanted: Key[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending = [...wanted];
+    let retries = 0;
+    while (pending.length) {
+      const batch = pending.slice(0, 100);
+      pending = pending.slice(100);
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch } } }));
+      items.push(...((out.Responses?.[this.table] ?? []) as Record<string, unknown>[]));
+      const left = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[];
+      if (left.length) {
+        if (++retries > 8) throw Object.assign(new Error('BatchGet left keys unprocessed'), { name: 'ThrottlingException' });
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** retries));
+      }
+      pending.push(...left);
+    }
+    return items;
+  }
+
+  /** One list scope's needs, newest first. */
+  async list(filter: DemandFilter, page: PageRequest): Promise<Page<Demand>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: KEY_CONDITION.partition,
+        ExpressionAttributeValues: { ':pk': keys.demandListScope(filter) },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    return { items: (out.Items ?? []).map(fromItem), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /**
+   * The needs posted under `gram`, newest first, inside the filter's region, kind and industry (filtered on the
+   * postings), whose current record `accept` takes (its status, the whole search's text). A page is read until it is
+   * full or the postings end; its cursor is the last posting read.
+   */
+  async search(gram: string, filter: Omit<DemandFilter, 'status'>, page: PageRequest, accept: (demand: Demand) => boolean): Promise<Page<Demand>> {
+    const items: Demand[] = [];
+    let start: Record<string, unknown> | undefined = decodeCursor(page.cursor);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': keys.demandGramPk(gram) };
+    const filters: string[] = [];
+    if (filter.region !== PROVINCE) {
+      names['#region'] = D.regionCode;
+      values[':region'] = filter.region;
+      filters.push('begins_with(#region, :region)');
+    }
+    for (const field of ['kind', 'industry'] as const) {
+      if (!filter[field]) continue;
+      names[`#${field}`] = D[field];
+      values[`:${field}`] = filter[field];
+      filters.push(`#${field} = :${field}`);
+    }
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: KEY_CONDITION.partition,
+          ExpressionAttributeValues: values,
+          ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+          ScanIndexForward: false,
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const ids = (out.Items ?? []).map((item) => String(item[D.id]));
+      const found = await this.getMany(ids);
+      for (const id of ids) {
+        const demand = found.get(id);
+        if (demand && accept(demand)) items.push(demand);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < page.limit);
+    return { items, cursor: encodeCursor(start) };
+  }
+
+  private async getMany(ids: string[]): Promise<Map<string, Demand>> {
+    const found = new Map<string, Demand>();
+    let pending: Key[] = [...new Set(ids)].map((id) => keys.demand(id));
+    while (pending.length) {
+      const batch = pending.slice(0, 100);
+      pending = pending.slice(100);
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: batch } } }));
+      for (const item of out.Responses?.[this.table] ?? []) {
+        const demand = fromItem(item);
+        found.set(demand.id, demand);
+      }
+      pending.push(...((out.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[]));
+    }
+    return found;
+  }
+}

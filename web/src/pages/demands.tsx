@@ -1,0 +1,579 @@
+// The demand library (需求库): the list with its filters and Chinese search, a need's page (respond, pick, close and
+// rate, each for whom it is), and the office's form to post one.
+import { useEffect, useState } from 'preact/hooks';
+import { demandKindNames, demandStatusNames } from '#functions/domain/demand.js';
+import { industries } from '#forms/industries.js';
+import { ApiError, api } from '../api';
+import type { Session } from '../auth';
+import { formatDate, formatTime } from '../labels';
+import { RegionPicker } from '../region-picker';
+import { Link, navigate, useLocation } from '../router';
+import type { DemandView, Issue } from '../types';
+import { ErrorNotice, Loading, Notice, PageFoot, PageTitle, messageOf, useAsync, usePages } from '../ui';
+
+const filterKeys = ['q', 'region', 'kind', 'industry', 'status'] as const;
+type Filters = Record<(typeof filterKeys)[number], string>;
+
+const filtersFrom = (query: URLSearchParams): Filters => Object.fromEntries(filterKeys.map((k) => [k, query.get(k) ?? ''])) as Filters;
+const toQuery = (filters: Filters) => {
+  const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
+  return params.size ? `?${params}` : '';
+};
+
+/** Whether the caller is an office that posts needs (a township's or county's). */
+const mayPost = (session: Session) => session.claims.role === 'official' && (session.claims.level === 'township' || session.claims.level === 'county');
+
+const issuesByPath = (error: unknown): Record<string, string> =>
+  error instanceof ApiError ? Object.fromEntries(error.issues.map((issue: Issue) => [issue.path ?? '', issue.message])) : {};
+
+export function DemandsPage({ session }: { session: Session }) {
+  const { query } = useLocation();
+  const applied = filtersFrom(query);
+  const key = toQuery(applied);
+  const [draft, setDraft] = useState<Filters>(applied);
+  useEffect(() => setDraft(applied), [key]);
+  const { items, cursor, error, loading, more } = usePages((from) => api.demands({ ...applied, cursor: from, limit: 20 }), [key]);
+  const search = (event: Event) => {
+    event.preventDefault();
+    navigate(`/demands${toQuery(draft)}`, { replace: true });
+  };
+  return (
+    <section>
+      <PageTitle title="需求库">需求库</PageTitle>
+      <p class="lead">乡村振兴的人才、技术、项目、培训需求：持证站点可响应，发布需求的办公室选定对接单位并评价。</p>
+      {mayPost(session) ? (
+        <p>
+          <Link href="/demands/new" class="button primary">
+            发布需求
+          </Link>
+        </p>
+      ) : null}
+      <form class="filters" onSubmit={search} aria-label="需求筛选">
+        <div class="field">
+          <label for="demand-q">搜索</label>
+          <input id="demand-q" type="search" value={draft.q} placeholder="如：柑橘、电商直播" onInput={(e) => setDraft({ ...draft, q: e.currentTarget.value })} />
+        </div>
+        <div class="field">
+          <label for="demand-kind">类别</label>
+          <select id="demand-kind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.currentTarget.value })}>
+            <option value="">全部类别</option>
+            {Object.entries(demandKindNames).map(([kind, name]) => (
+              <option key={kind} value={kind}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="demand-industry">产业</label>
+          <select id="demand-industry" value={draft.industry} onChange={(e) => setDraft({ ...draft, industry: e.currentTarget.value })}>
+            <option value="">全部产业</option>
+            {Object.entries(industries).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="demand-status">状态</label>
+          <select id="demand-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.currentTarget.value })}>
+            <option value="">征集中</option>
+            <option value="MATCHED">{demandStatusNames.MATCHED}</option>
+            <option value="CLOSED">{demandStatusNames.CLOSED}</option>
+          </select>
+        </div>
+        <RegionPicker id="demand-region" legend="地区" value={draft.region} onChange={(region) => setDraft({ ...draft, region })} deepest="township" hint="选到任一级，即查询其下全部" />
+        <div class="actions">
+          <button type="submit" class="primary">
+            查询
+          </button>
+          <button type="button" class="secondary" onClick={() => navigate('/demands', { replace: true })}>
+            清除条件
+          </button>
+        </div>
+      </form>
+      {error ? <ErrorNotice error={error} /> : null}
+      {!loading && !error ? <p role="status">{items.length ? `找到 ${items.length}${cursor ? '+' : ''} 条需求（最新的在前）。` : '没有符合条件的需求。'}</p> : null}
+      <ul class="cards">
+        {items.map((demand) => (
+          <li key={demand.id}>
+            <article class="card demand" aria-labelledby={`d-${demand.id}`}>
+              <header class="card-head">
+                <h2 id={`d-${demand.id}`}>
+                  <Link href={`/demands/${demand.id}`}>{demand.title}</Link>
+                </h2>
+                <span class={`badge demand-${demand.status.toLowerCase()}`}>{demand.statusName}</span>
+              </header>
+              <p class="card-meta">
+                {demand.kindName} · {demand.industryName} · {demand.regionName} · 发布于 {formatDate(demand.postedAt)}
+                {demand.wantedBy ? ` · 期望 ${demand.wantedBy} 前完成` : ''}
+              </p>
+              <p>{demand.description.length > 120 ? `${demand.description.slice(0, 120)}…` : demand.description}</p>
+            </article>
+          </li>
+        ))}
+      </ul>
+      <PageFoot loading={loading} cursor={cursor} more={more} what="需求" />
+    </section>
+  );
+}
+
+/** An office posts a need in its region: published at once. */
+export function DemandNewPage({ session }: { session: Session }) {
+  const [value, setValue] = useState({ kind: 'technology', industry: 'planting', regionCode: '', title: '', description: '', expectedOutcome: '', wantedBy: '' });
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  if (!mayPost(session)) return <Notice kind="warning">仅乡镇、县（区）科协等办公室可以发布需求。</Notice>;
+  const problems = issuesByPath(error);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { expectedOutcome, wantedBy, ...rest } = value;
+      const posted = await api.postDemand({ ...rest, ...(expectedOutcome.trim() ? { expectedOutcome } : {}), ...(wantedBy ? { wantedBy } : {}) });
+      navigate(`/demands/${posted.id}`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const field = (name: keyof typeof value, label: string, input: preact.JSX.Element, required = true) => (
+    <div class={`field wide${problems[name] ? ' invalid' : ''}`}>
+      <label for={`need-${name}`}>
+        {label}
+        {required ? <span class="required" aria-hidden="true"> *</span> : null}
+      </label>
+      {input}
+      {problems[name] ? (
+        <p class="field-error" id={`need-${name}-error`}>
+          {problems[name]}
+        </p>
+      ) : null}
+    </div>
+  );
+  const described = (name: string) => (problems[name] ? { 'aria-invalid': true, 'aria-describedby': `need-${name}-error` } : {});
+  return (
+    <section class="narrow">
+      <PageTitle title="发布需求">发布需求</PageTitle>
+      <p class="lead">在本辖区内发布：发布后即进入需求库，持证站点可以响应。</p>
+      {error && !Object.keys(problems).length ? <ErrorNotice error={error} /> : null}
+      {Object.keys(problems).length ? <Notice kind="error">请修改以下 {Object.keys(problems).length} 处后再发布。</Notice> : null}
+      <form onSubmit={submit} noValidate aria-label="需求内容">
+        {field(
+          'kind',
+          '需求类别',
+          <select id="need-kind" value={value.kind} onChange={(e) => setValue({ ...value, kind: e.currentTarget.value })} {...described('kind')}>
+            {Object.entries(demandKindNames).map(([kind, name]) => (
+              <option key={kind} value={kind}>
+                {name}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field(
+          'industry',
+          '所属产业',
+          <select id="need-industry" value={value.industry} onChange={(e) => setValue({ ...value, industry: e.currentTarget.value })} {...described('industry')}>
+            {Object.entries(industries).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>,
+        )}
+        <RegionPicker
+          id="need-region"
+          legend="需求所在地区"
+          value={value.regionCode}
+          onChange={(regionCode) => setValue({ ...value, regionCode })}
+          deepest="village"
+          hint="本辖区内的县（区）、乡镇或村"
+          required
+          errors={problems.regionCode ? [problems.regionCode] : undefined}
+        />
+        {field('title', '需求标题', <input id="need-title" value={value.title} onInput={(e) => setValue({ ...value, title: e.currentTarget.value })} {...described('title')} />)}
+        {field('description', '需求描述', <textarea id="need-description" rows={5} value={value.description} onInput={(e) => setValue({ ...value, description: e.currentTarget.value })} {...described('description')} />)}
+        {field('expectedOutcome', '预期成效', <textarea id="need-expectedOutcome" rows={2} value={value.expectedOutcome} onInput={(e) => setValue({ ...value, expectedOutcome: e.currentTarget.value })} {...described('expectedOutcome')} />, false)}
+        {field('wantedBy', '期望完成日期', <input id="need-wantedBy" type="date" value={value.wantedBy} onInput={(e) => setValue({ ...value, wantedBy: e.currentTarget.value })} {...described('wantedBy')} />, false)}
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? '正在发布…' : '发布需求'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+const stars = (rating: number) => `${'★'.repeat(rating)}${'☆'.repeat(5 - rating)}`;
+
+/** A need: what it asks, its responses (to whom they show), and what the caller may do with it now. */
+export function DemandPage({ id, session }: { id: string; session: Session }) {
+  const demand = useAsync(() => api.demand(id), [id]);
+  const [flash, setFlash] = useState<string>();
+  const done = (text: string) => {
+    setFlash(text);
+    demand.reload();
+  };
+  if (demand.loading && !demand.data) return <Loading what="需求" />;
+  if (demand.error) return <ErrorNotice error={demand.error} />;
+  const d = demand.data!;
+  // An organisation is shown its own response only: one there means it has responded.
+  const responded = session.claims.role === 'applicant' && (d.responses?.length ?? 0) > 0;
+  return (
+    <section>
+      <p class="no-print">
+        <Link href="/demands">← 返回需求库</Link>
+      </p>
+      <div class="title-row">
+        <PageTitle title={d.title}>{d.title}</PageTitle>
+        <span class={`badge demand-${d.status.toLowerCase()}`}>{d.statusName}</span>
+      </div>
+      {flash ? <Notice kind="success">{flash}</Notice> : null}
+      <dl class="facts">
+        <dt>类别</dt>
+        <dd>{d.kindName}</dd>
+        <dt>产业</dt>
+        <dd>{d.industryName}</dd>
+        <dt>地区</dt>
+        <dd>{d.regionName}</dd>
+        <dt>发布</dt>
+        <dd>
+          {d.postedBy.name} · {formatTime(d.postedAt)}
+        </dd>
+        {d.wantedBy ? (
+          <>
+            <dt>期望完成</dt>
+            <dd>{d.wantedBy}</dd>
+          </>
+        ) : null}
+        <dt>响应</dt>
+        <dd>{d.responseCount ?? 0} 个</dd>
+      </dl>
+      <h2>需求描述</h2>
+      <p class="prose">{d.description}</p>
+      {d.expectedOutcome ? (
+        <>
+          <h2>预期成效</h2>
+          <p class="prose">{d.expectedOutcome}</p>
+        </>
+      ) : null}
+      {d.closure ? (
+        <section aria-labelledby="closure-title" class="closure">
+          <h2 id="closure-title">办结评价</h2>
+          <p>
+            <span class="stars" aria-label={`${d.closure.rating} 星`}>
+              {stars(d.closure.rating)}
+            </span>{' '}
+            {d.closure.comment ?? ''}
+          </p>
+          <p class="prose">{d.closure.outcome}</p>
+          <p class="hint">
+            {d.closure.daysOnSite !== null ? `驻点服务 ${d.closure.daysOnSite} 天` : ''}
+            {d.closure.peopleTrained !== null ? ` · 培训 ${d.closure.peopleTrained} 人` : ''} · 办结于 {formatTime(d.closure.closedAt)}
+          </p>
+        </section>
+      ) : null}
+      {d.mine && d.status === 'PUBLISHED' ? <MatchForm demand={d} onDone={done} /> : d.responses?.length ? <Responses demand={d} /> : null}
+      {d.mine && d.status === 'MATCHED' ? <CloseForm demand={d} onDone={done} /> : null}
+      {session.claims.role === 'applicant' && d.status === 'PUBLISHED' && !responded ? <RespondForm demand={d} onDone={done} /> : null}
+      {d.history?.length ? (
+        <section aria-labelledby="demand-history">
+          <h2 id="demand-history">办理记录</h2>
+          <ol class="history">
+            {d.history.map((entry) => (
+              <li key={entry.at + entry.action}>
+                <time>{formatTime(entry.at)}</time> {({ post: '发布需求', respond: '响应', match: '选定对接', close: '办结评价' } as const)[entry.action]} · {entry.actor.name}
+                {entry.comment ? `：${entry.comment}` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+    </section>
+  );
+}
+
+function ResponseBody({ response }: { response: NonNullable<DemandView['responses']>[number] }) {
+  return (
+    <>
+      <p class="card-meta">
+        {response.organisationName} · 证书 <Link href={`/certificates/${encodeURIComponent(response.certificateNo)}`}>{response.certificateNo}</Link> · 响应于 {formatTime(response.respondedAt)}
+        {response.startBy ? ` · 可于 ${response.startBy} 开始` : ''}
+      </p>
+      <p class="prose">{response.proposal}</p>
+      {response.contact ? (
+        <p class="contact">
+          联系人：{response.contact.name} {response.contact.mobile}
+          {response.contact.email ? ` ${response.contact.email}` : ''}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function Responses({ demand }: { demand: DemandView }) {
+  return (
+    <section aria-labelledby="responses-title">
+      <h2 id="responses-title">{demand.mine ? '响应' : '本单位的响应'}</h2>
+      <ul class="cards">
+        {demand.responses!.map((response) => (
+          <li key={response.id}>
+            <article class="card" aria-label={response.stationName}>
+              <header class="card-head">
+                <h3>{response.stationName}</h3>
+                {response.status === 'MATCHED' ? <span class="badge">已选定</span> : null}
+              </header>
+              <ResponseBody response={response} />
+            </article>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The posting office picks one or more responses. */
+function MatchForm({ demand, onDone }: { demand: DemandView; onDone: (text: string) => void }) {
+  const [picked, setPicked] = useState<string[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const responses = demand.responses ?? [];
+  if (!responses.length) return <Notice>尚无站点响应。有响应时本办公室会收到通知。</Notice>;
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!picked.length) return setError('请至少选定一个响应');
+    setBusy(true);
+    try {
+      await api.matchDemand(demand.id, picked);
+      onDone('已选定对接单位，对方已收到通知。');
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="match-title" class="decision">
+      <h2 id="match-title">选定对接单位</h2>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <ul class="cards">
+        {responses.map((response) => (
+          <li key={response.id}>
+            <article class="card" aria-label={response.stationName}>
+              <div class="check">
+                <input
+                  type="checkbox"
+                  id={`pick-${response.id}`}
+                  checked={picked.includes(response.id)}
+                  onChange={(e) => setPicked(e.currentTarget.checked ? [...picked, response.id] : picked.filter((p) => p !== response.id))}
+                />
+                <label for={`pick-${response.id}`}>选定 {response.stationName}</label>
+              </div>
+              <ResponseBody response={response} />
+            </article>
+          </li>
+        ))}
+      </ul>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? '正在提交…' : '确认对接'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A certified station's organisation responds: who, what, from when. */
+function RespondForm({ demand, onDone }: { demand: DemandView; onDone: (text: string) => void }) {
+  const [proposal, setProposal] = useState('');
+  const [startBy, setStartBy] = useState('');
+  const [certificateNo, setCertificateNo] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const problems = issuesByPath(error);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.respond(demand.id, { proposal, ...(startBy ? { startBy } : {}), ...(certificateNo.trim() ? { certificateNo: certificateNo.trim() } : {}) });
+      onDone('已响应，发布需求的办公室会收到通知。');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="respond-title" class="decision">
+      <h2 id="respond-title">响应需求</h2>
+      <p class="hint">持有有效证书的站点、协会可以响应，每个单位响应一次；联系人取自站点获批的申请表，仅发布需求的办公室可见。</p>
+      {error && !Object.keys(problems).length ? <Notice kind="error">{messageOf(error)}</Notice> : null}
+      <div class={`field wide${problems.proposal ? ' invalid' : ''}`}>
+        <label for="respond-proposal">
+          响应方案<span class="required" aria-hidden="true"> *</span>
+        </label>
+        <textarea id="respond-proposal" rows={4} value={proposal} placeholder="派谁、做什么、何时到位" onInput={(e) => setProposal(e.currentTarget.value)} aria-describedby={problems.proposal ? 'respond-proposal-error' : undefined} />
+        {problems.proposal ? <p class="field-error" id="respond-proposal-error">{problems.proposal}</p> : null}
+      </div>
+      <div class={`field${problems.startBy ? ' invalid' : ''}`}>
+        <label for="respond-startBy">可开始日期</label>
+        <input id="respond-startBy" type="date" value={startBy} onInput={(e) => setStartBy(e.currentTarget.value)} />
+        {problems.startBy ? <p class="field-error">{problems.startBy}</p> : null}
+      </div>
+      <div class={`field${problems.certificateNo ? ' invalid' : ''}`}>
+        <label for="respond-certificateNo">以哪个站点响应（证书编号）</label>
+        <input id="respond-certificateNo" value={certificateNo} placeholder="本单位持有多个有效证书时填写" onInput={(e) => setCertificateNo(e.currentTarget.value)} />
+        {problems.certificateNo ? <p class="field-error">{problems.certificateNo}</p> : null}
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? '正在提交…' : '提交响应'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The posting office closes a matched need with what was done and its rating (好差评). */
+function CloseForm({ demand, onDone }: { demand: DemandView; onDone: (text: string) => void }) {
+  const [outcome, setOutcome] = useState('');
+  const [rating, setRating] = useState(0);
+  const [comment, setComment] = useState('');
+  const [daysOnSite, setDaysOnSite] = useState('');
+  const [peopleTrained, setPeopleTrained] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const problems = issuesByPath(error);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.closeDemand(demand.id, {
+        outcome,
+        rating,
+        ...(comment.trim() ? { comment } : {}),
+        ...(daysOnSite ? { daysOnSite: Number(daysOnSite) } : {}),
+        ...(peopleTrained ? { peopleTrained: Number(peopleTrained) } : {}),
+      });
+      onDone('已办结并评价，对接单位已收到通知。');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <form onSubmit={submit} noValidate aria-labelledby="close-title" class="decision">
+        <h2 id="close-title">办结评价</h2>
+        {error && !Object.keys(problems).length ? <Notice kind="error">{messageOf(error)}</Notice> : null}
+        <div class={`field wide${problems.outcome ? ' invalid' : ''}`}>
+          <label for="close-outcome">
+            完成情况<span class="required" aria-hidden="true"> *</span>
+          </label>
+          <textarea id="close-outcome" rows={3} value={outcome} onInput={(e) => setOutcome(e.currentTarget.value)} />
+          {problems.outcome ? <p class="field-error">{problems.outcome}</p> : null}
+        </div>
+        <fieldset class={`field wide${problems.rating ? ' invalid' : ''}`}>
+          <legend>
+            评价<span class="required" aria-hidden="true"> *</span>
+          </legend>
+          {[1, 2, 3, 4, 5].map((n) => (
+            <label key={n} class="inline">
+              <input type="radio" name="rating" value={n} checked={rating === n} onChange={() => setRating(n)} /> {n} 星
+            </label>
+          ))}
+          {problems.rating ? <p class="field-error">{problems.rating}</p> : null}
+        </fieldset>
+        <div class={`field wide${problems.comment ? ' invalid' : ''}`}>
+          <label for="close-comment">评价意见{rating && rating <= 2 ? <span class="required" aria-hidden="true"> *</span> : null}</label>
+          <textarea id="close-comment" rows={2} value={comment} placeholder="1 星或 2 星须写明原因" onInput={(e) => setComment(e.currentTarget.value)} />
+          {problems.comment ? <p class="field-error">{problems.comment}</p> : null}
+        </div>
+        <div class="field">
+          <label for="close-days">驻点服务天数</label>
+          <input id="close-days" type="number" min={0} value={daysOnSite} onInput={(e) => setDaysOnSite(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="close-trained">培训人数</label>
+          <input id="close-trained" type="number" min={0} value={peopleTrained} onInput={(e) => setPeopleTrained(e.currentTarget.value)} />
+        </div>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? '正在提交…' : '办结并评价'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+interface GapItem {
+  regionCode: string;
+  name: string;
+  missing: { kind: string; name: string; count?: number }[];
+}
+
+/** What the plan still lacks under a region (GET /v1/gaps): an office's own by default. */
+export function GapsPage({ session }: { session: Session }) {
+  const { query } = useLocation();
+  const asked = query.get('region') ?? '';
+  const [draft, setDraft] = useState(asked);
+  useEffect(() => setDraft(asked), [asked]);
+  const gaps = useAsync(() => api.gaps(asked || undefined), [asked]);
+  const needsRegion = session.claims.role === 'admin' || session.claims.region === '44';
+  const lacking = gaps.data?.items.filter((item) => item.missing.length) ?? [];
+  return (
+    <section>
+      <PageTitle title="缺口清单">缺口清单</PageTitle>
+      <p class="lead">行动方案在各地还缺什么：县（区）的学会联合体科技服务站、乡镇的乡镇科协、村的农技协，以及尚无响应的需求。</p>
+      <form
+        class="filters"
+        aria-label="缺口查询"
+        onSubmit={(event) => {
+          event.preventDefault();
+          navigate(`/gaps${draft ? `?region=${draft}` : ''}`, { replace: true });
+        }}
+      >
+        <RegionPicker id="gap-region" legend="地区" value={draft} onChange={setDraft} deepest="township" hint={needsRegion ? '选择市、县或乡镇' : '默认本辖区'} />
+        <div class="actions">
+          <button type="submit" class="primary">
+            查询
+          </button>
+        </div>
+      </form>
+      {gaps.loading && !gaps.data ? <Loading what="缺口" /> : null}
+      {gaps.error ? (!asked && needsRegion ? <Notice>请选择市、县或乡镇后查询。</Notice> : <ErrorNotice error={gaps.error} />) : null}
+      {gaps.data ? (
+        <>
+          <p role="status">
+            共 {gaps.data.items.length} 个下级地区，其中 {lacking.length} 个有缺口。
+          </p>
+          <table class="table">
+            <caption class="visually-hidden">各地区的缺口</caption>
+            <thead>
+              <tr>
+                <th scope="col">地区</th>
+                <th scope="col">缺口</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gaps.data.items.map((item: GapItem) => (
+                <tr key={item.regionCode} class={item.missing.length ? 'has-gap' : undefined}>
+                  <td data-label="地区">{item.name}</td>
+                  <td data-label="缺口">{item.missing.length ? item.missing.map((m) => <span key={m.kind} class="badge gap">{m.name}</span>) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
+  );
+}
