@@ -221,7 +221,7 @@ describe('the distribution', () => {
 
     // Assess
     expect(uploads.Properties!.CorsConfiguration.CorsRules).toEqual([
-      { AllowedOrigins: ['https://*.cloudfront.net'], AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: ['content-type'], ExposedHeaders: ['ETag'], MaxAge: 600 },
+      { AllowedOrigins: ['https://*.cloudfront.net'], AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: ['content-type', 'if-none-match'], ExposedHeaders: ['ETag'], MaxAge: 600 },
     ]);
   });
 
