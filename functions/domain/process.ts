@@ -81,7 +81,7 @@ export function reportTaken(mark: ReportMark | undefined): boolean {
 /**
  * The deadline of a year's reports: `{ monthDay: '03-31' }` the end of that day (CST) in the year after; for
  * demonstrations and tests `{ seconds }`: the approval year's due that long after approval, each later year's that
- * long after the one before.
+ * long after the one before, but never before that year has begun (a year to come cannot be overdue).
  */
 export type ReportDeadlineRule = { monthDay: string } | { seconds: number };
 
@@ -98,7 +98,8 @@ export function parseReportDeadline(text: string | undefined): ReportDeadlineRul
 export function reportDeadline(year: number, approvedAt: string, rule: ReportDeadlineRule): string {
   if ('seconds' in rule) {
     const first = cstYear(new Date(approvedAt));
-    return new Date(Date.parse(approvedAt) + (year - first + 1) * rule.seconds * 1000).toISOString();
+    const chained = Date.parse(approvedAt) + (year - first + 1) * rule.seconds * 1000;
+    return new Date(Math.max(chained, cstStartOf(`${year}-01-01`).getTime() + rule.seconds * 1000)).toISOString();
   }
   return new Date(cstStartOf(`${year + 1}-${rule.monthDay}`).getTime() + 24 * 3600_000 - 1).toISOString();
 }

@@ -111,7 +111,10 @@ async function changeItems(s: OutcomeServices, app: ApplicationRecord, stored: S
   };
   const moved = changed.regionCode !== before.regionCode;
   const items = s.registry.certificateWrite(stored, changed, { event, ...(moved ? { moved: before } : {}) });
-  if (moved && isUnique(subject.stationType)) {
+  if (moved && isUnique(subject.stationType) && before.status !== 'ACTIVE') {
+    // The certificate ended while the change was decided: it holds no place any more, and the reserved one is given back.
+    items.push(releaseGuardItem(s.applications.table, { id: app.id, type: subject.stationType, regionCode: changed.regionCode }));
+  } else if (moved && isUnique(subject.stationType)) {
     // The place reserved in the new region passes from the change to the station; the old region's is freed.
     items.push(takeGuardItem(s.applications.table, { type: subject.stationType, regionCode: changed.regionCode }, subject.stationId, app.id));
     items.push(releaseGuardItem(s.applications.table, { id: subject.stationId, type: subject.stationType, regionCode: before.regionCode }));

@@ -33,10 +33,12 @@ describe('report deadlines', () => {
     expect(reportDeadline(2026, '2026-06-01T02:00:00.000Z', parseReportDeadline(undefined))).toBe('2027-03-31T15:59:59.999Z');
   });
 
-  it('in seconds, each year’s that long after the one before', () => {
+  it('in seconds, each year’s that long after the one before, never before its year has begun', () => {
     const rule = parseReportDeadline('30s');
     expect(reportDeadline(2026, '2026-06-01T02:00:00.000Z', rule)).toBe('2026-06-01T02:00:30.000Z');
-    expect(reportDeadline(2027, '2026-06-01T02:00:00.000Z', rule)).toBe('2026-06-01T02:01:00.000Z');
+    // 2027 begins at 2026-12-31T16:00Z (Beijing time): its report is due 30 s after
+    expect(reportDeadline(2027, '2026-06-01T02:00:00.000Z', rule)).toBe('2026-12-31T16:00:30.000Z');
+    expect(reportDeadline(2027, '2026-12-31T15:59:50.000Z', rule)).toBe('2026-12-31T16:00:50.000Z');
   });
 
   it('refuses what it cannot read, naming the setting', () => {
