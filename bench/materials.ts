@@ -90,7 +90,7 @@ export async function benchMaterials(api: Api, server: Server, place: { township
       floorMBps: mbps(floor.p50),
       stackMBps: mbps(stack.p50),
       ratio: round(floor.p50 / stack.p50),
-      check: 'the slot (POST /v1/uploads), the PUT, then GET /v1/uploads/{id} until ready: the server copies the bytes to the checked key, streams them through the check (every byte hashed and searched, the PDF lexed outside its streams) and deletes the incoming copy',
+      check: 'the slot (POST /v1/uploads), the write-once PUT, then GET /v1/uploads/{id} until ready: the server streams the bytes where they were written through the check (every byte hashed and searched, the PDF lexed outside its streams); nothing is copied',
     };
     log(`  10 MB upload: floor p50 ${floor.p50} ms (${upload.floorMBps} MB/s), through the stack p50 ${stack.p50} ms (${upload.stackMBps} MB/s): ×${upload.ratio} the floor's throughput`);
 

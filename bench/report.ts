@@ -26,6 +26,15 @@ export interface Results {
     records: number[];
     queries: { name: string; small: { p50: number; matching: number }; large: { p50: number; matching: number }; ratioP50: number; byStatus?: boolean }[];
   };
+  /** bench/search.ts's own results (bench/results-search.json), as npm run bench found them. */
+  search?: {
+    source: string;
+    when: string;
+    applications: number[];
+    medianRatioP50: number;
+    worstRatioP50: number;
+    queries: { name: string; small: { p50: number; found: number; more: boolean }; large: { p50: number; found: number; more: boolean }; ratioP50: number }[];
+  };
   cost?: Awaited<ReturnType<typeof import('./cost.js').benchCost>>;
   materials?: MaterialsResult;
   targets?: TargetRow[];
@@ -118,6 +127,15 @@ export function targetRows(r: Results, cost: { transitions: number; dollarsPer10
       target: '≤ 1.2 × (p50)',
       measured: `${times(r.inbox.ratioP50)} (${r.inbox.small.p50} → ${r.inbox.large.p50} ms)`,
       ...atMost(r.inbox.ratioP50, 1.2, ''),
+    });
+  }
+  if (r.search) {
+    const [small, large] = r.search.applications;
+    rows.push({
+      what: `application search page at ${large! / 1000}k vs ${small! / 1000}k applications (bench/search.ts)`,
+      target: '≤ 1.2 × (p50; every search)',
+      measured: `worst ${times(r.search.worstRatioP50)}, median ${times(r.search.medianRatioP50)} (${r.search.queries.map((q) => times(q.ratioP50)).join(', ')})`,
+      ...atMost(r.search.worstRatioP50, 1.2, ''),
     });
   }
   if (r.notifications?.centre) {
@@ -353,7 +371,7 @@ so there is no page of materials to time at 1k and 100k.
 `);
   }
 
-  if (r.inbox || r.registry) {
+  if (r.inbox || r.registry || r.search) {
     parts.push(`## Pages at 1k and 100k`);
     if (r.inbox) {
       const i = r.inbox;
@@ -386,6 +404,24 @@ ${table(
 )}
 
 Median ratio: ${times(g.medianRatioP50)}.
+`);
+    }
+    if (r.search) {
+      const g = r.search;
+      const found = (q: { found: number; more: boolean }) => `${q.found}${q.more ? '+' : ''}`;
+      parts.push(`
+**Application search** (\`bench/search.ts\`, run by \`npm run bench\`; its own results in [results-search.json](results-search.json),
+${g.when.slice(0, 16).replace('T', ' ')} UTC): one page of \`GET /v1/applications?q=\` (\`ApplicationLists.listByRegion\`) at
+${g.applications[0]} and ${g.applications[1]} applications in one county, each seeded as a submission writes it (its item,
+its case number's item, one search index item per bigram). "+" : the page came back with a cursor (a full page, or the
+read bound of 10 × 100 index items reached).
+
+${table(
+  ['search', `p50 ms at ${g.applications[0]! / 1000}k`, 'found', `p50 ms at ${g.applications[1]! / 1000}k`, 'found', 'ratio'],
+  g.queries.map((q) => [q.name, q.small.p50, found(q.small), q.large.p50, found(q.large), times(q.ratioP50)]),
+)}
+
+Median ratio: ${times(g.medianRatioP50)}; worst ${times(g.worstRatioP50)}.
 `);
     }
   }
@@ -492,7 +528,7 @@ ${c.notes.map((n) => `- ${n}`).join('\n')}
 
 \`\`\`sh
 npm run bench                                  # everything, ~${Math.max(1, Math.round((r.seconds ?? 0) / 60))} minutes; writes bench/results.json and this file
-BENCH_ONLY=bundles,cost npm run bench          # some parts only (bundles, throughput, latency, cost, materials, inbox, notifications, registry)
+BENCH_ONLY=bundles,cost npm run bench          # some parts only (bundles, throughput, latency, cost, materials, inbox, notifications, registry, search)
 BENCH_REGISTRY=reuse npm run bench             # keep bench/results-registry.json instead of running bench/registry.ts (~4 min)
 \`\`\`
 

@@ -1,5 +1,6 @@
 // Configuration, parsed once at start; a missing or malformed value stops the start and names itself.
 // zod/mini: the functions that validate no form (the workflow's task, the reconciler) carry a fraction of zod.
+import { parseReportDeadline } from './domain/process.js';
 import * as z from 'zod/mini';
 import { parseTimeLimits } from './domain/deadlines.js';
 import { parseEscalation } from './domain/notifications.js';
@@ -49,6 +50,8 @@ const schema = z.object({
   ESCALATION: z.optional(z.string()),
   /** Certificates' terms over the catalogue's: `academician-station=30s,society-station=5y,expert-station=none`. */
   TERMS: z.optional(z.string()),
+  /** When a year's annual report is due: a month and day of the year after (`03-31`, the default), or seconds (`30s`) for demonstrations. */
+  REPORT_DEADLINE: z.optional(z.string()),
   /** The web pages' address, for the link in e-mails and robot messages (none: the message says to sign in). */
   WEB_URL: z.optional(z.url()),
   /** How e-mail leaves: `ses` (Amazon SES), `smtp` (a relay: the China regions, the local catcher) or `none`. */
@@ -124,6 +127,7 @@ function read(env: Record<string, string | undefined>) {
     },
     escalation: parseEscalation(c.ESCALATION),
     terms: parseTerms(c.TERMS),
+    reportDeadline: parseReportDeadline(c.REPORT_DEADLINE),
     notifications: {
       webUrl: c.WEB_URL?.replace(/\/+$/, ''),
       mail: mailSettings(c),

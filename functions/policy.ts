@@ -14,7 +14,7 @@
 //   further up the chain sees it masked until the application gets there.
 import type { Principal } from './auth.js';
 import { DomainError, type Application } from './domain/application.js';
-import { chainFor } from './domain/chain.js';
+import { chainOf } from './domain/chain.js';
 import { regionWithin } from './domain/registry.js';
 import { PROVINCE } from './domain/region-codes.js';
 import { maskPersonalData } from './personal-data.js';
@@ -123,9 +123,9 @@ export function assertMayListTasks(principal: Principal): void {
   inboxScope(principal);
 }
 
-/** `GET /v1/tasks`: an official's inbox is the office's region. */
-export function inboxScope(principal: Principal): { region: string } {
-  if (principal.role !== 'official') throw forbidden('待办事项仅限审批人员查看');
+/** `GET /v1/tasks` (and the office's 已办, `GET /v1/decisions`): an official's inbox is the office's region. */
+export function inboxScope(principal: Principal, refusal = '待办事项仅限审批人员查看'): { region: string } {
+  if (principal.role !== 'official') throw forbidden(refusal);
   return { region: principal.region! };
 }
 
@@ -153,20 +153,20 @@ export function assertMayReadStats(principal: Principal): void {
 }
 
 /** Whether the application has reached the official's level in its chain (is there now, or has been). */
-function hasReached(principal: Principal, app: Pick<Application, 'regionCode' | 'currentLevel'>): boolean {
-  const chain = chainFor(app.regionCode).map((step) => step.level);
+function hasReached(principal: Principal, app: Pick<Application, 'regionCode' | 'currentLevel'> & { type?: string }): boolean {
+  const chain = chainOf(app).map((step) => step.level);
   const mine = chain.indexOf(principal.level!);
   return mine >= 0 && mine <= chain.indexOf(app.currentLevel);
 }
 
 /** Whether the caller is shown the application's personal data unmasked (see the rules at the top). */
-export function maySeePersonalData(principal: Principal, app: Visible & Pick<Application, 'currentLevel'>): boolean {
+export function maySeePersonalData(principal: Principal, app: Visible & Pick<Application, 'currentLevel'> & { type?: string }): boolean {
   if (principal.role === 'admin' || isOwner(principal, app)) return true;
   return principal.role === 'official' && mayView(principal, app) && hasReached(principal, app);
 }
 
 /** The application as this caller is shown it: as is, or with its personal data masked. */
-export function redactFor<T extends Visible & Pick<Application, 'currentLevel'>>(principal: Principal, app: T): T {
+export function redactFor<T extends Visible & Pick<Application, 'currentLevel'> & { type?: string }>(principal: Principal, app: T): T {
   return maySeePersonalData(principal, app) ? app : maskPersonalData(app, { contactNames: true });
 }
 

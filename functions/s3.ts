@@ -1,6 +1,6 @@
 // The few S3 calls the API makes, each one HTTP request signed with the SDK's own SigV4 signer and sent with fetch:
-// presigned PUTs and GETs, HeadObject, a streamed GetObject, CopyObject and DeleteObject. @aws-sdk/client-s3 would
-// carry the models of every S3 operation into the API's bundle and its cold start (~180 KiB) for these six; the
+// presigned PUTs and GETs, HeadObject, a streamed GetObject and DeleteObject. @aws-sdk/client-s3 would
+// carry the models of every S3 operation into the API's bundle and its cold start (~180 KiB) for these five; the
 // signer is there already (functions/ssm-parameter.ts signs its one call the same way). Credentials come from the
 // environment, as the bundled clients take them in Lambda (infra/lambda-credentials.ts), or locally the server's pair.
 import { fromEnv } from '@aws-sdk/credential-provider-env';
@@ -200,32 +200,20 @@ export class S3Objects {
     };
   }
 
-  /** The object's bytes as they arrive (a 20 MB object is never held whole); cancel the stream to stop reading early. */
-  async stream(key: string): Promise<ReadableStream<Uint8Array>> {
+  /**
+   * The object's size and its bytes as they arrive (a 20 MB object is never held whole), or undefined when there is
+   * none; cancel the stream to stop reading early.
+   */
+  async open(key: string): Promise<{ size: number; body: ReadableStream<Uint8Array> } | undefined> {
     // The whole exchange, the body's last byte included, within the limit: 20 MB from S3 to Lambda takes well under it.
     const call: Call = { method: 'GET', key, timeoutMs: Math.max(this.timeoutMs, 30_000) };
     const response = await this.send(call);
-    if (!response.ok || !response.body) throw await this.failure(call, response);
-    return response.body;
-  }
-
-  /** A server-side copy (the bytes never pass through the function); the target takes the bucket's default encryption. */
-  async copy(from: string, to: string): Promise<{ etag?: string }> {
-    const call: Call = {
-      method: 'PUT',
-      key: to,
-      headers: { 'x-amz-copy-source': `/${escape(this.bucket)}/${from.split('/').map(escape).join('/')}`, 'x-amz-metadata-directive': 'COPY' },
-      timeoutMs: Math.max(this.timeoutMs, 30_000),
-    };
-    const response = await this.send(call);
-    // CopyObject may fail after it answered 200: the error is then in the body (S3's documentation says so).
-    const text = await response.text();
-    if (!response.ok || text.includes('<Error>')) {
-      const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? `Http${response.status}`;
-      const status = response.ok ? 500 : response.status;
-      throw new S3Error(code, `S3 copy ${from} → ${to}: ${status} ${code}: ${/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? ''}`, status);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
     }
-    return { etag: /<ETag>([^<]*)<\/ETag>/.exec(text)?.[1]?.replace(/&quot;/g, '"') };
+    if (!response.ok || !response.body) throw await this.failure(call, response);
+    return { size: Number(response.headers.get('content-length') ?? 0), body: response.body };
   }
 
   /** Deletes the object (its current version, where the bucket keeps versions); a missing one is no error. */

@@ -1,23 +1,23 @@
 // Every object key of the uploads bucket, built here: functions/uploads.ts uses them, infra/uploads.ts's lifecycle
-// rules and grants follow their prefixes.
+// rules, grants and bucket policy follow their prefixes.
 
 /**
- * Where an upload lives (infra/uploads.ts's lifecycle rules follow these prefixes):
- * - `uploads/incoming/<uploadId>`: what a presigned PUT writes, the only key an applicant can write;
- * - `uploads/checked/<uploadId>`: the server's copy of it, the bytes that were checked (no presigned URL names it, so
- *   a second PUT to the slot cannot change what was checked);
- * - `materials/<applicationId>/<materialId>`: a checked upload attached to an application, copied once and never
- *   overwritten (a replacement is a new material id).
- * Everything under `uploads/` is removed a day after it was written; what is under `materials/` stays.
+ * Where an upload lives:
+ * - `files/<uploadId>`: what a presigned PUT writes, once: the PUT is signed with `If-None-Match: *`, so S3 refuses
+ *   to write over what is there (and the bucket policy refuses a PUT under files/ without it). The bytes are checked
+ *   where they are and, attached, stay there as the material: what was checked is what officials open, with no copy.
+ *   An upload never attached is removed by the sweeper when its slot ends (functions/services/sweep.ts, kind
+ *   `upload`), its old versions by the lifecycle a day later.
+ * - `materials/<applicationId>/<materialId>`: where materials attached before files/ were copied (still read).
+ * - `uploads/`: the incoming and checked copies of that earlier scheme, removed by the lifecycle a day after written.
  */
 export const uploadKeys = {
-  incoming: (uploadId: string) => `uploads/incoming/${segment(uploadId)}`,
-  checked: (uploadId: string) => `uploads/checked/${segment(uploadId)}`,
+  file: (uploadId: string) => `files/${segment(uploadId)}`,
   material: (applicationId: string, materialId: string) => `materials/${segment(applicationId)}/${segment(materialId)}`,
 } as const;
 
-/** The prefixes, for the lifecycle rules and the grants. */
-export const uploadPrefixes = { temporary: 'uploads/', incoming: 'uploads/incoming/', checked: 'uploads/checked/', materials: 'materials/' } as const;
+/** The prefixes, for the lifecycle rules, the grants and the bucket policy. */
+export const uploadPrefixes = { files: 'files/', materials: 'materials/', temporary: 'uploads/' } as const;
 
 /** Ids are ULIDs and the like: never a path, never a name a person gave (keys show in access logs). */
 function segment(id: string): string {

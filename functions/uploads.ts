@@ -1,6 +1,7 @@
-// The uploads bucket as the API uses it: presigned PUTs and downloads, the check of an upload by streaming its bytes
-// through functions/domain/file-check.ts, and the copies that make a checked upload an application's material. S3 is
-// reached through functions/s3.ts (signed fetch), so that no S3 client goes into the API's bundle.
+// The uploads bucket as the API uses it: presigned PUTs (write-once) and downloads, and the check of an upload by
+// streaming its bytes, where they were written, through functions/domain/file-check.ts. An attached material is the
+// checked upload itself (nothing is copied). S3 is reached through functions/s3.ts (signed fetch), so that no S3
+// client goes into the API's bundle.
 import type { FileKind, MaterialMime } from '#forms/materials.js';
 import { checkFile, type CheckedMaterial, type CheckResult } from './domain/file-check.js';
 import type { ObjectHead, S3Objects } from './s3.js';
@@ -48,14 +49,17 @@ export class Uploads {
   }
 
   /**
-   * A PUT of exactly `size` bytes of `contentType` to `key`, valid `expiresIn` seconds: both are signed, so S3 refuses
-   * any other body (a presigned PUT cannot say "at most": the size declared is the size sent, and checked again after).
+   * A PUT of exactly `size` bytes of `contentType` to `key`, valid `expiresIn` seconds, that writes only where nothing
+   * is (`If-None-Match: *`): all three are signed, so S3 refuses any other body, and a second PUT with the same URL
+   * (412) or beside it (409) cannot change bytes once written, nor while they are checked. A presigned PUT cannot say
+   * "at most": the size declared is the size sent, and checked again after.
    */
   async presignUpload(key: string, contentType: string, size: number, expiresIn: number, signingDate?: Date): Promise<PresignedUpload> {
     if (!Number.isInteger(size) || size <= 0) throw new Error(`upload size must be a positive integer, not ${size}`);
-    const signed = await this.s3.presign('PUT', key, { headers: { 'content-length': String(size), 'content-type': contentType }, expiresIn, signingDate });
-    // The browser sets Content-Length itself (it may not be set by a script): only the type is the caller's to send.
-    return { method: 'PUT', url: signed.url, headers: { 'content-type': contentType }, expiresAt: signed.expiresAt };
+    const sent = { 'content-type': contentType, 'if-none-match': '*' };
+    const signed = await this.s3.presign('PUT', key, { headers: { 'content-length': String(size), ...sent }, expiresIn, signingDate });
+    // The browser sets Content-Length itself (it may not be set by a script): the type and the condition are the caller's to send.
+    return { method: 'PUT', url: signed.url, headers: sent, expiresAt: signed.expiresAt };
   }
 
   /** A short-lived GET that answers `fileName` as the download's name and `contentType` (the checked kind's), never cached. */
@@ -82,62 +86,33 @@ export class Uploads {
     return this.s3.head(key);
   }
 
-  /** Streams the object's bytes through the material check; stops reading at the first certain refusal. */
-  async check(key: string, material: CheckedMaterial): Promise<CheckResult> {
-    const body = await this.s3.stream(key);
-    try {
-      // Leaving the iteration early (a refusal) cancels the stream, and with it the rest of the download.
-      return await checkFile(body as unknown as AsyncIterable<Uint8Array>, material);
-    } finally {
-      await body.cancel().catch(() => undefined);
-    }
-  }
-
-  /** A server-side copy: the bytes never pass through the function. */
-  async copy(from: string, to: string): Promise<void> {
-    await this.s3.copy(from, to);
-  }
-
   delete(key: string): Promise<void> {
     return this.s3.delete(key);
   }
 
   /**
-   * Checks an upload once its bytes arrived: nothing yet is `pending`; otherwise its bytes are copied to the checked
-   * key and that copy is checked, so what is later attached is what was checked (the presigned PUT can write the
-   * incoming key again, never the checked one). A refused upload is deleted, both copies, and only its reason kept.
-   * Callers run one check of an upload at a time (functions/services/uploads.ts holds a lease on it).
+   * Checks an upload once its bytes arrived, where they are (files/<id>, written once: what is checked is what stays):
+   * nothing yet is `pending`; a refused upload's bytes are deleted and only its reason kept. Callers run one check of
+   * an upload at a time (functions/services/uploads.ts holds a lease on it).
    */
   async checkUpload(uploadId: string, declared: { size: number }, material: CheckedMaterial): Promise<UploadCheck> {
-    const incoming = uploadKeys.incoming(uploadId);
-    const checked = uploadKeys.checked(uploadId);
-    const head = await this.head(incoming);
-    if (!head) {
-      // Checked already by a check that ended before recording its verdict: the checked copy answers again.
-      if (!(await this.head(checked))) return { status: 'pending' };
-      return this.verdict(await this.check(checked, material), checked);
+    const key = uploadKeys.file(uploadId);
+    const object = await this.s3.open(key);
+    if (!object) return { status: 'pending' };
+    let result: CheckResult;
+    try {
+      if (object.size !== declared.size) {
+        // S3 refuses a presigned PUT of another length; this covers a slot presigned by something else.
+        await this.delete(key);
+        return { status: 'refused', code: 'size_mismatch', reason: `「${material.name}」的文件大小与申请上传时所报不一致，请重新上传` };
+      }
+      // Leaving the iteration early (a refusal) cancels the stream, and with it the rest of the download.
+      result = await checkFile(object.body as unknown as AsyncIterable<Uint8Array>, material);
+    } finally {
+      await object.body.cancel().catch(() => undefined);
     }
-    if (head.size !== declared.size) {
-      // S3 refuses a presigned PUT of another length; this covers a slot presigned by something else.
-      await this.delete(incoming);
-      return { status: 'refused', code: 'size_mismatch', reason: `「${material.name}」的文件大小与申请上传时所报不一致，请重新上传` };
-    }
-    await this.copy(incoming, checked);
-    const result = await this.check(checked, material);
-    await this.delete(incoming);
-    return this.verdict(result, checked);
-  }
-
-  private async verdict(result: CheckResult, checked: string): Promise<UploadCheck> {
     if (result.ok) return { status: 'ready', kind: result.kind, contentType: result.contentType as MaterialMime, size: result.size, sha256: result.sha256 };
-    await this.delete(checked);
+    await this.delete(key);
     return { status: 'refused', code: result.code, reason: result.reason };
-  }
-
-  /** Makes a checked upload an application's material: a copy that the lifecycle rules keep. */
-  async attach(uploadId: string, applicationId: string, materialId: string): Promise<string> {
-    const key = uploadKeys.material(applicationId, materialId);
-    await this.copy(uploadKeys.checked(uploadId), key);
-    return key;
   }
 }

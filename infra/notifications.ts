@@ -11,6 +11,7 @@ import { TABLE_INDEXES } from '#functions/store/keys.js';
 import { lambdaEntries } from './bundling.js';
 import { ProjectFunction } from './function.js';
 import type { Storage } from './storage.js';
+import type { Uploads } from './uploads.js';
 
 /** The sweeper's timeout: a run begins no item in its last 40 s (functions/sweeper.ts), and the next starts a minute on. */
 export const sweeperTimeout = Duration.seconds(90);
@@ -56,6 +57,8 @@ export interface NotificationsProps {
   /** The pages' address when the stack serves them (a token); `context.webUrl` wins. */
   webUrl?: string;
   inChina: boolean;
+  /** The materials bucket: the sweeper removes the uploads never attached. */
+  uploads: Uploads;
 }
 
 /** The mail settings as functions/config.ts reads them, checked for the partition. */
@@ -100,7 +103,7 @@ export class Notifications extends Construct {
     // What the sweeper would refuse at its start stops the synth instead, named as it is given (values known now only).
     const known = Object.fromEntries(Object.entries(environment).filter(([, value]) => !Token.isUnresolved(value)));
     try {
-      parseConfig({ TABLE_NAME: 'synth-check', ...known });
+      parseConfig({ TABLE_NAME: 'synth-check', UPLOADS_BUCKET: 'synth-check', ...known });
     } catch (error) {
       throw new Error(`the sweeper's settings (-c mailFrom, smtpUrl, webUrl, deliveryRetry, escalation, timeLimits…): ${(error as Error).message}`);
     }
@@ -112,6 +115,7 @@ export class Notifications extends Construct {
       environment,
       // It Queries the due index alone: everything else it reads or writes by key.
     }).bindTable(props.storage, 'readWrite', [TABLE_INDEXES.due.name]);
+    props.uploads.grantSweep(this.sweeper);
 
     const stack = Stack.of(this);
     if (mail.MAIL_TRANSPORT === 'ses') {

@@ -150,9 +150,10 @@ export class ApprovalStack extends Stack {
       context: props.notifications ?? notificationsFromContext(this),
       webUrl: pagesUrl,
       inChina,
+      uploads,
     });
     new CfnOutput(this, 'TableName', { value: storage.tableName });
-    new CfnOutput(this, 'UploadsBucket', { value: uploads.bucket.bucketName, description: 'Application materials (uploads/ for a day, materials/ kept)' });
+    new CfnOutput(this, 'UploadsBucket', { value: uploads.bucket.bucketName, description: 'Application materials (files/, each written once; unattached ones removed when their slot ends)' });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
   }
 }

@@ -1,7 +1,8 @@
-// The bucket of application materials: uploads land under uploads/ and go after a day unless attached (copied under
-// materials/, kept with their replaced versions), KMS-encrypted, TLS only, private, CORS for the web origin alone.
+// The bucket of application materials: each upload written once under files/ (the bucket policy refuses a PUT there
+// that could overwrite), checked and attached where it is, removed by the sweeper when its slot ends unattached;
+// KMS-encrypted, TLS only, private, versioned, CORS for the web origin alone.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
@@ -27,7 +28,7 @@ export interface UploadsProps {
   keepVersionsDays?: number;
 }
 
-/** A function that holds uploads: it presigns, checks, copies and links; nothing more. */
+/** A function that holds uploads: it presigns, checks and links; nothing more. */
 export interface UploadsUser extends IGrantable {
   addEnvironment(key: string, value: string): unknown;
 }
@@ -69,8 +70,8 @@ export class Uploads extends Construct {
             {
               allowedOrigins: props.webOrigins,
               allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
-              // A presigned PUT signs Content-Type, which the browser must send; Content-Length is its own.
-              allowedHeaders: ['content-type'],
+              // A presigned PUT signs Content-Type and If-None-Match, which the browser must send; Content-Length is its own.
+              allowedHeaders: ['content-type', 'if-none-match'],
               exposedHeaders: ['ETag'],
               maxAge: 600,
             },
@@ -78,10 +79,18 @@ export class Uploads extends Construct {
         : undefined,
       lifecycleRules: [
         {
-          // Uploads (incoming and checked) never attached: gone a day after they were written, old versions too.
+          // The copies of the scheme before files/ (incoming and checked): gone a day after they were written.
           id: 'unattached-uploads',
           prefix: uploadPrefixes.temporary,
           expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          // Files are deleted by the API (refused) or the sweeper (never attached), never overwritten: what a delete
+          // leaves as an old version goes a day later. An attached file is neither: it stays, current.
+          id: 'removed-files',
+          prefix: uploadPrefixes.files,
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
@@ -95,6 +104,18 @@ export class Uploads extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Written once: a PUT under files/ without If-None-Match (S3's conditional write) is refused, whoever signed it,
+    // so that bytes checked stay the bytes attached (functions/uploads.ts presignUpload signs it).
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'FilesWrittenOnce',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${uploadPrefixes.files}*`)],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
   }
 
   private logBucket(): Bucket {
@@ -120,36 +141,45 @@ export class Uploads extends Construct {
 
   /**
    * Names the bucket to the function (UPLOADS_BUCKET, read by functions/config.ts) and grants what it does: PUT to
-   * incoming uploads (the presigned PUTs are signed with its role), GET on uploads and materials (the check, copy
-   * sources, presigned downloads), PUT to checked uploads and materials (copy targets), DELETE of uploads only (an
-   * attached material is never deleted by the application), ListBucket so that a missing upload answers 404 rather
-   * than 403, and the key's Decrypt and GenerateDataKey.
+   * files/ (the presigned PUTs are signed with its role), GET on files and the earlier materials (the check,
+   * presigned downloads), DELETE of files (a refused upload's bytes), ListBucket so that a missing upload answers 404
+   * rather than 403, and the key's Decrypt and GenerateDataKey.
    */
   grantUploads(fn: UploadsUser): Grant[] {
     fn.addEnvironment('UPLOADS_BUCKET', this.bucket.bucketName);
-    const objects = (prefix: string) => this.bucket.arnForObjects(`${prefix}*`);
     const grants = [
-      Grant.addToPrincipal({
-        grantee: fn,
-        actions: ['s3:PutObject'],
-        resourceArns: [objects(uploadPrefixes.incoming), objects(uploadPrefixes.checked), objects(uploadPrefixes.materials)],
-      }),
-      Grant.addToPrincipal({ grantee: fn, actions: ['s3:GetObject'], resourceArns: [objects(uploadPrefixes.temporary), objects(uploadPrefixes.materials)] }),
-      Grant.addToPrincipal({ grantee: fn, actions: ['s3:DeleteObject'], resourceArns: [objects(uploadPrefixes.temporary)] }),
+      Grant.addToPrincipal({ grantee: fn, actions: ['s3:PutObject'], resourceArns: [this.objects(uploadPrefixes.files)] }),
+      Grant.addToPrincipal({ grantee: fn, actions: ['s3:GetObject'], resourceArns: [this.objects(uploadPrefixes.files), this.objects(uploadPrefixes.materials)] }),
+      Grant.addToPrincipal({ grantee: fn, actions: ['s3:DeleteObject'], resourceArns: [this.objects(uploadPrefixes.files)] }),
       Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }),
       this.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey'),
     ];
-    // Objects are named by ids made per upload and per application: no list of them can be written in the policy.
-    const principal = fn.grantPrincipal;
-    if (principal instanceof Construct) {
-      const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
-      for (const prefix of [uploadPrefixes.incoming, uploadPrefixes.checked, uploadPrefixes.materials, uploadPrefixes.temporary]) {
-        Validations.of(principal).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-          reason: `Objects under ${prefix} are keyed by ids made per upload or per application (functions/upload-keys.ts): the prefix is the narrowest resource.`,
-        });
-      }
-    }
+    this.acknowledgePrefixes(fn, [uploadPrefixes.files, uploadPrefixes.materials]);
     return grants;
+  }
+
+  /** The sweeper: names the bucket and grants DELETE of files/ alone (an upload whose slot ended unattached). */
+  grantSweep(fn: UploadsUser): Grant[] {
+    fn.addEnvironment('UPLOADS_BUCKET', this.bucket.bucketName);
+    const grants = [Grant.addToPrincipal({ grantee: fn, actions: ['s3:DeleteObject'], resourceArns: [this.objects(uploadPrefixes.files)] })];
+    this.acknowledgePrefixes(fn, [uploadPrefixes.files]);
+    return grants;
+  }
+
+  private objects(prefix: string): string {
+    return this.bucket.arnForObjects(`${prefix}*`);
+  }
+
+  // Objects are named by ids made per upload and per application: no list of them can be written in the policy.
+  private acknowledgePrefixes(fn: UploadsUser, prefixes: string[]): void {
+    const principal = fn.grantPrincipal;
+    if (!(principal instanceof Construct)) return;
+    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
+    for (const prefix of prefixes) {
+      Validations.of(principal).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        reason: `Objects under ${prefix} are keyed by ids made per upload or per application (functions/upload-keys.ts): the prefix is the narrowest resource.`,
+      });
+    }
   }
 }

@@ -1,5 +1,6 @@
 // The application and what each decision does to it. Pure: no AWS, no HTTP.
-import { nextStep, stepAt, type ChainStep, type DecidingLevel } from './chain.js';
+import { nextStepOf, stepOf, type ChainStep, type DecidingLevel } from './chain.js';
+import type { Subject } from './process.js';
 import type { MaterialRecord, ReplacedMaterial } from './materials.js';
 
 export const statuses = ['PENDING', 'RETURNED', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED'] as const;
@@ -41,6 +42,8 @@ export interface PendingTask {
 
 export interface Application {
   id: string;
+  /** 受理号 (functions/domain/case-number.ts): null only for one stored before case numbers, until it is backfilled. */
+  caseNo: string | null;
   type: string;
   regionCode: string;
   status: Status;
@@ -59,6 +62,8 @@ export interface Application {
   materials: MaterialRecord[];
   /** Files a resubmission replaced, oldest first: never overwritten, still readable by whoever may see the application. */
   replacedMaterials: ReplacedMaterial[];
+  /** For an annual report or a change (functions/domain/process.ts): the certificate it is about. */
+  subject?: Subject;
 }
 
 /** What the API left for the workflow engine: a start, or a callback to deliver. Kept until the engine acknowledges. */
@@ -87,9 +92,12 @@ export function newApplication(fields: {
   at: string;
   step: WorkflowStep;
   materials?: MaterialRecord[];
+  caseNo?: string | null;
+  subject?: Subject;
 }): ApplicationRecord {
   return {
     id: fields.id,
+    caseNo: fields.caseNo ?? null,
     type: fields.type,
     regionCode: fields.regionCode,
     status: 'PENDING',
@@ -108,6 +116,7 @@ export function newApplication(fields: {
     outbox: { kind: 'start', step: fields.step },
     awaitingRecord: false,
     paused: null,
+    ...(fields.subject ? { subject: fields.subject } : {}),
   };
 }
 
@@ -166,17 +175,17 @@ export interface DecisionOutcome {
  * What a decision by `level` does. Approval moves to the next level (or, at the last level, leaves the
  * application PENDING at that level for the workflow to record as APPROVED with its certificate).
  */
-export function decisionOutcome(app: Pick<Application, 'regionCode' | 'currentLevel'>, action: DecisionAction): DecisionOutcome {
+export function decisionOutcome(app: Pick<Application, 'regionCode' | 'currentLevel'> & { type?: string }, action: DecisionAction): DecisionOutcome {
   const here = app.currentLevel;
   switch (action) {
     case 'approve': {
-      const next = nextStep(app.regionCode, here);
+      const next = nextStepOf(app, here);
       return next
         ? { status: 'PENDING', currentLevel: next.level, next, final: false }
         : { status: 'PENDING', currentLevel: here, next: null, final: true };
     }
     case 'return':
-      return { status: 'RETURNED', currentLevel: here, next: stepAt(app.regionCode, here)!, final: false };
+      return { status: 'RETURNED', currentLevel: here, next: stepOf(app, here)!, final: false };
     case 'reject':
       return { status: 'REJECTED', currentLevel: here, next: null, final: false };
   }

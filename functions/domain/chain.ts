@@ -45,3 +45,32 @@ export function nextStep(regionCode: string, level: DecidingLevel): ChainStep | 
 export function stepAt(regionCode: string, level: DecidingLevel): ChainStep | undefined {
   return chainFor(regionCode).find((step) => step.level === level);
 }
+
+/**
+ * The levels that decide an application, first to last: an establishment's whole chain from its host level up to
+ * the province; an annual report its county alone; a change its host level and the province.
+ */
+export function chainOf(app: { type?: string; regionCode: string }): ChainStep[] {
+  const chain = chainFor(app.regionCode);
+  switch (app.type) {
+    case 'annual-report':
+      return [{ level: 'county', region: regionAtLevel(app.regionCode, 'county')! }];
+    case 'certificate-change':
+      return chain[0].level === 'province' ? chain : [chain[0], chain.at(-1)!];
+    default:
+      return chain;
+  }
+}
+
+/** The step after `level` in the application's chain, or null when `level` is the last. */
+export function nextStepOf(app: { type?: string; regionCode: string }, level: DecidingLevel): ChainStep | null {
+  const chain = chainOf(app);
+  const at = chain.findIndex((step) => step.level === level);
+  if (at < 0) throw new RangeError(`nextStepOf: ${level} does not decide ${app.type} in ${app.regionCode}`);
+  return chain[at + 1] ?? null;
+}
+
+/** The step of `level` in the application's chain, or undefined when that level does not decide it. */
+export function stepOf(app: { type?: string; regionCode: string }, level: DecidingLevel): ChainStep | undefined {
+  return chainOf(app).find((step) => step.level === level);
+}

@@ -135,8 +135,24 @@ const needles = ['/JavaScript', '/Launch', '/RichMedia', '/EmbeddedFile', '/Subm
 const longestNeedle = Math.max(...needles.map((n) => n.length));
 const endstream = Buffer.from('endstream', 'latin1');
 
-/** The first needle in `data`, or undefined. */
-const findNeedle = (data: Buffer) => needles.find((needle) => data.indexOf(needle) >= 0)?.toString('latin1');
+/** Each needle's second byte (they all begin with `/`): a `/` followed by another is no needle's start. */
+const secondBytes = new Uint8Array(256);
+for (const needle of needles) secondBytes[needle[1]] = 1;
+
+/**
+ * The first needle (in their order) found in `data`, or undefined: one native search for `/` over the data, each hit
+ * compared where it lies, rather than a search of the whole data per needle.
+ */
+function findNeedle(data: Buffer): string | undefined {
+  let found: Set<Buffer> | undefined;
+  for (let at = data.indexOf(0x2f); at >= 0; at = data.indexOf(0x2f, at + 1)) {
+    if (!secondBytes[data[at + 1] ?? 0]) continue;
+    for (const needle of needles) {
+      if (at + needle.length <= data.length && data.compare(needle, 0, needle.length, at, at + needle.length) === 0) (found ??= new Set()).add(needle);
+    }
+  }
+  return found && needles.find((needle) => found.has(needle))?.toString('latin1');
+}
 
 const isWhite = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0x00;
 const isDelimiter = (b: number) =>
@@ -291,24 +307,37 @@ class PdfLexer {
     this.objectStreamSize = 0;
   }
 
-  /** Reads stream data from `from` on; answers where lexing goes on: after `endstream`, or the chunk's end. */
+  /**
+   * Reads stream data from `from` on; answers where lexing goes on: after `endstream`, or the chunk's end. The data
+   * is searched where it lies (a native search, no copy): only the few bytes carried from the last chunk, where
+   * `endstream` may have begun, are joined to the chunk's first ones.
+   */
   private streamData(chunk: Buffer, from: number): number {
     const carried = this.carry.length;
-    const window = carried ? Buffer.concat([this.carry, chunk.subarray(from)]) : chunk.subarray(from);
-    const end = window.indexOf(endstream);
-    // Bytes known to be data now: up to `endstream`, or all but those where it may be beginning.
-    const dataEnd = end >= 0 ? end : Math.max(0, window.length - (endstream.length - 1));
-    if (this.objectStream && dataEnd > 0) this.collect(window.subarray(0, dataEnd));
+    const rest = chunk.length - from;
+    // Where `endstream` starts, counted in the carried bytes followed by the chunk's from `from` on; -1: not here.
+    let end = -1;
+    if (carried) end = Buffer.concat([this.carry, chunk.subarray(from, from + endstream.length - 1)]).indexOf(endstream);
     if (end < 0) {
-      this.carry = Buffer.from(window.subarray(dataEnd));
+      const at = chunk.indexOf(endstream, from);
+      if (at >= 0) end = carried + at - from;
+    }
+    // Bytes known to be data now: up to `endstream`, or all but those where it may be beginning.
+    const length = carried + rest;
+    const dataEnd = end >= 0 ? end : Math.max(0, length - (endstream.length - 1));
+    const part = (start: number, stop: number) =>
+      start >= carried ? chunk.subarray(from + start - carried, from + stop - carried) : Buffer.concat([this.carry.subarray(start, Math.min(stop, carried)), chunk.subarray(from, Math.max(from, from + stop - carried))]);
+    if (this.objectStream && dataEnd > 0) this.collect(part(0, dataEnd));
+    if (end < 0) {
+      this.carry = Buffer.from(part(dataEnd, length));
       return chunk.length;
     }
     if (this.objectStream && !this.finding) this.inflateObjectStream(Buffer.concat(this.objectStream));
     this.objectStream = undefined;
     this.carry = Buffer.alloc(0);
     this.state = 'normal';
-    // `endstream` starts at window offset `end`, i.e. chunk offset from + end - carried (never before `from`:
-    // had it begun in the carried bytes alone, the previous window would have found it).
+    // `endstream` starts at offset `end`, i.e. chunk offset from + end - carried (never before `from`: had it begun in
+    // the carried bytes alone, the previous chunk's search would have found it).
     return from + end - carried + endstream.length;
   }
 
@@ -398,7 +427,8 @@ export class FileCheck {
   /** Chunks held until the first bytes tell the kind (they may come in several small chunks). */
   private held: Buffer[] = [];
   private sniffed: Sniffed | undefined;
-  private tail = Buffer.alloc(0);
+  private tailChunks: Buffer[] = [];
+  private tailLength = 0;
   private pdf: PdfLexer | undefined;
   /** The PDF's last bytes before this chunk, for a needle cut by a chunk's end. */
   private needleCarry = Buffer.alloc(0);
@@ -452,21 +482,28 @@ export class FileCheck {
 
   private scan(bytes: Buffer): CheckResult | undefined {
     if (!this.pdf) return undefined;
-    const window = this.needleCarry.length ? Buffer.concat([this.needleCarry, bytes]) : bytes;
-    const needle = findNeedle(window);
+    // The chunk where it lies, and across its start the last bytes of the one before (a needle cut in two).
+    const carried = this.needleCarry.length;
+    const needle = findNeedle(bytes) ?? (carried ? findNeedle(Buffer.concat([this.needleCarry, bytes.subarray(0, longestNeedle - 1)])) : undefined);
     if (needle) return this.refuse('active_content', needle);
-    this.needleCarry = Buffer.from(window.subarray(Math.max(0, window.length - (longestNeedle - 1))));
+    const keep = longestNeedle - 1;
+    this.needleCarry = Buffer.from(bytes.length >= keep ? bytes.subarray(bytes.length - keep) : Buffer.concat([this.needleCarry, bytes]).subarray(-keep));
     this.pdf.push(bytes);
     return this.pdf.finding ? this.refuse(this.pdf.finding.code, this.pdf.finding.detail) : undefined;
   }
 
+  /** Keeps the chunks that hold the last checkLimits.tailBytes (by reference: the tail is joined once, at the end). */
   private keepTail(bytes: Buffer): void {
-    const limit = checkLimits.tailBytes;
-    if (bytes.length >= limit) this.tail = Buffer.from(bytes.subarray(bytes.length - limit));
-    else {
-      const joined = Buffer.concat([this.tail, bytes]);
-      this.tail = joined.length > limit ? Buffer.from(joined.subarray(joined.length - limit)) : joined;
+    this.tailChunks.push(bytes);
+    this.tailLength += bytes.length;
+    while (this.tailChunks.length > 1 && this.tailLength - this.tailChunks[0].length >= checkLimits.tailBytes) {
+      this.tailLength -= this.tailChunks.shift()!.length;
     }
+  }
+
+  private get tail(): Buffer {
+    const joined = this.tailChunks.length === 1 ? this.tailChunks[0] : Buffer.concat(this.tailChunks);
+    return joined.subarray(Math.max(0, joined.length - checkLimits.tailBytes));
   }
 
   /** The verdict once every byte was pushed. */

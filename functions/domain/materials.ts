@@ -4,6 +4,7 @@
 import { fileKinds, findMaterial, kindOfMime, maxMaterialBytes, materialsFor, type FileKind, type Material, type MaterialMime } from '#forms/materials.js';
 import type { ApplicationType } from '#forms/entry.js';
 import type { CheckedMaterial } from './file-check.js';
+import { uploadKeys } from '../upload-keys.js';
 
 export type UploadStatus = 'pending' | 'ready' | 'refused';
 
@@ -65,6 +66,11 @@ export interface MaterialRecord {
   size: number;
   sha256: string;
   uploadedAt: string;
+  /**
+   * Where its bytes are: the upload's own key (files/<uploadId>, written once, checked there). Absent on materials
+   * attached before that, which were copied to materials/<applicationId>/<materialId> (functions/upload-keys.ts).
+   */
+  object?: string;
   /** The id of the material this one replaced in a resubmission. */
   replaces?: string;
 }
@@ -117,7 +123,7 @@ export interface Attachment {
 export interface MaterialPlan {
   /** One issue per material key (`materials.<key>`), every problem of that key in its message. */
   issues: { path: string; message: string }[];
-  /** The uploads to copy and attach, each with the material record it becomes. */
+  /** The uploads to attach, each with the material record it becomes (its bytes stay where they were checked). */
   attach: Attachment[];
   /** The application's materials once attached. */
   materials: MaterialRecord[];
@@ -210,6 +216,7 @@ export function planMaterials(input: {
             size: upload!.checked!.size,
             sha256: upload!.checked!.sha256,
             uploadedAt: upload!.checked!.at,
+            object: uploadKeys.file(upload!.id),
           },
         });
       }

@@ -1,7 +1,7 @@
 // Who is told what, and when: the recipients of each change, the notices' texts, the timed notices of a wait, the
 // escalation rules and the urge rules. Pure: no AWS, no HTTP (the store writes what these return).
 import type { Application, HistoryEntry } from './application.js';
-import { decidingLevelNames, nextStep, type ChainStep, type DecidingLevel } from './chain.js';
+import { decidingLevelNames, nextStepOf, type ChainStep, type DecidingLevel } from './chain.js';
 import { cstDate, cstDateTime, cstStartOf } from './china-time.js';
 import type { Limit } from './deadlines.js';
 import { isWorkingDay, type Calendar } from './working-days.js';
@@ -24,6 +24,10 @@ export const notificationKinds = [
   'revoked',
   /** A certificate's term (服务期) ended without renewal. */
   'term-ended',
+  /** A year's annual report not filed by its deadline: the county is told (逾期未报). */
+  'report-overdue',
+  /** An organisation dissolved its own station (注销): the county and the province are told. */
+  'dissolved',
   /** The demand library: a station responded to an office's need; the office picked a response; it closed the match with a rating. */
   'demand-response',
   'demand-matched',
@@ -65,9 +69,9 @@ export interface Notification extends NoticeDraft {
   at: string;
 }
 
-type Named = Pick<Application, 'id' | 'regionCode' | 'form' | 'applicant'>;
+type Named = Pick<Application, 'id' | 'regionCode' | 'form' | 'applicant' | 'subject'>;
 
-const nameOf = (app: Named) => String((app.form as { name?: unknown }).name ?? app.id);
+const nameOf = (app: Named) => app.subject?.title ?? String((app.form as { name?: unknown }).name ?? app.id);
 const levelName = (level: DecidingLevel) => `${decidingLevelNames[level]}级`;
 /** A deadline as people read it: Beijing time to the minute. */
 /** `2026-12-02 15:34` in Beijing time; with its seconds when it has any (limits set in seconds, as tests and demos set them). */
@@ -77,8 +81,8 @@ export const shownTime = (iso: string) => {
 };
 
 /** Whoever supervises an office: the office above it in the application's chain; the administrators above the province. */
-export function supervisorOf(app: Pick<Application, 'regionCode'>, level: DecidingLevel): Recipient {
-  const above = nextStep(app.regionCode, level);
+export function supervisorOf(app: Pick<Application, 'regionCode'> & { type?: string }, level: DecidingLevel): Recipient {
+  const above = nextStepOf(app, level);
   return above ? recipients.office(above) : recipients.admins;
 }
 
@@ -153,6 +157,40 @@ export function termEndedNotice(app: Named, certificateNo: string, validUntil: s
     title: `服务期届满：${nameOf(app)}`,
     body: `证书 ${certificateNo} 的服务期已于 ${shownTime(validUntil)} 届满，证书已到期。`,
   };
+}
+
+/** An annual report or a change accepted: the organisation is told; a change says the certificate shows it now. */
+export function processApprovedNotice(app: Named & { type: string }, certificateNo: string): NoticeDraft {
+  const report = app.type === 'annual-report';
+  return {
+    recipient: recipients.org(app.applicant.org),
+    kind: 'approved',
+    applicationId: app.id,
+    title: `${report ? '年度报告已通过' : '变更已批准'}：${nameOf(app)}`,
+    body: report ? `证书 ${certificateNo} 的年度报告已经县级审核通过。` : `变更已获批准，证书 ${certificateNo} 及备案登记已显示变更后的内容，证书编号不变。`,
+  };
+}
+
+/** A year's report not filed by its deadline: the county's office is told, to follow it up. */
+export function reportOverdueNotice(station: Named, county: ChainStep, certificateNo: string, year: number, deadline: string): NoticeDraft {
+  return {
+    recipient: recipients.office(county),
+    kind: 'report-overdue',
+    applicationId: station.id,
+    title: `年度报告逾期未报：${nameOf(station)}`,
+    body: `证书 ${certificateNo} 的 ${year} 年度报告应于 ${shownTime(deadline)} 前报送，至今未报送，请督促。`,
+  };
+}
+
+/** 注销: the county and the province are told the station is gone from the active registry. */
+export function dissolvedNotices(station: Named, offices: ChainStep[], certificateNo: string, reason: string): NoticeDraft[] {
+  return offices.map((office) => ({
+    recipient: recipients.office(office),
+    kind: 'dissolved' as const,
+    applicationId: station.id,
+    title: `站点已注销：${nameOf(station)}`,
+    body: `申请单位已自行注销证书 ${certificateNo}，原因：${reason}。该站点不再计入统计，其所在地区的名额已释放。`,
+  }));
 }
 
 /** The offices that approved the application before the one that decided it for good (抄送), each once. */
@@ -393,10 +431,10 @@ export function parseEscalation(text: string | undefined): EscalationRules {
  * Where an application goes when `level`'s hard limit passes: up to the next office of its chain (`escalate`), stays
  * (`hold`: the same office again, or a county or township whose chain has nothing above), or nowhere (`expire`).
  */
-export function escalationOf(app: Pick<Application, 'regionCode'>, level: DecidingLevel, rules: EscalationRules): { rule: 'expire' } | { rule: 'escalate' | 'hold'; to: ChainStep } {
+export function escalationOf(app: Pick<Application, 'regionCode'> & { type?: string }, level: DecidingLevel, rules: EscalationRules): { rule: 'expire' } | { rule: 'escalate' | 'hold'; to: ChainStep } {
   const rule = rules[level];
   if (rule === 'expire') return { rule };
-  const above = rule === 'escalate' ? nextStep(app.regionCode, level) : null;
+  const above = rule === 'escalate' ? nextStepOf(app, level) : null;
   return above ? { rule: 'escalate', to: above } : { rule: 'hold', to: { level, region: regionOfLevel(app.regionCode, level) } };
 }
 

@@ -6,6 +6,7 @@ import { findRegion, regionContains, regionPath } from '../regions/index.js';
 import { DomainError, type Application } from './application.js';
 import { cstDateTime, cstStartOf } from './china-time.js';
 import { PROVINCE } from './region-codes.js';
+import { currentReportYear, reportStatusNames, type ChangeableField, type ReportDeadlineRule, type ReportMark, type ReportStatus } from './process.js';
 import { certificateStatusNames, certificateStatuses, isCertificateStatus, statusAt, termOf, validUntilOf, validityText, type CertificateState, type CertificateStatus, type Terms } from './certificate.js';
 
 export interface RegistryFilter {
@@ -28,6 +29,17 @@ export interface RegistryRecord extends CertificateState {
   organisation: string;
   regionCode: string;
   approvedAt: string;
+  /** Current values (as approved, then as each change approved left them); absent on records written before changes. */
+  address?: string;
+  experts?: { name: string; title: string; affiliation?: string; specialty?: string }[];
+  /** Personal data: on the certificate's own item only, never on the registry entries nor the public page. */
+  contact?: { name: string; mobile: string; email?: string };
+  /** When each field was last changed (变更), by an approved change. */
+  changedAt?: Partial<Record<ChangeableField, string>>;
+  /** Each year's annual report as it stands (functions/domain/process.ts ReportMark), by year. */
+  reports?: Record<string, ReportMark>;
+  /** A change under way (its application id): one at a time. */
+  pendingChange?: string;
 }
 
 /**
@@ -129,7 +141,7 @@ export function regionWithin(own: string, asked: string | undefined): string | u
 
 /** The registry's record of an approved application: public fields only, ACTIVE for its type's term from approval. */
 export function registryRecordOf(app: Pick<Application, 'id' | 'type' | 'regionCode' | 'form'>, certificateNo: string, approvedAt: string, terms: Terms = {}): RegistryRecord {
-  const form = app.form as { name?: string; organisation?: { name?: string } };
+  const form = app.form as { name?: string; organisation?: { name?: string }; address?: string; contact?: RegistryRecord['contact']; experts?: RegistryRecord['experts'] };
   return {
     status: 'ACTIVE',
     validUntil: validUntilOf(approvedAt, termOf(app.type, terms)),
@@ -140,7 +152,18 @@ export function registryRecordOf(app: Pick<Application, 'id' | 'type' | 'regionC
     organisation: String(form.organisation?.name ?? ''),
     regionCode: app.regionCode,
     approvedAt,
+    ...(form.address ? { address: form.address } : {}),
+    ...(Array.isArray(form.experts) ? { experts: form.experts } : {}),
+    ...(form.contact ? { contact: form.contact } : {}),
   };
+}
+
+/** The report status the registry shows for a record: of the year now due, with its name. */
+export function reportStatusView(record: Pick<RegistryRecord, 'approvedAt' | 'reports' | 'status'>, now: Date, rule: ReportDeadlineRule): { year: number; status: ReportStatus | 'DUE'; statusName: string; id: string | null } {
+  const year = currentReportYear(record.approvedAt, now, rule);
+  const mark = record.reports?.[String(year)];
+  const status = mark?.status ?? 'DUE';
+  return { year, status, statusName: reportStatusNames[status], id: mark?.id ?? null };
 }
 
 /** `2026-11-29 08:00:00`, China Standard Time: how people in Guangdong read a time. */
@@ -195,7 +218,7 @@ export function exportRow(record: RegistryRecord): string[] {
  * The public face of a certificate: what anyone may verify, never contacts or credit codes. Valid only while ACTIVE
  * and inside its term; `validity` says in one sentence why not (revoked on a date for a reason, the term ended).
  */
-export function certificateView(record: RegistryRecord, now: Date) {
+export function certificateView(record: RegistryRecord, now: Date, rule: ReportDeadlineRule = { monthDay: '03-31' }) {
   const status = statusAt(record, now);
   return {
     valid: status === 'ACTIVE',
@@ -216,5 +239,12 @@ export function certificateView(record: RegistryRecord, now: Date) {
     regionCode: record.regionCode,
     regionName: regionPath(record.regionCode),
     approvedAt: record.approvedAt,
+    ...(record.address ? { address: record.address } : {}),
+    ...(record.experts ? { experts: record.experts } : {}),
+    ...(record.changedAt && Object.keys(record.changedAt).length ? { changedAt: record.changedAt } : {}),
+    report: reportStatusView(record, now, rule),
+    reports: Object.entries(record.reports ?? {})
+      .map(([year, mark]) => ({ year: Number(year), status: mark.status, statusName: reportStatusNames[mark.status] }))
+      .sort((a, b) => a.year - b.year),
   };
 }

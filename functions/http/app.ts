@@ -6,7 +6,7 @@ import type { VerifyToken } from '../auth.js';
 import type { Services } from '../services/context.js';
 import { publicRoutes } from './routes/public.js';
 import { applicationRoutes } from './routes/applications.js';
-import { taskRoutes } from './routes/tasks.js';
+import { decisionRoutes, taskRoutes } from './routes/tasks.js';
 import { registryRoutes } from './routes/registry.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { materialRoutes } from './routes/materials.js';
@@ -14,6 +14,7 @@ import { certificateRoutes } from './routes/certificates.js';
 import { demandRoutes, gapRoutes } from './routes/demands.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
+import { lookUpProgress } from '../services/applications.js';
 import type { MiddlewareHandler } from 'hono';
 import { limitAddress, limitCaller, limitRefused } from './rate-limit.js';
 import { defaultRateLimits, type RateLimits } from '../config.js';
@@ -40,7 +41,7 @@ export function createApp(deps: AppDeps) {
   app.use(methodNotAllowed(() => app.routes));
   // One per-address budget for everything anyone may call.
   const limited = deps.addressLimit ?? limitAddress(limits.address);
-  app.route('/v1', publicRoutes({ registry: services.registry, demands: services.demands, health: deps.health, limited }));
+  app.route('/v1', publicRoutes({ registry: services.registry, progress: (query) => lookUpProgress(services, query), reportDeadline: services.config?.reportDeadline, demands: services.demands, health: deps.health, limited }));
   app.get('/docs', limited, (c) => c.html(docsPage()));
   const authed = new Hono<Env>();
   authed.use(limitRefused(limits.refused));
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
   authed.route('/applications', materialRoutes(services));
   authed.route('/uploads', uploadRoutes(services));
   authed.route('/tasks', taskRoutes(services));
+  authed.route('/decisions', decisionRoutes(services));
   authed.route('/notifications', notificationRoutes(services));
   authed.route('/', registryRoutes(services));
   authed.route('/certificates', certificateRoutes(services));

@@ -11,9 +11,13 @@ import { statuses } from '../domain/application.js';
 import { certificateStatuses } from '../domain/certificate.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import { submittedMaterials } from '#forms/material-references.js';
+import { decidedSchema, progressSchema } from './list-schemas.js';
+import { annualReportSubmission } from '#forms/annual-report.js';
+import { certificateChangeSubmission } from '#forms/certificate-change.js';
 import {
   applicationSchema,
   catalogueEntrySchema,
+  certificateHistorySchema,
   certificateSchema,
   decisionSchema,
   dissolutionSchema,
@@ -113,6 +117,25 @@ const registryParams: Operation['params'] = [
     schema: { type: 'string', pattern: `^\\s*(?:${certificateStatuses.join('|')})?\\s*$` },
   },
 ];
+// The application lists' search and filters (functions/domain/list-filter.ts parseListFilter).
+const listParams: Operation['params'] = [
+  {
+    name: 'q',
+    in: 'query',
+    description:
+      '搜索：申请名称、申请单位名称、统一社会信用代码或受理号的一部分（2–50 个字符，全角、空格和连字符不计；中文按任意连续两个字匹配）。完整的受理号或统一社会信用代码直接定位。',
+    schema: { type: 'string' },
+  },
+  { name: 'type', in: 'query', description: `申请类型：${applicationTypes.join('、')}；空值视为未填`, schema: { type: 'string' } },
+  { name: 'from', in: 'query', description: '提交日期起（含），如 2026-11-29（北京时间）或带时区的 ISO 8601 时间；空值视为未填', schema: { type: 'string' } },
+  { name: 'to', in: 'query', description: '提交日期止（含）；空值视为未填', schema: { type: 'string' } },
+  {
+    name: 'sort',
+    in: 'query',
+    description: 'newest 最新提交在前 / oldest 最早提交在前。默认：申请单位的列表 newest，待办 oldest，辖区列表按区划代码再按提交时间（oldest），newest 为其倒序',
+    schema: { type: 'string', enum: ['newest', 'oldest'] },
+  },
+];
 const certificateNoParam = { name: 'certificateNo', in: 'path' as const, description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } };
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
 const demandId = { name: 'id', in: 'path' as const, description: '需求编号', required: true, schema: { type: 'string', minLength: 1 } };
@@ -175,8 +198,12 @@ const operations: Record<string, Record<string, Operation>> = {
     get: {
       summary: '申请列表',
       description: '申请单位：本单位的；审批人员：本辖区的；管理员：全部。',
-      params: [{ name: 'status', in: 'query', description: '按状态筛选', schema: { enum: [...statuses] } }, ...pageParams],
-      ok: { status: 200, description: '一页申请（不含办理记录）', schema: ref('ApplicationPage') },
+      params: [{ name: 'status', in: 'query', description: '按状态筛选', schema: { enum: [...statuses] } }, ...listParams, ...pageParams],
+      ok: {
+        status: 200,
+        description: '一页申请（不含办理记录）。带筛选或搜索时，一页可能不足 limit 而 cursor 不为 null：此页读到的范围已用完，接着取下一页',
+        schema: ref('ApplicationPage'),
+      },
       errors: listErrors,
     },
   },
@@ -307,9 +334,30 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/tasks': {
     get: {
       summary: '待办：等待本级本辖区审批的申请，最早的在前',
-      params: pageParams,
+      params: [...listParams, ...pageParams],
       ok: { status: 200, description: '一页待办', schema: ref('ApplicationPage') },
       errors: { ...listErrors, 403: '不是审批人员' },
+    },
+  },
+  '/v1/decisions': {
+    get: {
+      summary: '已办：本级本辖区办公室作出的审批决定，最新的在前',
+      params: pageParams,
+      ok: { status: 200, description: '一页已办', schema: ref('DecidedPage') },
+      errors: { ...listErrors, 403: '不是审批人员' },
+    },
+  },
+  '/v1/progress': {
+    get: {
+      summary: '办件查询（任何人，无需登录）',
+      description: '凭受理号和申请单位的统一社会信用代码查询办理进度：只有状态和各级审批情况，不含申请内容和个人信息。受理号不存在与信用代码不符同样答 404。',
+      public: true,
+      params: [
+        { name: 'caseNo', in: 'query', description: '受理号，12 位数字，可带空格或连字符', required: true, schema: { type: 'string' } },
+        { name: 'creditCode', in: 'query', description: '申请单位的统一社会信用代码', required: true, schema: { type: 'string' } },
+      ],
+      ok: { status: 200, description: '办理进度', schema: ref('Progress') },
+      errors: { 400: '受理号或统一社会信用代码格式不正确（一次列出）', 404: '未找到：受理号不存在或信用代码不符' },
     },
   },
   '/v1/registry': {
@@ -357,11 +405,47 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/certificates/{certificateNo}/dissolve': {
     post: {
       summary: '注销站点（持证的申请单位自行注销）',
-      description: '原因可选；证书及其备案登记记录变为 DISSOLVED，不再计入统计和目标进度，释放“每个地区一个”的名额。',
+      description: '须写明原因；证书及其备案登记记录变为 DISSOLVED，不再计入统计和目标进度，释放“每个地区一个”的名额，所在县（区）和省科协收到通知。',
       params: [certificateNoParam],
       body: ref('Dissolution'),
       ok: { status: 200, description: '已注销的记录', schema: ref('RegistryRecord') },
-      errors: { 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '证书已不是有效状态' },
+      errors: { 400: '未写明原因', 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '证书已不是有效状态' },
+    },
+  },
+  '/v1/certificates/{certificateNo}/reports': {
+    post: {
+      summary: '报送年度报告（持证的申请单位）',
+      description:
+        '报送某一自然年度的服务情况；由站点所在县（区）审核（通过 / 退回修改并一次性列出问题 / 不予通过），审核在 GET /v1/tasks 和 POST /v1/applications/{id}/decision 中进行，' +
+        '退回后用 PUT /v1/applications/{id} 修改重新提交。证书和备案登记显示当年的报告状态（report），截止时间（REPORT_DEADLINE，默认次年 3 月 31 日）前未报送的标为 OVERDUE 并通知县（区）。' +
+        '同一年度已报送（审核中或已通过）为 409，站点设立以前的年度或尚未开始的年度为 400，不是本单位的证书为 403，证书已撤销、到期或注销为 409；均不保存任何内容。',
+      params: [certificateNoParam],
+      body: ref('AnnualReportSubmission'),
+      ok: { status: 201, description: '年度报告（type 为 annual-report 的办件），等待县（区）审核', schema: ref('Application') },
+      errors: { 400: '报告内容或年度有误（issues 列出全部问题）', 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '该年度已报送，或证书已不是有效状态' },
+      codes: { 409: ['conflict', 'duplicate'] },
+    },
+  },
+  '/v1/certificates/{certificateNo}/changes': {
+    post: {
+      summary: '申请变更（持证的申请单位）：名称、联系人、地址（所在地区）、专家名单',
+      description:
+        '只填写要变更的事项；由站点承办层级和省科协审批（两级）。批准后证书和备案登记显示变更后的内容及变更时间（changedAt），证书编号不变，' +
+        'GET /v1/certificates/{certificateNo}/history 记录变更的事项。同一证书同时只能有一项变更在审批中（409）；迁往已有同类站点的地区（每个地区一个）为 409，并指明已有的站点。',
+      params: [certificateNoParam],
+      body: ref('CertificateChangeSubmission'),
+      ok: { status: 201, description: '变更申请（type 为 certificate-change 的办件），等待承办层级审批', schema: ref('Application') },
+      errors: { 400: '变更内容有误（issues 列出全部问题）', 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '已有变更在审批中、迁入地区名额已被占用，或证书已不是有效状态' },
+      codes: { 409: ['conflict', 'duplicate'] },
+    },
+  },
+  '/v1/certificates/{certificateNo}/history': {
+    get: {
+      summary: '证书变动记录（持证的申请单位、所在地区的审批人员、管理员）',
+      description: '批准以后的每次变动：变更（及变更的事项）、撤销、注销、到期，按时间先后。',
+      params: [certificateNoParam],
+      ok: { status: 200, description: '变动记录', schema: ref('CertificateHistory') },
+      errors: { 404: '没有这个证书编号，或无权查看' },
     },
   },
   '/v1/demands': {
@@ -612,6 +696,8 @@ export function buildOpenApiDocument(): Json {
         Upload: schema(uploadViewSchema),
         MaterialLink: schema(materialLinkSchema),
         ApplicationPage: schema(page(z.omit(applicationSchema, { history: true }))),
+        DecidedPage: schema(page(decidedSchema)),
+        Progress: schema(progressSchema),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),
         // The needs a station took on (需求库) are answered by the public route beside the certificate's fields; their
@@ -619,6 +705,9 @@ export function buildOpenApiDocument(): Json {
         Certificate: withDemands(schema(certificateSchema)),
         Revocation: schema(revocationSchema, 'input'),
         Dissolution: schema(dissolutionSchema, 'input'),
+        AnnualReportSubmission: schema(annualReportSubmission, 'input'),
+        CertificateChangeSubmission: schema(certificateChangeSubmission, 'input'),
+        CertificateHistory: schema(certificateHistorySchema),
         Stats: schema(statsSchema),
         DemandInput: schema(demandInputSchema, 'input'),
         Demand: schema(demandSchema),

@@ -2,7 +2,7 @@
 // Locally that is the whole protection; in AWS each function instance keeps its own windows, behind the edge's
 // own limits (infra/: WAF rate-based rules in front of the web distribution, the HTTP API stage's throttling).
 import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
-import { rateLimiter } from 'hono-rate-limiter';
+import { MemoryStore, rateLimiter } from 'hono-rate-limiter';
 import { DomainError } from '../domain/application.js';
 import type { RateLimit } from '../config.js';
 import type { Env } from './request.js';
@@ -36,12 +36,9 @@ function limitRequests<E extends HonoEnv>(
   limit: RateLimit | null,
   scope: keyof typeof messages,
   key: (c: Context<E>) => string,
-  counted?: (c: Context<E>) => boolean,
 ): MiddlewareHandler<E> {
   if (!limit) return async (_c, next) => next();
   return rateLimiter<E>({
-    // Only the requests `counted` says (once answered) use up the window; the others are given back.
-    ...(counted ? { skipSuccessfulRequests: true, requestWasSuccessful: (c: Context<E>) => !counted(c) } : {}),
     windowMs: limit.windowSeconds * 1000,
     limit: limit.requests,
     // Retry-After on a 429 only: the RateLimit-* headers would tell a flood exactly how to pace itself.
@@ -65,6 +62,23 @@ export const limitAddress = (limit: RateLimit | null): MiddlewareHandler => limi
 /**
  * Each source address, counting the requests refused for their token (401): run before `authenticate`, so that a
  * flood of forged or stale tokens is turned away before any is checked, while a signed-in caller's accepted
- * requests never count.
+ * requests never count. A request is counted once answered, never while in flight (hono-rate-limiter counts
+ * first and gives back after, so a burst of accepted requests larger than the limit would be refused).
  */
-export const limitRefused = (limit: RateLimit | null): MiddlewareHandler => limitRequests(limit, 'refused', sourceAddress, (c) => c.res.status === 401);
+export function limitRefused(limit: RateLimit | null): MiddlewareHandler {
+  if (!limit) return async (_c, next) => next();
+  const store = new MemoryStore<HonoEnv>();
+  store.init({ windowMs: limit.windowSeconds * 1000 } as Parameters<MemoryStore<HonoEnv>['init']>[0]);
+  return async (c, next) => {
+    const key = `refused:${sourceAddress(c)}`;
+    const seen = store.get(key);
+    const now = Date.now();
+    if (seen && seen.resetTime && seen.resetTime.getTime() > now && seen.totalHits >= limit.requests) {
+      const seconds = Math.max(1, Math.ceil((seen.resetTime.getTime() - now) / 1000));
+      c.header('retry-after', String(seconds));
+      throw new DomainError('rate_limited', messages.refused(seconds), { retryAfter: seconds });
+    }
+    await next();
+    if (c.res.status === 401) store.increment(key);
+  };
+}

@@ -5,6 +5,7 @@ import { statuses } from '../domain/application.js';
 import { certificateStatuses } from '../domain/certificate.js';
 import { decidingLevels } from '../domain/chain.js';
 import { applicationTypes } from '#forms/entry.js';
+import { changeableFields, processTypes, reportStatuses } from '../domain/process.js';
 import { plainText } from '#forms/plain-text.js';
 import { fileKinds, maxMaterialBytes, type MaterialMime } from '#forms/materials.js';
 import { resubmittedMaterials } from '#forms/material-references.js';
@@ -21,7 +22,7 @@ const problem = () => z.string({ error: '请写明问题' }).check(...plainText(
 
 const regionLevel = z.enum(['province', 'city', 'county', 'township', 'village']);
 
-const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
+export const level = meta(z.enum(decidingLevels), { title: '审批层级', description: 'township 乡镇 / county 县（区） / province 省' });
 
 export const decisionSchema = meta(
   z
@@ -182,10 +183,22 @@ const historyEntrySchema = meta(
   { title: '办理记录' },
 );
 
+const reportStatus = meta(z.enum(reportStatuses), {
+  title: '年度报告状态',
+  description: 'PENDING 已报送待县级审核 / RETURNED 已退回修改 / APPROVED 已通过 / REJECTED 未通过 / WITHDRAWN 已撤回 / EXPIRED 已超期 / OVERDUE 逾期未报',
+});
+
 export const applicationSchema = meta(
   z.object({
     id: z.string(),
-    type: z.enum(applicationTypes),
+    caseNo: meta(z.nullable(z.string().check(z.regex(/^\d{12}$/))), {
+      description: '受理号：12 位数字（提交年份 + 7 位 + 校验位），可分四位一组读出；在受理号施行前提交且尚未补发的申请为 null',
+    }),
+    type: meta(z.enum([...applicationTypes, ...processTypes]), { description: '申请类型；annual-report 年度报告、certificate-change 变更申请是关于已有证书的办件' }),
+    subject: meta(
+      z.optional(z.object({ certificateNo: z.string(), stationType: z.string(), stationId: z.string(), title: z.string(), year: z.optional(z.number().check(z.int())) })),
+      { description: '年度报告或变更申请所涉的证书：证书编号、站点类型、设立申请的 id、标题，年度报告的年度' },
+    ),
     regionCode: z.string(),
     status: z.enum(statuses),
     currentLevel: level,
@@ -230,6 +243,18 @@ const lifeFields = {
   reason: meta(z.optional(z.string()), { description: '撤销或注销的原因' }),
 };
 
+/** The values a change may change, and when each last changed (变更). */
+const currentFields = {
+  address: meta(z.optional(z.string()), { description: '现详细地址（批准时或最近一次变更后）' }),
+  experts: meta(z.optional(z.array(z.object({ name: z.string(), title: z.string(), affiliation: z.optional(z.string()), specialty: z.optional(z.string()) }))), { description: '现专家名单' }),
+  changedAt: meta(z.optional(z.partialRecord(z.enum(changeableFields), z.iso.datetime())), { description: '各项最近一次变更获批的时间：name 名称、contact 联系人、address 地址、regionCode 所在地区、experts 专家名单' }),
+};
+
+const reportView = meta(
+  z.object({ year: z.number().check(z.int()), status: z.enum([...reportStatuses, 'DUE']), statusName: z.string(), id: z.nullable(z.string()) }),
+  { description: '当前应报年度的年度报告状态；DUE 未报送' },
+);
+
 export const registryRecordSchema = meta(
   z.object({
     certificateNo: z.string(),
@@ -240,6 +265,11 @@ export const registryRecordSchema = meta(
     regionCode: z.string(),
     approvedAt: z.iso.datetime(),
     ...lifeFields,
+    ...currentFields,
+    contact: meta(z.optional(z.object({ name: z.string(), mobile: z.string(), email: z.optional(z.string()) })), { description: '现联系人（仅在撤销、注销的答复中，不在备案登记列表和公开核验中）' }),
+    reports: meta(z.optional(z.record(z.string(), z.object({ status: reportStatus, id: z.optional(z.string()), at: z.iso.datetime() }))), { description: '各年度的年度报告状态，按年度' }),
+    pendingChange: meta(z.optional(z.string()), { description: '审批中的变更申请的 id' }),
+    report: z.optional(reportView),
   }),
   { title: '备案登记记录' },
 );
@@ -257,7 +287,10 @@ export const revocationSchema = meta(
 /** POST /v1/certificates/{certificateNo}/dissolve. */
 export const dissolutionSchema = meta(
   z.strictObject({
-    reason: meta(z.optional(z.string({ error: '注销原因须为文字' }).check(...plainText('注销原因', true), z.maxLength(500, { error: '注销原因不超过500字' }))), { title: '注销原因' }),
+    reason: meta(
+      z.string({ error: '请填写注销原因' }).check(...plainText('注销原因', true), z.regex(/\S/, { error: '请填写注销原因' }), z.minLength(2, { error: '注销原因至少2个字' }), z.maxLength(500, { error: '注销原因不超过500字' })),
+      { title: '注销原因' },
+    ),
   }),
   { title: '注销站点（申请单位自行注销）' },
 );
@@ -321,8 +354,29 @@ export const certificateSchema = meta(
     regionCode: z.string(),
     regionName: meta(z.string(), { description: '所在地区，如 清远市 连州市 大路边镇' }),
     approvedAt: z.iso.datetime(),
+    ...currentFields,
+    report: reportView,
+    reports: meta(z.array(z.object({ year: z.number().check(z.int()), status: reportStatus, statusName: z.string() })), { description: '各年度的年度报告状态' }),
   }),
   { title: '证书核验结果' },
+);
+
+/** GET /v1/certificates/{certificateNo}/history. */
+export const certificateHistorySchema = meta(
+  z.object({
+    certificateNo: z.string(),
+    items: z.array(
+      z.object({
+        at: z.iso.datetime(),
+        action: meta(z.enum(['revoke', 'dissolve', 'expire', 'change']), { description: 'revoke 撤销 / dissolve 注销 / expire 到期 / change 变更' }),
+        actor,
+        reason: z.nullable(z.string()),
+        changes: meta(z.optional(z.array(z.enum(changeableFields))), { description: '变更的事项' }),
+        applicationId: meta(z.optional(z.string()), { description: '变更申请的 id' }),
+      }),
+    ),
+  }),
+  { title: '证书变动记录' },
 );
 
 /** GET /v1/forms: one entry per type (functions/http/routes/public.ts). */

@@ -8,17 +8,19 @@ import {
   endsWorkflow,
   finalStatuses,
   newApplication,
-  statuses,
   type Actor,
   type Application,
   type ApplicationRecord,
   type DecisionAction,
   type HistoryEntry,
-  type Status,
   type WorkflowStep,
 } from '../domain/application.js';
-import { chainFor, decidingLevelNames, type ChainStep } from '../domain/chain.js';
+import { chainFor, decidingLevelNames, stepOf, type ChainStep } from '../domain/chain.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
+import { isCaseNumber, newCaseNumber, normalizeCaseNumber } from '../domain/case-number.js';
+import { progressView, type ProgressView } from '../domain/progress-lookup.js';
+import { isValidCreditCode } from '#forms/credit-code.js';
+import { parseListFilter, type ListQuery, type ParsedListFilter } from '../domain/list-filter.js';
 import { catalogue, checkPlacement, isApplicationType, validateSubmission, type ApplicationType } from '#forms/catalogue.js';
 import { findRegion } from '../regions/index.js';
 import type { Principal } from '../auth.js';
@@ -37,10 +39,13 @@ import { resubmittedMaterials, submittedMaterials } from '#forms/material-refere
 import { askedMaterials, type MaterialPlan } from '../domain/materials.js';
 import { findMaterial } from '#forms/materials.js';
 import type { ApplicationChange, PageRequest } from '../store/applications.js';
+import type { DecidedEntry } from '../store/application-lists.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
-import { copyMaterials, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
+import { attachments, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
 import { noticeItems, waitTimerItem } from './notices.js';
+import { subjectItems } from './process-records.js';
+import { checkResubmittedProcess } from './processes.js';
 import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNotice, urgeAllowedFrom, type UrgeWait } from '../domain/notifications.js';
 
 export interface ApplicationView extends Application {
@@ -57,17 +62,20 @@ export function actorOf(principal: Principal): Actor {
   return actor;
 }
 
-/** The application as callers see it: never the task token or the outbox. */
+/** The application as callers see it: never the task token, the outbox, or where its materials' bytes are. */
 function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
   const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, ...visible } = app;
+  const unplaced = <M extends { object?: string }>({ object: _object, ...m }: M) => m;
   return {
     ...visible,
+    materials: app.materials.map(unplaced),
+    replacedMaterials: app.replacedMaterials.map(unplaced),
     task: app.task ? { ...app.task, overdue: now.toISOString() > app.task.dueAt } : null,
     history,
   };
 }
 
-function stepFor(s: Services, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
+export function stepFor(s: Pick<Services, 'config'>, id: string, action: WorkflowStep['action'], step: ChainStep, at: Date, final = false): WorkflowStep {
   const limit = action === 'return' ? s.config.timeLimits.resubmission : s.config.timeLimits[step.level];
   return { id, action, final, level: step.level, region: step.region, at: at.toISOString(), ...deadlinesFrom(at, limit, s.config.calendar) };
 }
@@ -99,6 +107,9 @@ function regionIssues(type: ApplicationType, regionCode: string, form: unknown) 
 function addNew(issues: { path?: string; message: string }[], more: { path?: string; message: string }[]): void {
   for (const issue of more) if (!issues.some((known) => known.path === issue.path)) issues.push(issue);
 }
+
+/** Case numbers drawn for one submission at most (each a one-in-ten-million chance of another's number in its year). */
+const CASE_NUMBER_DRAWS = 5;
 
 export interface SubmitOptions {
   /** The `Idempotency-Key` header: the same key with the same body answers the first answer again. */
@@ -145,31 +156,40 @@ export async function submitApplication(s: Services, principal: Principal, body:
   const now = s.now();
   const at = now.toISOString();
   const id = ulid(now.getTime());
-  // A region's place already taken is told before any file is copied for nothing (the transaction decides races).
-  if (catalogue[type].unique && plan?.attach.length && (await s.applications.guardHolder(type, regionCode))) throw await duplicateError(s, type, regionCode);
-  const attach = plan ? await copyMaterials(s, id, plan) : [];
+  const attach = plan ? attachments(plan) : [];
   const step = stepFor(s, id, 'submit', chainFor(regionCode)[0], now);
-  const app = newApplication({
-    id,
-    type,
-    regionCode,
-    form: form as Record<string, unknown>,
-    applicant: { org: principal.org!, sub: principal.sub, name: principal.name },
-    at,
-    step,
-    materials: plan?.materials,
-  });
   const entry: HistoryEntry = { at, action: 'submit', level: null, actor: actorOf(principal), comment: null };
-  const answer: StoredAnswer = { status: 201, body: viewOf(app, [entry], now) };
   const first = chainFor(regionCode)[0];
-  const outcome = await s.applications.create(app, entry, {
-    idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
-    guard: catalogue[type].unique,
-    attach,
-    effects: [...noticeItems(s, app, [taskNotice(app, first, 'submit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
-  });
+  let app: ApplicationRecord;
+  let answer: StoredAnswer;
+  let outcome: Awaited<ReturnType<typeof s.applications.create>>;
+  let draws = 0;
+  do {
+    // A case number drawn that another application holds is drawn again (the transaction's condition tells).
+    app = newApplication({
+      id,
+      caseNo: newCaseNumber(now),
+      type,
+      regionCode,
+      form: form as Record<string, unknown>,
+      applicant: { org: principal.org!, sub: principal.sub, name: principal.name },
+      at,
+      step,
+      materials: plan?.materials,
+    });
+    answer = { status: 201, body: viewOf(app, [entry], now) };
+    outcome = await s.applications.create(app, entry, {
+      idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
+      guard: catalogue[type].unique,
+      attach,
+      effects: [...noticeItems(s, app, [taskNotice(app, first, 'submit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
+      index: s.lists.indexOf({ ...app, caseNo: app.caseNo! }),
+    });
+  } while (outcome === 'caseTaken' && ++draws < CASE_NUMBER_DRAWS);
   if (outcome.startsWith('taken:')) throw takenError(plan!, outcome as `taken:${string}`);
   switch (outcome as Exclude<typeof outcome, `taken:${string}`>) {
+    case 'caseTaken':
+      throw new DomainError('conflict', '提交冲突，请重试');
     case 'created':
       await s.workflow.start(step);
       return answer;
@@ -181,6 +201,7 @@ export async function submitApplication(s: Services, principal: Principal, body:
     }
     case 'duplicate':
       throw await duplicateError(s, type, regionCode);
+    case 'stale':
     case 'contended':
       throw new DomainError('conflict', '提交冲突，请重试');
   }
@@ -239,21 +260,53 @@ function listed(s: Services, principal: Principal, page: Page<ApplicationRecord>
 }
 
 /** `GET /v1/applications`: the caller's own (an organisation), its region's (an office), or all (an administrator). */
-export async function listApplications(s: Services, principal: Principal, page: PageRequest, status?: string): Promise<Page<ListedApplication>> {
-  if (status !== undefined && !(statuses as readonly string[]).includes(status)) {
-    throw new DomainError('validation', `status 须为 ${statuses.join('、')} 之一`, { issues: [{ path: 'status', message: `未知状态 ${status}` }] });
-  }
+export async function listApplications(s: Services, principal: Principal, page: PageRequest, query: ListQuery = {}): Promise<Page<ListedApplication>> {
+  const filter = parseListFilter(query);
   const scope = listScope(principal);
-  const wanted = status as Status | undefined;
+  const byNumber = await foundByCaseNumber(s, filter, (app) => (scope.kind === 'owner' ? app.applicant.org === scope.org : app.regionCode.startsWith(scope.prefix)));
+  if (byNumber) return listed(s, principal, byNumber);
+  const creditCode = filter.q?.toUpperCase();
   const found =
-    scope.kind === 'owner' ? await s.applications.listByOwner(scope.org, page, wanted) : await s.applications.listByRegion(scope.prefix, page, wanted);
+    scope.kind === 'owner'
+      ? await s.lists.listByOwner(scope.org, page, filter)
+      : creditCode && isValidCreditCode(creditCode)
+        ? // A whole credit code: that organisation's own list, narrowed to the region.
+          await s.lists.listByOwner(creditCode, page, { ...filter, q: undefined, regionPrefix: scope.prefix })
+        : await s.lists.listByRegion(scope.prefix, page, filter);
   return listed(s, principal, found);
 }
 
 /** `GET /v1/tasks`: what awaits the caller's office, oldest first. */
-export async function listTasks(s: Services, principal: Principal, page: PageRequest): Promise<Page<ListedApplication>> {
+export async function listTasks(s: Services, principal: Principal, page: PageRequest, query: Omit<ListQuery, 'status'> = {}): Promise<Page<ListedApplication>> {
   const { region } = inboxScope(principal);
-  return listed(s, principal, await s.applications.listInbox(region, page));
+  const filter = parseListFilter(query);
+  const byNumber = await foundByCaseNumber(s, filter, (app) => app.task?.region === region && app.taskToken !== null);
+  if (byNumber) return listed(s, principal, byNumber);
+  return listed(s, principal, await s.lists.listInbox(region, page, filter));
+}
+
+/**
+ * A whole case number searched for is read by its key: the one application, if the list would hold it (`inList`)
+ * and it passes the other filters. Undefined when `q` is no case number (the lists search the fragment).
+ */
+async function foundByCaseNumber(s: Services, filter: ParsedListFilter, inList: (app: ApplicationRecord) => boolean): Promise<Page<ApplicationRecord> | undefined> {
+  if (!filter.q || !isCaseNumber(filter.q)) return undefined;
+  const holder = await s.lists.getCaseNumber(filter.q);
+  const app = holder ? await s.applications.get(holder.id) : undefined;
+  const passes =
+    app &&
+    inList(app) &&
+    (!filter.status || app.status === filter.status) &&
+    (!filter.type || app.type === filter.type) &&
+    (!filter.from || app.submittedAt >= filter.from) &&
+    (!filter.to || app.submittedAt <= filter.to);
+  return { items: passes ? [app] : [], cursor: null };
+}
+
+/** `GET /v1/decisions`: what the caller's office decided (已办), newest first. */
+export async function listDecided(s: Services, principal: Principal, page: PageRequest): Promise<Page<DecidedEntry>> {
+  const { region } = inboxScope(principal, '已办事项仅限审批人员查看');
+  return s.lists.listDecided(region, page);
 }
 
 export interface DecisionInput {
@@ -305,7 +358,12 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     entry,
     outbox: { kind: 'callback', token: app.taskToken, step },
     releaseGuard: outcome.status === 'REJECTED' && holdsGuard(app),
-    effects: decisionEffects(s, { ...app, task: app.task }, found!.history, entry, step, outcome, now),
+    effects: [
+      ...decisionEffects(s, { ...app, task: app.task }, found!.history, entry, step, outcome, now),
+      s.lists.decidedItem(app.task.region, app, entry),
+    ],
+    // A report's mark of the year, a change no longer under way, on the certificate they are about.
+    guarded: input.action === 'approve' ? [] : await subjectItems(s, app, outcome.status),
   });
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
@@ -403,6 +461,7 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
     outbox: app.taskToken ? { kind: 'callback', token: app.taskToken, step } : null,
     releaseGuard: holdsGuard(app),
     effects: [s.notifications.clearWaitTimerItem(app.id)],
+    guarded: await subjectItems(s, app, 'WITHDRAWN'),
   });
   // Between levels no token waits: the workflow's next state finds the application withdrawn and ends.
   if (app.taskToken) await deliver(s, app.taskToken, step, at);
@@ -414,6 +473,7 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const app = assertMayResubmit(principal, found?.app, id);
   if (app.status !== 'RETURNED' || !app.taskToken) throw new DomainError('conflict', '只有被退回修改的申请可以重新提交');
   const given = (body && typeof body === 'object' ? body : {}) as { form?: unknown; materials?: unknown };
+  if (app.subject) return resubmitProcess(s, principal, app, body, given.form);
   const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: given.form });
   const bodyKeys = body && typeof body === 'object' ? Object.keys(body) : [];
   const extraKeys = bodyKeys.filter((k) => k !== 'form' && k !== 'materials').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
@@ -434,11 +494,11 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
   const now = s.now();
   const at = now.toISOString();
   if (app.task) assertWithinLimit(app.task, now, '修改重新提交的期限已过，该申请将按超期处理');
-  const region = chainFor(app.regionCode).find((c) => c.level === app.currentLevel)!.region;
+  const region = stepOf(app, app.currentLevel)!.region;
   const step = app.paused
     ? resumedStep(id, { level: app.currentLevel, region }, now, app.paused)
     : stepFor(s, id, 'resubmit', { level: app.currentLevel, region }, now);
-  const attach = plan ? await copyMaterials(s, id, plan) : [];
+  const attach = plan ? attachments(plan) : [];
   const changesMaterials = plan && (plan.attach.length > 0 || plan.replaced.length > 0);
   await record(
     s,
@@ -466,11 +526,36 @@ export async function resubmitApplication(s: Services, principal: Principal, id:
       outbox: { kind: 'callback', token: app.taskToken, step },
       attach,
       effects: [...noticeItems(s, app, [taskNotice(app, { level: app.currentLevel, region }, 'resubmit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
+      reindex: s.lists.reindex(app, form),
     },
     plan,
   );
   await deliver(s, app.taskToken, step, at);
   return getApplication(s, principal, id);
+}
+
+/** A returned annual report or change sent again: its form checked as at its filing, back to the level that returned it. */
+async function resubmitProcess(s: Services, principal: Principal, app: ApplicationRecord, body: unknown, given: unknown): Promise<ApplicationView> {
+  const extraKeys = (body && typeof body === 'object' ? Object.keys(body) : []).filter((k) => k !== 'form').map((k) => ({ path: k, message: `不允许的字段：${k}` }));
+  const checked = await checkResubmittedProcess(s, app, given);
+  const issues = [...checked.issues, ...extraKeys];
+  if (!checked.form || issues.length) throw new DomainError('validation', '修改后的内容仍有问题，请按提示逐项修改', { issues });
+  const now = s.now();
+  const at = now.toISOString();
+  if (app.task) assertWithinLimit(app.task, now, '修改重新提交的期限已过，该申请将按超期处理');
+  const region = stepOf(app, app.currentLevel)!.region;
+  const step = app.paused ? resumedStep(app.id, { level: app.currentLevel, region }, now, app.paused) : stepFor(s, app.id, 'resubmit', { level: app.currentLevel, region }, now);
+  await record(s, {
+    app,
+    expected: { version: app.version, token: app.taskToken!, openAt: at },
+    set: { status: 'PENDING', form: checked.form, updatedAt: at, paused: null },
+    entry: { at, action: 'resubmit', level: app.currentLevel, actor: actorOf(principal), comment: null, changes: changedPaths(app.form, checked.form) },
+    outbox: { kind: 'callback', token: app.taskToken!, step },
+    effects: [...noticeItems(s, app, [taskNotice(app, { level: app.currentLevel, region }, 'resubmit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
+    guarded: await subjectItems(s, app, 'PENDING'),
+  });
+  await deliver(s, app.taskToken!, step, at);
+  return getApplication(s, principal, app.id);
 }
 
 /** Dotted paths of the leaves that differ between two forms, so the official sees what changed. */
@@ -480,4 +565,24 @@ function changedPaths(before: unknown, after: unknown, path = 'form'): string[] 
   if (!isObject(before) || !isObject(after)) return [path];
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].flatMap((name) => changedPaths(before[name], after[name], `${path}.${name}`));
+}
+
+/**
+ * 办件查询 (`GET /v1/progress`, no sign-in): an application's status and levels by its case number and its
+ * organisation's credit code. A number unknown and a credit code that is not its organisation's answer alike (404), so
+ * the lookup tells nothing of numbers it was not given the code of.
+ */
+export async function lookUpProgress(s: Pick<Services, 'applications' | 'lists'>, query: { caseNo?: string; creditCode?: string }): Promise<ProgressView> {
+  const caseNo = normalizeCaseNumber(query.caseNo ?? '');
+  const creditCode = (query.creditCode ?? '').trim().toUpperCase();
+  const issues: { path: string; message: string }[] = [];
+  if (!caseNo) issues.push({ path: 'caseNo', message: '请输入受理号' });
+  else if (!isCaseNumber(caseNo)) issues.push({ path: 'caseNo', message: '受理号应为 12 位数字（如 2026 0483 1295），请核对' });
+  if (!creditCode) issues.push({ path: 'creditCode', message: '请输入申请单位的统一社会信用代码' });
+  else if (!isValidCreditCode(creditCode)) issues.push({ path: 'creditCode', message: '统一社会信用代码格式不正确（18 位，末位为校验码）' });
+  if (issues.length) throw new DomainError('validation', '查询条件有误', { issues });
+  const holder = await s.lists.getCaseNumber(caseNo);
+  const found = holder && holder.org === creditCode ? await s.applications.getWithHistory(holder.id) : undefined;
+  if (!found || !found.app.caseNo) throw new DomainError('not_found', '未找到该办件：请核对受理号和统一社会信用代码');
+  return progressView({ ...found.app, caseNo: found.app.caseNo }, found.history);
 }

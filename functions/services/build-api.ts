@@ -5,6 +5,7 @@ import type { Clients, LocalKeys } from '../clients.js';
 import type { Config } from '../config.js';
 import { S3Objects } from '../s3.js';
 import { NotificationStore } from '../store/notifications.js';
+import { ApplicationLists } from '../store/application-lists.js';
 import { DemandStore } from '../store/demands.js';
 import { RegistryStore } from '../store/registry.js';
 import { UploadStore } from '../store/uploads.js';
@@ -20,6 +21,7 @@ export function makeBucket(config: Pick<Config<'uploads'>, 'region' | 'uploads'>
 export function buildServices(config: Config, clients: Clients, bucket: S3Objects, overrides: Partial<Services> = {}): Services {
   return {
     ...buildWorkflowServices(config, clients),
+    lists: new ApplicationLists(clients.db, config.tableName),
     registry: new RegistryStore(clients.db, config.tableName),
     uploads: new UploadStore(clients.db, config.tableName),
     bucket: new Uploads(bucket),

@@ -9,6 +9,7 @@ import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { NotificationStore } from '../store/notifications.js';
 import { NoticeWrites } from '../store/notice-writes.js';
+import { UploadSweep } from '../store/upload-sweep.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 import type { Senders, SweepServices } from './sweep.js';
@@ -72,11 +73,16 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
   };
 }
 
-/** The sweeper's services: the table's stores it works on (the registry for the terms that end), no workflow. */
-export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>, senders: Senders): SweepServices {
+/**
+ * The sweeper's services: the table's stores it works on (the registry for the terms that end, the uploads whose
+ * slots ended), the bucket's files it removes, no workflow.
+ */
+export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>, senders: Senders, files: SweepServices['files']): SweepServices {
   return {
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
+    uploads: new UploadSweep(clients.db, config.tableName),
+    files,
     registry: new RegistryStore(clients.db, config.tableName),
     notifications: new NotificationStore(clients.db, config.tableName),
     now: () => new Date(),

@@ -6,7 +6,9 @@ import { typeBasics, isApplicationType } from '#forms/entry.js';
 import type { Principal } from '../auth.js';
 import { DomainError, type ApplicationRecord } from '../domain/application.js';
 import { assertActive, endingFields, type CertificateEnding } from '../domain/certificate.js';
-import { revokedNotice, termEndedNotice, type NoticeDraft } from '../domain/notifications.js';
+import { dissolvedNotices, revokedNotice, termEndedNotice, type NoticeDraft } from '../domain/notifications.js';
+import { regionAtLevel } from '../domain/chain.js';
+import { PROVINCE } from '../domain/region-codes.js';
 import type { RegistryRecord } from '../domain/registry.js';
 import { assertMayDissolve, assertMayRevoke } from '../policy.js';
 import type { CertificateEvent, StoredCertificate } from '../store/registry.js';
@@ -24,7 +26,7 @@ interface Ending {
   reason: string | null;
   /** Refuses (403, 409) what may not be done to this certificate as it stands; returns false to leave it as it is. */
   check: (stored: StoredCertificate, app: ApplicationRecord, now: Date) => boolean;
-  notice: (app: ApplicationRecord, record: RegistryRecord) => NoticeDraft | null;
+  notices: (app: ApplicationRecord, record: RegistryRecord) => NoticeDraft[];
   /** The certificate must still be at the due turn the sweeper read. */
   dueTurn?: string;
 }
@@ -42,11 +44,13 @@ async function endCertificate(s: CertificateServices, certificateNo: string, end
     if (!ending.check(stored, app, now)) return undefined;
     const at = now.toISOString();
     const ended: RegistryRecord = { ...stored.record, ...endingFields({ status: ending.status, at, reason: ending.reason }) };
-    const notice = ending.notice(app, ended);
+    const notices = ending.notices(app, ended);
     const effects = [
       ...(await s.registry.stats.endItems(app, ending.status)),
       ...(isApplicationType(app.type) && typeBasics[app.type].unique ? [s.applications.releaseGuardItem(app)] : []),
-      ...noticeItems(s, app, notice ? [notice] : [], now),
+      ...noticeItems(s, app, notices, now),
+      // No more annual report deadlines for a station that ended.
+      s.registry.clearReportDueItem(ended.certificateNo),
     ];
     const event: CertificateEvent = { at, action: ({ REVOKED: 'revoke', DISSOLVED: 'dissolve', EXPIRED: 'expire' } as const)[ending.status], actor: ending.actor, reason: ending.reason };
     const outcome = await s.registry.endCertificate(stored, ended, event, effects, ending.dueTurn);
@@ -71,13 +75,13 @@ export async function revokeCertificate(s: CertificateServices, principal: Princ
       assertActive(stored.record, stored.record.certificateNo, now);
       return true;
     },
-    notice: (app, record) => revokedNotice(app, record.certificateNo, reason),
+    notices: (app, record) => [revokedNotice(app, record.certificateNo, reason)],
   });
   return ended!;
 }
 
-/** `POST /v1/certificates/{no}/dissolve`: the organisation holding it, with an optional reason. */
-export async function dissolveCertificate(s: CertificateServices, principal: Principal, certificateNo: string, reason: string | null): Promise<RegistryRecord> {
+/** `POST /v1/certificates/{no}/dissolve`: the organisation holding it, with its reason; its county and the province are told. */
+export async function dissolveCertificate(s: CertificateServices, principal: Principal, certificateNo: string, reason: string): Promise<RegistryRecord> {
   const ended = await endCertificate(s, certificateNo, {
     status: 'DISSOLVED',
     actor: actorOf(principal),
@@ -87,7 +91,11 @@ export async function dissolveCertificate(s: CertificateServices, principal: Pri
       assertActive(stored.record, stored.record.certificateNo, now);
       return true;
     },
-    notice: () => null,
+    notices: (app, record) =>
+      dissolvedNotices({ ...app, form: { ...app.form, name: record.name } }, [
+        { level: 'county', region: regionAtLevel(record.regionCode, 'county')! },
+        { level: 'province', region: PROVINCE },
+      ], record.certificateNo, reason),
   });
   return ended!;
 }
@@ -106,7 +114,7 @@ export async function expireTerm(s: CertificateServices, certificateNo: string, 
     reason: null,
     dueTurn,
     check: (stored, _app, now) => stored.record.status === 'ACTIVE' && !!stored.record.validUntil && stored.record.validUntil <= now.toISOString(),
-    notice: (app, record) => termEndedNotice(app, record.certificateNo, record.validUntil!),
+    notices: (app, record) => [termEndedNotice(app, record.certificateNo, record.validUntil!)],
   });
   return ended ? 'expired' : 'unchanged';
 }

@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ApplicationStore } from '../store/applications.js';
+import type { ApplicationLists } from '../store/application-lists.js';
 import type { DemandStore } from '../store/demands.js';
 import type { NoticeWrites } from '../store/notice-writes.js';
 import type { NotificationStore } from '../store/notifications.js';
@@ -13,10 +14,12 @@ import type { Workflow } from '../workflow.js';
 export interface Services {
   config: Config;
   applications: ApplicationStore;
+  /** The lists and their search, 已办, case numbers (the API's alone). */
+  lists: ApplicationLists;
   registry: RegistryStore;
   /** Upload slots and their checks (the table). */
   uploads: UploadStore;
-  /** The uploads bucket: presigned requests, checks of the bytes, copies. */
+  /** The uploads bucket: presigned requests and checks of the bytes. */
   bucket: Uploads;
   notifications: NotificationStore;
   /** The demand library (需求库). */

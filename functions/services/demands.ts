@@ -42,7 +42,7 @@ import type { DocTransactItem } from '../store/transactions.js';
 import { actorOf } from './applications.js';
 import type { Services } from './context.js';
 
-export type DemandServices = Pick<Services, 'applications' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'>;
+export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'>;
 
 export interface DemandInput {
   kind: DemandKind;
@@ -206,7 +206,7 @@ async function activeStationsOf(s: DemandServices, org: string, now: Date) {
   const stations: { certificateNo: string; name: string; organisation: string; contact: DemandResponse['contact'] }[] = [];
   let cursor: string | null = null;
   do {
-    const page = await s.applications.listByOwner(org, { limit: 100, cursor }, 'APPROVED');
+    const page: Awaited<ReturnType<DemandServices['lists']['listByOwner']>> = await s.lists.listByOwner(org, { limit: 100, cursor }, { status: 'APPROVED' });
     for (const app of page.items) {
       if (!app.certificateNo) continue;
       const record = await s.registry.getCertificate(app.certificateNo);

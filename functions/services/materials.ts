@@ -1,6 +1,7 @@
 // An application's materials in its use cases: the uploads a submission or resubmission names, read and checked (a
-// pending one now), planned into materials with every problem at `materials.<key>`; their bytes copied under
-// materials/ before the application's transaction attaches them; a short-lived link to each, for those who may see it.
+// pending one now), planned into materials with every problem at `materials.<key>`, attached in the application's
+// transaction (their bytes stay where they were written once and checked); a short-lived link to each, for those who
+// may see it.
 import { ulid } from 'ulid';
 import type { ApplicationType } from '#forms/entry.js';
 import type { Principal } from '../auth.js';
@@ -14,7 +15,7 @@ import { uploadKeys, type PresignedDownload } from '../uploads.js';
 import type { Services } from './context.js';
 import { checkIfPending } from './uploads.js';
 
-/** Checks and copies run side by side, a few at a time (each streams or copies up to 20 MB). */
+/** Checks run side by side, a few at a time (each streams up to 20 MB). */
 const PARALLEL = 4;
 
 async function eachAtMost<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -46,13 +47,8 @@ export async function planSubmittedMaterials(
   return planMaterials({ type: input.type, refs: input.refs, uploads, org: principal.org!, mode: input.mode, newId: () => ulid(s.now().getTime()) });
 }
 
-/**
- * Copies each planned upload's checked bytes to its material's key, before the transaction that attaches it: if that
- * transaction then fails, or the function stops between the two, a copy is left that nothing names (harmless); the
- * other order could leave an attached material whose only bytes the uploads/ lifecycle removes a day later.
- */
-export async function copyMaterials(s: Services, applicationId: string, plan: MaterialPlan): Promise<Attach[]> {
-  await eachAtMost(plan.attach, PARALLEL, (a) => s.bucket.attach(a.upload.id, applicationId, a.material.id));
+/** What the application's transaction attaches: each planned upload under its material's id (nothing is copied). */
+export function attachments(plan: MaterialPlan): Attach[] {
   return plan.attach.map((a) => ({ uploadId: a.upload.id, materialId: a.material.id }));
 }
 
@@ -88,7 +84,7 @@ export async function materialLink(s: Services, principal: Principal, id: string
   const material = [...app.materials, ...app.replacedMaterials].find((m) => m.id === materialId);
   if (!material) throw new DomainError('not_found', `申请 ${id} 没有编号为 ${materialId} 的材料`);
   const fileName = maySeePersonalData(principal, app) ? material.fileName : maskText(material.fileName);
-  return s.bucket.presignDownload(uploadKeys.material(app.id, material.id), {
+  return s.bucket.presignDownload(material.object ?? uploadKeys.material(app.id, material.id), {
     fileName,
     contentType: material.contentType,
     inline: previewable(material.contentType),

@@ -9,6 +9,7 @@ import type { OutcomeServices } from './context.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
 import { approvedNotice, ccNotices, escalatedNotices, escalationOf, expiredNotices, officesThatApproved, taskNotice } from '../domain/notifications.js';
 import { noticeItems, waitTimerItem } from './notices.js';
+import { firstReportDueItem, recordProcessApproval, subjectItems } from './process-records.js';
 
 export type OutcomeEvent =
   | { id: string; outcome: 'approve'; level: DecidingLevel }
@@ -42,6 +43,8 @@ export async function recordApproval(s: OutcomeServices, id: string): Promise<{ 
     const found = await s.applications.getWithHistory(id);
     if (!found) throw new DomainError('not_found', `申请 ${id} 不存在`);
     const { app, history } = found;
+    // An annual report or a change: recorded on the certificate it is about, which keeps its number.
+    if (app.subject) return recordProcessApproval(s, app, history);
     if (app.status === 'APPROVED' && app.certificateNo) return { status: 'APPROVED', certificateNo: app.certificateNo };
     if (!app.awaitingRecord || app.status !== 'PENDING') {
       throw new DomainError('conflict', `申请 ${id} 未经最后一级批准（状态 ${app.status}），不能登记`);
@@ -55,7 +58,7 @@ export async function recordApproval(s: OutcomeServices, id: string): Promise<{ 
       approvedNotice(app, record.certificateNo),
       ...ccNotices(app, officesThatApproved(app, history, app.currentLevel), { approved: true, certificateNo: record.certificateNo }),
     ];
-    const effects = [...noticeItems(s, app, notices, at), s.notifications.clearWaitTimerItem(app.id)];
+    const effects = [...noticeItems(s, app, notices, at), s.notifications.clearWaitTimerItem(app.id), firstReportDueItem(s, record.certificateNo, record.approvedAt)];
     if ((await s.registry.recordApproval(app, record, { year, last }, effects)) === 'recorded') return { status: 'APPROVED', certificateNo: record.certificateNo };
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt + 1, 10)));
   }
@@ -101,6 +104,7 @@ export async function expireApplication(s: OutcomeServices, id: string, level: D
         outbox: null,
         releaseGuard: isApplicationType(app.type) && typeBasics[app.type].unique,
         effects: [...noticeItems(s, app, expiredNotices(app, level, byApplicant), now), s.notifications.clearWaitTimerItem(app.id)],
+        guarded: await subjectItems(s, app, 'EXPIRED'),
       });
       if (recorded === 'recorded') return { status: 'EXPIRED', next: null };
     } else {

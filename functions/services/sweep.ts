@@ -10,7 +10,10 @@
 // (infra/local/stack.ts).
 //   - `term`: a certificate's term (服务期) ended: the certificate EXPIRED (functions/services/certificates.ts), at most
 //     once however many sweepers take it (conditional on its version and on the due turn read).
-// Later capabilities add their own `dueKind` and handler here (an annual report's deadline).
+//   - `upload`: an upload's slot ended unattached: its record removed (conditional on still being unattached at that
+//     turn, so that no submission can attach it after), then its bytes.
+//   - `report`: a year's annual report deadline passed: a year not filed is marked OVERDUE on the certificate and its
+//     county told, and the deadline moves on to the next year's (functions/services/process-records.ts).
 import type { ApplicationRecord } from '../domain/application.js';
 import { deliveryText, officeOf, timedNotices, type NotificationKind, type Recipient } from '../domain/notifications.js';
 import type { DeliverySettings } from '../config.js';
@@ -20,13 +23,21 @@ import { deliveryOf, waitTimerOf, type Channel, type Delivery, type DueItem } fr
 import type { Services } from './context.js';
 import { noticeItems } from './notices.js';
 import { expireTerm } from './certificates.js';
+import { uploadKeys } from '../upload-keys.js';
+import type { UploadSweep } from '../store/upload-sweep.js';
+import { takeReportDeadline } from './process-records.js';
 
 export interface Senders {
   email?: EmailSender;
   robot: (target: RobotTarget, text: string, now: Date, options?: RobotSendOptions) => Promise<void>;
 }
 
-export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'> & { senders: Senders };
+export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'> & {
+  senders: Senders;
+  uploads: UploadSweep;
+  /** The uploads bucket's objects, to remove an unattached upload's bytes. */
+  files: { delete(key: string): Promise<void> };
+};
 
 export interface SweepResult {
   fired: number;
@@ -37,6 +48,10 @@ export interface SweepResult {
   dropped: number;
   /** Certificates whose term ended. */
   expired: number;
+  /** Uploads removed whose slot ended unattached. */
+  swept: number;
+  /** Annual reports not filed by their deadline (their county told). */
+  overdueReports: number;
 }
 
 export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
@@ -61,7 +76,7 @@ export interface SweepOptions {
  */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const { batch = 25, rounds = 20, deadline = Infinity, concurrency = 8 } = options;
-  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0 };
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, overdueReports: 0 };
   const queue: DueItem[] = [];
   const seen = new Set<string>();
   let reads = 0;
@@ -110,16 +125,40 @@ async function take(s: SweepServices, due: DueItem, result: SweepResult): Promis
       return deliver(s, current, result);
     case 'term':
       return endTerm(s, current, result);
+    case 'upload':
+      return forgetUpload(s, current, result);
+    case 'report':
+      return reportDeadlinePassed(s, current, result);
     default:
       s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
       return false;
   }
 }
 
+async function reportDeadlinePassed(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const outcome = await takeReportDeadline(s, due);
+  if (outcome === 'flagged') result.overdueReports += 1;
+  return outcome !== 'stale';
+}
+
 async function endTerm(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
   const outcome = await expireTerm(s, String(due.item.certificateNo), due.seen);
   if (outcome === 'expired') result.expired += 1;
   return outcome === 'expired';
+}
+
+/** How long a retired upload waits before the sweeper tries its removal again, should this run stop before the end. */
+const RETIRE_AGAIN_MS = 10 * 60_000;
+
+async function forgetUpload(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const id = String(due.item.id);
+  // Retired by a run that stopped before the end: its bytes and record are removed now.
+  const retired = due.item.status === 'retired' ? { turn: due.seen } : await s.uploads.retire(id, due.seen, new Date(s.now().getTime() + RETIRE_AGAIN_MS).toISOString());
+  if (retired === 'moved') return false;
+  await s.files.delete(uploadKeys.file(id));
+  if ((await s.uploads.remove(id, retired.turn)) === 'moved') return false;
+  result.swept += 1;
+  return true;
 }
 
 const waitStatus = { decision: 'PENDING', correction: 'RETURNED' } as const;

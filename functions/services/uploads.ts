@@ -49,7 +49,7 @@ export async function createUpload(s: Services, principal: Principal, body: unkn
     status: 'pending',
     expiresAt: new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString(),
   };
-  const slot = await s.bucket.presignUpload(uploadKeys.incoming(upload.id), upload.contentType, upload.size, s.config.materials.uploadUrlSeconds, now);
+  const slot = await s.bucket.presignUpload(uploadKeys.file(upload.id), upload.contentType, upload.size, s.config.materials.uploadUrlSeconds, now);
   await s.uploads.create(upload);
   return { uploadId: upload.id, ...slot };
 }

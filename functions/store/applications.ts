@@ -1,10 +1,10 @@
 // Applications, their history, their plan-rule guards and idempotent answers in the single table. The store speaks
 // in the application's terms: what a caller asks to record, and what came of it ('created', 'duplicate', 'stale', …).
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { ApplicationRecord, HistoryEntry, Outbox, Status } from '../domain/application.js';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ApplicationRecord, HistoryEntry, Outbox } from '../domain/application.js';
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
+import { searchTextOf } from '../domain/search-text.js';
 import { ATTR, IS_NEW, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys, withoutKey } from './keys.js';
-import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import { partitionItems } from './partition.js';
 import { isConditionalCheckFailed, transact, type DocTransactItem, type Guarded } from './transactions.js';
 import { attachItem, type UploadTaken } from './uploads.js';
@@ -26,17 +26,20 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
     [A.certificateNo]: app.certificateNo,
     [A.approvedAt]: app.approvedAt,
     [A.version]: app.version,
+    [A.searchText]: searchTextOf(app),
     [IDX.byOwner.pk]: keys.owner(app.applicant.org),
     [IDX.byOwner.sk]: keys.ownerOrder(app.submittedAt, app.id),
     [IDX.byRegion.pk]: keys.regionAll,
     [IDX.byRegion.sk]: keys.regionOrder(app.regionCode, app.submittedAt, app.id),
     [IDX.byStatus.pk]: keys.regionStatus(app.status),
   };
+  if (app.caseNo) item[A.caseNo] = app.caseNo;
   if (app.materials.length) item[A.materials] = app.materials;
   if (app.replacedMaterials.length) item[A.replacedMaterials] = app.replacedMaterials;
   if (app.outbox) Object.assign(item, outboxAttributes(app.outbox, app.updatedAt));
   if (app.awaitingRecord) item[A.awaitingRecord] = true;
   if (app.paused) item[A.paused] = app.paused;
+  if (app.subject) item[A.subject] = app.subject;
   return item;
 }
 
@@ -56,10 +59,12 @@ function outboxAttributes(outbox: Outbox, at: string) {
   return { [A.outbox]: outbox, [IDX.outbox.pk]: keys.outbox, [IDX.outbox.sk]: at };
 }
 
-function fromItem(item: Record<string, any>): ApplicationRecord {
+/** The application as stored, read back (store/application-lists.ts reads it too). */
+export function fromItem(item: Record<string, any>): ApplicationRecord {
   const level = item[A.currentLevel] as DecidingLevel;
   return {
     id: item[A.id],
+    caseNo: item[A.caseNo] ?? null,
     type: item[A.type],
     regionCode: item[A.regionCode],
     status: item[A.status],
@@ -87,6 +92,7 @@ function fromItem(item: Record<string, any>): ApplicationRecord {
     outbox: item[A.outbox] ?? null,
     awaitingRecord: item[A.awaitingRecord] === true,
     paused: item[A.paused] ?? null,
+    ...(item[A.subject] ? { subject: item[A.subject] } : {}),
   };
 }
 
@@ -132,7 +138,14 @@ export interface ApplicationChange {
   attach?: Attach[];
   /** What the change causes, written with it or not at all: its notices, the timer of the wait it starts. */
   effects?: DocTransactItem[];
+  /** A changed form's search index entries (store/application-lists.ts reindexItems), given the room the transaction has left. */
+  reindex?: (room: number) => DocTransactItem[];
+  /** Writes whose condition may fail, the change then 'stale' too: its certificate's (an annual report's, a change's). */
+  guarded?: DocTransactItem[];
 }
+
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** An upload attached as an application's material, in the application's own transaction (store/uploads.ts attachItem). */
 export interface Attach {
@@ -156,11 +169,22 @@ export class ApplicationStore {
   async create(
     app: ApplicationRecord,
     submitted: HistoryEntry,
-    options: { idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date }; guard?: boolean; attach?: Attach[]; effects?: DocTransactItem[] } = {},
-  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | UploadTaken> {
-    const items: Guarded<'replayed' | 'duplicate' | 'exists' | UploadTaken>[] = [
+    options: {
+      idempotency?: { sub: string; key: string; record: IdempotentAnswer; at: Date };
+      guard?: boolean;
+      attach?: Attach[];
+      effects?: DocTransactItem[];
+      /** Its case number's item (conditional: 'caseTaken' when the number is another's) and its search index entries (store/application-lists.ts). */
+      index?: { caseNumber: DocTransactItem; entries: DocTransactItem[] };
+      /** Writes whose condition may fail ('stale'): the certificate an annual report or a change is about, as it was read. */
+      guarded?: DocTransactItem[];
+    } = {},
+  ): Promise<'created' | 'replayed' | 'duplicate' | 'contended' | 'caseTaken' | 'stale' | UploadTaken> {
+    const items: Guarded<'replayed' | 'duplicate' | 'exists' | 'caseTaken' | 'stale' | UploadTaken>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
+      // The number is unique by its item's key: another application's number drawn again is 'caseTaken' (draw anew).
+      ...(options.index ? [{ item: options.index.caseNumber, whenConditionFails: 'caseTaken' as const }, ...options.index.entries.map((item) => ({ item }))] : []),
     ];
     const { idempotency } = options;
     if (idempotency) {
@@ -189,11 +213,12 @@ export class ApplicationStore {
     // After the idempotency item: a racing retry of this very submission answers 'replayed', not 'taken'.
     for (const attach of options.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(app.submittedAt)));
     for (const item of options.effects ?? []) items.push({ item });
+    for (const item of options.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'created';
     if (outcome.startsWith('taken:')) return outcome as UploadTaken;
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
-    return outcome === 'replayed' || outcome === 'duplicate' ? outcome : 'contended';
+    return outcome === 'replayed' || outcome === 'duplicate' || outcome === 'caseTaken' || outcome === 'stale' ? outcome : 'contended';
   }
 
   /** Whether the table answers: one read of a key that holds nothing (the health check). */
@@ -251,6 +276,7 @@ export class ApplicationStore {
       else assign(attribute, value);
     }
     if (set.status) assign(IDX.byStatus.pk, keys.regionStatus(set.status));
+    if (set.form) assign(A.searchText, searchTextOf({ form: set.form, caseNo: app.caseNo }));
     if (outbox) {
       for (const [attribute, value] of Object.entries(outboxAttributes(outbox, entry.at))) assign(attribute, value);
     } else {
@@ -287,6 +313,8 @@ export class ApplicationStore {
     if (change.releaseGuard) items.push({ item: releaseGuardItem(this.table, app) });
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     for (const item of change.effects ?? []) items.push({ item });
+    for (const item of change.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
+    if (change.reindex) for (const item of change.reindex(MAX_TRANSACTION_ITEMS - items.length)) items.push({ item });
     const outcome = await transact(this.db, items);
     if (outcome === 'written') return 'recorded';
     return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
@@ -383,63 +411,6 @@ export class ApplicationStore {
     return (out.Items ?? []).map(fromItem);
   }
 
-  /** Tasks awaiting the office of `region`, oldest first. */
-  listInbox(region: string, page: PageRequest): Promise<Page<ApplicationRecord>> {
-    return this.page(
-      {
-        IndexName: IDX.inbox.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': IDX.inbox.pk },
-        ExpressionAttributeValues: { ':pk': keys.inbox(region) },
-        ScanIndexForward: true,
-      },
-      page,
-    );
-  }
-
-  /** An organisation's own applications, newest first. */
-  listByOwner(org: string, page: PageRequest, status?: Status): Promise<Page<ApplicationRecord>> {
-    return this.page(
-      {
-        IndexName: IDX.byOwner.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': IDX.byOwner.pk, ...(status ? { '#status': A.status } : {}) },
-        ExpressionAttributeValues: { ':pk': keys.owner(org), ...(status ? { ':status': status } : {}) },
-        ...(status ? { FilterExpression: '#status = :status' } : {}),
-        ScanIndexForward: false,
-      },
-      page,
-    );
-  }
-
-  /** Applications hosted anywhere under `regionPrefix` (a region code; the province's is all), by region then time. */
-  listByRegion(regionPrefix: string, page: PageRequest, status?: Status): Promise<Page<ApplicationRecord>> {
-    const index = status ? IDX.byStatus : IDX.byRegion;
-    return this.page(
-      {
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': index.pk, '#sk': index.sk },
-        ExpressionAttributeValues: { ':pk': status ? keys.regionStatus(status) : keys.regionAll, ':prefix': regionPrefix },
-        ScanIndexForward: true,
-      },
-      page,
-    );
-  }
-
-  private async page(input: Omit<QueryCommandInput, 'TableName'>, page: PageRequest): Promise<Page<ApplicationRecord>> {
-    const items: ApplicationRecord[] = [];
-    let start: Record<string, unknown> | undefined = decodeCursor(page.cursor);
-    // A filter may leave a page short: read on until it is full or the index ends.
-    do {
-      const out = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.table, Limit: page.limit - items.length, ExclusiveStartKey: start }),
-      );
-      items.push(...(out.Items ?? []).map(fromItem));
-      start = out.LastEvaluatedKey;
-    } while (start && items.length < page.limit);
-    return { items, cursor: encodeCursor(start) };
-  }
 }
 
 /** Gives up the guard `app` holds, if it holds one (reject, withdraw, expiry, a certificate's end); another holder's stays. */
@@ -451,6 +422,19 @@ export function releaseGuardItem(table: string, app: Pick<ApplicationRecord, 'id
       ConditionExpression: `${IS_NEW} OR #holder = :id`,
       ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
       ExpressionAttributeValues: { ':id': app.id },
+    },
+  };
+}
+
+/** For a transaction: a plan rule's place in `regionCode` taken by `holder` (free, or held by `holder` or by `from`). */
+export function takeGuardItem(table: string, place: { type: string; regionCode: string }, holder: string, from?: string): DocTransactItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: { ...keys.guard(place.type, place.regionCode), [ATTR.guard.holder]: holder },
+      ConditionExpression: `${IS_NEW} OR #holder = :holder${from ? ' OR #holder = :from' : ''}`,
+      ExpressionAttributeNames: { '#holder': ATTR.guard.holder },
+      ExpressionAttributeValues: { ':holder': holder, ...(from ? { ':from': from } : {}) },
     },
   };
 }

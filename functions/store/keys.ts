@@ -32,9 +32,15 @@ export const IS_NEW = `attribute_not_exists(${PK})`;
 /** Key conditions of a Query on the table's own key: one partition, or a range of its sort keys (`:low`, `:high`) or those after `:after`. */
 export const KEY_CONDITION = {
   partition: `${PK} = :pk`,
+  sortKeyPrefix: `${PK} = :pk AND begins_with(${SK}, :prefix)`,
   sortKeyBetween: `${PK} = :pk AND ${SK} BETWEEN :low AND :high`,
   sortKeyAfter: `${PK} = :pk AND ${SK} > :after`,
 };
+
+/** The table key of an item read back. */
+export function keyOf(item: Record<string, unknown>): Key {
+  return { pk: item[PK] as string, sk: item[SK] as string };
+}
 
 /** An item's attributes without its key. */
 export function withoutKey(item: Record<string, unknown>): Record<string, unknown> {
@@ -75,6 +81,12 @@ export const ATTR = {
     /** The files attached (functions/domain/materials.ts MaterialRecord), and those a resubmission replaced. */
     materials: 'materials',
     replacedMaterials: 'replacedMaterials',
+    /** 受理号 (functions/domain/case-number.ts); absent on an application stored before case numbers until backfilled (store/case-number-backfill.ts). */
+    caseNo: 'caseNo',
+    /** What a search fragment is matched against (functions/domain/search.ts searchTextOf). */
+    searchText: 'searchText',
+    /** An annual report's or a change's certificate (functions/domain/process.ts Subject). */
+    subject: 'subject',
   },
   /** An upload (store/uploads.ts): its check's verdict and lease, and where it was attached. */
   upload: {
@@ -83,6 +95,8 @@ export const ATTR = {
     checked: 'checked',
     refusal: 'refusal',
     attachedTo: 'attachedTo',
+    /** When its slot ends unattached (ISO): the sweeper then removes it, bytes and record. */
+    expiresAt: 'expiresAt',
     /** A check under way holds the upload until then (ISO), with its own token. */
     checkUntil: 'checkUntil',
     checkToken: 'checkToken',
@@ -91,7 +105,9 @@ export const ATTR = {
   guard: { holder: 'appId' },
   idempotency: { requestHash: 'requestHash', answer: 'answer' },
   /** The certificate item (its record's fields are the registry record's, functions/domain/registry.ts). */
-  certificate: { status: 'status', validUntil: 'validUntil', version: 'version' },
+  certificate: { status: 'status', validUntil: 'validUntil', version: 'version', reports: 'reports', pendingChange: 'pendingChange' },
+  /** A certificate's next annual report deadline (functions/services/processes.ts): the year it is for. */
+  reportDue: { certificateNo: 'certificateNo', year: 'year' },
   /** The certificate number counter of a year: the last number given. */
   counter: { last: 'last' },
   stats: { total: 'total', n: 'n', ids: 'ids', refs: 'refs', version: 'version', goal: 'goal', region: 'region', holder: 'appId' },
@@ -131,6 +147,21 @@ export const keys = {
   registryStatusScope: (scopePk: string, status: string) => `${scopePk}#${status}`,
   /** Sort-key bounds of the entries approved from `from` to `to`, both inclusive ISO instants: '~' sorts after any `#${id}`. */
   registryRange: (from?: string, to?: string) => ({ low: from ?? '0', high: `${to ?? '9'}~` }),
+
+  /** A case number (受理号): given once, read by the number alone (the public lookup, a search by the whole number). */
+  caseNumber: (caseNo: string): Key => ({ pk: `CASE#${caseNo}`, sk: 'CASE' }),
+  /**
+   * The search index: one item per bigram of an application's searchable fields (functions/domain/search.ts), in a
+   * partition per bigram, sorted as byRegion is (region code, then submission), so a region prefix is one Query.
+   */
+  searchPk: (gram: string) => `SEARCH#${gram}`,
+  searchEntry: (gram: string, regionCode: string, submittedAt: string, id: string): Key => ({
+    pk: `SEARCH#${gram}`,
+    sk: `${regionCode}#${submittedAt}#${id}`,
+  }),
+  /** What an office (its region code: the level follows from its length) decided, newest last (已办). */
+  decidedPk: (officeRegion: string) => `DONE#${officeRegion}`,
+  decided: (officeRegion: string, at: string, id: string): Key => ({ pk: `DONE#${officeRegion}`, sk: `${at}#${id}` }),
 
   /** Uniqueness guard of a plan rule (one per host region). */
   guard: (type: string, regionCode: string): Key => ({ pk: `GUARD#${type}#${regionCode}`, sk: 'GUARD' }),
@@ -184,6 +215,8 @@ export const keys = {
   dueOrder: (at: string, item: Key, turn = '') => `${at}#${item.pk}#${item.sk}${turn ? `#${turn}` : ''}`,
   /** Sort keys of the items due at `now` or before. */
   dueBefore: (now: string) => `${now}~`,
+  /** A certificate's annual report deadline: one item per certificate, moved on to the next year's once taken. */
+  reportDue: (certificateNo: string): Key => ({ pk: `CERT#${certificateNo}`, sk: 'REPORTDUE' }),
   /** A need of the demand library (需求库) and, in its partition, its history and its responses. */
   demand: (id: string): Key => ({ pk: `DEMAND#${id}`, sk: 'DEMAND' }),
   demandPk: (id: string) => `DEMAND#${id}`,

@@ -13,7 +13,7 @@ const NOTICE_TTL_S = 730 * DAY_S;
 export const epoch = (at: string, ttl: number) => Math.floor(Date.parse(at) / 1000) + ttl;
 
 /** What is on the due index, by the handler that takes it. */
-export type DueKind = 'wait' | 'fanout' | 'delivery' | 'term';
+export type DueKind = 'wait' | 'fanout' | 'delivery' | 'term' | 'report';
 
 /** The timer of an application's current wait. `round`: the time of the change that started it (its `updatedAt`). */
 export interface WaitTimer {

@@ -29,10 +29,23 @@ export function scopesOf(record: Pick<RegistryRecord, 'type' | 'regionCode'>): s
  * one Query of the index too.
  */
 export function entriesOf(record: RegistryRecord): Record<string, unknown>[] {
+  // The contact person is personal data: on the certificate's own item only.
+  const { contact: _contact, ...listed } = record;
   return scopesOf(record).map((scope) => {
     const key = keys.registryEntry(scope, record.approvedAt, record.id);
-    return { ...key, ...record, ...statusIndexOf(scope, key.sk, record.status) };
+    return { ...key, ...listed, ...statusIndexOf(scope, key.sk, record.status) };
   });
+}
+
+/** The keys of a record's registry entries (to delete them when a change moves the station to another region). */
+export function entryKeysOf(record: Pick<RegistryRecord, 'type' | 'regionCode' | 'approvedAt' | 'id'>): Key[] {
+  return scopesOf(record).map((scope) => keys.registryEntry(scope, record.approvedAt, record.id));
+}
+
+/** A certificate's annual report deadline on the due index: the year it is for, due at `dueAt`. */
+export function reportDueItemOf(certificateNo: string, year: number, dueAt: string): Record<string, unknown> {
+  const key = keys.reportDue(certificateNo);
+  return { ...key, [ATTR.reportDue.certificateNo]: certificateNo, [ATTR.reportDue.year]: year, [ATTR.due.kind]: 'report', [IDX.due.pk]: keys.due, [IDX.due.sk]: keys.dueOrder(dueAt, key, String(year)) };
 }
 
 function statusIndexOf(scope: string, sk: string, status: CertificateStatus) {
@@ -70,7 +83,8 @@ function recordOfItem(item: Record<string, unknown>): RegistryRecord {
     status: stored[C.status],
     validUntil: stored[C.validUntil],
   });
-  for (const field of ['revokedAt', 'dissolvedAt', 'expiredAt', 'reason'] as const) if (typeof stored[field] === 'string') record[field] = stored[field];
+  for (const field of ['revokedAt', 'dissolvedAt', 'expiredAt', 'reason', 'address', 'pendingChange'] as const) if (typeof stored[field] === 'string') record[field] = stored[field];
+  for (const field of ['experts', 'contact', 'changedAt', 'reports'] as const) if (stored[field] && typeof stored[field] === 'object') record[field] = stored[field];
   return record;
 }
 
@@ -85,9 +99,12 @@ export interface StoredCertificate {
 /** A certificate's history entry: what happened, when, by whom (an office or the organisation), why. */
 export interface CertificateEvent {
   at: string;
-  action: 'revoke' | 'dissolve' | 'expire';
+  action: 'revoke' | 'dissolve' | 'expire' | 'change';
   actor: { sub: string; name: string; role: string; level?: string; region?: string };
   reason: string | null;
+  /** A change's: the fields it changed, and the change application. */
+  changes?: string[];
+  applicationId?: string;
 }
 
 export class RegistryStore {
@@ -175,6 +192,41 @@ export class RegistryStore {
     return outcome === 'written' ? 'recorded' : 'lost_race';
   }
 
+  /**
+   * Records an annual report or a change whose last level approved it (read at its version, awaiting its record) as
+   * APPROVED, with `guarded` (its certificate's write, conditional on the certificate's version) and `effects`, all or
+   * nothing. 'stale': the application or its certificate changed meanwhile (read again).
+   */
+  async recordProcessApproval(app: ApplicationRecord, at: string, guarded: DocTransactItem[], effects: DocTransactItem[]): Promise<'recorded' | 'stale' | 'contended'> {
+    return transact(this.db, [
+      {
+        item: {
+          Update: {
+            TableName: this.table,
+            Key: keys.application(app.id),
+            UpdateExpression: 'SET #status = :approved, #statusPk = :statusPk, #approvedAt = :at, #updatedAt = :at, #version = :next REMOVE #awaiting, #outbox, #outboxPk, #outboxAt',
+            ConditionExpression: '#version = :version AND #awaiting = :true',
+            ExpressionAttributeNames: {
+              '#status': A.status,
+              '#statusPk': IDX.byStatus.pk,
+              '#approvedAt': A.approvedAt,
+              '#updatedAt': A.updatedAt,
+              '#version': A.version,
+              '#awaiting': A.awaitingRecord,
+              '#outbox': A.outbox,
+              '#outboxPk': IDX.outbox.pk,
+              '#outboxAt': IDX.outbox.sk,
+            },
+            ExpressionAttributeValues: { ':approved': 'APPROVED', ':statusPk': keys.regionStatus('APPROVED'), ':at': at, ':version': app.version, ':next': app.version + 1, ':true': true },
+          },
+        },
+        whenConditionFails: 'stale' as const,
+      },
+      ...guarded.map((item) => ({ item, whenConditionFails: 'stale' as const })),
+      ...effects.map((item) => ({ item })),
+    ]).then((outcome) => (outcome === 'written' ? 'recorded' : outcome));
+  }
+
   /** The record of a certificate, by its ASCII or printed number; undefined for an unknown or malformed one. */
   async getCertificate(certificateNo: string): Promise<RegistryRecord | undefined> {
     return (await this.getStoredCertificate(certificateNo, false))?.record;
@@ -256,6 +308,65 @@ export class RegistryStore {
     ];
     const outcome = await transact(this.db, items);
     return outcome === 'written' ? 'recorded' : outcome;
+  }
+
+  /**
+   * For a transaction: the certificate read at `stored.version` written as `record` (its next version) with its registry
+   * entries; the first item's condition fails when another change of the certificate came first. `event`: its history
+   * entry (a change's). `moved`: the entries of the region it leaves, deleted.
+   */
+  certificateWrite(stored: StoredCertificate, record: RegistryRecord, options: { event?: CertificateEvent; moved?: Pick<RegistryRecord, 'type' | 'regionCode' | 'approvedAt' | 'id'> } = {}): DocTransactItem[] {
+    const next = stored.version + 1;
+    const legacy = stored.version === 1;
+    const items: DocTransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: certificateItemOf(record, next),
+          ConditionExpression: legacy ? 'attribute_exists(pk) AND (attribute_not_exists(#version) OR #version = :version)' : '#version = :version',
+          ExpressionAttributeNames: { '#version': C.version },
+          ExpressionAttributeValues: { ':version': stored.version },
+        },
+      },
+    ];
+    if (options.event) items.push({ Put: { TableName: this.table, Item: { ...keys.certificateEvent(record.certificateNo, next), ...options.event }, ConditionExpression: IS_NEW } });
+    const kept = new Set(entryKeysOf(record).map((key) => `${key.pk}|${key.sk}`));
+    if (options.moved) for (const key of entryKeysOf(options.moved)) if (!kept.has(`${key.pk}|${key.sk}`)) items.push({ Delete: { TableName: this.table, Key: key } });
+    items.push(...entriesOf(record).map((item) => ({ Put: { TableName: this.table, Item: item } })));
+    return items;
+  }
+
+  /** For a transaction: the certificate's report deadline at `year`'s (replacing the one before). */
+  reportDueItem(certificateNo: string, year: number, dueAt: string): DocTransactItem {
+    return { Put: { TableName: this.table, Item: reportDueItemOf(certificateNo, year, dueAt) } };
+  }
+
+  /**
+   * The report deadline read at its turn `due` moved on to `next`'s year, with `items` (the year marked overdue, the
+   * county's notice), all or nothing. 'stale': another sweeper took it, or the certificate changed meanwhile.
+   */
+  async moveReportDeadline(due: { seen: string }, certificateNo: string, next: { year: number; dueAt: string }, items: DocTransactItem[]): Promise<'moved' | 'stale' | 'contended'> {
+    const outcome = await transact(this.db, [
+      {
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: reportDueItemOf(certificateNo, next.year, next.dueAt),
+            ConditionExpression: '#dueSk = :seen',
+            ExpressionAttributeNames: { '#dueSk': IDX.due.sk },
+            ExpressionAttributeValues: { ':seen': due.seen },
+          },
+        },
+        whenConditionFails: 'stale' as const,
+      },
+      ...items.map((item) => ({ item, whenConditionFails: 'stale' as const })),
+    ]);
+    return outcome === 'written' ? 'moved' : outcome;
+  }
+
+  /** For a transaction: the report deadline gone (the certificate ended). */
+  clearReportDueItem(certificateNo: string): DocTransactItem {
+    return { Delete: { TableName: this.table, Key: keys.reportDue(certificateNo) } };
   }
 
   /**

@@ -1,16 +1,19 @@
 // Upload slots in the single table: created when a slot is given, their check's verdict written once (under a lease,
-// so that one check at a time copies and reads the bytes), and attached to an application in the transaction that
-// records the application (ApplicationStore takes attachItem's items). Forgotten a day after they were made unless
-// attached (DynamoDB's TTL; the bucket's lifecycle removes their bytes as well).
+// so that one check at a time reads the bytes), and attached to an application in the transaction that records the
+// application (ApplicationStore takes attachItem's items). An upload not attached when its slot ends (a day after it
+// was made) is on the due index: the sweeper removes its record and its bytes (store/upload-sweep.ts);
+// DynamoDB's TTL, a week later, is only the backstop for a record the sweeper never took.
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UploadRecord } from '../domain/materials.js';
-import { ATTR, TTL_ATTRIBUTE, keys } from './keys.js';
+import { ATTR, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
 import { isConditionalCheckFailed, type Guarded } from './transactions.js';
 
 const U = ATTR.upload;
 
-/** How long an upload waits to be attached: the bucket's lifecycle (infra/uploads.ts) removes its bytes after a day. */
+/** How long an upload waits to be attached: then the sweeper removes it, its bytes with it. */
 export const UPLOAD_TTL_SECONDS = 24 * 3600;
+/** How long after that DynamoDB's TTL deletes a record the sweeper did not take (its bytes would stay: it should not happen). */
+const TTL_GRACE_SECONDS = 7 * 24 * 3600;
 
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -29,7 +32,15 @@ export function toItem(upload: UploadRecord): Record<string, unknown> {
     ...(upload.checked ? { [U.checked]: upload.checked } : {}),
     ...(upload.refusal ? { [U.refusal]: upload.refusal } : {}),
     ...(upload.attachedTo ? { [U.attachedTo]: upload.attachedTo } : {}),
-    ...(upload.expiresAt ? { [TTL_ATTRIBUTE]: epoch(upload.expiresAt) } : {}),
+    ...(upload.expiresAt && !upload.attachedTo
+      ? {
+          [U.expiresAt]: upload.expiresAt,
+          [TTL_ATTRIBUTE]: epoch(upload.expiresAt) + TTL_GRACE_SECONDS,
+          [ATTR.due.kind]: 'upload',
+          [IDX.due.pk]: keys.due,
+          [IDX.due.sk]: keys.dueOrder(upload.expiresAt, keys.upload(upload.id)),
+        }
+      : {}),
   };
 }
 
@@ -47,7 +58,8 @@ export function fromItem(item: Record<string, any>): UploadRecord {
     ...(item[U.checked] ? { checked: item[U.checked] } : {}),
     ...(item[U.refusal] ? { refusal: item[U.refusal] } : {}),
     ...(item[U.attachedTo] ? { attachedTo: item[U.attachedTo] } : {}),
-    ...(item[TTL_ATTRIBUTE] ? { expiresAt: new Date(item[TTL_ATTRIBUTE] * 1000).toISOString() } : {}),
+    // Made before the sweeper removed them, a record's slot ended at its TTL.
+    ...(item[U.expiresAt] ? { expiresAt: item[U.expiresAt] } : item[TTL_ATTRIBUTE] ? { expiresAt: new Date(item[TTL_ATTRIBUTE] * 1000).toISOString() } : {}),
   };
 }
 
@@ -159,8 +171,9 @@ export type UploadTaken = `taken:${string}`;
 
 /**
  * The item of an application's transaction that makes an upload its material: only if the upload is ready, attached
- * nowhere yet and not expired. Of two submissions racing with one upload, one wins; the other's transaction answers
- * `taken:<uploadId>`. Once attached the upload is kept (no TTL), the record of where its bytes went.
+ * nowhere yet and its slot has not ended (nor been removed by the sweeper). Of two submissions racing with one upload,
+ * one wins; the other's transaction answers `taken:<uploadId>`. Once attached the upload is kept (off the due index,
+ * no TTL), the record of where its bytes went.
  */
 export function attachItem(table: string, attach: { uploadId: string; applicationId: string; materialId: string }, now: Date): Guarded<UploadTaken> {
   return {
@@ -168,12 +181,23 @@ export function attachItem(table: string, attach: { uploadId: string; applicatio
       Update: {
         TableName: table,
         Key: keys.upload(attach.uploadId),
-        UpdateExpression: 'SET #attachedTo = :to REMOVE #ttl',
-        ConditionExpression: '#status = :ready AND attribute_not_exists(#attachedTo) AND #ttl > :now',
-        ExpressionAttributeNames: { '#status': U.status, '#attachedTo': U.attachedTo, '#ttl': TTL_ATTRIBUTE },
+        UpdateExpression: 'SET #attachedTo = :to REMOVE #ttl, #expiresAt, #duePk, #dueSk, #dueKind',
+        // (A record made before slots had their own end: its TTL was that end.)
+        ConditionExpression:
+          '#status = :ready AND attribute_not_exists(#attachedTo) AND (#expiresAt > :at OR (attribute_not_exists(#expiresAt) AND #ttl > :now))',
+        ExpressionAttributeNames: {
+          '#status': U.status,
+          '#attachedTo': U.attachedTo,
+          '#ttl': TTL_ATTRIBUTE,
+          '#expiresAt': U.expiresAt,
+          '#duePk': IDX.due.pk,
+          '#dueSk': IDX.due.sk,
+          '#dueKind': ATTR.due.kind,
+        },
         ExpressionAttributeValues: {
           ':ready': 'ready',
           ':to': { applicationId: attach.applicationId, materialId: attach.materialId },
+          ':at': now.toISOString(),
           ':now': Math.floor(now.getTime() / 1000),
         },
       },

@@ -2,7 +2,8 @@
 // DATA_DIR/s3, the uploads bucket with CORS for the local web origin only, reached by the real S3 client and presigner.
 import { timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '#functions/sha256.js';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { access } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import S3rver from '@20minutes/s3rver';
@@ -37,8 +38,9 @@ export interface LocalS3 {
 const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * What a browser's presigned PUT needs: the method, Content-Type (signed, so sent as signed); Content-Length is the
- * browser's own and needs no permission. GET and HEAD for previews through presigned links; ETag readable.
+ * What a browser's presigned PUT needs: the method, Content-Type and If-None-Match (signed, so sent as signed);
+ * Content-Length is the browser's own and needs no permission. GET and HEAD for previews through presigned links;
+ * ETag readable.
  */
 export function corsConfiguration(origins: string[]): string {
   if (origins.length === 0) throw new Error('the local S3 server needs the web origin for its CORS rule');
@@ -47,6 +49,7 @@ export function corsConfiguration(origins: string[]): string {
     ...origins.map((o) => `<AllowedOrigin>${xmlEscape(o)}</AllowedOrigin>`),
     ...['PUT', 'GET', 'HEAD'].map((m) => `<AllowedMethod>${m}</AllowedMethod>`),
     '<AllowedHeader>content-type</AllowedHeader>',
+    '<AllowedHeader>if-none-match</AllowedHeader>',
     '<ExposeHeader>ETag</ExposeHeader>',
     '<MaxAgeSeconds>600</MaxAgeSeconds>',
     '</CORSRule></CORSConfiguration>',
@@ -136,6 +139,48 @@ async function signatureProblem(req: IncomingMessage): Promise<string | undefine
 const errorXml = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`;
 
+/** Where S3rver's store keeps an object's files. */
+interface ObjectStore {
+  getResourcePath(bucket: string, key: string, resource: 'object' | 'metadata.json'): string;
+}
+
+const refusal = (status: number, code: string, message: string) => ({ status, code, message });
+
+/**
+ * S3's atomic, conditional writes, which S3rver does not have. S3rver writes an object's bytes in place and its
+ * metadata last, and shows the object from its first byte: so an object is there only once its metadata is (one
+ * being written, or left half-written by a PUT that broke off, is 404 to GET and HEAD, as in S3, and its sender may
+ * try again); and a PUT with `If-None-Match: *` is 412 PreconditionFailed when the object is there, 409
+ * ConditionalRequestConflict while another PUT of the key is under way (S3 answers either; one of racing writes wins).
+ */
+function atomicObjects(store: ObjectStore, bucket: string) {
+  const writing = new Set<string>();
+  const keyOf = (req: IncomingMessage) => {
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const prefix = `/${bucket}/`;
+    return path.startsWith(prefix) && path.length > prefix.length ? decodeURIComponent(path.slice(prefix.length)) : undefined;
+  };
+  const complete = (key: string) => access(store.getResourcePath(bucket, key, 'metadata.json')).then(() => true, () => false);
+  const missing = refusal(404, 'NoSuchKey', 'The specified key does not exist.');
+  /** Undefined when the request may go on (a conditional PUT's key is then held until its answer ends); otherwise the refusal. */
+  return async (req: IncomingMessage, res: ServerResponse): Promise<ReturnType<typeof refusal> | undefined> => {
+    const key = keyOf(req);
+    if (!key) return undefined;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (writing.has(key)) return missing;
+      const there = await access(store.getResourcePath(bucket, key, 'object')).then(() => true, () => false);
+      return there && !(await complete(key)) ? missing : undefined;
+    }
+    if (req.method !== 'PUT' || req.headers['if-none-match'] === undefined) return undefined;
+    if (req.headers['if-none-match'] !== '*') return refusal(501, 'NotImplemented', 'Only If-None-Match: * is supported on PUT');
+    if (writing.has(key)) return refusal(409, 'ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource.');
+    writing.add(key);
+    res.once('close', () => writing.delete(key));
+    if (await complete(key)) return refusal(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+    return undefined;
+  };
+}
+
 /**
  * Starts the server on 127.0.0.1 and sets the bucket up through S3rver's own store (`configureBuckets`) before the
  * first request: its one bug is that the SDK's bucket-level calls (CreateBucket, PutBucketCors, ListObjectsV2,
@@ -155,12 +200,19 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   });
   await s3rver.configureBuckets();
   const handle = s3rver.callback();
+  const atomic = atomicObjects((s3rver as unknown as { store: ObjectStore }).store, bucket);
   const server: Server = createServer((req, res) => {
     // Preflights carry no signature by design; S3rver answers them from the bucket's CORS rule.
     if (req.method === 'OPTIONS') return handle(req, res);
     signatureProblem(req).then(
-      (problem) => {
-        if (!problem) return handle(req, res);
+      async (problem) => {
+        if (!problem) {
+          const refused = await atomic(req, res);
+          if (!refused) return handle(req, res);
+          req.resume();
+          res.writeHead(refused.status, { 'content-type': 'application/xml' });
+          return res.end(req.method === 'HEAD' ? undefined : errorXml(refused.code, refused.message));
+        }
         const code = problem === 'Request has expired' ? 'AccessDenied' : problem;
         res.writeHead(403, { 'content-type': 'application/xml' }).end(errorXml(code, problem === code ? code : problem));
       },

@@ -16,6 +16,7 @@ import { limitAddress } from '#functions/http/rate-limit.js';
 import { parseConfig } from '#functions/config.js';
 import { healthCheck } from '#functions/services/build.js';
 import { buildServices, makeBucket } from '#functions/services/build-api.js';
+import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
 import { buildSweepServices } from '#functions/services/build.js';
 import { defaultSenders, sweep, type SweepResult } from '#functions/services/sweep.js';
 import { emailSender } from '#functions/delivery/email.js';
@@ -166,10 +167,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await ensureAppTable(clients.dynamodb, config.tableName);
     await ensureIndexes(clients.dynamodb, config.tableName);
-    const services = buildServices(config, clients, makeBucket(config, { s3: s3.credentials }), { log });
+    const bucket = makeBucket(config, { s3: s3.credentials });
+    const services = buildServices(config, clients, bucket, { log });
     // Registry records from before certificates had a life get their status and term (once per data folder).
     const backfilled = await services.registry.backfillLife();
     if (backfilled) log.info('registry records given their status and term', { records: backfilled });
+    // Applications from before case numbers get theirs and their search index entries (once per data folder).
+    const numbered = await backfillCaseNumbers(clients.db, config.tableName);
+    if (numbered) log.info('applications given their case numbers', { applications: numbered });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,
@@ -196,6 +201,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Registered before the API so the API's headers (a CSP that lets nothing run) never reach the pages; the pages
     // get their own: scripts, styles and calls from this origin only.
     const webRoot = resolve(import.meta.dirname, '../../web/dist');
+    const isApi = (path: string) => path.startsWith('/v1/') || path === '/docs';
+    // A page path counts whether or not the pages were built (unbuilt, it answers the API's 404).
+    app.get('*', (c, next) => (isApi(c.req.path) ? next() : addressLimit(c, next)));
     if (existsSync(webRoot)) {
       const root = relative(process.cwd(), webRoot) || '.';
       const pages = new Hono();
@@ -210,8 +218,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pages.use('/*', serveStatic({ root }));
       // Client-side routes: any other page path answers the app's index.html.
       pages.get('*', serveStatic({ root, path: 'index.html' }));
-      const isApi = (path: string) => path.startsWith('/v1/') || path === '/docs';
-      app.get('*', (c, next) => (isApi(c.req.path) ? next() : addressLimit(c, next)));
       app.get('*', (c, next) => (isApi(c.req.path) ? next() : pages.fetch(c.req.raw)));
     }
     app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(services), rateLimits: config.rateLimits, addressLimit }));
@@ -228,7 +234,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     timer?.unref();
     started.push(() => clearInterval(timer));
     // The sweeper, as the deployed one runs each minute: one run at a time in this process (others may run beside).
-    const sweepServices = buildSweepServices(config, clients, defaultSenders(emailSender(config.notifications.mail, config.region)));
+    const sweepServices = buildSweepServices(config, clients, defaultSenders(emailSender(config.notifications.mail, config.region)), bucket);
     sweepServices.log = log;
     // Two runs at most at once (the sweeper is safe with any number): a run held by a robot that hangs until its
     // timeout leaves the other to take what comes due meanwhile. Asked while two run, the newer one answers.

@@ -12,6 +12,7 @@ import { ORG, submission } from '../support/submissions.js';
 import { pdf, windowsExecutable } from '../support/files.js';
 import { requiredMaterials } from '../support/materials.js';
 import { robotReceiver, type RobotReceiver } from '../support/mail.js';
+import { seedApproved } from '../integration/registry-fixtures.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -662,4 +663,152 @@ describe('the web pages in a browser', () => {
     await shoot(page, '33-registry-by-status');
     await admin.context.close();
   }, 240_000);
+  it('find an application by a fragment of its name and by its case number, on a desktop and a phone; list the office’s decisions under 已办; look the progress up without signing in', async () => {
+    // Prepare: two applications over HTTP; the township approves the first
+    const api = httpClient(stack.url);
+    const tokens = await chainTokens(api);
+    const names = ['连州市大路边镇搜寻甲号科技特派员工作站', '连州市大路边镇搜寻乙号科技特派员工作站'];
+    const apps: { id: string; caseNo: string }[] = [];
+    for (const name of names) {
+      const { refs } = await requiredMaterials(api, tokens.applicant, 'commissioner-station');
+      const out = await api.call('POST', '/v1/applications', { token: tokens.applicant, body: { ...submission('commissioner-station', '441882102', ORG, (form) => (form.name = name)), materials: refs } });
+      expect(out.status, out.text).toBe(201);
+      apps.push(out.body);
+    }
+    await taskInInbox(api, tokens.township, apps[0]!.id);
+    expect((await api.call('POST', `/v1/applications/${apps[0]!.id}/decision`, { token: tokens.township, body: { action: 'approve', comment: '同意' } })).status).toBe(200);
+    const spaced = (caseNo: string) => caseNo.replace(/(\d{4})(?=\d)/g, '$1 ');
+    const cards = (page: Page) => page.getByRole('main').getByRole('article');
+
+    for (const [viewport, label] of [[desktop, 'desktop'], [phone, 'phone']] as const) {
+      // Act: the township's official searches 辖区申请 by a fragment of the name
+      const official = await open(viewport);
+      const page = official.page;
+      await signIn(page, '大路边镇科协');
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '辖区申请' }).click();
+      const search = page.getByRole('search', { name: '搜索申请' });
+      await search.getByRole('searchbox', { name: '搜索' }).fill('搜寻甲号');
+      await search.getByRole('button', { name: '搜索' }).click();
+
+      // Assess: that one only, its case number on its card
+      await expect.poll(() => cards(page).count()).toBe(1);
+      expect(await cards(page).first().textContent()).toContain(names[0]);
+      expect(await cards(page).first().textContent()).toContain(`受理号 ${spaced(apps[0]!.caseNo)}`);
+      await shoot(page, `40-search-name-${label}`);
+
+      // Act / Assess: by the other's case number, as read out (in groups of four)
+      await search.getByRole('searchbox', { name: '搜索' }).fill(spaced(apps[1]!.caseNo));
+      await search.getByRole('button', { name: '搜索' }).click();
+      await expect.poll(async () => (await cards(page).count()) === 1 && ((await cards(page).first().textContent()) ?? '').includes(names[1]!)).toBe(true);
+      await shoot(page, `41-search-case-no-${label}`);
+
+      // Act / Assess: one character is said to be too short, before anything is asked
+      await search.getByRole('searchbox', { name: '搜索' }).fill('镇');
+      await search.getByRole('button', { name: '搜索' }).click();
+      await search.getByText('搜索内容至少 2 个字符').waitFor();
+
+      // Act / Assess: 待办 finds the second by its name; 已办 lists the approval of the first, with its date
+      await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '待办审批' }).click();
+      await page.getByRole('search', { name: '搜索申请' }).getByRole('searchbox', { name: '搜索' }).fill('搜寻乙号');
+      await page.getByRole('search', { name: '搜索申请' }).getByRole('button', { name: '搜索' }).click();
+      await expect.poll(async () => (await cards(page).count()) === 1 && ((await cards(page).first().textContent()) ?? '').includes(names[1]!)).toBe(true);
+      await page.getByRole('navigation', { name: '待办与已办' }).getByRole('link', { name: '已办' }).click();
+      const row = page.getByRole('row').filter({ hasText: names[0]! });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('审核通过');
+      expect(await row.textContent()).toContain(spaced(apps[0]!.caseNo));
+      expect(await page.getByRole('navigation', { name: '主导航' }).locator('[aria-current="page"]').textContent()).toBe('待办审批');
+      await shoot(page, `42-decided-${label}`);
+      await official.context.close();
+
+      // Act / Assess: the applicant finds its own by the case number
+      const applicant = await open(viewport);
+      await signIn(applicant.page, '连州市农业科技发展有限公司');
+      await applicant.page.goto(`${stack.url}/applications`);
+      const own = applicant.page.getByRole('search', { name: '搜索申请' });
+      await own.getByRole('searchbox', { name: '搜索' }).fill(apps[0]!.caseNo);
+      await own.getByRole('button', { name: '搜索' }).click();
+      await expect.poll(async () => (await cards(applicant.page).count()) === 1 && ((await cards(applicant.page).first().textContent()) ?? '').includes(names[0]!)).toBe(true);
+      await applicant.context.close();
+
+      // Act / Assess: 办件查询 without signing in: status and levels only
+      const citizen = await open(viewport);
+      await citizen.page.goto(`${stack.url}/`);
+      await citizen.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '办件查询' }).click();
+      await citizen.page.getByLabel('受理号').fill(spaced(apps[0]!.caseNo));
+      await citizen.page.getByLabel('统一社会信用代码').fill(ORG);
+      await citizen.page.getByRole('button', { name: '查询' }).click();
+      await citizen.page.getByText('当前状态：审批中').waitFor();
+      expect(await citizen.page.locator('.progress-levels').textContent()).toMatch(/乡镇：已通过.*县（区）：审批中.*省：待审批/);
+      expect(await citizen.page.getByRole('main').textContent()).not.toContain(names[0]);
+      await citizen.page.getByLabel('统一社会信用代码').fill('51441882MJ1234567W');
+      await citizen.page.getByRole('button', { name: '查询' }).click();
+      await citizen.page.getByText('未找到该办件：请核对受理号和统一社会信用代码').waitFor();
+      await shoot(citizen.page, `43-progress-lookup-${label}`);
+      await citizen.context.close();
+    }
+  }, 240_000);
+
+  it('let an organisation file its annual report from the certificate page, a mistake shown beside its field; the county approves it from its inbox; the station then dissolves and its printed certificate reads 已注销', async () => {
+    // Prepare: a station of 大路边镇 held by the demo company, recorded as the workflow records an approval
+    const station = await seedApproved(stack.services, { type: 'commissioner-station', regionCode: '441882102', at: new Date(), change: (form) => (form.name = '连州市大路边镇特派员工作站（年报）') });
+    const title = `${station.name} ${station.approvedAt.slice(0, 4)}年度报告`;
+
+    // Act: the organisation opens its certificate and files the year's report, first with a field left empty
+    const applicant = await open(desktop);
+    let page = applicant.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    expect(await page.locator('dl.record').textContent()).toContain('未报送');
+    await page.getByRole('link', { name: '报送年度报告' }).click();
+    await page.getByRole('heading', { name: '报送年度报告' }).waitFor();
+    await page.getByLabel(/^服务开展情况/).fill('全年开展特派员驻村技术服务，推广柑橘绿色防控技术。');
+    await page.getByLabel(/^专家驻点服务天数/).fill('60');
+    await page.getByLabel(/^举办培训次数/).fill('5');
+    await page.getByLabel(/^服务农户数/).fill('320');
+    await page.getByLabel(/^服务企业/).fill('4');
+    await page.getByRole('button', { name: '报送年度报告' }).click();
+    await page.locator('#f-peopleTrained-error, .error-summary').first().waitFor();
+    expect(await page.locator('.error-summary').textContent()).toContain('培训人数');
+    await shoot(page, '40-annual-report-mistake');
+    await page.getByLabel(/^培训人数/).fill('210');
+    await page.getByRole('button', { name: '报送年度报告' }).click();
+    await page.waitForURL(/\/applications\/[^/]+\?submitted=1/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    await shoot(page, '41-annual-report-filed');
+    await applicant.context.close();
+
+    // Act: the county approves it from its inbox (the township is not asked)
+    await fromInbox('连州市科协', '42-annual-report-county', title, approve('42-annual-report-county', '年度报告已通过县级审核'));
+
+    // Assess: the certificate shows the year's report accepted
+    const citizen = await open(phone);
+    page = citizen.page;
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    await expect.poll(async () => (await page.locator('dl.record').textContent()) ?? '').toContain('已通过');
+    await shoot(page, '43-certificate-report-accepted');
+    await citizen.context.close();
+
+    // Act: the organisation dissolves it, asked for a reason and a confirmation
+    const owner = await open(desktop);
+    page = owner.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}/dissolve`);
+    await page.getByRole('button', { name: '注销站点' }).click();
+    expect(await page.locator('#dissolve-reason-error').textContent()).toContain('请填写注销原因');
+    await page.getByLabel(/^注销原因/).fill('依托单位撤并，站点停止运行');
+    await page.getByRole('button', { name: '注销站点' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '确认注销' }).click();
+    await page.getByText('✕ 站点已注销').waitFor();
+    await shoot(page, '44-dissolved');
+
+    // Assess: the printable certificate says 已注销 across the page, with why
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}/print`);
+    const stamp = page.locator('.certificate-stamp');
+    await stamp.waitFor();
+    expect(await stamp.locator('.certificate-stamp-word').textContent()).toBe('已注销');
+    expect(await stamp.textContent()).toContain('依托单位撤并');
+    await shoot(page, '45-certificate-print-dissolved');
+    await owner.context.close();
+  }, 180_000);
 });

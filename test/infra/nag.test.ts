@@ -30,7 +30,7 @@ const everywhere = (region = '<AWS::Region>') => [
 
 /** The materials' bucket in both partitions: infra/uploads.ts grants the API each prefix, keyed by ids made at run time. */
 const uploads = [
-  ...['materials/', 'uploads/', 'uploads/checked/', 'uploads/incoming/'].map((prefix) => `AwsSolutions-IAM5[Resource::<UploadsBucketC4B27CC7.Arn>/${prefix}*]`),
+  ...['files/', 'materials/'].map((prefix) => `AwsSolutions-IAM5[Resource::<UploadsBucketC4B27CC7.Arn>/${prefix}*]`),
   'AwsSolutions-S1', // its access log bucket itself
 ];
 

@@ -29,14 +29,14 @@ describe('the sweeper, as deployed without e-mail (aws partition)', () => {
     expect(fn.Properties!.Timeout).toBeLessThan(Number(env(template).DELIVERY_LEASE_SECONDS));
   });
 
-  it('reads and writes the table by key and Queries the due index alone; nothing of the workflow, no mail service', () => {
+  it('reads and writes the table by key and Queries the due index alone; nothing of the workflow, no mail service, of the bucket the delete of files', () => {
     // Act
     const dynamo = sweeperGrants(template).filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
     const indexes = dynamo.flatMap((s) => s.resources).flatMap((r) => JSON.stringify(r).match(/\/index\/[^"]*/g) ?? []);
 
     // Assess
     expect(indexes).toEqual(['/index/due']);
-    expect(actionsOf(template).filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual([]);
+    expect(actionsOf(template).filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual(['s3:DeleteObject']);
     expect(actionsOf(template)).not.toContain('dynamodb:Scan');
   });
 

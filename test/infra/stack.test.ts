@@ -297,7 +297,7 @@ describe('Lambda functions', () => {
     expect(env).not.toHaveProperty('AWS_REGION');
   });
 
-  it('give the materials bucket to the API alone, by prefix: no function deletes an attached material', () => {
+  it('give the materials bucket to the API, by prefix, and the sweeper the delete of files alone: no function deletes an earlier material', () => {
     // Prepare
     const bucket = resources(template, 'AWS::S3::Bucket').find(([id]) => id.startsWith('UploadsBucket'))![0];
     const touching = (fnPrefix: string) => {
@@ -309,16 +309,19 @@ describe('Lambda functions', () => {
 
     // Act
     const api = touching('ApiHandler');
+    const sweeper = functions().find(([id]) => id.startsWith('NotificationsSweeper'))![0];
     const others = functions()
       .map(([id]) => id)
-      .filter((id) => !id.startsWith('ApiHandler'))
+      .filter((id) => !id.startsWith('ApiHandler') && id !== sweeper)
       .flatMap((id) => touching(id));
 
     // Assess
     const actionsOn = (prefix: string) =>
       api.filter((st) => [st.Resource].flat().some((r: unknown) => JSON.stringify(r).includes(`/${prefix}*`))).flatMap((st) => [st.Action].flat());
-    expect(new Set(actionsOn('materials/'))).toEqual(new Set(['s3:PutObject', 's3:GetObject']));
-    expect(actionsOn('uploads/')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:DeleteObject']));
+    expect(new Set(actionsOn('materials/'))).toEqual(new Set(['s3:GetObject']));
+    expect(new Set(actionsOn('files/'))).toEqual(new Set(['s3:PutObject', 's3:GetObject', 's3:DeleteObject']));
+    expect(touching(sweeper).flatMap((st) => [st.Action].flat())).toEqual(['s3:DeleteObject']);
+    expect(JSON.stringify(touching(sweeper).map((st) => st.Resource))).toContain('/files/*');
     expect(api.flatMap((st) => [st.Action].flat())).toContain('s3:ListBucket');
     expect(others).toEqual([]);
     // Checking 20 MB uploads takes seconds; an HTTP API waits 30 s for its integration.

@@ -18,6 +18,8 @@ function synthUploads(region?: string) {
   const uploads = new Uploads(stack, 'Uploads', { webOrigins: [webOrigin], keepVersionsDays: 180 });
   const fn = new ProjectFunction(stack, 'Api', { entry: lambdaEntries.api, description: 'test' });
   uploads.grantUploads(fn);
+  const sweeper = new ProjectFunction(stack, 'Sweeper', { entry: lambdaEntries.sweeper, description: 'test' });
+  uploads.grantSweep(sweeper);
   return { app, template: Template.fromStack(stack) };
 }
 
@@ -72,17 +74,29 @@ describe.each([
     expect(denies).toEqual(expect.arrayContaining([{ Bool: { 'aws:SecureTransport': 'false' } }, { NumericLessThan: { 's3:TlsVersion': 1.2 } }]));
   });
 
-  it('lets the web origin alone PUT, GET and HEAD, with the one header a presigned PUT needs', () => {
+  it('refuses any PUT under files/ that could write over an object (no If-None-Match), whoever signed it', () => {
+    // Act
+    const policy = resources(template, 'AWS::S3::BucketPolicy')
+      .map(([, r]) => r.Properties!)
+      .find((p) => JSON.stringify(p.Bucket).includes(bucket()[0]))!;
+    const once = (policy.PolicyDocument.Statement as any[]).find((s) => s.Sid === 'FilesWrittenOnce');
+
+    // Assess
+    expect(once).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Condition: { Null: { 's3:if-none-match': 'true' } } });
+    expect(JSON.stringify(once.Resource)).toContain('/files/*');
+  });
+
+  it('lets the web origin alone PUT, GET and HEAD, with the two headers a presigned PUT needs', () => {
     // Act
     const cors = bucket()[1].Properties!.CorsConfiguration;
 
     // Assess
     expect(cors).toEqual({
-      CorsRules: [{ AllowedOrigins: [webOrigin], AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: ['content-type'], ExposedHeaders: ['ETag'], MaxAge: 600 }],
+      CorsRules: [{ AllowedOrigins: [webOrigin], AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: ['content-type', 'if-none-match'], ExposedHeaders: ['ETag'], MaxAge: 600 }],
     });
   });
 
-  it('removes uploads never attached after a day, keeps attached materials, and their old versions for the days asked', () => {
+  it('keeps attached files and materials, removes the earlier scheme’s copies after a day, and old versions for the days asked', () => {
     // Act
     const rules = bucket()[1].Properties!.LifecycleConfiguration.Rules as any[];
     const byPrefix = (prefix: string) => rules.find((r) => r.Prefix === prefix);
@@ -95,6 +109,14 @@ describe.each([
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
     });
     expect(byPrefix(uploadPrefixes.materials)).toEqual({ Id: 'replaced-materials', Prefix: 'materials/', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 180 } });
+    // A file is never overwritten: what a delete (refused, or never attached) leaves goes a day later; no current version expires.
+    expect(byPrefix(uploadPrefixes.files)).toEqual({
+      Id: 'removed-files',
+      Prefix: 'files/',
+      Status: 'Enabled',
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    });
     // Nothing expires the current version of a material.
     expect(rules.filter((r) => r.ExpirationInDays !== undefined && r.Prefix !== uploadPrefixes.temporary)).toEqual([]);
     expect(rules.some((r) => r.ExpiredObjectDeleteMarker === true && r.Prefix === undefined)).toBe(true);
@@ -102,21 +124,35 @@ describe.each([
 
   it('names the bucket to the function and grants it only what uploads need, never a delete of a material', () => {
     // Act
-    const [[, fn]] = resources(template, 'AWS::Lambda::Function');
-    const granted = statements(template).flatMap((s) => s.actions.map((action) => ({ action, resources: JSON.stringify(s.resources) })));
+    const [, fn] = resources(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('Api'))!;
+    const granted = statements(template).filter((s) => s.policy.startsWith('Api')).flatMap((s) => s.actions.map((action) => ({ action, resources: JSON.stringify(s.resources) })));
     const s3 = granted.filter((g) => g.action.startsWith('s3:'));
     const on = (action: string) => s3.filter((g) => g.action === action).map((g) => g.resources);
 
     // Assess
     expect(fn.Properties!.Environment.Variables.UPLOADS_BUCKET).toEqual({ Ref: bucket()[0] });
     expect(new Set(s3.map((g) => g.action))).toEqual(new Set(['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListBucket']));
-    expect(on('s3:PutObject').join()).toMatch(/uploads\/incoming\/\*.*uploads\/checked\/\*.*materials\/\*/);
-    expect(on('s3:GetObject').join()).toMatch(/uploads\/\*.*materials\/\*/);
-    expect(on('s3:DeleteObject').join()).toContain('/uploads/*');
+    expect(on('s3:PutObject').join()).toMatch(/"\/files\/\*"/);
+    expect(on('s3:PutObject').join()).not.toContain('materials');
+    expect(on('s3:GetObject').join()).toMatch(/files\/\*.*materials\/\*/);
+    expect(on('s3:DeleteObject').join()).toContain('/files/*');
     expect(on('s3:DeleteObject').join()).not.toContain('materials');
     const kms = granted.filter((g) => g.action.startsWith('kms:'));
     expect(kms.map((g) => g.action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(granted.filter((g) => g.resources === '["*"]' && !g.action.startsWith('xray:'))).toEqual([]);
+  });
+
+  it('grants the sweeper the delete of files alone (an upload whose slot ended unattached)', () => {
+    // Act
+    const [, fn] = resources(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('Sweeper'))!;
+    const s3 = statements(template)
+      .filter((s) => s.policy.startsWith('Sweeper'))
+      .flatMap((s) => s.actions.filter((a) => a.startsWith('s3:')).map((action) => ({ action, resources: JSON.stringify(s.resources) })));
+
+    // Assess
+    expect(fn.Properties!.Environment.Variables.UPLOADS_BUCKET).toEqual({ Ref: bucket()[0] });
+    expect(s3.map((g) => g.action)).toEqual(['s3:DeleteObject']);
+    expect(s3[0].resources).toMatch(/"\/files\/\*"/);
   });
 
   it('spells no partition: every ARN takes it from the stack', () => {

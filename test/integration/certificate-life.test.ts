@@ -3,7 +3,7 @@
 // two revocations racing (one wins), bad input refused with nothing stored, dissolved by its own organisation, and a
 // short term (TERMS) run out: the sweeper expires it once however many sweeps take it.
 import { describe, expect, it } from 'vitest';
-import { chainTokens, eventually, stackForFile, type Client } from '../support/local.js';
+import { chainTokens, eventually, stackForFile, sweepServicesOf, type Client } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 import { sweep } from '#functions/services/sweep.js';
 import { keys } from '#functions/store/keys.js';
@@ -149,7 +149,8 @@ describe('dissolution (注销)', () => {
     const out = await dissolve(tokens.applicant);
     expect(out.status, out.text).toBe(200);
     expect(out.body).toMatchObject({ status: 'DISSOLVED', dissolvedAt: expect.any(String), reason: '合作协议到期，双方协商撤站' });
-    expect((await dissolve(tokens.applicant, {})).status).toBe(409);
+    expect((await dissolve(tokens.applicant, {})).status).toBe(400);
+    expect((await dissolve(tokens.applicant)).status).toBe(409);
     expect((await api.call('GET', `/v1/certificates/${record.certificateNo}`)).body).toMatchObject({ valid: false, status: 'DISSOLVED', statusName: '已注销' });
     expect((await revoke(record.certificateNo, tokens.province)).status).toBe(409);
     const after = await stats(api, tokens.admin);
@@ -174,7 +175,7 @@ describe('expiry (到期)', () => {
     expect((await revoke(record.certificateNo, tokens.province)).status).toBe(409);
 
     // Three sweepers at once (the stack's, and two more as a restarted or duplicate invocation would be): one records it
-    const sweeper = () => sweep({ ...services(), senders: { robot: async () => undefined } });
+    const sweeper = () => sweep(sweepServicesOf(services()));
     const results = await Promise.all([file.api.stack.sweep(), sweeper(), sweeper()]);
     const again = await sweeper();
 

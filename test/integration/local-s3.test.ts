@@ -65,7 +65,7 @@ describe('a presigned PUT to the local S3 server', () => {
   it('stores the body it was signed for, which reads back byte for byte', async () => {
     // Prepare
     const body = pseudoRandom(100_000, 21);
-    const key = uploadKeys.incoming(uploadId());
+    const key = uploadKeys.file(uploadId());
     const slot = await uploads.presignUpload(key, 'application/pdf', body.length, 300);
 
     // Act
@@ -73,31 +73,31 @@ describe('a presigned PUT to the local S3 server', () => {
 
     // Assess
     expect(answer.status, await answer.clone().text()).toBe(200);
-    expect(slot).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' } });
+    expect(slot).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf', 'if-none-match': '*' } });
     expect(Date.parse(slot.expiresAt) - Date.now()).toBeGreaterThan(290_000);
     expect((await read(key)).equals(body)).toBe(true);
   });
 
-  it('signs Content-Length and Content-Type', async () => {
+  it('signs Content-Length, Content-Type and If-None-Match', async () => {
     // Act
-    const slot = await uploads.presignUpload(uploadKeys.incoming(uploadId()), 'image/jpeg', 10, 60);
+    const slot = await uploads.presignUpload(uploadKeys.file(uploadId()), 'image/jpeg', 10, 60);
 
     // Assess
-    expect(new URL(slot.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host']));
+    expect(new URL(slot.url).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host', 'if-none-match']));
   });
 
   it('is the URL the SDK’s presigner makes for the same PUT and the same instant', async () => {
     // Prepare
-    const key = uploadKeys.incoming(uploadId());
+    const key = uploadKeys.file(uploadId());
     const at = new Date('2026-11-29T08:00:00Z');
-    const command = new PutObjectCommand({ Bucket: s3.bucket, Key: key, ContentType: 'application/pdf', ContentLength: 1234 });
+    const command = new PutObjectCommand({ Bucket: s3.bucket, Key: key, ContentType: 'application/pdf', ContentLength: 1234, IfNoneMatch: '*' });
 
     // Act
     const ours = await uploads.presignUpload(key, 'application/pdf', 1234, 600, at);
-    const sdk = await getSignedUrl(client, command, { expiresIn: 600, signableHeaders: new Set(['content-type']), signingDate: at });
+    const sdk = await getSignedUrl(client, command, { expiresIn: 600, signableHeaders: new Set(['content-type', 'if-none-match']), signingDate: at });
     // The SDK also signs its operation's name (x-id) into the query; signed the same way with it, ours is the SDK's.
     const withId = await new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials }).presign('PUT', key, {
-      headers: { 'content-length': '1234', 'content-type': 'application/pdf' },
+      headers: { 'content-length': '1234', 'content-type': 'application/pdf', 'if-none-match': '*' },
       query: { 'x-id': 'PutObject' },
       expiresIn: 600,
       signingDate: at,
@@ -141,7 +141,7 @@ describe('a presigned PUT to the local S3 server', () => {
 
   it('refuses a body of another length', async () => {
     // Prepare
-    const key = uploadKeys.incoming(uploadId());
+    const key = uploadKeys.file(uploadId());
     const slot = await uploads.presignUpload(key, 'application/pdf', 1000, 300);
 
     // Act
@@ -155,7 +155,7 @@ describe('a presigned PUT to the local S3 server', () => {
 
   it('refuses another Content-Type', async () => {
     // Prepare
-    const key = uploadKeys.incoming(uploadId());
+    const key = uploadKeys.file(uploadId());
     const slot = await uploads.presignUpload(key, 'application/pdf', 1000, 300);
 
     // Act
@@ -166,10 +166,57 @@ describe('a presigned PUT to the local S3 server', () => {
     expect(await uploads.head(key)).toBeUndefined();
   });
 
+  it('writes once: the same URL again is 412, and the bytes first written stay', async () => {
+    // Prepare
+    const key = uploadKeys.file(uploadId());
+    const first = pseudoRandom(2000, 1);
+    const slot = await uploads.presignUpload(key, 'application/pdf', first.length, 300);
+    expect((await put(slot.url, first, slot.headers)).status).toBe(200);
+
+    // Act
+    const again = await put(slot.url, pseudoRandom(2000, 2), slot.headers);
+
+    // Assess
+    expect(again.status).toBe(412);
+    expect(await again.text()).toContain('PreconditionFailed');
+    expect((await read(key)).equals(first)).toBe(true);
+  });
+
+  it('lets one of two racing PUTs of a key write, and shows no object while it is written', async () => {
+    // Prepare: a slow body, sent in pieces
+    const key = uploadKeys.file(uploadId());
+    const body = pseudoRandom(300_000, 3);
+    const slot = await uploads.presignUpload(key, 'application/pdf', body.length, 300);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new Uint8Array(body.subarray(0, 100_000)));
+        await held;
+        controller.enqueue(new Uint8Array(body.subarray(100_000)));
+        controller.close();
+      },
+    });
+
+    // Act
+    const writing = fetch(slot.url, { method: 'PUT', body: slow, headers: { ...slot.headers, 'content-length': String(body.length) }, duplex: 'half' } as RequestInit);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const headWhile = await uploads.head(key);
+    const racing = await put(slot.url, pseudoRandom(body.length, 4), slot.headers);
+    release();
+    const written = await writing;
+
+    // Assess
+    expect(headWhile).toBeUndefined();
+    expect(racing.status).toBe(409);
+    expect(written.status).toBe(200);
+    expect((await read(key)).equals(body)).toBe(true);
+  });
+
   it('refuses a tampered signature, another key in the same URL, and no signature at all', async () => {
     // Prepare
     const body = pseudoRandom(500);
-    const key = uploadKeys.incoming(uploadId());
+    const key = uploadKeys.file(uploadId());
     const slot = await uploads.presignUpload(key, 'application/pdf', body.length, 300);
     const url = new URL(slot.url);
     const signature = url.searchParams.get('X-Amz-Signature')!;
@@ -195,7 +242,7 @@ describe('a presigned PUT to the local S3 server', () => {
     const wrong = sdkClient({ accessKeyId: 'S3RVER', secretAccessKey: 'not-it' });
 
     // Act
-    const answer = wrong.send(new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKeys.checked(uploadId()), Body: pseudoRandom(10) }));
+    const answer = wrong.send(new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKeys.file(uploadId()), Body: pseudoRandom(10) }));
 
     // Assess
     await expect(answer).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
@@ -223,7 +270,7 @@ describe('a presigned PUT to the local S3 server', () => {
 
   it('refuses an expired URL', async () => {
     // Prepare: signed ten minutes ago for one minute
-    const key = uploadKeys.incoming(uploadId());
+    const key = uploadKeys.file(uploadId());
     const command = new PutObjectCommand({ Bucket: s3.bucket, Key: key, ContentType: 'application/pdf', ContentLength: 10 });
     const url = await getSignedUrl(client, command, { expiresIn: 60, signableHeaders: new Set(['content-type']), signingDate: new Date(Date.now() - 600_000) });
 
@@ -239,7 +286,7 @@ describe('a presigned PUT to the local S3 server', () => {
 describe('a presigned download', () => {
   it('answers the file name (RFC 5987), the checked type and no caching, and lasts five minutes at most', async () => {
     // Prepare
-    const key = uploadKeys.incoming(uploadId());
+    const key = uploadKeys.file(uploadId());
     const body = pdf();
     const slot = await uploads.presignUpload(key, 'application/pdf', body.length, 60);
     expect((await put(slot.url, body, slot.headers)).status).toBe(200);
@@ -262,7 +309,7 @@ describe('a presigned download', () => {
 describe('the upload check through the local server', () => {
   async function uploaded(body: Buffer, contentType = 'application/pdf'): Promise<string> {
     const id = uploadId();
-    const slot = await uploads.presignUpload(uploadKeys.incoming(id), contentType, body.length, 60);
+    const slot = await uploads.presignUpload(uploadKeys.file(id), contentType, body.length, 60);
     const answer = await put(slot.url, body, slot.headers);
     expect(answer.status).toBe(200);
     return id;
@@ -276,7 +323,7 @@ describe('the upload check through the local server', () => {
     expect(result).toEqual({ status: 'pending' });
   });
 
-  it('makes a good PDF ready with its SHA-256, keeps the checked copy, and attaches that copy', async () => {
+  it('makes a good PDF ready with its SHA-256 where it was written, and keeps it there', async () => {
     // Prepare: 5 MB of image data, streamed from the server in the SDK's chunks
     const body = pdf({ objects: [streamObject('/Filter /DCTDecode', pseudoRandom(5 * 1024 * 1024, 8))] });
     const id = await uploaded(body);
@@ -284,15 +331,12 @@ describe('the upload check through the local server', () => {
     // Act
     const result = await uploads.checkUpload(id, { size: body.length }, roster);
     const again = await uploads.checkUpload(id, { size: body.length }, roster);
-    const key = await uploads.attach(id, '01JAPPLICATION0000000000000', '01JMATERIAL00000000000000000');
 
     // Assess
     const { createHash } = await import('node:crypto');
     expect(result).toEqual({ status: 'ready', kind: 'pdf', contentType: 'application/pdf', size: body.length, sha256: createHash('sha256').update(body).digest('hex') });
     expect(again).toEqual(result);
-    expect(await uploads.head(uploadKeys.incoming(id))).toBeUndefined();
-    expect(key).toBe('materials/01JAPPLICATION0000000000000/01JMATERIAL00000000000000000');
-    expect((await read(key)).equals(body)).toBe(true);
+    expect((await read(uploadKeys.file(id))).equals(body)).toBe(true);
   });
 
   it('refuses an executable sent as a PDF, naming the material, and keeps none of its bytes', async () => {
@@ -305,8 +349,7 @@ describe('the upload check through the local server', () => {
 
     // Assess
     expect(result).toEqual({ status: 'refused', code: 'unrecognised', reason: '「会员名册」的文件内容不是 PDF、JPEG、PNG 或 OFD（检测到可执行程序），请上传原件扫描件或照片' });
-    expect(await uploads.head(uploadKeys.incoming(id))).toBeUndefined();
-    expect(await uploads.head(uploadKeys.checked(id))).toBeUndefined();
+    expect(await uploads.head(uploadKeys.file(id))).toBeUndefined();
   });
 
   it('refuses an upload whose size is not the one declared', async () => {
@@ -318,14 +361,14 @@ describe('the upload check through the local server', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 'refused', code: 'size_mismatch' });
-    expect(await uploads.head(uploadKeys.incoming(id))).toBeUndefined();
+    expect(await uploads.head(uploadKeys.file(id))).toBeUndefined();
   });
 });
 
 describe('the local S3 server itself', () => {
   it('keeps objects across a stop and a start on the same folder', async () => {
     // Prepare
-    const key = uploadKeys.checked(uploadId());
+    const key = uploadKeys.file(uploadId());
     const body = pseudoRandom(4096, 99);
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: 'application/pdf' }));
     const before = s3.port;
@@ -343,7 +386,7 @@ describe('the local S3 server itself', () => {
 
   it('answers a CORS preflight from the web origin, and not from another origin', async () => {
     // Prepare
-    const url = `${s3.endpoint}/${s3.bucket}/${uploadKeys.incoming(uploadId())}`;
+    const url = `${s3.endpoint}/${s3.bucket}/${uploadKeys.file(uploadId())}`;
     const preflight = (origin: string) =>
       fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });
 

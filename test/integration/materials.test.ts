@@ -96,6 +96,8 @@ describe('materials through the whole chain (issue 14, done when)', () => {
     // Assess 2: the application lists each file in the list's order with its name, kind, size, hash and time
     expect(submitted.body.materials.map((m: { key: string }) => m.key)).toEqual(materialsFor(TYPE).filter((m) => m.required).map((m) => m.key));
     const firstRoster = submitted.body.materials.find((m: { key: string }) => m.key === roster.key);
+    // Where the bytes are is never said: only a link of minutes reaches them.
+    expect(JSON.stringify(submitted.body)).not.toContain('files/');
     expect(firstRoster).toEqual({
       id: expect.stringMatching(/^[0-9A-Z]{26}$/),
       key: 'member-roster',
@@ -235,9 +237,9 @@ describe('bad input', () => {
     expect(Date.parse(asked.body.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
   });
 
-  it('refuses a PUT to any other key with the slot’s URL, and a tampered URL', async () => {
+  it('refuses a PUT to any other key with the slot’s URL, a tampered URL, and a material’s own slot used again', async () => {
     // Prepare: an application's material, and a slot
-    const { refs } = await requiredMaterials(api, t.applicant, ANY, 7);
+    const { refs, slots, files } = await requiredMaterials(api, t.applicant, ANY, 7);
     const app = await api.call('POST', '/v1/applications', { token: t.applicant, body: anyBody(refs) });
     expect(app.status, app.text).toBe(201);
     const material = app.body.materials[0];
@@ -246,7 +248,7 @@ describe('bad input', () => {
     const url = new URL(asked.body.url);
     const to = (key: string) => {
       const moved = new URL(url);
-      moved.pathname = url.pathname.replace(uploadKeys.incoming(asked.body.uploadId), key);
+      moved.pathname = url.pathname.replace(uploadKeys.file(asked.body.uploadId), key);
       return moved.href;
     };
     const tampered = new URL(url);
@@ -256,13 +258,17 @@ describe('bad input', () => {
 
     // Act
     const puts = await Promise.all(
-      [to(uploadKeys.material(app.body.id, material.id)), to(uploadKeys.checked(asked.body.uploadId)), to(uploadKeys.incoming('01JOTHERUPLOAD000000000000')), tampered.href, signature.href].map((href) =>
+      [to(uploadKeys.file(refs.find((r) => r.key === material.key)!.uploadId)), to(uploadKeys.material(app.body.id, material.id)), to(uploadKeys.file('01JOTHERUPLOAD000000000000')), tampered.href, signature.href].map((href) =>
         fetch(href, { method: 'PUT', headers: asked.body.headers, body: new Uint8Array(bytes) }).then((r) => r.status),
       ),
     );
+    const own = slots.get(material.key)!;
+    // (other bytes of the same length: what the slot was signed for, written over the checked and attached ones)
+    const again = await fetch(own.url, { method: 'PUT', headers: own.headers, body: new Uint8Array(Buffer.alloc(files.get(material.key)!.length, 0x41)) }).then((r) => r.status);
 
     // Assess: every one refused, and the material's bytes are as they were
     expect(puts).toEqual([403, 403, 403, 403, 403]);
+    expect(again).toBe(412);
     const still = await download(app.body.id, material.id, t.township);
     expect(sha256(still.bytes)).toBe(material.sha256);
   });

@@ -5,6 +5,7 @@
 // stack; every answer must be a status the document lists for that operation, with a body its schema for that
 // status accepts, never a 5xx, and never a success for a request the document refuses. Seeded: a failure
 // reproduces with the same OPENAPI_SEED (printed with the failures).
+import { cstYear } from '#functions/domain/china-time.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { seedApproved } from './registry-fixtures.js';
 import { openApiDocumentFile } from '#functions/http/openapi-build.js';
 import { decisionSchema } from '#functions/http/schemas.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
-import { submission } from '../support/submissions.js';
+import { ORG, submission } from '../support/submissions.js';
 import { checked, requiredMaterials, send as sendUpload } from '../support/materials.js';
 import { pdf } from '../support/files.js';
 import {
@@ -49,6 +50,8 @@ const tokenOf = (role: Role) => (role === 'anonymous' ? undefined : file.tokens[
 const pathValues: Record<string, string[]> = {};
 /** An operation's own first values, where the operations before it would have changed the shared one. */
 const pathValuesOf: Record<string, Record<string, string[]>> = {};
+/** The query an operation's examples send when it requires one (the others' examples send none). */
+const exampleQueryOf: Record<string, [string, string][]> = {};
 const valuesOf = (operation: string, name: string) => pathValuesOf[operation]?.[name] ?? pathValues[name] ?? ['x'];
 /** The statuses each operation answered, so that every operation is seen succeeding at least once. */
 const statusesSeen = new Map<string, Set<number>>();
@@ -97,6 +100,8 @@ beforeAll(async () => {
 
 
   pathValues.id = [pending, returned, approved, '01JNOSUCHAPPLICATION0000000'];
+  const { caseNo } = (await api.call('GET', `/v1/applications/${returned}`, { token: tokens.applicant })).body;
+  exampleQueryOf['GET /v1/progress'] = [['caseNo', caseNo], ['creditCode', ORG]];
   pathValuesOf['POST /v1/applications/{id}/decision'] = { id: [awaiting, ...pathValues.id] };
   pathValuesOf['POST /v1/applications/{id}/urge'] = { id: [urgeable, ...pathValues.id] };
   const notices = await api.call('GET', '/v1/notifications?limit=1', { token: tokens.township });
@@ -105,11 +110,23 @@ beforeAll(async () => {
   pathValues.region = ['441882102', '441882', '44', '4418821029999'];
   pathValues.certificateNo = [certificateNo, certificateTitle(certificateNo), 'GDKX-2000-000001', '粤科协备〔2000〕000001号'];
   // Certificates of their own for the operations that end one: each may succeed once, whichever caller comes first.
-  const [toRevoke, toDissolve] = await Promise.all(['expert-station', 'commissioner-station'].map((type) => seedApproved(api.stack.services, { type: type as 'expert-station', regionCode: HOSTS.county, at: new Date() })));
+  const [toRevoke, toDissolve, toReport, toChange] = await Promise.all(
+    ['expert-station', 'commissioner-station', 'society-station', 'expert-station'].map((type) => seedApproved(api.stack.services, { type: type as 'expert-station', regionCode: HOSTS.county, at: new Date() })),
+  );
+  // A report and a change of their own: each may be filed once (the year then reported, the change under way).
+  pathValuesOf['POST /v1/certificates/{certificateNo}/reports'] = { certificateNo: [toReport.certificateNo, ...pathValues.certificateNo] };
+  pathValuesOf['POST /v1/certificates/{certificateNo}/changes'] = { certificateNo: [toChange.certificateNo, ...pathValues.certificateNo] };
+  knownGood.AnnualReportSubmission = [
+    {
+      year: cstYear(new Date()),
+      form: { services: '全年开展现场技术指导十二次，推广新品种三个。', expertDaysOnSite: 40, trainings: 4, peopleTrained: 160, technologies: [{ name: '水肥一体化' }], farmersServed: 300, enterprisesServed: 3 },
+    },
+  ];
+  knownGood.CertificateChangeSubmission = [{ form: { contact: { name: '黄志强', mobile: '13912345678' }, reason: '联系人调整' } }];
   pathValuesOf['POST /v1/certificates/{certificateNo}/revoke'] = { certificateNo: [toRevoke.certificateNo, ...pathValues.certificateNo] };
   pathValuesOf['POST /v1/certificates/{certificateNo}/dissolve'] = { certificateNo: [toDissolve.certificateNo, ...pathValues.certificateNo] };
   knownGood.Revocation = [{ reason: '经核查已停止服务' }];
-  knownGood.Dissolution = [{ reason: '合作协议到期' }, {}];
+  knownGood.Dissolution = [{ reason: '合作协议到期' }];
   // The demand library: a station of the applicant's own for its responses, a published need, one with a response
   // to match, one matched to close; each operation's examples act on its own.
   const station = await seedApproved(api.stack.services, { type: 'academician-station', regionCode: HOSTS.village, at: new Date() });
@@ -342,7 +359,7 @@ function casesOf(path: string, method: string, op: OperationDoc, role: Role, see
   // The examples: each known value of the path parameters, no query, each valid body.
   const firstArgs = Object.fromEntries(pathParams.map((p) => [p.name, valuesOf(operation, p.name)[0]]));
   const examples = [
-    ...(bodies.length ? bodies.slice(0, 3).map((b) => build('example', { pathArgs: firstArgs, query: [], headers: {}, body: JSON.stringify(b) })) : [build('example', { pathArgs: firstArgs, query: [], headers: {} })]),
+    ...(bodies.length ? bodies.slice(0, 3).map((b) => build('example', { pathArgs: firstArgs, query: [], headers: {}, body: JSON.stringify(b) })) : [build('example', { pathArgs: firstArgs, query: exampleQueryOf[operation] ?? [], headers: {} })]),
     ...pathParams.flatMap((p) => valuesOf(operation, p.name).slice(1).map((value) => build('example', { pathArgs: { ...firstArgs, [p.name]: value }, query: [], headers: {}, body: bodies[0] === undefined ? undefined : JSON.stringify(bodies[0]) }))),
   ];
   const variants = fc.sample(request, { seed, numRuns: VARIANTS }).map((r) => build('variant', r));

@@ -81,7 +81,9 @@ describe('GET /v1/registry', () => {
     expect(out.status).toBe(200);
     expect(out.body.items).toHaveLength(seeds.length);
     expect(out.body.cursor).toBeNull();
-    expect(Object.keys(out.body.items[0]).sort()).toEqual(['approvedAt', 'certificateNo', 'id', 'name', 'organisation', 'regionCode', 'status', 'type', 'validUntil']);
+    // The contract's fields, the current address and experts (变更), and the year's annual report status; no contact person
+    expect(Object.keys(out.body.items[0]).sort()).toEqual(['address', 'approvedAt', 'certificateNo', 'experts', 'id', 'name', 'organisation', 'regionCode', 'report', 'status', 'type', 'validUntil']);
+    expect(out.body.items[0].report).toMatchObject({ status: 'DUE', statusName: '未报送' });
     expect(out.body.items.map((i: { id: string }) => i.id)).toEqual(expected(() => true));
   });
 

@@ -36,7 +36,7 @@ describe('100 concurrent submissions', () => {
     const owned: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await file.api.stack.services.applications.listByOwner(ORG, { limit: 100, cursor });
+      const page = await file.api.stack.services.lists.listByOwner(ORG, { limit: 100, cursor });
       owned.push(...page.items.map((a) => a.id));
       cursor = page.cursor;
     } while (cursor);

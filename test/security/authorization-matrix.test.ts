@@ -2,6 +2,7 @@
 // hosted in a township of 连州市 and one hosted in a village of that township, against DynamoDB Local and
 // the local engine. The expected answer of each cell is the table below, written from the rules
 // (shared/api.md and the top of functions/policy.ts), not from running the code.
+import { cstYear } from '#functions/domain/china-time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
@@ -83,6 +84,10 @@ const perCaller = {
   // A certificate's end: the province and administrators revoke; only its own organisation dissolves.
   'POST /v1/certificates/{certificateNo}/revoke':        row(403,  403,   403,   403,   403,   403,    200,  200,   401),
   'POST /v1/certificates/{certificateNo}/dissolve':      row(200,  403,   403,   403,   403,   403,    403,  403,   401),
+  // A station's annual report and change: only its own organisation files them; its history is seen as the station is.
+  'POST /v1/certificates/{certificateNo}/reports':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
+  'POST /v1/certificates/{certificateNo}/changes':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
+  'GET /v1/certificates/{certificateNo}/history':        row(200,  404,   200,   404,   200,   404,    200,  200,   401),
 };
 
 type Host = 'township' | 'village';
@@ -248,6 +253,14 @@ const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promis
     call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/revoke`, caller, { reason: '经核查已停止服务' }),
   'POST /v1/certificates/{certificateNo}/dissolve': async (caller) =>
     call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/dissolve`, caller, { reason: '合作协议到期' }),
+  'POST /v1/certificates/{certificateNo}/reports': async (caller) =>
+    call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/reports`, caller, {
+      year: cstYear(new Date()),
+      form: { services: '全年开展现场技术指导十二次，推广新品种三个。', expertDaysOnSite: 40, trainings: 4, peopleTrained: 160, technologies: [], farmersServed: 300, enterprisesServed: 3 },
+    }),
+  'POST /v1/certificates/{certificateNo}/changes': async (caller) =>
+    call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/changes`, caller, { form: { address: '连州市大路边镇新街一号二楼', reason: '办公地点搬迁' } }),
+  'GET /v1/certificates/{certificateNo}/history': async (caller) => call('GET', `/v1/certificates/${await approvedCertificate()}/history`, caller),
 };
 
 const activeCertificate = () => seedApproved(api.stack.services, { type: 'society-station', regionCode: TOWNSHIP, at: new Date() });
@@ -317,5 +330,5 @@ describe('routes that are not about one application', () => {
 
 it('the matrix covers every caller on every route', () => {
   const cells = (Object.keys(hosts).length * Object.keys(perApplication).length + Object.keys(perCaller).length) * callerNames.length;
-  expect(cells).toBe(351);
+  expect(cells).toBe(378);
 });

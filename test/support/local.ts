@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamo, type LocalDynamo } from '#infra/local/dynamodb.js';
 import { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack.js';
+import type { Services } from '#functions/services/context.js';
+import type { SweepServices } from '#functions/services/sweep.js';
+import { UploadSweep } from '#functions/store/upload-sweep.js';
 import { ORG } from './submissions.js';
 
 export interface Harness<Dynamo extends { endpoint: string } = { endpoint: string }> {
@@ -144,4 +147,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 5_
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A sweeper's services over a stack's (as a restarted or a duplicate invocation would run beside the stack's own), robots answering nothing. */
+export function sweepServicesOf(services: Services, overrides: Partial<SweepServices> = {}): SweepServices {
+  return { ...services, senders: { robot: async () => undefined }, files: services.bucket.s3, uploads: new UploadSweep(services.uploads.db, services.uploads.table), ...overrides };
 }

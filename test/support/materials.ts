@@ -52,6 +52,8 @@ export function fileFor(material: Pick<Material, 'accept'>, seed = 1): { bytes: 
  */
 export async function requiredMaterials(api: Caller, token: string, type: ApplicationType, seed = 1) {
   const files = new Map<string, Buffer>();
+  /** Each material's slot, as given (its PUT's URL and headers). */
+  const slots = new Map<string, Sent['slot']>();
   const refs = await Promise.all(
     materialsFor(type)
       .filter((m) => m.required)
@@ -61,8 +63,9 @@ export async function requiredMaterials(api: Caller, token: string, type: Applic
         const answer = await checked(api, token, sent.uploadId);
         if (sent.put !== 200 || answer.body?.status !== 'ready') throw new Error(`${m.key}: PUT ${sent.put}, check ${answer.text}`);
         files.set(m.key, file.bytes);
+        slots.set(m.key, sent.slot);
         return { key: m.key, uploadId: sent.uploadId };
       }),
   );
-  return { refs, files };
+  return { refs, files, slots };
 }

@@ -145,6 +145,7 @@ describe('certificate numbers', () => {
         approvedAt: '2026-11-29T00:00:00.000Z',
         status: 'ACTIVE',
         validUntil: '2029-11-29T00:00:00.000Z',
+        contact: { name: '李秀英', mobile: '13800138000' },
       },
       new Date('2026-12-01T00:00:00Z'),
     );
@@ -164,6 +165,8 @@ describe('certificate numbers', () => {
       regionCode: '441882102201',
       regionName: '广东省 清远市 连州市 大路边镇 寒鸭村委会',
       approvedAt: '2026-11-29T00:00:00.000Z',
+      report: { year: 2026, status: 'DUE', statusName: '未报送', id: null },
+      reports: [],
     });
   });
 });

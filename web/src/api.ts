@@ -3,18 +3,22 @@ import { currentSession, expireSession } from './auth';
 import type {
   Application,
   Certificate,
+  CertificateEvent,
   DemandResponseView,
   DemandView,
   ChannelsInput,
+  Decided,
   DecidingLevel,
   FailedDelivery,
   FormType,
   FormValue,
   Issue,
+  ListFilters,
   MaterialRef,
   NotificationPage,
   OfficeChannels,
   Page,
+  ProgressLookup,
   ProgressReport,
   Region,
   RegistryItem,
@@ -89,6 +93,7 @@ export type Decision =
   | { action: 'return'; comment: string; issues: Issue[] };
 
 let forms: Promise<FormType[]> | undefined;
+let processForms: Promise<FormType[]> | undefined;
 const regions = new Map<string, Promise<Region>>();
 
 export const api = {
@@ -110,8 +115,8 @@ export const api = {
     return region;
   },
   submit: (body: { type: string; regionCode: string; form: FormValue; materials: MaterialRef[] }) => request<Application>('POST', '/v1/applications', body),
-  applications: (params: { status?: string; cursor?: string | null; limit?: number } = {}) =>
-    request<Page<Application>>('GET', `/v1/applications${query(params)}`),
+  applications: (params: ListFilters & { status?: string; cursor?: string | null; limit?: number } = {}) =>
+    request<Page<Application>>('GET', `/v1/applications${query({ ...params })}`),
   application: (id: string) => request<Application>('GET', `/v1/applications/${encodeURIComponent(id)}`),
   resubmit: (id: string, form: FormValue, materials: MaterialRef[]) =>
     request<Application>('PUT', `/v1/applications/${encodeURIComponent(id)}`, { form, ...(materials.length ? { materials } : {}) }),
@@ -124,7 +129,11 @@ export const api = {
     request<{ url: string; expiresAt: string }>('GET', `/v1/applications/${encodeURIComponent(id)}/materials/${encodeURIComponent(materialId)}`),
   withdraw: (id: string) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/withdraw`, {}),
   decide: (id: string, decision: Decision) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/decision`, decision),
-  tasks: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query(params)}`),
+  tasks: (params: ListFilters & { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query({ ...params })}`),
+  /** 已办: what the official's office decided, newest first. */
+  decisions: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Decided>>('GET', `/v1/decisions${query(params)}`),
+  /** 办件查询, without signing in. */
+  progress: (caseNo: string, creditCode: string) => request<ProgressLookup>('GET', `/v1/progress${query({ caseNo, creditCode })}`),
   registry: (filters: RegistryFilters & { cursor?: string | null; limit?: number }) =>
     request<Page<RegistryItem>>('GET', `/v1/registry${query({ ...filters })}`),
   /** The CSV and the file name the API gives it (`filename*` of its content-disposition). */
@@ -135,6 +144,25 @@ export const api = {
   },
   certificate: (no: string) => request<Certificate>('GET', `/v1/certificates/${encodeURIComponent(no)}`),
   revoke: (no: string, reason: string) => request<RegistryItem>('POST', `/v1/certificates/${encodeURIComponent(no)}/revoke`, { reason }),
+  dissolve: (no: string, reason: string) => request<RegistryItem>('POST', `/v1/certificates/${encodeURIComponent(no)}/dissolve`, { reason }),
+  fileReport: (no: string, year: number, form: FormValue) => request<Application>('POST', `/v1/certificates/${encodeURIComponent(no)}/reports`, { year, form }),
+  fileChange: (no: string, form: FormValue) => request<Application>('POST', `/v1/certificates/${encodeURIComponent(no)}/changes`, { form }),
+  certificateHistory: (no: string) => request<{ certificateNo: string; items: CertificateEvent[] }>('GET', `/v1/certificates/${encodeURIComponent(no)}/history`),
+  /** The forms of an annual report and a change, from the API's published document (fetched once per page load). */
+  processForms: () => {
+    processForms ??= request<{ components: { schemas: Record<string, { properties: { form: FormType['schema'] } }> } }>('GET', '/v1/openapi.json')
+      .then((doc) => [
+        { type: 'annual-report', name: '年度报告', hostLevels: [], unique: false, materials: [], schema: doc.components.schemas.AnnualReportSubmission!.properties.form },
+        { type: 'certificate-change', name: '变更申请', hostLevels: [], unique: false, materials: [], schema: doc.components.schemas.CertificateChangeSubmission!.properties.form },
+      ] as FormType[])
+      .catch((error) => {
+        processForms = undefined;
+        throw error;
+      });
+    return processForms;
+  },
+  /** The catalogue's forms and the processes' (an annual report, a change), for pages that show any application. */
+  allForms: async () => [...(await api.forms()), ...(await api.processForms())],
   stats: () => request<ProgressReport>('GET', '/v1/stats'),
   notifications: (params: { unread?: boolean; cursor?: string | null; limit?: number } = {}) =>
     request<NotificationPage>('GET', `/v1/notifications${query({ ...params, unread: params.unread ? 'true' : undefined })}`),

@@ -12,11 +12,14 @@ import { CorrectPage } from './pages/correct';
 import { DashboardPage } from './pages/dashboard';
 import { DemandNewPage, DemandPage, DemandsPage, GapsPage } from './pages/demands';
 import { InboxPage } from './pages/inbox';
+import { DecidedPage } from './pages/decided';
+import { ProgressLookupPage } from './pages/progress-lookup';
 import { ChannelsPage } from './pages/channels';
 import { FailedDeliveriesPage } from './pages/deliveries';
 import { NotificationsPage } from './pages/notifications';
 import { RegistryPage } from './pages/registry';
 import { SignInPage } from './pages/sign-in';
+import { ChangePage, DissolvePage, ReportPage } from './pages/station-life';
 import { Link, Redirect, match, navigate, useLocation } from './router';
 import { homeFor } from './home';
 import type { Role } from './types';
@@ -38,12 +41,17 @@ const routes: Route[] = [
   { path: '/certificates', page: () => <CertificateLookupPage /> },
   { path: '/certificates/:no', page: ({ no }) => <CertificatePage no={no!} /> },
   { path: '/certificates/:no/print', page: ({ no }) => <CertificatePrintPage no={no!} /> },
+  { path: '/certificates/:no/report', roles: ['applicant'], page: ({ no }) => <ReportPage no={no!} /> },
+  { path: '/certificates/:no/change', roles: ['applicant'], page: ({ no }) => <ChangePage no={no!} /> },
+  { path: '/certificates/:no/dissolve', roles: ['applicant'], page: ({ no }) => <DissolvePage no={no!} /> },
   { path: '/apply', roles: ['applicant'], page: () => <CataloguePage /> },
   { path: '/apply/:type', roles: ['applicant'], page: ({ type }, session) => <ApplyPage type={type!} session={session} /> },
   { path: '/applications', roles: everyone, page: (_, session) => <ApplicationsPage session={session} /> },
   { path: '/applications/:id', roles: everyone, page: ({ id }, session) => <ApplicationPage id={id!} session={session} /> },
   { path: '/applications/:id/edit', roles: ['applicant'], page: ({ id }) => <CorrectPage id={id!} /> },
   { path: '/inbox', roles: ['official'], page: (_, session) => <InboxPage session={session} /> },
+  { path: '/decided', roles: ['official'], page: (_, session) => <DecidedPage session={session} /> },
+  { path: '/progress', page: () => <ProgressLookupPage /> },
   { path: '/registry', roles: ['admin'], page: () => <RegistryPage /> },
   { path: '/dashboard', roles: ['admin'], page: () => <DashboardPage /> },
   { path: '/demands', roles: everyone, page: (_, session) => <DemandsPage session={session} /> },
@@ -95,10 +103,12 @@ function NotificationsLink({ session, path }: { session: Session; path: string }
 }
 
 function Header({ session, path, from }: { session: Session | null; path: string; from?: string | null }) {
-  const links = [...(session ? navigation[session.claims.role] : []), { href: '/certificates', label: '证书查验' }];
-  // An application opened from a list (`?from=inbox`) belongs, in the menu, to that list: 待办, not 辖区申请.
-  const cameFrom = links.find((link) => from && link.href === `/${from}`);
-  const current = (href: string) => (cameFrom ? href === cameFrom.href : path === href || path.startsWith(`${href}/`));
+  const links = [...(session ? navigation[session.claims.role] : []), { href: '/progress', label: '办件查询' }, { href: '/certificates', label: '证书查验' }];
+  // An application opened from a list (`?from=inbox`) belongs, in the menu, to that list: 待办, not 辖区申请; 已办 is
+  // a tab of 待办审批.
+  const tab = (at: string | null | undefined) => (at === 'decided' || at === '/decided' ? '/inbox' : at);
+  const cameFrom = links.find((link) => from && link.href === tab(`/${from}`));
+  const current = (href: string) => (cameFrom ? href === cameFrom.href : path === href || path.startsWith(`${href}/`) || tab(path) === href);
   return (
     <header class="site-header no-print">
       <a class="skip-link" href="#main">

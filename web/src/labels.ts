@@ -50,6 +50,8 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   escalated: '超期上报',
   revoked: '证书撤销',
   'term-ended': '服务期届满',
+  'report-overdue': '年度报告逾期未报',
+  dissolved: '站点注销',
   'demand-response': '需求新响应',
   'demand-matched': '需求对接',
   'demand-closed': '需求办结',
@@ -73,3 +75,6 @@ export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.fo
 
 /** A certificate's status as the registry and the certificate page show it. */
 export const certificateStatusLabel = certificateStatusNames;
+
+/** 受理号 as read out on the phone: in groups of four (functions/domain/case-number.ts formatCaseNumber). */
+export const formatCaseNo = (caseNo: string | null | undefined) => (caseNo ? caseNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '—');

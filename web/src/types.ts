@@ -122,7 +122,11 @@ export type FormValue = Record<string, unknown>;
 
 export interface Application {
   id: string;
+  /** 受理号: twelve digits; null only for one stored before case numbers, until backfilled. */
+  caseNo: string | null;
   type: string;
+  /** An annual report's or a change's certificate. */
+  subject?: { certificateNo: string; stationType: string; stationId: string; title: string; year?: number };
   regionCode: string;
   status: Status;
   currentLevel: DecidingLevel | null;
@@ -180,8 +184,25 @@ export interface Certificate {
   dissolvedAt?: string;
   expiredAt?: string;
   reason?: string;
+  /** Current values, and when each last changed (变更). */
+  address?: string;
+  experts?: { name: string; title: string; affiliation?: string; specialty?: string }[];
+  changedAt?: Partial<Record<'name' | 'contact' | 'address' | 'regionCode' | 'experts', string>>;
+  /** The annual report of the year now due, and every year's. */
+  report?: { year: number; status: string; statusName: string; id: string | null };
+  reports?: { year: number; status: string; statusName: string }[];
   /** The needs the station took on (需求库), rated once closed. */
   demands?: import('#functions/domain/demand.js').CertificateDemand[];
+}
+
+/** A certificate's history after approval (GET /v1/certificates/{no}/history). */
+export interface CertificateEvent {
+  at: string;
+  action: 'revoke' | 'dissolve' | 'expire' | 'change';
+  actor: { name: string; role: string; level?: string };
+  reason: string | null;
+  changes?: string[];
+  applicationId?: string;
 }
 
 export interface Claims {
@@ -194,6 +215,42 @@ export interface Claims {
 }
 
 
+/** The search and filters of the application lists (GET /v1/applications, GET /v1/tasks). */
+export interface ListFilters {
+  q?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+  sort?: 'newest' | 'oldest' | '';
+}
+
+/** 已办: one decision of the official's office (GET /v1/decisions). */
+export interface Decided {
+  applicationId: string;
+  caseNo: string | null;
+  type: string;
+  name: string | null;
+  organisation: string | null;
+  regionCode: string;
+  action: 'approve' | 'reject' | 'return';
+  level: DecidingLevel;
+  at: string;
+  comment: string | null;
+  actor: { sub: string; name: string };
+}
+
+/** 办件查询 (GET /v1/progress): status and levels only. */
+export interface ProgressLookup {
+  caseNo: string;
+  type: string;
+  status: Status;
+  currentLevel: DecidingLevel;
+  submittedAt: string;
+  updatedAt: string;
+  levels: { level: DecidingLevel; name: string; state: LevelState; at: string | null }[];
+}
+
+export type LevelState = 'approved' | 'pending' | 'returned' | 'rejected' | 'expired' | 'withdrawn' | 'escalated' | 'waiting' | 'not_reached';
 export type { CertificateDemand, DemandKind, DemandStatus } from '#functions/domain/demand.js';
 
 /** A response to a need as its reader is shown it: the contact only to the posting office and the responder itself. */

@@ -44,7 +44,20 @@ export const messageOf = (error: unknown) => (error instanceof Error ? error.mes
 
 export function ErrorNotice({ error }: { error: unknown }) {
   if (error instanceof ApiError && error.status === 403) return <Notice kind="error">没有权限查看此页面。</Notice>;
-  return <Notice kind="error">{messageOf(error)}</Notice>;
+  // Bad filters or search: every problem the API named, each once.
+  const issues = error instanceof ApiError && error.status === 400 ? [...new Set(error.issues.map((issue) => issue.message))] : [];
+  return (
+    <Notice kind="error">
+      {messageOf(error)}
+      {issues.length ? (
+        <ul>
+          {issues.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </Notice>
+  );
 }
 
 export function Loading({ what = '内容' }: { what?: string }) {

@@ -15,7 +15,7 @@ import {
 import { urgeApplication } from '../../services/notifications.js';
 import type { Services } from '../../services/context.js';
 import { decisionSchema } from '../schemas.js';
-import { noQuery, pageParams, queryOf } from './query.js';
+import { listParams, noQuery, pageParams, queryOf } from './query.js';
 
 function parseDecision(body: unknown): DecisionInput {
   const parsed = decisionSchema.safeParse(body);
@@ -32,8 +32,8 @@ export function applicationRoutes(s: Services) {
     return c.json(answer.body as object, answer.status as 201);
   });
   r.get('/', async (c) => {
-    const { status } = queryOf(c, ['status', ...pageParams]);
-    return c.json(await listApplications(s, c.get('principal'), pageOf(c), status));
+    const query = queryOf(c, [...listParams, 'status', ...pageParams]);
+    return c.json(await listApplications(s, c.get('principal'), pageOf(c), query));
   });
   // The routes of one application take no query parameter.
   r.get('/:id', noQuery, async (c) => c.json(await getApplication(s, c.get('principal'), c.req.param('id'))));

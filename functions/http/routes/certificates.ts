@@ -5,6 +5,7 @@ import { fieldIssues } from '#forms/fields.js';
 import { DomainError } from '../../domain/application.js';
 import { dissolveCertificate, revokeCertificate } from '../../services/certificates.js';
 import type { Services } from '../../services/context.js';
+import { certificateHistory, submitChange, submitReport } from '../../services/processes.js';
 import { jsonBody, type Env } from '../request.js';
 import { dissolutionSchema, revocationSchema } from '../schemas.js';
 import { noQuery } from './query.js';
@@ -24,7 +25,10 @@ export function certificateRoutes(s: Services) {
   });
   r.post('/:certificateNo/dissolve', noQuery, async (c) => {
     const { reason } = parsed(dissolutionSchema, await jsonBody(c), '注销申请有误');
-    return c.json(await dissolveCertificate(s, c.get('principal'), c.req.param('certificateNo'), reason ?? null));
+    return c.json(await dissolveCertificate(s, c.get('principal'), c.req.param('certificateNo'), reason));
   });
+  r.post('/:certificateNo/reports', noQuery, async (c) => c.json(await submitReport(s, c.get('principal'), c.req.param('certificateNo'), await jsonBody(c)), 201));
+  r.post('/:certificateNo/changes', noQuery, async (c) => c.json(await submitChange(s, c.get('principal'), c.req.param('certificateNo'), await jsonBody(c)), 201));
+  r.get('/:certificateNo/history', noQuery, async (c) => c.json(await certificateHistory(s, c.get('principal'), c.req.param('certificateNo'))));
   return r;
 }

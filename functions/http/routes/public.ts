@@ -13,6 +13,10 @@ import { queryOf } from './query.js';
 /** What the public routes use: the certificates, the health check, the per-address limit. */
 export interface PublicDeps {
   registry: Pick<Services['registry'], 'getCertificate'>;
+  /** 办件查询 by case number and credit code. */
+  progress: (query: { caseNo?: string; creditCode?: string }) => Promise<unknown>;
+  /** When annual reports are due (the certificate shows the year's report status). */
+  reportDeadline?: Services['config']['reportDeadline'];
   /** The needs a station was matched with, shown on its certificate (absent where the demand library is not served). */
   demands?: Pick<Services['demands'], 'certificateDemands'>;
   health: () => Promise<void>;
@@ -66,13 +70,20 @@ export function publicRoutes(deps: PublicDeps) {
     return c.json({ ...region, children: childrenOf(region.code) });
   });
 
+  // 办件查询: status and levels only, for whoever holds both the case number and the organisation's credit code.
+  r.get('/progress', limited, async (c) => {
+    const query = queryOf(c, ['caseNo', 'creditCode']);
+    c.header('cache-control', 'no-store');
+    return c.json(await deps.progress(query));
+  });
+
   // Takes the ASCII number or the printed one (粤科协备〔2026〕000123号); answers public fields only.
   r.get('/certificates/:certificateNo', limited, async (c) => {
     queryOf(c, []);
     const record = await deps.registry.getCertificate(c.req.param('certificateNo'));
     if (!record) throw new DomainError('not_found', `证书编号 ${c.req.param('certificateNo').slice(0, 64)} 不存在`);
     const demands = deps.demands ? await deps.demands.certificateDemands(record.certificateNo) : undefined;
-    return c.json({ ...certificateView(record, new Date()), ...(demands ? { demands } : {}) });
+    return c.json({ ...certificateView(record, new Date(), deps.reportDeadline), ...(demands ? { demands } : {}) });
   });
 
   return r;

@@ -4,6 +4,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { DomainError } from '../../domain/application.js';
 
+/** The search and filters of the application lists (GET /v1/applications, GET /v1/tasks): functions/domain/list-filter.ts. */
+export const listParams = ['q', 'type', 'from', 'to', 'sort'] as const;
+
 /** Names every list takes beside its own filters (functions/http/request.ts pageOf reads them). */
 export const pageParams = ['limit', 'cursor'] as const;
 

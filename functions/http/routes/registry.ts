@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import { applicationTypes, typeBasics } from '#forms/entry.js';
 import { progressReport } from '../../domain/progress.js';
+import { reportStatusView } from '../../domain/registry.js';
 import { pageOf, type Env } from '../request.js';
 import { assertMayReadStats } from '../../policy.js';
 import type { Services } from '../../services/context.js';
@@ -14,7 +15,12 @@ const typeNames = Object.fromEntries(applicationTypes.map((type) => [type, typeB
 export function registryRoutes(s: Services) {
   const r = new Hono<Env>();
 
-  r.get('/registry', async (c) => c.json(await s.registry.query(filterOf(c, pageParams), pageOf(c))));
+  r.get('/registry', async (c) => {
+    const page = await s.registry.query(filterOf(c, pageParams), pageOf(c));
+    // Each record with its annual report status of the year now due.
+    const now = s.now();
+    return c.json({ ...page, items: page.items.map((record) => ({ ...record, report: reportStatusView(record, now, s.config.reportDeadline) })) });
+  });
   r.route('/', registryExportRoutes(s));
 
   r.get('/stats', async (c) => {

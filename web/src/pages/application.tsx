@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Decision } from '../api';
 import type { Session } from '../auth';
 import { fieldTitles } from '../form-value';
-import { formatDate, formatTime, levelLabel } from '../labels';
+import { formatCaseNo, formatDate, formatTime, levelLabel } from '../labels';
 import { MaterialsView, pathTitle } from '../materials';
 import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
@@ -77,7 +77,7 @@ function useFollowedApplication(id: string) {
 export function ApplicationPage({ id, session }: { id: string; session: Session }) {
   const { query } = useLocation();
   const { app, error, stalled, show, follow } = useFollowedApplication(id);
-  const forms = useAsync(() => api.forms(), []);
+  const forms = useAsync(() => api.allForms(), []);
   const [flash, setFlash] = useState<string | undefined>(
     query.has('submitted') ? '申请已提交，等待审批。' : query.has('resubmitted') ? '已重新提交，申请回到退回它的审批层级。' : undefined,
   );
@@ -92,7 +92,7 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
   const role = session.claims.role;
   const awaitsMe = role === 'official' && app.status === 'PENDING' && !!app.task && app.task.level === session.claims.level;
   const mine = role === 'applicant' && app.applicant.org === session.claims.org;
-  const name = String(app.form.name ?? '申请');
+  const name = (app.subject?.title ?? String(app.form.name ?? '申请'));
   const transit = transitOf(app);
 
   /** A change the API recorded: shown as answered, then followed to where the workflow takes it. */
@@ -112,7 +112,7 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         <StatusBadge status={app.status} />
       </div>
       <p class="card-meta">
-        {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · 申请单位 {app.applicant.name ?? app.applicant.org} · {formatTime(app.submittedAt)} 提交
+        受理号 <strong class="case-no">{formatCaseNo(app.caseNo)}</strong> · {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · 申请单位 {app.applicant.name ?? app.applicant.org} · {formatTime(app.submittedAt)} 提交
       </p>
       {/* One live region kept on the page: what the workflow does next is read out as it happens. */}
       <div class="live-region" role="status" tabIndex={-1} ref={live}>
@@ -152,6 +152,12 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
             <Link href={`/certificates/${encodeURIComponent(app.certificateNo)}`}>查验证书</Link>
             {' · '}
             <Link href={`/certificates/${encodeURIComponent(app.certificateNo)}/print`}>打印证书</Link>
+          </Notice>
+        ) : null}
+        {app.status === 'APPROVED' && app.subject ? (
+          <Notice kind="success" announced={false}>
+            {app.type === 'annual-report' ? `${app.subject.year} 年度报告已通过县级审核。` : '变更已获批准，证书及备案登记已显示变更后的内容，证书编号不变。'}
+            <Link href={`/certificates/${encodeURIComponent(app.subject.certificateNo)}`}>查看证书 {app.subject.certificateNo}</Link>
           </Notice>
         ) : null}
       </div>
@@ -481,7 +487,7 @@ function DecisionPanel({
             ? '不予通过后审批终止，申请单位不能修改后重新提交。确定不予通过这份申请吗？'
             : '通过后申请即纳入全省备案并生成证书编号，不能撤销。确定通过这份申请吗？'}
         </p>
-        <p class="confirm-name">{String(app.form.name ?? '')}</p>
+        <p class="confirm-name">{(app.subject?.title ?? String(app.form.name ?? ''))}</p>
         <div class="actions">
           <button type="button" class="secondary" ref={cancelButton} onClick={() => dialog.current?.close()}>
             取消

@@ -1,27 +1,37 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Session } from '../auth';
-import { formatDate, statusLabel } from '../labels';
+import { formatCaseNo, formatDate, statusLabel } from '../labels';
 import { pathTitle } from '../materials';
 import { History, Progress } from '../progress';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
-import type { Application, FormType, Status } from '../types';
+import type { Application, FormType, ListFilters, Status } from '../types';
+import { SearchBar } from '../search-bar';
 import { ErrorNotice, Loading, PageTitle, StatusBadge, messageOf, useAsync, usePages, PageFoot } from '../ui';
 
 const titles = { applicant: '我的申请', official: '辖区内的申请', admin: '全部申请' } as const;
 
 export function ApplicationsPage({ session }: { session: Session }) {
+  const [filters, setFilters] = useState<ListFilters & { status?: string }>({});
   const [status, setStatus] = useState('');
-  const { items, cursor, error, loading, more } = usePages((from) => api.applications({ status: status || undefined, cursor: from }), [status]);
-  const forms = useAsync(() => api.forms(), []);
+  const { items, cursor, error, loading, more } = usePages((from) => api.applications({ ...filters, cursor: from }), [filters]);
+  const forms = useAsync(() => api.allForms(), []);
 
   const title = titles[session.claims.role];
+  const searching = Boolean(filters.q || filters.type || filters.from || filters.to || filters.status);
   return (
     <section>
       <PageTitle title={title}>{title}</PageTitle>
       <div class="toolbar">
-        <div class="field inline">
+        {session.claims.role === 'applicant' ? (
+          <Link href="/apply" class="button primary">
+            ＋ 新的申请
+          </Link>
+        ) : null}
+      </div>
+      <SearchBar forms={forms.data} onSearch={(next) => setFilters({ ...next, status: status || undefined })}>
+        <div class="field">
           <label for="status-filter">状态</label>
           <select id="status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
             <option value="">全部</option>
@@ -32,16 +42,18 @@ export function ApplicationsPage({ session }: { session: Session }) {
             ))}
           </select>
         </div>
-        {session.claims.role === 'applicant' ? (
-          <Link href="/apply" class="button primary">
-            ＋ 新的申请
-          </Link>
-        ) : null}
-      </div>
+      </SearchBar>
+      {!loading && !error && searching ? (
+        <p role="status">
+          找到 {items.length}
+          {cursor ? '+' : ''} 件符合条件的申请。
+        </p>
+      ) : null}
       {error ? <ErrorNotice error={error} /> : null}
       {!loading && !error && items.length === 0 ? (
         <p class="empty">
-          暂无申请。{session.claims.role === 'applicant' ? <Link href="/apply">去申报</Link> : null}
+          {searching ? '没有符合条件的申请。' : '暂无申请。'}
+          {!searching && session.claims.role === 'applicant' ? <Link href="/apply">去申报</Link> : null}
         </p>
       ) : null}
       <ul class="cards">
@@ -58,7 +70,7 @@ export function ApplicationsPage({ session }: { session: Session }) {
 
 function ApplicationCard({ app, forms }: { app: Application; forms?: FormType[] }) {
   const formType = forms?.find((f) => f.type === app.type);
-  const name = String(app.form.name ?? '（未命名）');
+  const name = (app.subject?.title ?? String(app.form.name ?? '（未命名）'));
   return (
     <article class="card" aria-labelledby={`app-${app.id}`}>
       <header class="card-head">
@@ -68,7 +80,7 @@ function ApplicationCard({ app, forms }: { app: Application; forms?: FormType[] 
         <StatusBadge status={app.status} />
       </header>
       <p class="card-meta">
-        {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · {formatDate(app.submittedAt)} 提交
+        受理号 <span class="case-no">{formatCaseNo(app.caseNo)}</span> · {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · {formatDate(app.submittedAt)} 提交
       </p>
       <Progress app={app} />
       <HistoryDetails id={app.id} formType={formType} />

@@ -89,7 +89,91 @@ function CertificateFields({ cert }: { cert: Certificate }) {
           <dd>{cert.reason}</dd>
         </div>
       ) : null}
+      {cert.address ? (
+        <div class="record-row">
+          <dt>详细地址</dt>
+          <dd>
+            {cert.address}
+            <ChangedOn at={cert.changedAt?.address} />
+          </dd>
+        </div>
+      ) : null}
+      {cert.experts?.length ? (
+        <div class="record-row">
+          <dt>专家</dt>
+          <dd>
+            {cert.experts.map((e) => `${e.name}（${e.title}）`).join('、')}
+            <ChangedOn at={cert.changedAt?.experts} />
+          </dd>
+        </div>
+      ) : null}
+      {cert.changedAt && Object.keys(cert.changedAt).length ? (
+        <div class="record-row">
+          <dt>变更</dt>
+          <dd>
+            {Object.entries(cert.changedAt)
+              .map(([field, at]) => `${changeNames[field] ?? field} ${formatDate(at!)} 变更`)
+              .join('；')}
+          </dd>
+        </div>
+      ) : null}
+      {cert.report ? (
+        <div class="record-row">
+          <dt>年度报告</dt>
+          <dd>
+            {cert.report.year} 年度：{cert.report.statusName}
+            {cert.reports?.filter((r) => r.year !== cert.report!.year).length
+              ? `（${cert.reports.filter((r) => r.year !== cert.report!.year).map((r) => `${r.year} 年度${r.statusName}`).join('，')}）`
+              : ''}
+          </dd>
+        </div>
+      ) : null}
     </dl>
+  );
+}
+
+const changeNames: Record<string, string> = { name: '名称', contact: '联系人', address: '地址', regionCode: '所在地区', experts: '专家名单' };
+
+function ChangedOn({ at }: { at?: string }) {
+  return at ? <small class="changed-on">（{formatDate(at)} 变更）</small> : null;
+}
+
+/** What the organisation holding the certificate may do with it (the API refuses another organisation's). */
+function StationActions({ no }: { no: string }) {
+  const base = `/certificates/${encodeURIComponent(no)}`;
+  return (
+    <nav class="actions station-actions" aria-label="站点事项">
+      <Link href={`${base}/report`} class="button primary">
+        报送年度报告
+      </Link>
+      <Link href={`${base}/change`} class="button secondary">
+        申请变更
+      </Link>
+      <Link href={`${base}/dissolve`} class="button danger">
+        注销站点
+      </Link>
+    </nav>
+  );
+}
+
+/** The certificate's changes and its end, for those who may read them (the organisation, its offices, administrators). */
+function CertificateHistory({ no }: { no: string }) {
+  const history = useAsync(() => api.certificateHistory(no).catch(() => null), [no]);
+  if (!history.data?.items.length) return null;
+  const actions: Record<string, string> = { change: '变更', revoke: '撤销', dissolve: '注销', expire: '到期' };
+  return (
+    <section aria-labelledby="certificate-history-title">
+      <h2 id="certificate-history-title">变动记录</h2>
+      <ol class="history">
+        {history.data.items.map((e, i) => (
+          <li key={i}>
+            {formatTime(e.at)} {actions[e.action] ?? e.action}
+            {e.changes?.length ? `：${e.changes.map((f) => changeNames[f] ?? f).join('、')}` : ''}
+            {e.reason ? `（${e.reason}）` : ''}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 
@@ -202,6 +286,7 @@ export function CertificatePage({ no }: { no: string }) {
       {cert.data ? (
         <>
           {done ? <Notice kind="success">{done}</Notice> : null}
+          {new URLSearchParams(location.search).get('dissolved') ? <Notice kind="success">站点已注销。</Notice> : null}
           {cert.data.valid ? (
             <Notice kind="success">
               <strong class="verdict">✓ 证书真实有效</strong>
@@ -224,6 +309,8 @@ export function CertificatePage({ no }: { no: string }) {
               }}
             />
           ) : null}
+          {claims?.role === 'applicant' && cert.data.status === 'ACTIVE' ? <StationActions no={cert.data.certificateNo} /> : null}
+          {session ? <CertificateHistory no={cert.data.certificateNo} /> : null}
           <p>
             <Link href={`/certificates/${encodeURIComponent(no)}/print`} class="button secondary">
               查看可打印证书
@@ -238,6 +325,8 @@ export function CertificatePage({ no }: { no: string }) {
   );
 }
 
+/** What a certificate no longer valid says across its printed page. */
+const printedStamp: Record<string, string> = { REVOKED: '已撤销', DISSOLVED: '已注销', EXPIRED: '已过期' };
 /** The needs of the demand library (需求库) the station took on, each with its rating once closed. */
 function TakenDemands({ cert }: { cert: Certificate }) {
   if (!cert.demands?.length) return null;
@@ -287,6 +376,12 @@ export function CertificatePrintPage({ no }: { no: string }) {
           <span id="certificate-title">备案证书</span>
         </PageTitle>
         <p class="certificate-no">{cert.data.title ?? cert.data.certificateNo}</p>
+        {!cert.data.valid ? (
+          <p class={`certificate-stamp certificate-stamp-${cert.data.status.toLowerCase()}`} role="status">
+            <span class="certificate-stamp-word">{printedStamp[cert.data.status] ?? '已失效'}</span>
+            <span class="certificate-stamp-text">{cert.data.validity}。本证书不再有效。</span>
+          </p>
+        ) : null}
         <p class="certificate-body">
           <strong>{cert.data.name}</strong>
           <br />

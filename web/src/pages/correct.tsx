@@ -8,7 +8,7 @@ import { ErrorNotice, Loading, Notice, PageTitle, useAsync } from '../ui';
 
 /** Correcting a returned application with the official's list of problems in view. */
 export function CorrectPage({ id }: { id: string }) {
-  const data = useAsync(() => Promise.all([api.application(id), api.forms()]), [id]);
+  const data = useAsync(() => Promise.all([api.application(id), api.allForms()]), [id]);
   if (data.error) return <ErrorNotice error={data.error} />;
   if (!data.data) return <Loading what="申请" />;
   const [app, forms] = data.data;
@@ -29,7 +29,7 @@ export function CorrectPage({ id }: { id: string }) {
   return (
     <section>
       <p class="breadcrumb">
-        <Link href="/applications">我的申请</Link> / <Link href={`/applications/${id}`}>{String(app.form.name ?? '申请')}</Link> / 修改
+        <Link href="/applications">我的申请</Link> / <Link href={`/applications/${id}`}>{(app.subject?.title ?? String(app.form.name ?? '申请'))}</Link> / 修改
       </p>
       <PageTitle title="修改申请">修改并重新提交</PageTitle>
       <div class="correct-layout">

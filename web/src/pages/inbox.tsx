@@ -1,14 +1,19 @@
 import { api } from '../api';
 import type { Session } from '../auth';
-import { formatDate, levelLabel } from '../labels';
+import { useState } from 'preact/hooks';
+import { formatCaseNo, formatDate, levelLabel } from '../labels';
+import { SearchBar } from '../search-bar';
+import type { ListFilters } from '../types';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
 import { ErrorNotice, Loading, PageTitle, useAsync, usePages, PageFoot } from '../ui';
 
 /** What awaits the official's decision, oldest first, with overdue ones marked. */
 export function InboxPage({ session }: { session: Session }) {
-  const { items, cursor, error, loading, more } = usePages((from) => api.tasks({ cursor: from }), []);
-  const forms = useAsync(() => api.forms(), []);
+  const [filters, setFilters] = useState<ListFilters>({});
+  const { items, cursor, error, loading, more } = usePages((from) => api.tasks({ ...filters, cursor: from }), [filters]);
+  const forms = useAsync(() => api.allForms(), []);
+  const searching = Boolean(filters.q || filters.type || filters.from || filters.to);
 
   const overdue = items.filter((a) => a.task?.overdue).length;
   const level = session.claims.level;
@@ -18,11 +23,13 @@ export function InboxPage({ session }: { session: Session }) {
       <p class="lead">
         {session.claims.name} · {level ? `${levelLabel[level]}审批` : ''} · <RegionName code={session.claims.region ?? '44'} />
       </p>
+      <OfficeTabs current="inbox" />
+      <SearchBar forms={forms.data} onSearch={setFilters} />
       {error ? <ErrorNotice error={error} /> : null}
       {!loading && !error ? (
         <p role="status">
           共 {items.length}
-          {cursor ? '+' : ''} 件待审批{overdue ? <strong class="overdue-text">，其中 {overdue} 件已超期</strong> : null}。按提交先后排列，最早的在前。
+          {cursor ? '+' : ''} 件{searching ? '符合条件的' : ''}待审批{overdue ? <strong class="overdue-text">，其中 {overdue} 件已超期</strong> : null}。{filters.sort === 'newest' ? '最新到达的在前。' : '按到达先后排列，最早的在前。'}
         </p>
       ) : null}
       <ul class="cards">
@@ -33,12 +40,12 @@ export function InboxPage({ session }: { session: Session }) {
               <article class={`card task${app.task?.overdue ? ' is-overdue' : ''}`} aria-labelledby={`task-${app.id}`}>
                 <header class="card-head">
                   <h2 id={`task-${app.id}`}>
-                    <Link href={`/applications/${app.id}?from=inbox`}>{String(app.form.name ?? '申请')}</Link>
+                    <Link href={`/applications/${app.id}?from=inbox`}>{(app.subject?.title ?? String(app.form.name ?? '申请'))}</Link>
                   </h2>
                   {app.task?.overdue ? <span class="badge overdue">已超期</span> : null}
                 </header>
                 <p class="card-meta">
-                  {formType?.name ?? app.type} · <RegionName code={app.regionCode} />
+                  受理号 <span class="case-no">{formatCaseNo(app.caseNo)}</span> · {formType?.name ?? app.type} · <RegionName code={app.regionCode} />
                 </p>
                 <dl class="task-dates">
                   <div>
@@ -58,7 +65,7 @@ export function InboxPage({ session }: { session: Session }) {
                     <dd>{formatDate(app.task?.expiresAt)}</dd>
                   </div>
                 </dl>
-                <Link href={`/applications/${app.id}?from=inbox`} class="button primary" aria-label={`审批 ${String(app.form.name ?? '')}`}>
+                <Link href={`/applications/${app.id}?from=inbox`} class="button primary" aria-label={`审批 ${(app.subject?.title ?? String(app.form.name ?? ''))}`}>
                   审批
                 </Link>
               </article>
@@ -66,8 +73,28 @@ export function InboxPage({ session }: { session: Session }) {
           );
         })}
       </ul>
-      {!loading && !error && items.length === 0 ? <p class="empty">没有待审批的申请。</p> : null}
+      {!loading && !error && items.length === 0 ? <p class="empty">{searching ? '没有符合条件的待审批申请。' : '没有待审批的申请。'}</p> : null}
       <PageFoot loading={loading} cursor={cursor} more={more} what="待办" />
     </section>
+  );
+}
+
+/** 待办 and 已办: the official's two lists, one tab each. */
+export function OfficeTabs({ current }: { current: 'inbox' | 'decided' }) {
+  return (
+    <nav aria-label="待办与已办">
+      <ul class="tabs">
+        <li>
+          <Link href="/inbox" aria-current={current === 'inbox' ? 'page' : undefined}>
+            待办
+          </Link>
+        </li>
+        <li>
+          <Link href="/decided" aria-current={current === 'decided' ? 'page' : undefined}>
+            已办
+          </Link>
+        </li>
+      </ul>
+    </nav>
   );
 }

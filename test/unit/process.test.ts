@@ -1,0 +1,89 @@
+// The pure rules of a station's life after its certificate: who decides a report and a change, when a year's report
+// is due, which years may be reported on, what a change changes.
+import { describe, expect, it } from 'vitest';
+import { chainOf, nextStepOf } from '#functions/domain/chain.js';
+import { DomainError } from '#functions/domain/application.js';
+import { assertReportableYear, changedFields, currentReportYear, parseReportDeadline, reportDeadline } from '#functions/domain/process.js';
+
+describe('chains of the processes', () => {
+  it('an annual report is decided by its county alone, whatever level hosts the station', () => {
+    expect(chainOf({ type: 'annual-report', regionCode: '441882102201' })).toEqual([{ level: 'county', region: '441882' }]);
+    expect(chainOf({ type: 'annual-report', regionCode: '441882' })).toEqual([{ level: 'county', region: '441882' }]);
+    expect(nextStepOf({ type: 'annual-report', regionCode: '441882102' }, 'county')).toBeNull();
+  });
+
+  it('a change goes from the host level straight to the province', () => {
+    expect(chainOf({ type: 'certificate-change', regionCode: '441882102201' })).toEqual([
+      { level: 'township', region: '441882102' },
+      { level: 'province', region: '44' },
+    ]);
+    expect(chainOf({ type: 'certificate-change', regionCode: '441882' })).toEqual([
+      { level: 'county', region: '441882' },
+      { level: 'province', region: '44' },
+    ]);
+  });
+
+  it('an establishment keeps its whole chain', () => {
+    expect(chainOf({ type: 'society-station', regionCode: '441882102' }).map((s) => s.level)).toEqual(['township', 'county', 'province']);
+  });
+});
+
+describe('report deadlines', () => {
+  it('by default the end of 31 March (CST) of the year after', () => {
+    expect(reportDeadline(2026, '2026-06-01T02:00:00.000Z', parseReportDeadline(undefined))).toBe('2027-03-31T15:59:59.999Z');
+  });
+
+  it('in seconds, each year’s that long after the one before', () => {
+    const rule = parseReportDeadline('30s');
+    expect(reportDeadline(2026, '2026-06-01T02:00:00.000Z', rule)).toBe('2026-06-01T02:00:30.000Z');
+    expect(reportDeadline(2027, '2026-06-01T02:00:00.000Z', rule)).toBe('2026-06-01T02:01:00.000Z');
+  });
+
+  it('refuses what it cannot read, naming the setting', () => {
+    for (const text of ['0s', '3-31', '02-30', 'soon']) expect(() => parseReportDeadline(text), text).toThrow(/REPORT_DEADLINE/);
+  });
+
+  it('shows the earliest year whose deadline has not passed, never one still to come', () => {
+    const rule = parseReportDeadline('03-31');
+    expect(currentReportYear('2025-06-01T02:00:00.000Z', new Date('2026-02-01T00:00:00Z'), rule)).toBe(2025);
+    expect(currentReportYear('2025-06-01T02:00:00.000Z', new Date('2026-04-02T00:00:00Z'), rule)).toBe(2026);
+    expect(currentReportYear('2025-06-01T02:00:00.000Z', new Date('2030-12-31T00:00:00Z'), rule)).toBe(2030);
+  });
+});
+
+describe('reportable years', () => {
+  const record = { approvedAt: '2025-06-01T02:00:00.000Z' };
+  const now = new Date('2026-12-01T00:00:00Z');
+  const problem = (year: number, reports = {}) => {
+    try {
+      assertReportableYear(year, { ...record, reports }, now);
+      return undefined;
+    } catch (error) {
+      return error as DomainError;
+    }
+  };
+
+  it('takes the station’s years up to this one', () => {
+    expect(problem(2025)).toBeUndefined();
+    expect(problem(2026)).toBeUndefined();
+  });
+
+  it('refuses a year before the station existed and one to come (400), a year reported already (409)', () => {
+    expect(problem(2024)).toMatchObject({ code: 'validation', details: { issues: [{ path: 'year', message: '站点于 2025 年设立，不能报送 2024 年度的报告' }] } });
+    expect(problem(2027)).toMatchObject({ code: 'validation' });
+    expect(problem(2025, { 2025: { status: 'APPROVED', id: 'r1', at: '2026-01-01T00:00:00Z' } })).toMatchObject({ code: 'duplicate', message: expect.stringContaining('2025 年度报告已报送（已通过）') });
+    expect(problem(2025, { 2025: { status: 'RETURNED', id: 'r1', at: '2026-01-01T00:00:00Z' } })).toMatchObject({ code: 'duplicate' });
+  });
+
+  it('takes a year again once its report was rejected, withdrawn or expired, or flagged overdue', () => {
+    for (const status of ['REJECTED', 'WITHDRAWN', 'EXPIRED', 'OVERDUE']) expect(problem(2025, { 2025: { status, at: '2026-01-01T00:00:00Z' } }), status).toBeUndefined();
+  });
+});
+
+describe('changed fields', () => {
+  it('names only the fields given with another value than the current one', () => {
+    const current = { name: '甲站', address: '连州市大路边镇一号', contact: { name: '李明', mobile: '13800138000' } };
+    expect(changedFields(current, { name: '甲站', address: '连州市大路边镇二号', contact: { name: '李明', mobile: '13900139000' } })).toEqual(['contact', 'address']);
+    expect(changedFields(current, { name: '甲站' })).toEqual([]);
+  });
+});
