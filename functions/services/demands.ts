@@ -126,11 +126,11 @@ function noticeItemsOf(s: DemandServices, drafts: NoticeDraft[], now: Date): Doc
 
 /** `POST /v1/demands`: an office posts a need inside its region; published at once. */
 export async function postDemand(s: DemandServices, principal: Principal, input: DemandInput) {
-  const region = findRegion(input.regionCode);
-  if (!region || !isDemandRegionLevel(input.regionCode)) {
+  // Who may post, and where, first (403); then whether the region exists at a level a need is hosted at (400).
+  assertMayPostDemand(principal, input.regionCode);
+  if (!findRegion(input.regionCode) || !isDemandRegionLevel(input.regionCode)) {
     throw validation('需求内容有误', [{ path: 'regionCode', message: `区划代码 ${input.regionCode} 不存在，或不是县（区）、乡镇、村一级` }]);
   }
-  assertMayPostDemand(principal, input.regionCode);
   const now = s.now();
   const at = now.toISOString();
   const demand: Demand = {

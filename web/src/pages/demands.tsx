@@ -277,7 +277,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           </p>
         </section>
       ) : null}
-      {d.mine && d.status === 'PUBLISHED' ? <MatchForm demand={d} onDone={done} /> : d.responses?.length ? <Responses demand={d} /> : null}
+      {d.mine && d.status === 'PUBLISHED' ? <MatchForm demand={d} onDone={done} /> : d.responses?.length ? <Responses demand={d} own={session.claims.role === 'applicant'} /> : null}
       {d.mine && d.status === 'MATCHED' ? <CloseForm demand={d} onDone={done} /> : null}
       {session.claims.role === 'applicant' && d.status === 'PUBLISHED' && !responded ? <RespondForm demand={d} onDone={done} /> : null}
       {d.history?.length ? (
@@ -315,10 +315,10 @@ function ResponseBody({ response }: { response: NonNullable<DemandView['response
   );
 }
 
-function Responses({ demand }: { demand: DemandView }) {
+function Responses({ demand, own }: { demand: DemandView; own: boolean }) {
   return (
     <section aria-labelledby="responses-title">
-      <h2 id="responses-title">{demand.mine ? '响应' : '本单位的响应'}</h2>
+      <h2 id="responses-title">{demand.mine || !own ? '响应' : '本单位的响应'}</h2>
       <ul class="cards">
         {demand.responses!.map((response) => (
           <li key={response.id}>
