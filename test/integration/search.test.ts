@@ -3,7 +3,13 @@
 // decided (已办), and the public progress lookup (办件查询) by case number and credit code.
 import { describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '#forms/credit-code.js';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '#functions/store/keys.js';
+import { ulid } from 'ulid';
 import { isCaseNumber } from '#functions/domain/case-number.js';
+import { newApplication } from '#functions/domain/application.js';
+import { toItem } from '#functions/store/applications.js';
+import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
 import { stackForFile, taskInInbox } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 
@@ -46,6 +52,36 @@ describe('the case number', () => {
     const county = (await list('/v1/applications?limit=100', file.tokens.county)).body.items.find((i: { id: string }) => i.id === first.id);
     expect(county.caseNo).toBe(first.caseNo);
     expect((await taskInInbox(file.api, file.tokens.township, first.id)).caseNo).toBe(first.caseNo);
+  });
+});
+
+describe('an application stored before case numbers', () => {
+  it('gets its number and its search entries from the backfill, once, and is then found and looked up by them', async () => {
+    // Prepare: an application item as stored before case numbers (no caseNo, no search entries, no number's item)
+    const { applications } = file.api.stack.services;
+    const at = new Date().toISOString();
+    const id = ulid();
+    const step = { id, action: 'submit' as const, final: false, level: 'township' as const, region: TOWNSHIP, at, dueAt: at, expiresAt: at, timeoutSeconds: 1 };
+    const form = submission('society-station', TOWNSHIP).form as Record<string, unknown>;
+    form.name = '连州市大路边镇旧数据补号科技服务站';
+    const old = newApplication({ id, type: 'society-station', regionCode: TOWNSHIP, form, applicant: { org: ORG, sub: 'old', name: '旧' }, at, step });
+    await applications.db.send(new PutCommand({ TableName: applications.table, Item: toItem({ ...old, outbox: null }) }));
+    // The stack ran the backfill as it started (nothing to number then): its marker goes, as in a table from before.
+    await applications.db.send(new DeleteCommand({ TableName: applications.table, Key: keys.migration('case-numbers') }));
+    expect((await list(`/v1/applications/${id}`, file.tokens.admin)).body.caseNo).toBeNull();
+
+    // Act: the local stack runs it at start; here twice (the second finds its marker)
+    const first = await backfillCaseNumbers(applications.db, applications.table);
+    const second = await backfillCaseNumbers(applications.db, applications.table);
+
+    // Assess
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(second).toBe(0);
+    const { caseNo } = (await list(`/v1/applications/${id}`, file.tokens.admin)).body;
+    expect(isCaseNumber(caseNo)).toBe(true);
+    expect(ids(await list(`/v1/applications?q=${encodeURIComponent('旧数据补号')}`, file.tokens.county))).toEqual([id]);
+    expect(ids(await list(`/v1/applications?q=${caseNo}`, file.tokens.county))).toEqual([id]);
+    expect((await file.api.call('GET', `/v1/progress?caseNo=${caseNo}&creditCode=${ORG}`)).status).toBe(200);
   });
 });
 

@@ -119,6 +119,11 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         {flash ? (
           <Notice kind="success" announced={false}>
             {flash}
+            {query.has('submitted') && app.caseNo ? (
+              <>
+                {' '}受理号 <strong class="case-no">{formatCaseNo(app.caseNo)}</strong>：请记下，可凭它和统一社会信用代码在<Link href="/progress">办件查询</Link>查看进度。
+              </>
+            ) : null}
           </Notice>
         ) : null}
         {transit && !stalled ? (

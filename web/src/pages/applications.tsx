@@ -33,7 +33,16 @@ export function ApplicationsPage({ session }: { session: Session }) {
       <SearchBar forms={forms.data} onSearch={(next) => setFilters({ ...next, status: status || undefined })}>
         <div class="field">
           <label for="status-filter">状态</label>
-          <select id="status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <select
+            id="status-filter"
+            value={status}
+            onChange={(e) => {
+              // The status applies at once, as it did before the search; the other filters on 搜索.
+              const next = e.currentTarget.value;
+              setStatus(next);
+              setFilters({ ...filters, status: next || undefined });
+            }}
+          >
             <option value="">全部</option>
             {(Object.keys(statusLabel) as Status[]).map((s) => (
               <option key={s} value={s}>
