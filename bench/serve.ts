@@ -25,8 +25,9 @@ const stack = await startLocalStack({
   reconcileEveryMs: 0,
   quiet: options.quiet ?? false,
   // Materials taken, none required: issue 8's parts submit the same bodies as ever; bench/materials.ts submits with
-  // and without materials on this very stack.
-  env: { TABLE_SUFFIX: options.suffix, MATERIALS: 'optional' },
+  // and without materials on this very stack. No request limits: one bench caller sends thousands a minute, which the
+  // per-caller limit (300 a minute) would answer 429 (test/security/rate-limits.test.ts covers the limits).
+  env: { TABLE_SUFFIX: options.suffix, MATERIALS: 'optional', RATE_LIMITS: 'caller=off,address=off,refused=off' },
 });
 
 let stats: ServerStats = { transitions: 0, capacity: {}, byOperation: {}, recordOutcome: { invocations: 0, ms: [] } };
