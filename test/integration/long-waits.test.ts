@@ -7,7 +7,9 @@ import { delayEngineCall, failEngineCalls, recordsTaskToken } from '../support/f
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 
 // The township is configured to expire (by default an office's delay passes the application up): the expiry shows when the wait ends.
-const file = stackForFile({ env: { TIME_LIMITS: 'township=1s/4s', ESCALATION: 'township=expire' }, engine: { maxTimerMs: 200 } });
+// No per-caller limit: these tests poll the application every 25 ms, and a slow expiry under the whole suite's load
+// once took past the limit's 300 requests a minute, after which the polls saw 429s, never EXPIRED.
+const file = stackForFile({ env: { TIME_LIMITS: 'township=1s/4s', ESCALATION: 'township=expire', RATE_LIMITS: 'caller=off' }, engine: { maxTimerMs: 200 } });
 
 describe('a wait longer than the longest timer', () => {
   it('expires at its deadline, not when the first timer fires', async () => {
@@ -59,9 +61,7 @@ describe('a wait longer than the longest timer', () => {
     }
   });
 
-  // Tried once more when it fails: under the whole suite's load it has twice not expired in time (never alone, nor under
-  // CPU load alone); its error now says what the application was, for the cause to be found (the closing notes say so).
-  it('survives a deadline passing while the token is being recorded (a restart after the hard limit): no unheard rejection, the application expires', { retry: 1, timeout: 30_000 }, async () => {
+  it('survives a deadline passing while the token is being recorded (a restart after the hard limit): no unheard rejection, the application expires', { timeout: 30_000 }, async () => {
     // Prepare: the call recording the township's token takes longer than the whole hard limit, as when the stack
     // starts again after the deadline passed while it was down, and the wait's timer fires before the call returns
     const unheard: unknown[] = [];
@@ -75,11 +75,10 @@ describe('a wait longer than the longest timer', () => {
       let seen: unknown;
       const expired = await eventually(async () => {
         const now = await file.api.call('GET', `/v1/applications/${out.body.id}`, { token: file.tokens.applicant });
-        seen = { status: now.body.status, history: now.body.history?.map((e: { action: string; at: string }) => `${e.at} ${e.action}`), task: now.body.task, delayed: slow.delayed.length };
+        seen = { http: now.status, status: now.body.status, history: now.body.history?.map((e: { action: string; at: string }) => `${e.at} ${e.action}`), task: now.body.task, delayed: slow.delayed.length };
         return now.body.status === 'EXPIRED' ? now.body : undefined;
-        // (4.5 s of delay past a 4 s limit, then the expiry's own write: CI's loaded machine once took over 15 s)
       }, 25_000, 'EXPIRED').catch((error: Error) => {
-        // What the application was when it did not expire (it has failed so under the whole suite's load, never alone).
+        // What the application (or its answer) was when it did not expire.
         throw new Error(`${error.message}; last seen ${JSON.stringify(seen)}`);
       });
 
