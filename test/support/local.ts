@@ -51,7 +51,9 @@ export async function harness(options: { ownDynamoDB?: boolean } = {}): Promise<
         ...options,
         // Materials are taken and checked, but not required: the tests of other features submit forms alone
         // (test/integration/materials.test.ts and the browser test run with MATERIALS=required, the default).
-        env: { TABLE_SUFFIX: suffix, MATERIALS: 'optional', ...options.env },
+        // No per-caller limit unless a test sets its limits (test/security/rate-limits.test.ts does): tests poll every
+        // 25 ms, and a slow step under the whole suite's load used up 300 a minute, the polls then seeing only 429s.
+        env: { TABLE_SUFFIX: suffix, MATERIALS: 'optional', RATE_LIMITS: 'caller=off', ...options.env },
       });
       stacks.push(stack);
       return client(stack, suffix);
