@@ -224,33 +224,11 @@ export interface ListFilters {
   sort?: 'newest' | 'oldest' | '';
 }
 
-/** 已办: one decision of the official's office (GET /v1/decisions). */
-export interface Decided {
-  applicationId: string;
-  caseNo: string | null;
-  type: string;
-  name: string | null;
-  organisation: string | null;
-  regionCode: string;
-  action: 'approve' | 'reject' | 'return';
-  level: DecidingLevel;
-  at: string;
-  comment: string | null;
-  actor: { sub: string; name: string };
-}
+/** 已办: one decision of the official's office (GET /v1/decisions), as the server's list keeps it. */
+export type { DecidedEntry as Decided } from '#functions/store/application-lists.js';
 
-/** 办件查询 (GET /v1/progress): status and levels only. */
-export interface ProgressLookup {
-  caseNo: string;
-  type: string;
-  status: Status;
-  currentLevel: DecidingLevel;
-  submittedAt: string;
-  updatedAt: string;
-  levels: { level: DecidingLevel; name: string; state: LevelState; at: string | null }[];
-}
-
-export type LevelState = 'approved' | 'pending' | 'returned' | 'rejected' | 'expired' | 'withdrawn' | 'escalated' | 'waiting' | 'not_reached';
+/** 办件查询 (GET /v1/progress): status and levels only, as the server's domain builds it. */
+export type { LevelState, ProgressView as ProgressLookup } from '#functions/domain/progress-lookup.js';
 export type { CertificateDemand, DemandKind, DemandStatus } from '#functions/domain/demand.js';
 
 /** A response to a need as its reader is shown it: the contact only to the posting office and the responder itself. */
