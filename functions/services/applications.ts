@@ -471,7 +471,9 @@ export async function withdrawApplication(s: Services, principal: Principal, id:
 export async function resubmitApplication(s: Services, principal: Principal, id: string, body: unknown): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
   const app = assertMayResubmit(principal, found?.app, id);
-  if (app.status !== 'RETURNED' || !app.taskToken) throw new DomainError('conflict', '只有被退回修改的申请可以重新提交');
+  if (app.status !== 'RETURNED') throw new DomainError('conflict', '只有被退回修改的申请可以重新提交');
+  // The return is answered before the workflow has opened the correction: that takes a moment.
+  if (!app.taskToken) throw new DomainError('conflict', '退回正在送达，请稍后几秒再重新提交');
   const given = (body && typeof body === 'object' ? body : {}) as { form?: unknown; materials?: unknown };
   if (app.subject) return resubmitProcess(s, principal, app, body, given.form);
   const checked = validateSubmission({ type: app.type, regionCode: app.regionCode, form: given.form });

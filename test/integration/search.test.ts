@@ -10,7 +10,7 @@ import { isCaseNumber } from '#functions/domain/case-number.js';
 import { newApplication } from '#functions/domain/application.js';
 import { toItem } from '#functions/store/applications.js';
 import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
-import { stackForFile, taskInInbox } from '../support/local.js';
+import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
 
 const TOWNSHIP = '441882102'; // 大路边镇, 连州市
@@ -143,6 +143,7 @@ describe('search', () => {
       body: { action: 'return', comment: '名称不规范', issues: [{ path: 'form.name', message: '请用规范名称' }] },
     });
     expect(returned.status, returned.text).toBe(200);
+    await eventually(async () => ((await file.api.call('GET', `/v1/applications/${app.id}`, { token: file.tokens.applicant })).body.task ? true : undefined), 10_000, 'the correction awaited');
 
     // Act
     const form = { ...returned.body.form, name: '连州市星子镇新立科技服务站' };
