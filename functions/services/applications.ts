@@ -178,13 +178,18 @@ export async function submitApplication(s: Services, principal: Principal, body:
       materials: plan?.materials,
     });
     answer = { status: 201, body: viewOf(app, [entry], now) };
-    outcome = await s.applications.create(app, entry, {
-      idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
-      guard: catalogue[type].unique,
-      attach,
-      effects: [...noticeItems(s, app, [taskNotice(app, first, 'submit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
-      index: s.lists.indexOf({ ...app, caseNo: app.caseNo! }),
-    });
+    outcome = await s.lists.indexed(
+      { ...app, caseNo: app.caseNo! },
+      (caseNumber) =>
+        s.applications.create(app, entry, {
+          idempotency: key ? { sub: principal.sub, key, record: { requestHash, answer }, at: now } : undefined,
+          guard: catalogue[type].unique,
+          attach,
+          effects: [...noticeItems(s, app, [taskNotice(app, first, 'submit', step.dueAt)], now), waitTimerItem(s, step, 'decision')],
+          caseNumber,
+        }),
+      (outcome) => outcome === 'created',
+    );
   } while (outcome === 'caseTaken' && ++draws < CASE_NUMBER_DRAWS);
   if (outcome.startsWith('taken:')) throw takenError(plan!, outcome as `taken:${string}`);
   switch (outcome as Exclude<typeof outcome, `taken:${string}`>) {

@@ -10,6 +10,7 @@ import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keyOf, keys, without
 import { fromItem, type PageRequest } from './applications.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import type { DocTransactItem } from './transactions.js';
+import { writeAll } from './batch.js';
 
 const A = ATTR.application;
 /** A search index entry: the application's own attributes that a search filters on without reading the application. */
@@ -59,12 +60,20 @@ export class ApplicationLists {
     readonly table: string,
   ) {}
 
-  /** For a submission's transaction (ApplicationStore.create's `index`): its case number's item, unique, and its search entries. */
-  indexOf(app: ApplicationRecord & { caseNo: string }): { caseNumber: DocTransactItem; entries: DocTransactItem[] } {
-    return {
-      caseNumber: { Put: { TableName: this.table, Item: caseNumberItem(app), ConditionExpression: IS_NEW } },
-      entries: searchItems(app).map((Item) => ({ Put: { TableName: this.table, Item } })),
-    };
+  /**
+   * Stores a submission with its index: its search entries are written first, batched (a write unit each where a
+   * transaction costs two, and a transaction of a few items instead of fifty), then `store` runs its transaction with
+   * the case number's item, unique (ApplicationStore.create's `caseNumber`). A search reads the application an entry
+   * names and checks its text, so an entry of a submission that was never stored (a crash between the two) finds
+   * nothing; those of a refused one are removed.
+   */
+  async indexed<T>(app: ApplicationRecord & { caseNo: string }, store: (caseNumber: DocTransactItem) => Promise<T>, stored: (outcome: T) => boolean): Promise<T> {
+    const entries = searchItems(app);
+    await writeAll(this.db, this.table, entries.map((put) => ({ put })));
+    const outcome = await store({ Put: { TableName: this.table, Item: caseNumberItem(app), ConditionExpression: IS_NEW } });
+    // When removing them fails they stay, harmless: no application of that id exists.
+    if (!stored(outcome)) await writeAll(this.db, this.table, entries.map((item) => ({ delete: keyOf(item) }))).catch(() => undefined);
+    return outcome;
   }
 
   /** For a change's transaction (ApplicationChange's `reindex`): the search entries of a changed form. */

@@ -174,8 +174,8 @@ export class ApplicationStore {
       guard?: boolean;
       attach?: Attach[];
       effects?: DocTransactItem[];
-      /** Its case number's item (conditional: 'caseTaken' when the number is another's) and its search index entries (store/application-lists.ts). */
-      index?: { caseNumber: DocTransactItem; entries: DocTransactItem[] };
+      /** Its case number's item (conditional: 'caseTaken' when the number is another's; store/application-lists.ts indexed). */
+      caseNumber?: DocTransactItem;
       /** Writes whose condition may fail ('stale'): the certificate an annual report or a change is about, as it was read. */
       guarded?: DocTransactItem[];
     } = {},
@@ -184,7 +184,7 @@ export class ApplicationStore {
       { item: { Put: { TableName: this.table, Item: toItem(app), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: eventItem(app.id, app.version, submitted), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       // The number is unique by its item's key: another application's number drawn again is 'caseTaken' (draw anew).
-      ...(options.index ? [{ item: options.index.caseNumber, whenConditionFails: 'caseTaken' as const }, ...options.index.entries.map((item) => ({ item }))] : []),
+      ...(options.caseNumber ? [{ item: options.caseNumber, whenConditionFails: 'caseTaken' as const }] : []),
     ];
     const { idempotency } = options;
     if (idempotency) {

@@ -3,12 +3,13 @@
 // decided (已办), and the public progress lookup (办件查询) by case number and credit code.
 import { describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '#forms/credit-code.js';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '#functions/store/keys.js';
 import { ulid } from 'ulid';
 import { isCaseNumber } from '#functions/domain/case-number.js';
 import { newApplication } from '#functions/domain/application.js';
 import { toItem } from '#functions/store/applications.js';
+import { searchItems } from '#functions/store/application-lists.js';
 import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
 import { eventually, stackForFile, taskInInbox } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
@@ -132,6 +133,35 @@ describe('search', () => {
     const elsewhere = await file.api.token({ role: 'official', level: 'county', region: '441802', name: '清城区科协' });
     expect(ids(await list(`/v1/applications?q=${app.caseNo}`, elsewhere))).toEqual([]);
     expect(ids(await list(`/v1/applications?q=${encodeURIComponent('东陂镇农产品')}`, elsewhere))).toEqual([]);
+  });
+
+  it('finds nothing by the entries of a submission that was not stored, and a refused submission leaves none', async () => {
+    // Prepare: entries written as a submission writes them before its transaction, which then never came (a crash)
+    const { applications } = file.api.stack.services;
+    const id = ulid();
+    const at = new Date().toISOString();
+    const step = { id, action: 'submit' as const, final: false, level: 'township' as const, region: TOWNSHIP, at, dueAt: at, expiresAt: at, timeoutSeconds: 1 };
+    const form = submission('society-station', TOWNSHIP).form as Record<string, unknown>;
+    form.name = '连州市大路边镇未存孤项科技服务站';
+    const never = newApplication({ id, caseNo: '202600000000', type: 'society-station', regionCode: TOWNSHIP, form, applicant: { org: ORG, sub: 'x', name: 'x' }, at, step });
+    for (const Item of searchItems({ ...never, caseNo: never.caseNo! })) await applications.db.send(new PutCommand({ TableName: applications.table, Item }));
+    // Prepare: a submission refused (the one-per-region place is taken) after its entries were written
+    const association = async (name: string) =>
+      file.api.call('POST', '/v1/applications', {
+        token: file.tokens.applicant,
+        body: submission('township-association', '441882103', ORG, (f) => { f.name = name; }),
+      });
+    const first = await association('连州市拒收测试乡镇科协');
+    expect(first.status, first.text).toBe(201);
+    const refused = await association('连州市拒收重复乡镇科协');
+    expect(refused.status, refused.text).toBe(409);
+
+    // Act / Assess: the orphan's words find nothing; the refused name finds nothing and left no entry under its words
+    expect(ids(await list(`/v1/applications?q=${encodeURIComponent('未存孤项')}`, file.tokens.admin))).toEqual([]);
+    expect(ids(await list(`/v1/applications?q=${encodeURIComponent('拒收重复')}`, file.tokens.admin))).toEqual([]);
+    const left = await applications.db.send(new QueryCommand({ TableName: applications.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.searchPk('重复') } }));
+    expect(left.Items ?? []).toEqual([]);
+    expect(ids(await list(`/v1/applications?q=${encodeURIComponent('拒收测试')}`, file.tokens.admin))).toEqual([first.body.id]);
   });
 
   it('follows a rename: the old name no longer finds the application, the new one does', async () => {
