@@ -30,6 +30,24 @@ const stack = await startLocalStack({
   env: { TABLE_SUFFIX: options.suffix, MATERIALS: 'optional', RATE_LIMITS: 'caller=off,address=off,refused=off' },
 });
 
+type TransactInput = { TransactItems?: Record<string, { TableName?: string; Item?: unknown }>[] };
+
+/**
+ * What DynamoDB charges for a transaction (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-capacity-handling):
+ * 2 write units per item per started KB; a Put's size from its item as sent (JSON, near its stored size), an
+ * Update, Delete or ConditionCheck counted as one KB. Index (GSI) writes are not counted, here as for the other writes.
+ */
+function transactionUnits(input: TransactInput): { TableName: string; CapacityUnits: number }[] {
+  const byTable = new Map<string, number>();
+  for (const item of input.TransactItems ?? []) {
+    const [kind, request] = Object.entries(item)[0] ?? [];
+    if (!request?.TableName) continue;
+    const bytes = kind === 'Put' ? Buffer.byteLength(JSON.stringify(request.Item ?? {})) : 1024;
+    byTable.set(request.TableName, (byTable.get(request.TableName) ?? 0) + 2 * Math.max(1, Math.ceil(bytes / 1024)));
+  }
+  return [...byTable].map(([TableName, CapacityUnits]) => ({ TableName, CapacityUnits }));
+}
+
 let stats: ServerStats = { transitions: 0, capacity: {}, byOperation: {}, recordOutcome: { invocations: 0, ms: [] } };
 let transitionsAtReset = 0;
 
@@ -41,7 +59,9 @@ stack.services.applications.db.middlewareStack.add(
     if (metered) (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
     const out = await next(args);
     if (metered) {
-      const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      const reported = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      // DynamoDB Local reports 2 units for any transaction, whatever its items; DynamoDB charges 2 per item per KB.
+      const consumed = operation === 'TransactWriteItems' ? transactionUnits(args.input as TransactInput) : reported;
       for (const c of [consumed].flat() as { TableName?: string; CapacityUnits?: number }[]) {
         if (!c?.TableName) continue;
         const entry = (stats.capacity[c.TableName] ??= { read: 0, write: 0, calls: 0 });
