@@ -38,3 +38,19 @@ export function addWorkingDays(start: Date, days: number, calendar: Calendar): D
 function nextDate(date: string): string {
   return new Date(new Date(`${date}T00:00:00Z`).getTime() + DAY_MS).toISOString().slice(0, 10);
 }
+
+/**
+ * The countdown shown on a task: the working days after today up to the last day before `due` (an instant at 24:00
+ * CST that ends a limit, as addWorkingDays gives). Counted as the limit is (the day of receipt not counted): a limit of
+ * 3 working days shows 3 on the day it starts, and 0 on its last day (due today) and after it (overdue).
+ */
+export function workingDaysLeft(now: Date, due: Date, calendar: Calendar): number {
+  if (now.getTime() >= due.getTime()) return 0;
+  const last = cstDate(new Date(due.getTime() - 1));
+  let left = 0;
+  // A limit is weeks at most; the bound keeps a wrong date from looping for long.
+  for (let date = nextDate(cstDate(now)), days = 0; date <= last && days < 3660; date = nextDate(date), days++) {
+    if (isWorkingDay(date, calendar)) left += 1;
+  }
+  return left;
+}

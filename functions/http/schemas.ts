@@ -210,7 +210,7 @@ export const applicationSchema = meta(
     approvedAt: z.nullable(z.iso.datetime()),
     version: z.number().check(z.int()),
     task: meta(
-      z.nullable(z.object({ level, region: z.string(), since: z.iso.datetime(), dueAt: z.iso.datetime(), expiresAt: z.iso.datetime(), overdue: z.boolean() })),
+      z.nullable(z.object({ level, region: z.string(), since: z.iso.datetime(), dueAt: z.iso.datetime(), expiresAt: z.iso.datetime(), overdue: z.boolean(), workingDaysLeft: meta(z.int().check(z.minimum(0)), { description: '办理期限内今天之后还剩的工作日数（与期限同样不计当天）：期限最后一天和超期后为 0（由 overdue 区分）' }) })),
       { description: '等待中的审批（或退回后等待申请单位修改）及其期限' },
     ),
     materials: meta(z.array(materialSchema), { description: '申报材料（按材料清单顺序）；材料清单施行前提交的申请为空' }),

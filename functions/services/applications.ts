@@ -42,6 +42,7 @@ import type { ApplicationChange, PageRequest } from '../store/applications.js';
 import type { DecidedEntry } from '../store/application-lists.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
+import { workingDaysLeft, type Calendar } from '../domain/working-days.js';
 import { attachments, planSubmittedMaterials, shownMaterials, takenError } from './materials.js';
 import { noticeItems, waitTimerItem } from './notices.js';
 import { subjectItems } from './process-records.js';
@@ -50,7 +51,8 @@ import { ccNotices, officesThatApproved, rejectedNotice, returnedNotice, taskNot
 
 export interface ApplicationView extends Application {
   history: HistoryEntry[];
-  task: (Application['task'] & { overdue: boolean }) | null;
+  /** `workingDaysLeft`: the countdown to `dueAt` (domain/working-days.ts). */
+  task: (Application['task'] & { overdue: boolean; workingDaysLeft: number }) | null;
   /** 催办: from when the owner may urge the office awaited (null when none is); on the application read alone, with its history. */
   urge?: { from: string; wait: UrgeWait } | null;
 }
@@ -63,14 +65,14 @@ export function actorOf(principal: Principal): Actor {
 }
 
 /** The application as callers see it: never the task token, the outbox, or where its materials' bytes are. */
-function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date): ApplicationView {
+function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date, calendar: Calendar): ApplicationView {
   const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, ...visible } = app;
   const unplaced = <M extends { object?: string }>({ object: _object, ...m }: M) => m;
   return {
     ...visible,
     materials: app.materials.map(unplaced),
     replacedMaterials: app.replacedMaterials.map(unplaced),
-    task: app.task ? { ...app.task, overdue: now.toISOString() > app.task.dueAt } : null,
+    task: app.task ? { ...app.task, overdue: now.toISOString() > app.task.dueAt, workingDaysLeft: workingDaysLeft(now, new Date(app.task.dueAt), calendar) } : null,
     history,
   };
 }
@@ -177,7 +179,7 @@ export async function submitApplication(s: Services, principal: Principal, body:
       step,
       materials: plan?.materials,
     });
-    answer = { status: 201, body: viewOf(app, [entry], now) };
+    answer = { status: 201, body: viewOf(app, [entry], now, s.config.calendar) };
     outcome = await s.lists.indexed(
       { ...app, caseNo: app.caseNo! },
       (caseNumber) =>
@@ -247,7 +249,7 @@ export async function getApplication(s: Services, principal: Principal, id: stri
   assertVisible(principal, found?.app, id);
   const { app, history } = found!;
   const urge = app.status === 'PENDING' && app.task ? urgeAllowedFrom(app.task, history.findLast((e) => e.action === 'urge')?.at, s.config.calendar) : null;
-  const view = viewOf(app, history, s.now());
+  const view = viewOf(app, history, s.now(), s.config.calendar);
   return { ...redactFor(principal, { ...view, urge }), ...shownMaterials(principal, app, view) };
 }
 
@@ -257,7 +259,7 @@ export type ListedApplication = Omit<ApplicationView, 'history'>;
 function listed(s: Services, principal: Principal, page: Page<ApplicationRecord>): Page<ListedApplication> {
   const now = s.now();
   const items = page.items.map((app) => {
-    const view = viewOf(app, [], now);
+    const view = viewOf(app, [], now, s.config.calendar);
     const { history: _history, ...rest } = redactFor(principal, view);
     return { ...rest, ...shownMaterials(principal, app, view) };
   });

@@ -285,6 +285,8 @@ describe('the web pages in a browser', () => {
     const phoneOfficial = await open(phone);
     await signIn(phoneOfficial.page, '大路边镇科协');
     await phoneOfficial.page.getByRole('article').filter({ hasText: name }).waitFor();
+    // Each task counts down the working days its office has left (a new one: the whole limit, or due today).
+    expect(await phoneOfficial.page.getByRole('article').filter({ hasText: name }).locator('.countdown').textContent()).toMatch(/^（(还剩 \d+ 个工作日|今天到期)）$/);
     expect(await phoneOfficial.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await shoot(phoneOfficial.page, '07-inbox-phone');
     await phoneOfficial.context.close();
@@ -327,6 +329,8 @@ describe('the web pages in a browser', () => {
       await shoot(page, '08-township-return');
       await page.getByRole('button', { name: '提交审批意见' }).click();
       await page.getByText('已提交审批意见：退回修改。').waitFor();
+      // After a decision the official goes on from here: the next task, or back to an empty inbox.
+      await page.locator('.live-region').getByText(/下一件待办：|待办已全部处理。/).waitFor();
       expect(await badge(page).textContent()).toBe('退回修改');
     });
 

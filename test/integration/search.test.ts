@@ -52,7 +52,10 @@ describe('the case number', () => {
     expect(mine.caseNo).toBe(first.caseNo);
     const county = (await list('/v1/applications?limit=100', file.tokens.county)).body.items.find((i: { id: string }) => i.id === first.id);
     expect(county.caseNo).toBe(first.caseNo);
-    expect((await taskInInbox(file.api, file.tokens.township, first.id)).caseNo).toBe(first.caseNo);
+    const task = await taskInInbox(file.api, file.tokens.township, first.id);
+    expect(task.caseNo).toBe(first.caseNo);
+    // And the task counts down its office's limit (5 working days by default; the day it arrived not counted)
+    expect(task.task).toEqual(expect.objectContaining({ overdue: false, workingDaysLeft: 5 }));
   });
 });
 

@@ -47,7 +47,7 @@ const routes: Route[] = [
   { path: '/apply', roles: ['applicant'], page: () => <CataloguePage /> },
   { path: '/apply/:type', roles: ['applicant'], page: ({ type }, session) => <ApplyPage type={type!} session={session} /> },
   { path: '/applications', roles: everyone, page: (_, session) => <ApplicationsPage session={session} /> },
-  { path: '/applications/:id', roles: everyone, page: ({ id }, session) => <ApplicationPage id={id!} session={session} /> },
+  { path: '/applications/:id', roles: everyone, page: ({ id }, session) => <ApplicationPage key={id} id={id!} session={session} /> },
   { path: '/applications/:id/edit', roles: ['applicant'], page: ({ id }) => <CorrectPage id={id!} /> },
   { path: '/inbox', roles: ['official'], page: (_, session) => <InboxPage session={session} /> },
   { path: '/decided', roles: ['official'], page: (_, session) => <DecidedPage session={session} /> },

@@ -71,6 +71,10 @@ const dateTime = new Intl.DateTimeFormat('zh-CN', {
 const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
 
 export const formatTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
+/** A task's countdown as the inbox and the application page show it. */
+export const countdownOf = (task: { overdue: boolean; workingDaysLeft: number }) =>
+  task.overdue ? '已超期' : task.workingDaysLeft === 0 ? '今天到期' : `还剩 ${task.workingDaysLeft} 个工作日`;
+
 export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.format(new Date(iso)) : '—');
 
 /** A certificate's status as the registry and the certificate page show it. */

@@ -116,6 +116,8 @@ export interface Task {
   dueAt: string;
   expiresAt: string;
   overdue: boolean;
+  /** Working days after today up to the limit's last day (0 on that day and after it). */
+  workingDaysLeft: number;
 }
 
 export type FormValue = Record<string, unknown>;

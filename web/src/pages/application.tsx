@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Decision } from '../api';
 import type { Session } from '../auth';
 import { fieldTitles } from '../form-value';
-import { formatCaseNo, formatDate, formatTime, levelLabel } from '../labels';
+import { countdownOf, formatCaseNo, formatDate, formatTime, levelLabel } from '../labels';
 import { MaterialsView, pathTitle } from '../materials';
 import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
@@ -82,6 +82,8 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
     query.has('submitted') ? '申请已提交，等待审批。' : query.has('resubmitted') ? '已重新提交，申请回到退回它的审批层级。' : undefined,
   );
   const live = useRef<HTMLDivElement>(null);
+  /** After a decision: the inbox's next task (null: none left), so that the official goes on without going back. */
+  const [next, setNext] = useState<Application | null>();
   const failure = error ?? forms.error;
   if (failure) return <ErrorNotice error={failure} />;
   if (!app || !forms.data) return <Loading what="申请" />;
@@ -100,6 +102,14 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
     setFlash(message);
     show(recorded);
     live.current?.focus();
+  };
+  const decided = (message: string, recorded: Application) => {
+    done(message, recorded);
+    // The list as the inbox shows it; a failure only leaves the link out (the menu still leads to 待办).
+    api.tasks({ limit: 5 }).then(
+      (page) => setNext(page.items.find((item) => item.id !== recorded.id) ?? null),
+      () => setNext(undefined),
+    );
   };
 
   return (
@@ -124,6 +134,16 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
                 {' '}受理号 <strong class="case-no">{formatCaseNo(app.caseNo)}</strong>：请记下，可凭它和统一社会信用代码在<Link href="/progress">办件查询</Link>查看进度。
               </>
             ) : null}
+            {next ? (
+              <>
+                {' '}
+                <Link href={`/applications/${next.id}?from=inbox`}>下一件待办：{next.subject?.title ?? String(next.form.name ?? '申请')}</Link>
+              </>
+            ) : next === null ? (
+              <>
+                {' '}待办已全部处理。<Link href="/inbox">返回待办</Link>
+              </>
+            ) : null}
           </Notice>
         ) : null}
         {transit && !stalled ? (
@@ -141,7 +161,8 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         ) : null}
         {app.status === 'PENDING' && app.task ? (
           <p class={app.task.overdue ? 'overdue-line' : 'muted'}>
-            当前在{levelLabel[app.task.level]}审批，办理期限 {formatDate(app.task.dueAt)}，最迟 {formatDate(app.task.expiresAt)}
+            当前在{levelLabel[app.task.level]}审批，办理期限 {formatDate(app.task.dueAt)}
+            {app.task.overdue ? null : `（${countdownOf(app.task)}）`}，最迟 {formatDate(app.task.expiresAt)}
             {app.task.overdue ? <span class="badge overdue">已超期</span> : null}
             {awaitsMe ? (
               <>
@@ -189,7 +210,7 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
           <h2>申报材料</h2>
           <MaterialsView app={app} formType={formType} changed={changed} />
           {/* After the content, so that it is read before it is decided. */}
-          {awaitsMe && formType ? <DecisionPanel app={app} formType={formType} onDone={done} /> : null}
+          {awaitsMe && formType ? <DecisionPanel app={app} formType={formType} onDone={decided} /> : null}
         </div>
         <aside class="detail-side">
           <h2>审批记录</h2>

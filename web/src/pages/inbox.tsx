@@ -1,7 +1,7 @@
 import { api } from '../api';
 import type { Session } from '../auth';
 import { useState } from 'preact/hooks';
-import { formatCaseNo, formatDate, levelLabel } from '../labels';
+import { countdownOf, formatCaseNo, formatDate, levelLabel } from '../labels';
 import { SearchBar } from '../search-bar';
 import type { ListFilters } from '../types';
 import { RegionName } from '../region-name';
@@ -58,7 +58,10 @@ export function InboxPage({ session }: { session: Session }) {
                   </div>
                   <div>
                     <dt>办理期限</dt>
-                    <dd class={app.task?.overdue ? 'overdue-text' : undefined}>{formatDate(app.task?.dueAt)}</dd>
+                    <dd class={app.task?.overdue ? 'overdue-text' : undefined}>
+                      {formatDate(app.task?.dueAt)}
+                      {app.task ? <span class={`countdown${!app.task.overdue && app.task.workingDaysLeft <= 1 ? ' soon' : ''}`}>（{countdownOf(app.task)}）</span> : null}
+                    </dd>
                   </div>
                   <div>
                     <dt>最迟</dt>
