@@ -30,7 +30,13 @@ export const isSettled = (app: any) =>
 export async function waitForApplications(api: Caller, token: string, ids: string[], done: (app: any) => boolean, ms = 10_000): Promise<any[]> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const apps = await Promise.all(ids.map(async (id) => (await api.call('GET', `/v1/applications/${id}`, { token })).body));
+    const apps = await Promise.all(
+      ids.map(async (id) => {
+        const out = await api.call('GET', `/v1/applications/${id}`, { token });
+        // An answer that is not the application (429, 503...) is kept with its status, for the failure to name it.
+        return out.status === 200 ? out.body : { id, httpStatus: out.status, answer: out.text?.slice(0, 200) };
+      }),
+    );
     const pending = apps.filter((app) => !done(app));
     if (!pending.length) return apps;
     if (Date.now() > deadline) {
@@ -44,6 +50,7 @@ export async function waitForApplications(api: Caller, token: string, ids: strin
 async function describe(api: Caller, app: any): Promise<string> {
   const seen = {
     id: app.id,
+    ...(app.httpStatus ? { httpStatus: app.httpStatus, answer: app.answer } : {}),
     status: app.status,
     currentLevel: app.currentLevel,
     task: app.task ? app.task.level : null,

@@ -25,7 +25,7 @@ export function npmStarts(dataDir: string, env: Record<string, string> = {}) {
   async function start(port: number) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', MATERIALS: 'optional', ...env },
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_NO_WARNINGS: '1', MATERIALS: 'optional', RATE_LIMITS: 'caller=off', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     servers.push(child);
