@@ -38,7 +38,7 @@ import { fieldIssues } from '#forms/fields.js';
 import { resubmittedMaterials, submittedMaterials } from '#forms/material-references.js';
 import { askedMaterials, type MaterialPlan } from '../domain/materials.js';
 import { findMaterial } from '#forms/materials.js';
-import type { ApplicationChange, PageRequest } from '../store/applications.js';
+import { afterChange, type ApplicationChange, type PageRequest } from '../store/applications.js';
 import type { DecidedEntry } from '../store/application-lists.js';
 import type { Page } from '../store/cursor.js';
 import type { Services } from './context.js';
@@ -247,7 +247,11 @@ function canonicalJson(value: unknown): string {
 export async function getApplication(s: Services, principal: Principal, id: string): Promise<ApplicationView> {
   const found = await s.applications.getWithHistory(id);
   assertVisible(principal, found?.app, id);
-  const { app, history } = found!;
+  return shown(s, principal, found!.app, found!.history);
+}
+
+/** The application and its history as `principal` may see them. */
+function shown(s: Services, principal: Principal, app: ApplicationRecord, history: HistoryEntry[]): ApplicationView {
   const urge = app.status === 'PENDING' && app.task ? urgeAllowedFrom(app.task, history.findLast((e) => e.action === 'urge')?.at, s.config.calendar) : null;
   const view = viewOf(app, history, s.now(), s.config.calendar);
   return { ...redactFor(principal, { ...view, urge }), ...shownMaterials(principal, app, view) };
@@ -348,7 +352,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     comment: input.comment ?? null,
     ...(input.issues?.length ? { issues: input.issues } : {}),
   };
-  await record(s, {
+  const change: ApplicationChange = {
     app,
     expected: { version: app.version, token: app.taskToken, openAt: at },
     set: {
@@ -371,9 +375,12 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     ],
     // A report's mark of the year, a change no longer under way, on the certificate they are about.
     guarded: input.action === 'approve' ? [] : await subjectItems(s, app, outcome.status),
-  });
+  };
+  await record(s, change);
   await deliver(s, app.taskToken, step, at);
-  return getApplication(s, principal, id);
+  // Answered as recorded, not read back: the next level's task is the workflow's to set, and the page follows it.
+  const recorded = afterChange(change);
+  return shown(s, principal, endsWorkflow(step) ? { ...recorded, outbox: null } : recorded, [...found!.history, entry]);
 }
 
 /**

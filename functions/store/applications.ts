@@ -144,6 +144,24 @@ export interface ApplicationChange {
   guarded?: DocTransactItem[];
 }
 
+/**
+ * The application as `change` leaves it once recorded (what `recordChange` wrote, without reading it back): the new
+ * fields and version, the task it settled gone, the work handed to the workflow in its outbox.
+ */
+export function afterChange(change: ApplicationChange): ApplicationRecord {
+  const { app, set, outbox } = change;
+  return {
+    ...app,
+    ...set,
+    version: change.expected.version + 1,
+    task: null,
+    taskToken: null,
+    outbox,
+    awaitingRecord: set.awaitingRecord ?? app.awaitingRecord,
+    paused: 'paused' in set ? (set.paused ?? null) : app.paused,
+  };
+}
+
 /** DynamoDB's limit of items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
 

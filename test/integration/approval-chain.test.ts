@@ -49,8 +49,17 @@ describe('the approval chain', () => {
     // Act: each level approves in turn
     const atTownship = await inInbox(tokens.township, submitted.id);
     expect(atTownship.task).toMatchObject({ level: 'township', region: '441882102', overdue: false });
-    expect((await decide(tokens.township, submitted.id, { action: 'approve', comment: '同意' })).status).toBe(200);
+    const decided = await decide(tokens.township, submitted.id, { action: 'approve', comment: '同意' });
+    expect(decided.status).toBe(200);
+    // The answer is the application as the decision recorded it: what a read then shows, but for the next level's task
     await inInbox(tokens.county, submitted.id);
+    const read = (await api.call('GET', `/v1/applications/${submitted.id}`, { token: tokens.township })).body;
+    expect(decided.body).toMatchObject({ status: 'PENDING', currentLevel: 'county', task: null });
+    expect(read.task).toMatchObject({ level: 'county' });
+    const { task: _answered, urge: _u, ...answered } = decided.body;
+    const { task: _read, urge: _r, ...readBack } = read;
+    expect(answered).toEqual(readBack);
+    expect(JSON.stringify(decided.body)).not.toMatch(/taskToken|outbox/);
     expect((await decide(tokens.county, submitted.id, { action: 'approve' })).status).toBe(200);
     await inInbox(tokens.province, submitted.id);
     expect((await decide(tokens.province, submitted.id, { action: 'approve' })).status).toBe(200);
