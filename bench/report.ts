@@ -469,7 +469,9 @@ ${table(
 **What the notices cost a decision** (\`bench/decision-cost.ts\`): the stack of commit \`${c.baseline.slice(0, 7)}\` (main before the
 notifications were merged) and this one, started side by side in this run on one DynamoDB Local on disk; ${c.count} township
 approvals on each (in rounds of 60 in townships of their own, each after 5 to warm up), sent alternately to one and the other. A decision now also writes, in its own
-transaction, the next office's task notice and the deliveries its e-mail and robot settings ask for.
+transaction, the next office's task notice and the deliveries its e-mail and robot settings ask for, the timer of the
+next wait and its 已办 entry; it answers the application as it recorded it, where it used to read it back. Both stacks
+run without request limits.
 
 ${table(
   ['the decision’s answer', 'p50 ms', 'p99 ms', 'mean ms', 'max ms'],
