@@ -30,6 +30,8 @@ export interface HistoryEntry {
   changes?: string[];
   /** The ids of the materials a resubmission replaced (they stay readable: ApplicationRecord's replacedMaterials). */
   replaced?: string[];
+  /** A renewal's approval: the grade given (the county's a proposal, the province's the evaluation). */
+  grade?: 'excellent' | 'qualified' | 'unqualified';
 }
 
 export interface PendingTask {

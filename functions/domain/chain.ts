@@ -48,7 +48,7 @@ export function stepAt(regionCode: string, level: DecidingLevel): ChainStep | un
 
 /**
  * The levels that decide an application, first to last: an establishment's whole chain from its host level up to
- * the province; an annual report its county alone; a change its host level and the province.
+ * the province; an annual report its county alone; a change its host level and the province; a renewal its county and the province.
  */
 export function chainOf(app: { type?: string; regionCode: string }): ChainStep[] {
   const chain = chainFor(app.regionCode);
@@ -57,6 +57,9 @@ export function chainOf(app: { type?: string; regionCode: string }): ChainStep[]
       return [{ level: 'county', region: regionAtLevel(app.regionCode, 'county')! }];
     case 'certificate-change':
       return chain[0].level === 'province' ? chain : [chain[0], chain.at(-1)!];
+    case 'certificate-renewal':
+      // The county reviews the self-assessment (and may propose a grade); the province grades it.
+      return [{ level: 'county', region: regionAtLevel(app.regionCode, 'county')! }, chain.at(-1)!];
     default:
       return chain;
   }

@@ -28,6 +28,8 @@ export const notificationKinds = [
   'report-overdue',
   /** An organisation dissolved its own station (注销): the county and the province are told. */
   'dissolved',
+  /** A station graded 不合格 at two evaluations in a row: the province is asked to consider revoking it. */
+  'revocation-proposed',
   /** The demand library: a station responded to an office's need; the office picked a response; it closed the match with a rating. */
   'demand-response',
   'demand-matched',
@@ -160,8 +162,19 @@ export function termEndedNotice(app: Named, certificateNo: string, validUntil: s
 }
 
 /** An annual report or a change accepted: the organisation is told; a change says the certificate shows it now. */
-export function processApprovedNotice(app: Named & { type: string }, certificateNo: string): NoticeDraft {
+export function processApprovedNotice(app: Named & { type: string }, certificateNo: string, renewal?: { gradeName: string; validUntil: string; failed: boolean }): NoticeDraft {
   const report = app.type === 'annual-report';
+  if (renewal) {
+    return {
+      recipient: recipients.org(app.applicant.org),
+      kind: 'approved',
+      applicationId: app.id,
+      title: `期满评估结果：${renewal.gradeName}：${nameOf(app)}`,
+      body: renewal.failed
+        ? `证书 ${certificateNo} 的期满评估为不合格，请于 ${shownTime(renewal.validUntil)} 前完成整改并重新申请评估；连续两次不合格的将提请撤销。`
+        : `证书 ${certificateNo} 的期满评估为${renewal.gradeName}，服务期续至 ${shownTime(renewal.validUntil)}，证书编号不变。`,
+    };
+  }
   return {
     recipient: recipients.org(app.applicant.org),
     kind: 'approved',
@@ -179,6 +192,17 @@ export function reportOverdueNotice(station: Named, county: ChainStep, certifica
     applicationId: station.id,
     title: `年度报告逾期未报：${nameOf(station)}`,
     body: `证书 ${certificateNo} 的 ${year} 年度报告应于 ${shownTime(deadline)} 前报送，至今未报送，请督促。`,
+  };
+}
+
+/** Two 不合格 in a row: the province is asked to consider revoking the certificate (it revokes through 撤销). */
+export function revocationProposedNotice(station: Named, province: ChainStep, certificateNo: string): NoticeDraft {
+  return {
+    recipient: recipients.office(province),
+    kind: 'revocation-proposed',
+    applicationId: station.id,
+    title: `连续两次评估不合格，提请撤销：${nameOf(station)}`,
+    body: `证书 ${certificateNo} 连续两次期满评估不合格，按评估办法提请撤销，请审核后决定是否撤销。`,
   };
 }
 

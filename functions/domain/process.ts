@@ -3,12 +3,13 @@
 // application of its own process type about a certificate (its `subject`), run by the same workflow definition over
 // its own chain. Pure: no AWS, no HTTP.
 import { DomainError } from './application.js';
+import { validUntilOf, type Term } from './certificate.js';
 import { cstDate, cstStartOf, cstYear } from './china-time.js';
 
-export const processTypes = ['annual-report', 'certificate-change'] as const;
+export const processTypes = ['annual-report', 'certificate-change', 'certificate-renewal'] as const;
 export type ProcessType = (typeof processTypes)[number];
 
-export const processNames: Record<ProcessType, string> = { 'annual-report': '年度报告', 'certificate-change': '变更申请' };
+export const processNames: Record<ProcessType, string> = { 'annual-report': '年度报告', 'certificate-change': '变更申请', 'certificate-renewal': '期满评估与续期' };
 
 export function isProcessType(value: unknown): value is ProcessType {
   return processTypes.includes(value as ProcessType);
@@ -141,6 +142,53 @@ export function reportTitle(stationName: string, year: number): string {
 
 export function changeTitle(stationName: string): string {
   return `${stationName} 变更申请`;
+}
+
+export function renewalTitle(stationName: string, validUntil: string): string {
+  return `${stationName} 期满评估与续期（服务期至 ${cstDate(new Date(validUntil))}）`;
+}
+
+// ---- Evaluation and renewal (期满评估与续期) ----
+
+/** The grade the province gives a station's term (the county may propose one first): 优秀, 合格, 不合格. */
+export const evaluationGrades = ['excellent', 'qualified', 'unqualified'] as const;
+export type EvaluationGrade = (typeof evaluationGrades)[number];
+
+export const evaluationGradeNames: Record<EvaluationGrade, string> = { excellent: '优秀', qualified: '合格', unqualified: '不合格' };
+
+/** A term's evaluation as its certificate keeps it: the grade, when, by which renewal, and the term it left. */
+export interface Evaluation {
+  at: string;
+  grade: EvaluationGrade;
+  applicationId: string;
+  /** The term's end before and after the evaluation. */
+  from: string;
+  validUntil: string;
+}
+
+/** A renewal may be filed in the last 180 days of a term (all of a shorter one's, as set for demonstrations). */
+export const RENEWAL_WINDOW_MS = 180 * 24 * 3600_000;
+
+/** When a term ending at `validUntil` opens to renewal. */
+export function renewalOpensAt(validUntil: string): string {
+  return new Date(Date.parse(validUntil) - RENEWAL_WINDOW_MS).toISOString();
+}
+
+/**
+ * The term's end after its evaluation: 优秀 or 合格 renew it for a whole term from its end; 不合格 leaves a sixth of a
+ * term (six months of three years) from now or its end, whichever is later, to put things right and be evaluated
+ * again (限期整改). Two 不合格 in a row propose revocation to the province.
+ */
+export function renewedValidUntil(validUntil: string, term: NonNullable<Term>, grade: EvaluationGrade, now: Date): string {
+  const renewed = validUntilOf(validUntil, term)!;
+  if (grade !== 'unqualified') return renewed;
+  const sixth = Math.round((Date.parse(renewed) - Date.parse(validUntil)) / 6);
+  return new Date(Math.max(Date.parse(validUntil), now.getTime()) + sixth).toISOString();
+}
+
+/** Whether this grade, after the evaluations before it, is the second 不合格 in a row. */
+export function secondFailure(before: Evaluation[] | undefined, grade: EvaluationGrade): boolean {
+  return grade === 'unqualified' && before?.at(-1)?.grade === 'unqualified';
 }
 
 /** A process's application status as its certificate's mark of the year shows it. */

@@ -6,7 +6,7 @@ import { findRegion, regionContains, regionPath } from '../regions/index.js';
 import { DomainError, type Application } from './application.js';
 import { cstDateTime, cstStartOf } from './china-time.js';
 import { PROVINCE } from './region-codes.js';
-import { currentReportYear, reportStatusNames, type ChangeableField, type ReportDeadlineRule, type ReportMark, type ReportStatus } from './process.js';
+import { currentReportYear, evaluationGradeNames, renewalOpensAt, reportStatusNames, type ChangeableField, type Evaluation, type ReportDeadlineRule, type ReportMark, type ReportStatus } from './process.js';
 import { certificateStatusNames, certificateStatuses, isCertificateStatus, statusAt, termOf, validUntilOf, validityText, type CertificateState, type CertificateStatus, type Terms } from './certificate.js';
 
 export interface RegistryFilter {
@@ -40,6 +40,10 @@ export interface RegistryRecord extends CertificateState {
   reports?: Record<string, ReportMark>;
   /** A change under way (its application id): one at a time. */
   pendingChange?: string;
+  /** A renewal under way (its application id): one at a time. */
+  pendingRenewal?: string;
+  /** Each term's evaluation (期满评估), oldest first. */
+  evaluations?: Evaluation[];
 }
 
 /**
@@ -246,5 +250,7 @@ export function certificateView(record: RegistryRecord, now: Date, rule: ReportD
     reports: Object.entries(record.reports ?? {})
       .map(([year, mark]) => ({ year: Number(year), status: mark.status, statusName: reportStatusNames[mark.status] }))
       .sort((a, b) => a.year - b.year),
+    evaluations: (record.evaluations ?? []).map((e) => ({ at: e.at, grade: e.grade, gradeName: evaluationGradeNames[e.grade], validUntil: e.validUntil })),
+    renewal: record.validUntil && status === 'ACTIVE' ? { opensAt: renewalOpensAt(record.validUntil), pending: !!record.pendingRenewal } : null,
   };
 }

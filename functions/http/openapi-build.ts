@@ -14,6 +14,7 @@ import { submittedMaterials } from '#forms/material-references.js';
 import { decidedSchema, progressSchema } from './list-schemas.js';
 import { annualReportSubmission } from '#forms/annual-report.js';
 import { certificateChangeSubmission } from '#forms/certificate-change.js';
+import { certificateRenewalSubmission } from '#forms/certificate-renewal.js';
 import {
   applicationSchema,
   catalogueEntrySchema,
@@ -439,6 +440,20 @@ const operations: Record<string, Record<string, Operation>> = {
       codes: { 409: ['conflict', 'duplicate'] },
     },
   },
+  '/v1/certificates/{certificateNo}/renewals': {
+    post: {
+      summary: '申请期满评估与续期（持证的申请单位）',
+      description:
+        '有服务期的证书在期满前 180 天内可申请（更早为 409，并给出 opensAt）：填写服务期自评（工作总结、服务次数、专家驻点天数、培训人数、自评等级、下一服务期计划）。' +
+        '由站点所在县（区）初审（通过时可给出初评等级 grade），省科协评定等级（通过时 grade 必填：excellent 优秀 / qualified 合格 / unqualified 不合格），审核在 GET /v1/tasks 和 POST /v1/applications/{id}/decision 中进行，退回后用 PUT /v1/applications/{id} 修改重新提交。' +
+        '优秀、合格的服务期从原到期日起续一个服务期；不合格的给予六分之一个服务期（三年期为半年）整改，整改后重新申请评估；连续两次不合格的提请省科协撤销（通知 revocation-proposed）。' +
+        '证书的 evaluations 列出历次评估；同一证书同时只能有一项续期申请在审批中（409）；不是本单位的证书为 403；证书已撤销、到期或注销，或没有服务期为 409；均不保存任何内容。',
+      params: [certificateNoParam],
+      body: ref('CertificateRenewalSubmission'),
+      ok: { status: 201, description: '续期申请（type 为 certificate-renewal 的办件），等待县（区）初审', schema: ref('Application') },
+      errors: { 400: '自评内容有误（issues 列出全部问题）', 403: '不是持证的申请单位', 404: '没有这个证书编号', 409: '尚未到可申请的时间、已有续期申请在审批中、没有服务期，或证书已不是有效状态' },
+    },
+  },
   '/v1/certificates/{certificateNo}/history': {
     get: {
       summary: '证书变动记录（持证的申请单位、所在地区的审批人员、管理员）',
@@ -707,6 +722,7 @@ export function buildOpenApiDocument(): Json {
         Dissolution: schema(dissolutionSchema, 'input'),
         AnnualReportSubmission: schema(annualReportSubmission, 'input'),
         CertificateChangeSubmission: schema(certificateChangeSubmission, 'input'),
+        CertificateRenewalSubmission: schema(certificateRenewalSubmission, 'input'),
         CertificateHistory: schema(certificateHistorySchema),
         Stats: schema(statsSchema),
         DemandInput: schema(demandInputSchema, 'input'),

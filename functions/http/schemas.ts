@@ -5,7 +5,7 @@ import { statuses } from '../domain/application.js';
 import { certificateStatuses } from '../domain/certificate.js';
 import { decidingLevels } from '../domain/chain.js';
 import { applicationTypes } from '#forms/entry.js';
-import { changeableFields, processTypes, reportStatuses } from '../domain/process.js';
+import { changeableFields, evaluationGrades, processTypes, reportStatuses } from '../domain/process.js';
 import { plainText } from '#forms/plain-text.js';
 import { fileKinds, maxMaterialBytes, type MaterialMime } from '#forms/materials.js';
 import { resubmittedMaterials } from '#forms/material-references.js';
@@ -57,12 +57,17 @@ export const decisionSchema = meta(
         ),
         { title: '需修改的问题（一次性告知）' },
       ),
+      grade: meta(z.optional(z.enum(evaluationGrades, { error: 'grade 须为 excellent（优秀）、qualified（合格）或 unqualified（不合格）' })), {
+        title: '评估等级',
+        description: '期满评估与续期（certificate-renewal）的通过决定所给等级：excellent 优秀 / qualified 合格 / unqualified 不合格；省级通过时必填，县级可作初评',
+      }),
     })
     .check(
       z.superRefine((d, ctx) => {
         if ((d.action === 'reject' || d.action === 'return') && !d.comment) {
           ctx.addIssue({ code: 'custom', path: ['comment'], message: d.action === 'reject' ? '不予通过须填写意见' : '退回修改须填写意见' });
         }
+        if (d.grade && d.action !== 'approve') ctx.addIssue({ code: 'custom', path: ['grade'], message: '评估等级只能随“通过”的决定给出' });
         if (d.action === 'return' && !d.issues?.length) {
           ctx.addIssue({ code: 'custom', path: ['issues'], message: '退回修改须一次性列出全部问题（一次性告知）' });
         }
@@ -194,7 +199,7 @@ export const applicationSchema = meta(
     caseNo: meta(z.nullable(z.string().check(z.regex(/^\d{12}$/))), {
       description: '受理号：12 位数字（提交年份 + 7 位 + 校验位），可分四位一组读出；在受理号施行前提交且尚未补发的申请为 null',
     }),
-    type: meta(z.enum([...applicationTypes, ...processTypes]), { description: '申请类型；annual-report 年度报告、certificate-change 变更申请是关于已有证书的办件' }),
+    type: meta(z.enum([...applicationTypes, ...processTypes]), { description: '申请类型；annual-report 年度报告、certificate-change 变更申请、certificate-renewal 期满评估与续期是关于已有证书的办件' }),
     subject: meta(
       z.optional(z.object({ certificateNo: z.string(), stationType: z.string(), stationId: z.string(), title: z.string(), year: z.optional(z.number().check(z.int())) })),
       { description: '年度报告或变更申请所涉的证书：证书编号、站点类型、设立申请的 id、标题，年度报告的年度' },
@@ -357,6 +362,13 @@ export const certificateSchema = meta(
     ...currentFields,
     report: reportView,
     reports: meta(z.array(z.object({ year: z.number().check(z.int()), status: reportStatus, statusName: z.string() })), { description: '各年度的年度报告状态' }),
+    evaluations: meta(
+      z.array(z.object({ at: z.iso.datetime(), grade: z.enum(evaluationGrades), gradeName: meta(z.string(), { description: '优秀 / 合格 / 不合格' }), validUntil: meta(z.iso.datetime(), { description: '评估后的服务期截止时间' }) })),
+      { description: '历次期满评估，先后为序' },
+    ),
+    renewal: meta(z.nullable(z.object({ opensAt: meta(z.iso.datetime(), { description: '可申请评估续期的起始时间（期满前 180 天）' }), pending: meta(z.boolean(), { description: '已有续期申请在审批中' }) })), {
+      description: '有服务期的有效证书的续期：何时可以申请、是否已在审批；其他为 null',
+    }),
   }),
   { title: '证书核验结果' },
 );
@@ -368,11 +380,13 @@ export const certificateHistorySchema = meta(
     items: z.array(
       z.object({
         at: z.iso.datetime(),
-        action: meta(z.enum(['revoke', 'dissolve', 'expire', 'change']), { description: 'revoke 撤销 / dissolve 注销 / expire 到期 / change 变更' }),
+        action: meta(z.enum(['revoke', 'dissolve', 'expire', 'change', 'renew']), { description: 'revoke 撤销 / dissolve 注销 / expire 到期 / change 变更 / renew 期满评估（及续期）' }),
         actor,
         reason: z.nullable(z.string()),
         changes: meta(z.optional(z.array(z.enum(changeableFields))), { description: '变更的事项' }),
-        applicationId: meta(z.optional(z.string()), { description: '变更申请的 id' }),
+        applicationId: meta(z.optional(z.string()), { description: '变更或续期申请的 id' }),
+        grade: meta(z.optional(z.enum(evaluationGrades)), { description: '期满评估的等级' }),
+        validUntil: meta(z.optional(z.iso.datetime()), { description: '期满评估后的服务期截止时间' }),
       }),
     ),
   }),

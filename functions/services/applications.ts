@@ -15,7 +15,8 @@ import {
   type HistoryEntry,
   type WorkflowStep,
 } from '../domain/application.js';
-import { chainFor, decidingLevelNames, stepOf, type ChainStep } from '../domain/chain.js';
+import { chainFor, decidingLevelNames, nextStepOf, stepOf, type ChainStep } from '../domain/chain.js';
+import type { EvaluationGrade } from '../domain/process.js';
 import { deadlinesFrom } from '../domain/deadlines.js';
 import { isCaseNumber, newCaseNumber, normalizeCaseNumber } from '../domain/case-number.js';
 import { progressView, type ProgressView } from '../domain/progress-lookup.js';
@@ -324,6 +325,8 @@ export interface DecisionInput {
   action: DecisionAction;
   comment?: string;
   issues?: { path?: string; message: string }[];
+  /** A renewal's grade: required with the province's approval, a proposal with the county's. */
+  grade?: EvaluationGrade;
 }
 
 export async function decideApplication(s: Services, principal: Principal, id: string, input: DecisionInput): Promise<ApplicationView> {
@@ -337,6 +340,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     }
   }
   if (input.action === 'return') assertNamedMaterials(app, input.issues ?? []);
+  assertGrade({ ...app, task: app.task }, input);
   const outcome = decisionOutcome(app, input.action);
   const now = s.now();
   const at = now.toISOString();
@@ -351,6 +355,7 @@ export async function decideApplication(s: Services, principal: Principal, id: s
     actor: actorOf(principal),
     comment: input.comment ?? null,
     ...(input.issues?.length ? { issues: input.issues } : {}),
+    ...(input.grade ? { grade: input.grade } : {}),
   };
   const change: ApplicationChange = {
     app,
@@ -381,6 +386,19 @@ export async function decideApplication(s: Services, principal: Principal, id: s
   // Answered as recorded, not read back: the next level's task is the workflow's to set, and the page follows it.
   const recorded = afterChange(change);
   return shown(s, principal, endsWorkflow(step) ? { ...recorded, outbox: null } : recorded, [...found!.history, entry]);
+}
+
+/** A grade goes with a renewal's approval only, and the province's must carry one (400 at `grade`). */
+function assertGrade(app: ApplicationRecord & { task: NonNullable<ApplicationRecord['task']> }, input: DecisionInput): void {
+  const renewal = app.type === 'certificate-renewal';
+  const last = !nextStepOf(app, app.task.level);
+  const problem =
+    input.grade && !renewal
+      ? '只有期满评估与续期申请的决定才给出评估等级'
+      : renewal && input.action === 'approve' && last && !input.grade
+        ? '省级通过期满评估须给出评估等级（优秀、合格或不合格）'
+        : undefined;
+  if (problem) throw new DomainError('validation', '审批决定有误', { issues: [{ path: 'grade', message: problem }] });
 }
 
 /**

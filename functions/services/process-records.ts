@@ -7,9 +7,23 @@ import { isApplicationType, typeBasics } from '#forms/entry.js';
 import { DomainError, type Actor, type ApplicationRecord, type HistoryEntry, type Status } from '../domain/application.js';
 import { regionAtLevel } from '../domain/chain.js';
 import { statusAt } from '../domain/certificate.js';
-import { changedFields, changeableFields, firstReportYear, reportDeadline, reportTaken, type ChangeableField } from '../domain/process.js';
+import {
+  changedFields,
+  changeableFields,
+  evaluationGradeNames,
+  firstReportYear,
+  renewedValidUntil,
+  reportDeadline,
+  reportTaken,
+  secondFailure,
+  type ChangeableField,
+  type Evaluation,
+  type EvaluationGrade,
+} from '../domain/process.js';
+import { termOf } from '../domain/certificate.js';
+import { PROVINCE } from '../domain/region-codes.js';
 import type { RegistryRecord } from '../domain/registry.js';
-import { processApprovedNotice, reportOverdueNotice } from '../domain/notifications.js';
+import { processApprovedNotice, reportOverdueNotice, revocationProposedNotice } from '../domain/notifications.js';
 import type { CertificateEvent, StoredCertificate } from '../store/registry.js';
 import type { DueItem } from '../store/notifications.js';
 import { releaseGuardItem, takeGuardItem } from '../store/applications.js';
@@ -53,6 +67,10 @@ export async function subjectItems(s: RecordServices, app: ApplicationRecord, st
     return s.registry.certificateWrite(stored, withReportMark(stored.record, app, status, at));
   }
   if (status === 'PENDING' || status === 'RETURNED') return [];
+  if (app.type === 'certificate-renewal') {
+    const { pendingRenewal: _renewal, ...kept } = stored.record;
+    return stored.record.pendingRenewal === app.id ? s.registry.certificateWrite(stored, kept) : [];
+  }
   const { pendingChange: _pending, ...rest } = stored.record;
   const items = stored.record.pendingChange === app.id ? s.registry.certificateWrite(stored, rest) : [];
   const moveTo = (app.form as { regionCode?: string }).regionCode;
@@ -76,8 +94,15 @@ export async function recordProcessApproval(s: OutcomeServices, app: Application
     if (!stored) throw new DomainError('unavailable', `证书 ${subject.certificateNo} 暂时读不到，请稍后重试`);
     const now = s.now();
     const at = now.toISOString();
-    const guarded = current.type === 'annual-report' ? s.registry.certificateWrite(stored, withReportMark(stored.record, current, 'APPROVED', at)) : await changeItems(s, current, stored, at, history.findLast((e) => e.action === 'approve')?.actor);
-    const effects = [...noticeItems(s, current, [processApprovedNotice(current, subject.certificateNo)], now), s.notifications.clearWaitTimerItem(current.id)];
+    const approval = history.findLast((e) => e.action === 'approve');
+    const renewal = current.type === 'certificate-renewal' ? renewalOutcome(s, current, stored, approval, now) : undefined;
+    const guarded =
+      current.type === 'annual-report'
+        ? s.registry.certificateWrite(stored, withReportMark(stored.record, current, 'APPROVED', at))
+        : renewal
+          ? renewal.items
+          : await changeItems(s, current, stored, at, approval?.actor);
+    const effects = [...noticeItems(s, current, [processApprovedNotice(current, subject.certificateNo, renewal?.told), ...(renewal?.notices ?? [])], now), s.notifications.clearWaitTimerItem(current.id)];
     const outcome = await s.registry.recordProcessApproval(current, at, guarded, effects);
     if (outcome === 'recorded') return { status: 'APPROVED', certificateNo: subject.certificateNo };
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
@@ -120,6 +145,39 @@ async function changeItems(s: OutcomeServices, app: ApplicationRecord, stored: S
     items.push(releaseGuardItem(s.applications.table, { id: subject.stationId, type: subject.stationType, regionCode: before.regionCode }));
   }
   return items;
+}
+
+/**
+ * A renewal the province graded: the evaluation on its certificate and the term's new end (a whole term more for
+ * 优秀 or 合格, a time to put things right for 不合格), its history entry; after a second 不合格 in a row the province
+ * is asked to consider revoking. A certificate that ended meanwhile keeps the evaluation and is not revived.
+ */
+function renewalOutcome(s: OutcomeServices, app: ApplicationRecord, stored: StoredCertificate, approval: HistoryEntry | undefined, now: Date) {
+  const record = stored.record;
+  const grade: EvaluationGrade = approval?.grade ?? 'qualified';
+  const at = now.toISOString();
+  const { pendingRenewal: _renewal, ...rest } = record;
+  const active = statusAt(record, now) === 'ACTIVE' && record.validUntil !== null;
+  const term = termOf(record.type, s.config.terms);
+  const validUntil = active && term ? renewedValidUntil(record.validUntil!, term, grade, now) : (record.validUntil ?? at);
+  const evaluation: Evaluation = { at, grade, applicationId: app.id, from: record.validUntil ?? at, validUntil };
+  const renewed: RegistryRecord = { ...rest, ...(active ? { validUntil } : {}), evaluations: [...(record.evaluations ?? []), evaluation] };
+  const event: CertificateEvent = {
+    at,
+    action: 'renew',
+    actor: approval?.actor ?? { sub: 'system', name: '系统', role: 'system' },
+    reason: approval?.comment ?? null,
+    applicationId: app.id,
+    grade,
+    validUntil,
+  };
+  const province = { level: 'province' as const, region: PROVINCE };
+  const notices = active && secondFailure(record.evaluations, grade) ? [revocationProposedNotice({ ...app, id: record.id, form: { name: record.name } }, province, record.certificateNo)] : [];
+  return {
+    items: s.registry.certificateWrite(stored, renewed, { event }),
+    told: { gradeName: evaluationGradeNames[grade], validUntil, failed: grade === 'unqualified' },
+    notices,
+  };
 }
 
 /** Whether the station's type has a one-per-region rule. */

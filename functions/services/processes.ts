@@ -12,7 +12,9 @@ import type { Principal } from '../auth.js';
 import { DomainError, newApplication, type ApplicationRecord, type HistoryEntry } from '../domain/application.js';
 import { certificateStatusNames, statusAt } from '../domain/certificate.js';
 import { chainOf } from '../domain/chain.js';
-import { assertReportableYear, changedFields, changeTitle, reportTitle, type ProcessType } from '../domain/process.js';
+import { assertReportableYear, changedFields, changeTitle, renewalOpensAt, renewalTitle, reportTitle, type ProcessType } from '../domain/process.js';
+import { certificateRenewalForm, certificateRenewalSubmission } from '#forms/certificate-renewal.js';
+import { cstDate } from '../domain/china-time.js';
 import { taskNotice } from '../domain/notifications.js';
 import { findRegion } from '../regions/index.js';
 import { assertMaySubmit, assertVisible } from '../policy.js';
@@ -58,7 +60,7 @@ async function fileProcess(
   const now = s.now();
   const at = now.toISOString();
   const id = ulid(now.getTime());
-  const title = type === 'annual-report' ? reportTitle(record.name, fields.year!) : changeTitle(record.name);
+  const title = type === 'annual-report' ? reportTitle(record.name, fields.year!) : type === 'certificate-renewal' ? renewalTitle(record.name, record.validUntil!) : changeTitle(record.name);
   const subject = { certificateNo: record.certificateNo, stationType: record.type, stationId: record.id, title, ...(fields.year ? { year: fields.year } : {}) };
   const first = chainOf({ type, regionCode: record.regionCode })[0];
   const step = stepFor(s, id, 'submit', first, now);
@@ -139,7 +141,7 @@ export async function submitChange(s: Services, principal: Principal, certificat
     if (value) issues.push(...changeProblems(station, stored, value.form as Record<string, unknown>));
     if (!value || issues.length) throw new DomainError('validation', '变更内容有误，请按提示逐项修改', { issues });
     if (stored.record.pendingChange) {
-      throw new DomainError('conflict', `证书 ${stored.record.certificateNo} 已有一项变更申请在审批中，请待其办结后再申请`, { existing: { id: stored.record.pendingChange } });
+      throw new DomainError('conflict', `证书 ${stored.record.certificateNo} 已有一项变更申请在审批中，请待其办结后再申请`, { existing: await underWay(s, stored.record.pendingChange) });
     }
     const form = value.form as Record<string, unknown>;
     const moveTo = typeof form.regionCode === 'string' && form.regionCode !== stored.record.regionCode ? form.regionCode : undefined;
@@ -172,6 +174,44 @@ export async function certificateHistory(s: Services, principal: Principal, cert
   return { certificateNo: stored.record.certificateNo, items: await s.registry.certificateHistory(stored.record.certificateNo) };
 }
 
+/**
+ * `POST /v1/certificates/{no}/renewals`: `{ form }` (the term's self-assessment) in the last 180 days of a term, or
+ * any time after a 不合格 (its time to put things right); 201
+ * with the renewal, awaiting the county's review and then the province's grade. One at a time per certificate.
+ */
+export async function submitRenewal(s: Services, principal: Principal, certificateNo: string, body: unknown): Promise<ApplicationView> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const { stored, station } = await ownActiveCertificate(s, principal, certificateNo, '续期申请');
+    const record = stored.record;
+    if (!record.validUntil) throw new DomainError('conflict', `证书 ${record.certificateNo} 没有服务期限，无需评估续期`);
+    const opens = renewalOpensAt(record.validUntil);
+    // After a 不合格 the station may ask to be evaluated again as soon as it has put things right (限期整改).
+    const rectifying = record.evaluations?.at(-1)?.grade === 'unqualified';
+    if (!rectifying && s.now().toISOString() < opens) {
+      throw new DomainError('conflict', `证书 ${record.certificateNo} 的服务期至 ${cstDate(new Date(record.validUntil))}，期满前 180 天（${cstDate(new Date(opens))} 起）方可申请评估续期`, { opensAt: opens });
+    }
+    const { value, issues } = parsed(certificateRenewalSubmission, body);
+    if (!value || issues.length) throw new DomainError('validation', '续期申请内容有误，请按提示逐项修改', { issues });
+    if (record.pendingRenewal) {
+      throw new DomainError('conflict', `证书 ${record.certificateNo} 已有一项续期申请在审批中，请待其办结`, { existing: await underWay(s, record.pendingRenewal) });
+    }
+    const outcome = await fileProcess(
+      s,
+      principal,
+      { type: 'certificate-renewal', stored, station, form: value.form as Record<string, unknown> },
+      (app) => s.registry.certificateWrite(stored, { ...record, pendingRenewal: app.id }),
+    );
+    if (outcome !== 'stale') return getApplication(s, principal, outcome.id);
+  }
+  throw new DomainError('unavailable', `证书 ${certificateNo.slice(0, 64)} 正在被其他操作修改，请稍后重试`);
+}
+
+/** The change or renewal under way that a second one is refused for, as a 409's `existing` names it. */
+async function underWay(s: Services, id: string) {
+  const app = await s.applications.get(id);
+  return { id, status: app?.status ?? 'PENDING', certificateNo: null };
+}
+
 /** A region's one-per-region place held by another: 409 naming the holder. */
 async function assertPlaceFree(s: Services, type: string, regionCode: string): Promise<void> {
   const holder = await s.applications.guardHolder(type, regionCode);
@@ -187,8 +227,8 @@ async function assertPlaceFree(s: Services, type: string, regionCode: string): P
 
 /** A resubmitted report's or change's form, checked as its first submission was (every problem at once). */
 export async function checkResubmittedProcess(s: Services, app: ApplicationRecord, form: unknown): Promise<{ form?: Record<string, unknown>; issues: Issue[] }> {
-  if (app.type === 'annual-report') {
-    const { value, issues } = parsed(annualReportForm, form);
+  if (app.type === 'annual-report' || app.type === 'certificate-renewal') {
+    const { value, issues } = parsed(app.type === 'annual-report' ? annualReportForm : certificateRenewalForm, form);
     return { form: value as Record<string, unknown> | undefined, issues: issues.map((i) => ({ ...i, path: i.path ? `form.${i.path}` : 'form' })) };
   }
   const { value, issues } = parsed(certificateChangeForm, form);

@@ -5,6 +5,7 @@ import { DomainError, type ApplicationRecord } from '../domain/application.js';
 import { regionScopes } from '../domain/region-codes.js';
 import { PROVINCE, normaliseCertificateNo, withLifeDefaults, type RegistryFilter, type RegistryRecord } from '../domain/registry.js';
 import type { CertificateStatus } from '../domain/certificate.js';
+import type { EvaluationGrade } from '../domain/process.js';
 import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import { partitionItems } from './partition.js';
@@ -83,8 +84,8 @@ function recordOfItem(item: Record<string, unknown>): RegistryRecord {
     status: stored[C.status],
     validUntil: stored[C.validUntil],
   });
-  for (const field of ['revokedAt', 'dissolvedAt', 'expiredAt', 'reason', 'address', 'pendingChange'] as const) if (typeof stored[field] === 'string') record[field] = stored[field];
-  for (const field of ['experts', 'contact', 'changedAt', 'reports'] as const) if (stored[field] && typeof stored[field] === 'object') record[field] = stored[field];
+  for (const field of ['revokedAt', 'dissolvedAt', 'expiredAt', 'reason', 'address', 'pendingChange', 'pendingRenewal'] as const) if (typeof stored[field] === 'string') record[field] = stored[field];
+  for (const field of ['experts', 'contact', 'changedAt', 'reports', 'evaluations'] as const) if (stored[field] && typeof stored[field] === 'object') record[field] = stored[field];
   return record;
 }
 
@@ -99,12 +100,15 @@ export interface StoredCertificate {
 /** A certificate's history entry: what happened, when, by whom (an office or the organisation), why. */
 export interface CertificateEvent {
   at: string;
-  action: 'revoke' | 'dissolve' | 'expire' | 'change';
+  action: 'revoke' | 'dissolve' | 'expire' | 'change' | 'renew';
   actor: { sub: string; name: string; role: string; level?: string; region?: string };
   reason: string | null;
   /** A change's: the fields it changed, and the change application. */
   changes?: string[];
   applicationId?: string;
+  /** A renewal's: the grade and the term's end it left. */
+  grade?: EvaluationGrade;
+  validUntil?: string;
 }
 
 export class RegistryStore {

@@ -125,6 +125,14 @@ beforeAll(async () => {
   knownGood.CertificateChangeSubmission = [{ form: { contact: { name: '黄志强', mobile: '13912345678' }, reason: '联系人调整' } }];
   pathValuesOf['POST /v1/certificates/{certificateNo}/revoke'] = { certificateNo: [toRevoke.certificateNo, ...pathValues.certificateNo] };
   pathValuesOf['POST /v1/certificates/{certificateNo}/dissolve'] = { certificateNo: [toDissolve.certificateNo, ...pathValues.certificateNo] };
+  // A renewal of its own: a station with 100 days of its three-year term left (the window is its last 180 days).
+  const threeYearsAgo = new Date();
+  threeYearsAgo.setUTCFullYear(threeYearsAgo.getUTCFullYear() - 3);
+  const toRenew = await seedApproved(api.stack.services, { type: 'commissioner-station', regionCode: HOSTS.county, at: new Date(threeYearsAgo.getTime() + 100 * 24 * 3600_000) });
+  pathValuesOf['POST /v1/certificates/{certificateNo}/renewals'] = { certificateNo: [toRenew.certificateNo, ...pathValues.certificateNo] };
+  knownGood.CertificateRenewalSubmission = [
+    { form: { summary: '服务期内开展现场技术指导三十六次，推广新品种三个，带动农户增收。', servicesGiven: 36, expertDaysOnSite: 240, peopleTrained: 1200, selfGrade: 'qualified', plan: '下一服务期建设示范基地两个。' } },
+  ];
   knownGood.Revocation = [{ reason: '经核查已停止服务' }];
   knownGood.Dissolution = [{ reason: '合作协议到期' }];
   // The demand library: a station of the applicant's own for its responses, a published need, one with a response

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { chainOf, nextStepOf } from '#functions/domain/chain.js';
 import { DomainError } from '#functions/domain/application.js';
-import { assertReportableYear, changedFields, currentReportYear, parseReportDeadline, reportDeadline } from '#functions/domain/process.js';
+import { assertReportableYear, changedFields, currentReportYear, parseReportDeadline, renewalOpensAt, renewedValidUntil, reportDeadline, secondFailure } from '#functions/domain/process.js';
 
 describe('chains of the processes', () => {
   it('an annual report is decided by its county alone, whatever level hosts the station', () => {
@@ -87,5 +87,40 @@ describe('changed fields', () => {
     const current = { name: '甲站', address: '连州市大路边镇一号', contact: { name: '李明', mobile: '13800138000' } };
     expect(changedFields(current, { name: '甲站', address: '连州市大路边镇二号', contact: { name: '李明', mobile: '13900139000' } })).toEqual(['contact', 'address']);
     expect(changedFields(current, { name: '甲站' })).toEqual([]);
+  });
+});
+
+describe('evaluation and renewal (期满评估与续期)', () => {
+  it('is reviewed by the county and graded by the province, wherever the station is hosted', () => {
+    expect(chainOf({ type: 'certificate-renewal', regionCode: '441882102201' })).toEqual([
+      { level: 'county', region: '441882' },
+      { level: 'province', region: '44' },
+    ]);
+    expect(chainOf({ type: 'certificate-renewal', regionCode: '441882' })).toEqual([
+      { level: 'county', region: '441882' },
+      { level: 'province', region: '44' },
+    ]);
+    // 东莞's townships: the pseudo-county 441900 reviews
+    expect(chainOf({ type: 'certificate-renewal', regionCode: '441900003' })[0]).toEqual({ level: 'county', region: '441900' });
+  });
+
+  it('优秀 and 合格 renew a whole term from its end; 不合格 leaves a sixth of a term from now or the end, whichever is later', () => {
+    const end = '2027-03-01T00:00:00.000Z';
+    const now = new Date('2026-12-01T00:00:00.000Z');
+    expect(renewedValidUntil(end, { years: 3 }, 'qualified', now)).toBe('2030-03-01T00:00:00.000Z');
+    expect(renewedValidUntil(end, { years: 3 }, 'excellent', now)).toBe('2030-03-01T00:00:00.000Z');
+    const sixth = (Date.parse('2030-03-01T00:00:00.000Z') - Date.parse(end)) / 6;
+    expect(renewedValidUntil(end, { years: 3 }, 'unqualified', now)).toBe(new Date(Date.parse(end) + sixth).toISOString());
+    // A term already past its end (graded late): the time to put things right runs from now
+    expect(renewedValidUntil('2026-01-01T00:00:00.000Z', { seconds: 60 }, 'unqualified', now)).toBe(new Date(now.getTime() + 10_000).toISOString());
+    expect(renewalOpensAt(end)).toBe(new Date(Date.parse(end) - 180 * 24 * 3600_000).toISOString());
+  });
+
+  it('a second 不合格 in a row proposes revocation; one after a 合格 does not', () => {
+    const e = (grade: 'excellent' | 'qualified' | 'unqualified') => ({ at: '', grade, applicationId: '', from: '', validUntil: '' });
+    expect(secondFailure([e('unqualified')], 'unqualified')).toBe(true);
+    expect(secondFailure([e('unqualified'), e('qualified')], 'unqualified')).toBe(false);
+    expect(secondFailure(undefined, 'unqualified')).toBe(false);
+    expect(secondFailure([e('unqualified')], 'qualified')).toBe(false);
   });
 });

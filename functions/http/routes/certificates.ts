@@ -5,7 +5,7 @@ import { fieldIssues } from '#forms/fields.js';
 import { DomainError } from '../../domain/application.js';
 import { dissolveCertificate, revokeCertificate } from '../../services/certificates.js';
 import type { Services } from '../../services/context.js';
-import { certificateHistory, submitChange, submitReport } from '../../services/processes.js';
+import { certificateHistory, submitChange, submitRenewal, submitReport } from '../../services/processes.js';
 import { jsonBody, type Env } from '../request.js';
 import { dissolutionSchema, revocationSchema } from '../schemas.js';
 import { noQuery } from './query.js';
@@ -29,6 +29,7 @@ export function certificateRoutes(s: Services) {
   });
   r.post('/:certificateNo/reports', noQuery, async (c) => c.json(await submitReport(s, c.get('principal'), c.req.param('certificateNo'), await jsonBody(c)), 201));
   r.post('/:certificateNo/changes', noQuery, async (c) => c.json(await submitChange(s, c.get('principal'), c.req.param('certificateNo'), await jsonBody(c)), 201));
+  r.post('/:certificateNo/renewals', noQuery, async (c) => c.json(await submitRenewal(s, c.get('principal'), c.req.param('certificateNo'), await jsonBody(c)), 201));
   r.get('/:certificateNo/history', noQuery, async (c) => c.json(await certificateHistory(s, c.get('principal'), c.req.param('certificateNo'))));
   return r;
 }
