@@ -13,6 +13,7 @@ import { pdf, windowsExecutable } from '../support/files.js';
 import { requiredMaterials } from '../support/materials.js';
 import { robotReceiver, type RobotReceiver } from '../support/mail.js';
 import { seedApproved } from '../integration/registry-fixtures.js';
+import { cstDate } from '#functions/domain/china-time.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -814,5 +815,69 @@ describe('the web pages in a browser', () => {
     expect(await stamp.textContent()).toContain('依托单位撤并');
     await shoot(page, '45-certificate-print-dissolved');
     await owner.context.close();
+  }, 180_000);
+
+  it('let an organisation file its renewal near the end of the term, a mistake shown beside its field; the county reviews it, the province must grade it and grades it 合格; the certificate then reads a term more', async () => {
+    // Prepare: a station of 大路边镇 with 60 days of its three-year term left
+    const approvedAt = new Date();
+    approvedAt.setUTCFullYear(approvedAt.getUTCFullYear() - 3);
+    const station = await seedApproved(stack.services, {
+      type: 'commissioner-station',
+      regionCode: '441882102',
+      at: new Date(approvedAt.getTime() + 60 * 24 * 3600_000),
+      change: (form) => (form.name = '连州市大路边镇特派员工作站（续期）'),
+    });
+    const title = `${station.name} 期满评估与续期（服务期至 ${cstDate(new Date(station.validUntil!))}）`;
+    const renewedUntil = new Date(station.validUntil!);
+    renewedUntil.setUTCFullYear(renewedUntil.getUTCFullYear() + 3);
+
+    // Act: the organisation opens its certificate and files its self-assessment, first without its grade
+    const applicant = await open(desktop);
+    let page = applicant.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    await page.getByRole('link', { name: '期满评估与续期' }).click();
+    await page.getByRole('heading', { name: '申请期满评估与续期' }).waitFor();
+    await page.getByLabel(/^服务期工作总结/).fill('服务期内开展特派员驻村技术服务三十余次，推广柑橘绿色防控技术。');
+    await page.getByLabel(/^服务期内开展服务次数/).fill('32');
+    await page.getByLabel(/^专家驻点服务天数/).fill('210');
+    await page.getByLabel(/^培训人数/).fill('980');
+    await page.getByLabel(/^下一服务期工作计划/).fill('建设柑橘绿色防控示范基地两个。');
+    await page.getByRole('button', { name: '提交续期申请' }).click();
+    await page.locator('.error-summary').waitFor();
+    expect(await page.locator('.error-summary').textContent()).toContain('自评等级');
+    await shoot(page, '46-renewal-mistake');
+    await page.getByLabel(/^自评等级/).selectOption({ label: '合格' });
+    await page.getByRole('button', { name: '提交续期申请' }).click();
+    await page.waitForURL(/\/applications\/[^/]+\?submitted=1/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    await applicant.context.close();
+
+    // Act: the county reviews it (the township is not asked); the province must grade its approval
+    await fromInbox('连州市科协', '47-renewal-county', title, approve('47-renewal-county', '当前在省审批'));
+    await fromInbox('广东省科协', '48-renewal-province', title, async (page) => {
+      const panel = decisionPanel(page);
+      await panel.getByLabel('通过', { exact: true }).check();
+      await panel.getByRole('button', { name: '提交审批意见' }).click();
+      expect(await panel.locator('#decision-grade-error').textContent()).toContain('请评定等级');
+      await panel.getByLabel('合格', { exact: true }).check();
+      await panel.getByRole('textbox', { name: /^审批意见/ }).fill('评估合格，同意续期');
+      await panel.getByRole('button', { name: '提交审批意见' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '确认通过' }).click();
+      await page.getByText('期满评估已完成：合格').waitFor({ timeout: 8_000 });
+      await shoot(page, '48-renewal-graded');
+    });
+
+    // Assess: the certificate reads the evaluation and a whole term more, on a phone
+    const citizen = await open(phone);
+    page = citizen.page;
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    const record = page.locator('dl.record');
+    await expect.poll(async () => (await record.textContent()) ?? '').toContain('期满评估');
+    expect(await record.textContent()).toContain('合格');
+    // As the page writes dates (web/src/labels.ts formatDate)
+    expect(await record.textContent()).toContain(new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }).format(renewedUntil));
+    await shoot(page, '49-certificate-renewed');
+    await citizen.context.close();
   }, 180_000);
 });

@@ -88,7 +88,7 @@ export interface RegistryFilters {
 }
 
 export type Decision =
-  | { action: 'approve'; comment?: string }
+  | { action: 'approve'; comment?: string; grade?: 'excellent' | 'qualified' | 'unqualified' }
   | { action: 'reject'; comment: string }
   | { action: 'return'; comment: string; issues: Issue[] };
 
@@ -147,13 +147,15 @@ export const api = {
   dissolve: (no: string, reason: string) => request<RegistryItem>('POST', `/v1/certificates/${encodeURIComponent(no)}/dissolve`, { reason }),
   fileReport: (no: string, year: number, form: FormValue) => request<Application>('POST', `/v1/certificates/${encodeURIComponent(no)}/reports`, { year, form }),
   fileChange: (no: string, form: FormValue) => request<Application>('POST', `/v1/certificates/${encodeURIComponent(no)}/changes`, { form }),
+  fileRenewal: (no: string, form: FormValue) => request<Application>('POST', `/v1/certificates/${encodeURIComponent(no)}/renewals`, { form }),
   certificateHistory: (no: string) => request<{ certificateNo: string; items: CertificateEvent[] }>('GET', `/v1/certificates/${encodeURIComponent(no)}/history`),
-  /** The forms of an annual report and a change, from the API's published document (fetched once per page load). */
+  /** The forms of an annual report, a change and a renewal, from the API's published document (fetched once per page load). */
   processForms: () => {
     processForms ??= request<{ components: { schemas: Record<string, { properties: { form: FormType['schema'] } }> } }>('GET', '/v1/openapi.json')
       .then((doc) => [
         { type: 'annual-report', name: '年度报告', hostLevels: [], unique: false, materials: [], schema: doc.components.schemas.AnnualReportSubmission!.properties.form },
         { type: 'certificate-change', name: '变更申请', hostLevels: [], unique: false, materials: [], schema: doc.components.schemas.CertificateChangeSubmission!.properties.form },
+        { type: 'certificate-renewal', name: '期满评估与续期', hostLevels: [], unique: false, materials: [], schema: doc.components.schemas.CertificateRenewalSubmission!.properties.form },
       ] as FormType[])
       .catch((error) => {
         processForms = undefined;

@@ -19,7 +19,7 @@ import { FailedDeliveriesPage } from './pages/deliveries';
 import { NotificationsPage } from './pages/notifications';
 import { RegistryPage } from './pages/registry';
 import { SignInPage } from './pages/sign-in';
-import { ChangePage, DissolvePage, ReportPage } from './pages/station-life';
+import { ChangePage, DissolvePage, RenewalPage, ReportPage } from './pages/station-life';
 import { Link, Redirect, match, navigate, useLocation } from './router';
 import { homeFor } from './home';
 import type { Role } from './types';
@@ -43,6 +43,7 @@ const routes: Route[] = [
   { path: '/certificates/:no/print', page: ({ no }) => <CertificatePrintPage no={no!} /> },
   { path: '/certificates/:no/report', roles: ['applicant'], page: ({ no }) => <ReportPage no={no!} /> },
   { path: '/certificates/:no/change', roles: ['applicant'], page: ({ no }) => <ChangePage no={no!} /> },
+  { path: '/certificates/:no/renewal', roles: ['applicant'], page: ({ no }) => <RenewalPage no={no!} /> },
   { path: '/certificates/:no/dissolve', roles: ['applicant'], page: ({ no }) => <DissolvePage no={no!} /> },
   { path: '/apply', roles: ['applicant'], page: () => <CataloguePage /> },
   { path: '/apply/:type', roles: ['applicant'], page: ({ type }, session) => <ApplyPage type={type!} session={session} /> },

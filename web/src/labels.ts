@@ -51,6 +51,7 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   revoked: '证书撤销',
   'term-ended': '服务期届满',
   'report-overdue': '年度报告逾期未报',
+  'revocation-proposed': '提请撤销',
   dissolved: '站点注销',
   'demand-response': '需求新响应',
   'demand-matched': '需求对接',

@@ -96,6 +96,7 @@ export function History({ entries, titleOf, replaced = [] }: { entries: HistoryE
     const file = replaced.find((m) => m.id === id);
     return file ? `${file.name}（${file.fileName}）` : id;
   };
+  const gradeNames = { excellent: '优秀', qualified: '合格', unqualified: '不合格' } as const;
   return (
     <ol class="history">
       {entries.map((entry, index) => (
@@ -106,6 +107,7 @@ export function History({ entries, titleOf, replaced = [] }: { entries: HistoryE
             <time dateTime={entry.at}>{formatTime(entry.at)}</time>
           </div>
           <div class="history-actor">{entry.actor?.name ?? '系统'}</div>
+          {entry.grade ? <p class="history-grade">{entry.level === 'province' ? '评估等级' : '初评等级'}：{gradeNames[entry.grade]}</p> : null}
           {entry.comment ? <p class="history-comment">{entry.comment}</p> : null}
           {entry.issues?.length ? (
             <div>

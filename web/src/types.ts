@@ -195,16 +195,21 @@ export interface Certificate {
   reports?: { year: number; status: string; statusName: string }[];
   /** The needs the station took on (需求库), rated once closed. */
   demands?: import('#functions/domain/demand.js').CertificateDemand[];
+  /** Each term's evaluation (期满评估), oldest first; when renewal opens (null without a term, or not valid). */
+  evaluations: { at: string; grade: 'excellent' | 'qualified' | 'unqualified'; gradeName: string; validUntil: string }[];
+  renewal: { opensAt: string; pending: boolean } | null;
 }
 
 /** A certificate's history after approval (GET /v1/certificates/{no}/history). */
 export interface CertificateEvent {
   at: string;
-  action: 'revoke' | 'dissolve' | 'expire' | 'change';
+  action: 'revoke' | 'dissolve' | 'expire' | 'change' | 'renew';
   actor: { name: string; role: string; level?: string };
   reason: string | null;
   changes?: string[];
   applicationId?: string;
+  grade?: 'excellent' | 'qualified' | 'unqualified';
+  validUntil?: string;
 }
 
 export interface Claims {

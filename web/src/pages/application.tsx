@@ -182,7 +182,11 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
         ) : null}
         {app.status === 'APPROVED' && app.subject ? (
           <Notice kind="success" announced={false}>
-            {app.type === 'annual-report' ? `${app.subject.year} 年度报告已通过县级审核。` : '变更已获批准，证书及备案登记已显示变更后的内容，证书编号不变。'}
+            {app.type === 'annual-report'
+              ? `${app.subject.year} 年度报告已通过县级审核。`
+              : app.type === 'certificate-renewal'
+                ? `期满评估已完成：${gradeWords[app.history?.findLast((e) => e.action === 'approve')?.grade ?? 'qualified']}。服务期以证书所示为准。`
+                : '变更已获批准，证书及备案登记已显示变更后的内容，证书编号不变。'}
             <Link href={`/certificates/${encodeURIComponent(app.subject.certificateNo)}`}>查看证书 {app.subject.certificateNo}</Link>
           </Notice>
         ) : null}
@@ -310,6 +314,9 @@ const actionWords: Record<Action, string> = { approve: '通过', reject: '不予
  * Approve, reject, or return with every problem listed at once (一次性告知). Nothing is chosen for the official; a
  * decision that ends the application (the last level's approval, any rejection) is confirmed in a dialog first.
  */
+type Grade = 'excellent' | 'qualified' | 'unqualified';
+const gradeWords: Record<Grade, string> = { excellent: '优秀', qualified: '合格', unqualified: '不合格' };
+
 function DecisionPanel({
   app,
   formType,
@@ -321,6 +328,7 @@ function DecisionPanel({
 }) {
   const [action, setAction] = useState<Action>();
   const [comment, setComment] = useState('');
+  const [grade, setGrade] = useState<Grade>();
   const [problems, setProblems] = useState<Issue[]>([{ path: '', message: '' }]);
   const [error, setError] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<Issue[]>([]);
@@ -333,6 +341,8 @@ function DecisionPanel({
     ...formType.materials.map((m) => ({ path: `materials.${m.key}`, title: pathTitle(formType, `materials.${m.key}`) })),
   ];
   const lastLevel = chainFor(app.regionCode).at(-1) === app.currentLevel;
+  // 期满评估: the province grades the term with its approval; the county may propose a grade.
+  const grading = app.type === 'certificate-renewal';
   const ends = action === 'reject' || (action === 'approve' && lastLevel);
 
   const send = async (chosen: Action) => {
@@ -345,7 +355,7 @@ function DecisionPanel({
       .map((p) => (p.path ? { path: p.path, message: p.message.trim() } : { message: p.message.trim() }));
     const decision: Decision =
       chosen === 'approve'
-        ? { action: chosen, ...(text ? { comment: text } : {}) }
+        ? { action: chosen, ...(text ? { comment: text } : {}), ...(grading && grade ? { grade } : {}) }
         : chosen === 'reject'
           ? { action: chosen, comment: text }
           : { action: chosen, comment: text, issues };
@@ -364,6 +374,11 @@ function DecisionPanel({
     if (!action) {
       setFieldErrors([{ path: 'action', message: '请选择审批结果' }]);
       document.getElementById('action-approve')?.focus();
+      return;
+    }
+    if (action === 'approve' && grading && lastLevel && !grade) {
+      setFieldErrors([{ path: 'grade', message: '请评定等级（优秀、合格或不合格）' }]);
+      document.getElementById('grade-excellent')?.focus();
       return;
     }
     if (action !== 'approve' && !comment.trim()) {
@@ -386,6 +401,7 @@ function DecisionPanel({
   const actionError = fieldErrors.filter((i) => i.path === 'action').map((i) => i.message);
   const commentError = fieldErrors.filter((i) => i.path === 'comment').map((i) => i.message);
   const issuesError = fieldErrors.filter((i) => i.path?.startsWith('issues')).map((i) => i.message);
+  const gradeError = fieldErrors.filter((i) => i.path === 'grade').map((i) => i.message);
   const level = app.currentLevel ? levelLabel[app.currentLevel] : '';
 
   return (
@@ -451,6 +467,45 @@ function DecisionPanel({
           </p>
         ) : null}
       </div>
+      {grading && action === 'approve' ? (
+        <fieldset class={`group${gradeError.length ? ' invalid' : ''}`} aria-describedby={gradeError.length ? 'decision-grade-error' : undefined}>
+          <legend>
+            {lastLevel ? '评估等级' : '初评等级'}
+            {lastLevel ? (
+              <span class="required" aria-hidden="true">
+                {' '}
+                *
+              </span>
+            ) : (
+              <span class="optional">（选填）</span>
+            )}
+          </legend>
+          <p class="hint">优秀、合格的服务期续一个服务期；不合格的限期整改，连续两次不合格的提请撤销。</p>
+          {gradeError.length ? (
+            <p class="field-error" id="decision-grade-error">
+              {gradeError.join('；')}
+            </p>
+          ) : null}
+          <div class="radios">
+            {(Object.keys(gradeWords) as Grade[]).map((g) => (
+              <div class="check" key={g}>
+                <input
+                  type="radio"
+                  id={`grade-${g}`}
+                  name="grade"
+                  value={g}
+                  checked={grade === g}
+                  onChange={() => {
+                    setGrade(g);
+                    setFieldErrors((errors) => errors.filter((i) => i.path !== 'grade'));
+                  }}
+                />
+                <label for={`grade-${g}`}>{gradeWords[g]}</label>
+              </div>
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
       {action === 'return' ? (
         <fieldset class="group problems-editor">
           <legend>

@@ -117,6 +117,12 @@ function CertificateFields({ cert }: { cert: Certificate }) {
           </dd>
         </div>
       ) : null}
+      {cert.evaluations?.length ? (
+        <div class="record-row">
+          <dt>期满评估</dt>
+          <dd>{cert.evaluations.map((e) => `${formatDate(e.at)} ${e.gradeName}`).join('；')}</dd>
+        </div>
+      ) : null}
       {cert.report ? (
         <div class="record-row">
           <dt>年度报告</dt>
@@ -139,7 +145,7 @@ function ChangedOn({ at }: { at?: string }) {
 }
 
 /** What the organisation holding the certificate may do with it (the API refuses another organisation's). */
-function StationActions({ no }: { no: string }) {
+function StationActions({ no, renewal }: { no: string; renewal: boolean }) {
   const base = `/certificates/${encodeURIComponent(no)}`;
   return (
     <nav class="actions station-actions" aria-label="站点事项">
@@ -149,6 +155,11 @@ function StationActions({ no }: { no: string }) {
       <Link href={`${base}/change`} class="button secondary">
         申请变更
       </Link>
+      {renewal ? (
+        <Link href={`${base}/renewal`} class="button secondary">
+          期满评估与续期
+        </Link>
+      ) : null}
       <Link href={`${base}/dissolve`} class="button danger">
         注销站点
       </Link>
@@ -160,7 +171,8 @@ function StationActions({ no }: { no: string }) {
 function CertificateHistory({ no }: { no: string }) {
   const history = useAsync(() => api.certificateHistory(no).catch(() => null), [no]);
   if (!history.data?.items.length) return null;
-  const actions: Record<string, string> = { change: '变更', revoke: '撤销', dissolve: '注销', expire: '到期' };
+  const actions: Record<string, string> = { change: '变更', revoke: '撤销', dissolve: '注销', expire: '到期', renew: '期满评估' };
+  const grades: Record<string, string> = { excellent: '优秀', qualified: '合格', unqualified: '不合格' };
   return (
     <section aria-labelledby="certificate-history-title">
       <h2 id="certificate-history-title">变动记录</h2>
@@ -169,6 +181,7 @@ function CertificateHistory({ no }: { no: string }) {
           <li key={i}>
             {formatTime(e.at)} {actions[e.action] ?? e.action}
             {e.changes?.length ? `：${e.changes.map((f) => changeNames[f] ?? f).join('、')}` : ''}
+            {e.grade ? `：${grades[e.grade]}，服务期至 ${formatDate(e.validUntil!)}` : ''}
             {e.reason ? `（${e.reason}）` : ''}
           </li>
         ))}
@@ -309,7 +322,7 @@ export function CertificatePage({ no }: { no: string }) {
               }}
             />
           ) : null}
-          {claims?.role === 'applicant' && cert.data.status === 'ACTIVE' ? <StationActions no={cert.data.certificateNo} /> : null}
+          {claims?.role === 'applicant' && cert.data.status === 'ACTIVE' ? <StationActions no={cert.data.certificateNo} renewal={!!cert.data.renewal} /> : null}
           {session ? <CertificateHistory no={cert.data.certificateNo} /> : null}
           <p>
             <Link href={`/certificates/${encodeURIComponent(no)}/print`} class="button secondary">

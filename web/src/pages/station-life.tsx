@@ -91,6 +91,41 @@ export function ChangePage({ no }: { no: string }) {
   );
 }
 
+/** 期满评估与续期: the term's self-assessment, reviewed by the county and graded by the province. */
+export function RenewalPage({ no }: { no: string }) {
+  const data = useAsync(() => Promise.all([api.certificate(no), api.processForms()]), [no]);
+  if (data.error) return <ErrorNotice error={data.error} />;
+  if (!data.data) return <Loading what="续期申请表" />;
+  const [cert, forms] = data.data;
+  const formType = forms.find((f) => f.type === 'certificate-renewal')!;
+  const last = cert.evaluations.at(-1);
+  const rectifying = last?.grade === 'unqualified';
+  const early = cert.renewal && !rectifying && cert.renewal.opensAt > new Date().toISOString();
+  return (
+    <section>
+      <Breadcrumb no={no} here="申请期满评估与续期" />
+      <PageTitle title="申请期满评估与续期">申请期满评估与续期</PageTitle>
+      <p>
+        {cert.name}（{cert.certificateNo}），服务期至 {cert.validUntil ? cert.validUntil.slice(0, 10) : '长期'}。填写服务期自评，由所在县（区）科协初审、省科协评定等级：优秀、合格的服务期续一个服务期；不合格的限期整改后重新申请评估，连续两次不合格的将提请撤销。
+      </p>
+      {!cert.valid ? <Notice kind="error">证书{cert.statusName}，不能申请续期。</Notice> : null}
+      {cert.valid && !cert.renewal ? <Notice kind="error">该证书没有服务期限，无需评估续期。</Notice> : null}
+      {cert.renewal?.pending ? <Notice kind="info">已有一项续期申请在审批中，可在“我的申请”中查看进度。</Notice> : null}
+      {early ? <Notice kind="info">期满前 180 天（{cert.renewal!.opensAt.slice(0, 10)} 起）方可申请。</Notice> : null}
+      {rectifying ? <Notice kind="info">上次评估不合格，整改完成后即可重新申请评估。</Notice> : null}
+      <ApplicationForm
+        formType={formType}
+        initial={{}}
+        submitLabel="提交续期申请"
+        onSubmit={async (form) => {
+          const renewal = await api.fileRenewal(cert.certificateNo, form);
+          navigate(`/applications/${renewal.id}?submitted=1`);
+        }}
+      />
+    </section>
+  );
+}
+
 /** 注销: a reason (required), then a confirmation naming the station, since a dissolved station cannot be restored. */
 export function DissolvePage({ no }: { no: string }) {
   const cert = useAsync(() => api.certificate(no), [no]);
