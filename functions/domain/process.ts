@@ -166,12 +166,12 @@ export interface Evaluation {
   validUntil: string;
 }
 
-/** A renewal may be filed in the last 180 days of a term (all of a shorter one's, as set for demonstrations). */
-export const RENEWAL_WINDOW_MS = 180 * 24 * 3600_000;
-
-/** When a term ending at `validUntil` opens to renewal. */
+/**
+ * When a term ending at `validUntil` opens to renewal: a renewal may be filed in the last 180 days of a term (all of
+ * a shorter one's, as set for demonstrations).
+ */
 export function renewalOpensAt(validUntil: string): string {
-  return new Date(Date.parse(validUntil) - RENEWAL_WINDOW_MS).toISOString();
+  return new Date(Date.parse(validUntil) - 180 * 24 * 3600_000).toISOString();
 }
 
 /**

@@ -817,6 +817,45 @@ describe('the web pages in a browser', () => {
     await owner.context.close();
   }, 180_000);
 
+  it('let an organisation change its station’s contact from the certificate page; the township and the province approve it; the certificate then says when the contact changed, without showing the person', async () => {
+    // Prepare: a station of 大路边镇 held by the demo company
+    const station = await seedApproved(stack.services, { type: 'commissioner-station', regionCode: '441882102', at: new Date(), change: (form) => (form.name = '连州市大路边镇特派员工作站（变更）') });
+    const title = `${station.name} 变更申请`;
+
+    // Act: the organisation files a change of contact
+    const applicant = await open(desktop);
+    let page = applicant.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    await page.getByRole('link', { name: '申请变更' }).click();
+    await page.getByRole('heading', { name: '申请变更' }).waitFor();
+    await page.getByLabel('填写联系人').check();
+    await page.getByLabel(/^联系人姓名/).fill('黄志强');
+    await page.getByLabel(/^联系人手机号/).fill('13912345678');
+    await page.getByLabel(/^变更原因/).fill('原联系人调离');
+    await page.getByRole('button', { name: '提交变更申请' }).click();
+    await page.waitForURL(/\/applications\/[^/]+\?submitted=1/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    await applicant.context.close();
+
+    // Act: its host level (the township) and the province approve
+    await fromInbox('大路边镇科协', '50-change-township', title, approve('50-change-township', '当前在省审批'));
+    await fromInbox('广东省科协', '51-change-province', title, approve('51-change-province', '变更已获批准', true));
+
+    // Assess: the public certificate says the contact changed today, and shows no person
+    const citizen = await open(phone);
+    page = citizen.page;
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    const record = page.locator('dl.record');
+    await expect.poll(async () => (await record.textContent()) ?? '').toContain('联系人');
+    const text = (await record.textContent()) ?? '';
+    expect(text).toContain(`联系人 ${new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date())} 变更`);
+    expect(text).not.toContain('黄志强');
+    expect(text).not.toContain('13912345678');
+    await shoot(page, '52-certificate-changed');
+    await citizen.context.close();
+  }, 180_000);
+
   it('let an organisation file its renewal near the end of the term, a mistake shown beside its field; the county reviews it, the province must grade it and grades it 合格; the certificate then reads a term more', async () => {
     // Prepare: a station of 大路边镇 with 60 days of its three-year term left
     const approvedAt = new Date();

@@ -23,6 +23,9 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * SDK's clients take ~180-200 KiB of each, zod/mini ~23 (functions/config.ts).
  * With issues 14, 16, 17 and 18 together (each the API's alone, as said below): api 532/179, sweeper 732/226.
  * The search entries batched (store/batch.ts, BatchWriteItem: the API's alone) and the tasks' countdown: api 534.2/180.0.
+ * Issue 16's evaluation and renewal (its form, service and schemas; the record of its grade, its notices): api 539.0/181.2,
+ * recordOutcome 290.1/95.2, sweeper 734.7/226.9; the reconciler 278.5/89.99 (its budget's last bytes: it carries config's
+ * parsers of functions/domain/process.ts and certificate.ts, nothing of the renewal).
  * The sweeper removing uploads never attached (issue 14: the S3 signer's delete and store/upload-sweep.ts) 722/222.
  * With issue 18's lists (case numbers, search, 办件查询, 已办: the API's alone, functions/store/application-lists.ts,
  * the other functions carry only the case number's and the search text's writes) api 486/165; before them 476/161.
@@ -43,11 +46,11 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 536 * KiB, gzip: 181 * KiB },
+  api: { minified: 540 * KiB, gzip: 182 * KiB },
   registryExport: { minified: 331 * KiB, gzip: 113 * KiB },
-  recordOutcome: { minified: 288 * KiB, gzip: 95 * KiB },
+  recordOutcome: { minified: 291 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279 * KiB, gzip: 90 * KiB },
-  sweeper: { minified: 733 * KiB, gzip: 227 * KiB },
+  sweeper: { minified: 735 * KiB, gzip: 227 * KiB },
 };
 
 /**

@@ -167,6 +167,8 @@ describe('certificate numbers', () => {
       approvedAt: '2026-11-29T00:00:00.000Z',
       report: { year: 2026, status: 'DUE', statusName: '未报送', id: null },
       reports: [],
+      evaluations: [],
+      renewal: { opensAt: '2029-06-02T00:00:00.000Z', pending: false },
     });
   });
 });
