@@ -407,7 +407,7 @@ export function timedNotices(
       ];
     case 'escalating': {
       const then: Record<EscalationRule, string> = {
-        escalate: '届时将超期上报至本级审批',
+        escalate: '届时将超期上报，由贵单位审批',
         expire: '届时申请将按超期处理',
         hold: '届时将报管理员督办',
       };

@@ -65,7 +65,7 @@ describe('an office that lets its limits pass', () => {
     const county = await noticesOf(api, t.county, id);
     expect(county.map((n) => n.kind)).toEqual(['overdue', 'escalating', 'task']);
     expect(county[0].title).toContain('督办');
-    expect(county[1].body).toContain('届时将超期上报至本级审批');
+    expect(county[1].body).toContain('届时将超期上报，由贵单位审批');
     expect(county[2].title).toContain('超期上报');
     expect(await kinds(api, t.applicant, id)).toEqual(['escalated']);
     const app = await read(api, t, id);
