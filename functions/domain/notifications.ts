@@ -169,7 +169,7 @@ export function processApprovedNotice(app: Named & { type: string }, certificate
       recipient: recipients.org(app.applicant.org),
       kind: 'approved',
       applicationId: app.id,
-      title: `期满评估结果：${renewal.gradeName}：${nameOf(app)}`,
+      title: `期满评估${renewal.gradeName}：${nameOf(app)}`,
       body: renewal.failed
         ? `证书 ${certificateNo} 的期满评估为不合格，请于 ${shownTime(renewal.validUntil)} 前完成整改并重新申请评估；连续两次不合格的将提请撤销。`
         : `证书 ${certificateNo} 的期满评估为${renewal.gradeName}，服务期续至 ${shownTime(renewal.validUntil)}，证书编号不变。`,

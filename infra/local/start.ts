@@ -1,11 +1,11 @@
 // `npm start`: the whole system on one machine. PORT (3000) and DATA_DIR (.data) from the environment.
 import { DataDirInUse } from './data-lock.js';
+import { settingsOf } from './settings.js';
 import { startLocalStack } from './stack.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
-const passThrough = ['TIME_LIMITS', 'HOLIDAYS', 'WORKDAYS', 'MAX_RETURNS', 'RATE_LIMITS', 'MATERIALS', 'UPLOAD_URL_SECONDS', 'DOWNLOAD_URL_SECONDS', 'ESCALATION', 'SWEEP_EVERY_MS', 'DELIVERY_RETRY', 'DELIVERY_LEASE_SECONDS'];
-const env = Object.fromEntries(passThrough.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+const env = settingsOf(process.env);
 
 const s3Port = process.env.S3_PORT ? Number(process.env.S3_PORT) : undefined;
 const stack = await startLocalStack({ port, dataDir, env, host: process.env.HOST ?? '127.0.0.1', s3Port }).catch((error: unknown) => {

@@ -100,7 +100,7 @@ describe('evaluation and renewal (期满评估与续期)', () => {
     expect(app.status).toBe('APPROVED');
     expect(app.history.filter((e: { action: string }) => e.action === 'approve').map((e: { grade?: string }) => e.grade)).toEqual(['excellent', 'qualified']);
     const notices = (await api.call('GET', '/v1/notifications', { token: tokens.applicant })).body.items;
-    expect(notices).toContainEqual(expect.objectContaining({ kind: 'approved', applicationId: id, title: expect.stringContaining('期满评估结果：合格') }));
+    expect(notices).toContainEqual(expect.objectContaining({ kind: 'approved', applicationId: id, title: expect.stringContaining('期满评估合格：') }));
     // The next term's window opens 180 days before its new end: too early now
     expect((await fileRenewal(station.certificateNo, tokens.applicant)).status).toBe(409);
   });
