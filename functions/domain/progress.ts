@@ -127,6 +127,8 @@ export interface StatsSnapshot {
   goals: Partial<Record<GoalId, number>>;
   /** Certificates ended, by how: they left the counts above. */
   ended: { REVOKED: number; EXPIRED: number; DISSOLVED: number };
+  /** Years' annual reports overdue (逾期未报) on active certificates. */
+  reportsOverdue: number;
 }
 
 export interface CountRow {
@@ -147,7 +149,7 @@ export interface ProgressReport {
   };
   progress: { goal: GoalId; name: string; count: number; target: number; percent: number }[];
   /** The counts above are of active certificates; these ended and left them. */
-  certificates: { active: number; revoked: number; expired: number; dissolved: number };
+  certificates: { active: number; revoked: number; expired: number; dissolved: number; reportsOverdue: number };
 }
 
 /** The administrators' view of the counters: names from the catalogue and the region data, targets from the plan. */
@@ -170,6 +172,6 @@ export function progressReport(snapshot: StatsSnapshot, typeNames: Record<string
       const target = goal.target();
       return { goal: goal.id, name: goal.name, count, target, percent: Math.round((count / target) * 1000) / 10 };
     }),
-    certificates: { active: province?.total ?? 0, revoked: snapshot.ended.REVOKED, expired: snapshot.ended.EXPIRED, dissolved: snapshot.ended.DISSOLVED },
+    certificates: { active: province?.total ?? 0, revoked: snapshot.ended.REVOKED, expired: snapshot.ended.EXPIRED, dissolved: snapshot.ended.DISSOLVED, reportsOverdue: snapshot.reportsOverdue },
   };
 }

@@ -452,8 +452,8 @@ export const statsSchema = meta(
       ),
       { description: '行动方案各项目标的进度（仅计有效证书）' },
     ),
-    certificates: meta(z.object({ active: count, revoked: count, expired: count, dissolved: count }), {
-      description: '有效证书数（以上计数只含有效的），及已撤销、已到期、已注销的数目',
+    certificates: meta(z.object({ active: count, revoked: count, expired: count, dissolved: count, reportsOverdue: meta(count, { description: '有效证书中逾期未报的年度报告数（逾期未报，报送后即不再计）' }) }), {
+      description: '有效证书数（以上计数只含有效的），已撤销、已到期、已注销的数目，及有效证书逾期未报的年度报告数',
     }),
   }),
   { title: '统计' },

@@ -33,6 +33,11 @@ interface Ending {
 
 const notFound = (certificateNo: string) => new DomainError('not_found', `证书编号 ${certificateNo.slice(0, 64)} 不存在`);
 
+/** An ending certificate's years overdue, which leave the statistics' 逾期未报 with it. */
+function overdueYears(record: RegistryRecord): number {
+  return Object.values(record.reports ?? {}).filter((mark) => mark.status === 'OVERDUE').length;
+}
+
 /** Ends the certificate as `ending` says; undefined when `check` left it as it is. */
 async function endCertificate(s: CertificateServices, certificateNo: string, ending: Ending): Promise<RegistryRecord | undefined> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -46,7 +51,7 @@ async function endCertificate(s: CertificateServices, certificateNo: string, end
     const ended: RegistryRecord = { ...stored.record, ...endingFields({ status: ending.status, at, reason: ending.reason }) };
     const notices = ending.notices(app, ended);
     const effects = [
-      ...(await s.registry.stats.endItems(app, ending.status)),
+      ...(await s.registry.stats.endItems(app, ending.status, overdueYears(stored.record))),
       ...(isApplicationType(app.type) && typeBasics[app.type].unique ? [s.applications.releaseGuardItem(app)] : []),
       ...noticeItems(s, app, notices, now),
       // No more annual report deadlines for a station that ended.

@@ -215,7 +215,7 @@ export async function takeReportDeadline(s: RecordServices & Pick<Services, 'not
     const station = await s.applications.get(record.id);
     const county = { level: 'county' as const, region: regionAtLevel(record.regionCode, 'county')! };
     const marked: RegistryRecord = { ...record, reports: { ...(record.reports ?? {}), [String(year)]: { status: 'OVERDUE', at: now.toISOString() } } };
-    items.push(...s.registry.certificateWrite(stored, marked));
+    items.push(...s.registry.certificateWrite(stored, marked), s.registry.stats.reportsOverdueItem(1));
     if (station) items.push(...noticeItems(s, station, [reportOverdueNotice({ ...station, form: { ...station.form, name: record.name } }, county, certificateNo, year, deadline)], now));
   }
   const outcome = await s.registry.moveReportDeadline(due, certificateNo, next, items);

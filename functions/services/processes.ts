@@ -99,6 +99,8 @@ export async function submitReport(s: Services, principal: Principal, certificat
       principal,
       { type: 'annual-report', stored, station, form: value.form as Record<string, unknown>, year: value.year },
       (app) => s.registry.certificateWrite(stored, withReportMark(stored.record, app, 'PENDING', app.submittedAt)),
+      // A year flagged overdue, filed now, leaves the statistics' 逾期未报.
+      () => (stored.record.reports?.[String(value.year)]?.status === 'OVERDUE' ? [s.registry.stats.reportsOverdueItem(-1)] : []),
     );
     if (outcome !== 'stale') return getApplication(s, principal, outcome.id);
     // The certificate changed meanwhile (another report, a revocation): read again and see where it stands.

@@ -104,7 +104,7 @@ export class StatsStore {
    * uncovered, and the experts no other active station names uncounted. Conditional as approvalItems are: a race
    * with another approval or ending cancels the transaction, to be read again.
    */
-  async endItems(app: Counted, ended: 'REVOKED' | 'EXPIRED' | 'DISSOLVED'): Promise<DocTransactItem[]> {
+  async endItems(app: Counted, ended: 'REVOKED' | 'EXPIRED' | 'DISSOLVED', overdueYears = 0): Promise<DocTransactItem[]> {
     const contribution = contributionOf(app);
     const goalDecrements = new Map<GoalId, number>();
     const remove = (goal: GoalId, n: number) => goalDecrements.set(goal, (goalDecrements.get(goal) ?? 0) + n);
@@ -113,9 +113,10 @@ export class StatsStore {
       Update: {
         TableName: this.table,
         Key: keys.statsEnded(),
-        UpdateExpression: 'ADD #ended :one',
-        ExpressionAttributeNames: { '#ended': ended },
-        ExpressionAttributeValues: { ':one': 1 },
+        // Its years overdue leave the 逾期未报 count in the same write (one transaction may not update an item twice).
+        UpdateExpression: overdueYears ? 'ADD #ended :one, #overdue :overdue' : 'ADD #ended :one',
+        ExpressionAttributeNames: { '#ended': ended, ...(overdueYears ? { '#overdue': 'REPORTS_OVERDUE' } : {}) },
+        ExpressionAttributeValues: { ':one': 1, ...(overdueYears ? { ':overdue': -overdueYears } : {}) },
       },
     });
 
@@ -173,17 +174,34 @@ export class StatsStore {
     return items;
   }
 
+  /**
+   * For a transaction: the years' annual reports overdue on active certificates (逾期未报) moved by `delta`: +1 as the
+   * sweeper flags a year, -1 as that year is filed, -n as a certificate with n such years ends. On the ended item.
+   */
+  reportsOverdueItem(delta: number): DocTransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.statsEnded(),
+        UpdateExpression: 'ADD #overdue :delta',
+        ExpressionAttributeNames: { '#overdue': 'REPORTS_OVERDUE' },
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    };
+  }
+
   /** Every counter, in one Query of the STATS partition (a few hundred small items: the province, cities, counties, goals). */
   async read(): Promise<StatsSnapshot> {
-    const snapshot: StatsSnapshot = { counts: new Map(), goals: {}, ended: { REVOKED: 0, EXPIRED: 0, DISSOLVED: 0 } };
+    const snapshot: StatsSnapshot = { counts: new Map(), goals: {}, ended: { REVOKED: 0, EXPIRED: 0, DISSOLVED: 0 }, reportsOverdue: 0 };
     for await (const item of partitionItems(this.db, this.table, keys.statsPk)) {
       const sk = String(item.sk);
       if (sk.startsWith(keys.statsCountPrefix)) {
         const { [S.total]: total, ...byType } = withoutKey(item);
         snapshot.counts.set(sk.slice(keys.statsCountPrefix.length), { total: Number(total ?? 0), byType: byType as Record<string, number> });
       } else if (sk === keys.statsEnded().sk) {
-        const { REVOKED = 0, EXPIRED = 0, DISSOLVED = 0 } = withoutKey(item) as Record<string, number>;
+        const { REVOKED = 0, EXPIRED = 0, DISSOLVED = 0, REPORTS_OVERDUE = 0 } = withoutKey(item) as Record<string, number>;
         snapshot.ended = { REVOKED: Number(REVOKED), EXPIRED: Number(EXPIRED), DISSOLVED: Number(DISSOLVED) };
+        snapshot.reportsOverdue = Math.max(0, Number(REPORTS_OVERDUE));
       } else if (sk.startsWith(keys.statsGoalPrefix)) {
         snapshot.goals[sk.slice(keys.statsGoalPrefix.length) as GoalId] = Number(item[S.n] ?? 0);
       }

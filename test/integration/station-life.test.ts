@@ -137,9 +137,13 @@ describe('annual report (年度报告)', () => {
   it('a year not filed by its deadline is flagged to the county once, however many sweeps take it; a filed one is not', async () => {
     const { api, tokens } = file;
     const late = await seed('expert-station', '441882');
+    const lateRevoked = await seed('expert-station', '441882');
     const onTime = await seed('commissioner-station', '441882103');
     expect((await fileReport(onTime.certificateNo, tokens.applicant)).status).toBe(201);
     await eventually(async () => (Date.now() > Date.parse(late.approvedAt) + 4_500 ? true : undefined), 10_000, 'the deadline to pass');
+
+    const overdueCount = async () => (await api.call('GET', '/v1/stats', { token: tokens.admin })).body.certificates.reportsOverdue as number;
+    const before = await overdueCount();
 
     // Act: three sweepers at once (a restart, a duplicate invocation), then another
     const sweeper = () => sweep(sweepServicesOf(services()));
@@ -152,8 +156,18 @@ describe('annual report (年度报告)', () => {
     const county = (await api.call('GET', '/v1/notifications?limit=100', { token: tokens.county })).body.items;
     expect(county.filter((n: { kind: string; applicationId: string }) => n.kind === 'report-overdue' && n.applicationId === late.id)).toHaveLength(1);
     expect(county.filter((n: { kind: string; applicationId: string }) => n.kind === 'report-overdue' && n.applicationId === onTime.id)).toHaveLength(0);
-    // An overdue year may still be filed
+    // The statistics count it (with the other stations of this file whose year the sweeps flagged), once
+    const flagged = await overdueCount();
+    expect(flagged).toBeGreaterThanOrEqual(before + 1);
+    const marks = await services().registry.getCertificate(late.certificateNo);
+    expect(Object.values(marks!.reports ?? {}).filter((m) => m.status === 'OVERDUE')).toHaveLength(1);
+    // An overdue year may still be filed, and leaves the count
     expect((await fileReport(late.certificateNo, tokens.applicant)).status).toBe(201);
+    expect(await overdueCount()).toBe(flagged - 1);
+    // A station revoked with a year overdue takes it out of the count
+    expect((await certificate(lateRevoked.certificateNo)).reports).toContainEqual({ year: YEAR, status: 'OVERDUE', statusName: '逾期未报' });
+    expect((await api.call('POST', `/v1/certificates/${lateRevoked.certificateNo}/revoke`, { token: tokens.province, body: { reason: '连续未报送年度报告' } })).status).toBe(200);
+    expect(await overdueCount()).toBe(flagged - 2);
   });
 });
 

@@ -318,12 +318,13 @@ describe('progressReport', () => {
         ]),
         goals: { 'county-tech-federations': 2, experts: 5_000 },
         ended: { REVOKED: 2, EXPIRED: 1, DISSOLVED: 0 },
+        reportsOverdue: 4,
       },
       { 'tech-federation': '农技协联合会', 'township-association': '乡镇科协' },
     );
 
     expect(report.approved.total).toBe(3);
-    expect(report.certificates).toEqual({ active: 3, revoked: 2, expired: 1, dissolved: 0 });
+    expect(report.certificates).toEqual({ active: 3, revoked: 2, expired: 1, dissolved: 0, reportsOverdue: 4 });
     expect(report.approved.byType).toEqual([
       { type: 'tech-federation', name: '农技协联合会', count: 2 },
       { type: 'township-association', name: '乡镇科协', count: 1 },

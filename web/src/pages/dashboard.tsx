@@ -38,7 +38,7 @@ function Dashboard({ report }: { report: ProgressReport }) {
     <>
       <p class="lead">
         全省已备案且证书有效的站点与协会 <strong>{approved.total.toLocaleString('zh-CN')}</strong> 个
-        {certificates ? `（另有已撤销 ${certificates.revoked} 个、已到期 ${certificates.expired} 个、已注销 ${certificates.dissolved} 个，不计入以下统计）` : ''}。
+        {certificates ? `（另有已撤销 ${certificates.revoked} 个、已到期 ${certificates.expired} 个、已注销 ${certificates.dissolved} 个，不计入以下统计${certificates.reportsOverdue ? `；有效站点中逾期未报的年度报告 ${certificates.reportsOverdue} 份` : ''}）` : ''}。
       </p>
       <div class="charts">
         <Chart
