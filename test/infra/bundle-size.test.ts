@@ -24,7 +24,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * With issues 14, 16, 17 and 18 together (each the API's alone, as said below): api 532/179, sweeper 732/226.
  * The search entries batched (store/batch.ts, BatchWriteItem: the API's alone) and the tasks' countdown: api 534.2/180.0.
  * Issue 16's evaluation and renewal (its form, service and schemas; the record of its grade, its notices): api 539.0/181.2,
- * recordOutcome 290.1/95.2, sweeper 734.7/226.9; the reconciler 278.5/89.99 (its budget's last bytes: it carries config's
+ * recordOutcome 290.1/95.2, sweeper 734.7/226.9 (735.4/227.1 with the overdue reports' count); the reconciler 278.5/89.99 (its budget's last bytes: it carries config's
  * parsers of functions/domain/process.ts and certificate.ts, nothing of the renewal).
  * The sweeper removing uploads never attached (issue 14: the S3 signer's delete and store/upload-sweep.ts) 722/222.
  * With issue 18's lists (case numbers, search, 办件查询, 已办: the API's alone, functions/store/application-lists.ts,
@@ -50,7 +50,7 @@ const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: numb
   registryExport: { minified: 331 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279 * KiB, gzip: 90 * KiB },
-  sweeper: { minified: 735 * KiB, gzip: 227 * KiB },
+  sweeper: { minified: 736 * KiB, gzip: 228 * KiB },
 };
 
 /**
