@@ -31,7 +31,7 @@ export interface HistoryEntry {
   /** The ids of the materials a resubmission replaced (they stay readable: ApplicationRecord's replacedMaterials). */
   replaced?: string[];
   /** A renewal's approval: the grade given (the county's a proposal, the province's the evaluation). */
-  grade?: 'excellent' | 'qualified' | 'unqualified';
+  grade?: import('./process.js').EvaluationGrade;
 }
 
 export interface PendingTask {

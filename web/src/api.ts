@@ -88,7 +88,7 @@ export interface RegistryFilters {
 }
 
 export type Decision =
-  | { action: 'approve'; comment?: string; grade?: 'excellent' | 'qualified' | 'unqualified' }
+  | { action: 'approve'; comment?: string; grade?: import('#functions/domain/process.js').EvaluationGrade }
   | { action: 'reject'; comment: string }
   | { action: 'return'; comment: string; issues: Issue[] };
 

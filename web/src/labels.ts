@@ -1,5 +1,6 @@
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
 import { certificateStatusNames } from '#functions/domain/certificate.js';
+import { evaluationGradeNames } from '#functions/domain/process.js';
 import { decidingLevelNames } from '#functions/domain/chain.js';
 import type { Action, NotificationKind, RegionLevel, Role, Status } from './types';
 
@@ -77,6 +78,9 @@ export const countdownOf = (task: { overdue: boolean; workingDaysLeft: number })
   task.overdue ? '已超期' : task.workingDaysLeft === 0 ? '今天到期' : `还剩 ${task.workingDaysLeft} 个工作日`;
 
 export const formatDate = (iso: string | null | undefined) => (iso ? dateOnly.format(new Date(iso)) : '—');
+
+/** 期满评估's grades: 优秀, 合格, 不合格. */
+export const gradeLabel = evaluationGradeNames;
 
 /** A certificate's status as the registry and the certificate page show it. */
 export const certificateStatusLabel = certificateStatusNames;

@@ -1,5 +1,5 @@
 // An application's way through the chain, level by level, and its history read like a case file.
-import { actionLabel, formatDate, formatTime, levelLabel } from './labels';
+import { actionLabel, formatDate, formatTime, gradeLabel, levelLabel } from './labels';
 import type { Application, DecidingLevel, HistoryEntry, ReplacedMaterial } from './types';
 
 /** The levels that decide, from the host region's level up to the province (a village's or township's: township). */
@@ -96,7 +96,6 @@ export function History({ entries, titleOf, replaced = [] }: { entries: HistoryE
     const file = replaced.find((m) => m.id === id);
     return file ? `${file.name}（${file.fileName}）` : id;
   };
-  const gradeNames = { excellent: '优秀', qualified: '合格', unqualified: '不合格' } as const;
   return (
     <ol class="history">
       {entries.map((entry, index) => (
@@ -107,7 +106,7 @@ export function History({ entries, titleOf, replaced = [] }: { entries: HistoryE
             <time dateTime={entry.at}>{formatTime(entry.at)}</time>
           </div>
           <div class="history-actor">{entry.actor?.name ?? '系统'}</div>
-          {entry.grade ? <p class="history-grade">{entry.level === 'province' ? '评估等级' : '初评等级'}：{gradeNames[entry.grade]}</p> : null}
+          {entry.grade ? <p class="history-grade">{entry.level === 'province' ? '评估等级' : '初评等级'}：{gradeLabel[entry.grade]}</p> : null}
           {entry.comment ? <p class="history-comment">{entry.comment}</p> : null}
           {entry.issues?.length ? (
             <div>

@@ -196,7 +196,7 @@ export interface Certificate {
   /** The needs the station took on (需求库), rated once closed. */
   demands?: import('#functions/domain/demand.js').CertificateDemand[];
   /** Each term's evaluation (期满评估), oldest first; when renewal opens (null without a term, or not valid). */
-  evaluations: { at: string; grade: 'excellent' | 'qualified' | 'unqualified'; gradeName: string; validUntil: string }[];
+  evaluations: { at: string; grade: import('#functions/domain/process.js').EvaluationGrade; gradeName: string; validUntil: string }[];
   renewal: { opensAt: string; pending: boolean } | null;
 }
 
@@ -208,7 +208,7 @@ export interface CertificateEvent {
   reason: string | null;
   changes?: string[];
   applicationId?: string;
-  grade?: 'excellent' | 'qualified' | 'unqualified';
+  grade?: import('#functions/domain/process.js').EvaluationGrade;
   validUntil?: string;
 }
 

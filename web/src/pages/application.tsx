@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Decision } from '../api';
 import type { Session } from '../auth';
 import { fieldTitles } from '../form-value';
-import { countdownOf, formatCaseNo, formatDate, formatTime, levelLabel } from '../labels';
+import { countdownOf, formatCaseNo, formatDate, formatTime, gradeLabel, levelLabel } from '../labels';
+import type { EvaluationGrade } from '#functions/domain/process.js';
 import { MaterialsView, pathTitle } from '../materials';
 import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
@@ -185,7 +186,7 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
             {app.type === 'annual-report'
               ? `${app.subject.year} 年度报告已通过县级审核。`
               : app.type === 'certificate-renewal'
-                ? `期满评估已完成：${gradeWords[app.history?.findLast((e) => e.action === 'approve')?.grade ?? 'qualified']}。服务期以证书所示为准。`
+                ? `期满评估已完成：${gradeLabel[app.history?.findLast((e) => e.action === 'approve')?.grade ?? 'qualified']}。服务期以证书所示为准。`
                 : '变更已获批准，证书及备案登记已显示变更后的内容，证书编号不变。'}
             <Link href={`/certificates/${encodeURIComponent(app.subject.certificateNo)}`}>查看证书 {app.subject.certificateNo}</Link>
           </Notice>
@@ -314,8 +315,6 @@ const actionWords: Record<Action, string> = { approve: '通过', reject: '不予
  * Approve, reject, or return with every problem listed at once (一次性告知). Nothing is chosen for the official; a
  * decision that ends the application (the last level's approval, any rejection) is confirmed in a dialog first.
  */
-type Grade = 'excellent' | 'qualified' | 'unqualified';
-const gradeWords: Record<Grade, string> = { excellent: '优秀', qualified: '合格', unqualified: '不合格' };
 
 function DecisionPanel({
   app,
@@ -328,7 +327,7 @@ function DecisionPanel({
 }) {
   const [action, setAction] = useState<Action>();
   const [comment, setComment] = useState('');
-  const [grade, setGrade] = useState<Grade>();
+  const [grade, setGrade] = useState<EvaluationGrade>();
   const [problems, setProblems] = useState<Issue[]>([{ path: '', message: '' }]);
   const [error, setError] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<Issue[]>([]);
@@ -487,7 +486,7 @@ function DecisionPanel({
             </p>
           ) : null}
           <div class="radios">
-            {(Object.keys(gradeWords) as Grade[]).map((g) => (
+            {(Object.keys(gradeLabel) as EvaluationGrade[]).map((g) => (
               <div class="check" key={g}>
                 <input
                   type="radio"
@@ -500,7 +499,7 @@ function DecisionPanel({
                     setFieldErrors((errors) => errors.filter((i) => i.path !== 'grade'));
                   }}
                 />
-                <label for={`grade-${g}`}>{gradeWords[g]}</label>
+                <label for={`grade-${g}`}>{gradeLabel[g]}</label>
               </div>
             ))}
           </div>

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import { useSession } from '../auth';
-import { formatDate, formatTime } from '../labels';
+import { formatDate, formatTime, gradeLabel } from '../labels';
 import { RegionName } from '../region-name';
 import { Link, navigate } from '../router';
 import type { Certificate } from '../types';
@@ -172,7 +172,6 @@ function CertificateHistory({ no }: { no: string }) {
   const history = useAsync(() => api.certificateHistory(no).catch(() => null), [no]);
   if (!history.data?.items.length) return null;
   const actions: Record<string, string> = { change: '变更', revoke: '撤销', dissolve: '注销', expire: '到期', renew: '期满评估' };
-  const grades: Record<string, string> = { excellent: '优秀', qualified: '合格', unqualified: '不合格' };
   return (
     <section aria-labelledby="certificate-history-title">
       <h2 id="certificate-history-title">变动记录</h2>
@@ -181,7 +180,7 @@ function CertificateHistory({ no }: { no: string }) {
           <li key={i}>
             {formatTime(e.at)} {actions[e.action] ?? e.action}
             {e.changes?.length ? `：${e.changes.map((f) => changeNames[f] ?? f).join('、')}` : ''}
-            {e.grade ? `：${grades[e.grade]}，服务期至 ${formatDate(e.validUntil!)}` : ''}
+            {e.grade ? `：${gradeLabel[e.grade]}，服务期至 ${formatDate(e.validUntil!)}` : ''}
             {e.reason ? `（${e.reason}）` : ''}
           </li>
         ))}
