@@ -1,12 +1,8 @@
-// The uploads bucket as the API uses it: presigned PUTs (write-once) and downloads, and the check of an upload by
-// streaming its bytes, where they were written, through functions/domain/file-check.ts. An attached material is the
+// The uploads bucket as the API uses it: presigned PUTs (write-once) and downloads. The check of an upload runs
+// where its bytes land, in its own function (functions/services/upload-check.ts); an attached material is the
 // checked upload itself (nothing is copied). S3 is reached through functions/s3.ts (signed fetch), so that no S3
 // client goes into the API's bundle.
-import type { FileKind, MaterialMime } from '#forms/materials.js';
-import { checkFile, type CheckedMaterial, type CheckResult } from './domain/file-check.js';
 import type { ObjectHead, S3Objects } from './s3.js';
-import { uploadKeys } from './upload-keys.js';
-
 export { uploadKeys, uploadPrefixes } from './upload-keys.js';
 
 /** A presigned download never outlives five minutes (issue 14: a link is never public and never outlives minutes). */
@@ -26,11 +22,6 @@ export interface PresignedDownload {
 }
 
 export type { ObjectHead };
-
-export type UploadCheck =
-  | { status: 'pending' }
-  | { status: 'ready'; kind: FileKind; contentType: MaterialMime; size: number; sha256: string }
-  | { status: 'refused'; code: string; reason: string };
 
 /** `inline; filename="…"; filename*=UTF-8''…` per RFC 6266 / RFC 5987: UTF-8, percent-encoded, with an ASCII fallback for old clients. */
 export function contentDisposition(fileName: string, inline: boolean): string {
@@ -88,31 +79,5 @@ export class Uploads {
 
   delete(key: string): Promise<void> {
     return this.s3.delete(key);
-  }
-
-  /**
-   * Checks an upload once its bytes arrived, where they are (files/<id>, written once: what is checked is what stays):
-   * nothing yet is `pending`; a refused upload's bytes are deleted and only its reason kept. Callers run one check of
-   * an upload at a time (functions/services/uploads.ts holds a lease on it).
-   */
-  async checkUpload(uploadId: string, declared: { size: number }, material: CheckedMaterial): Promise<UploadCheck> {
-    const key = uploadKeys.file(uploadId);
-    const object = await this.s3.open(key);
-    if (!object) return { status: 'pending' };
-    let result: CheckResult;
-    try {
-      if (object.size !== declared.size) {
-        // S3 refuses a presigned PUT of another length; this covers a slot presigned by something else.
-        await this.delete(key);
-        return { status: 'refused', code: 'size_mismatch', reason: `「${material.name}」的文件大小与申请上传时所报不一致，请重新上传` };
-      }
-      // Leaving the iteration early (a refusal) cancels the stream, and with it the rest of the download.
-      result = await checkFile(object.body as unknown as AsyncIterable<Uint8Array>, material);
-    } finally {
-      await object.body.cancel().catch(() => undefined);
-    }
-    if (result.ok) return { status: 'ready', kind: result.kind, contentType: result.contentType as MaterialMime, size: result.size, sha256: result.sha256 };
-    await this.delete(key);
-    return { status: 'refused', code: result.code, reason: result.reason };
   }
 }

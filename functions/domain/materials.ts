@@ -28,6 +28,11 @@ export interface UploadRecord {
   attachedTo?: { applicationId: string; materialId: string };
   /** Unattached uploads are forgotten then (the bucket's lifecycle removes their bytes a day after they were written). */
   expiresAt?: string;
+  /**
+   * Pending: when its bytes have had time to arrive (the slot's PUT has expired). The check runs when they land (S3's
+   * ObjectCreated event, functions/check-upload.ts); should none have run by then, the sweeper runs it.
+   */
+  checkBy?: string;
 }
 
 /** An upload as its uploader reads it (GET /v1/uploads/{uploadId}). */
@@ -271,7 +276,7 @@ export function planMaterials(input: {
 function uploadProblem(upload: UploadRecord, material: Pick<Material, 'name' | 'accept' | 'maxBytes'>): string | undefined {
   const name = `「${material.name}」`;
   if (upload.attachedTo) return `${name}的文件已用于另一份申请，请重新上传`;
-  if (upload.status === 'pending') return `${name}的文件尚未上传完成，请上传后再提交`;
+  if (upload.status === 'pending') return `${name}的文件尚未上传完成或仍在检查，请稍候再提交`;
   if (upload.status === 'refused') {
     const reason = upload.refusal?.reason ?? '文件未通过检查';
     return reason.includes(name) ? reason : `${name}：${reason}`;

@@ -10,6 +10,9 @@ import { RegistryStore } from '../store/registry.js';
 import { NotificationStore } from '../store/notifications.js';
 import { NoticeWrites } from '../store/notice-writes.js';
 import { UploadSweep } from '../store/upload-sweep.js';
+import { UploadChecks } from '../store/upload-checks.js';
+import { UploadStore } from '../store/uploads.js';
+import type { CheckServices } from './upload-check.js';
 import { Workflow } from '../workflow.js';
 import type { OutcomeServices, Services, WorkflowServices } from './context.js';
 import type { Senders, SweepServices } from './sweep.js';
@@ -82,11 +85,23 @@ export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>,
     config,
     applications: new ApplicationStore(clients.db, config.tableName),
     uploads: new UploadSweep(clients.db, config.tableName),
+    checks: new UploadChecks(clients.db, config.tableName),
     files,
     registry: new RegistryStore(clients.db, config.tableName),
     notifications: new NotificationStore(clients.db, config.tableName),
     now: () => new Date(),
     log: logger,
     senders,
+  };
+}
+
+/** The upload check's services (functions/check-upload.ts): the uploads' records, the check's lease, the bucket's files. */
+export function buildCheckServices(config: Config, clients: Pick<Clients, 'db'>, files: CheckServices['files']): CheckServices {
+  return {
+    uploads: new UploadStore(clients.db, config.tableName),
+    checks: new UploadChecks(clients.db, config.tableName),
+    files,
+    now: () => new Date(),
+    log: logger,
   };
 }

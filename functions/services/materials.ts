@@ -1,5 +1,5 @@
-// An application's materials in its use cases: the uploads a submission or resubmission names, read and checked (a
-// pending one now), planned into materials with every problem at `materials.<key>`, attached in the application's
+// An application's materials in its use cases: the uploads a submission or resubmission names, read with their
+// checks' verdicts, planned into materials with every problem at `materials.<key>`, attached in the application's
 // transaction (their bytes stay where they were written once and checked); a short-lived link to each, for those who
 // may see it.
 import { ulid } from 'ulid';
@@ -13,27 +13,11 @@ import type { Attach } from '../store/applications.js';
 import type { UploadTaken } from '../store/uploads.js';
 import { uploadKeys, type PresignedDownload } from '../uploads.js';
 import type { Services } from './context.js';
-import { checkIfPending } from './uploads.js';
-
-/** Checks run side by side, a few at a time (each streams up to 20 MB). */
-const PARALLEL = 4;
-
-async function eachAtMost<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const at = next++;
-      results[at] = await work(items[at]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return results;
-}
 
 /**
- * The materials plan of a submission (or resubmission) by `principal`: each named upload read, a pending one of the
- * caller's checked now (its bytes may have arrived since the last read), then planned. Nothing is copied or stored.
+ * The materials plan of a submission (or resubmission) by `principal`: each named upload read as its check left it
+ * (one still pending is a problem at its material: not sent yet, or being checked), then planned. Nothing is copied
+ * or stored.
  */
 export async function planSubmittedMaterials(
   s: Services,
@@ -42,8 +26,6 @@ export async function planSubmittedMaterials(
 ): Promise<MaterialPlan> {
   const ids = input.refs.flatMap((ref) => ('uploadId' in ref ? [ref.uploadId] : []));
   const uploads = ids.length ? await s.uploads.getMany(ids, s.now()) : new Map<string, UploadRecord | undefined>();
-  const pending = [...uploads.values()].filter((u): u is UploadRecord => !!u && u.org === principal.org && u.status === 'pending');
-  for (const checked of await eachAtMost(pending, PARALLEL, (u) => checkIfPending(s, u))) uploads.set(checked.id, checked);
   return planMaterials({ type: input.type, refs: input.refs, uploads, org: principal.org!, mode: input.mode, newId: () => ulid(s.now().getTime()) });
 }
 

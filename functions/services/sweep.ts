@@ -11,7 +11,9 @@
 //   - `term`: a certificate's term (服务期) ended: the certificate EXPIRED (functions/services/certificates.ts), at most
 //     once however many sweepers take it (conditional on its version and on the due turn read).
 //   - `upload`: an upload's slot ended unattached: its record removed (conditional on still being unattached at that
-//     turn, so that no submission can attach it after), then its bytes.
+//     turn, so that no submission can attach it after), then its bytes. Before that, a pending upload comes due when
+//     its bytes have had time to arrive: the backstop of the check their arrival starts (an event lost, a function
+//     failed), which checks it now (functions/services/upload-check.ts) or, no bytes yet, looks again later.
 //   - `report`: a year's annual report deadline passed: a year not filed is marked OVERDUE on the certificate and its
 //     county told, and the deadline moves on to the next year's (functions/services/process-records.ts).
 import type { ApplicationRecord } from '../domain/application.js';
@@ -25,6 +27,10 @@ import { noticeItems } from './notices.js';
 import { expireTerm } from './certificates.js';
 import { uploadKeys } from '../upload-keys.js';
 import type { UploadSweep } from '../store/upload-sweep.js';
+import type { UploadChecks } from '../store/upload-checks.js';
+import { fromItem as uploadOf } from '../store/uploads.js';
+import type { S3Objects } from '../s3.js';
+import { checkUpload } from './upload-check.js';
 import { takeReportDeadline } from './process-records.js';
 
 export interface Senders {
@@ -35,8 +41,10 @@ export interface Senders {
 export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'> & {
   senders: Senders;
   uploads: UploadSweep;
-  /** The uploads bucket's objects, to remove an unattached upload's bytes. */
-  files: { delete(key: string): Promise<void> };
+  /** The check's lease and verdict, for the backstop of an upload whose check never ran. */
+  checks: UploadChecks;
+  /** The uploads bucket's objects: a pending upload's bytes checked, an unattached upload's removed. */
+  files: Pick<S3Objects, 'open' | 'delete'>;
 };
 
 export interface SweepResult {
@@ -50,6 +58,8 @@ export interface SweepResult {
   expired: number;
   /** Uploads removed whose slot ended unattached. */
   swept: number;
+  /** Uploads checked by the backstop (no check had run when their bytes had had time to arrive). */
+  checked: number;
   /** Annual reports not filed by their deadline (their county told). */
   overdueReports: number;
 }
@@ -76,7 +86,7 @@ export interface SweepOptions {
  */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const { batch = 25, rounds = 20, deadline = Infinity, concurrency = 8 } = options;
-  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, overdueReports: 0 };
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, checked: 0, overdueReports: 0 };
   const queue: DueItem[] = [];
   const seen = new Set<string>();
   let reads = 0;
@@ -150,8 +160,26 @@ async function endTerm(s: SweepServices, due: DueItem, result: SweepResult): Pro
 /** How long a retired upload waits before the sweeper tries its removal again, should this run stop before the end. */
 const RETIRE_AGAIN_MS = 10 * 60_000;
 
+/** While a pending upload's bytes may still come (its PUT started late on a slow line), the backstop looks this often. */
+const LOOK_AGAIN_MS = 5 * 60_000;
+/** …for this long after its first look; then the upload waits for its slot's end (a late PUT's own check still runs). */
+const LOOK_FOR_MS = 3600_000;
+
 async function forgetUpload(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
   const id = String(due.item.id);
+  const upload = uploadOf(due.item);
+  const now = s.now();
+  if (upload.status === 'pending' && upload.expiresAt && Date.parse(upload.expiresAt) > now.getTime()) {
+    const outcome = await checkUpload(s, upload);
+    if (outcome === 'ready' || outcome === 'refused') {
+      result.checked += 1;
+      return true;
+    }
+    // No bytes yet, or a check holds it: look again soon while they may still come, at the slot's end after.
+    const lookedFor = upload.checkBy ? now.getTime() - Date.parse(upload.checkBy) : Infinity;
+    const next = lookedFor < LOOK_FOR_MS ? new Date(Math.min(now.getTime() + LOOK_AGAIN_MS, Date.parse(upload.expiresAt))).toISOString() : upload.expiresAt;
+    return (await s.checks.putOff(id, due.seen, next)) === 'put-off';
+  }
   // Retired by a run that stopped before the end: its bytes and record are removed now.
   const retired = due.item.status === 'retired' ? { turn: due.seen } : await s.uploads.retire(id, due.seen, new Date(s.now().getTime() + RETIRE_AGAIN_MS).toISOString());
   if (retired === 'moved') return false;

@@ -100,6 +100,8 @@ export const ATTR = {
     /** A check under way holds the upload until then (ISO), with its own token. */
     checkUntil: 'checkUntil',
     checkToken: 'checkToken',
+    /** A pending upload's bytes have had time to arrive by then (ISO): the sweeper checks it, should no check have run. */
+    checkBy: 'checkBy',
   },
   /** A plan rule's guard: the application holding it. */
   guard: { holder: 'appId' },

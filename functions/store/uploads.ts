@@ -1,12 +1,12 @@
-// Upload slots in the single table: created when a slot is given, their check's verdict written once (under a lease,
-// so that one check at a time reads the bytes), and attached to an application in the transaction that records the
+// Upload slots in the single table: created when a slot is given, their check's verdict written once by the check
+// (store/upload-checks.ts, under a lease: one check at a time reads the bytes), and attached to an application in the transaction that records the
 // application (ApplicationStore takes attachItem's items). An upload not attached when its slot ends (a day after it
 // was made) is on the due index: the sweeper removes its record and its bytes (store/upload-sweep.ts);
 // DynamoDB's TTL, a week later, is only the backstop for a record the sweeper never took.
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UploadRecord } from '../domain/materials.js';
 import { ATTR, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys } from './keys.js';
-import { isConditionalCheckFailed, type Guarded } from './transactions.js';
+import type { Guarded } from './transactions.js';
 
 const U = ATTR.upload;
 
@@ -38,7 +38,9 @@ export function toItem(upload: UploadRecord): Record<string, unknown> {
           [TTL_ATTRIBUTE]: epoch(upload.expiresAt) + TTL_GRACE_SECONDS,
           [ATTR.due.kind]: 'upload',
           [IDX.due.pk]: keys.due,
-          [IDX.due.sk]: keys.dueOrder(upload.expiresAt, keys.upload(upload.id)),
+          // A pending upload comes due first for the check's backstop, then (checked) at its slot's end.
+          [IDX.due.sk]: keys.dueOrder(upload.status === 'pending' && upload.checkBy ? upload.checkBy : upload.expiresAt, keys.upload(upload.id)),
+          ...(upload.status === 'pending' && upload.checkBy ? { [U.checkBy]: upload.checkBy } : {}),
         }
       : {}),
   };
@@ -58,14 +60,13 @@ export function fromItem(item: Record<string, any>): UploadRecord {
     ...(item[U.checked] ? { checked: item[U.checked] } : {}),
     ...(item[U.refusal] ? { refusal: item[U.refusal] } : {}),
     ...(item[U.attachedTo] ? { attachedTo: item[U.attachedTo] } : {}),
+    ...(item[U.checkBy] ? { checkBy: item[U.checkBy] } : {}),
     // Made before the sweeper removed them, a record's slot ended at its TTL.
     ...(item[U.expiresAt] ? { expiresAt: item[U.expiresAt] } : item[TTL_ATTRIBUTE] ? { expiresAt: new Date(item[TTL_ATTRIBUTE] * 1000).toISOString() } : {}),
   };
 }
 
-export type CheckVerdict =
-  | { status: 'ready'; checked: NonNullable<UploadRecord['checked']> }
-  | { status: 'refused'; refusal: NonNullable<UploadRecord['refusal']> };
+export type { CheckVerdict } from './upload-checks.js';
 
 export class UploadStore {
   constructor(
@@ -99,68 +100,6 @@ export class UploadStore {
     }
     if (wanted.length) throw Object.assign(new Error('uploads: DynamoDB left keys unread'), { name: 'ProvisionedThroughputExceededException' });
     return found;
-  }
-
-  /**
-   * Takes the right to check a pending upload until `until` (no other check runs meanwhile: only the holder copies
-   * the bytes to the checked key and reads them). False when it is checked already or another check holds it.
-   */
-  async claimCheck(id: string, token: string, now: Date, until: Date): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.upload(id),
-          UpdateExpression: 'SET #until = :until, #token = :token',
-          ConditionExpression: '#status = :pending AND (attribute_not_exists(#until) OR #until < :now)',
-          ExpressionAttributeNames: { '#status': U.status, '#until': U.checkUntil, '#token': U.checkToken },
-          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':until': until.toISOString(), ':token': token },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Records the check's verdict, once: only while the upload is pending and this check still holds it. */
-  async recordCheck(id: string, token: string, verdict: CheckVerdict): Promise<'recorded' | 'stale'> {
-    const [attribute, value] = verdict.status === 'ready' ? [U.checked, verdict.checked] : [U.refusal, verdict.refusal];
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.upload(id),
-          UpdateExpression: 'SET #status = :status, #verdict = :verdict REMOVE #until, #token',
-          ConditionExpression: '#status = :pending AND #token = :token',
-          ExpressionAttributeNames: { '#status': U.status, '#verdict': attribute, '#until': U.checkUntil, '#token': U.checkToken },
-          ExpressionAttributeValues: { ':status': verdict.status, ':verdict': value, ':pending': 'pending', ':token': token },
-        }),
-      );
-      return 'recorded';
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return 'stale';
-      throw error;
-    }
-  }
-
-  /** Gives the lease back (the bytes were not there yet): the next read checks again at once. */
-  async releaseCheck(id: string, token: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.upload(id),
-          UpdateExpression: 'REMOVE #until, #token',
-          ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { '#until': U.checkUntil, '#token': U.checkToken },
-          ExpressionAttributeValues: { ':token': token },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
   }
 }
 

@@ -25,6 +25,16 @@ export interface LocalS3Options {
   port?: number;
   bucket?: string;
   quiet?: boolean;
+  /**
+   * Told of each object written (a PUT answered 200), as S3 tells its event notification's destination: an
+   * `ObjectCreated:Put` record in S3's event shape, once the object is whole and readable.
+   */
+  onObjectCreated?: (event: ObjectCreatedNotice) => void;
+}
+
+/** S3's event notification, the fields of it S3 always fills for ObjectCreated (the local server's own). */
+export interface ObjectCreatedNotice {
+  Records: { eventSource: 'aws:s3'; eventName: 'ObjectCreated:Put'; eventTime: string; s3: { bucket: { name: string }; object: { key: string; size: number } } }[];
 }
 
 export interface LocalS3 {
@@ -182,6 +192,33 @@ function atomicObjects(store: ObjectStore, bucket: string) {
 }
 
 /**
+ * When the PUT's answer has gone out as 200 (the object whole: its key no longer held by the conditional write), the
+ * listener is told, after the answer, as S3's notifications come after the write. Keys are given form-encoded, as
+ * S3's events give them.
+ */
+function notifyWhenWritten(req: IncomingMessage, res: ServerResponse, bucket: string, listener: (event: ObjectCreatedNotice) => void) {
+  const path = new URL(req.url ?? '/', 'http://local').pathname;
+  const prefix = `/${bucket}/`;
+  if (!path.startsWith(prefix) || path.length === prefix.length) return;
+  const key = decodeURIComponent(path.slice(prefix.length));
+  const size = Number(req.headers['content-length'] ?? 0);
+  res.once('close', () => {
+    if (res.statusCode !== 200 || !res.writableFinished) return;
+    const event: ObjectCreatedNotice = {
+      Records: [
+        {
+          eventSource: 'aws:s3',
+          eventName: 'ObjectCreated:Put',
+          eventTime: new Date().toISOString(),
+          s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size } },
+        },
+      ],
+    };
+    setImmediate(() => listener(event));
+  });
+}
+
+/**
  * Starts the server on 127.0.0.1 and sets the bucket up through S3rver's own store (`configureBuckets`) before the
  * first request: its one bug is that the SDK's bucket-level calls (CreateBucket, PutBucketCors, ListObjectsV2,
  * DeleteObjects) are signed over a path with a trailing `/` that it does not, so they fail; object calls work.
@@ -208,7 +245,10 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
       async (problem) => {
         if (!problem) {
           const refused = await atomic(req, res);
-          if (!refused) return handle(req, res);
+          if (!refused) {
+            if (req.method === 'PUT' && options.onObjectCreated) notifyWhenWritten(req, res, bucket, options.onObjectCreated);
+            return handle(req, res);
+          }
           req.resume();
           res.writeHead(refused.status, { 'content-type': 'application/xml' });
           return res.end(req.method === 'HEAD' ? undefined : errorXml(refused.code, refused.message));

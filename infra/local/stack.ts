@@ -14,7 +14,8 @@ import { errorResponse } from '#functions/http/errors.js';
 import { makeClients } from '#functions/clients.js';
 import { limitAddress } from '#functions/http/rate-limit.js';
 import { parseConfig } from '#functions/config.js';
-import { healthCheck } from '#functions/services/build.js';
+import { buildCheckServices, healthCheck } from '#functions/services/build.js';
+import { objectsCreated } from '#functions/services/upload-check.js';
 import { buildServices, makeBucket } from '#functions/services/build-api.js';
 import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
 import { buildSweepServices } from '#functions/services/build.js';
@@ -30,7 +31,7 @@ import { lockDataDir } from './data-lock.js';
 import { ensureAppTable, startDynamo, type LocalDynamo } from './dynamodb.js';
 import { LocalEngine, type EngineOptions } from './engine/api.js';
 import { listen } from './listen.js';
-import { startS3, type LocalS3 } from './s3.js';
+import { startS3, type LocalS3, type ObjectCreatedNotice } from './s3.js';
 import { ensureIndexes } from './indexes.js';
 import { startMailCatcher, type MailCatcher } from './smtp.js';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint.js';
@@ -56,6 +57,11 @@ export interface LocalStackOptions {
   engine?: Pick<EngineOptions, 'maxTimerMs' | 'retryIntervalMs'>;
   /** The local S3 server's port (default: a free one). */
   s3Port?: number;
+  /**
+   * Whether an upload is checked when its bytes land, as S3's ObjectCreated event makes the deployed check function
+   * run (default true). Off, only the sweeper's backstop checks them: a test of that backstop.
+   */
+  checkOnUpload?: boolean;
 }
 
 export interface LocalStack {
@@ -134,7 +140,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push(sfn.close);
     const tableSuffix = options.env?.TABLE_SUFFIX ?? '';
     // The browser sends uploads straight to it from the pages' origin (and Vite's dev server's, npm run dev:web).
+    // Each object written is checked as S3's event makes the deployed check run (bound once the services exist).
+    let objectCreated: ((event: ObjectCreatedNotice) => void) | undefined;
     const s3 = await startS3({
+      onObjectCreated: (event) => objectCreated?.(event),
       dataDir,
       port: options.s3Port,
       bucket: `uploads${tableSuffix}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63),
@@ -169,6 +178,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureIndexes(clients.dynamodb, config.tableName);
     const bucket = makeBucket(config, { s3: s3.credentials });
     const services = buildServices(config, clients, bucket, { log });
+    if (options.checkOnUpload ?? true) {
+      const checkServices = { ...buildCheckServices(config, clients, bucket), log };
+      const checks = new Set<Promise<unknown>>();
+      objectCreated = (event) => {
+        const run: Promise<unknown> = objectsCreated(checkServices, s3.bucket, event)
+          // As the deployed function's failures are: logged; the sweeper's backstop checks the upload later.
+          .catch((error) => log.error('upload check failed', { error: (error as Error).name, errorMessage: (error as Error).message }))
+          .finally(() => checks.delete(run));
+        checks.add(run);
+      };
+      started.push(async () => {
+        objectCreated = undefined;
+        await Promise.allSettled([...checks]);
+      });
+    }
     // Registry records from before certificates had a life get their status and term (once per data folder).
     const backfilled = await services.registry.backfillLife();
     if (backfilled) log.info('registry records given their status and term', { records: backfilled });

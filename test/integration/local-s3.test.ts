@@ -13,6 +13,7 @@ import { findMaterial } from '#forms/materials.js';
 import { localS3Credentials, startS3, type LocalS3 } from '#infra/local/s3.js';
 import { S3Objects } from '#functions/s3.js';
 import { uploadKeys, Uploads } from '#functions/uploads.js';
+import { checkObject } from '#functions/services/upload-check.js';
 import { elf, pdf, pseudoRandom, streamObject } from '../support/files.js';
 
 const webOrigin = 'http://127.0.0.1:3000';
@@ -315,12 +316,12 @@ describe('the upload check through the local server', () => {
     return id;
   }
 
-  it('is pending before the bytes arrive', async () => {
+  it('finds nothing before the bytes arrive', async () => {
     // Act
-    const result = await uploads.checkUpload(uploadId(), { size: 100 }, roster);
+    const result = await checkObject(uploads.s3, uploadId(), { size: 100 }, roster);
 
     // Assess
-    expect(result).toEqual({ status: 'pending' });
+    expect(result).toEqual({ status: 'absent' });
   });
 
   it('makes a good PDF ready with its SHA-256 where it was written, and keeps it there', async () => {
@@ -329,8 +330,8 @@ describe('the upload check through the local server', () => {
     const id = await uploaded(body);
 
     // Act
-    const result = await uploads.checkUpload(id, { size: body.length }, roster);
-    const again = await uploads.checkUpload(id, { size: body.length }, roster);
+    const result = await checkObject(uploads.s3, id, { size: body.length }, roster);
+    const again = await checkObject(uploads.s3, id, { size: body.length }, roster);
 
     // Assess
     const { createHash } = await import('node:crypto');
@@ -345,7 +346,7 @@ describe('the upload check through the local server', () => {
     const id = await uploaded(body);
 
     // Act
-    const result = await uploads.checkUpload(id, { size: body.length }, roster);
+    const result = await checkObject(uploads.s3, id, { size: body.length }, roster);
 
     // Assess
     expect(result).toEqual({ status: 'refused', code: 'unrecognised', reason: '「会员名册」的文件内容不是 PDF、JPEG、PNG 或 OFD（检测到可执行程序），请上传原件扫描件或照片' });
@@ -357,7 +358,7 @@ describe('the upload check through the local server', () => {
     const id = await uploaded(pdf());
 
     // Act
-    const result = await uploads.checkUpload(id, { size: pdf().length + 1 }, roster);
+    const result = await checkObject(uploads.s3, id, { size: pdf().length + 1 }, roster);
 
     // Assess
     expect(result).toMatchObject({ status: 'refused', code: 'size_mismatch' });

@@ -10,7 +10,7 @@ import { findMaterial, materialsFor } from '#forms/materials.js';
 import { uploadKeys } from '#functions/upload-keys.js';
 import { eventually, harness, taskInInbox, chainTokens, type ChainTokens, type Client, type Harness } from '../support/local.js';
 import { elf, jpeg, ofd, pdf, png, windowsExecutable } from '../support/files.js';
-import { checked, requiredMaterials, send, sha256 } from '../support/materials.js';
+import { checked, requiredMaterials, send, sha256, uploadState } from '../support/materials.js';
 import { ORG, VILLAGE, submission } from '../support/submissions.js';
 import { afterAll } from 'vitest';
 import { ulid } from 'ulid';
@@ -135,6 +135,7 @@ describe('materials through the whole chain (issue 14, done when)', () => {
     const without = await api.call('PUT', `/v1/applications/${id}`, { token: t.applicant, body: { form } });
     const newBytes = pdf({ objects: ['<< /Roster (second edition, 131 members) >>'] });
     const replacement = await send(api, t.applicant, newBytes, { fileName: '会员名册（修订）.pdf', contentType: 'application/pdf', type: TYPE, material: roster.key });
+    expect((await checked(api, t.applicant, replacement.uploadId)).body.status).toBe('ready');
     const resubmitted = await api.call('PUT', `/v1/applications/${id}`, { token: t.applicant, body: { form, materials: [{ key: roster.key, uploadId: replacement.uploadId }] } });
 
     // Assess 4: the new roster replaces the old, which stays listed and readable; the history says so
@@ -224,10 +225,10 @@ describe('bad input', () => {
     const asked = await api.call('POST', '/v1/uploads', { token: t.applicant, body: { fileName: 'a.pdf', contentType: 'application/pdf', size: 1000 } });
 
     // Act
-    const before = await checked(api, t.applicant, asked.body.uploadId);
+    const before = await uploadState(api, t.applicant, asked.body.uploadId);
     const longer = await fetch(asked.body.url, { method: 'PUT', headers: asked.body.headers, body: new Uint8Array(1001) });
     const otherType = await fetch(asked.body.url, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: new Uint8Array(1000) });
-    const after = await checked(api, t.applicant, asked.body.uploadId);
+    const after = await uploadState(api, t.applicant, asked.body.uploadId);
 
     // Assess
     expect(before.body).toEqual({ uploadId: asked.body.uploadId, status: 'pending', fileName: 'a.pdf', contentType: 'application/pdf', size: 1000 });
@@ -323,20 +324,30 @@ describe('bad input', () => {
     expect(await store.get(b.id)).toBeUndefined();
   });
 
-  it('checks an upload the submission names that nobody read yet', async () => {
-    // Prepare: the service plan's bytes sent, the upload never read back
+  it('checks an upload when its bytes land, whether anyone reads it or not; named while pending, it is refused at its material', async () => {
+    // Prepare: the service plan's bytes sent, the upload never read back through the API
     const { refs } = await requiredMaterials(api, t.applicant, ANY, 23);
     const bytes = pdf({ objects: ['<< /Plan (service plan) >>'] });
-    const sent = await send(api, t.applicant, bytes, { fileName: '建设方案.pdf', contentType: 'application/pdf', type: ANY, material: 'service-plan' });
-    const materials = refs.map((r) => (r.key === 'service-plan' ? { key: r.key, uploadId: sent.uploadId } : r));
+    const asked = await api.call('POST', '/v1/uploads', { token: t.applicant, body: { fileName: '建设方案.pdf', contentType: 'application/pdf', size: bytes.length, type: ANY, material: 'service-plan' } });
+    const materials = refs.map((r) => (r.key === 'service-plan' ? { key: r.key, uploadId: asked.body.uploadId } : r));
 
-    // Act
+    // Act: a submission naming it before its bytes are sent; the bytes; the check's verdict as the store holds it; the submission again
+    const early = await api.call('POST', '/v1/applications', { token: t.applicant, body: anyBody(materials) });
+    const put = await fetch(asked.body.url, { method: 'PUT', headers: asked.body.headers, body: new Uint8Array(bytes) });
+    await put.arrayBuffer();
+    const stored = await eventually(async () => {
+      const upload = await api.stack.services.uploads.get(asked.body.uploadId, new Date());
+      return upload?.status === 'pending' ? undefined : upload;
+    }, 10_000, 'the check of the upload');
     const out = await api.call('POST', '/v1/applications', { token: t.applicant, body: anyBody(materials) });
 
     // Assess
+    expect(early.status).toBe(400);
+    expect(early.body.issues).toEqual([{ path: 'materials.service-plan', message: '「建设方案」的文件尚未上传完成或仍在检查，请稍候再提交' }]);
+    expect(put.status).toBe(200);
+    expect(stored).toMatchObject({ status: 'ready', checked: { kind: 'pdf', sha256: sha256(bytes) } });
     expect(out.status, out.text).toBe(201);
     expect(out.body.materials).toContainEqual(expect.objectContaining({ key: 'service-plan', sha256: sha256(bytes) }));
-    expect((await checked(api, t.applicant, sent.uploadId)).body).toMatchObject({ status: 'ready', sha256: sha256(bytes) });
   });
 
   it('lists a missing required material, a wrong key, a file of another kind and the form’s own problems at once', async () => {
@@ -370,7 +381,7 @@ describe('bad input', () => {
     const byPath = Object.fromEntries(out.body.issues.map((i: { path: string; message: string }) => [i.path, i.message]));
     expect(byPath).toMatchObject({
       'form.contact.mobile': expect.any(String),
-      'materials.registration-certificate': '「登记证书或营业执照」的文件尚未上传完成，请上传后再提交',
+      'materials.registration-certificate': '「登记证书或营业执照」的文件尚未上传完成或仍在检查，请稍候再提交',
       'materials.member-roster': '请上传「会员名册」',
       'materials.host-opinion': '「所在村（居）委会或乡镇意见」引用的上传不存在或已过期，请重新上传',
       'materials.no-such-material': '本类申请的材料清单中没有 no-such-material',
@@ -443,6 +454,7 @@ describe('a download link', () => {
     const token = await short.token({ role: 'applicant', org: ORG, name: '协会' });
     const bytes = pdf();
     const sent = await send(short, token, bytes, { fileName: 'x.pdf', contentType: 'application/pdf', type: ANY, material: 'service-plan' });
+    expect((await checked(short, token, sent.uploadId)).body.status).toBe('ready');
     const app = await short.call('POST', '/v1/applications', { token, body: { ...submission(ANY, TOWNSHIP), materials: [{ key: 'service-plan', uploadId: sent.uploadId }] } });
     expect(app.status, app.text).toBe(201);
     const link = await short.call('GET', `/v1/applications/${app.body.id}/materials/${app.body.materials[0].id}`, { token });

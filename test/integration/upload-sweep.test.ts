@@ -7,7 +7,7 @@ import { UPLOAD_TTL_SECONDS } from '#functions/store/uploads.js';
 import { UploadSweep } from '#functions/store/upload-sweep.js';
 import { uploadKeys } from '#functions/upload-keys.js';
 import { stackForFile, sweepServicesOf } from '../support/local.js';
-import { requiredMaterials, send } from '../support/materials.js';
+import { checked, requiredMaterials, send } from '../support/materials.js';
 import { pdf } from '../support/files.js';
 import { submission } from '../support/submissions.js';
 
@@ -31,7 +31,7 @@ describe('uploads whose slot ends unattached', () => {
     const app = await file.api.call('POST', '/v1/applications', { token: file.tokens.applicant, body: { ...submission(TYPE, TOWNSHIP), materials: refs } });
     expect(app.status, app.text).toBe(201);
     const aside = await send(file.api, file.tokens.applicant, pdf({ objects: ['<< /Aside 1 >>'] }), { fileName: '备用.pdf', contentType: 'application/pdf' });
-    expect((await file.api.call('GET', `/v1/uploads/${aside.uploadId}`, { token: file.tokens.applicant })).body.status).toBe('ready');
+    expect((await checked(file.api, file.tokens.applicant, aside.uploadId)).body.status).toBe('ready');
     const never = await file.api.call('POST', '/v1/uploads', { token: file.tokens.applicant, body: { fileName: '未上传.pdf', contentType: 'application/pdf', size: 100 } });
     expect(never.status, never.text).toBe(201);
 
@@ -59,7 +59,7 @@ describe('uploads whose slot ends unattached', () => {
   it('finishes a removal a sweeper left half done (record retired, bytes still there)', async () => {
     // Prepare: an upload retired as a sweeper stopped just after
     const sent = await send(file.api, file.tokens.applicant, pdf({ objects: ['<< /Half 1 >>'] }), { fileName: '半途.pdf', contentType: 'application/pdf' });
-    await file.api.call('GET', `/v1/uploads/${sent.uploadId}`, { token: file.tokens.applicant });
+    expect((await checked(file.api, file.tokens.applicant, sent.uploadId)).body.status).toBe('ready');
     const due = (await services().notifications.due(later().toISOString(), 100)).find((d) => d.item.id === sent.uploadId)!;
     const retired = await sweeping().retire(sent.uploadId, due.seen, later().toISOString());
     expect(retired).not.toBe('moved');

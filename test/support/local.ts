@@ -9,6 +9,7 @@ import { freePort, startLocalStack, type LocalStack, type LocalStackOptions } fr
 import type { Services } from '#functions/services/context.js';
 import type { SweepServices } from '#functions/services/sweep.js';
 import { UploadSweep } from '#functions/store/upload-sweep.js';
+import { UploadChecks } from '#functions/store/upload-checks.js';
 import { ORG } from './submissions.js';
 
 export interface Harness<Dynamo extends { endpoint: string } = { endpoint: string }> {
@@ -153,5 +154,5 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 5_
 
 /** A sweeper's services over a stack's (as a restarted or a duplicate invocation would run beside the stack's own), robots answering nothing. */
 export function sweepServicesOf(services: Services, overrides: Partial<SweepServices> = {}): SweepServices {
-  return { ...services, senders: { robot: async () => undefined }, files: services.bucket.s3, uploads: new UploadSweep(services.uploads.db, services.uploads.table), ...overrides };
+  return { ...services, senders: { robot: async () => undefined }, files: services.bucket.s3, uploads: new UploadSweep(services.uploads.db, services.uploads.table), checks: new UploadChecks(services.uploads.db, services.uploads.table), ...overrides };
 }

@@ -1,5 +1,5 @@
 // Uploads as an applicant sends them: a slot from the API, the bytes PUT straight to the (local) S3 server with the
-// slot's headers, the check read back; and a small real file for each required material of a type.
+// slot's headers, the check's verdict read back once it has one; and a small real file for each required material of a type.
 import { createHash } from 'node:crypto';
 import { fileKinds, materialsFor, type Material } from '#forms/materials.js';
 import type { ApplicationType } from '#forms/entry.js';
@@ -34,9 +34,22 @@ export async function send(
   return { uploadId: asked.body.uploadId, put: put.status, slot: asked.body };
 }
 
-/** GET /v1/uploads/{uploadId}: the check's answer. */
-export async function checked(api: Caller, token: string, uploadId: string) {
+/** GET /v1/uploads/{uploadId}, once: the upload as it stands. */
+export async function uploadState(api: Caller, token: string, uploadId: string) {
   return api.call('GET', `/v1/uploads/${uploadId}`, { token });
+}
+
+/**
+ * GET /v1/uploads/{uploadId} until the check that the bytes' arrival started has its verdict (as the pages poll), or
+ * 10 s have passed: the last answer (any other status than 200 at once).
+ */
+export async function checked(api: Caller, token: string, uploadId: string) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const answer = await uploadState(api, token, uploadId);
+    if (answer.status !== 200 || answer.body?.status !== 'pending' || Date.now() > until) return answer;
+    await new Promise((done) => setTimeout(done, 25));
+  }
 }
 
 /** A file of a kind the material takes: a PDF where it takes PDFs, else a JPEG or a PNG; `seed` makes it unique. */

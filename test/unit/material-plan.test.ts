@@ -166,7 +166,7 @@ describe('a submission’s materials', () => {
     expect(Object.fromEntries(plan.issues.map((i) => [i.path, i.message]))).toEqual({
       'materials.service-plan': '「建设方案」只接受 PDF、OFD 文件，所传文件是 JPEG',
       'materials.registration-certificate': '「登记证书或营业执照」引用的上传不存在或已过期，请重新上传',
-      'materials.cooperation-agreement': '「合作协议」的文件尚未上传完成，请上传后再提交',
+      'materials.cooperation-agreement': '「合作协议」的文件尚未上传完成或仍在检查，请稍候再提交',
       'materials.recommendation-letter': '「推荐函」的文件已用于另一份申请，请重新上传',
       'materials.expert-credentials': '请上传「专家名单及资质证明」',
     });
