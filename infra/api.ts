@@ -63,8 +63,7 @@ export class Api extends Construct {
       entry: lambdaEntries.api,
       description: 'The HTTP API (Hono app)',
       memorySize: 1024,
-      // A submission may check a few uploads of 20 MB each (streamed through the check) and copy them; HTTP APIs
-      // wait 30 s at most for their integration.
+      // HTTP APIs wait 30 s at most for their integration: the function gives up first and answers itself.
       timeout: Duration.seconds(28),
       environment: { ...props.environment, STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn },
     }).bindTable(storage);

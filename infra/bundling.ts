@@ -24,6 +24,8 @@ export const lambdaEntries = {
   reconciler: 'functions/reconciler.ts',
   /** Each minute: timed notices and deliveries (infra/notifications.ts). */
   sweeper: 'functions/sweeper.ts',
+  /** On each object created under the uploads bucket's files/ (infra/uploads.ts addCheck). */
+  checkUpload: 'functions/check-upload.ts',
 } as const;
 
 export type LambdaEntry = (typeof lambdaEntries)[keyof typeof lambdaEntries];

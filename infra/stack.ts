@@ -101,6 +101,8 @@ export class ApprovalStack extends Stack {
     const environment = functionEnvironment(identity, props.settings, inChina);
     const workflow = new Workflow(this, 'Workflow', { storage, environment });
     const uploads = new Uploads(this, 'Uploads', { webOrigins: uploadOrigins(inChina, web.domain?.name, props.webOrigin) });
+    // It reads none of the settings (no tokens, no time limits): the table and the bucket alone.
+    uploads.addCheck(storage);
     if (inChina && !props.webOrigin) {
       Annotations.of(uploads).addWarningV2(
         'gdkexie:uploads-need-web-origin',

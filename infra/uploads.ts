@@ -1,14 +1,17 @@
 // The bucket of application materials: each upload written once under files/ (the bucket policy refuses a PUT there
-// that could overwrite), checked and attached where it is, removed by the sweeper when its slot ends unattached;
+// that could overwrite), checked where it is by the function its ObjectCreated event invokes, attached where it is, removed by the sweeper when its slot ends unattached;
 // KMS-encrypted, TLS only, private, versioned, CORS for the web origin alone.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, HttpMethods, ObjectOwnership, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { uploadPrefixes } from '#functions/upload-keys.js';
-import { logRetention } from './function.js';
+import { lambdaEntries } from './bundling.js';
+import { logRetention, ProjectFunction } from './function.js';
+import type { Storage } from './storage.js';
 
 export interface UploadsProps {
   /**
@@ -28,7 +31,7 @@ export interface UploadsProps {
   keepVersionsDays?: number;
 }
 
-/** A function that holds uploads: it presigns, checks and links; nothing more. */
+/** A function that holds uploads: it presigns and links; nothing more. */
 export interface UploadsUser extends IGrantable {
   addEnvironment(key: string, value: string): unknown;
 }
@@ -118,6 +121,38 @@ export class Uploads extends Construct {
     );
   }
 
+  /**
+   * The upload check (functions/check-upload.ts): S3 invokes it for each object created under files/, and it reads
+   * those bytes (GET), deletes a refused upload's (DELETE), and records the verdict on the upload's item (by key: it
+   * Queries nothing). Its timeout stays under the check's lease (functions/services/upload-check.ts CHECK_LEASE_MS).
+   */
+  addCheck(storage: Storage): ProjectFunction {
+    const check = new ProjectFunction(this, 'Check', {
+      entry: lambdaEntries.checkUpload,
+      description: 'Checks each uploaded material where S3 wrote it (its kind from its bytes, its size, its SHA-256) and records the verdict',
+      timeout: Duration.seconds(60),
+      // CPU comes with memory: a 20 MB file is read and hashed in well under a second at this size.
+      memorySize: 1024,
+    }).bindTable(storage, 'readWrite', []);
+    check.addEnvironment('UPLOADS_BUCKET', this.bucket.bucketName);
+    Grant.addToPrincipal({ grantee: check, actions: ['s3:GetObject', 's3:DeleteObject'], resourceArns: [this.objects(uploadPrefixes.files)] });
+    // ListBucket: a key not there answers 404 (the upload removed since its event), not 403.
+    Grant.addToPrincipal({ grantee: check, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    this.key.grant(check, 'kms:Decrypt');
+    this.acknowledgePrefixes(check, [uploadPrefixes.files]);
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(check), { prefix: uploadPrefixes.files });
+    // CDK sets a bucket's notifications through its own handler, a singleton at the stack's root.
+    const handler = Stack.of(this).node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) throw new Error("the bucket notifications' handler is no longer at the stack's root: move its AwsSolutions-IAM4 acknowledgement");
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's own handler of the bucket's event notifications (it runs at deployment only): aws-cdk-lib gives its role the basic execution " +
+        'policy to write its logs; its one other permission is PutBucketNotification.',
+    });
+    return check;
+  }
+
   private logBucket(): Bucket {
     const logs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -141,16 +176,15 @@ export class Uploads extends Construct {
 
   /**
    * Names the bucket to the function (UPLOADS_BUCKET, read by functions/config.ts) and grants what it does: PUT to
-   * files/ (the presigned PUTs are signed with its role), GET on files and the earlier materials (the check,
-   * presigned downloads), DELETE of files (a refused upload's bytes), ListBucket so that a missing upload answers 404
-   * rather than 403, and the key's Decrypt and GenerateDataKey.
+   * files/ (the presigned PUTs are signed with its role), GET on files and the earlier materials (presigned
+   * downloads), ListBucket so that a missing object answers 404 rather than 403, and the key's Decrypt and
+   * GenerateDataKey. It checks nothing (addCheck's function does) and deletes nothing.
    */
   grantUploads(fn: UploadsUser): Grant[] {
     fn.addEnvironment('UPLOADS_BUCKET', this.bucket.bucketName);
     const grants = [
       Grant.addToPrincipal({ grantee: fn, actions: ['s3:PutObject'], resourceArns: [this.objects(uploadPrefixes.files)] }),
       Grant.addToPrincipal({ grantee: fn, actions: ['s3:GetObject'], resourceArns: [this.objects(uploadPrefixes.files), this.objects(uploadPrefixes.materials)] }),
-      Grant.addToPrincipal({ grantee: fn, actions: ['s3:DeleteObject'], resourceArns: [this.objects(uploadPrefixes.files)] }),
       Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }),
       this.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey'),
     ];
@@ -158,10 +192,17 @@ export class Uploads extends Construct {
     return grants;
   }
 
-  /** The sweeper: names the bucket and grants DELETE of files/ alone (an upload whose slot ended unattached). */
+  /**
+   * The sweeper: names the bucket and grants DELETE of files/ (an upload whose slot ended unattached) and GET with the
+   * key's Decrypt (the check's backstop reads an upload whose event never came).
+   */
   grantSweep(fn: UploadsUser): Grant[] {
     fn.addEnvironment('UPLOADS_BUCKET', this.bucket.bucketName);
-    const grants = [Grant.addToPrincipal({ grantee: fn, actions: ['s3:DeleteObject'], resourceArns: [this.objects(uploadPrefixes.files)] })];
+    const grants = [
+      Grant.addToPrincipal({ grantee: fn, actions: ['s3:GetObject', 's3:DeleteObject'], resourceArns: [this.objects(uploadPrefixes.files)] }),
+      Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }),
+      this.key.grant(fn, 'kms:Decrypt'),
+    ];
     this.acknowledgePrefixes(fn, [uploadPrefixes.files]);
     return grants;
   }

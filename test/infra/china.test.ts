@@ -45,12 +45,16 @@ describe('the stack in the China regions', () => {
     expect(authorizer.Properties!.JwtConfiguration).toEqual({ Issuer: { Ref: 'JwtIssuer' }, Audience: [{ Ref: 'JwtAudience' }] });
   });
 
-  it('gives every function the same issuer and audience as the authorizer', () => {
-    // Act
-    const envs = resources(template, 'AWS::Lambda::Function').map(([, f]) => f.Properties!.Environment.Variables);
+  it('gives every function that reads tokens the same issuer and audience as the authorizer', () => {
+    // Act: the upload check reads no token (S3 invokes it); CDK's handler of the bucket's notifications is not ours
+    const all = resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
+    const envs = all.filter(([id]) => !id.startsWith('UploadsCheck')).map(([, f]) => f.Properties!.Environment.Variables);
+    const check = all.find(([id]) => id.startsWith('UploadsCheck'))![1].Properties!.Environment.Variables;
 
     // Assess
+    expect(envs.length).toBe(all.length - 1);
     for (const env of envs) expect(env).toMatchObject({ JWT_ISSUER: { Ref: 'JwtIssuer' }, JWT_AUDIENCE: { Ref: 'JwtAudience' } });
+    expect(Object.keys(check).sort()).toEqual(['TABLE_NAME', 'UPLOADS_BUCKET']);
   });
 
   it('lets browsers call the API from the web origin only', () => {

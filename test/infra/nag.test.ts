@@ -28,10 +28,14 @@ const everywhere = (region = '<AWS::Region>') => [
   `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"WorkflowStateMachine8F1B1C15"}]}]}:*]`,
 ];
 
-/** The materials' bucket in both partitions: infra/uploads.ts grants the API each prefix, keyed by ids made at run time. */
+/**
+ * The materials' bucket in both partitions: infra/uploads.ts grants the API, the check and the sweeper each prefix,
+ * keyed by ids made at run time; CDK's handler of its event notifications has the basic execution policy.
+ */
 const uploads = [
   ...['files/', 'materials/'].map((prefix) => `AwsSolutions-IAM5[Resource::<UploadsBucketC4B27CC7.Arn>/${prefix}*]`),
   'AwsSolutions-S1', // its access log bucket itself
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
 ];
 
 /** The web pages (aws partition only): infra/web.ts gives each one's reason. */

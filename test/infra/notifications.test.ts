@@ -29,14 +29,14 @@ describe('the sweeper, as deployed without e-mail (aws partition)', () => {
     expect(fn.Properties!.Timeout).toBeLessThan(Number(env(template).DELIVERY_LEASE_SECONDS));
   });
 
-  it('reads and writes the table by key and Queries the due index alone; nothing of the workflow, no mail service, of the bucket the delete of files', () => {
+  it('reads and writes the table by key and Queries the due index alone; nothing of the workflow, no mail service, of the bucket the read and delete of files (the check\'s backstop, a slot\'s end)', () => {
     // Act
     const dynamo = sweeperGrants(template).filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
     const indexes = dynamo.flatMap((s) => s.resources).flatMap((r) => JSON.stringify(r).match(/\/index\/[^"]*/g) ?? []);
 
     // Assess
     expect(indexes).toEqual(['/index/due']);
-    expect(actionsOf(template).filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual(['s3:DeleteObject']);
+    expect(actionsOf(template).filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual(['kms:Decrypt', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
     expect(actionsOf(template)).not.toContain('dynamodb:Scan');
   });
 
@@ -80,7 +80,10 @@ describe('e-mail through an SMTP relay (China: no SES)', () => {
     // Assess
     expect(ssm.map((s) => s.actions)).toEqual([['ssm:GetParameter']]);
     expect(ssm[0].resources).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:cn-north-1:', { Ref: 'AWS::AccountId' }, ':parameter/gd-kexie/smtp-password']] }]);
-    expect(actionsOf(template).filter((a) => a.startsWith('ses:') || a.startsWith('kms:'))).toEqual([]);
+    expect(actionsOf(template).filter((a) => a.startsWith('ses:'))).toEqual([]);
+    // Its one key is the uploads bucket's (the check's backstop reads files): nothing of a parameter's key here.
+    const kms = sweeperGrants(template).filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+    expect(kms.map((s) => [s.actions, JSON.stringify(s.resources)])).toEqual([[['kms:Decrypt'], expect.stringMatching(/^\[\{"Fn::GetAtt":\["UploadsKey[0-9A-F]+","Arn"\]\}\]$/)]]);
     expect(env(template)).toMatchObject({
       MAIL_TRANSPORT: 'smtp',
       MAIL_FROM: relay.mailFrom,
@@ -99,7 +102,7 @@ describe('e-mail through an SMTP relay (China: no SES)', () => {
 
     // Act
     const [, policy] = resources(withKey, 'AWS::IAM::Policy').find(([id]) => id.startsWith('NotificationsSweeper'))!;
-    const decrypt = (policy.Properties!.PolicyDocument.Statement as any[]).find((s) => s.Action === 'kms:Decrypt');
+    const decrypt = (policy.Properties!.PolicyDocument.Statement as any[]).find((s) => s.Action === 'kms:Decrypt' && s.Resource === key);
 
     // Assess
     expect(decrypt).toMatchObject({ Resource: key, Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['ssm.cn-north-1.', { Ref: 'AWS::URLSuffix' }]] } } } });
@@ -125,7 +128,9 @@ describe('what each level’s hard limit does', () => {
   it('reaches every function with -c escalation: the workflow’s task applies it, the sweeper’s warnings say it', () => {
     // Act
     const { template } = synth({ context: { escalation: 'township=escalate,county=expire' } });
-    const all = resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
+    // aws-cdk-lib's own handlers (the web's deployment, the bucket's notifications) and the upload check (the table
+    // and the bucket alone: stack.test.ts) read no settings.
+    const all = resources(template, 'AWS::Lambda::Function').filter(([id]) => !/^(CustomCDKBucketDeployment|BucketNotificationsHandler|UploadsCheck)/.test(id));
 
     // Assess
     expect(all.length).toBeGreaterThanOrEqual(5);

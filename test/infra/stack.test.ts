@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions, lambdaEntries, projectRoot } from '#infra/bundling.js';
 import { tableDesign } from '#functions/store/keys.js';
 import { approvalDefinition, substitutionNames } from '#workflows/approval.js';
+import { CHECK_LEASE_MS } from '#functions/services/upload-check.js';
 import { resources, statements, synth } from './synth.js';
 
 // Every method of the public paths: the app answers 405 to those they do not take, even without a token.
@@ -47,10 +48,12 @@ beforeAll(async () => {
 
 const stateMachine = () => resources(template, 'AWS::StepFunctions::StateMachine')[0][1].Properties!;
 /** The project's functions: all but aws-cdk-lib's BucketDeployment handler (web.test.ts looks at that one). */
-const functions = () => resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
+/** The project's functions: not CDK's own handlers of its custom resources (the web pages' deployment, the bucket's notifications). */
+const functions = () =>
+  resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment') && !id.startsWith('BucketNotificationsHandler'));
 /** Which entry each function deploys, by the logical id the stack gives it. */
 const entryOf = (logicalId: string) => {
-  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler, NotificationsSweeper: lambdaEntries.sweeper };
+  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler, NotificationsSweeper: lambdaEntries.sweeper, UploadsCheck: lambdaEntries.checkUpload };
   const found = Object.entries(byPrefix).find(([prefix]) => logicalId.startsWith(prefix));
   if (!found) throw new Error(`no entry known for ${logicalId}`);
   return found[1];
@@ -297,7 +300,7 @@ describe('Lambda functions', () => {
     expect(env).not.toHaveProperty('AWS_REGION');
   });
 
-  it('give the materials bucket to the API, by prefix, and the sweeper the delete of files alone: no function deletes an earlier material', () => {
+  it('give the materials bucket by prefix: the API presigns and links, the check reads and deletes files, the sweeper too; no function deletes an earlier material', () => {
     // Prepare
     const bucket = resources(template, 'AWS::S3::Bucket').find(([id]) => id.startsWith('UploadsBucket'))![0];
     const touching = (fnPrefix: string) => {
@@ -306,26 +309,55 @@ describe('Lambda functions', () => {
         .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as any[])
         .filter((st) => JSON.stringify(st.Resource).includes(bucket));
     };
+    const holders = ['ApiHandler', 'NotificationsSweeper', 'UploadsCheck'];
 
     // Act
     const api = touching('ApiHandler');
-    const sweeper = functions().find(([id]) => id.startsWith('NotificationsSweeper'))![0];
     const others = functions()
       .map(([id]) => id)
-      .filter((id) => !id.startsWith('ApiHandler') && id !== sweeper)
+      .filter((id) => !holders.some((h) => id.startsWith(h)))
       .flatMap((id) => touching(id));
 
     // Assess
-    const actionsOn = (prefix: string) =>
-      api.filter((st) => [st.Resource].flat().some((r: unknown) => JSON.stringify(r).includes(`/${prefix}*`))).flatMap((st) => [st.Action].flat());
-    expect(new Set(actionsOn('materials/'))).toEqual(new Set(['s3:GetObject']));
-    expect(new Set(actionsOn('files/'))).toEqual(new Set(['s3:PutObject', 's3:GetObject', 's3:DeleteObject']));
-    expect(touching(sweeper).flatMap((st) => [st.Action].flat())).toEqual(['s3:DeleteObject']);
-    expect(JSON.stringify(touching(sweeper).map((st) => st.Resource))).toContain('/files/*');
-    expect(api.flatMap((st) => [st.Action].flat())).toContain('s3:ListBucket');
+    const actionsOn = (statements: any[], prefix: string) =>
+      new Set(statements.filter((st) => [st.Resource].flat().some((r: unknown) => JSON.stringify(r).includes(`/${prefix}*`))).flatMap((st) => [st.Action].flat()));
+    const onBucket = (statements: any[]) => new Set(statements.filter((st) => [st.Resource].flat().every((r: unknown) => !JSON.stringify(r).includes('/'))).flatMap((st) => [st.Action].flat()));
+    expect(actionsOn(api, 'materials/')).toEqual(new Set(['s3:GetObject']));
+    expect(actionsOn(api, 'files/')).toEqual(new Set(['s3:PutObject', 's3:GetObject']));
+    expect(onBucket(api)).toEqual(new Set(['s3:ListBucket']));
+    for (const fn of ['UploadsCheck', 'NotificationsSweeper']) {
+      const statements = touching(fn);
+      expect(actionsOn(statements, 'files/'), fn).toEqual(new Set(['s3:GetObject', 's3:DeleteObject']));
+      expect(actionsOn(statements, 'materials/'), fn).toEqual(new Set());
+      expect(onBucket(statements), fn).toEqual(new Set(['s3:ListBucket']));
+    }
     expect(others).toEqual([]);
-    // Checking 20 MB uploads takes seconds; an HTTP API waits 30 s for its integration.
+    // HTTP APIs wait 30 s at most for their integration: the function gives up first and answers itself.
     expect(functionNamed('ApiHandler').Properties!.Timeout).toBe(28);
+  });
+
+  it('check each object created under files/, in a function whose run ends before the check’s lease', () => {
+    // Prepare
+    const check = functions().find(([id]) => id.startsWith('UploadsCheck'))!;
+    const notifications = resources(template, 'Custom::S3BucketNotifications');
+
+    // Act
+    const [, { Properties: props }] = notifications.find(([, n]) => JSON.stringify(n.Properties!.BucketName).includes('UploadsBucket'))!;
+    const configurations = props!.NotificationConfiguration.LambdaFunctionConfigurations;
+
+    // Assess
+    expect(configurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'files/' }] } },
+        LambdaFunctionArn: { 'Fn::GetAtt': [check[0], 'Arn'] },
+      },
+    ]);
+    const invoke = resources(template, 'AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties!.FunctionName).includes(check[0]));
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0][1].Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' } });
+    expect(check[1].Properties!.Environment.Variables).toEqual({ TABLE_NAME: { Ref: expect.stringMatching(/^StorageTable/) }, UPLOADS_BUCKET: { Ref: expect.stringMatching(/^UploadsBucket/) } });
+    expect(check[1].Properties!.Timeout * 1000).toBeLessThan(CHECK_LEASE_MS);
   });
 
   it('let the API and the reconciler start executions, complete tasks, list and describe executions of this state machine only', () => {

@@ -8,6 +8,7 @@ import { uploadPrefixes } from '#functions/upload-keys.js';
 import { lambdaEntries } from '#infra/bundling.js';
 import { ProjectFunction } from '#infra/function.js';
 import { Uploads } from '#infra/uploads.js';
+import { Storage } from '#infra/storage.js';
 import { resources, statements } from './synth.js';
 
 const webOrigin = 'https://apply.example.cn';
@@ -20,6 +21,7 @@ function synthUploads(region?: string) {
   uploads.grantUploads(fn);
   const sweeper = new ProjectFunction(stack, 'Sweeper', { entry: lambdaEntries.sweeper, description: 'test' });
   uploads.grantSweep(sweeper);
+  uploads.addCheck(new Storage(stack, 'Storage'));
   return { app, template: Template.fromStack(stack) };
 }
 
@@ -122,7 +124,7 @@ describe.each([
     expect(rules.some((r) => r.ExpiredObjectDeleteMarker === true && r.Prefix === undefined)).toBe(true);
   });
 
-  it('names the bucket to the function and grants it only what uploads need, never a delete of a material', () => {
+  it('names the bucket to the API and grants it only what presigning and links need: no delete', () => {
     // Act
     const [, fn] = resources(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('Api'))!;
     const granted = statements(template).filter((s) => s.policy.startsWith('Api')).flatMap((s) => s.actions.map((action) => ({ action, resources: JSON.stringify(s.resources) })));
@@ -131,28 +133,48 @@ describe.each([
 
     // Assess
     expect(fn.Properties!.Environment.Variables.UPLOADS_BUCKET).toEqual({ Ref: bucket()[0] });
-    expect(new Set(s3.map((g) => g.action))).toEqual(new Set(['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListBucket']));
+    expect(new Set(s3.map((g) => g.action))).toEqual(new Set(['s3:PutObject', 's3:GetObject', 's3:ListBucket']));
     expect(on('s3:PutObject').join()).toMatch(/"\/files\/\*"/);
     expect(on('s3:PutObject').join()).not.toContain('materials');
     expect(on('s3:GetObject').join()).toMatch(/files\/\*.*materials\/\*/);
-    expect(on('s3:DeleteObject').join()).toContain('/files/*');
-    expect(on('s3:DeleteObject').join()).not.toContain('materials');
     const kms = granted.filter((g) => g.action.startsWith('kms:'));
     expect(kms.map((g) => g.action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(granted.filter((g) => g.resources === '["*"]' && !g.action.startsWith('xray:'))).toEqual([]);
   });
 
-  it('grants the sweeper the delete of files alone (an upload whose slot ended unattached)', () => {
+  it.each(['Sweeper', 'UploadsCheck'])('grants %s the read and delete of files alone (the check, and the removal of an upload never attached)', (name) => {
     // Act
-    const [, fn] = resources(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('Sweeper'))!;
-    const s3 = statements(template)
-      .filter((s) => s.policy.startsWith('Sweeper'))
-      .flatMap((s) => s.actions.filter((a) => a.startsWith('s3:')).map((action) => ({ action, resources: JSON.stringify(s.resources) })));
+    const [, fn] = resources(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(name))!;
+    const granted = statements(template).filter((s) => s.policy.startsWith(name)).flatMap((s) => s.actions.map((action) => ({ action, resources: JSON.stringify(s.resources) })));
+    const s3 = granted.filter((g) => g.action.startsWith('s3:'));
 
     // Assess
     expect(fn.Properties!.Environment.Variables.UPLOADS_BUCKET).toEqual({ Ref: bucket()[0] });
-    expect(s3.map((g) => g.action)).toEqual(['s3:DeleteObject']);
-    expect(s3[0].resources).toMatch(/"\/files\/\*"/);
+    expect(s3.filter((g) => g.action !== 's3:ListBucket').map((g) => g.action).sort()).toEqual(['s3:DeleteObject', 's3:GetObject']);
+    for (const g of s3.filter((g) => g.action !== 's3:ListBucket')) {
+      expect(g.resources).toMatch(/"\/files\/\*"/);
+      expect(g.resources).not.toContain('materials');
+    }
+    expect(granted.filter((g) => g.action.startsWith('kms:')).map((g) => g.action)).toEqual(['kms:Decrypt']);
+  });
+
+  it('invokes the check on each object created under files/, from this bucket and account alone', () => {
+    // Act
+    const [checkId] = resources(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('UploadsCheck'))!;
+    const [, notifications] = resources(template, 'Custom::S3BucketNotifications')[0];
+    const [, permission] = resources(template, 'AWS::Lambda::Permission').find(([, p]) => JSON.stringify(p.Properties!.FunctionName).includes(checkId))!;
+
+    // Assess
+    expect(notifications.Properties!.BucketName).toEqual({ Ref: bucket()[0] });
+    expect(notifications.Properties!.NotificationConfiguration.LambdaFunctionConfigurations).toEqual([
+      { Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'files/' }] } }, LambdaFunctionArn: { 'Fn::GetAtt': [checkId, 'Arn'] } },
+    ]);
+    expect(permission.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { 'Fn::GetAtt': [bucket()[0], 'Arn'] },
+    });
   });
 
   it('spells no partition: every ARN takes it from the stack', () => {
