@@ -1,5 +1,5 @@
 // Materials (issue 14) on the local stack as npm start runs it: a 10 MB file sent through the stack (a slot from the
-// API, the presigned PUT, the check until ready) against the floor, a plain presigned PUT of the same bytes to the
+// API and the presigned PUT; then until its check, run where the bytes landed, says ready) against the floor, a plain presigned PUT of the same bytes to the
 // same local S3 server made by the SDK's presigner; and a submission's p50 with its materials attached against the
 // same submission without (interleaved, one at a time). An application's materials are attributes of its item: read
 // with it (one GetItem), never by a list or a search, so there is no page of them to time at scale.
@@ -19,7 +19,11 @@ export const UPLOAD_RATIO_TARGET = 0.5;
 export const ATTACH_RATIO_TARGET = 1.2;
 
 export interface MaterialsResult {
-  upload: { bytes: number; runs: number; floor: Summary; stack: Summary; floorMBps: number; stackMBps: number; ratio: number; check: string };
+  /**
+   * `stack`: the slot, the PUT and the check until ready (what a user waits for before the material shows 已通过检查);
+   * `sent`: the slot and the PUT alone (the bytes stored: the upload's side of it), `sentRatio` its throughput against the floor's.
+   */
+  upload: { bytes: number; runs: number; floor: Summary; stack: Summary; sent: Summary; floorMBps: number; stackMBps: number; ratio: number; sentRatio: number; check: string };
   submission: { runs: number; materials: number; without: Summary; with: Summary; ratioP50: number };
 }
 
@@ -35,14 +39,18 @@ const put = async (url: string, body: Buffer, headers: Record<string, string>) =
   if (out.status !== 200) throw new Error(`PUT answered ${out.status}`);
 };
 
-/** One upload as the pages send it: the slot, the bytes straight to storage, the check read until it is done. */
-async function sendThrough(api: Api, token: string, bytes: Buffer, fileName: string, material?: { type: string; key: string }): Promise<string> {
+/**
+ * One upload as the pages send it: the slot, the bytes straight to storage (`sent` is called when S3 has answered
+ * 200), then the upload read until its check is done.
+ */
+async function sendThrough(api: Api, token: string, bytes: Buffer, fileName: string, material?: { type: string; key: string }, sent?: () => void): Promise<string> {
   const slot = await api.call('POST', '/v1/uploads', {
     token,
     body: { fileName, contentType: 'application/pdf', size: bytes.length, ...(material ? { type: material.type, material: material.key } : {}) },
   });
   if (slot.status !== 201) throw new Error(`upload slot: ${slot.status} ${JSON.stringify(slot.body)}`);
   await put(slot.body.url, bytes, slot.body.headers);
+  sent?.();
   for (;;) {
     const view = await api.call('GET', `/v1/uploads/${slot.body.uploadId}`, { token });
     if (view.body.status === 'ready') return slot.body.uploadId;
@@ -60,6 +68,7 @@ export async function benchMaterials(api: Api, server: Server, place: { township
     const file = bigPdf(10 * MB);
     const floorMs: number[] = [];
     const stackMs: number[] = [];
+    const sentMs: number[] = [];
     const floorOnce = async (i: number) => {
       const command = new PutObjectCommand({ Bucket: s3.bucket, Key: `bench/floor-${i}`, ContentLength: file.length, ContentType: 'application/pdf' });
       const url = await getSignedUrl(client, command, { expiresIn: 600, signableHeaders: new Set(['content-type']) });
@@ -69,30 +78,39 @@ export async function benchMaterials(api: Api, server: Server, place: { township
     };
     const stackOnce = async (i: number) => {
       const started = performance.now();
-      await sendThrough(api, t.applicant, file, `方案-${i}.pdf`, { type: 'society-station', key: 'service-plan' });
-      return performance.now() - started;
+      let sentAt = started;
+      await sendThrough(api, t.applicant, file, `方案-${i}.pdf`, { type: 'society-station', key: 'service-plan' }, () => (sentAt = performance.now()));
+      return [performance.now() - started, sentAt - started] as const;
     };
     // Warm up both paths (the JIT, the S3 server's directories).
     await floorOnce(-1);
     await stackOnce(-1);
     for (let i = 0; i < runs.upload; i++) {
       floorMs.push(await floorOnce(i));
-      stackMs.push(await stackOnce(i));
+      const [untilReady, untilSent] = await stackOnce(i);
+      stackMs.push(untilReady);
+      sentMs.push(untilSent);
     }
     const floor = summarize(floorMs);
     const stack = summarize(stackMs);
+    const sent = summarize(sentMs);
     const mbps = (ms: number) => round(file.length / MB / (ms / 1000), 1);
     const upload = {
       bytes: file.length,
       runs: runs.upload,
       floor,
       stack,
+      sent,
       floorMBps: mbps(floor.p50),
       stackMBps: mbps(stack.p50),
       ratio: round(floor.p50 / stack.p50),
-      check: 'the slot (POST /v1/uploads), the write-once PUT, then GET /v1/uploads/{id} until ready: the server streams the bytes where they were written through the check (every byte hashed and searched, the PDF lexed outside its streams); nothing is copied',
+      sentRatio: round(floor.p50 / sent.p50),
+      check:
+        'the slot (POST /v1/uploads), the write-once PUT, then GET /v1/uploads/{id} every 20 ms until ready: the S3 server\'s event of the PUT runs the check where the bytes were written (every byte hashed and searched, the PDF lexed outside its streams), as S3\'s ObjectCreated runs the check\'s function in AWS; nothing is copied',
     };
-    log(`  10 MB upload: floor p50 ${floor.p50} ms (${upload.floorMBps} MB/s), through the stack p50 ${stack.p50} ms (${upload.stackMBps} MB/s): ×${upload.ratio} the floor's throughput`);
+    log(
+      `  10 MB upload: floor p50 ${floor.p50} ms (${upload.floorMBps} MB/s); through the stack sent p50 ${sent.p50} ms (×${upload.sentRatio}), checked p50 ${stack.p50} ms (${upload.stackMBps} MB/s): ×${upload.ratio} the floor's throughput`,
+    );
 
     // --- a submission with and without its materials, alternately ----------------------------------------------
     const required = materialsFor('society-station').filter((m) => m.required);

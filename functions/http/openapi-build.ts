@@ -243,9 +243,9 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/uploads/{uploadId}': {
     get: {
       summary: '上传的文件及其检查结果',
-      description: '文件到达后第一次查看时检查其内容（按内容判断类型、大小、PDF 中的脚本等），之后返回检查结果。仅上传单位可查看。',
+      description: '文件写入存储后即由服务端检查其内容（按内容判断类型、大小、PDF 中的脚本等）；本接口只读取检查结果，pending 时稍后再查。仅上传单位可查看。',
       params: [{ name: 'uploadId', in: 'path', description: '上传编号', required: true, schema: { type: 'string', minLength: 1 } }],
-      ok: { status: 200, description: 'pending 尚未收到文件；ready 检查通过；refused 未通过（reason 说明原因）', schema: ref('Upload') },
+      ok: { status: 200, description: 'pending 尚未收到文件或正在检查（文件到达存储后即自动检查）；ready 检查通过；refused 未通过（reason 说明原因）', schema: ref('Upload') },
       errors: { 404: '不存在、已过期或不是本单位的上传' },
     },
   },

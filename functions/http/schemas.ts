@@ -131,7 +131,7 @@ export const uploadSlotSchema = meta(
 export const uploadViewSchema = meta(
   z.object({
     uploadId: z.string(),
-    status: meta(z.enum(['pending', 'ready', 'refused']), { description: 'pending 尚未收到文件 / ready 检查通过 / refused 未通过（见 reason）' }),
+    status: meta(z.enum(['pending', 'ready', 'refused']), { description: 'pending 尚未收到文件或正在检查 / ready 检查通过 / refused 未通过（见 reason）' }),
     fileName: z.string(),
     contentType: mime('检查后为按内容判断的类型，之前为声明的类型'),
     size: z.number().check(z.int(), z.positive()),
