@@ -160,11 +160,27 @@ export const demandSchema = meta(
       z.optional(z.array(demandResponseViewSchema)),
       { description: '响应：发布需求的办公室与管理员看到全部，响应单位只看到自己的（详情中给出）' },
     ),
+    nearby: meta(
+      z.optional(
+        z.array(
+          z.object({
+            certificateNo: z.string(),
+            name: z.string(),
+            type: z.string(),
+            typeName: z.string(),
+            regionCode: z.string(),
+            regionName: z.string(),
+            scope: meta(z.enum(['township', 'county']), { description: 'township 同一乡镇 / county 同一县（区）' }),
+          }),
+        ),
+      ),
+      { description: '需求附近已有的有效站点：先同一乡镇，再同一县（区），最多 10 个（详情中给出）' },
+    ),
   }),
   { title: '需求' },
 );
 
-export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
+export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true, nearby: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
 
 /** GET /v1/gaps: for each region under the one asked, what the plan still lacks there. */
 export const gapPageSchema = meta(

@@ -1,6 +1,7 @@
 // The demand library's use cases (需求库): post a need, list and search them, read one, respond, match, close. Each
 // change is one transaction with its history entry, its list entries, and its notices (and certificate links).
 import { ulid } from 'ulid';
+import { typeBasics, type ApplicationType } from '#forms/entry.js';
 import { industries } from '#forms/industries.js';
 import type { Principal } from '../auth.js';
 import { DomainError } from '../domain/application.js';
@@ -194,11 +195,45 @@ export async function listDemands(s: DemandServices, principal: Principal, query
   return { items: found.items.map(listView), cursor: found.cursor };
 }
 
-/** `GET /v1/demands/{id}`. */
+/** How many stations a need shows as near it. */
+export const NEARBY_STATIONS = 10;
+
+/**
+ * The ACTIVE stations already near a need (issue 17's 'each need shows the stations already near it'): those of its
+ * township first, then the rest of its county, at most NEARBY_STATIONS, newest first in each. One registry Query per
+ * level (the status index of the region's scope), the second only when the first leaves room.
+ */
+async function nearbyStations(s: Pick<DemandServices, 'registry'>, regionCode: string) {
+  const scopes = [
+    ...(regionCode.length >= 9 ? [{ scope: 'township' as const, code: regionCode.slice(0, 9) }] : []),
+    ...(regionCode.length >= 6 ? [{ scope: 'county' as const, code: regionCode.slice(0, 6) }] : []),
+  ];
+  const near: { certificateNo: string; name: string; type: string; typeName: string; regionCode: string; regionName: string; scope: 'township' | 'county' }[] = [];
+  for (const { scope, code } of scopes) {
+    if (near.length >= NEARBY_STATIONS) break;
+    // One more than the room left: the township's own appear again in the county's page.
+    const page = await s.registry.query({ region: code, status: 'ACTIVE' }, { limit: NEARBY_STATIONS + near.length, cursor: null });
+    for (const record of page.items) {
+      if (near.length >= NEARBY_STATIONS || near.some((n) => n.certificateNo === record.certificateNo)) continue;
+      near.push({
+        certificateNo: record.certificateNo,
+        name: record.name,
+        type: record.type,
+        typeName: typeBasics[record.type as ApplicationType]?.name ?? record.type,
+        regionCode: record.regionCode,
+        regionName: regionPath(record.regionCode),
+        scope,
+      });
+    }
+  }
+  return near;
+}
+
+/** `GET /v1/demands/{id}`: the need, with the stations already near it. */
 export async function getDemand(s: DemandServices, principal: Principal, id: string) {
   const whole = await s.demands.getWhole(id);
   const demand = assertDemandVisible(principal, whole?.demand, id);
-  return detailView(principal, demand, whole!.history, whole!.responses);
+  return { ...detailView(principal, demand, whole!.history, whole!.responses), nearby: await nearbyStations(s, demand.regionCode) };
 }
 
 /** The organisation's ACTIVE certificates, newest first, each with its station's contact from the approved application. */

@@ -80,6 +80,10 @@ describe('the demand library in a browser', () => {
     // Assess: the need's page, published
     await expect.poll(async () => township.getByRole('heading', { level: 1 }).textContent(), patiently).toBe(title);
     expect(await township.locator('.title-row .badge').textContent()).toBe('征集中');
+    // The stations already near it: the certified station of 大路边镇, linked to its certificate
+    const nearby = township.getByRole('region', { name: '附近的站点' });
+    await expect.poll(async () => nearby.getByRole('link', { name: station.name }).getAttribute('href'), patiently).toBe(`/certificates/${encodeURIComponent(station.certificateNo)}`);
+    expect(await nearby.textContent()).toContain('同一乡镇');
     const needUrl = township.url();
     await shoot(township, 'demand-posted');
 

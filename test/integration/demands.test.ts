@@ -8,6 +8,7 @@ import { keys } from '#functions/store/keys.js';
 import { stackForFile } from '../support/local.js';
 import { seedApproved } from './registry-fixtures.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { childrenOf } from '#functions/regions/index.js';
 
 const file = stackForFile();
 const services = () => file.api.stack.services;
@@ -112,6 +113,28 @@ describe('the demand library', () => {
     const certificateClosed = await api.call('GET', `/v1/certificates/${station.certificateNo}`);
     expect(certificateClosed.body.demands).toEqual([expect.objectContaining({ demandId: id, status: 'CLOSED', rating: 5, closedAt: expect.any(String) })]);
     expect(ids(await list(tokens.applicant, 'status=CLOSED&region=441882'))).toContain(id);
+  });
+
+  it('shows each need the ACTIVE stations already near it: its township\'s first, then its county\'s, none from elsewhere', async () => {
+    // Prepare: in 英德市 (no other test's stations), one station in 望埠镇, one in 沙口镇; a need in a village of 望埠镇
+    const [ownTownship, otherTownship] = ['441881102', '441881101'];
+    const village = childrenOf(ownTownship)[0].code;
+    // Organisations of their own: the other tests count the stations of theirs.
+    const near = await seedApproved(services(), { type: 'society-station', regionCode: ownTownship, at: new Date(Date.now() - 60_000), org: creditCodes.provincialSociety });
+    const inCounty = await seedApproved(services(), { type: 'society-station', regionCode: otherTownship, at: new Date(), org: creditCodes.villageAssociation });
+    const office = await file.api.token({ role: 'official', level: 'township', region: ownTownship, name: '望埠镇科协' });
+    const posted = await post(office, need({ regionCode: village }));
+    expect(posted.status, posted.text).toBe(201);
+
+    // Act
+    const shown = await file.api.call('GET', `/v1/demands/${posted.body.id}`, { token: file.tokens.applicant });
+
+    // Assess: the township's station first although the county's is newer; each once; nothing of 连州市's
+    expect(shown.status, shown.text).toBe(200);
+    expect(shown.body.nearby).toEqual([
+      { certificateNo: near.certificateNo, name: near.name, type: 'society-station', typeName: expect.stringContaining('学会'), regionCode: ownTownship, regionName: expect.stringContaining('望埠镇'), scope: 'township' },
+      expect.objectContaining({ certificateNo: inCounty.certificateNo, regionCode: otherTownship, scope: 'county' }),
+    ]);
   });
 
   it('refuses a need outside the poster\'s region (403) and bad input (400, every problem at once), storing nothing', async () => {

@@ -276,4 +276,6 @@ export interface DemandView {
   mine?: boolean;
   history?: { at: string; action: 'post' | 'respond' | 'match' | 'close'; actor: { name: string }; comment: string | null }[];
   responses?: DemandResponseView[];
+  /** The ACTIVE stations near the need: its township's, then its county's (the detail only). */
+  nearby?: { certificateNo: string; name: string; type: string; typeName: string; regionCode: string; regionName: string; scope: 'township' | 'county' }[];
 }

@@ -277,6 +277,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           </p>
         </section>
       ) : null}
+      <Nearby demand={d} />
       {d.mine && d.status === 'PUBLISHED' ? <MatchForm demand={d} onDone={done} /> : d.responses?.length ? <Responses demand={d} own={session.claims.role === 'applicant'} /> : null}
       {d.mine && d.status === 'MATCHED' ? <CloseForm demand={d} onDone={done} /> : null}
       {session.claims.role === 'applicant' && d.status === 'PUBLISHED' && !responded ? <RespondForm demand={d} onDone={done} /> : null}
@@ -293,6 +294,28 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           </ol>
         </section>
       ) : null}
+    </section>
+  );
+}
+
+/** The stations already near the need (its township's first, then its county's): whom the office might ask. */
+function Nearby({ demand }: { demand: DemandView }) {
+  const near = demand.nearby ?? [];
+  return (
+    <section aria-labelledby="nearby-title">
+      <h2 id="nearby-title">附近的站点</h2>
+      {near.length ? (
+        <ul class="record-list">
+          {near.map((station) => (
+            <li key={station.certificateNo}>
+              <Link href={`/certificates/${encodeURIComponent(station.certificateNo)}`}>{station.name}</Link> · {station.typeName} · {station.regionName}
+              {station.scope === 'township' ? <span class="badge">同一乡镇</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="hint">本县（区）内尚无有效的站点。</p>
+      )}
     </section>
   );
 }
