@@ -2,7 +2,7 @@
 // zod/mini: the functions that validate no form (the workflow's task, the reconciler) carry a fraction of zod.
 import { parseReportDeadline } from './domain/process.js';
 import * as z from 'zod/mini';
-import { parseTimeLimits } from './domain/deadlines.js';
+import { parseDemandResponseLimit, parseTimeLimits } from './domain/deadlines.js';
 import { parseEscalation } from './domain/notifications.js';
 import { parseTerms } from './domain/certificate.js';
 
@@ -52,6 +52,8 @@ const schema = z.object({
   TERMS: z.optional(z.string()),
   /** When a year's annual report is due: a month and day of the year after (`03-31`, the default), or seconds (`30s`) for demonstrations. */
   REPORT_DEADLINE: z.optional(z.string()),
+  /** How long a published need waits for its first response before it counts as unanswered too long: working days (`10`) or seconds (`30s`). */
+  DEMAND_RESPONSE_DAYS: z.optional(z.string()),
   /** The web pages' address, for the link in e-mails and robot messages (none: the message says to sign in). */
   WEB_URL: z.optional(z.url()),
   /** How e-mail leaves: `ses` (Amazon SES), `smtp` (a relay: the China regions, the local catcher) or `none`. */
@@ -128,6 +130,7 @@ function read(env: Record<string, string | undefined>) {
     escalation: parseEscalation(c.ESCALATION),
     terms: parseTerms(c.TERMS),
     reportDeadline: parseReportDeadline(c.REPORT_DEADLINE),
+    demandResponseLimit: parseDemandResponseLimit(c.DEMAND_RESPONSE_DAYS),
     notifications: {
       webUrl: c.WEB_URL?.replace(/\/+$/, ''),
       mail: mailSettings(c),

@@ -18,7 +18,7 @@ export const defaultTimeLimits: TimeLimits = {
   resubmission: { soft: { workingDays: 10 }, hard: { workingDays: 20 } },
 };
 
-function spanEnd(start: Date, span: Span, calendar: Calendar): Date {
+export function spanEnd(start: Date, span: Span, calendar: Calendar): Date {
   return 'seconds' in span ? new Date(start.getTime() + span.seconds * 1000) : addWorkingDays(start, span.workingDays, calendar);
 }
 
@@ -56,4 +56,15 @@ function parseSpan(text: string): Span {
   const n = Number.parseInt(text, 10);
   if (n < 1) throw new Error(`TIME_LIMITS: ${text} must be at least 1`);
   return text.endsWith('s') ? { seconds: n } : { workingDays: n };
+}
+
+/** How long a published need waits for its first response before its region counts it as unanswered too long. */
+export const defaultDemandResponseLimit: Span = { workingDays: 10 };
+
+/** `DEMAND_RESPONSE_DAYS`: working days (`10`) or seconds (`30s`, for demonstrations and tests). */
+export function parseDemandResponseLimit(text: string | undefined): Span {
+  if (!text) return defaultDemandResponseLimit;
+  const match = /^([1-9]\d{0,3})(s?)$/.exec(text.trim());
+  if (!match) throw new Error(`DEMAND_RESPONSE_DAYS: cannot read "${text}" (expected working days, e.g. 10, or seconds, e.g. 30s)`);
+  return match[2] ? { seconds: Number(match[1]) } : { workingDays: Number(match[1]) };
 }

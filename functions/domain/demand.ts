@@ -25,7 +25,8 @@ export const publicDemandStatuses: ReadonlySet<DemandStatus> = new Set(['PUBLISH
 /** At most this many responses are picked in one match (each is notified and linked to its certificate in the same write). */
 export const MAX_MATCHED = 10;
 
-export type DemandAction = 'post' | 'respond' | 'match' | 'close';
+/** `overdue`: the sweeper's, when a published need has waited DEMAND_RESPONSE_DAYS without a response. */
+export type DemandAction = 'post' | 'respond' | 'match' | 'close' | 'overdue';
 
 export interface DemandEvent {
   at: string;
@@ -72,6 +73,8 @@ export interface Demand {
   matchedResponseIds: string[];
   matchedAt: string | null;
   closure: Closure | null;
+  /** When it had waited DEMAND_RESPONSE_DAYS without a response (its region counts it as 超期无响应 until one comes). */
+  overdueAt: string | null;
 }
 
 /** A station's organisation's answer to a need: who (its certificate's station), what, from when. */

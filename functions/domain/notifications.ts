@@ -34,6 +34,8 @@ export const notificationKinds = [
   'demand-response',
   'demand-matched',
   'demand-closed',
+  /** A need the office posted has waited DEMAND_RESPONSE_DAYS without a response. */
+  'demand-unanswered',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -295,6 +297,17 @@ export function demandResponseNotice(demand: NamedDemand, stationName: string): 
     demandId: demand.id,
     title: `需求有新响应：${demand.title}`,
     body: `${stationName}响应了本办公室发布的需求，请查看其方案并选定对接单位。`,
+  };
+}
+
+/** The office's need has had no response for `waited`: the office might reword it, or ask a station near it. */
+export function demandUnansweredNotice(demand: NamedDemand, waited: string): NoticeDraft {
+  return {
+    recipient: recipients.office(demand.postedBy),
+    kind: 'demand-unanswered',
+    demandId: demand.id,
+    title: `需求超期无响应：${demand.title}`,
+    body: `本办公室发布的需求已满${waited}仍无站点响应，可补充完善需求描述，或联系需求详情中列出的附近站点。`,
   };
 }
 

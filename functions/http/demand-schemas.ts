@@ -142,6 +142,7 @@ export const demandSchema = meta(
     version: z.number().check(z.int()),
     responseCount: meta(z.optional(z.number().check(z.int(), z.nonnegative())), { description: '响应数（详情中给出）' }),
     matchedAt: z.nullable(z.iso.datetime()),
+    overdueAt: meta(z.optional(z.nullable(z.iso.datetime())), { description: '发布已满 DEMAND_RESPONSE_DAYS 仍无响应时由系统记下的时间（详情中给出）' }),
     closure: z.nullable(
       z.object({
         outcome: z.string(),
@@ -153,7 +154,7 @@ export const demandSchema = meta(
       }),
     ),
     mine: meta(z.optional(z.boolean()), { description: '调用者是否为发布该需求的办公室（详情中给出）' }),
-    history: meta(z.optional(z.array(z.object({ at: z.iso.datetime(), action: z.enum(['post', 'respond', 'match', 'close']), actor: actorSchema, comment: z.nullable(z.string()), responseIds: z.optional(z.array(z.string())) }))), {
+    history: meta(z.optional(z.array(z.object({ at: z.iso.datetime(), action: meta(z.enum(['post', 'respond', 'match', 'close', 'overdue']), { description: 'overdue：发布已满规定期限仍无响应（系统记录）' }), actor: actorSchema, comment: z.nullable(z.string()), responseIds: z.optional(z.array(z.string())) }))), {
       description: '办理记录（详情中给出）',
     }),
     responses: meta(
@@ -180,7 +181,7 @@ export const demandSchema = meta(
   { title: '需求' },
 );
 
-export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true, nearby: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
+export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true, nearby: true, overdueAt: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
 
 /** GET /v1/gaps: for each region under the one asked, what the plan still lacks there. */
 export const gapPageSchema = meta(
@@ -191,7 +192,7 @@ export const gapPageSchema = meta(
         name: z.string(),
         missing: z.array(
           z.object({
-            kind: meta(z.string(), { description: 'consortium-station 无学会联合体站（县） / township-association 无乡镇科协（乡镇） / rural-tech-association 无农技协（村） / unanswered-demands 已发布需求尚无响应' }),
+            kind: meta(z.string(), { description: 'consortium-station 无学会联合体站（县） / township-association 无乡镇科协（乡镇） / rural-tech-association 无农技协（村） / unanswered-demands 已发布需求尚无响应 / overdue-demands 其中发布已满 DEMAND_RESPONSE_DAYS 仍无响应的' }),
             name: z.string(),
             count: z.optional(z.number().check(z.int(), z.positive())),
           }),

@@ -8,6 +8,7 @@ import type { Clients } from '../clients.js';
 import { ApplicationStore } from '../store/applications.js';
 import { RegistryStore } from '../store/registry.js';
 import { NotificationStore } from '../store/notifications.js';
+import { DemandStore } from '../store/demands.js';
 import { NoticeWrites } from '../store/notice-writes.js';
 import { UploadSweep } from '../store/upload-sweep.js';
 import { UploadChecks } from '../store/upload-checks.js';
@@ -89,6 +90,7 @@ export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>,
     files,
     registry: new RegistryStore(clients.db, config.tableName),
     notifications: new NotificationStore(clients.db, config.tableName),
+    demands: new DemandStore(clients.db, config.tableName),
     now: () => new Date(),
     log: logger,
     senders,

@@ -26,6 +26,8 @@ import {
   type DemandStatus,
 } from '../domain/demand.js';
 import { demandClosedNotice, demandMatchedNotice, demandResponseNotice, type NoticeDraft } from '../domain/notifications.js';
+import { spanEnd } from '../domain/deadlines.js';
+import { spanText } from './demand-aging.js';
 import { PROVINCE } from '../domain/region-codes.js';
 import { childrenOf, findRegion, regionPath } from '../regions/index.js';
 import {
@@ -43,7 +45,9 @@ import type { DocTransactItem } from '../store/transactions.js';
 import { actorOf } from './applications.js';
 import type { Services } from './context.js';
 
-export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'>;
+export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'> & {
+  config: Pick<Services['config'], 'demandResponseLimit' | 'calendar'>;
+};
 
 export interface DemandInput {
   kind: DemandKind;
@@ -74,7 +78,7 @@ const validation = (message: string, issues: { path: string; message: string }[]
 
 /** A need as callers read it in lists: with the names people read beside the codes. */
 function listView(demand: Demand) {
-  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, ...rest } = demand;
+  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, ...rest } = demand;
   return {
     ...rest,
     version,
@@ -99,6 +103,7 @@ function detailView(principal: Principal, demand: Demand, history: DemandEvent[]
   return {
     ...listView(demand),
     responseCount: demand.responseCount,
+    overdueAt: demand.overdueAt,
     mine: poster,
     history,
     responses: shown.map((response) => responseView(principal, demand, response)),
@@ -120,7 +125,7 @@ async function changeDemand(s: DemandServices, id: string, change: (whole: NonNu
   throw new DomainError('unavailable', `需求 ${id.slice(0, 40)} 正在被其他操作修改，请稍后重试`);
 }
 
-function noticeItemsOf(s: DemandServices, drafts: NoticeDraft[], now: Date): DocTransactItem[] {
+function noticeItemsOf(s: Pick<DemandServices, 'notifications'>, drafts: NoticeDraft[], now: Date): DocTransactItem[] {
   // The centre only: an e-mail or robot message links to an application, and a need is not one (README, 需求库).
   return drafts.map((draft) => s.notifications.noticeItem({ ...draft, id: ulid(now.getTime()), at: now.toISOString() }, false));
 }
@@ -152,9 +157,12 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
     matchedResponseIds: [],
     matchedAt: null,
     closure: null,
+    overdueAt: null,
   };
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
-  const outcome = await s.demands.create(demand, event, searchGrams(demand), s.demands.unansweredItems(demand.regionCode, 1));
+  // Its wait for a first response: the sweeper flags it when DEMAND_RESPONSE_DAYS pass without one (flagUnansweredDemand).
+  const answerBy = spanEnd(now, s.config.demandResponseLimit, s.config.calendar).toISOString();
+  const outcome = await s.demands.create(demand, event, searchGrams(demand), [...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)]);
   if (outcome !== 'created') throw new DomainError('unavailable', '发布需求时存储繁忙，请稍后重试');
   s.log.info('demand posted', { demandId: demand.id, regionCode: demand.regionCode, kind: demand.kind });
   return detailView(principal, demand, [event], []);
@@ -306,8 +314,10 @@ export async function respondToDemand(s: DemandServices, principal: Principal, i
         guarded: [s.demands.responseItem(response)],
         effects: [
           ...noticeItemsOf(s, [demandResponseNotice(demand, station.name)], now),
-          // Its first response: the need no longer counts among its region's unanswered ones (GET /v1/gaps).
-          ...(demand.responseCount === 0 ? s.demands.unansweredItems(demand.regionCode, -1) : []),
+          // Its first response: the need no longer counts among its region's unanswered ones (GET /v1/gaps), nor
+          // among those unanswered too long if the sweeper had flagged it; its wait is over.
+          ...(demand.responseCount === 0 ? [...s.demands.unansweredItems(demand.regionCode, -1), s.demands.agingDone(demand.id)] : []),
+          ...(demand.responseCount === 0 && demand.overdueAt ? s.demands.overdueItems(demand.regionCode, -1) : []),
         ],
       };
     },
@@ -399,7 +409,7 @@ const gapRules: Record<string, { goal?: string; kind?: string; name?: string }> 
 export interface GapItem {
   regionCode: string;
   name: string;
-  missing: ({ kind: string; name: string } | { kind: 'unanswered-demands'; name: string; count: number })[];
+  missing: ({ kind: string; name: string } | { kind: 'unanswered-demands' | 'overdue-demands'; name: string; count: number })[];
 }
 
 /**
@@ -420,7 +430,7 @@ export async function listGaps(s: DemandServices, principal: Principal, asked: s
   const children = childrenOf(region);
   const level = { city: 'county', county: 'township', township: 'village' }[found.level as 'city' | 'county' | 'township'];
   const rule = gapRules[level];
-  const { covered, unanswered } = await s.demands.gapsOf(
+  const { covered, unanswered, overdue } = await s.demands.gapsOf(
     children.map((c) => c.code),
     rule.goal,
   );
@@ -429,6 +439,8 @@ export async function listGaps(s: DemandServices, principal: Principal, asked: s
     if (rule.kind && !covered.has(child.code)) missing.push({ kind: rule.kind, name: rule.name! });
     const open = level === 'village' ? 0 : (unanswered.get(child.code) ?? 0);
     if (open > 0) missing.push({ kind: 'unanswered-demands', name: `${open} 条已发布需求尚无响应`, count: open });
+    const late = level === 'village' ? 0 : (overdue.get(child.code) ?? 0);
+    if (late > 0) missing.push({ kind: 'overdue-demands', name: `其中 ${late} 条发布已满${spanText(s.config.demandResponseLimit)}仍无响应`, count: late });
     return { regionCode: child.code, name: child.name, missing };
   });
   return { items, cursor: null };

@@ -31,6 +31,7 @@ import type { UploadChecks } from '../store/upload-checks.js';
 import { fromItem as uploadOf } from '../store/uploads.js';
 import type { S3Objects } from '../s3.js';
 import { checkUpload } from './upload-check.js';
+import { flagUnansweredDemand } from './demand-aging.js';
 import { takeReportDeadline } from './process-records.js';
 
 export interface Senders {
@@ -38,7 +39,7 @@ export interface Senders {
   robot: (target: RobotTarget, text: string, now: Date, options?: RobotSendOptions) => Promise<void>;
 }
 
-export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'now' | 'log'> & {
+export type SweepServices = Pick<Services, 'config' | 'applications' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'> & {
   senders: Senders;
   uploads: UploadSweep;
   /** The check's lease and verdict, for the backstop of an upload whose check never ran. */
@@ -62,6 +63,8 @@ export interface SweepResult {
   checked: number;
   /** Annual reports not filed by their deadline (their county told). */
   overdueReports: number;
+  /** Published needs flagged for waiting DEMAND_RESPONSE_DAYS without a response (their office told). */
+  unansweredDemands: number;
 }
 
 export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
@@ -86,7 +89,7 @@ export interface SweepOptions {
  */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const { batch = 25, rounds = 20, deadline = Infinity, concurrency = 8 } = options;
-  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, checked: 0, overdueReports: 0 };
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, checked: 0, overdueReports: 0, unansweredDemands: 0 };
   const queue: DueItem[] = [];
   const seen = new Set<string>();
   let reads = 0;
@@ -139,10 +142,18 @@ async function take(s: SweepServices, due: DueItem, result: SweepResult): Promis
       return forgetUpload(s, current, result);
     case 'report':
       return reportDeadlinePassed(s, current, result);
+    case 'demand':
+      return demandWaited(s, current, result);
     default:
       s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
       return false;
   }
+}
+
+async function demandWaited(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  const outcome = await flagUnansweredDemand(s, String(due.item.id));
+  if (outcome === 'flagged') result.unansweredDemands += 1;
+  return outcome !== 'stale';
 }
 
 async function reportDeadlinePassed(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {

@@ -1,10 +1,10 @@
 // The demand library in the single table: a need, its history and responses in its partition; its list entries, one
 // per list scope (every filter one Query, newest first); its text-search postings; and the links from each matched
 // station's certificate. Every change of a need is one transaction conditional on its version.
-import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CertificateDemand, Demand, DemandEvent, DemandResponse, DemandStatus } from '../domain/demand.js';
 import { PROVINCE, regionScopes } from '../domain/region-codes.js';
-import { ATTR, IS_NEW, KEY_CONDITION, keys, withoutKey, type Key } from './keys.js';
+import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
 import type { PageRequest } from './applications.js';
 import { partitionItems } from './partition.js';
@@ -52,6 +52,7 @@ function fromItem(item: Record<string, unknown>): Demand {
     matchedResponseIds: d.matchedResponseIds ?? [],
     matchedAt: d.matchedAt ?? null,
     closure: d.closure ?? null,
+    overdueAt: d.overdueAt ?? null,
   };
 }
 
@@ -194,13 +195,13 @@ export class DemandStore {
   }
 
   /** For a change: the region's (and its city's and county's) count of needs without a response moves by `delta`. */
-  unansweredItems(regionCode: string, delta: 1 | -1): DocTransactItem[] {
+  unansweredItems(regionCode: string, delta: 1 | -1, counter: (code: string) => Key = keys.unansweredDemands): DocTransactItem[] {
     return regionScopes(regionCode)
       .filter((code) => code.length <= 9)
       .map((code) => ({
         Update: {
           TableName: this.table,
-          Key: keys.unansweredDemands(code),
+          Key: counter(code),
           UpdateExpression: 'ADD #n :delta',
           ExpressionAttributeNames: { '#n': ATTR.gap.n },
           ExpressionAttributeValues: { ':delta': delta },
@@ -208,20 +209,54 @@ export class DemandStore {
       }));
   }
 
+  /** For a change: the count of needs waiting past DEMAND_RESPONSE_DAYS without a response moves by `delta`. */
+  overdueItems(regionCode: string, delta: 1 | -1): DocTransactItem[] {
+    return this.unansweredItems(regionCode, delta, keys.overdueDemands);
+  }
+
+  /** For a new need: its wait for a first response, due at `at` (the sweeper flags it then, store/sweep.ts `demand`). */
+  agingItem(demand: Pick<Demand, 'id' | 'regionCode'>, at: string): DocTransactItem {
+    const key = keys.demandAging(demand.id);
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...key, [D.id]: demand.id, [D.regionCode]: demand.regionCode, [ATTR.due.kind]: 'demand', [IDX.due.pk]: keys.due, [IDX.due.sk]: keys.dueOrder(at, key) },
+      },
+    };
+  }
+
+  /** The wait of a need that has had its response (or has left PUBLISHED) is let go. */
+  async forgetAging(id: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.demandAging(id) }));
+  }
+
+  /** For a change: the wait is over (a first response, or the sweeper's flag). */
+  agingDone(id: string): DocTransactItem {
+    return { Delete: { TableName: this.table, Key: keys.demandAging(id) } };
+  }
+
   /**
    * What GET /v1/gaps reads of the regions `codes`: which hold a coverage marker of `goal` (an active station of the
    * plan's kind there, functions/store/stats.ts) and how many needs without a response each has. One BatchGet per 100 keys.
    */
-  async gapsOf(codes: string[], goal: string | undefined): Promise<{ covered: Set<string>; unanswered: Map<string, number> }> {
-    const wanted = [...codes.map((code) => keys.unansweredDemands(code)), ...(goal ? codes.map((code) => keys.coverage(goal, code)) : [])];
+  async gapsOf(codes: string[], goal: string | undefined): Promise<{ covered: Set<string>; unanswered: Map<string, number>; overdue: Map<string, number> }> {
+    const wanted = [
+      ...codes.map((code) => keys.unansweredDemands(code)),
+      ...codes.map((code) => keys.overdueDemands(code)),
+      ...(goal ? codes.map((code) => keys.coverage(goal, code)) : []),
+    ];
     const covered = new Set<string>();
     const unanswered = new Map<string, number>();
+    const overdue = new Map<string, number>();
+    const overduePrefix = keys.overdueDemands('').pk;
     for (const item of await this.getItems(wanted)) {
       const pk = String(item.pk);
-      if (pk.startsWith('GAP#')) unanswered.set(pk.slice(pk.lastIndexOf('#') + 1), Number(item[ATTR.gap.n] ?? 0));
-      else covered.add(pk.slice(pk.lastIndexOf('#') + 1));
+      const code = pk.slice(pk.lastIndexOf('#') + 1);
+      if (pk.startsWith(overduePrefix)) overdue.set(code, Number(item[ATTR.gap.n] ?? 0));
+      else if (pk.startsWith('GAP#')) unanswered.set(code, Number(item[ATTR.gap.n] ?? 0));
+      else covered.add(code);
     }
-    return { covered, unanswered };
+    return { covered, unanswered, overdue };
   }
 
   private async getItems(wanted: Key[]): Promise<Record<string, unknown>[]> {

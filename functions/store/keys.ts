@@ -247,6 +247,10 @@ export const keys = {
    * the transactions that post a need and give it its first response.
    */
   unansweredDemands: (regionCode: string): Key => ({ pk: `GAP#UNANSWERED#${regionCode}`, sk: 'GAP' }),
+  /** Of those, how many have waited past DEMAND_RESPONSE_DAYS (the sweeper's flag +1, their first response -1). */
+  overdueDemands: (regionCode: string): Key => ({ pk: `GAP#OVERDUE#${regionCode}`, sk: 'GAP' }),
+  /** A published need's wait for its first response, on the due index until then (dueKind `demand`). */
+  demandAging: (id: string): Key => ({ pk: `DEMAND#${id}`, sk: 'AGING' }),
 
   /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
   migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),

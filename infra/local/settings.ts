@@ -17,6 +17,7 @@ export const startSettings = [
   'MAIL_FROM',
   'REPORT_DEADLINE',
   'TERMS',
+  'DEMAND_RESPONSE_DAYS',
 ] as const;
 
 /** What start.ts reads itself. */

@@ -30,6 +30,9 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * the lease, api 526.7/176.9; the check's own function 269.9/90.3 (the table client, the S3 client, the file check ~10
  * KiB, the catalogue's material lists ~6 for each material's rules, zod/mini for config); the reconciler 278.5/90.008 (the
  * upload's checkBy attribute in store/keys.ts: 8 bytes over the budget's last bytes).
+ * Issue 17's stations near a need and its unanswered needs (DEMAND_RESPONSE_DAYS, parsed by config in every function,
+ * the sweeper's flag in functions/services/demand-aging.ts): api 529.4/177.7, registryExport 331.4/112.8, reconciler
+ * 279.0/90.15, sweeper 734.5/226.4.
  * The sweeper removing uploads never attached (issue 14: the S3 signer's delete and store/upload-sweep.ts) 722/222.
  * With issue 18's lists (case numbers, search, 办件查询, 已办: the API's alone, functions/store/application-lists.ts,
  * the other functions carry only the case number's and the search text's writes) api 486/165; before them 476/161.
@@ -50,10 +53,10 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 528 * KiB, gzip: 178 * KiB },
-  registryExport: { minified: 331 * KiB, gzip: 113 * KiB },
+  api: { minified: 530 * KiB, gzip: 178 * KiB },
+  registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291 * KiB, gzip: 96 * KiB },
-  reconciler: { minified: 279 * KiB, gzip: 90.1 * KiB },
+  reconciler: { minified: 279.5 * KiB, gzip: 90.2 * KiB },
   sweeper: { minified: 736 * KiB, gzip: 228 * KiB },
   checkUpload: { minified: 271 * KiB, gzip: 91 * KiB },
 };

@@ -57,6 +57,7 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   'demand-response': '需求新响应',
   'demand-matched': '需求对接',
   'demand-closed': '需求办结',
+  'demand-unanswered': '需求超期无响应',
 };
 
 export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };

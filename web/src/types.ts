@@ -274,7 +274,9 @@ export interface DemandView {
   closure: { outcome: string; rating: number; comment: string | null; daysOnSite: number | null; peopleTrained: number | null; closedAt: string } | null;
   responseCount?: number;
   mine?: boolean;
-  history?: { at: string; action: 'post' | 'respond' | 'match' | 'close'; actor: { name: string }; comment: string | null }[];
+  history?: { at: string; action: 'post' | 'respond' | 'match' | 'close' | 'overdue'; actor: { name: string }; comment: string | null }[];
+  /** When it had waited the set time without a response (the detail only). */
+  overdueAt?: string | null;
   responses?: DemandResponseView[];
   /** The ACTIVE stations near the need: its township's, then its county's (the detail only). */
   nearby?: { certificateNo: string; name: string; type: string; typeName: string; regionCode: string; regionName: string; scope: 'township' | 'county' }[];

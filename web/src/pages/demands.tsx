@@ -251,7 +251,10 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           </>
         ) : null}
         <dt>响应</dt>
-        <dd>{d.responseCount ?? 0} 个</dd>
+        <dd>
+          {d.responseCount ?? 0} 个
+          {d.overdueAt && !d.responseCount ? <span class="badge">超期无响应</span> : null}
+        </dd>
       </dl>
       <h2>需求描述</h2>
       <p class="prose">{d.description}</p>
@@ -287,7 +290,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           <ol class="history">
             {d.history.map((entry) => (
               <li key={entry.at + entry.action}>
-                <time>{formatTime(entry.at)}</time> {({ post: '发布需求', respond: '响应', match: '选定对接', close: '办结评价' } as const)[entry.action]} · {entry.actor.name}
+                <time>{formatTime(entry.at)}</time> {({ post: '发布需求', respond: '响应', match: '选定对接', close: '办结评价', overdue: '超期无响应' } as const)[entry.action]} · {entry.actor.name}
                 {entry.comment ? `：${entry.comment}` : ''}
               </li>
             ))}

@@ -1,0 +1,47 @@
+// The demand library's clock: a published need that waits DEMAND_RESPONSE_DAYS without a response is flagged by the
+// sweeper (its item DEMAND#<id> / AGING is on the due index from its posting; a first response removes it). Its own
+// module: the sweeper carries this, not the demand library's routes, regions and search.
+import { ulid } from 'ulid';
+import type { Span } from '../domain/deadlines.js';
+import { demandUnansweredNotice } from '../domain/notifications.js';
+import type { Services } from './context.js';
+
+/** The sweeper's actor: nobody signed in. */
+const systemActor = { sub: 'system', name: '系统', role: 'system' } as const;
+
+/** What the sweeper needs to flag a need unanswered too long. */
+export type DemandAgingServices = Pick<Services, 'demands' | 'notifications' | 'now' | 'log'> & { config: Pick<Services['config'], 'demandResponseLimit'> };
+
+/**
+ * The sweeper, when a need's wait for its first response is due: a need still PUBLISHED without a response is flagged
+ * (`overdueAt`, a history entry), its regions count it as unanswered too long (GET /v1/gaps), and its office is told;
+ * in one transaction conditional on the need's version, so a response arriving at the same instant either comes first
+ * (nothing is flagged) or retries and finds it flagged (and takes it off the count). Anything else: the wait is let go.
+ */
+export async function flagUnansweredDemand(s: DemandAgingServices, id: string): Promise<'flagged' | 'answered' | 'stale'> {
+  const demand = await s.demands.get(id);
+  if (!demand || demand.status !== 'PUBLISHED' || demand.responseCount > 0 || demand.overdueAt) {
+    await s.demands.forgetAging(id);
+    return 'answered';
+  }
+  const now = s.now();
+  const at = now.toISOString();
+  const waited = spanText(s.config.demandResponseLimit);
+  const outcome = await s.demands.recordChange({
+    expected: demand,
+    next: { ...demand, overdueAt: at, updatedAt: at, version: demand.version + 1 },
+    event: { at, action: 'overdue', actor: systemActor, comment: `发布已满${waited}，尚无站点响应` },
+    // The centre only, as the library's other notices (services/demands.ts noticeItemsOf).
+    effects: [
+      s.demands.agingDone(id),
+      ...s.demands.overdueItems(demand.regionCode, 1),
+      s.notifications.noticeItem({ ...demandUnansweredNotice(demand, waited), id: ulid(now.getTime()), at }, false),
+    ],
+  });
+  if (outcome !== 'recorded') return 'stale';
+  s.log.info('demand unanswered', { demandId: id, regionCode: demand.regionCode });
+  return 'flagged';
+}
+
+/** ` 10 个工作日`, ` 30 秒`: how long a need waited, in its notice, its history and the gaps' list. */
+export const spanText = (span: Span) => ('seconds' in span ? ` ${span.seconds} 秒` : ` ${span.workingDays} 个工作日`);
