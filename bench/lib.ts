@@ -192,8 +192,8 @@ export interface Server {
   url: string;
   pid: number;
   table: string;
-  /** The stack's S3 server (its credentials: infra/local/s3.ts localS3Credentials). */
-  s3: { endpoint: string; bucket: string };
+  /** The stack's S3 server, with its data folder's key pair (infra/local/s3.ts localS3Credentials). */
+  s3: { endpoint: string; bucket: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   stats: () => Promise<ServerStats>;
   reset: () => Promise<void>;
   stop: () => Promise<void>;

@@ -7,7 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { materialsFor } from '#forms/materials.js';
-import { localS3Credentials } from '#infra/local/s3.js';
 import { pdf, pseudoRandom, streamObject } from '../test/support/files.js';
 import { log, round, summarize, type Api, type Server, type Summary } from './lib.js';
 import { stationForm, tokensFor } from './workload.js';
@@ -62,7 +61,7 @@ async function sendThrough(api: Api, token: string, bytes: Buffer, fileName: str
 export async function benchMaterials(api: Api, server: Server, place: { township: string; county: string }, runs = { upload: 5, submissions: 30 }): Promise<MaterialsResult> {
   const t = await tokensFor(api, place);
   const s3 = server.s3;
-  const client = new S3Client({ region: 'cn-north-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: localS3Credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const client = new S3Client({ region: 'cn-north-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
   try {
     // --- a 10 MB file: the floor and the stack, alternately -------------------------------------------------------
     const file = bigPdf(10 * MB);

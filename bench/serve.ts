@@ -109,4 +109,4 @@ process.on('message', async (message: { type: string; id: number }) => {
 // The bench ended without stopping this server (killed, or failed): stop with it, Java included.
 process.once('disconnect', () => void stack.stop().finally(() => process.exit(0)));
 
-process.send!({ type: 'ready', url: stack.url, table: stack.services.applications.table, s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket } });
+process.send!({ type: 'ready', url: stack.url, table: stack.services.applications.table, s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket, credentials: stack.s3.credentials } });

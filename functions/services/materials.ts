@@ -63,9 +63,12 @@ export function shownMaterials<T extends Pick<Application, 'materials' | 'replac
  */
 export async function materialLink(s: Services, principal: Principal, id: string, materialId: string): Promise<PresignedDownload> {
   const app = assertVisible(principal, await s.applications.get(id), id);
+  // The files are the applicant's documents (rosters, certificates, contacts): an office up the chain sees them once
+  // the application has reached it, as it sees the form's personal data (policy.ts maySeePersonalData).
+  if (!maySeePersonalData(principal, app)) throw new DomainError('not_found', '该申请尚未报送到本级，其材料暂不可查看');
   const material = [...app.materials, ...app.replacedMaterials].find((m) => m.id === materialId);
   if (!material) throw new DomainError('not_found', `申请 ${id} 没有编号为 ${materialId} 的材料`);
-  const fileName = maySeePersonalData(principal, app) ? material.fileName : maskText(material.fileName);
+  const fileName = material.fileName;
   return s.bucket.presignDownload(material.object ?? uploadKeys.material(app.id, material.id), {
     fileName,
     contentType: material.contentType,

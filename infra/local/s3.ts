@@ -1,19 +1,45 @@
 // The local S3-compatible server for `npm start` and the tests: @20minutes/s3rver on loopback, its objects under
 // DATA_DIR/s3, the uploads bucket with CORS for the local web origin only, reached by the real S3 client and presigner.
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Sha256 } from '#functions/sha256.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { access } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import { SignatureV4 } from '@smithy/signature-v4';
 
+// S3rver's registry of key pairs (lib/models/account.js: the package exports no other way to add one).
+const s3rverAccounts = createRequire(import.meta.url)('@20minutes/s3rver/lib/models/account.js') as {
+  DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+};
+
+/** The key pair the local S3 server takes signatures with. */
+export interface LocalS3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 /**
- * S3rver accepts this pair and no other (it is hard-coded in the package): local only, never a secret. It checks
- * SigV4 signatures with it, so a tampered or expired presigned URL is refused as S3 refuses it.
+ * The data folder's own key pair (DATA_DIR/s3-credentials.json, readable by its owner alone), made on its first
+ * start and kept, so that URLs presigned before a restart still work after it. S3rver's built-in pair
+ * (S3RVER/S3RVER, the same for everyone) is refused in front of it: without this folder's key nothing on the machine
+ * reads, lists or writes the bucket.
  */
-export const localS3Credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export function localS3Credentials(dataDir: string): LocalS3Credentials {
+  const file = join(resolve(dataDir), 's3-credentials.json');
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalS3Credentials>;
+    if (typeof kept.accessKeyId === 'string' && /^[A-Z0-9]{16,}$/.test(kept.accessKeyId) && typeof kept.secretAccessKey === 'string' && kept.secretAccessKey.length >= 32) {
+      return { accessKeyId: kept.accessKeyId, secretAccessKey: kept.secretAccessKey };
+    }
+  }
+  const made = { accessKeyId: `LOCAL${randomBytes(10).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(32).toString('base64url') };
+  mkdirSync(resolve(dataDir), { recursive: true });
+  writeFileSync(file, JSON.stringify(made), { mode: 0o600 });
+  return made;
+}
 
 export const localUploadsBucket = 'uploads';
 
@@ -41,7 +67,7 @@ export interface LocalS3 {
   endpoint: string;
   port: number;
   bucket: string;
-  credentials: typeof localS3Credentials;
+  credentials: LocalS3Credentials;
   stop: () => Promise<void>;
 }
 
@@ -83,7 +109,7 @@ const sameSignature = (a: string, b: string) => a.length === b.length && timingS
 /** The longest a presigned URL may last: seven days, as S3 has it. */
 const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
 
-async function signatureProblem(req: IncomingMessage): Promise<string | undefined> {
+async function signatureProblem(req: IncomingMessage, credentials: LocalS3Credentials): Promise<string | undefined> {
   const url = new URL(req.url ?? '/', 'http://local');
   const params = url.searchParams;
   const authorization = req.headers.authorization;
@@ -102,7 +128,7 @@ async function signatureProblem(req: IncomingMessage): Promise<string | undefine
         date: String(req.headers['x-amz-date'] ?? ''),
       };
   const [accessKeyId, , region, service] = (fields.credential ?? '').split('/');
-  if (accessKeyId !== localS3Credentials.accessKeyId || !region || !service || !fields.signedHeaders || !fields.signature || !fields.date) {
+  if (accessKeyId !== credentials.accessKeyId || !region || !service || !fields.signedHeaders || !fields.signature || !fields.date) {
     return 'AccessDenied';
   }
   const signingDate = amzDate(fields.date);
@@ -120,7 +146,7 @@ async function signatureProblem(req: IncomingMessage): Promise<string | undefine
     const had = query[key];
     query[key] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
   }
-  const signer = new SignatureV4({ credentials: localS3Credentials, region, service, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+  const signer = new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
   const request = { method: req.method ?? 'GET', protocol: 'http:', hostname: '127.0.0.1', path: url.pathname, query, headers };
   if (presigned) {
     const expiresIn = Number(params.get('X-Amz-Expires'));
@@ -227,6 +253,9 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const directory = resolve(options.dataDir, 's3');
   mkdirSync(directory, { recursive: true });
   const bucket = options.bucket ?? localUploadsBucket;
+  const credentials = localS3Credentials(options.dataDir);
+  // S3rver takes the signatures the gate below has checked (allowMismatchedSignatures) under a key it knows.
+  s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
   const s3rver = new S3rver({
     directory,
     silent: options.quiet ?? true,
@@ -241,7 +270,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const server: Server = createServer((req, res) => {
     // Preflights carry no signature by design; S3rver answers them from the bucket's CORS rule.
     if (req.method === 'OPTIONS') return handle(req, res);
-    signatureProblem(req).then(
+    signatureProblem(req, credentials).then(
       async (problem) => {
         if (!problem) {
           const refused = await atomic(req, res);
@@ -269,7 +298,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     endpoint: `http://127.0.0.1:${port}`,
     port,
     bucket,
-    credentials: localS3Credentials,
+    credentials,
     stop: () =>
       new Promise<void>((done, fail) => {
         server.close((error) => {

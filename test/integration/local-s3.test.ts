@@ -2,7 +2,7 @@
 // them, the real S3 client and presigner: presigned PUTs hold to what was signed, the API's presigned URLs are the SDK's
 // presigner's to the byte, objects survive a restart, CORS answers the web origin alone, loopback only; and the upload
 // check streams an object's bytes through the material check.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findMaterial } from '#forms/materials.js';
-import { localS3Credentials, startS3, type LocalS3 } from '#infra/local/s3.js';
+import { startS3, type LocalS3 } from '#infra/local/s3.js';
 import { S3Objects } from '#functions/s3.js';
 import { uploadKeys, Uploads } from '#functions/uploads.js';
 import { checkObject } from '#functions/services/upload-check.js';
@@ -26,8 +26,8 @@ let uploads: Uploads;
 
 async function start(): Promise<void> {
   s3 = await startS3({ dataDir, webOrigins: [webOrigin] });
-  client = sdkClient(localS3Credentials);
-  uploads = new Uploads(new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials }));
+  client = sdkClient(s3.credentials);
+  uploads = new Uploads(new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: s3.credentials }));
 }
 
 beforeAll(async () => {
@@ -97,7 +97,7 @@ describe('a presigned PUT to the local S3 server', () => {
     const ours = await uploads.presignUpload(key, 'application/pdf', 1234, 600, at);
     const sdk = await getSignedUrl(client, command, { expiresIn: 600, signableHeaders: new Set(['content-type', 'if-none-match']), signingDate: at });
     // The SDK also signs its operation's name (x-id) into the query; signed the same way with it, ours is the SDK's.
-    const withId = await new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials }).presign('PUT', key, {
+    const withId = await new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: s3.credentials }).presign('PUT', key, {
       headers: { 'content-length': '1234', 'content-type': 'application/pdf', 'if-none-match': '*' },
       query: { 'x-id': 'PutObject' },
       expiresIn: 600,
@@ -127,7 +127,7 @@ describe('a presigned PUT to the local S3 server', () => {
     // Act
     const sdk = await getSignedUrl(client, command, { expiresIn: 300, signingDate: at });
     const ours = await uploads.presignDownload(key, { fileName: '会员名册 (1).pdf', contentType: 'application/pdf', inline: true, expiresIn: 300, signingDate: at });
-    const withId = await new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: localS3Credentials }).presign('GET', key, {
+    const withId = await new S3Objects({ bucket: s3.bucket, region: 'cn-north-1', endpoint: s3.endpoint, credentials: s3.credentials }).presign('GET', key, {
       query: { ...Object.fromEntries([...new URL(ours.url).searchParams].filter(([name]) => name.startsWith('response-'))), 'x-id': 'GetObject' },
       expiresIn: 300,
       signingDate: at,
@@ -240,7 +240,7 @@ describe('a presigned PUT to the local S3 server', () => {
 
   it('refuses a client signing with another secret', async () => {
     // Prepare
-    const wrong = sdkClient({ accessKeyId: 'S3RVER', secretAccessKey: 'not-it' });
+    const wrong = sdkClient({ accessKeyId: s3.credentials.accessKeyId, secretAccessKey: 'not-it' });
 
     // Act
     const answer = wrong.send(new PutObjectCommand({ Bucket: s3.bucket, Key: uploadKeys.file(uploadId()), Body: pseudoRandom(10) }));
@@ -250,12 +250,31 @@ describe('a presigned PUT to the local S3 server', () => {
     wrong.destroy();
   });
 
+  it("refuses S3rver's built-in pair (S3RVER/S3RVER, known to everyone): only the data folder's own key reads, lists or writes", async () => {
+    // Prepare: an object written with the folder's key, and a client with the package's pair
+    const key = uploadKeys.file(uploadId());
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: pseudoRandom(10), ContentLength: 10 }));
+    const known = sdkClient({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+
+    // Act
+    const read = known.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+    const write = known.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: pseudoRandom(20), ContentLength: 20 }));
+
+    // Assess: both 403, the object as written
+    await expect(read).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    await expect(write).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    expect((await uploads.head(key))?.size).toBe(10);
+    expect(s3.credentials.accessKeyId).not.toBe('S3RVER');
+    expect(statSync(join(dataDir, 's3-credentials.json')).mode & 0o777).toBe(0o600);
+    known.destroy();
+  });
+
   it('refuses a URL meant to last over a week, or for a time that is no number, and keeps serving', async () => {
     // Prepare: a presigned GET with a forged signature, the current date and a week and more (the signer throws a
     // string on those, which once took the server down), or nonsense
     const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
     const forged = (expires: string) =>
-      `${s3.endpoint}/${s3.bucket}/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=S3RVER%2F${date.slice(0, 8)}%2Fcn-north-1%2Fs3%2Faws4_request` +
+      `${s3.endpoint}/${s3.bucket}/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${s3.credentials.accessKeyId}%2F${date.slice(0, 8)}%2Fcn-north-1%2Fs3%2Faws4_request` +
       `&X-Amz-Date=${date}&X-Amz-Expires=${expires}&X-Amz-SignedHeaders=host&X-Amz-Signature=${'0'.repeat(64)}`;
 
     // Act

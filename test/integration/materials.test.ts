@@ -417,9 +417,15 @@ describe('bad input', () => {
     expect(useUpload.body.issues.filter((i: { path: string }) => i.path.startsWith('materials.')).map((i: { message: string }) => i.message)).toEqual(
       mine.map(() => expect.stringMatching(/引用的上传不存在或已过期/)),
     );
-    expect([links.other.status, links.otherTownship.status]).toEqual([404, 404]);
-    expect([links.county.status, links.admin.status]).toEqual([200, 200]);
+    // The county sees the application (masked) before it reaches it, but not its files: those once it gets there.
+    expect([links.other.status, links.otherTownship.status, links.county.status]).toEqual([404, 404, 404]);
+    expect(links.county.body.message).toBe('该申请尚未报送到本级，其材料暂不可查看');
+    expect(links.admin.status).toBe(200);
     expect(noSuch.status).toBe(404);
+    await taskInInbox(api, t.township, app.body.id);
+    expect((await api.call('POST', `/v1/applications/${app.body.id}/decision`, { token: t.township, body: { action: 'approve' } })).status).toBe(200);
+    await taskInInbox(api, t.county, app.body.id);
+    expect((await link(t.county)).status).toBe(200);
     // Nothing of the refused one went through: the uploads are still the applicant's to attach.
     expect((await checked(api, t.applicant, mine[0].uploadId)).body.status).toBe('ready');
   });
