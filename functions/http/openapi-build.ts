@@ -2,6 +2,7 @@
 // forms, functions/http/schemas.ts for the rest) and writes it to functions/http/openapi-document.json, which the functions serve
 // (functions/http/openapi.ts): zod's JSON Schema generation (~20 KiB) and this table stay out of the Lambda bundles.
 // test/unit/openapi.test.ts fails when the file is stale. Run: npx tsx functions/http/openapi-build.ts
+import { batchApprovalResultSchema, batchApprovalSchema } from './batch-schemas.js';
 import { writeFileSync } from 'node:fs';
 import { materialsFor as materialsOf } from '#forms/materials.js';
 import { fileURLToPath } from 'node:url';
@@ -338,6 +339,15 @@ const operations: Record<string, Record<string, Operation>> = {
       params: [...listParams, ...pageParams],
       ok: { status: 200, description: '一页待办', schema: ref('ApplicationPage') },
       errors: { ...listErrors, 403: '不是审批人员' },
+    },
+  },
+  '/v1/tasks/approvals': {
+    post: {
+      summary: '批量通过：县级、省级办公室一次通过多件待办（逐件确认后提交）',
+      description: '逐件按单件审批办理（同样的检查、记录与流程推进）；不能通过的一件附原因列出，其余照常办理。乡镇请逐件审核。',
+      body: ref('BatchApproval'),
+      ok: { status: 200, description: '每件的结果', schema: ref('BatchApprovalResult') },
+      errors: { 400: '未选择申请、超过 20 件、重复或字段不允许', 403: '不是县级或省级审批人员' },
     },
   },
   '/v1/decisions': {
@@ -712,6 +722,8 @@ export function buildOpenApiDocument(): Json {
         MaterialLink: schema(materialLinkSchema),
         ApplicationPage: schema(page(z.omit(applicationSchema, { history: true }))),
         DecidedPage: schema(page(decidedSchema)),
+        BatchApproval: schema(batchApprovalSchema, 'input'),
+        BatchApprovalResult: schema(batchApprovalResultSchema),
         Progress: schema(progressSchema),
         RegistryRecord: schema(registryRecordSchema),
         RegistryPage: schema(page(registryRecordSchema)),

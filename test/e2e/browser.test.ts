@@ -668,6 +668,37 @@ describe('the web pages in a browser', () => {
     await shoot(page, '33-registry-by-status');
     await admin.context.close();
   }, 240_000);
+  it('let the province approve three tasks at once on a phone, each listed for a last look, and say how each went', async () => {
+    // Prepare: three applications awaiting the province
+    const names = ['连州市大路边镇农村科技特派员工作站（批量一）', '连州市大路边镇农村科技特派员工作站（批量二）', '连州市大路边镇农村科技特派员工作站（批量三）'];
+    const waiting = [];
+    for (const name of names) waiting.push(await awaitingProvince(name));
+
+    // Act: the province ticks the three in its inbox, opens the confirmation, confirms
+    const { context, page } = await open(phone);
+    await signIn(page, '广东省科协');
+    for (const name of names) await reloadUntilVisible(page, page.getByRole('article').filter({ hasText: name }));
+    for (const name of names) await page.getByLabel(`选择 ${name}`).check();
+    await page.getByText('已选 3 件').waitFor();
+    await page.getByRole('button', { name: '批量通过…' }).click();
+    const confirm = page.getByRole('group', { name: '确认通过以下 3 件' });
+    expect(await confirm.getByRole('listitem').allTextContents()).toEqual(names.map((name) => expect.stringContaining(name)));
+    await confirm.getByLabel(/审批意见/).fill('材料齐全，同意设立');
+    await shoot(page, 'batch-confirm-phone');
+    await confirm.getByRole('button', { name: '确认通过 3 件' }).click();
+
+    // Assess: each said approved, gone from the inbox, and approved in the record
+    await page.getByText('批量通过：3 件已通过').waitFor();
+    expect(await page.locator('.batch-results li.approved').count()).toBe(3);
+    await expect.poll(async () => page.getByRole('article').filter({ hasText: '（批量' }).count(), { timeout: 10_000 }).toBe(0);
+    await shoot(page, 'batch-done-phone');
+    for (const { id, province, api } of waiting) {
+      const app = (await api.call('GET', `/v1/applications/${id}`, { token: province })).body;
+      expect(app.history.at(-1)).toMatchObject({ action: 'approve', level: 'province', comment: '材料齐全，同意设立' });
+    }
+    await context.close();
+  });
+
   it('find an application by a fragment of its name and by its case number, on a desktop and a phone; list the office’s decisions under 已办; look the progress up without signing in', async () => {
     // Prepare: two applications over HTTP; the township approves the first
     const api = httpClient(stack.url);

@@ -32,7 +32,8 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * upload's checkBy attribute in store/keys.ts: 8 bytes over the budget's last bytes).
  * Issue 17's stations near a need and its unanswered needs (DEMAND_RESPONSE_DAYS, parsed by config in every function,
  * the sweeper's flag in functions/services/demand-aging.ts): api 529.4/177.7, registryExport 331.4/112.8, reconciler
- * 279.0/90.15, sweeper 734.5/226.4.
+ * 279.0/90.15, sweeper 734.5/226.4. Issue 18's batch approval (functions/http/batch-schemas.ts, services/batch-approval.ts, the
+ * API's alone) and the search's bounded reads: api 532.2/178.6.
  * The sweeper removing uploads never attached (issue 14: the S3 signer's delete and store/upload-sweep.ts) 722/222.
  * With issue 18's lists (case numbers, search, 办件查询, 已办: the API's alone, functions/store/application-lists.ts,
  * the other functions carry only the case number's and the search text's writes) api 486/165; before them 476/161.
@@ -53,7 +54,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 530 * KiB, gzip: 178 * KiB },
+  api: { minified: 533 * KiB, gzip: 179 * KiB },
   registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279.5 * KiB, gzip: 90.2 * KiB },

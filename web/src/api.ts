@@ -2,6 +2,7 @@
 import { currentSession, expireSession } from './auth';
 import type {
   Application,
+  BatchApprovalItem,
   Certificate,
   CertificateEvent,
   DemandResponseView,
@@ -130,6 +131,9 @@ export const api = {
   withdraw: (id: string) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/withdraw`, {}),
   decide: (id: string, decision: Decision) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/decision`, decision),
   tasks: (params: ListFilters & { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query({ ...params })}`),
+  /** 批量通过 (county and province): each item approved or refused with its reason. */
+  batchApprove: (applicationIds: string[], comment?: string) =>
+    request<{ items: BatchApprovalItem[] }>('POST', '/v1/tasks/approvals', { applicationIds, ...(comment ? { comment } : {}) }),
   /** 已办: what the official's office decided, newest first. */
   decisions: (params: { cursor?: string | null; limit?: number } = {}) => request<Page<Decided>>('GET', `/v1/decisions${query(params)}`),
   /** 办件查询, without signing in. */

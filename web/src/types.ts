@@ -281,3 +281,8 @@ export interface DemandView {
   /** The ACTIVE stations near the need: its township's, then its county's (the detail only). */
   nearby?: { certificateNo: string; name: string; type: string; typeName: string; regionCode: string; regionName: string; scope: 'township' | 'county' }[];
 }
+
+/** One item of a batch approval's answer (POST /v1/tasks/approvals). */
+export type BatchApprovalItem =
+  | { applicationId: string; outcome: 'approved'; status: string; currentLevel: string | null }
+  | { applicationId: string; outcome: 'refused'; error: string; message: string; issues?: { path: string; message: string }[] };

@@ -1,6 +1,10 @@
 // /v1/tasks: the official's inbox, oldest first.
 import { Hono } from 'hono';
-import { pageOf, type Env } from '../request.js';
+import { fieldIssues } from '#forms/fields.js';
+import { DomainError } from '../../domain/application.js';
+import { batchApprovalSchema } from '../batch-schemas.js';
+import { jsonBody, pageOf, type Env } from '../request.js';
+import { assertMayBatchApprove, batchApprove } from '../../services/batch-approval.js';
 import { assertMayListTasks } from '../../policy.js';
 import { listDecided, listTasks } from '../../services/applications.js';
 import type { Services } from '../../services/context.js';
@@ -13,6 +17,14 @@ export function taskRoutes(s: Services) {
     assertMayListTasks(c.get('principal'));
     const query = queryOf(c, [...listParams, ...pageParams]);
     return c.json(await listTasks(s, c.get('principal'), pageOf(c), query));
+  });
+  // 批量通过: several of the office's tasks approved at once, each reported (services/batch-approval.ts).
+  r.post('/approvals', async (c) => {
+    assertMayBatchApprove(c.get('principal'));
+    queryOf(c, []);
+    const parsed = batchApprovalSchema.safeParse(await jsonBody(c));
+    if (!parsed.success) throw new DomainError('validation', '批量通过的内容有误', { issues: fieldIssues(parsed.error) });
+    return c.json(await batchApprove(s, c.get('principal'), parsed.data));
   });
   return r;
 }
