@@ -35,6 +35,15 @@ export interface Results {
     worstRatioP50: number;
     queries: { name: string; small: { p50: number; found: number; more: boolean }; large: { p50: number; found: number; more: boolean }; ratioP50: number }[];
   };
+  /** bench/demands.ts's own results (bench/results-demands.json): the demand library's pages (issue 17). */
+  demands?: {
+    source: string;
+    when: string;
+    needs: number[];
+    medianRatioP50: number;
+    worstRatioP50: number;
+    queries: { name: string; small: { p50: number; found: number; more: boolean }; large: { p50: number; found: number; more: boolean }; ratioP50: number }[];
+  };
   cost?: Awaited<ReturnType<typeof import('./cost.js').benchCost>>;
   materials?: MaterialsResult;
   targets?: TargetRow[];
@@ -136,6 +145,15 @@ export function targetRows(r: Results, cost: { transitions: number; dollarsPer10
       target: '≤ 1.2 × (p50; every search)',
       measured: `worst ${times(r.search.worstRatioP50)}, median ${times(r.search.medianRatioP50)} (${r.search.queries.map((q) => times(q.ratioP50)).join(', ')})`,
       ...atMost(r.search.worstRatioP50, 1.2, ''),
+    });
+  }
+  if (r.demands) {
+    const [small, large] = r.demands.needs;
+    rows.push({
+      what: `demand library page, filtered and searched, at ${large! / 1000}k vs ${small! / 1000}k needs (issue 17; bench/demands.ts)`,
+      target: '≤ 1.2 × (p50; every list and search)',
+      measured: `worst ${times(r.demands.worstRatioP50)}, median ${times(r.demands.medianRatioP50)} (${r.demands.queries.map((q) => times(q.ratioP50)).join(', ')})`,
+      ...atMost(r.demands.worstRatioP50, 1.2, ''),
     });
   }
   if (r.notifications?.centre) {
@@ -372,7 +390,7 @@ so there is no page of materials to time at 1k and 100k.
 `);
   }
 
-  if (r.inbox || r.registry || r.search) {
+  if (r.inbox || r.registry || r.search || r.demands) {
     parts.push(`## Pages at 1k and 100k`);
     if (r.inbox) {
       const i = r.inbox;
@@ -419,6 +437,24 @@ read bound of 10 × 100 index items reached).
 
 ${table(
   ['search', `p50 ms at ${g.applications[0]! / 1000}k`, 'found', `p50 ms at ${g.applications[1]! / 1000}k`, 'found', 'ratio'],
+  g.queries.map((q) => [q.name, q.small.p50, found(q.small), q.large.p50, found(q.large), times(q.ratioP50)]),
+)}
+
+Median ratio: ${times(g.medianRatioP50)}; worst ${times(g.worstRatioP50)}.
+`);
+    }
+    if (r.demands) {
+      const g = r.demands;
+      const found = (q: { found: number; more: boolean }) => `${q.found}${q.more ? '+' : ''}`;
+      parts.push(`
+**The demand library** (\`bench/demands.ts\`, run by \`npm run bench\`; its own results in [results-demands.json](results-demands.json),
+${g.when.slice(0, 16).replace('T', ' ')} UTC): one page of \`GET /v1/demands\` filtered by region, kind and industry
+(\`DemandStore.list\`, one Query of the filter's scope) and searched with \`q\` (\`DemandStore.search\`, one bigram's
+postings), at ${g.needs[0]} and ${g.needs[1]} published needs in one county, each seeded with the items its posting writes
+(the need, its history entry, its list entries, its postings). "+" : the page came back with a cursor.
+
+${table(
+  ['page', `p50 ms at ${g.needs[0]! / 1000}k`, 'found', `p50 ms at ${g.needs[1]! / 1000}k`, 'found', 'ratio'],
   g.queries.map((q) => [q.name, q.small.p50, found(q.small), q.large.p50, found(q.large), times(q.ratioP50)]),
 )}
 
@@ -531,7 +567,7 @@ ${c.notes.map((n) => `- ${n}`).join('\n')}
 
 \`\`\`sh
 npm run bench                                  # everything, ~${Math.max(1, Math.round((r.seconds ?? 0) / 60))} minutes; writes bench/results.json and this file
-BENCH_ONLY=bundles,cost npm run bench          # some parts only (bundles, throughput, latency, cost, materials, inbox, notifications, registry, search)
+BENCH_ONLY=bundles,cost npm run bench          # some parts only (bundles, throughput, latency, cost, materials, inbox, notifications, registry, search, demands)
 BENCH_REGISTRY=reuse npm run bench             # keep bench/results-registry.json instead of running bench/registry.ts (~4 min)
 \`\`\`
 

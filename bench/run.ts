@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark of issue 8 in one run, on this machine, against the local stack; writes
 // bench/results.json and the table in bench/README.md (targets against what was measured).
-//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,notifications,decisionCost,registry,search   run only some parts (the others are kept from results.json)
+//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,notifications,decisionCost,registry,search,demands   run only some parts (the others are kept from results.json)
 //   BENCH_BASELINE=<commit>   the stack decisionCost compares a decision with (default: main before the notifications)
 //   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
 //   BENCH_SEARCH=reuse     the same for bench/search.ts and bench/results-search.json (part `search`)
+//   BENCH_DEMANDS=reuse    the same for bench/demands.ts and bench/results-demands.json (part `demands`)
 //   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
 import '#infra/local/polyfills.js';
 import { spawnSync } from 'node:child_process';
@@ -156,10 +157,32 @@ async function main() {
     }
   }
 
+  if (wanted('demands')) {
+    const file = here('./results-demands.json');
+    if (process.env.BENCH_DEMANDS === 'reuse' && existsSync(file)) {
+      log('demand library: bench/results-demands.json as it is (BENCH_DEMANDS=reuse)');
+    } else {
+      log('demand library page at 1k and 100k needs: bench/demands.ts');
+      const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/demands.ts'], { cwd: new URL('..', import.meta.url), stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+      if (out.status !== 0) log(`bench/demands.ts failed (${out.status ?? out.signal}); its last results, if any, are used`);
+    }
+    if (existsSync(file)) {
+      const full = JSON.parse(readFileSync(file, 'utf8'));
+      results.demands = {
+        source: 'bench/results-demands.json',
+        when: full.when,
+        needs: full.seeding.map((s: { needs: number }) => s.needs),
+        medianRatioP50: full.medianRatioP50,
+        worstRatioP50: full.worstRatioP50,
+        queries: full.queries.map((q: any) => ({ name: q.name, small: { p50: q.small.p50, found: q.small.found, more: q.small.more }, large: { p50: q.large.p50, found: q.large.found, more: q.large.more }, ratioP50: q.ratioP50 })),
+      };
+    }
+  }
+
   // A partial run keeps the parts it did not measure from the last results, and says so.
   if (only && existsSync(here('./results.json'))) {
     const earlier = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results;
-    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'materials', 'inbox', 'notifications', 'registry', 'search'] as const;
+    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'materials', 'inbox', 'notifications', 'registry', 'search', 'demands'] as const;
     for (const part of parts.filter((p) => results[p] === undefined && earlier[p] !== undefined)) {
       (results as unknown as Record<string, unknown>)[part] = earlier[part];
       results.kept = { ...results.kept, [part]: earlier.kept?.[part] ?? earlier.when };

@@ -12,6 +12,10 @@ import { transact, type DocTransactItem, type Guarded } from './transactions.js'
 
 const D = ATTR.demand;
 
+/** A search reads its bigram's postings this many at a time, at most SEARCH_ROUNDS times per page. */
+const SEARCH_READ = 100;
+const SEARCH_ROUNDS = 10;
+
 export interface DemandFilter {
   status: DemandStatus;
   /** Any region code; the province's is all. */
@@ -315,7 +319,9 @@ export class DemandStore {
       values[`:${field}`] = filter[field];
       filters.push(`#${field} = :${field}`);
     }
-    do {
+    // Postings are read SEARCH_READ at a time (DynamoDB's Limit counts them before the filter), at most
+    // SEARCH_ROUNDS times: a page costs the same at 1k needs or 100k, and a rare match ends with a cursor, not a scan.
+    for (let round = 0; round < SEARCH_ROUNDS; round++) {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.table,
@@ -323,18 +329,26 @@ export class DemandStore {
           ExpressionAttributeValues: values,
           ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
           ScanIndexForward: false,
-          Limit: page.limit - items.length,
+          Limit: SEARCH_READ,
           ExclusiveStartKey: start,
         }),
       );
-      const ids = (out.Items ?? []).map((item) => String(item[D.id]));
-      const found = await this.getMany(ids);
-      for (const id of ids) {
-        const demand = found.get(id);
-        if (demand && accept(demand)) items.push(demand);
+      const postings = (out.Items ?? []) as (Key & Record<string, unknown>)[];
+      const found = await this.getMany(postings.map((item) => String(item[D.id])));
+      let full: Key | undefined;
+      for (const [i, posting] of postings.entries()) {
+        const demand = found.get(String(posting[D.id]));
+        if (!demand || !accept(demand)) continue;
+        items.push(demand);
+        if (items.length === page.limit) {
+          // The page ends at this posting: the next one starts after it (or nowhere, when it was the last).
+          full = i === postings.length - 1 && !out.LastEvaluatedKey ? undefined : { pk: posting.pk, sk: posting.sk };
+          return { items, cursor: encodeCursor(full) };
+        }
       }
       start = out.LastEvaluatedKey;
-    } while (start && items.length < page.limit);
+      if (!start) break;
+    }
     return { items, cursor: encodeCursor(start) };
   }
 

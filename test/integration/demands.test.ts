@@ -243,13 +243,19 @@ describe('the demand library', () => {
     // Act
     const first = await list(tokens.applicant, `region=${village}&industry=fishery&limit=2`);
     const second = await list(tokens.applicant, `region=${village}&industry=fishery&limit=2&cursor=${encodeURIComponent(first.body.cursor)}`);
+    const q = `q=${encodeURIComponent('分页测试')}&region=${village}`;
+    const searched = await list(tokens.applicant, `${q}&limit=2`);
+    const searchedOn = await list(tokens.applicant, `${q}&limit=2&cursor=${encodeURIComponent(searched.body.cursor)}`);
     const bad = await list(tokens.applicant, 'region=99&kind=x&status=OPEN&q=a');
     const pendingByStation = await list(tokens.applicant, 'status=PENDING');
 
-    // Assess
+    // Assess: the list's pages and the search's, each need once, newest first, the last page without a cursor
     expect(ids(first)).toEqual([posted[2], posted[1]]);
     expect(ids(second)).toEqual([posted[0]]);
     expect(second.body.cursor).toBeNull();
+    expect(ids(searched)).toEqual([posted[2], posted[1]]);
+    expect(ids(searchedOn)).toEqual([posted[0]]);
+    expect(searchedOn.body.cursor).toBeNull();
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['kind', 'q', 'region', 'status']);
     expect(pendingByStation.status).toBe(403);

