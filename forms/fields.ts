@@ -31,7 +31,11 @@ export function fieldIssues(error: z.core.$ZodError, basePath = ''): FieldIssue[
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: pathTo(key), message: unknownFieldsMessage([key]) }));
     }
-    return [{ path: pathTo(), message: issue.message }];
+    const path = pathTo();
+    // Every message a user reads is Chinese: one zod wrote itself (a schema without its own, as for a body that is
+    // an array or null) is said again in Chinese.
+    const message = /[\u4e00-\u9fff]/.test(issue.message) ? issue.message : path === basePath ? '请求体须为 JSON 对象（{…}）' : '该字段格式不正确';
+    return [{ path, message }];
   });
 }
 

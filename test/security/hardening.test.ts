@@ -160,6 +160,20 @@ describe('error bodies', () => {
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body).toEqual({ error: 'too_large', message: expect.any(String) });
   });
+
+  it('say in Chinese that a body must be an object, whatever JSON came instead (an array, null, a number)', async () => {
+    for (const [path, who] of [
+      ['/v1/uploads', file.tokens.applicant],
+      ['/v1/tasks/approvals', file.tokens.province],
+      ['/v1/applications', file.tokens.applicant],
+    ] as const) {
+      for (const body of [[], null, 7]) {
+        const out = await file.api.call('POST', path, { token: who, body });
+        expect(out.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+        for (const issue of out.body.issues ?? [{ message: out.body.message }]) expect(issue.message, `${path} ${JSON.stringify(body)}`).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+  });
 });
 
 describe('CORS', () => {
