@@ -123,6 +123,12 @@ export function assertMayListTasks(principal: Principal): void {
   inboxScope(principal);
 }
 
+/** 批量通过 (`POST /v1/tasks/approvals`): the offices that approve in numbers, the counties and the province (a township reads each file). */
+export function assertMayBatchApprove(principal: Principal): void {
+  if (principal.role !== 'official') throw forbidden('批量通过仅供审批人员使用');
+  if (principal.level === 'township') throw forbidden('批量通过仅供县级、省级审批人员使用，乡镇请逐件审核');
+}
+
 /** `GET /v1/tasks` (and the office's 已办, `GET /v1/decisions`): an official's inbox is the office's region. */
 export function inboxScope(principal: Principal, refusal = '待办事项仅限审批人员查看'): { region: string } {
   if (principal.role !== 'official') throw forbidden(refusal);

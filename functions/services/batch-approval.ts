@@ -4,18 +4,13 @@
 // the province must grade) is reported with its reason, and the rest go on.
 import type { Principal } from '../auth.js';
 import { DomainError } from '../domain/application.js';
+import { assertMayBatchApprove } from '../policy.js';
 import { decideApplication } from './applications.js';
 import type { Services } from './context.js';
 
 export type BatchItem =
   | { applicationId: string; outcome: 'approved'; status: string; currentLevel: string | null }
   | { applicationId: string; outcome: 'refused'; error: string; message: string; issues?: { path: string; message: string }[] };
-
-/** Only the offices that approve in numbers: the counties and the province (a township reads each file). */
-export function assertMayBatchApprove(principal: Principal): void {
-  if (principal.role !== 'official') throw new DomainError('forbidden', '批量通过仅供审批人员使用');
-  if (principal.level === 'township') throw new DomainError('forbidden', '批量通过仅供县级、省级审批人员使用，乡镇请逐件审核');
-}
 
 export async function batchApprove(s: Services, principal: Principal, input: { applicationIds: string[]; comment?: string }): Promise<{ items: BatchItem[] }> {
   assertMayBatchApprove(principal);

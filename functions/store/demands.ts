@@ -319,7 +319,7 @@ export class DemandStore {
       values[`:${field}`] = filter[field];
       filters.push(`#${field} = :${field}`);
     }
-    // DynamoDB's Limit counts postings before the filter: SEARCH_READ are read at a time, at most SEARCH_ROUNDS times
+    // DynamoDB's Limit counts postings before the filter: a page's worth, then SEARCH_READ at a time, SEARCH_ROUNDS times at most
     // (a page costs the same at 1k needs or 100k, and a rare match ends with a cursor, not a scan of the partition);
     // the needs they name are read by key only as many at a time as the page still lacks.
     for (let round = 0; round < SEARCH_ROUNDS; round++) {
@@ -330,7 +330,8 @@ export class DemandStore {
           ExpressionAttributeValues: values,
           ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
           ScanIndexForward: false,
-          Limit: SEARCH_READ,
+          // A page's worth first (a common word fills it there), then SEARCH_READ (a filter that keeps few).
+          Limit: round === 0 ? page.limit : SEARCH_READ,
           ExclusiveStartKey: start,
         }),
       );

@@ -63,6 +63,9 @@ describe('batch approval (批量通过)', () => {
     const twice = await batch(file.tokens.province, { applicationIds: [id, id], extra: 1 });
     const tooMany = await batch(file.tokens.province, { applicationIds: Array.from({ length: 21 }, (_, i) => `${id}-${i}`) });
     const applicant = await batch(file.tokens.applicant, { applicationIds: [id] });
+    // Another county's office: the application is none of its business, as for one decision (not found).
+    const elsewhere = await batch(await file.api.token({ role: 'official', level: 'county', region: '441881', name: '英德市科协' }), { applicationIds: [id] });
+    const otherProvinceItem = await batch(file.tokens.county, { applicationIds: [id] });
 
     // Assess
     expect(township.status).toBe(403);
@@ -75,6 +78,10 @@ describe('batch approval (批量通过)', () => {
     expect(twice.body.issues).toHaveLength(2);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.issues).toEqual([{ path: 'applicationIds', message: '一次最多通过 20 件' }]);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body.items).toEqual([expect.objectContaining({ applicationId: id, outcome: 'refused', error: 'not_found' })]);
+    // Its own county, once the application has gone on to the province: not awaiting it (409's conflict).
+    expect(otherProvinceItem.body.items).toEqual([expect.objectContaining({ applicationId: id, outcome: 'refused', error: 'conflict' })]);
     const still = await file.api.call('GET', `/v1/applications/${id}`, { token: file.tokens.applicant });
     expect(still.body).toMatchObject({ status: 'PENDING', currentLevel: 'province' });
   });
