@@ -8,7 +8,7 @@ import '#infra/local/polyfills.js';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { demandKinds, matchesQuery, normaliseQuery, queryGram, searchGrams, type Demand, type DemandEvent } from '#functions/domain/demand.js';
+import { demandKinds, matchesQuery, newDemand, normaliseQuery, queryGram, searchGrams, type Demand, type DemandEvent } from '#functions/domain/demand.js';
 import { childrenOf } from '#functions/regions/index.js';
 import { DemandStore, type DemandFilter } from '#functions/store/demands.js';
 import { batchPut, createKeyTables, log, pageRow, round, seededRandom, startMemoryDynamo, timePages, writePageResults } from './lib.js';
@@ -35,26 +35,20 @@ function needsOf(count: number, next: () => number): Demand[] {
     const product = PRODUCTS[Math.floor(next() * PRODUCTS.length)]!;
     const ask = ASKS[Math.floor(next() * ASKS.length)]!;
     const regionCode = villages[Math.floor(next() * villages.length)]!;
-    return {
-      id: ulid(Date.parse(at)),
-      kind: demandKinds[n % demandKinds.length]!,
-      industry: INDUSTRIES[Math.floor(next() * INDUSTRIES.length)]!,
-      regionCode,
-      title: n === Math.floor(count / 2) ? `${NEEDLE}技术指导` : `${product}${ask}需求`,
-      description: `本村${product}种植约${50 + (n % 300)}亩，希望有经验的站点来村开展${ask}指导。`,
-      expectedOutcome: null,
-      wantedBy: null,
-      status: 'PUBLISHED',
-      postedBy: { level: 'township', region: regionCode.slice(0, 9), sub: 'bench', name: '乡镇科协' },
-      postedAt: at,
-      updatedAt: at,
-      version: 1,
-      responseCount: 0,
-      matchedResponseIds: [],
-      matchedAt: null,
-      closure: null,
-      overdueAt: null,
-    } satisfies Demand;
+    return newDemand(
+      {
+        id: ulid(Date.parse(at)),
+        kind: demandKinds[n % demandKinds.length]!,
+        industry: INDUSTRIES[Math.floor(next() * INDUSTRIES.length)]!,
+        regionCode,
+        title: n === Math.floor(count / 2) ? `${NEEDLE}技术指导` : `${product}${ask}需求`,
+        description: `本村${product}种植约${50 + (n % 300)}亩，希望有经验的站点来村开展${ask}指导。`,
+        expectedOutcome: null,
+        wantedBy: null,
+        postedBy: { level: 'township', region: regionCode.slice(0, 9), sub: 'bench', name: '乡镇科协' },
+      },
+      at,
+    );
   });
 }
 

@@ -77,6 +77,14 @@ export interface Demand {
   overdueAt: string | null;
 }
 
+/** A need as its posting makes it: published at once, at version 1, with nothing yet of responses, match or close. */
+export function newDemand(
+  fields: Pick<Demand, 'id' | 'kind' | 'industry' | 'regionCode' | 'title' | 'description' | 'expectedOutcome' | 'wantedBy' | 'postedBy'>,
+  at: string,
+): Demand {
+  return { ...fields, status: 'PUBLISHED', postedAt: at, updatedAt: at, version: 1, responseCount: 0, matchedResponseIds: [], matchedAt: null, closure: null, overdueAt: null };
+}
+
 /** A station's organisation's answer to a need: who (its certificate's station), what, from when. */
 export interface DemandResponse {
   id: string;

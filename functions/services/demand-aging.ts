@@ -3,7 +3,8 @@
 // module: the sweeper carries this, not the demand library's routes, regions and search.
 import { ulid } from 'ulid';
 import type { Span } from '../domain/deadlines.js';
-import { demandUnansweredNotice } from '../domain/notifications.js';
+import { demandUnansweredNotice, type NoticeDraft } from '../domain/notifications.js';
+import type { DocTransactItem } from '../store/transactions.js';
 import type { Services } from './context.js';
 
 /** The sweeper's actor: nobody signed in. */
@@ -31,12 +32,7 @@ export async function flagUnansweredDemand(s: DemandAgingServices, id: string): 
     expected: demand,
     next: { ...demand, overdueAt: at, updatedAt: at, version: demand.version + 1 },
     event: { at, action: 'overdue', actor: systemActor, comment: `发布已满${waited}，尚无站点响应` },
-    // The centre only, as the library's other notices (services/demands.ts noticeItemsOf).
-    effects: [
-      s.demands.agingDone(id),
-      ...s.demands.overdueItems(demand.regionCode, 1),
-      s.notifications.noticeItem({ ...demandUnansweredNotice(demand, waited), id: ulid(now.getTime()), at }, false),
-    ],
+    effects: [s.demands.agingDone(id), ...s.demands.overdueItems(demand.regionCode, 1), ...noticeItemsOf(s, [demandUnansweredNotice(demand, waited)], now)],
   });
   if (outcome !== 'recorded') return 'stale';
   s.log.info('demand unanswered', { demandId: id, regionCode: demand.regionCode });
@@ -45,3 +41,8 @@ export async function flagUnansweredDemand(s: DemandAgingServices, id: string): 
 
 /** ` 10 个工作日`, ` 30 秒`: how long a need waited, in its notice, its history and the gaps' list. */
 export const spanText = (span: Span) => ('seconds' in span ? ` ${span.seconds} 秒` : ` ${span.workingDays} 个工作日`);
+
+/** The demand library's notices as items of a change: the centre only (an e-mail or robot message links to an application, and a need is not one; README, 需求库). */
+export function noticeItemsOf(s: Pick<Services, 'notifications'>, drafts: NoticeDraft[], now: Date): DocTransactItem[] {
+  return drafts.map((draft) => s.notifications.noticeItem({ ...draft, id: ulid(now.getTime()), at: now.toISOString() }, false));
+}

@@ -14,6 +14,7 @@ import {
   demandKinds,
   isDemandRegionLevel,
   matchesQuery,
+  newDemand,
   normaliseQuery,
   queryGram,
   searchGrams,
@@ -25,9 +26,9 @@ import {
   type DemandResponse,
   type DemandStatus,
 } from '../domain/demand.js';
-import { demandClosedNotice, demandMatchedNotice, demandResponseNotice, type NoticeDraft } from '../domain/notifications.js';
+import { demandClosedNotice, demandMatchedNotice, demandResponseNotice } from '../domain/notifications.js';
 import { spanEnd } from '../domain/deadlines.js';
-import { spanText } from './demand-aging.js';
+import { noticeItemsOf, spanText } from './demand-aging.js';
 import { PROVINCE } from '../domain/region-codes.js';
 import { childrenOf, findRegion, regionPath } from '../regions/index.js';
 import {
@@ -41,7 +42,6 @@ import {
 import type { PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { DemandChange } from '../store/demands.js';
-import type { DocTransactItem } from '../store/transactions.js';
 import { actorOf } from './applications.js';
 import type { Services } from './context.js';
 
@@ -125,11 +125,6 @@ async function changeDemand(s: DemandServices, id: string, change: (whole: NonNu
   throw new DomainError('unavailable', `需求 ${id.slice(0, 40)} 正在被其他操作修改，请稍后重试`);
 }
 
-function noticeItemsOf(s: Pick<DemandServices, 'notifications'>, drafts: NoticeDraft[], now: Date): DocTransactItem[] {
-  // The centre only: an e-mail or robot message links to an application, and a need is not one (README, 需求库).
-  return drafts.map((draft) => s.notifications.noticeItem({ ...draft, id: ulid(now.getTime()), at: now.toISOString() }, false));
-}
-
 /** `POST /v1/demands`: an office posts a need inside its region; published at once. */
 export async function postDemand(s: DemandServices, principal: Principal, input: DemandInput) {
   // Who may post, and where, first (403); then whether the region exists at a level a need is hosted at (400).
@@ -139,26 +134,20 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
   }
   const now = s.now();
   const at = now.toISOString();
-  const demand: Demand = {
-    id: ulid(now.getTime()),
-    kind: input.kind,
-    industry: input.industry,
-    regionCode: input.regionCode,
-    title: input.title,
-    description: input.description,
-    expectedOutcome: input.expectedOutcome ?? null,
-    wantedBy: input.wantedBy ?? null,
-    status: 'PUBLISHED',
-    postedBy: { level: principal.level as DecidingLevel, region: principal.region!, sub: principal.sub, name: principal.name },
-    postedAt: at,
-    updatedAt: at,
-    version: 1,
-    responseCount: 0,
-    matchedResponseIds: [],
-    matchedAt: null,
-    closure: null,
-    overdueAt: null,
-  };
+  const demand = newDemand(
+    {
+      id: ulid(now.getTime()),
+      kind: input.kind,
+      industry: input.industry,
+      regionCode: input.regionCode,
+      title: input.title,
+      description: input.description,
+      expectedOutcome: input.expectedOutcome ?? null,
+      wantedBy: input.wantedBy ?? null,
+      postedBy: { level: principal.level as DecidingLevel, region: principal.region!, sub: principal.sub, name: principal.name },
+    },
+    at,
+  );
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
   // Its wait for a first response: the sweeper flags it when DEMAND_RESPONSE_DAYS pass without one (flagUnansweredDemand).
   const answerBy = spanEnd(now, s.config.demandResponseLimit, s.config.calendar).toISOString();

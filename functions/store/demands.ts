@@ -219,13 +219,10 @@ export class DemandStore {
   }
 
   /** For a new need: its wait for a first response, due at `at` (the sweeper flags it then, store/sweep.ts `demand`). */
-  agingItem(demand: Pick<Demand, 'id' | 'regionCode'>, at: string): DocTransactItem {
+  agingItem(demand: Pick<Demand, 'id'>, at: string): DocTransactItem {
     const key = keys.demandAging(demand.id);
     return {
-      Put: {
-        TableName: this.table,
-        Item: { ...key, [D.id]: demand.id, [D.regionCode]: demand.regionCode, [ATTR.due.kind]: 'demand', [IDX.due.pk]: keys.due, [IDX.due.sk]: keys.dueOrder(at, key) },
-      },
+      Put: { TableName: this.table, Item: { ...key, [D.id]: demand.id, [ATTR.due.kind]: 'demand', [IDX.due.pk]: keys.due, [IDX.due.sk]: keys.dueOrder(at, key) } },
     };
   }
 
