@@ -12,6 +12,7 @@ import { uploadRoutes } from './routes/uploads.js';
 import { materialRoutes } from './routes/materials.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { demandRoutes, gapRoutes } from './routes/demands.js';
+import { availabilityRoutes, draftRoutes } from './routes/drafts.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import { lookUpProgress } from '../services/applications.js';
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps) {
   authed.route('/applications', applicationRoutes(services));
   authed.route('/applications', materialRoutes(services));
   authed.route('/uploads', uploadRoutes(services));
+  authed.route('/drafts', draftRoutes(services));
+  authed.route('/availability', availabilityRoutes(services));
   authed.route('/tasks', taskRoutes(services));
   authed.route('/decisions', decisionRoutes(services));
   authed.route('/notifications', notificationRoutes(services));

@@ -222,7 +222,7 @@ function replay(earlier: { requestHash: string; answer: StoredAnswer }, requestH
   return earlier.answer;
 }
 
-async function duplicateError(s: Services, type: ApplicationType, regionCode: string): Promise<DomainError> {
+export async function duplicateError(s: Pick<Services, 'applications'>, type: ApplicationType, regionCode: string): Promise<DomainError> {
   const holder = await s.applications.guardHolder(type, regionCode);
   const existing = holder ? await s.applications.get(holder) : undefined;
   const region = findRegion(regionCode);

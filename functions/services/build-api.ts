@@ -7,6 +7,7 @@ import { S3Objects } from '../s3.js';
 import { NotificationStore } from '../store/notifications.js';
 import { ApplicationLists } from '../store/application-lists.js';
 import { DemandStore } from '../store/demands.js';
+import { DraftStore } from '../store/drafts.js';
 import { RegistryStore } from '../store/registry.js';
 import { UploadStore } from '../store/uploads.js';
 import { Uploads } from '../uploads.js';
@@ -27,6 +28,7 @@ export function buildServices(config: Config, clients: Clients, bucket: S3Object
     bucket: new Uploads(bucket),
     notifications: new NotificationStore(clients.db, config.tableName),
     demands: new DemandStore(clients.db, config.tableName),
+    drafts: new DraftStore(clients.db, config.tableName),
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { ApplicationStore } from '../store/applications.js';
 import type { ApplicationLists } from '../store/application-lists.js';
 import type { DemandStore } from '../store/demands.js';
+import type { DraftStore } from '../store/drafts.js';
 import type { NoticeWrites } from '../store/notice-writes.js';
 import type { NotificationStore } from '../store/notifications.js';
 import type { RegistryStore } from '../store/registry.js';
@@ -22,6 +23,8 @@ export interface Services {
   /** The uploads bucket: presigned requests and checks of the bytes. */
   bucket: Uploads;
   notifications: NotificationStore;
+  /** Applications as typed so far (草稿). */
+  drafts: DraftStore;
   /** The demand library (需求库). */
   demands: DemandStore;
   workflow: Workflow;

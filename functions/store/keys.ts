@@ -123,6 +123,8 @@ export const ATTR = {
   delivery: { status: 'status', attempts: 'attempts', leaseUntil: 'leaseUntil' },
   /** A need of the demand library (store/demands.ts): every change is conditional on its version. */
   demand: { version: 'version', status: 'status', regionCode: 'regionCode', kind: 'kind', industry: 'industry', id: 'id' },
+  /** A draft (store/drafts.ts): every save is conditional on its version. */
+  draft: { version: 'version' },
   /** A gap counter (GET /v1/gaps). */
   gap: { n: 'n' },
 } as const;
@@ -170,6 +172,10 @@ export const keys = {
   idempotency: (sub: string, key: string): Key => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
   /** An upload slot and its check (functions/store/uploads.ts); read by its id alone, never listed. */
   upload: (id: string): Key => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' }),
+  /** An organisation's drafts (草稿): one partition, ULIDs, so the newest is last; read by key with the owner in it. */
+  draftsPk: (org: string) => `DRAFTS#${org}`,
+  draft: (org: string, id: string): Key => ({ pk: `DRAFTS#${org}`, sk: `DRAFT#${id}` }),
+  draftPrefix: 'DRAFT#',
   stats: (sk: string): Key => ({ pk: 'STATS', sk }),
   /** Progress against the plan: every counter is an item of the one STATS partition, read by one Query. */
   statsPk: 'STATS',

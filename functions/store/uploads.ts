@@ -144,3 +144,39 @@ export function attachItem(table: string, attach: { uploadId: string; applicatio
     whenConditionFails: `taken:${attach.uploadId}`,
   };
 }
+
+/**
+ * The item of a draft's save that keeps one of its uploads as long as the draft (store/drafts.ts): its slot's end,
+ * its TTL and its turn on the due index moved to `until`, only if it is still as it was read (`seen`: its end then),
+ * ready, the organisation's and attached nowhere. Racing the sweeper's removal, one wins: a retired upload is not
+ * kept (`taken:<uploadId>`), a kept one is no longer at the turn the sweeper read.
+ */
+export function keepItem(table: string, keep: { uploadId: string; org: string; seen: string; until: string }): Guarded<UploadTaken> {
+  return {
+    item: {
+      Update: {
+        TableName: table,
+        Key: keys.upload(keep.uploadId),
+        UpdateExpression: 'SET #expiresAt = :until, #ttl = :ttl, #dueSk = :turn',
+        ConditionExpression: '#org = :org AND #status = :ready AND attribute_not_exists(#attachedTo) AND #expiresAt = :seen',
+        ExpressionAttributeNames: {
+          '#org': U.org,
+          '#status': U.status,
+          '#attachedTo': U.attachedTo,
+          '#expiresAt': U.expiresAt,
+          '#ttl': TTL_ATTRIBUTE,
+          '#dueSk': IDX.due.sk,
+        },
+        ExpressionAttributeValues: {
+          ':org': keep.org,
+          ':ready': 'ready',
+          ':seen': keep.seen,
+          ':until': keep.until,
+          ':ttl': epoch(keep.until) + TTL_GRACE_SECONDS,
+          ':turn': keys.dueOrder(keep.until, keys.upload(keep.uploadId)),
+        },
+      },
+    },
+    whenConditionFails: `taken:${keep.uploadId}`,
+  };
+}

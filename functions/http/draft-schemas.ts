@@ -1,0 +1,108 @@
+// Drafts' request and response shapes (草稿), apart from schemas.ts: only the API's draft routes and the OpenAPI build
+// use them. A draft's form is taken as typed so far (its fields are checked when it is submitted), so the shapes
+// here bound only its size and its references.
+import * as z from 'zod/mini';
+import { applicationTypes, catalogue } from '#forms/catalogue.js';
+import { group, labelled, list, zhError } from '#forms/fields.js';
+import { MAX_DRAFTS } from '../domain/drafts.js';
+import { meta } from './schemas.js';
+
+const e = { error: zhError };
+
+const draftType = meta(z.enum(applicationTypes, { error: `申报类型须为 ${applicationTypes.join('、')} 之一` }), {
+  title: '申报类型',
+  description: applicationTypes.map((t) => `${t} ${catalogue[t].name}`).join(' / '),
+});
+
+/** Any level chosen so far (a picker half way down is saved as it is), or none. */
+const draftRegion = labelled(z.string(e).check(z.regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$/, '所在区划须为区划代码（2、4、6、9 或 12 位数字），未选时为空')), {
+  title: '所在区划',
+  description: '已选到的一级区划代码；未选为空字符串',
+});
+
+const draftForm = labelled(z.record(z.string(), z.unknown(), e), { title: '申请表（填写中）', description: '已填写的部分；提交时才逐项检查' });
+
+const draftMaterial = group('草稿中的文件', {
+  key: labelled(z.string(e).check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, '材料代码须为材料清单中的 key，如 member-roster')), { title: '材料代码' }),
+  uploadId: labelled(z.string(e).check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '上传编号须为服务器给出的 26 位编号')), {
+    title: '上传编号',
+    description: 'POST /v1/uploads 给出的 uploadId',
+  }),
+});
+
+const draftMaterials = list('申报材料', draftMaterial, 0, 40, '已上传的文件：保存草稿时这些上传随草稿保留');
+
+/** POST /v1/drafts. */
+export const draftCreateSchema = meta(
+  z.strictObject({ type: draftType, regionCode: z.optional(draftRegion), form: z.optional(draftForm), materials: z.optional(draftMaterials) }, e),
+  { title: '新建草稿', description: `每个申请单位最多保留 ${MAX_DRAFTS} 份草稿` },
+);
+
+/** PUT /v1/drafts/{id}: the whole draft again, over the version it was read at. */
+export const draftSaveSchema = meta(
+  z.strictObject(
+    {
+      version: labelled(z.number(e).check(z.int(), z.gte(1)), { title: '草稿版本', description: '读取（或上次保存）时的 version；已被他处保存则 409' }),
+      regionCode: z.optional(draftRegion),
+      form: z.optional(draftForm),
+      materials: z.optional(draftMaterials),
+    },
+    e,
+  ),
+  { title: '保存草稿' },
+);
+
+const draftMaterialView = meta(
+  z.object({
+    key: z.string(),
+    uploadId: z.string(),
+    fileName: z.string(),
+    contentType: z.string(),
+    size: z.number(),
+    status: meta(z.enum(['pending', 'ready', 'refused', 'gone']), { description: 'pending 检查中 / ready 可提交 / refused 未通过 / gone 已过期或已被使用' }),
+    reason: z.optional(z.string()),
+  }),
+  { title: '草稿中的文件' },
+);
+
+const summaryShape = {
+  id: z.string(),
+  type: draftType,
+  typeName: z.string(),
+  title: meta(z.string(), { description: '已填写的名称（form.name），未填为空' }),
+  regionCode: z.string(),
+  version: z.number(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  updatedBy: z.object({ name: z.string() }),
+  expiresAt: meta(z.iso.datetime(), { description: '最后一次保存后保留 30 天，到期自动删除' }),
+};
+
+export const draftSummarySchema = meta(z.object({ ...summaryShape, materials: meta(z.number(), { description: '已附文件数' }) }), { title: '草稿（列表项）' });
+
+export const draftSchema = meta(
+  z.object({
+    ...summaryShape,
+    form: z.record(z.string(), z.unknown()),
+    materials: z.array(draftMaterialView),
+    dropped: meta(z.optional(z.array(z.object({ path: z.string(), message: z.string() }))), {
+      description: '保存时未能随草稿保留的文件（已过期、已被使用或未通过检查），各自说明',
+    }),
+  }),
+  { title: '草稿' },
+);
+
+export const availabilitySchema = meta(
+  z.object({
+    type: draftType,
+    regionCode: z.string(),
+    regionName: z.string(),
+    unique: meta(z.boolean(), { description: '该类型是否每个地区只能设立一个' }),
+    available: z.boolean(),
+    message: meta(z.nullable(z.string()), { description: '不可申请时的原因（与提交时 409 duplicate 的说明相同）' }),
+  }),
+  { title: '承办地区可否申请' },
+);
+
+export type DraftCreate = z.output<typeof draftCreateSchema>;
+export type DraftSave = z.output<typeof draftSaveSchema>;
