@@ -3,6 +3,8 @@
 // (functions/http/openapi.ts): zod's JSON Schema generation (~20 KiB) and this table stay out of the Lambda bundles.
 // test/unit/openapi.test.ts fails when the file is stale. Run: npx tsx functions/http/openapi-build.ts
 import { batchApprovalResultSchema, batchApprovalSchema } from './batch-schemas.js';
+import { availabilitySchema, draftCreateSchema, draftSaveSchema, draftSchema, draftSummarySchema } from './draft-schemas.js';
+import { DRAFT_KEEP_DAYS, MAX_DRAFTS } from '../domain/drafts.js';
 import { writeFileSync } from 'node:fs';
 import { materialsFor as materialsOf } from '#forms/materials.js';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +142,7 @@ const listParams: Operation['params'] = [
 ];
 const certificateNoParam = { name: 'certificateNo', in: 'path' as const, description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } };
 const id = { name: 'id', in: 'path' as const, description: '申请编号', required: true, schema: { type: 'string', minLength: 1 } };
+const draftId = { name: 'id', in: 'path' as const, description: '草稿编号', required: true, schema: { type: 'string', minLength: 1 } };
 const demandId = { name: 'id', in: 'path' as const, description: '需求编号', required: true, schema: { type: 'string', minLength: 1 } };
 const listErrors = { 400: 'limit、cursor 或筛选条件有误' };
 const officeParams: Operation['params'] = [
@@ -248,6 +251,60 @@ const operations: Record<string, Record<string, Operation>> = {
       params: [{ name: 'uploadId', in: 'path', description: '上传编号', required: true, schema: { type: 'string', minLength: 1 } }],
       ok: { status: 200, description: 'pending 尚未收到文件或正在检查（文件到达存储后即自动检查）；ready 检查通过；refused 未通过（reason 说明原因）', schema: ref('Upload') },
       errors: { 404: '不存在、已过期或不是本单位的上传' },
+    },
+  },
+  '/v1/drafts': {
+    get: {
+      summary: '本单位的申请草稿',
+      description: `申请单位的全部草稿，最近新建的在前（最多 ${MAX_DRAFTS} 份，一页列完，cursor 恒为 null）。草稿最后一次保存后保留 ${DRAFT_KEEP_DAYS} 天。`,
+      ok: { status: 200, description: '草稿列表（不含申请表内容）', schema: ref('DraftPage') },
+      errors: { 403: '不是申请单位' },
+    },
+    post: {
+      summary: '新建申请草稿',
+      description:
+        '保存填写到一半的申请：申请表只检查形状（对象），各栏在提交时才逐项检查。materials 引用本单位已上传的文件：检查通过的随草稿保留（保留期同草稿），' +
+        '检查中的照列，已过期、已被申请使用、未通过检查或不是本单位的不保留，并在 dropped 中逐项说明。',
+      body: ref('DraftCreate'),
+      ok: { status: 201, description: '已保存（version 1）', schema: ref('Draft') },
+      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是申请单位', 409: `草稿已达 ${MAX_DRAFTS} 份上限` },
+    },
+  },
+  '/v1/drafts/{id}': {
+    get: {
+      summary: '草稿内容（继续填写）',
+      params: [draftId],
+      ok: { status: 200, description: '草稿，附件各带当前状态', schema: ref('Draft') },
+      errors: { 403: '不是申请单位', 404: '不存在、已删除、已过期或不是本单位的草稿' },
+    },
+    put: {
+      summary: '保存草稿',
+      description: '整份替换。须带读取（或上次保存）时的 version：期间已在别处保存过则 409，本次不保存，以免覆盖；成功则 version 加一、保留期重新计算。',
+      params: [draftId],
+      body: ref('DraftSave'),
+      ok: { status: 200, description: '已保存', schema: ref('Draft') },
+      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是申请单位', 404: '不存在、已删除、已过期或不是本单位的草稿', 409: '草稿已在别处保存过（version 不符）' },
+    },
+    delete: {
+      summary: '删除草稿',
+      description: '提交成功后或不再需要时删除。草稿中的上传不随之删除：未被申请使用的，到其保留期满由系统清除。',
+      params: [draftId],
+      ok: { status: 204, description: '已删除' },
+      errors: { 403: '不是申请单位', 404: '不存在、已删除或不是本单位的草稿' },
+    },
+  },
+  '/v1/availability': {
+    get: {
+      summary: '承办地区可否申请（选定地区时即查）',
+      description:
+        '填写申请时选定承办地区即可查询：该地区是否存在、在广东省内、是否为该类型可设的层级（不符 400），以及“每个地区只能设立一个”的类型在该地区是否已有在审申请或有效证书。' +
+        '只读；以提交时的检查为准。',
+      params: [
+        { name: 'type', in: 'query', description: `申请类型：${applicationTypes.join('、')}`, required: true, schema: { type: 'string' } },
+        { name: 'regionCode', in: 'query', description: '所选承办地区的区划代码', required: true, schema: { type: 'string' } },
+      ],
+      ok: { status: 200, description: 'available 为 false 时 message 说明已有的申请或证书', schema: ref('Availability') },
+      errors: { 400: '类型或地区有误', 403: '不是申请单位' },
     },
   },
   '/v1/applications/{id}/withdraw': {
@@ -745,6 +802,11 @@ export function buildOpenApiDocument(): Json {
         DemandMatch: schema(demandMatchSchema, 'input'),
         DemandClose: schema(demandCloseSchema, 'input'),
         GapPage: schema(gapPageSchema),
+        DraftCreate: schema(draftCreateSchema, 'input'),
+        DraftSave: schema(draftSaveSchema, 'input'),
+        Draft: schema(draftSchema),
+        DraftPage: schema(page(draftSummarySchema)),
+        Availability: schema(availabilitySchema),
         NotificationPage: schema(notificationPageSchema),
         NotificationRead: schema(notificationReadSchema),
         NotificationsRead: schema(notificationsReadSchema),

@@ -328,6 +328,9 @@ export const errorSchema = meta(
     ),
     cause: meta(z.optional(z.string()), { description: '503：暂不可用的是哪一项服务' }),
     status: meta(z.optional(z.enum(certificateStatuses)), { description: '409（撤销、注销）：证书此刻的状态' }),
+    retryAfter: meta(z.optional(z.number().check(z.int(), z.gte(0))), { description: '429：多少秒后可以再试（与 Retry-After 头相同）' }),
+    nextUrgeAt: meta(z.optional(z.iso.datetime()), { description: '429（当天已催办）：下一次可以催办的时间' }),
+    urgeOpensAt: meta(z.optional(z.iso.datetime()), { description: '409（未到可催办时间）：何时起可以催办' }),
   }),
   { title: '错误' },
 );

@@ -162,6 +162,20 @@ beforeAll(async () => {
   knownGood.DemandResponseInput = [{ proposal: '派果树专家两名驻村十天，现场诊断并培训果农。', certificateNo: station.certificateNo, startBy: '2027-01-10' }];
   knownGood.DemandMatch = [{ responseIds: [toMatchResponse] }];
   knownGood.DemandClose = [{ outcome: '专家驻村十天，培训果农八十人。', rating: 4, daysOnSite: 10, peopleTrained: 80 }, { outcome: '只开展了一次培训。', rating: 2, comment: '承诺三期只办了一期' }];
+  // Drafts: one to read, one to save over its first version, one to delete; the host region availability asked.
+  const newDraft = async () => {
+    const out = await api.call('POST', '/v1/drafts', { token: tokens.applicant, body: { type: 'society-station', form: { name: '连州市大路边镇学会科技服务站' } } });
+    expect(out.status, out.text).toBe(201);
+    return out.body.id as string;
+  };
+  const [toRead, toSave, toDelete] = await Promise.all([newDraft(), newDraft(), newDraft()]);
+  const draftIds = ['01JNOSUCHDRAFT000000000000', 'x'];
+  pathValuesOf['GET /v1/drafts/{id}'] = { id: [toRead, ...draftIds] };
+  pathValuesOf['PUT /v1/drafts/{id}'] = { id: [toSave, ...draftIds] };
+  pathValuesOf['DELETE /v1/drafts/{id}'] = { id: [toDelete, ...draftIds] };
+  knownGood.DraftCreate = [{ type: 'society-station', regionCode: HOSTS.township, form: { name: '连州市大路边镇学会科技服务站' } }];
+  knownGood.DraftSave = [{ version: 1, regionCode: HOSTS.township, form: { name: '连州市大路边镇学会科技服务站', address: '大路边镇' } }];
+  exampleQueryOf['GET /v1/availability'] = [['type', 'society-station'], ['regionCode', HOSTS.township]];
   pathValues.code = ['44', HOSTS.county, HOSTS.township, HOSTS.village, '99', '4418821029999'];
   knownGood.Submission = applicationTypes.map((type) => submission(type, hostOf(type)));
   knownGood.Resubmission = [{ form: submission('society-station', HOSTS.township).form }];
