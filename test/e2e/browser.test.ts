@@ -951,3 +951,72 @@ describe('the web pages in a browser', () => {
     await citizen.context.close();
   }, 180_000);
 });
+
+describe('drafts (草稿) and the host region told at once', () => {
+  it('keeps a half-filled form and its file across a reload and on a phone, and warns as soon as a taken village is chosen', async () => {
+    // Prepare: a 科普中国乡村e站 already applied for in 东大村委会 (one per village)
+    const api = httpClient(stack.url);
+    const tokens = await chainTokens(api);
+    const taken = await api.call('POST', '/v1/applications', {
+      token: tokens.applicant,
+      body: { ...submission('science-e-station', '441882102205'), materials: (await requiredMaterials(api, tokens.applicant, 'science-e-station', 41)).refs },
+    });
+    expect(taken.status, taken.text).toBe(201);
+    const name = '连州市大路边镇东峉塘村科普e站';
+
+    // Act: the applicant starts the form, choosing the taken village first
+    const desktopApplicant = await open(desktop);
+    let page = desktopApplicant.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.goto(`${stack.url}/apply/science-e-station`);
+    await page.locator('#region-city').selectOption({ label: '清远市' });
+    await page.locator('#region-county').selectOption({ label: '连州市' });
+    await page.locator('#region-township').selectOption({ label: '大路边镇' });
+    await page.locator('#region-village').selectOption({ label: '东大村委会' });
+
+    // Assess: told before anything is submitted
+    const warning = page.locator('#region-availability');
+    await warning.waitFor();
+    expect(await warning.textContent()).toMatch(/东大村委会已有科普中国乡村e站.*只能设立一个/);
+
+    // Act: another village, a few fields, one file; the draft saves itself
+    await page.locator('#region-village').selectOption({ label: '东峉塘村委会' });
+    await warning.waitFor({ state: 'detached' });
+    await page.getByLabel('站点或协会名称').fill(name);
+    await page.getByLabel('申请概述').fill('在东峉塘村委会设立科普阵地，开展科普宣传和信息服务。');
+    await choose(page, 'venue-photos', { name: '场地照片.pdf', mimeType: 'application/pdf', buffer: pdf({ objects: ['<< /Venue 1 >>'] }) });
+    await settled(page, 'venue-photos', 'ready', '场地照片.pdf');
+    await page.getByText(/草稿已保存/).waitFor();
+    await expect.poll(() => new URL(page.url()).searchParams.get('draft')).toMatch(/^[0-9A-Z]{26}$/);
+    // Saved after the last change (the file's check came last)
+    await expect.poll(async () => (await api.call('GET', `/v1/drafts/${new URL(page.url()).searchParams.get('draft')}`, { token: await api.token({ role: 'applicant', org: '91441882MA4UA1B2C9', name: '连州市农业科技发展有限公司' }) })).body?.materials?.length).toBe(1);
+    await shoot(page, '60-draft-saved');
+
+    // Act: a reload
+    await page.reload();
+
+    // Assess: everything typed and sent is back
+    await expect.poll(() => page.getByLabel('站点或协会名称').inputValue()).toBe(name);
+    expect(await page.getByLabel('申请概述').inputValue()).toContain('东峉塘村委会');
+    expect(await page.locator('#region-village').inputValue()).toBe('441882102206');
+    await settled(page, 'venue-photos', 'ready', '场地照片.pdf');
+    await desktopApplicant.context.close();
+
+    // Act: on a phone, from 草稿
+    const phoneApplicant = await open(phone);
+    page = phoneApplicant.page;
+    await signIn(page, '连州市农业科技发展有限公司');
+    await page.getByRole('navigation').getByRole('link', { name: '草稿' }).click();
+    await page.getByRole('heading', { name: '我的草稿' }).waitFor();
+    const card = page.locator('.draft-list li').filter({ hasText: name });
+    expect(await card.textContent()).toContain('附件 1 个');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await shoot(page, '61-drafts-phone');
+    await card.getByRole('link', { name: `继续填写 ${name}` }).click();
+
+    // Assess
+    await expect.poll(() => page.getByLabel('站点或协会名称').inputValue()).toBe(name);
+    await settled(page, 'venue-photos', 'ready', '场地照片.pdf');
+    await phoneApplicant.context.close();
+  }, 120_000);
+});

@@ -2,6 +2,9 @@
 import { currentSession, expireSession } from './auth';
 import type {
   Application,
+  Availability,
+  Draft,
+  DraftSummary,
   BatchApprovalItem,
   Certificate,
   CertificateEvent,
@@ -122,6 +125,15 @@ export const api = {
   resubmit: (id: string, form: FormValue, materials: MaterialRef[]) =>
     request<Application>('PUT', `/v1/applications/${encodeURIComponent(id)}`, { form, ...(materials.length ? { materials } : {}) }),
   /** A slot for one file of a material: a presigned PUT straight to object storage. */
+  drafts: () => request<Page<DraftSummary>>('GET', '/v1/drafts'),
+  draft: (id: string) => request<Draft>('GET', `/v1/drafts/${encodeURIComponent(id)}`),
+  createDraft: (body: { type: string; regionCode: string; form: FormValue; materials: { key: string; uploadId: string }[] }) => request<Draft>('POST', '/v1/drafts', body),
+  saveDraft: (id: string, body: { version: number; regionCode: string; form: FormValue; materials: { key: string; uploadId: string }[] }) =>
+    request<Draft>('PUT', `/v1/drafts/${encodeURIComponent(id)}`, body),
+  deleteDraft: async (id: string) => {
+    await send('DELETE', `/v1/drafts/${encodeURIComponent(id)}`);
+  },
+  availability: (type: string, regionCode: string) => request<Availability>('GET', `/v1/availability${query({ type, regionCode })}`),
   uploadSlot: (body: { fileName: string; contentType: string; size: number; type: string; material: string }) => request<UploadSlot>('POST', '/v1/uploads', body),
   /** The upload and, once its bytes arrived, the check's verdict. */
   upload: (uploadId: string) => request<UploadView>('GET', `/v1/uploads/${encodeURIComponent(uploadId)}`),

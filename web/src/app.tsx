@@ -6,6 +6,7 @@ import { roleLabel } from './labels';
 import { ApplicationPage } from './pages/application';
 import { ApplicationsPage } from './pages/applications';
 import { ApplyPage } from './pages/apply';
+import { DraftsPage } from './pages/drafts';
 import { CataloguePage } from './pages/catalogue';
 import { CertificateLookupPage, CertificatePage, CertificatePrintPage } from './pages/certificate';
 import { CorrectPage } from './pages/correct';
@@ -46,7 +47,9 @@ const routes: Route[] = [
   { path: '/certificates/:no/renewal', roles: ['applicant'], page: ({ no }) => <RenewalPage no={no!} /> },
   { path: '/certificates/:no/dissolve', roles: ['applicant'], page: ({ no }) => <DissolvePage no={no!} /> },
   { path: '/apply', roles: ['applicant'], page: () => <CataloguePage /> },
-  { path: '/apply/:type', roles: ['applicant'], page: ({ type }, session) => <ApplyPage type={type!} session={session} /> },
+  // Keyed by the draft the address named when the page was opened: 继续填写 another draft starts the page anew.
+  { path: '/apply/:type', roles: ['applicant'], page: ({ type }, session) => <ApplyPage key={`${type}?${new URLSearchParams(location.search).get('draft') ?? ''}`} type={type!} session={session} /> },
+  { path: '/drafts', roles: ['applicant'], page: () => <DraftsPage /> },
   { path: '/applications', roles: everyone, page: (_, session) => <ApplicationsPage session={session} /> },
   { path: '/applications/:id', roles: everyone, page: ({ id }, session) => <ApplicationPage key={id} id={id!} session={session} /> },
   { path: '/applications/:id/edit', roles: ['applicant'], page: ({ id }) => <CorrectPage id={id!} /> },
@@ -67,6 +70,7 @@ const routes: Route[] = [
 const navigation: Record<Role, { href: string; label: string }[]> = {
   applicant: [
     { href: '/apply', label: '申报' },
+    { href: '/drafts', label: '草稿' },
     { href: '/applications', label: '我的申请' },
     { href: '/demands', label: '需求库' },
   ],

@@ -1,12 +1,12 @@
 // Filling in (or correcting) an application: the schema-rendered form, the region picker, and every API error beside its field at once.
-import { useRef, useState } from 'preact/hooks';
-import { ApiError } from './api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api } from './api';
 import { fieldId, prune } from './form-value';
 import { regionLevelLabel } from './labels';
 import { MaterialsEditor, materialControl, pathTitle, useMaterialUploads } from './materials';
 import { RegionPicker } from './region-picker';
 import { SchemaForm, messagesByPath, type Messages } from './schema-form';
-import type { FormType, Issue, MaterialRecord, MaterialRef, RegionLevel } from './types';
+import type { Availability, DraftMaterial, FormType, Issue, MaterialRecord, MaterialRef, RegionLevel } from './types';
 import { Notice, messageOf } from './ui';
 
 const depth: RegionLevel[] = ['city', 'county', 'township', 'village'];
@@ -19,8 +19,43 @@ interface ApplicationFormProps {
   notes?: Messages;
   /** Resubmitting: the application's current files, and the materials the return asked for again (their files are replaced). */
   materials?: { current: MaterialRecord[]; asked: ReadonlySet<string> };
+  /** Resuming a draft: its files, shown as sent. */
+  restored?: DraftMaterial[];
+  /** Told of every change (the form, the region, the files sent), for a draft to be saved. */
+  onDraftChange?: (snapshot: DraftSnapshot) => void;
   submitLabel: string;
   onSubmit: (form: Record<string, unknown>, regionCode: string, materials: MaterialRef[]) => Promise<void>;
+}
+
+export interface DraftSnapshot {
+  form: Record<string, unknown>;
+  regionCode: string;
+  materials: { key: string; uploadId: string }[];
+}
+
+const codeLength: Record<RegionLevel, number> = { province: 2, city: 4, county: 6, township: 9, village: 12 };
+
+/**
+ * Whether the chosen host region can still take the type (GET /v1/availability), asked as soon as a region of a level
+ * the type takes is chosen, for the types the plan allows once per region; the submission's own check still decides.
+ */
+function useAvailability(formType: FormType, regionCode: string): Availability | undefined {
+  const [answer, setAnswer] = useState<Availability>();
+  useEffect(() => {
+    setAnswer(undefined);
+    const level = formType.hostLevels.find((l) => codeLength[l] === regionCode.length);
+    if (!formType.unique || !level) return;
+    let current = true;
+    api
+      .availability(formType.type, regionCode)
+      .then((found) => current && setAnswer(found))
+      // Not told is not a refusal: the submission checks again.
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [formType.type, regionCode]);
+  return answer;
 }
 
 /** The id of the control an API path names, to focus it from the error summary. */
@@ -43,14 +78,25 @@ export function summaryLine(title: string, message: string): string {
   return !title || message.startsWith(last) || message.includes(`「${last}」`) ? message : `${title}：${message}`;
 }
 
-export function ApplicationForm({ formType, initial, region, notes, materials, submitLabel, onSubmit }: ApplicationFormProps) {
+export function ApplicationForm({ formType, initial, region, notes, materials, restored, onDraftChange, submitLabel, onSubmit }: ApplicationFormProps) {
   const [value, setValue] = useState<unknown>(initial);
   const [regionCode, setRegionCode] = useState(region?.initial ?? '');
   const [issues, setIssues] = useState<Issue[]>([]);
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
   const summary = useRef<HTMLDivElement>(null);
-  const uploads = useMaterialUploads(formType, materials?.current, materials?.asked);
+  const uploads = useMaterialUploads(formType, materials?.current, materials?.asked, restored);
+  const availability = useAvailability(formType, region ? regionCode : '');
+  // Each change after the first render goes to the draft (the files only once sent: their ids are what is kept).
+  const draftRefs = JSON.stringify(uploads.draftRefs());
+  const rendered = useRef(false);
+  useEffect(() => {
+    if (!rendered.current) {
+      rendered.current = true;
+      return;
+    }
+    onDraftChange?.({ form: value as Record<string, unknown>, regionCode, materials: JSON.parse(draftRefs) });
+  }, [value, regionCode, draftRefs]);
 
   const deepest = depth.filter((level) => formType.hostLevels.includes(level)).pop() ?? 'county';
   const hostWords = depth.filter((l) => formType.hostLevels.includes(l)).map((l) => regionLevelLabel[l]).join('或');
@@ -134,6 +180,13 @@ export function ApplicationForm({ formType, initial, region, notes, materials, s
           hint={`本类申请可设在${hostWords}，请选择到相应一级。`}
           errors={errors.get('regionCode')}
         />
+      ) : null}
+      {availability && !availability.available ? (
+        <Notice kind="warning">
+          <p id="region-availability">
+            {availability.message}。请选择其他地区，或查看该地区已有的申请。
+          </p>
+        </Notice>
       ) : null}
       <SchemaForm schema={formType.schema} value={value} onChange={setValue} onFieldChange={fixed} errors={errors} notes={notes} />
       <MaterialsEditor formType={formType} uploads={uploads} current={materials?.current} errors={errors} notes={notes ?? new Map()} />

@@ -7,7 +7,7 @@ import { ApiError, api } from './api';
 import { titleOf } from './form-value';
 import { formatTime } from './labels';
 import type { Messages } from './schema-form';
-import type { Application, FormType, Material, MaterialRecord, MaterialRef, ReplacedMaterial, UploadSlot } from './types';
+import type { Application, DraftMaterial, FormType, Material, MaterialRecord, MaterialRef, ReplacedMaterial, UploadSlot } from './types';
 import { messageOf } from './ui';
 
 const MiB = 1024 * 1024;
@@ -67,7 +67,8 @@ type Phase = 'uploading' | 'checking' | 'ready' | 'refused' | 'failed';
 interface UploadEntry {
   /** The page's own id of this attempt. */
   id: number;
-  file: File;
+  /** The file chosen (a File), or, resumed from a draft, its name and size as the server holds them. */
+  file: File | { name: string; size: number };
   phase: Phase;
   /** 0 to 100 while uploading. */
   progress: number;
@@ -114,15 +115,24 @@ async function checkedUpload(uploadId: string) {
 
 let nextEntry = 1;
 
+/** A draft's file as the page shows it: checked, being checked, or refused (one gone is not shown: the draft says why). */
+function restoredEntry(file: DraftMaterial): UploadEntry {
+  const phase: Phase = file.status === 'ready' ? 'ready' : file.status === 'pending' ? 'checking' : 'refused';
+  return { id: nextEntry++, file: { name: file.fileName, size: file.size }, phase, progress: 100, uploadId: file.uploadId, message: file.reason };
+}
+
 /**
  * The materials being attached to one submission (or resubmission): per key the uploads under way or done and, when
  * resubmitting, the current files kept. `current` are the application's files; `asked` the keys a return named,
  * whose current files are not kept (the return asks for new ones).
  */
-export function useMaterialUploads(formType: FormType, current: MaterialRecord[] = [], asked: ReadonlySet<string> = new Set()) {
+export function useMaterialUploads(formType: FormType, current: MaterialRecord[] = [], asked: ReadonlySet<string> = new Set(), restored: DraftMaterial[] = []) {
   const [state, setState] = useState<State>(() =>
     Object.fromEntries(
-      formType.materials.map((m) => [m.key, { uploads: [], kept: asked.has(m.key) ? [] : current.filter((f) => f.key === m.key).map((f) => f.id) }]),
+      formType.materials.map((m) => [
+        m.key,
+        { uploads: restored.filter((r) => r.key === m.key && r.status !== 'gone').map(restoredEntry), kept: asked.has(m.key) ? [] : current.filter((f) => f.key === m.key).map((f) => f.id) },
+      ]),
     ),
   );
   const live = useRef(true);
@@ -153,6 +163,18 @@ export function useMaterialUploads(formType: FormType, current: MaterialRecord[]
     }
   };
 
+  // A draft's file still being checked when the draft was read: its verdict is awaited as for a file sent here (once).
+  useEffect(() => {
+    for (const [key, { uploads }] of Object.entries(state)) {
+      for (const entry of uploads) {
+        if (entry.phase !== 'checking' || !entry.uploadId) continue;
+        checkedUpload(entry.uploadId)
+          .then((view) => patch(key, entry.id, view.status === 'ready' ? { phase: 'ready' } : { phase: 'refused', message: view.reason ?? '文件未通过检查' }))
+          .catch((error) => patch(key, entry.id, { phase: 'failed', message: messageOf(error) }));
+      }
+    }
+  }, []);
+
   const start = (material: Material, file: File): UploadEntry => {
     const refusal = refusedUpFront(file, material);
     const entry: UploadEntry = { id: nextEntry++, file, phase: refusal ? 'refused' : 'uploading', progress: 0, message: refusal };
@@ -173,6 +195,7 @@ export function useMaterialUploads(formType: FormType, current: MaterialRecord[]
     retry(material: Material, id: number) {
       const old = state[material.key]!.uploads.find((u) => u.id === id);
       if (!old) return;
+      if (!(old.file instanceof File)) return;
       const entry = start(material, old.file);
       setState((s) => ({ ...s, [material.key]: { ...s[material.key]!, uploads: s[material.key]!.uploads.map((u) => (u.id === id ? entry : u)) } }));
     },
@@ -205,6 +228,12 @@ export function useMaterialUploads(formType: FormType, current: MaterialRecord[]
     },
     /** A file is still being sent or checked: the submission waits for it. */
     busy: Object.values(state).some((k) => k.uploads.some((u) => u.phase === 'uploading' || u.phase === 'checking')),
+    /** What a draft keeps of the materials: every upload sent, checked or being checked (the server keeps the ready ones). */
+    draftRefs(): { key: string; uploadId: string }[] {
+      return formType.materials.flatMap((m) =>
+        state[m.key]!.uploads.filter((u) => u.uploadId && (u.phase === 'ready' || u.phase === 'checking')).map((u) => ({ key: m.key, uploadId: u.uploadId! })),
+      );
+    },
     /**
      * What the submission says of its materials: the uploads that passed the check. Resubmitting, only the materials
      * that changed are named, each with all its files (those kept and the new ones); the others stay as they are.

@@ -286,3 +286,44 @@ export interface DemandView {
 export type BatchApprovalItem =
   | { applicationId: string; outcome: 'approved'; status: string; currentLevel: string | null }
   | { applicationId: string; outcome: 'refused'; error: string; message: string; issues?: { path: string; message: string }[] };
+
+/** A file of a draft, as it stood when the draft was read (GET /v1/drafts/{id}). */
+export interface DraftMaterial {
+  key: string;
+  uploadId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  status: 'pending' | 'ready' | 'refused' | 'gone';
+  reason?: string;
+}
+
+export interface DraftSummary {
+  id: string;
+  type: string;
+  typeName: string;
+  title: string;
+  regionCode: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: { name: string };
+  expiresAt: string;
+  materials: number;
+}
+
+export interface Draft extends Omit<DraftSummary, 'materials'> {
+  form: FormValue;
+  materials: DraftMaterial[];
+  dropped?: Issue[];
+}
+
+/** GET /v1/availability: whether the chosen host region can still take the type. */
+export interface Availability {
+  type: string;
+  regionCode: string;
+  regionName: string;
+  unique: boolean;
+  available: boolean;
+  message: string | null;
+}
