@@ -63,6 +63,9 @@ const perApplication = {
   // Notices are their recipient's: the township's task notice is the township office's alone.
   'GET /v1/notifications (its task notice listed?)':     row(U,    U,     L,     U,     U,     U,      U,    U,     401),
   'POST /v1/notifications/{id}/read (its task notice)':  row(404,  404,   200,   404,   404,   404,    404,  404,   401),
+  // 批量通过: county and province offices only (a township decides one by one); each item as its one decision would be
+  // (the cell is the item's outcome: 200 approved, 404 not the office's, 409 not awaiting it).
+  'POST /v1/tasks/approvals (awaiting province)':        row(403,  403,   403,   403,   409,   404,    200,  403,   401),
 };
 // Registry: approved records (public fields), for admins and for officials within their own region.
 const perCaller = {
@@ -88,6 +91,11 @@ const perCaller = {
   'POST /v1/certificates/{certificateNo}/reports':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
   'POST /v1/certificates/{certificateNo}/changes':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
   'GET /v1/certificates/{certificateNo}/history':        row(200,  404,   200,   404,   200,   404,    200,  200,   401),
+  // Drafts are their organisation's alone: another organisation's draft is not found; nobody else has drafts.
+  'POST /v1/drafts':                                     row(201,  201,   403,   403,   403,   403,    403,  403,   401),
+  "GET /v1/drafts/{id} (the owner's draft)":             row(200,  404,   403,   403,   403,   403,    403,  403,   401),
+  "GET /v1/drafts (the owner's draft listed?)":          row(L,    U,     403,   403,   403,   403,    403,  403,   401),
+  'GET /v1/availability':                                row(200,  200,   403,   403,   403,   403,    403,  403,   401),
 };
 
 type Host = 'township' | 'village';
@@ -211,6 +219,17 @@ const perApplicationRoutes: Record<keyof typeof perApplication, PerApplicationRo
       return { ...out, members: out.members?.map((member) => (member === id ? id : `other:${member}`)) };
     },
   },
+  'POST /v1/tasks/approvals (awaiting province)': {
+    state: 'province',
+    changes: true,
+    act: async (id, caller) => {
+      const out = await call('POST', '/v1/tasks/approvals', caller, { applicationIds: [id] });
+      if (out.status !== 200) return out;
+      const item = out.body.items[0] as { outcome: string; error?: string };
+      const status = item.outcome === 'approved' ? 200 : item.error === 'not_found' ? 404 : item.error === 'conflict' ? 409 : 500;
+      return { ...out, status, body: { error: item.error } };
+    },
+  },
   'POST /v1/notifications/{id}/read (its task notice)': {
     state: 'township',
     // Marking read again is the same answer: cells may share the notice.
@@ -261,7 +280,25 @@ const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promis
   'POST /v1/certificates/{certificateNo}/changes': async (caller) =>
     call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/changes`, caller, { form: { address: '连州市大路边镇新街一号二楼', reason: '办公地点搬迁' } }),
   'GET /v1/certificates/{certificateNo}/history': async (caller) => call('GET', `/v1/certificates/${await approvedCertificate()}/history`, caller),
+  'POST /v1/drafts': (caller) => call('POST', '/v1/drafts', caller, { type: 'society-station', form: { name: '草稿' } }),
+  "GET /v1/drafts/{id} (the owner's draft)": async (caller) => call('GET', `/v1/drafts/${await ownerDraft()}`, caller),
+  // One page holds an organisation's drafts (at most 20): no paging to follow.
+  "GET /v1/drafts (the owner's draft listed?)": async (caller) => {
+    const out = await call('GET', '/v1/drafts', caller);
+    return { ...out, target: await ownerDraft(), members: out.status === 200 ? out.body.items.map((d: { id: string }) => d.id) : undefined };
+  },
+  'GET /v1/availability': (caller) => call('GET', `/v1/availability?type=society-station&regionCode=${TOWNSHIP}`, caller),
 };
+
+let ownersDraft: Promise<string> | undefined;
+/** A draft of the owner organisation's. */
+function ownerDraft(): Promise<string> {
+  ownersDraft ??= call('POST', '/v1/drafts', 'owner', { type: 'society-station', form: { name: '草稿' } }).then((out) => {
+    expect(out.status, out.text).toBe(201);
+    return out.body.id as string;
+  });
+  return ownersDraft;
+}
 
 const activeCertificate = () => seedApproved(api.stack.services, { type: 'society-station', regionCode: TOWNSHIP, at: new Date() });
 
@@ -330,5 +367,5 @@ describe('routes that are not about one application', () => {
 
 it('the matrix covers every caller on every route', () => {
   const cells = (Object.keys(hosts).length * Object.keys(perApplication).length + Object.keys(perCaller).length) * callerNames.length;
-  expect(cells).toBe(378);
+  expect(cells).toBe(432);
 });
