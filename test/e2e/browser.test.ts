@@ -1020,3 +1020,26 @@ describe('drafts (草稿) and the host region told at once', () => {
     await phoneApplicant.context.close();
   }, 120_000);
 });
+
+describe('the certificate page on a slow line', () => {
+  it('shows the type and the region by name from the certificate itself: no catalogue or region reads', async () => {
+    // Prepare
+    const station = await seedApproved(stack.services, { type: 'society-station', regionCode: '441882102', at: new Date() });
+    const citizen = await open(phone);
+    const page = citizen.page;
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+
+    // Act
+    await page.goto(`${stack.url}/certificates/${encodeURIComponent(station.certificateNo)}`);
+    const record = page.locator('dl.record');
+    await record.waitFor();
+
+    // Assess
+    expect(await record.textContent()).toContain('学会科技服务站');
+    expect(await record.textContent()).toMatch(/清远市.*连州市.*大路边镇/);
+    expect(await record.textContent()).not.toContain('society-station');
+    expect(asked.filter((path) => path.startsWith('/v1/forms') || path.startsWith('/v1/regions'))).toEqual([]);
+    await citizen.context.close();
+  }, 60_000);
+});

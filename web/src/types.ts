@@ -172,9 +172,12 @@ export interface Certificate {
   certificateNo: string;
   title?: string;
   type: string;
+  /** The type's and the region's names, as the API gives them (the page needs no catalogue or region reads). */
+  typeName: string;
   name: string;
   organisation: string;
   regionCode: string;
+  regionName: string;
   approvedAt: string;
   /** Where it stands now (functions/domain/certificate.ts): ACTIVE only while valid. */
   status: import('#functions/domain/certificate.js').CertificateStatus;

@@ -2,7 +2,6 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import { useSession } from '../auth';
 import { formatDate, formatTime, gradeLabel } from '../labels';
-import { RegionName } from '../region-name';
 import { Link, navigate } from '../router';
 import type { Certificate } from '../types';
 import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync } from '../ui';
@@ -40,7 +39,6 @@ function useCertificate(no: string) {
 const notFound = (error: unknown) => error instanceof ApiError && error.status === 404;
 
 function CertificateFields({ cert }: { cert: Certificate }) {
-  const forms = useAsync(() => api.forms(), []);
   return (
     <dl class="record">
       <div class="record-row">
@@ -56,7 +54,7 @@ function CertificateFields({ cert }: { cert: Certificate }) {
       </div>
       <div class="record-row">
         <dt>类型</dt>
-        <dd>{forms.data?.find((f) => f.type === cert.type)?.name ?? cert.type}</dd>
+        <dd>{cert.typeName}</dd>
       </div>
       <div class="record-row">
         <dt>申请单位</dt>
@@ -64,9 +62,7 @@ function CertificateFields({ cert }: { cert: Certificate }) {
       </div>
       <div class="record-row">
         <dt>所在区划</dt>
-        <dd>
-          <RegionName code={cert.regionCode} />
-        </dd>
+        <dd>{cert.regionName}</dd>
       </div>
       <div class="record-row">
         <dt>批准日期</dt>
