@@ -13,6 +13,7 @@ import { materialRoutes } from './routes/materials.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { demandRoutes, gapRoutes } from './routes/demands.js';
 import { availabilityRoutes, draftRoutes } from './routes/drafts.js';
+import { officeCommentRoutes } from './routes/office-comments.js';
 import { deliveryRoutes, notificationRoutes } from './routes/notifications.js';
 import { docsPage } from './openapi.js';
 import { lookUpProgress } from '../services/applications.js';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps) {
   authed.route('/demands', demandRoutes(services));
   authed.route('/gaps', gapRoutes(services));
   authed.route('/', deliveryRoutes(services));
+  authed.route('/', officeCommentRoutes(services));
   app.route('/v1', authed);
   return app;
 }

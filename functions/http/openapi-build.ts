@@ -5,6 +5,7 @@
 import { batchApprovalResultSchema, batchApprovalSchema } from './batch-schemas.js';
 import { availabilitySchema, draftCreateSchema, draftSaveSchema, draftSchema, draftSummarySchema } from './draft-schemas.js';
 import { DRAFT_KEEP_DAYS, MAX_DRAFTS } from '../domain/drafts.js';
+import { MAX_COMMENTS, officeCommentsInputSchema, officeCommentsSchema } from './office-comment-schemas.js';
 import { writeFileSync } from 'node:fs';
 import { materialsFor as materialsOf } from '#forms/materials.js';
 import { fileURLToPath } from 'node:url';
@@ -362,6 +363,23 @@ const operations: Record<string, Record<string, Operation>> = {
       params: [{ name: 'notificationId', in: 'path', description: '通知编号', required: true, schema: { type: 'string', minLength: 1 } }],
       ok: { status: 200, description: '已读', schema: ref('NotificationRead') },
       errors: { 404: '不存在，或不是本人所属办公室或单位的通知' },
+    },
+  },
+  '/v1/offices/{level}/{region}/comments': {
+    get: {
+      summary: '办公室的常用意见',
+      description: '本办公室的审批人员和管理员。尚未保存过的办公室返回几条建议（suggested: true，version 0）。审批时一点即填入审批意见。',
+      params: officeParams,
+      ok: { status: 200, description: '常用意见', schema: ref('OfficeComments') },
+      errors: { 403: '不是本办公室的审批人员或管理员', 404: '没有这个办公室' },
+    },
+    put: {
+      summary: '保存办公室的常用意见',
+      description: `整份替换，最多 ${MAX_COMMENTS} 条，先后为序。须带读取时的 version：期间已被他人保存则 409，本次不保存。`,
+      params: officeParams,
+      body: ref('OfficeCommentsInput'),
+      ok: { status: 200, description: '已保存', schema: ref('OfficeComments') },
+      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是本办公室的审批人员或管理员', 404: '没有这个办公室', 409: '期间已被他人保存（version 不符）' },
     },
   },
   '/v1/offices/{level}/{region}/channels': {
@@ -802,6 +820,8 @@ export function buildOpenApiDocument(): Json {
         DemandMatch: schema(demandMatchSchema, 'input'),
         DemandClose: schema(demandCloseSchema, 'input'),
         GapPage: schema(gapPageSchema),
+        OfficeCommentsInput: schema(officeCommentsInputSchema, 'input'),
+        OfficeComments: schema(officeCommentsSchema),
         DraftCreate: schema(draftCreateSchema, 'input'),
         DraftSave: schema(draftSaveSchema, 'input'),
         Draft: schema(draftSchema),

@@ -8,6 +8,7 @@ import { NotificationStore } from '../store/notifications.js';
 import { ApplicationLists } from '../store/application-lists.js';
 import { DemandStore } from '../store/demands.js';
 import { DraftStore } from '../store/drafts.js';
+import { OfficeCommentStore } from '../store/office-comments.js';
 import { RegistryStore } from '../store/registry.js';
 import { UploadStore } from '../store/uploads.js';
 import { Uploads } from '../uploads.js';
@@ -29,6 +30,7 @@ export function buildServices(config: Config, clients: Clients, bucket: S3Object
     notifications: new NotificationStore(clients.db, config.tableName),
     demands: new DemandStore(clients.db, config.tableName),
     drafts: new DraftStore(clients.db, config.tableName),
+    officeComments: new OfficeCommentStore(clients.db, config.tableName),
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import type { ApplicationStore } from '../store/applications.js';
 import type { ApplicationLists } from '../store/application-lists.js';
 import type { DemandStore } from '../store/demands.js';
 import type { DraftStore } from '../store/drafts.js';
+import type { OfficeCommentStore } from '../store/office-comments.js';
 import type { NoticeWrites } from '../store/notice-writes.js';
 import type { NotificationStore } from '../store/notifications.js';
 import type { RegistryStore } from '../store/registry.js';
@@ -23,6 +24,8 @@ export interface Services {
   /** The uploads bucket: presigned requests and checks of the bytes. */
   bucket: Uploads;
   notifications: NotificationStore;
+  /** Each office's stock comments (常用意见). */
+  officeComments: OfficeCommentStore;
   /** Applications as typed so far (草稿). */
   drafts: DraftStore;
   /** The demand library (需求库). */

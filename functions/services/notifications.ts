@@ -78,7 +78,7 @@ export async function urgeApplication(s: Services, principal: Principal, id: str
 }
 
 /** The office a channels route names: a Guangdong region of that level (404 otherwise). */
-function officeOf(level: string, region: string): { level: DecidingLevel; region: string; name: string } {
+export function officeOf(level: string, region: string): { level: DecidingLevel; region: string; name: string } {
   const known = (decidingLevels as readonly string[]).includes(level) ? (level as DecidingLevel) : undefined;
   const found = known && regionAtLevel(region, known) === region ? findRegion(region) : undefined;
   if (!known || !found || found.level !== known) throw new DomainError('not_found', `没有这个办公室：${level.slice(0, 20)} ${region.slice(0, 20)}`);

@@ -172,6 +172,8 @@ export const keys = {
   idempotency: (sub: string, key: string): Key => ({ pk: `IDEM#${sub}#${key}`, sk: 'IDEM' }),
   /** An upload slot and its check (functions/store/uploads.ts); read by its id alone, never listed. */
   upload: (id: string): Key => ({ pk: `UPLOAD#${id}`, sk: 'UPLOAD' }),
+  /** An office's stock comments (常用意见): one item, its list whole, every save conditional on its version. */
+  officeComments: (level: string, region: string): Key => ({ pk: `OFFICE#${level}#${region}`, sk: 'COMMENTS' }),
   /** An organisation's drafts (草稿): one partition, ULIDs, so the newest is last; read by key with the owner in it. */
   draftsPk: (org: string) => `DRAFTS#${org}`,
   draft: (org: string, id: string): Key => ({ pk: `DRAFTS#${org}`, sk: `DRAFT#${id}` }),

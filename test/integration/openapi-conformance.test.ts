@@ -175,6 +175,7 @@ beforeAll(async () => {
   pathValuesOf['DELETE /v1/drafts/{id}'] = { id: [toDelete, ...draftIds] };
   knownGood.DraftCreate = [{ type: 'society-station', regionCode: HOSTS.township, form: { name: '连州市大路边镇学会科技服务站' } }];
   knownGood.DraftSave = [{ version: 1, regionCode: HOSTS.township, form: { name: '连州市大路边镇学会科技服务站', address: '大路边镇' } }];
+  knownGood.OfficeCommentsInput = [{ version: 0, comments: ['材料齐全，同意上报。', '请补充村委会意见后重新提交。'] }];
   exampleQueryOf['GET /v1/availability'] = [['type', 'society-station'], ['regionCode', HOSTS.township]];
   pathValues.code = ['44', HOSTS.county, HOSTS.township, HOSTS.village, '99', '4418821029999'];
   knownGood.Submission = applicationTypes.map((type) => submission(type, hostOf(type)));

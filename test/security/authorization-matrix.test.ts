@@ -91,6 +91,9 @@ const perCaller = {
   'POST /v1/certificates/{certificateNo}/reports':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
   'POST /v1/certificates/{certificateNo}/changes':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
   'GET /v1/certificates/{certificateNo}/history':        row(200,  404,   200,   404,   200,   404,    200,  200,   401),
+  // 常用意见: the office's own officials and administrators.
+  'GET /v1/offices/township/441882102/comments':         row(403,  403,   200,   403,   403,   403,    403,  200,   401),
+  'PUT /v1/offices/township/441882102/comments':         row(403,  403,   200,   403,   403,   403,    403,  200,   401),
   // Drafts are their organisation's alone: another organisation's draft is not found; nobody else has drafts.
   'POST /v1/drafts':                                     row(201,  201,   403,   403,   403,   403,    403,  403,   401),
   "GET /v1/drafts/{id} (the owner's draft)":             row(200,  404,   403,   403,   403,   403,    403,  403,   401),
@@ -280,6 +283,11 @@ const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promis
   'POST /v1/certificates/{certificateNo}/changes': async (caller) =>
     call('POST', `/v1/certificates/${(await activeCertificate()).certificateNo}/changes`, caller, { form: { address: '连州市大路边镇新街一号二楼', reason: '办公地点搬迁' } }),
   'GET /v1/certificates/{certificateNo}/history': async (caller) => call('GET', `/v1/certificates/${await approvedCertificate()}/history`, caller),
+  'GET /v1/offices/township/441882102/comments': (caller) => call('GET', '/v1/offices/township/441882102/comments', caller),
+  'PUT /v1/offices/township/441882102/comments': async (caller) => {
+    const seen = await call('GET', '/v1/offices/township/441882102/comments', 'admin');
+    return call('PUT', '/v1/offices/township/441882102/comments', caller, { version: seen.body.version, comments: ['材料齐全，同意上报。'] });
+  },
   'POST /v1/drafts': (caller) => call('POST', '/v1/drafts', caller, { type: 'society-station', form: { name: '草稿' } }),
   "GET /v1/drafts/{id} (the owner's draft)": async (caller) => call('GET', `/v1/drafts/${await ownerDraft()}`, caller),
   // One page holds an organisation's drafts (at most 20): no paging to follow.
@@ -367,5 +375,5 @@ describe('routes that are not about one application', () => {
 
 it('the matrix covers every caller on every route', () => {
   const cells = (Object.keys(hosts).length * Object.keys(perApplication).length + Object.keys(perCaller).length) * callerNames.length;
-  expect(cells).toBe(432);
+  expect(cells).toBe(450);
 });
