@@ -1043,3 +1043,53 @@ describe('the certificate page on a slow line', () => {
     await citizen.context.close();
   }, 60_000);
 });
+
+describe('常用意见 in the decision panel', () => {
+  it('fills the comment with one tap, keeps a typed one as the office\'s, and decides with it, on a phone', async () => {
+    // Prepare: an application awaiting the township
+    const api = httpClient(stack.url);
+    const tokens = await chainTokens(api);
+    const name = '连州市大路边镇常用意见学会科技服务站';
+    const out = await api.call('POST', '/v1/applications', {
+      token: tokens.applicant,
+      body: { ...submission('society-station', '441882102', ORG, (form) => (form.name = name)), materials: (await requiredMaterials(api, tokens.applicant, 'society-station', 51)).refs },
+    });
+    expect(out.status, out.text).toBe(201);
+    await taskInInbox(api, tokens.township, out.body.id);
+
+    // Act: the township taps a suggestion, then types its own and keeps it
+    const official = await open(phone);
+    const page = official.page;
+    await signIn(page, '大路边镇科协');
+    await page.goto(`${stack.url}/applications/${out.body.id}?from=inbox`);
+    const panel = decisionPanel(page);
+    const chips = panel.getByRole('list', { name: /常用意见/ });
+    await chips.waitFor();
+    const first = chips.getByRole('button').first();
+    const suggestion = (await first.textContent())!;
+    await first.click();
+    expect(await panel.getByRole('textbox', { name: /^审批意见/ }).inputValue()).toBe(suggestion);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('decision-comment');
+    const own = '经实地核查，依托学会专家团队，同意设立。';
+    await panel.getByRole('textbox', { name: /^审批意见/ }).fill(own);
+    await panel.getByRole('button', { name: '＋ 把所填意见存为常用意见' }).click();
+    await panel.getByText('已存为常用意见').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await shoot(page, '62-stock-comments-phone');
+
+    // Act: the next time, the office's own comment is among them; it decides with it
+    await page.reload();
+    await chips.getByRole('button', { name: own }).click();
+    await panel.getByLabel('通过', { exact: true }).check();
+    await panel.getByRole('button', { name: '提交审批意见' }).click();
+    await page.getByText('已提交审批意见：通过。').waitFor();
+
+    // Assess: the history carries it; the office keeps it
+    const saved = await api.call('GET', '/v1/offices/township/441882102/comments', { token: tokens.township });
+    expect(saved.body).toMatchObject({ suggested: false });
+    expect(saved.body.comments).toContain(own);
+    const app = await api.call('GET', `/v1/applications/${out.body.id}`, { token: tokens.applicant });
+    expect(app.body.history.find((h: { action: string }) => h.action === 'approve')).toMatchObject({ level: 'township', comment: own });
+    await official.context.close();
+  }, 90_000);
+});

@@ -20,6 +20,7 @@ import type {
   ListFilters,
   MaterialRef,
   NotificationPage,
+  OfficeComments,
   OfficeChannels,
   Page,
   ProgressLookup,
@@ -125,6 +126,9 @@ export const api = {
   resubmit: (id: string, form: FormValue, materials: MaterialRef[]) =>
     request<Application>('PUT', `/v1/applications/${encodeURIComponent(id)}`, { form, ...(materials.length ? { materials } : {}) }),
   /** A slot for one file of a material: a presigned PUT straight to object storage. */
+  officeComments: (level: string, region: string) => request<OfficeComments>('GET', `/v1/offices/${level}/${encodeURIComponent(region)}/comments`),
+  saveOfficeComments: (level: string, region: string, version: number, comments: string[]) =>
+    request<OfficeComments>('PUT', `/v1/offices/${level}/${encodeURIComponent(region)}/comments`, { version, comments }),
   drafts: () => request<Page<DraftSummary>>('GET', '/v1/drafts'),
   draft: (id: string) => request<Draft>('GET', `/v1/drafts/${encodeURIComponent(id)}`),
   createDraft: (body: { type: string; regionCode: string; form: FormValue; materials: { key: string; uploadId: string }[] }) => request<Draft>('POST', '/v1/drafts', body),

@@ -330,3 +330,14 @@ export interface Availability {
   available: boolean;
   message: string | null;
 }
+
+/** An office's stock comments (常用意见): GET /v1/offices/{level}/{region}/comments. */
+export interface OfficeComments {
+  office: { level: DecidingLevel; region: string; name: string };
+  comments: string[];
+  /** The office has saved none: these are the platform's suggestions. */
+  suggested: boolean;
+  version: number;
+  updatedAt: string | null;
+  updatedBy: { name: string } | null;
+}

@@ -9,6 +9,7 @@ import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
 import { Link, useLocation } from '../router';
 import { SchemaView } from '../schema-form';
+import { StockComments } from '../stock-comments';
 import type { Application, FormType, Issue } from '../types';
 import { ErrorNotice, Loading, Notice, PageTitle, StatusBadge, messageOf, useAsync } from '../ui';
 
@@ -465,6 +466,14 @@ function DecisionPanel({
             {commentError.join('；')}
           </p>
         ) : null}
+        <StockComments
+          current={comment}
+          onPick={(picked) => {
+            setComment(picked);
+            setFieldErrors((errors) => errors.filter((i) => i.path !== 'comment'));
+            document.getElementById('decision-comment')?.focus();
+          }}
+        />
       </div>
       {grading && action === 'approve' ? (
         <fieldset class={`group${gradeError.length ? ' invalid' : ''}`} aria-describedby={gradeError.length ? 'decision-grade-error' : undefined}>
