@@ -44,6 +44,17 @@ export interface Results {
     worstRatioP50: number;
     queries: { name: string; small: { p50: number; found: number; more: boolean }; large: { p50: number; found: number; more: boolean }; ratioP50: number }[];
   };
+  /** bench/lighthouse.ts's own results (bench/results-lighthouse.json): the pages in Lighthouse, mobile (issue 18). */
+  lighthouse?: {
+    source: string;
+    when: string;
+    lighthouse: string;
+    chromium: string;
+    runsPerPage: number;
+    entryChunkKiB: number;
+    chunks: number;
+    pages: { page: string; path: string; performance: number; accessibility: number; bestPractices: number; runs: number[]; fcpMs: number; lcpMs: number; tbtMs: number; scriptKiB: number }[];
+  };
   cost?: Awaited<ReturnType<typeof import('./cost.js').benchCost>>;
   materials?: MaterialsResult;
   targets?: TargetRow[];
@@ -154,6 +165,22 @@ export function targetRows(r: Results, cost: { transitions: number; dollarsPer10
       target: '≤ 1.2 × (p50; every list and search)',
       measured: `worst ${times(r.demands.worstRatioP50)}, median ${times(r.demands.medianRatioP50)} (${r.demands.queries.map((q) => times(q.ratioP50)).join(', ')})`,
       ...atMost(r.demands.worstRatioP50, 1.2, ''),
+    });
+  }
+  if (r.lighthouse) {
+    const l = r.lighthouse;
+    const worst = Math.min(...l.pages.map((p) => p.performance));
+    rows.push({
+      what: `Lighthouse mobile performance: ${l.pages.map((p) => p.page).join(', ')} (issue 18; bench/lighthouse.ts, median of ${l.runsPerPage})`,
+      target: '≥ 95 each',
+      measured: l.pages.map((p) => `${p.page} ${p.performance}`).join(', '),
+      ...(worst >= 95 ? { met: true, gap: 'met' } : { met: false, gap: `${95 - worst} short on the worst page` }),
+    });
+    rows.push({
+      what: 'JavaScript a page needs first: the shell\'s entry chunk, gzip (pages load their own chunks when shown)',
+      target: '≤ 30 KiB',
+      measured: `${l.entryChunkKiB} KiB (every script of a page as sent: ${l.pages.map((p) => `${p.page} ${p.scriptKiB}`).join(', ')} KiB)`,
+      ...atMost(l.entryChunkKiB, 30, ' KiB'),
     });
   }
   if (r.notifications?.centre) {
@@ -461,6 +488,23 @@ ${table(
 Median ratio: ${times(g.medianRatioP50)}; worst ${times(g.worstRatioP50)}.
 `);
     }
+  }
+
+  if (r.lighthouse) {
+    const l = r.lighthouse;
+    parts.push(`## The pages in Lighthouse
+
+\`bench/lighthouse.ts\` (run by \`npm run bench\`; its own results in [results-lighthouse.json](results-lighthouse.json),
+${l.when.slice(0, 16).replace('T', ' ')} UTC): Lighthouse ${l.lighthouse}, its mobile settings (simulated slow 4G, 4× CPU
+slowdown) in Chromium ${l.chromium}, against the local stack (compressed assets, as CloudFront serves them), signed in
+where the page needs it; each page ${l.runsPerPage} times, the median run shown. The shell's entry chunk is ${l.entryChunkKiB} KiB
+gzip; the pages load their own code (${l.chunks} chunks) when first shown.
+
+${table(
+  ['page', 'path', 'performance', 'runs', 'accessibility', 'best practices', 'FCP ms', 'LCP ms', 'TBT ms', 'JS KiB (gzip)'],
+  l.pages.map((p) => [p.page, `\`${p.path}\``, p.performance, p.runs.join(' / '), p.accessibility, p.bestPractices, p.fcpMs, p.lcpMs, p.tbtMs, p.scriptKiB]),
+)}
+`);
   }
 
   if (r.notifications) {

@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark of issue 8 in one run, on this machine, against the local stack; writes
 // bench/results.json and the table in bench/README.md (targets against what was measured).
-//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,notifications,decisionCost,registry,search,demands   run only some parts (the others are kept from results.json)
+//   BENCH_ONLY=bundles,throughput,latency,cost,materials,inbox,notifications,decisionCost,registry,search,demands,lighthouse   run only some parts (the others are kept from results.json)
 //   BENCH_BASELINE=<commit>   the stack decisionCost compares a decision with (default: main before the notifications)
 //   BENCH_REGISTRY=reuse   take bench/results-registry.json as it is instead of running bench/registry.ts again
 //   BENCH_SEARCH=reuse     the same for bench/search.ts and bench/results-search.json (part `search`)
 //   BENCH_DEMANDS=reuse    the same for bench/demands.ts and bench/results-demands.json (part `demands`)
+//   BENCH_LIGHTHOUSE=reuse the same for bench/lighthouse.ts and bench/results-lighthouse.json (part `lighthouse`)
 //   BENCH_RENDER=1         measure nothing: write bench/README.md again from bench/results.json
 import '#infra/local/polyfills.js';
 import { spawnSync } from 'node:child_process';
@@ -179,10 +180,22 @@ async function main() {
     }
   }
 
+  if (wanted('lighthouse')) {
+    const file = here('./results-lighthouse.json');
+    if (process.env.BENCH_LIGHTHOUSE === 'reuse' && existsSync(file)) {
+      log('pages: bench/results-lighthouse.json as it is (BENCH_LIGHTHOUSE=reuse)');
+    } else {
+      log('pages in Lighthouse (mobile): bench/lighthouse.ts');
+      const out = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lighthouse.ts'], { cwd: new URL('..', import.meta.url), stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+      if (out.status !== 0) log(`bench/lighthouse.ts failed (${out.status ?? out.signal}); its last results, if any, are used`);
+    }
+    if (existsSync(file)) results.lighthouse = { source: 'bench/results-lighthouse.json', ...JSON.parse(readFileSync(file, 'utf8')) };
+  }
+
   // A partial run keeps the parts it did not measure from the last results, and says so.
   if (only && existsSync(here('./results.json'))) {
     const earlier = JSON.parse(readFileSync(here('./results.json'), 'utf8')) as Results;
-    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'materials', 'inbox', 'notifications', 'registry', 'search', 'demands'] as const;
+    const parts = ['bundles', 'throughput', 'throughputInMemory', 'decisionToTask', 'cost', 'materials', 'inbox', 'notifications', 'registry', 'search', 'demands', 'lighthouse'] as const;
     for (const part of parts.filter((p) => results[p] === undefined && earlier[p] !== undefined)) {
       (results as unknown as Record<string, unknown>)[part] = earlier[part];
       results.kept = { ...results.kept, [part]: earlier.kept?.[part] ?? earlier.when };

@@ -249,7 +249,8 @@ describe('the web pages in a browser', () => {
     expect(await page.locator('#f-contact-mobile-error').count()).toBe(0);
     expect(await mobile.getAttribute('aria-invalid')).toBeNull();
     await page.getByRole('button', { name: '提交申请' }).click();
-    await page.getByText('申请已提交，等待审批。').waitFor();
+    // The submission, the draft's deletion, then the application page's own code and data (loaded when first shown).
+    await page.getByText('申请已提交，等待审批。').waitFor({ timeout: 20_000 });
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
     const id = new URL(page.url()).pathname.split('/').pop()!;
     // The applicant sees its materials, each file with its kind and size.
