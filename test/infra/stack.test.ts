@@ -53,7 +53,7 @@ const functions = () =>
   resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment') && !id.startsWith('BucketNotificationsHandler'));
 /** Which entry each function deploys, by the logical id the stack gives it. */
 const entryOf = (logicalId: string) => {
-  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler, NotificationsSweeper: lambdaEntries.sweeper, UploadsCheck: lambdaEntries.checkUpload };
+  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler, NotificationsSweeper: lambdaEntries.sweeper, UploadsCheck: lambdaEntries.checkUpload, DocumentsHandler: lambdaEntries.documents };
   const found = Object.entries(byPrefix).find(([prefix]) => logicalId.startsWith(prefix));
   if (!found) throw new Error(`no entry known for ${logicalId}`);
   return found[1];
