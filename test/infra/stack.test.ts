@@ -419,6 +419,20 @@ describe('Lambda functions', () => {
       expect(fs.existsSync(path.join(asset, 'openapi-document.json')), id).toBe(reads);
     }
   });
+
+  it('carry the documents’ font next to the documents’ bundle alone, the very TTF of its package', () => {
+    // Prepare
+    const font = fs.readFileSync(path.join(projectRoot, 'node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'));
+
+    for (const [id, f] of functions()) {
+      // Act
+      const beside = path.join(outdir, f.Metadata!['aws:asset:path'], 'NotoSansSC_400Regular.ttf');
+
+      // Assess
+      expect(fs.existsSync(beside), id).toBe(id.startsWith('DocumentsHandler'));
+      if (id.startsWith('DocumentsHandler')) expect(fs.readFileSync(beside).equals(font)).toBe(true);
+    }
+  });
 });
 
 describe('web pages', () => {
