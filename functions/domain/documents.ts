@@ -1,11 +1,10 @@
 // The printable documents of an application (issue 18): 申请表, 受理回执 and 补正告知书, as what each one says, in
 // blocks a renderer lays out (functions/pdf/render.ts). Pure: the caller hands in the form's JSON Schema (its Chinese
 // titles), the region names and the clock.
-import type { Application, HistoryEntry, Status } from './application.js';
+import { DomainError, type Application, type HistoryEntry, type Status } from './application.js';
 import { chainOf, decidingLevelNames, type DecidingLevel } from './chain.js';
 import { cstDateTime } from './china-time.js';
 import { formatCaseNumber } from './case-number.js';
-import { DomainError } from './application.js';
 import type { LevelState } from './progress-lookup.js';
 
 export const documentKinds = ['application-form', 'receipt', 'return-notice'] as const;
@@ -53,7 +52,7 @@ const levelStateNames: Record<LevelState, string> = {
   not_reached: '未送达',
 };
 
-/** One row of label and value; `wide` values (a summary) get a line of their own under the label. */
+/** One row of label and value (the renderer puts a long value under its label, at full width). */
 export interface Row {
   label: string;
   value: string;
