@@ -13,6 +13,7 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TokenIssuer } from './auth.js';
@@ -51,6 +52,7 @@ export interface ApiProps {
 
 export class Api extends Construct {
   readonly handler: ProjectFunction;
+  readonly httpApi: HttpApi;
   readonly url: string;
   /** The API's own host name (`<id>.execute-api.<region>.<suffix>`): the web distribution's origin for /v1 and /docs. */
   readonly domainName: string;
@@ -90,6 +92,7 @@ export class Api extends Construct {
         : undefined,
     });
 
+    this.httpApi = api;
     const integration = new HttpLambdaIntegration('Handler', this.handler);
     const open = publicRoutes.flatMap(({ method, path }) =>
       api.addRoutes({ path, methods: [method], integration, authorizer: new HttpNoneAuthorizer() }),
@@ -127,6 +130,14 @@ export class Api extends Construct {
     this.url = stage.url;
     this.domainName = Fn.parseDomainName(api.apiEndpoint);
   }
+}
+
+/**
+ * Sends `path` (`/v1/applications/{id}/documents/{kind}`), any method, to a function of its own instead of the API's,
+ * behind the same JWT authorizer; that function's app answers the methods it does not take with 405, as the API does.
+ */
+export function routeToFunction(api: Api, id: string, path: string, handler: IFunction): void {
+  api.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration: new HttpLambdaIntegration(id, handler) });
 }
 
 function suppressPublic(routes: HttpRoute[]): void {

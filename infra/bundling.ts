@@ -26,16 +26,23 @@ export const lambdaEntries = {
   sweeper: 'functions/sweeper.ts',
   /** On each object created under the uploads bucket's files/ (infra/uploads.ts addCheck). */
   checkUpload: 'functions/check-upload.ts',
+  /** GET /v1/applications/{id}/documents/{kind}: the printable documents as PDF (infra/documents.ts). */
+  documents: 'functions/documents.ts',
 } as const;
 
 export type LambdaEntry = (typeof lambdaEntries)[keyof typeof lambdaEntries];
 
 /**
  * Data the functions read from disk beside index.mjs, on first use, rather than carry in their code: the region data
- * (functions/regions/index.ts, 700 KB) and the OpenAPI document (functions/http/openapi.ts, built by functions/http/openapi-build.ts).
+ * (functions/regions/index.ts, 700 KB), the OpenAPI document (functions/http/openapi.ts, built by functions/http/openapi-build.ts)
+ * and the documents' font (functions/pdf/font.ts: Noto Sans SC Regular, OFL-1.1, 10.5 MB, which pdfkit embeds as a subset).
  * Each goes into the bundles whose code names it (tree shaking decides which).
  */
-export const dataFiles = ['functions/regions/guangdong.json', 'functions/http/openapi-document.json'] as const;
+export const dataFiles = [
+  'functions/regions/guangdong.json',
+  'functions/http/openapi-document.json',
+  'node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+] as const;
 
 export const esbuildOptions = {
   bundle: true,

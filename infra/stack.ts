@@ -6,6 +6,7 @@ import { defaultRateLimits, parseRateLimits, type RateLimit, type RateLimits } f
 import { parseEscalation } from '#functions/domain/notifications.js';
 import { Api } from './api.js';
 import { RegistryExport } from './export.js';
+import { Documents } from './documents.js';
 import { CognitoIdentity, ExternalIdentity, type TokenIssuer } from './auth.js';
 import { edgeFirewallFor, firewallInOtherRegion, parseEdgeRateLimits } from './firewall.js';
 import { Notifications, notificationsFromContext, type NotificationsContext } from './notifications.js';
@@ -146,10 +147,13 @@ export class ApprovalStack extends Stack {
         description: 'GET /v1/registry/export streamed (no 6 MB limit); the same route under ApiUrl is buffered',
       });
     }
+    const notifications = props.notifications ?? notificationsFromContext(this);
+    // After the pages: the receipt links to their 办件查询 (the distribution reaches the HTTP API, not this function).
+    new Documents(this, 'Documents', { storage, api, environment, webUrl: notifications.webUrl ?? pagesUrl });
     new Notifications(this, 'Notifications', {
       storage,
       environment,
-      context: props.notifications ?? notificationsFromContext(this),
+      context: notifications,
       webUrl: pagesUrl,
       inChina,
       uploads,

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { applicationTypes, catalogue, formJsonSchema, submissionSchema } from '#forms/catalogue.js';
 import { statuses } from '../domain/application.js';
+import { documentKinds, documentNames } from '../domain/documents.js';
 import { certificateStatuses } from '../domain/certificate.js';
 import { regionLevelNames } from '../domain/region-codes.js';
 import { submittedMaterials } from '#forms/material-references.js';
@@ -137,8 +138,9 @@ const listParams: Operation['params'] = [
   {
     name: 'sort',
     in: 'query',
-    description: 'newest 最新提交在前 / oldest 最早提交在前。默认：申请单位的列表 newest，待办 oldest，辖区列表按区划代码再按提交时间（oldest），newest 为其倒序',
-    schema: { type: 'string', enum: ['newest', 'oldest'] },
+    description: 'newest 最新提交在前 / oldest 最早提交在前。默认：申请单位的列表 newest，待办 oldest，辖区列表按区划代码再按提交时间（oldest），newest 为其倒序；空值视为未填',
+    // As the other filters: surrounding spaces taken, an empty one counted as absent (functions/domain/list-filter.ts).
+    schema: { type: 'string', pattern: '^\\s*(?:newest|oldest)?\\s*$' },
   },
 ];
 const certificateNoParam = { name: 'certificateNo', in: 'path' as const, description: '证书编号，如 GDKX-2026-000123 或 粤科协备〔2026〕000123号', required: true, schema: { type: 'string', minLength: 1 } };
@@ -231,6 +233,36 @@ const operations: Record<string, Record<string, Operation>> = {
       params: [id, { name: 'materialId', in: 'path', description: '材料文件编号（materials[].id 或 replacedMaterials[].id）', required: true, schema: { type: 'string', minLength: 1 } }],
       ok: { status: 200, description: '下载地址', schema: ref('MaterialLink') },
       errors: { 404: '申请不存在或无权查看，或没有这个材料文件' },
+    },
+  },
+  '/v1/applications/{id}/documents/{kind}': {
+    get: {
+      summary: '申请的打印文书（PDF）：申请表、受理回执、补正告知书',
+      description:
+        '可查看该申请的人均可取得，与查看申请相同：尚未报送到本级的上级审批机关看到的个人信息同样脱敏。A4 中文 PDF，带广东省科学技术协会及平台页眉、页码，' +
+        '字体为思源黑体（Noto Sans SC，SIL Open Font License 1.1）的子集。申请表：申请表单的全部字段（按表单的中文名称）及申报材料清单；' +
+        '受理回执：受理号、申请单位、所在地区、提交时间、当前层级和状态、逐级审批机关、办件查询方法；补正告知书：最近一次退回的全部问题（所涉字段或材料、说明）、退回机关、日期、补正期限和办理要求。',
+      params: [
+        id,
+        {
+          name: 'kind',
+          in: 'path',
+          description: `文书种类：${documentKinds.map((kind) => `${kind}（${documentNames[kind]}）`).join('、')}`,
+          required: true,
+          schema: { type: 'string', enum: [...documentKinds] },
+        },
+      ],
+      ok: {
+        status: 200,
+        description: 'PDF 文件，浏览器内直接打开',
+        contentType: 'application/pdf',
+        schema: { type: 'string' },
+        headers: {
+          'Content-Disposition': { description: "inline，文件名含受理号，如 filename*=UTF-8''申请表-202604831295.pdf（已编码）", required: true, schema: { type: 'string' } },
+          'Cache-Control': { description: 'private, no-store', required: true, schema: { type: 'string' } },
+        },
+      },
+      errors: { 404: '申请不存在或无权查看，或没有这种文书', 409: '该申请未被退回补正，没有补正告知书' },
     },
   },
   '/v1/uploads': {

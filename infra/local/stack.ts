@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
 import { Hono } from 'hono';
 import { createApp } from '#functions/http/app.js';
+import { documentsApp, documentsPath } from '#functions/http/documents-app.js';
 import { errorResponse } from '#functions/http/errors.js';
 import { makeClients } from '#functions/clients.js';
 import { limitAddress } from '#functions/http/rate-limit.js';
@@ -244,6 +245,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pages.get('*', serveStatic({ root, path: 'index.html' }));
       app.get('*', (c, next) => (isApi(c.req.path) ? next() : pages.fetch(c.req.raw)));
     }
+    // The printable documents, as deployed: their own app (the documents' function behind the HTTP API's route for
+    // that path, any method), so the API's app never carries pdfkit and the font.
+    const documents = documentsApp({ services, verify: issuer.verify, rateLimits: config.rateLimits });
+    app.all(documentsPath, (c) => documents.fetch(c.req.raw, c.env));
     app.route('/', createApp({ services, verify: issuer.verify, health: healthCheck(services), rateLimits: config.rateLimits, addressLimit }));
 
     // Every execution that was waiting is waiting again before the first request is served.

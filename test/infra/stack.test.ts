@@ -53,7 +53,7 @@ const functions = () =>
   resources(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment') && !id.startsWith('BucketNotificationsHandler'));
 /** Which entry each function deploys, by the logical id the stack gives it. */
 const entryOf = (logicalId: string) => {
-  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler, NotificationsSweeper: lambdaEntries.sweeper, UploadsCheck: lambdaEntries.checkUpload };
+  const byPrefix = { ApiHandler: lambdaEntries.api, ExportHandler: lambdaEntries.registryExport, WorkflowRecordOutcome: lambdaEntries.recordOutcome, WorkflowReconciler: lambdaEntries.reconciler, NotificationsSweeper: lambdaEntries.sweeper, UploadsCheck: lambdaEntries.checkUpload, DocumentsHandler: lambdaEntries.documents };
   const found = Object.entries(byPrefix).find(([prefix]) => logicalId.startsWith(prefix));
   if (!found) throw new Error(`no entry known for ${logicalId}`);
   return found[1];
@@ -417,6 +417,20 @@ describe('Lambda functions', () => {
       // Assess
       if (id.startsWith('ApiHandler')) expect(reads).toBe(true);
       expect(fs.existsSync(path.join(asset, 'openapi-document.json')), id).toBe(reads);
+    }
+  });
+
+  it('carry the documents’ font next to the documents’ bundle alone, the very TTF of its package', () => {
+    // Prepare
+    const font = fs.readFileSync(path.join(projectRoot, 'node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'));
+
+    for (const [id, f] of functions()) {
+      // Act
+      const beside = path.join(outdir, f.Metadata!['aws:asset:path'], 'NotoSansSC_400Regular.ttf');
+
+      // Assess
+      expect(fs.existsSync(beside), id).toBe(id.startsWith('DocumentsHandler'));
+      if (id.startsWith('DocumentsHandler')) expect(fs.readFileSync(beside).equals(font)).toBe(true);
     }
   });
 });

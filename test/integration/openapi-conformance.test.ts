@@ -100,6 +100,9 @@ beforeAll(async () => {
 
 
   pathValues.id = [pending, returned, approved, '01JNOSUCHAPPLICATION0000000'];
+  // The printable documents: each kind, and one there is none of; the return notice of the returned application.
+  pathValues.kind = ['application-form', 'receipt', 'return-notice', 'certificate'];
+  pathValuesOf['GET /v1/applications/{id}/documents/{kind}'] = { id: [returned, ...pathValues.id] };
   const { caseNo } = (await api.call('GET', `/v1/applications/${returned}`, { token: tokens.applicant })).body;
   exampleQueryOf['GET /v1/progress'] = [['caseNo', caseNo], ['creditCode', ORG]];
   pathValuesOf['POST /v1/applications/{id}/decision'] = { id: [awaiting, ...pathValues.id] };

@@ -58,6 +58,9 @@ const perApplication = {
   'POST /v1/applications/{id}/withdraw':                 row(200,  404,   403,   404,   403,   404,    403,  403,   401),
   'GET /v1/applications (is it listed?)':                row(L,    U,     L,     U,     L,     U,      L,    L,     401),
   'GET /v1/tasks (awaiting township: listed?)':          row(403,  403,   L,     U,     U,     U,      U,    403,   401),
+  // The printable documents: read by exactly those who read the application (the masking: test/integration/documents.test.ts).
+  'GET /v1/applications/{id}/documents/receipt':         row(200,  404,   200,   404,   200,   404,    200,  200,   401),
+  'GET /v1/applications/{id}/documents/return-notice (returned)': row(200, 404, 200, 404, 200,  404,    200,  200,   401),
   // 催办: the owner only; just submitted, the township has not had half its time yet (409).
   'POST /v1/applications/{id}/urge (awaiting township)': row(409,  404,   403,   404,   403,   404,    403,  403,   401),
   // Notices are their recipient's: the township's task notice is the township office's alone.
@@ -213,6 +216,12 @@ const perApplicationRoutes: Record<keyof typeof perApplication, PerApplicationRo
   'POST /v1/applications/{id}/withdraw': { state: 'township', changes: true, act: (id, caller) => call('POST', `/v1/applications/${id}/withdraw`, caller) },
   'GET /v1/applications (is it listed?)': { state: 'township', changes: false, act: (_id, caller) => listAll('/v1/applications', caller) },
   'GET /v1/tasks (awaiting township: listed?)': { state: 'township', changes: false, act: (_id, caller) => listAll('/v1/tasks', caller) },
+  'GET /v1/applications/{id}/documents/receipt': { state: 'township', changes: false, act: (id, caller) => call('GET', `/v1/applications/${id}/documents/receipt`, caller) },
+  'GET /v1/applications/{id}/documents/return-notice (returned)': {
+    state: 'returned',
+    changes: false,
+    act: (id, caller) => call('GET', `/v1/applications/${id}/documents/return-notice`, caller),
+  },
   'POST /v1/applications/{id}/urge (awaiting township)': { state: 'township', changes: false, act: (id, caller) => call('POST', `/v1/applications/${id}/urge`, caller) },
   'GET /v1/notifications (its task notice listed?)': {
     state: 'township',
@@ -375,5 +384,5 @@ describe('routes that are not about one application', () => {
 
 it('the matrix covers every caller on every route', () => {
   const cells = (Object.keys(hosts).length * Object.keys(perApplication).length + Object.keys(perCaller).length) * callerNames.length;
-  expect(cells).toBe(450);
+  expect(cells).toBe(486);
 });

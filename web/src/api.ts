@@ -1,5 +1,6 @@
 // The HTTP API (shared/api.md) as typed calls, with the signed-in user's token and its errors as ApiError.
 import { currentSession, expireSession } from './auth';
+import type { DocumentKind } from '#functions/domain/documents.js';
 import type {
   Application,
   Availability,
@@ -144,6 +145,12 @@ export const api = {
   /** A link of a few minutes to one file of an application (PDFs and images open inline). */
   materialLink: (id: string, materialId: string) =>
     request<{ url: string; expiresAt: string }>('GET', `/v1/applications/${encodeURIComponent(id)}/materials/${encodeURIComponent(materialId)}`),
+  /** A printable document of the application (申请表, 受理回执, 补正告知书) as a PDF, and the file name the API gives it. */
+  document: async (id: string, kind: DocumentKind) => {
+    const response = await send('GET', `/v1/applications/${encodeURIComponent(id)}/documents/${kind}`);
+    const named = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get('content-disposition') ?? '');
+    return { blob: await response.blob(), filename: named ? decodeURIComponent(named[1]!) : `${kind}.pdf` };
+  },
   withdraw: (id: string) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/withdraw`, {}),
   decide: (id: string, decision: Decision) => request<Application>('POST', `/v1/applications/${encodeURIComponent(id)}/decision`, decision),
   tasks: (params: ListFilters & { cursor?: string | null; limit?: number } = {}) => request<Page<Application>>('GET', `/v1/tasks${query({ ...params })}`),

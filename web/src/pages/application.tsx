@@ -4,6 +4,7 @@ import type { Session } from '../auth';
 import { fieldTitles } from '../form-value';
 import { countdownOf, formatCaseNo, formatDate, formatTime, gradeLabel, levelLabel } from '../labels';
 import type { EvaluationGrade } from '#functions/domain/process.js';
+import type { DocumentKind } from '#functions/domain/documents.js';
 import { MaterialsView, pathTitle } from '../materials';
 import { History, Progress, chainFor, transitOf } from '../progress';
 import { RegionName } from '../region-name';
@@ -126,6 +127,7 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
       <p class="card-meta">
         受理号 <strong class="case-no">{formatCaseNo(app.caseNo)}</strong> · {formType?.name ?? app.type} · <RegionName code={app.regionCode} /> · 申请单位 {app.applicant.name ?? app.applicant.org} · {formatTime(app.submittedAt)} 提交
       </p>
+      <DocumentButtons app={app} />
       {/* One live region kept on the page: what the workflow does next is read out as it happens. */}
       <div class="live-region" role="status" tabIndex={-1} ref={live}>
         {flash ? (
@@ -270,6 +272,62 @@ function UrgePanel({ app, urge, onDone }: { app: Application; urge: NonNullable<
       <button type="button" class="secondary" disabled={!allowed || busy} aria-describedby="urge-hint" onClick={() => void send()}>
         {busy ? '正在催办…' : `催办${level}`}
       </button>
+    </div>
+  );
+}
+
+/** The documents of an application (申请表, 受理回执, and once returned its 补正告知书), each button's words. */
+const documentButtons: { kind: DocumentKind; label: string }[] = [
+  { kind: 'application-form', label: '打印申请表' },
+  { kind: 'receipt', label: '下载受理回执' },
+  { kind: 'return-notice', label: '补正告知书' },
+];
+
+/**
+ * The printable documents, each a PDF the API makes (it needs the bearer token, so it is fetched, then shown in a new
+ * tab from a blob: address: a top-level page, which the pages' Content-Security-Policy does not govern as a frame).
+ */
+function DocumentButtons({ app }: { app: Application }) {
+  const [busy, setBusy] = useState<DocumentKind>();
+  const [error, setError] = useState<string>();
+  const returned = app.history?.some((entry) => entry.action === 'return');
+  const open = async (kind: DocumentKind) => {
+    // The tab is opened now, while the click still counts as the user's: one opened after the wait may be blocked.
+    const tab = window.open('', '_blank');
+    if (tab) {
+      tab.opener = null;
+      tab.document.title = '正在生成文书…';
+    }
+    setBusy(kind);
+    setError(undefined);
+    try {
+      const { blob, filename } = await api.document(app.id, kind);
+      const url = URL.createObjectURL(blob);
+      if (tab) tab.location.href = url;
+      else {
+        // Tabs blocked: the file is saved instead, under the API's name for it.
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = filename;
+        link.click();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      tab?.close();
+      setError(messageOf(e));
+    }
+    setBusy(undefined);
+  };
+  return (
+    <div class="documents" role="group" aria-label="打印文书">
+      {documentButtons
+        .filter((b) => b.kind !== 'return-notice' || returned)
+        .map((b) => (
+          <button key={b.kind} type="button" class="secondary" disabled={busy !== undefined} onClick={() => void open(b.kind)}>
+            {busy === b.kind ? '正在生成…' : b.label}
+          </button>
+        ))}
+      {error ? <Notice kind="error">{error}</Notice> : null}
     </div>
   );
 }
