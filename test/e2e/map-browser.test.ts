@@ -47,18 +47,21 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signedIn(account: string, viewport: { width: number; height: number }): Promise<{ page: Page; csp: string[] }> {
+/** A page signed in as `account`, with the CSP violations it reports and the paths it fetched from the first load on. */
+async function signedIn(account: string, viewport: { width: number; height: number }): Promise<{ page: Page; csp: string[]; fetched: string[] }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const csp: string[] = [];
+  const fetched: string[] = [];
+  page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) csp.push(message.text());
   });
   await page.goto(`${stack.url}/sign-in`);
   await page.getByRole('button', { name: account }).click();
   await page.waitForURL((url) => url.pathname !== '/sign-in');
-  return { page, csp };
+  return { page, csp, fetched };
 }
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
@@ -68,8 +71,11 @@ const labelOf = (page: Page, map: string, name: string) => page.locator(`figure[
 describe('the map of Guangdong in a browser', () => {
   for (const [label, viewport] of viewports) {
     it(`shows the stations by city and, opened by a click or by Enter, 清远市's counties with the table's and the CSV's figures (${label})`, async () => {
-      // Act: the administrator opens 进度统计
-      const { page, csp } = await signedIn('省科协管理员', viewport);
+      // Act: the administrator signs in (to 备案查询), then opens 进度统计
+      const { page, csp, fetched } = await signedIn('省科协管理员', viewport);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const mapCode = () => fetched.filter((path) => /^\/assets\/region-map-[\w-]+\.js$/.test(path));
+      expect(mapCode(), 'the map is not loaded before a page shows it').toEqual([]);
       await page.goto(`${stack.url}/dashboard`);
 
       // Assess: the province's cities, each read out with its count, as the table beside says
@@ -77,6 +83,7 @@ describe('the map of Guangdong in a browser', () => {
       expect(await page.locator('#station-table tr[data-code="4418"] td').textContent()).toBe('3');
       expect(await page.locator('figure[aria-labelledby="station-map"] path[role="button"]').count()).toBe(21);
       expect(await page.locator('.map-note').textContent()).toContain('示意图，非标准地图');
+      expect(mapCode()).toHaveLength(1);
       await shoot(page, `map-dashboard-${label}`);
 
       // Act: a click on 清远市

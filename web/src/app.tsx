@@ -9,10 +9,9 @@ import { ApplyPage } from './pages/apply';
 import { CataloguePage } from './pages/catalogue';
 import { CertificateLookupPage, CertificatePage, CertificatePrintPage } from './pages/certificate';
 import { CorrectPage } from './pages/correct';
-import { DashboardPage } from './pages/dashboard';
 import { DemandNewPage, DemandPage, DemandsPage } from './pages/demands';
-import { GapsPage } from './pages/gaps';
 import { InboxPage } from './pages/inbox';
+import { lazyPage } from './lazy-page';
 import { DecidedPage } from './pages/decided';
 import { ProgressLookupPage } from './pages/progress-lookup';
 import { ChannelsPage } from './pages/channels';
@@ -28,6 +27,10 @@ import { Notice, PageTitle } from './ui';
 import { unreadText, useUnread } from './unread';
 
 type Params = Record<string, string>;
+
+// Pages with tables, charts and the map load when first opened: the first JS stays without them.
+const DashboardPage = lazyPage(() => import('./pages/dashboard').then((m) => m.DashboardPage));
+const GapsPage = lazyPage(() => import('./pages/gaps').then((m) => m.GapsPage));
 
 interface Route {
   path: string;
