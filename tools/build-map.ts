@@ -22,14 +22,14 @@ import { feature, merge } from 'topojson-client';
 import { topology } from 'topojson-server';
 import { filter, filterAttached, filterWeight, presimplify, quantile, simplify } from 'topojson-simplify';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { childrenOf } from '#functions/regions/index.js';
+import { childrenOf, findRegion } from '#functions/regions/index.js';
 
 export const mapFile = fileURLToPath(new URL('../web/src/maps/guangdong.json', import.meta.url));
 
 /** The drawing's size in SVG units: the province is wider than tall; 0.1 unit is the paths' precision. */
 export const VIEW = { width: 1000, height: 760 } as const;
 /** Counties of the region data the package draws no outline for: 光明区 was cut out of 宝安区 in 2018 after its data. */
-export const withoutOutline: Record<string, string> = { '440311': '光明区（2018 年由宝安区析出，数据中含于宝安区轮廓内）' };
+export const withoutOutline: Record<string, string> = { '440311': '2018 年由宝安区析出，数据中含于宝安区轮廓内' };
 /** The share of the topology's points kept, the heaviest (quantile sorts the weights largest first): each point's weight is the
  * planar area of the triangle it makes with its neighbours. */
 const KEEP = 0.03;
@@ -41,6 +41,8 @@ export interface MapAsset {
   licence: string;
   note: string;
   viewBox: string;
+  /** Counties of the region data without an outline, and why: the pages name them so that their figures are read in the table. */
+  withoutOutline: { code: string; name: string; reason: string }[];
   cities: { code: string; name: string; d: string }[];
   counties: { code: string; name: string; city: string; d: string }[];
 }
@@ -101,10 +103,14 @@ export function buildMap(packageDir: string): MapAsset {
     licence: 'MIT（见该包的 package.json）',
     note: '示意图，非标准地图（无审图号）；正式发布请改用自然资源部标准地图服务的数据',
     viewBox: `0 0 ${VIEW.width} ${VIEW.height}`,
+    withoutOutline: Object.entries(withoutOutline).map(([code, reason]) => ({ code, name: findRegion(code)!.name, reason })),
     cities: cities.map((c) => ({ code: c.code, name: c.name, d: path(c.shape) ?? '' })),
     counties: counties.map((c) => ({ code: String(c.id), name: c.properties.name, city: cityOf(String(c.id)), d: path(c) ?? '' })),
   };
 }
+
+/** The file as committed: one line of JSON. */
+export const formatMap = (asset: MapAsset) => `${JSON.stringify(asset)}\n`;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const packageDir = process.argv[2];
@@ -113,7 +119,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(2);
   }
   const asset = buildMap(packageDir);
-  const text = `${JSON.stringify(asset)}\n`;
+  const text = formatMap(asset);
   writeFileSync(mapFile, text);
   const raw = Buffer.byteLength(text);
   console.log(`${mapFile}: ${asset.cities.length} cities, ${asset.counties.length} counties, ${(raw / 1024).toFixed(1)} KiB, ${(gzipSync(text, { level: 9 }).length / 1024).toFixed(1)} KiB gzip`);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { childrenOf } from '#functions/regions/index.js';
-import { mapFile, withoutOutline, type MapAsset } from '../../tools/build-map.js';
+import { buildMap, formatMap, mapFile, withoutOutline, type MapAsset } from '../../tools/build-map.js';
 
 const text = readFileSync(mapFile, 'utf8');
 const asset = JSON.parse(text) as MapAsset;
@@ -19,6 +19,7 @@ describe('the map asset', () => {
     const drawn = new Map(asset.counties.map((c) => [c.code, c]));
     const expected = counties.filter((c) => !(c.code in withoutOutline));
     expect(Object.keys(withoutOutline)).toEqual(['440311']);
+    expect(asset.withoutOutline).toEqual([{ code: '440311', name: '光明区', reason: withoutOutline['440311'] }]);
     expect([...drawn.keys()].sort()).toEqual(expected.map((c) => c.code).sort());
     for (const county of expected) expect(drawn.get(county.code)).toMatchObject({ name: county.name, city: county.city });
   });
@@ -40,6 +41,11 @@ describe('the map asset', () => {
       expect(Math.min(...ys), region.code).toBeGreaterThanOrEqual(-0.5);
       expect(Math.max(...ys), region.code).toBeLessThanOrEqual(height! + 0.5);
     }
+  });
+
+  // The source package is no dependency (189 MB): MAP_PACKAGE=<its extracted folder> checks the file is what it gives.
+  it.runIf(process.env.MAP_PACKAGE)('is what tools/build-map.ts makes of the source package, byte for byte', () => {
+    expect(formatMap(buildMap(process.env.MAP_PACKAGE!)) === text, 'guangdong.json is stale: run tools/build-map.ts').toBe(true);
   });
 
   it('says where it comes from and that it is no standard map, in at most 150 KiB (50 KiB gzip)', () => {

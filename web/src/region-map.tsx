@@ -74,7 +74,7 @@ export function RegionMap({ id, title, city, values, describe, palette, selected
   const shapes = city ? counties.filter((c) => c.city === city) : cities;
   const classes = shadeClasses(shapes.map((s) => values[s.code] ?? 0));
   const viewBox = city ? boxOf(shapes.map((s) => s.d)) : guangdong.viewBox;
-  const undrawn = city ? undrawnCounties(city, values) : [];
+  const undrawn = city ? undrawnCounties(city) : [];
   return (
     <figure class="region-map" aria-labelledby={id}>
       <figcaption id={id}>{title}</figcaption>
@@ -137,12 +137,6 @@ export function RegionMap({ id, title, city, values, describe, palette, selected
 }
 
 /** The counties of `city` the map has no outline for (光明区), named so that their figures are looked up in the table. */
-function undrawnCounties(city: string, values: Record<string, number>): string[] {
-  const drawn = new Set(counties.map((c) => c.code));
-  return Object.keys(values)
-    .filter((code) => code.startsWith(city) && code.length === 6 && !drawn.has(code))
-    .map((code) => namesWithoutOutline[code] ?? code);
+function undrawnCounties(city: string): string[] {
+  return guangdong.withoutOutline.filter((county) => county.code.startsWith(city)).map((county) => county.name);
 }
-
-/** The region data's names of the counties tools/build-map.ts lists as without an outline. */
-const namesWithoutOutline: Record<string, string> = { '440311': '光明区' };
