@@ -1,7 +1,7 @@
 // The map of Guangdong in a real browser (Debian's chromium driven by playwright-core) against the local stack, on a
 // desktop and on a phone: the dashboard's station map opens 清远市's counties by a click and by Enter, shows 连州市's
 // count as its table and its CSV do, shades by one type when asked; the administrator's gap map goes from the province
-// to 清远市's counties and lists 连州市's townships beside them; no CSP violation on the way.
+// to 清远市's counties and lists 连州市's townships beside them, its table a township's villages; no CSP violation on the way.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,8 +153,15 @@ describe('the map of Guangdong in a browser', () => {
     await page.waitForURL(/region=441882$/);
     await expect.poll(async () => page.locator('#gap-table tr[data-code="441882102"]').textContent(), patiently).toContain('大路边镇');
     expect(await page.locator('figure[aria-labelledby="gap-map"] path[aria-label^="连州市："]').getAttribute('aria-current')).toBe('true');
-    expect(csp).toEqual([]);
     await shoot(page, 'map-gaps-county');
+
+    // Act: the table opens a township's villages, as the map opens a city
+    await page.locator('#gap-table').getByRole('link', { name: '大路边镇' }).click();
+
+    // Assess
+    await page.waitForURL(/region=441882102$/);
+    await expect.poll(async () => page.locator('#gap-table tr[data-code="441882102201"]').textContent(), patiently).toContain('尚无农村专业技术协会');
+    expect(csp).toEqual([]);
     await page.context().close();
   }, 90_000);
 });

@@ -5,7 +5,7 @@ import { api } from '../api';
 import type { Session } from '../auth';
 import { CsvButton, dateStamp } from '../csv';
 import { RegionPicker } from '../region-picker';
-import { navigate, useLocation } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import { ErrorNotice, Loading, PageTitle, useAsync } from '../ui';
 
 type GapItem = Awaited<ReturnType<typeof api.gaps>>['items'][number];
@@ -107,7 +107,10 @@ function GapTable({ region, items }: { region: string; items: GapItem[] }) {
         <tbody>
           {items.map((item) => (
             <tr key={item.regionCode} class={item.missing.length ? 'has-gap' : undefined} data-code={item.regionCode}>
-              <td data-label="地区">{item.name}</td>
+              <td data-label="地区">
+                {/* A city, county or township opens the list of the regions under it, as a click on the map does. */}
+                {item.regionCode.length < 12 ? <Link href={`/gaps?region=${item.regionCode}`}>{item.name}</Link> : item.name}
+              </td>
               <td data-label="缺口">{item.missing.length ? item.missing.map((m) => <span key={m.kind} class="badge gap">{m.name}</span>) : '—'}</td>
             </tr>
           ))}
