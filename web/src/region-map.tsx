@@ -84,7 +84,6 @@ export function RegionMap({ id, title, city, values, describe, palette, selected
         </button>
       ) : null}
       <svg class={`map-canvas map-${palette}`} viewBox={viewBox} role="group" aria-label={title}>
-        {city ? <path class="map-city-outline" d={cities.find((c) => c.code === city)?.d ?? ''} aria-hidden="true" /> : null}
         {shapes.map((shape) => {
           const value = values[shape.code] ?? 0;
           const label = `${shape.name}：${describe(value)}`;
@@ -116,6 +115,8 @@ export function RegionMap({ id, title, city, values, describe, palette, selected
             </path>
           );
         })}
+        {/* The city's border over its counties', not in the way of a click. */}
+        {city ? <path class="map-city-outline" d={cities.find((c) => c.code === city)?.d ?? ''} vector-effect="non-scaling-stroke" aria-hidden="true" /> : null}
       </svg>
       <ul class={`map-legend map-${palette}`} aria-label="图例">
         {classes.map((c) => (
