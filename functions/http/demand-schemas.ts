@@ -192,9 +192,9 @@ export const gapPageSchema = meta(
         name: z.string(),
         missing: z.array(
           z.object({
-            kind: meta(z.string(), { description: 'consortium-station 无学会联合体站（县） / township-association 无乡镇科协（乡镇） / rural-tech-association 无农技协（村） / unanswered-demands 已发布需求尚无响应 / overdue-demands 其中发布已满 DEMAND_RESPONSE_DAYS 仍无响应的' }),
+            kind: meta(z.string(), { description: 'consortium-station 无学会联合体站（县；全省列表中为市内尚无的县） / township-association 无乡镇科协（乡镇） / rural-tech-association 无农技协（村） / unanswered-demands 已发布需求尚无响应 / overdue-demands 其中发布已满 DEMAND_RESPONSE_DAYS 仍无响应的' }),
             name: z.string(),
-            count: z.optional(z.number().check(z.int(), z.positive())),
+            count: z.optional(meta(z.number().check(z.int(), z.positive()), { description: '需求的条数；全省列表中 consortium-station 为市内尚无该站的县（区）数' })),
           }),
         ),
       }),

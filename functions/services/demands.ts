@@ -398,24 +398,30 @@ const gapRules: Record<string, { goal?: string; kind?: string; name?: string }> 
 export interface GapItem {
   regionCode: string;
   name: string;
-  missing: ({ kind: string; name: string } | { kind: 'unanswered-demands' | 'overdue-demands'; name: string; count: number })[];
+  /**
+   * A station's kind lacking in the region itself (a county, township or village); for a city in the province's list,
+   * `count` says how many of its counties lack it.
+   */
+  missing: ({ kind: string; name: string; count?: number } | { kind: 'unanswered-demands' | 'overdue-demands'; name: string; count: number })[];
 }
 
 /**
- * `GET /v1/gaps?region=`: for each region directly under `region` (a city's counties, a county's townships, a
- * township's villages), what the plan still lacks there. Officials: their own region (the default) or inside it;
- * administrators: any. Two BatchGets of markers and counters kept by the approvals' and the needs' own transactions.
+ * `GET /v1/gaps?region=`: for each region directly under `region` (the province's cities, a city's counties, a county's
+ * townships, a township's villages), what the plan still lacks there. Officials: their own region (the default) or
+ * inside it; administrators: any. BatchGets of markers and counters kept by the approvals' and the needs' own
+ * transactions.
  */
 export async function listGaps(s: DemandServices, principal: Principal, asked: string | undefined): Promise<{ items: GapItem[]; cursor: null }> {
   if (principal.role === 'applicant') throw new DomainError('forbidden', '缺口清单仅限各级办公室和管理员查看');
   const region = asked?.trim() || (principal.role === 'official' ? principal.region! : undefined);
   const found = region ? findRegion(region) : undefined;
-  if (!region || !found || found.level === 'province' || found.level === 'village') {
-    throw validation('查询条件有误', [{ path: 'region', message: '请给出市（4位）、县（6位）或乡镇（9位）区划代码：列出其下各县、乡镇或村的缺口' }]);
+  if (!region || !found || found.level === 'village') {
+    throw validation('查询条件有误', [{ path: 'region', message: '请给出省（44）、市（4位）、县（6位）或乡镇（9位）区划代码：列出其下各市、县、乡镇或村的缺口' }]);
   }
   if (principal.role === 'official' && principal.region !== PROVINCE && !region.startsWith(principal.region!)) {
     throw new DomainError('forbidden', `只能查看本辖区（${principal.region}）的缺口`);
   }
+  if (found.level === 'province') return { items: await provinceGaps(s), cursor: null };
   const children = childrenOf(region);
   const level = { city: 'county', county: 'township', township: 'village' }[found.level as 'city' | 'county' | 'township'];
   const rule = gapRules[level];
@@ -426,11 +432,36 @@ export async function listGaps(s: DemandServices, principal: Principal, asked: s
   const items = children.map((child) => {
     const missing: GapItem['missing'] = [];
     if (rule.kind && !covered.has(child.code)) missing.push({ kind: rule.kind, name: rule.name! });
-    const open = level === 'village' ? 0 : (unanswered.get(child.code) ?? 0);
-    if (open > 0) missing.push({ kind: 'unanswered-demands', name: `${open} 条已发布需求尚无响应`, count: open });
-    const late = level === 'village' ? 0 : (overdue.get(child.code) ?? 0);
-    if (late > 0) missing.push({ kind: 'overdue-demands', name: `其中 ${late} 条发布已满${spanText(s.config.demandResponseLimit)}仍无响应`, count: late });
+    if (level !== 'village') missing.push(...demandGaps(s, unanswered.get(child.code) ?? 0, overdue.get(child.code) ?? 0));
     return { regionCode: child.code, name: child.name, missing };
   });
   return { items, cursor: null };
+}
+
+/** A region's needs without a response, and of those the ones past the wait: its counters, as two gap entries. */
+function demandGaps(s: DemandServices, open: number, late: number): GapItem['missing'] {
+  return [
+    ...(open > 0 ? [{ kind: 'unanswered-demands' as const, name: `${open} 条已发布需求尚无响应`, count: open }] : []),
+    ...(late > 0 ? [{ kind: 'overdue-demands' as const, name: `其中 ${late} 条发布已满${spanText(s.config.demandResponseLimit)}仍无响应`, count: late }] : []),
+  ];
+}
+
+/**
+ * The province's cities: how many of each city's counties have no 乡村振兴学会联合体科技服务站 (the coverage markers of
+ * all 124 counties) and the city's counters of needs without a response (2 × 21): 166 keys, two BatchGets.
+ */
+async function provinceGaps(s: DemandServices): Promise<GapItem[]> {
+  const rule = gapRules.county;
+  const cities = childrenOf(PROVINCE).map((city) => ({ ...city, counties: childrenOf(city.code) }));
+  const { covered, unanswered, overdue } = await s.demands.gapsOf(
+    cities.map((c) => c.code),
+    rule.goal,
+    cities.flatMap((c) => c.counties.map((county) => county.code)),
+  );
+  return cities.map((city) => {
+    const lacking = city.counties.filter((county) => !covered.has(county.code)).length;
+    const missing: GapItem['missing'] = lacking ? [{ kind: rule.kind!, name: `${lacking} 个县（区）${rule.name}`, count: lacking }] : [];
+    missing.push(...demandGaps(s, unanswered.get(city.code) ?? 0, overdue.get(city.code) ?? 0));
+    return { regionCode: city.code, name: city.name, missing };
+  });
 }

@@ -237,14 +237,19 @@ export class DemandStore {
   }
 
   /**
-   * What GET /v1/gaps reads of the regions `codes`: which hold a coverage marker of `goal` (an active station of the
-   * plan's kind there, functions/store/stats.ts) and how many needs without a response each has. One BatchGet per 100 keys.
+   * What GET /v1/gaps reads: how many needs without a response each of the regions `codes` has (and how many of those
+   * waited too long), and which of the regions `covering` (by default the same) hold a coverage marker of `goal` (an
+   * active station of the plan's kind there, functions/store/stats.ts). One BatchGet per 100 keys.
    */
-  async gapsOf(codes: string[], goal: string | undefined): Promise<{ covered: Set<string>; unanswered: Map<string, number>; overdue: Map<string, number> }> {
+  async gapsOf(
+    codes: string[],
+    goal: string | undefined,
+    covering: string[] = codes,
+  ): Promise<{ covered: Set<string>; unanswered: Map<string, number>; overdue: Map<string, number> }> {
     const wanted = [
       ...codes.map((code) => keys.unansweredDemands(code)),
       ...codes.map((code) => keys.overdueDemands(code)),
-      ...(goal ? codes.map((code) => keys.coverage(goal, code)) : []),
+      ...(goal ? covering.map((code) => keys.coverage(goal, code)) : []),
     ];
     const covered = new Set<string>();
     const unanswered = new Map<string, number>();

@@ -44,6 +44,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * schemas), registryExport 330/112, recordOutcome 287/94 and sweeper 726/223 (the registry store's certificate writes,
  * the report deadline, a change's record); the reconciler still fits (the new store writes are free functions or the
  * registry store's, which it does not bundle).
+ * With the province's gaps (GET /v1/gaps?region=44: its service and its OpenAPI text, ~1 KiB) api 534/179.5.
  * With issue 17's demand library (需求库) api 503/170 (its services, store, schemas and routes, GET /v1/gaps included: ~27 KiB, the API's alone:
  * its schemas are functions/http/demand-schemas.ts, outside what the sweeper reads) and sweeper 718/221 (three more
  * notice kinds and a notice's demandId in the schemas it reads).
@@ -57,7 +58,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 533 * KiB, gzip: 179 * KiB },
+  api: { minified: 534 * KiB, gzip: 179.5 * KiB },
   registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279.5 * KiB, gzip: 90.2 * KiB },

@@ -2,7 +2,7 @@
 // organisation finds it by region, kind and a Chinese word, responds, the office picks it and closes it with a rating,
 // and the station's certificate shows it; and the issue's bad input and security cases, each a clear 4xx with
 // nothing stored.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { creditCodes } from '#forms/fixtures.js';
 import { keys } from '#functions/store/keys.js';
 import { stackForFile } from '../support/local.js';
@@ -313,6 +313,58 @@ describe('the demand library', () => {
 
     // Assess
     expect(after.body.items.find((item: { regionCode: string }) => item.regionCode === withNeed.code).missing).toEqual([expect.objectContaining({ kind: 'township-association' })]);
+  });
+
+  it('lists the province\'s cities with how many counties lack a 学会联合体站 and the city\'s needs without a response, for admins and the province only', async () => {
+    // Prepare: 韶关市 (4402, untouched by the other tests): a consortium station approved in 始兴县, a need posted in 仁化县
+    const { api, tokens } = file;
+    const shaoguan = (code: string, body: { items: { regionCode: string; missing: { kind: string; count?: number }[] }[] }) =>
+      body.items.find((item) => item.regionCode === code)!;
+    const counties = childrenOf('4402');
+    const before = await api.call('GET', '/v1/gaps?region=44', { token: tokens.admin });
+    expect(before.status, before.text).toBe(200);
+    await seedApproved(services(), { type: 'consortium-station', regionCode: '440222', at: new Date() });
+    const renhua = await api.token({ role: 'official', level: 'county', region: '440224', name: '仁化县科协' });
+    const posted = await post(renhua, need({ regionCode: '440224102', title: '丹霞山茶园病虫害绿色防控', kind: 'technology', industry: 'planting' }));
+    expect(posted.status, posted.text).toBe(201);
+
+    // Act
+    const sent = vi.spyOn(services().demands.db, 'send');
+    const byAdmin = await api.call('GET', '/v1/gaps?region=44', { token: tokens.admin });
+    // The gap reads by key (a sweep running meanwhile may send its own queries through the same client)
+    const commands = sent.mock.calls.map(([command]) => command as { constructor: { name: string }; input: { RequestItems?: Record<string, { Keys: { pk: string }[] }> } });
+    const gapReads = commands.flatMap((c) => Object.values(c.input.RequestItems ?? {}).map((r) => r.Keys)).filter((keys) => keys.some((k) => /^(COVER|GAP)#/.test(k.pk)));
+    sent.mockRestore();
+    const byProvince = await api.call('GET', '/v1/gaps', { token: tokens.province });
+    const cityLevel = await api.call('GET', '/v1/gaps?region=4402', { token: tokens.admin });
+
+    // Assess: every city in code order; 韶关 lacks the station in one county fewer, and counts the need
+    expect(shaoguan('4402', before.body).missing).toEqual([{ kind: 'consortium-station', name: `${counties.length} 个县（区）尚无乡村振兴学会联合体科技服务站`, count: counties.length }]);
+    expect(byAdmin.status, byAdmin.text).toBe(200);
+    expect(gapReads.map((keys) => keys.length), '124 coverage markers and 2 × 21 counters by key').toEqual([100, 66]);
+    expect(commands.map((c) => c.constructor.name)).not.toContain('ScanCommand');
+    expect(byAdmin.body.items.map((item: { regionCode: string }) => item.regionCode)).toEqual(childrenOf('44').map((c) => c.code));
+    expect(shaoguan('4402', byAdmin.body).missing).toEqual([
+      { kind: 'consortium-station', name: `${counties.length - 1} 个县（区）尚无乡村振兴学会联合体科技服务站`, count: counties.length - 1 },
+      { kind: 'unanswered-demands', name: '1 条已发布需求尚无响应', count: 1 },
+    ]);
+    expect(byProvince.status, byProvince.text).toBe(200);
+    expect(byProvince.body).toEqual(byAdmin.body);
+    // The same figures as the city's own list: its counties without the station, and the county's need
+    const lacking = cityLevel.body.items.filter((item: { missing: { kind: string }[] }) => item.missing.some((m) => m.kind === 'consortium-station'));
+    expect(lacking).toHaveLength(counties.length - 1);
+    expect(shaoguan('440224', cityLevel.body).missing).toContainEqual(expect.objectContaining({ kind: 'unanswered-demands', count: 1 }));
+
+    // Act: offices below the province, and applicants
+    const byCounty = await api.call('GET', '/v1/gaps?region=44', { token: tokens.county });
+    const byRenhua = await api.call('GET', '/v1/gaps?region=44', { token: renhua });
+    const byApplicant = await api.call('GET', '/v1/gaps?region=44', { token: tokens.applicant });
+
+    // Assess
+    expect(byCounty.status, byCounty.text).toBe(403);
+    expect(byCounty.body.error).toBe('forbidden');
+    expect(byRenhua.status).toBe(403);
+    expect(byApplicant.status).toBe(403);
   });
 
   it('refuses gaps to applicants, outside an official\'s region, and for a village or the province', async () => {
