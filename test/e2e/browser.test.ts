@@ -1080,6 +1080,7 @@ describe('常用意见 in the decision panel', () => {
 
     // Act: the next time, the office's own comment is among them; it decides with it
     await page.reload();
+    await reloadUntilVisible(page, chips.getByRole('button', { name: own }));
     await chips.getByRole('button', { name: own }).click();
     await panel.getByLabel('通过', { exact: true }).check();
     await panel.getByRole('button', { name: '提交审批意见' }).click();

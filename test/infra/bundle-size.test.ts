@@ -48,6 +48,9 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * With issue 17's demand library (需求库) api 503/170 (its services, store, schemas and routes, GET /v1/gaps included: ~27 KiB, the API's alone:
  * its schemas are functions/http/demand-schemas.ts, outside what the sweeper reads) and sweeper 718/221 (three more
  * notice kinds and a notice's demandId in the schemas it reads).
+ * With issue 18's drafts, 常用意见 and the host availability the api went to 546.3/183.0 (their store, services, routes and
+ * schemas, ~12 KiB), and the keys every store shares (a draft's, an office's comments) moved recordOutcome to 291.1/95.5
+ * and the reconciler to 279.2/90.2 (18 bytes of gzip over its earlier ceiling).
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -58,10 +61,10 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 534 * KiB, gzip: 179.5 * KiB },
+  api: { minified: 547 * KiB, gzip: 183.5 * KiB },
   registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
-  recordOutcome: { minified: 291 * KiB, gzip: 96 * KiB },
-  reconciler: { minified: 279.5 * KiB, gzip: 90.2 * KiB },
+  recordOutcome: { minified: 291.5 * KiB, gzip: 96 * KiB },
+  reconciler: { minified: 279.5 * KiB, gzip: 90.3 * KiB },
   sweeper: { minified: 736 * KiB, gzip: 228 * KiB },
   checkUpload: { minified: 271 * KiB, gzip: 91 * KiB },
   documents: { minified: 1236 * KiB, gzip: 352 * KiB },
