@@ -1,4 +1,3 @@
-import { applicationTypes, typeBasics } from '#forms/entry.js';
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
 import { certificateStatusNames } from '#functions/domain/certificate.js';
 import { evaluationGradeNames } from '#functions/domain/process.js';
@@ -89,16 +88,3 @@ export const certificateStatusLabel = certificateStatusNames;
 
 /** 受理号 as read out on the phone: in groups of four (functions/domain/case-number.ts formatCaseNumber). */
 export const formatCaseNo = (caseNo: string | null | undefined) => (caseNo ? caseNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '—');
-
-/**
- * Every type an application may be, by name: the catalogue's nine and the processes after approval. What the lists'
- * type filter and the task cards show, without reading the forms (their JSON Schemas) or the OpenAPI document.
- */
-export const typeOptions: { type: string; name: string }[] = [
-  ...applicationTypes.map((type) => ({ type, name: typeBasics[type].name })),
-  { type: 'annual-report', name: '年度报告' },
-  { type: 'certificate-change', name: '变更申请' },
-  { type: 'certificate-renewal', name: '期满评估与续期' },
-];
-
-export const typeName = (type: string) => typeOptions.find((t) => t.type === type)?.name ?? type;

@@ -4,13 +4,10 @@ import { h, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorNotice, Loading } from './ui';
 
-/** A lazy page; `preload` starts fetching its code before it is rendered (the first page, while the shell starts). */
-export type LazyPage<P> = ComponentType<P> & { preload: () => void };
-
-export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): LazyPage<P> {
+export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
-  const page = function LazyPage(props: P) {
+  return function LazyPage(props: P) {
     const [, setShown] = useState(0);
     const [error, setError] = useState<unknown>();
     useEffect(() => {
@@ -32,18 +29,5 @@ export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>
     }, []);
     if (loaded) return h(loaded, props);
     return error ? <ErrorNotice error={error} /> : <Loading what="页面" />;
-  } as LazyPage<P>;
-  page.preload = () => {
-    if (loaded || loading) return;
-    loading = load().then(
-      (component) => (loaded = component),
-      (failure: unknown) => {
-        loading = undefined;
-        throw failure;
-      },
-    );
-    // A failure is told when the page renders and asks again.
-    loading.catch(() => undefined);
   };
-  return page;
 }

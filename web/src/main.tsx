@@ -1,12 +1,11 @@
 import { render } from 'preact';
-import { App, preloadPage } from './app';
+import { App } from './app';
 import { authMode, completeSignIn } from './auth';
 import './styles.css';
 
 const root = document.getElementById('app')!;
 
 async function start() {
-  preloadPage(location.pathname);
   let failure: string | undefined;
   // Back from Cognito's hosted sign-in with ?code=: finish signing in before the first page.
   await completeSignIn().catch((error: Error) => (failure = error.message));
