@@ -999,7 +999,8 @@ describe('drafts (草稿) and the host region told at once', () => {
     // Assess: everything typed and sent is back
     await expect.poll(() => page.getByLabel('站点或协会名称').inputValue()).toBe(name);
     expect(await page.getByLabel('申请概述').inputValue()).toContain('东峉塘村委会');
-    expect(await page.locator('#region-village').inputValue()).toBe('441882102206');
+    // The village's select holds its value once its options (GET /v1/regions/441882102) have come
+    await expect.poll(() => page.locator('#region-village').inputValue()).toBe('441882102206');
     await settled(page, 'venue-photos', 'ready', '场地照片.pdf');
     await desktopApplicant.context.close();
 
