@@ -1,10 +1,11 @@
-// A page whose code is fetched when it is first shown, not with the first JS (the dashboard's and the gaps' pages, with
-// their tables and their map).
+// A page (or a part of one) whose code is fetched when it is first shown, not with the first JS (every page but the
+// sign-in; the decision panel on an application's page).
 import { h, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorNotice, Loading } from './ui';
 
-export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+/** `what`: what the loading line names while the code comes (a page, or a part of one). */
+export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>, what = '页面'): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
   return function LazyPage(props: P) {
@@ -28,6 +29,6 @@ export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>
       };
     }, []);
     if (loaded) return h(loaded, props);
-    return error ? <ErrorNotice error={error} /> : <Loading what="页面" />;
+    return error ? <ErrorNotice error={error} /> : <Loading what={what} />;
   };
 }

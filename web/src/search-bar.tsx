@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { FormType, ListFilters } from './types';
 
-export function SearchBar({ forms, onSearch, initial = {}, children }: { forms?: FormType[]; onSearch: (filters: ListFilters) => void; initial?: ListFilters; children?: preact.ComponentChildren }) {
+export function SearchBar({ forms, onSearch, initial = {}, children }: { forms?: Pick<FormType, 'type' | 'name'>[]; onSearch: (filters: ListFilters) => void; initial?: ListFilters; children?: preact.ComponentChildren }) {
   const [draft, setDraft] = useState<ListFilters>(initial);
   const [hint, setHint] = useState<string>();
   const [wide] = useState(() => window.matchMedia('(min-width: 720px)').matches);

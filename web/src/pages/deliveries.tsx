@@ -5,7 +5,7 @@ import { formatTime, levelLabel, notificationKindLabel } from '../labels';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
 import type { DecidingLevel } from '../types';
-import { ErrorNotice, Loading, PageTitle, usePages, PageFoot } from '../ui';
+import { ErrorNotice, PageTitle, usePages, PageFoot } from '../ui';
 
 /** Who a notice was for, as people say it: an office by its level and region, an organisation by its code. */
 function Recipient({ recipient }: { recipient: string }) {

@@ -1,12 +1,12 @@
 import { api } from '../api';
 import type { Session } from '../auth';
 import { useState } from 'preact/hooks';
-import { countdownOf, formatCaseNo, formatDate, levelLabel } from '../labels';
+import { countdownOf, formatCaseNo, formatDate, levelLabel, typeName, typeOptions } from '../labels';
 import { SearchBar } from '../search-bar';
 import type { Application, BatchApprovalItem, ListFilters } from '../types';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
-import { ErrorNotice, Notice, PageTitle, useAsync, usePages, PageFoot } from '../ui';
+import { ErrorNotice, Notice, PageTitle, usePages, PageFoot } from '../ui';
 
 /** As the API takes them (functions/http/batch-schemas.ts MAX_BATCH). */
 const MAX_BATCH = 20;
@@ -28,7 +28,6 @@ export function InboxPage({ session }: { session: Session }) {
       return next;
     });
   const titleOf = (app: Application) => app.subject?.title ?? String(app.form.name ?? '申请');
-  const forms = useAsync(() => api.allForms(), []);
   const searching = Boolean(filters.q || filters.type || filters.from || filters.to);
 
   const overdue = items.filter((a) => a.task?.overdue).length;
@@ -40,7 +39,7 @@ export function InboxPage({ session }: { session: Session }) {
         {session.claims.name} · {level ? `${levelLabel[level]}审批` : ''} · <RegionName code={session.claims.region ?? '44'} />
       </p>
       <OfficeTabs current="inbox" />
-      <SearchBar forms={forms.data} onSearch={setFilters} />
+      <SearchBar forms={typeOptions} onSearch={setFilters} />
       {batching ? (
         <BatchApproval
           picked={items.filter((app) => picked.has(app.id)).map((app) => ({ id: app.id, title: titleOf(app), caseNo: app.caseNo }))}
@@ -60,7 +59,6 @@ export function InboxPage({ session }: { session: Session }) {
       ) : null}
       <ul class="cards">
         {items.map((app) => {
-          const formType = forms.data?.find((f) => f.type === app.type);
           return (
             <li key={app.id}>
               <article class={`card task${app.task?.overdue ? ' is-overdue' : ''}`} aria-labelledby={`task-${app.id}`}>
@@ -81,7 +79,7 @@ export function InboxPage({ session }: { session: Session }) {
                   {app.task?.overdue ? <span class="badge overdue">已超期</span> : null}
                 </header>
                 <p class="card-meta">
-                  受理号 <span class="case-no">{formatCaseNo(app.caseNo)}</span> · {formType?.name ?? app.type} · <RegionName code={app.regionCode} />
+                  受理号 <span class="case-no">{formatCaseNo(app.caseNo)}</span> · {typeName(app.type)} · <RegionName code={app.regionCode} />
                 </p>
                 <dl class="task-dates">
                   <div>

@@ -6,7 +6,7 @@ import type { Session } from '../auth';
 import { formatTime, notificationKindLabel } from '../labels';
 import { Link, navigate, useLocation } from '../router';
 import type { Notification } from '../types';
-import { ErrorNotice, Loading, Notice, PageTitle, messageOf, usePages, PageFoot } from '../ui';
+import { ErrorNotice, Notice, PageTitle, messageOf, usePages, PageFoot } from '../ui';
 import { setUnread, unreadText } from '../unread';
 
 /** Kinds that ask for something to be done: shown with a stronger mark. */

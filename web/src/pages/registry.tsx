@@ -4,7 +4,7 @@ import { certificateStatusLabel, formatDate } from '../labels';
 import { RegionName } from '../region-name';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
-import { ErrorNotice, Loading, Notice, PageTitle, messageOf, useAsync, usePages, PageFoot } from '../ui';
+import { ErrorNotice, Notice, PageTitle, messageOf, useAsync, usePages, PageFoot } from '../ui';
 
 const filterKeys = ['type', 'region', 'from', 'to', 'status'] as const;
 
