@@ -64,6 +64,17 @@ export function queryKey(q: string): string {
   return (rare.length ? rare : all).at(-1)!;
 }
 
+/**
+ * Whether a query asks for more than its index key's partition holds: another bigram that is not a common word, so
+ * that most entries read under the key are left out (a place and a product, 大路边柑橘). A code's fragment is not: its
+ * key's partition is a handful of entries.
+ */
+export function narrowsBeyondKey(q: string): boolean {
+  if (isCodeFragment(q)) return false;
+  const key = queryKey(q);
+  return bigrams(q).some((gram) => gram !== key && !isCommon(gram));
+}
+
 /** A `q` parameter checked and normalized; 400 naming what is wrong (every problem at once). */
 export function parseQuery(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;

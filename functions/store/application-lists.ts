@@ -4,7 +4,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DomainError, type ApplicationRecord, type HistoryEntry, type Status } from '../domain/application.js';
 import type { DecidingLevel } from '../domain/chain.js';
-import { queryKey, searchKeysOf, type Searchable } from '../domain/search.js';
+import { narrowsBeyondKey, queryKey, searchKeysOf, type Searchable } from '../domain/search.js';
 import { searchTextOf } from '../domain/search-text.js';
 import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keyOf, keys, withoutKey } from './keys.js';
 import { fromItem, type PageRequest } from './applications.js';
@@ -110,12 +110,16 @@ export class ApplicationLists {
 
   /** Applications whose searchable text holds `filter.q`, under `regionPrefix`: one Query of the search index, then their items read by key. */
   private async search(regionPrefix: string, page: PageRequest, filter: ListFilter & { q: string }): Promise<Page<ApplicationRecord>> {
-    const pk = keys.searchPk(queryKey(filter.q));
+    const gram = queryKey(filter.q);
+    const pk = keys.searchPk(gram);
     const cursor = decodeCursor(page.cursor);
     // A cursor of another query (another fragment's partition) would start nowhere sensible.
     if (cursor && cursor.pk !== pk) throw new DomainError('validation', '分页游标无效', { issues: [{ path: 'cursor', message: '分页游标与搜索内容不符，请从第一页重新查询' }] });
     const { status, ...onEntry } = filter;
     const where = filterOf(onEntry);
+    // More to match than the partition's gram (another rare bigram, a type, dates): most entries read are left out, so
+    // the first read takes more of them (one round trip where reads of 100 would take several as the table grows).
+    const narrowed = narrowsBeyondKey(filter.q) || Boolean(filter.type || filter.from || filter.to);
     return this.collect(
       {
         KeyConditionExpression: KEY_CONDITION.sortKeyPrefix,
@@ -132,6 +136,7 @@ export class ApplicationLists {
           return app && (!status || app.status === status) && searchTextOf(app).includes(filter.q) ? app : undefined;
         });
       },
+      narrowed ? Math.max(FILTERED_READ, Math.min(NARROWED_FIRST_READ, page.limit * NARROWED_PER_RESULT)) : FILTERED_READ,
     );
   }
 
@@ -177,30 +182,38 @@ export class ApplicationLists {
   /**
    * One page of a Query: read on while a filter leaves the page short, at most FILTERED_ROUNDS reads of
    * FILTERED_READ items each (so a rare filter costs the same at any size of the table: a short page with a cursor
-   * then says there may be more). A page filled mid-read ends at its last item, and the cursor is that item's key.
+   * then says there may be more; `firstRead` items the first time). A page filled mid-read ends at its last item, and
+   * the cursor is that item's key.
    */
   private async collect<T>(
     input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
     page: PageRequest,
     cursorOf: (item: Record<string, any>) => Record<string, unknown>,
     take: (items: Record<string, any>[]) => Promise<(T | undefined)[]>,
+    firstRead = FILTERED_READ,
   ): Promise<Page<T>> {
     const filtered = Boolean(input.FilterExpression);
     const items: T[] = [];
     let start: Record<string, unknown> | undefined = decodeCursor(page.cursor);
     for (let round = 1; ; round++) {
       const out = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.table, Limit: filtered ? FILTERED_READ : page.limit - items.length, ExclusiveStartKey: start }),
+        new QueryCommand({ ...input, TableName: this.table, Limit: filtered ? (round === 1 ? firstRead : FILTERED_READ) : page.limit - items.length, ExclusiveStartKey: start }),
       );
       const read = out.Items ?? [];
-      const taken = await take(read);
-      for (let i = 0; i < read.length; i++) {
-        const item = taken[i];
-        if (item === undefined) continue;
-        items.push(item);
-        if (items.length === page.limit) {
-          return { items, cursor: encodeCursor(i === read.length - 1 ? out.LastEvaluatedKey : cursorOf(read[i]!)) };
+      // Taken a page's worth at a time: a large read need not have every entry's application fetched.
+      for (let from = 0; from < read.length; ) {
+        const chunk = read.slice(from, from + page.limit - items.length);
+        const taken = await take(chunk);
+        for (let k = 0; k < chunk.length; k++) {
+          const item = taken[k];
+          if (item === undefined) continue;
+          items.push(item);
+          if (items.length === page.limit) {
+            const i = from + k;
+            return { items, cursor: encodeCursor(i === read.length - 1 ? out.LastEvaluatedKey : cursorOf(read[i]!)) };
+          }
         }
+        from += chunk.length;
       }
       start = out.LastEvaluatedKey;
       if (!start || round >= FILTERED_ROUNDS) return { items, cursor: encodeCursor(start) };
@@ -270,6 +283,12 @@ export interface ListFilter {
 /** Reads per page a filtered list may make, and the items each evaluates. */
 const FILTERED_ROUNDS = 10;
 const FILTERED_READ = 100;
+/**
+ * A search narrowed beyond its partition's gram reads more first (its later rounds FILTERED_READ): NARROWED_PER_RESULT
+ * entries for each result the page asks for, at most NARROWED_FIRST_READ.
+ */
+const NARROWED_FIRST_READ = 400;
+const NARROWED_PER_RESULT = 20;
 
 /** A FilterExpression of what a list is narrowed to (attributes that the application item and a search entry share). */
 function filterOf(filter: ListFilter): { expression?: string; names: Record<string, string>; values: Record<string, unknown> } {

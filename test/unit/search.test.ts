@@ -1,7 +1,7 @@
 // The pure rules of finding applications: case numbers, the searchable text, its index keys and the query's checks.
 import { describe, expect, it } from 'vitest';
 import { formatCaseNumber, isCaseNumber, newCaseNumber, normalizeCaseNumber } from '#functions/domain/case-number.js';
-import { MAX_SEARCH_KEYS, parseQuery, queryKey, searchKeysOf, searchTextOf } from '#functions/domain/search.js';
+import { MAX_SEARCH_KEYS, narrowsBeyondKey, parseQuery, queryKey, searchKeysOf, searchTextOf } from '#functions/domain/search.js';
 import { DomainError } from '#functions/domain/application.js';
 
 describe('case numbers', () => {
@@ -56,6 +56,16 @@ describe('the search index', () => {
     expect(queryKey('04831295')).toBe('#1295');
     expect(queryKey('ma4ua1')).toBe('#4ua1');
     expect(queryKey('第12号')).toBe('2号');
+  });
+
+  it('tells a query that asks for more than its key\'s partition (another rare bigram) from one that does not', () => {
+    // A place and a product: the key's partition (柑橘) holds many without the place
+    expect(narrowsBeyondKey('大路边柑橘')).toBe(true);
+    // One bigram, or the rest common words: nearly every entry of the partition matches
+    expect(narrowsBeyondKey('柑橘')).toBe(false);
+    expect(narrowsBeyondKey('科技服务站')).toBe(false);
+    // A code's fragment: its 4-gram's partition is a handful
+    expect(narrowsBeyondKey('04831295')).toBe(false);
   });
 
   it('takes a fragment of 2 to 50 characters, normalized; refuses others with the reason in Chinese', () => {
