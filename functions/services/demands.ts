@@ -224,7 +224,6 @@ export interface DemandDecisionInput {
 }
 
 const decidedStatus = { approve: 'PUBLISHED', return: 'RETURNED', reject: 'REJECTED' } as const;
-const decidedWords = { approve: '确认发布', return: '退回修改', reject: '不予发布' } as const;
 
 /**
  * `POST /v1/demands/{id}/decision`: the confirming office approves (PUBLISHED: its list entries, search postings,
@@ -243,7 +242,7 @@ export async function decideDemand(s: DemandServices, principal: Principal, id: 
     return {
       expected: demand,
       next,
-      event: { at, action: input.action, actor: actorOf(principal), comment: input.comment ?? `${decidedWords[input.action]}`, ...(issues.length ? { issues } : {}) },
+      event: { at, action: input.action, actor: actorOf(principal), comment: input.comment ?? null, ...(issues.length ? { issues } : {}) },
       effects: [...(status === 'PUBLISHED' ? publishingItems(s, next, now) : []), ...noticeItemsOf(s, [demandDecidedNotice(demand, input.action, input.comment ?? null, issues)], now)],
     };
   });
