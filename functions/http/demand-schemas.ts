@@ -185,6 +185,9 @@ export const demandSchema = meta(
     publishedAt: meta(z.nullable(z.iso.datetime()), { description: '发布时间：办公室发布的即提交时，村账号提交的为确认通过时；未发布为 null' }),
     confirmBy: meta(z.nullable(z.iso.datetime()), { description: '待确认（PENDING）的需求：确认办公室的办理期限（TIME_LIMITS 该级的提醒期限）' }),
     issues: meta(z.array(z.object({ path: z.optional(z.string()), message: z.string() })), { description: '退回修改（RETURNED）时办公室一次性列出的全部问题' }),
+    confirmCountdown: meta(z.nullable(z.object({ overdue: z.boolean(), workingDaysLeft: z.int().check(z.minimum(0)) })), {
+      description: '待确认（PENDING）的需求：是否已过确认期限，及期限内今天之后还剩的工作日数（与申请的办理期限同样计算）',
+    }),
     postedAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     version: z.number().check(z.int()),

@@ -34,6 +34,7 @@ import {
 } from '../domain/demand.js';
 import { demandClosedNotice, demandDecidedNotice, demandMatchedNotice, demandPendingNotice, demandResponseNotice } from '../domain/notifications.js';
 import { deadlinesFrom, spanEnd } from '../domain/deadlines.js';
+import { workingDaysLeft, type Calendar } from '../domain/working-days.js';
 import { noticeItemsOf, spanText } from './demand-aging.js';
 import { PROVINCE } from '../domain/region-codes.js';
 import { childrenOf, findRegion, regionPath } from '../regions/index.js';
@@ -86,7 +87,7 @@ const ATTEMPTS = 8;
 const validation = (message: string, issues: { path: string; message: string }[]) => new DomainError('validation', message, { issues });
 
 /** A need as callers read it in lists: with the names people read beside the codes. */
-function listView(demand: Demand) {
+function listView(demand: Demand, clock: Clock) {
   const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, village, ...rest } = demand;
   return {
     ...rest,
@@ -97,8 +98,17 @@ function listView(demand: Demand) {
     statusName: demandStatusNames[demand.status],
     postedBy: { level: postedBy.level, region: postedBy.region, name: postedBy.name },
     village: village ? { region: village.region, name: village.name } : null,
+    // A PENDING village need's countdown to its office's limit, as an application's task shows it (不计当天的工作日).
+    confirmCountdown:
+      demand.status === 'PENDING' && demand.confirmBy
+        ? { overdue: clock.now.toISOString() > demand.confirmBy, workingDaysLeft: workingDaysLeft(clock.now, new Date(demand.confirmBy), clock.calendar) }
+        : null,
   };
 }
+
+/** What a view's countdown is read against. */
+type Clock = { now: Date; calendar: Calendar };
+const clockOf = (s: DemandServices): Clock => ({ now: s.now(), calendar: s.config.calendar });
 
 /** A response as `principal` is shown it: with its contact to the posting office and to the responder itself. */
 function responseView(principal: Principal, demand: Demand, response: DemandResponse) {
@@ -107,11 +117,11 @@ function responseView(principal: Principal, demand: Demand, response: DemandResp
   return seesContact ? { ...rest, contact } : rest;
 }
 
-function detailView(principal: Principal, demand: Demand, history: DemandEvent[], responses: DemandResponse[]) {
+function detailView(s: DemandServices, principal: Principal, demand: Demand, history: DemandEvent[], responses: DemandResponse[]) {
   const poster = isPostingOffice(principal, demand);
   const shown = poster || principal.role === 'admin' ? responses : responses.filter((r) => principal.role === 'applicant' && r.org === principal.org);
   return {
-    ...listView(demand),
+    ...listView(demand, clockOf(s)),
     responseCount: demand.responseCount,
     overdueAt: demand.overdueAt,
     mine: poster,
@@ -180,7 +190,7 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
   const outcome = await s.demands.create(demand, event, searchGrams(demand), [...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)]);
   if (outcome !== 'created') throw new DomainError('unavailable', '发布需求时存储繁忙，请稍后重试');
   s.log.info('demand posted', { demandId: demand.id, regionCode: demand.regionCode, kind: demand.kind });
-  return detailView(principal, demand, [event], []);
+  return detailView(s, principal, demand, [event], []);
 }
 
 export interface DemandQuery {
@@ -208,7 +218,7 @@ async function postVillageDemand(s: DemandServices, principal: Principal, input:
   const outcome = await s.demands.create(demand, event, [], noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now));
   if (outcome !== 'created') throw new DomainError('unavailable', '提交需求时存储繁忙，请稍后重试');
   s.log.info('demand submitted by a village', { demandId: demand.id, regionCode: demand.regionCode, office: office.region });
-  return detailView(principal, demand, [event], []);
+  return detailView(s, principal, demand, [event], []);
 }
 
 /** The items a need's publishing writes beside its record (as an office's posting writes them): search postings, its region's unanswered count, its wait for a first response. */
@@ -310,7 +320,7 @@ export async function listDemands(s: DemandServices, principal: Principal, query
   const found = normalised
     ? await s.demands.search(queryGram(normalised)!, filter, page, (d) => d.status === status && matchesQuery(d, normalised))
     : await s.demands.list({ ...filter, status }, page);
-  return { items: found.items.map(listView), cursor: found.cursor };
+  return { items: found.items.map((d) => listView(d, clockOf(s))), cursor: found.cursor };
 }
 
 /** How many stations a need shows as near it. */
@@ -351,7 +361,7 @@ async function nearbyStations(s: Pick<DemandServices, 'registry'>, regionCode: s
 export async function getDemand(s: DemandServices, principal: Principal, id: string) {
   const whole = await s.demands.getWhole(id);
   const demand = assertDemandVisible(principal, whole?.demand, id);
-  return { ...detailView(principal, demand, whole!.history, whole!.responses), nearby: await nearbyStations(s, demand.regionCode) };
+  return { ...detailView(s, principal, demand, whole!.history, whole!.responses), nearby: await nearbyStations(s, demand.regionCode) };
 }
 
 /** The organisation's ACTIVE certificates, newest first, each with its station's contact from the approved application. */

@@ -83,7 +83,9 @@ describe('the demand library in a browser', () => {
 
     // Act: the township finds it among the needs to confirm and returns it, naming the description
     const township = await signedIn('大路边镇科协');
-    await township.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '需求库' }).click();
+    // Its 待办 says a village's need awaits it, with the working days left
+    await expect.poll(async () => township.getByText(/条村委会提交的需求待确认/).textContent(), patiently).toMatch(/还剩 \d+ 个工作日|今天到期/);
+    await township.getByRole('link', { name: '去需求库确认' }).click();
     const toConfirm = township.getByRole('region', { name: '待确认的村级需求' });
     await toConfirm.getByRole('link', { name: title }).click();
     await township.getByLabel('退回修改').check();

@@ -93,6 +93,7 @@ describe('a village account posts a need for its township to confirm', () => {
     const id = out.body.id as string;
     expect(out.body).toMatchObject({ status: 'PENDING', statusName: '待确认', village: { region: VILLAGE, name: '东峉塘村委会' }, postedBy: { level: 'township', region: TOWNSHIP, name: '大路边镇科协' }, publishedAt: null, ownVillage: true, mine: false });
     expect(out.body.confirmBy).toEqual(expect.any(String));
+    expect(out.body.confirmCountdown).toEqual({ overdue: false, workingDaysLeft: expect.any(Number) });
     expect(ids(await call('GET', '/v1/demands?region=441882', tokens.applicant))).not.toContain(id);
     expect(ids(await call('GET', `/v1/demands?q=${encodeURIComponent('机插秧')}`, tokens.applicant))).not.toContain(id);
     expect((await call('GET', `/v1/demands/${id}`, tokens.applicant)).status).toBe(404);

@@ -284,6 +284,8 @@ export interface DemandView {
   publishedAt: string | null;
   /** A PENDING village need: its office's time to confirm it. */
   confirmBy: string | null;
+  /** A PENDING village need: the countdown to `confirmBy`, as an application's task shows it. */
+  confirmCountdown: { overdue: boolean; workingDaysLeft: number } | null;
   /** A RETURNED need: every problem its office listed. */
   issues: Issue[];
   history?: { at: string; action: import('#functions/domain/demand.js').DemandAction; actor: { name: string }; comment: string | null; issues?: Issue[] }[];

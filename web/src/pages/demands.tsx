@@ -6,7 +6,7 @@ import { demandKindNames, demandStatusNames } from '#functions/domain/demand.js'
 import { industries } from '#forms/industries.js';
 import { ApiError, api } from '../api';
 import type { Session } from '../auth';
-import { formatDate, formatTime } from '../labels';
+import { countdownOf, formatDate, formatTime } from '../labels';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
 import type { DemandView, Issue } from '../types';
@@ -130,6 +130,7 @@ function DemandCards({ items, heading = 'h2' }: { items: DemandView[]; heading?:
             <p class="card-meta">
               {demand.kindName} · {demand.industryName} · {demand.regionName} · {demand.village ? `${demand.village.name}提交于` : '发布于'} {formatDate(demand.postedAt)}
               {demand.status === 'PENDING' && demand.confirmBy ? ` · 请于 ${formatTime(demand.confirmBy)} 前确认` : ''}
+              {demand.confirmCountdown ? <span class={`countdown${!demand.confirmCountdown.overdue && demand.confirmCountdown.workingDaysLeft <= 1 ? ' soon' : ''}`}>（{countdownOf(demand.confirmCountdown)}）</span> : null}
               {demand.wantedBy ? ` · 期望 ${demand.wantedBy} 前完成` : ''}
             </p>
             <p>{demand.description.length > 120 ? `${demand.description.slice(0, 120)}…` : demand.description}</p>
@@ -486,6 +487,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
             <dd>
               {d.postedBy.name}
               {d.publishedAt ? ` · 发布于 ${formatTime(d.publishedAt)}` : d.status === 'PENDING' && d.confirmBy ? ` · 请于 ${formatTime(d.confirmBy)} 前确认` : ''}
+              {d.confirmCountdown ? `（${countdownOf(d.confirmCountdown)}）` : ''}
             </dd>
           </>
         ) : (
