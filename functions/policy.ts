@@ -262,8 +262,8 @@ export function isPostingVillage(principal: Principal, demand: Pick<DemandSeen, 
 /** Confirming a village's need: its office only (404 to those who may not see it, 403 to the others who do). */
 export function assertMayConfirmDemand<T extends DemandSeen>(principal: Principal, demand: T | undefined, id: string): T {
   const seen = assertDemandVisible(principal, demand, id);
-  if (!seen.village) throw new DomainError('conflict', '该需求由办公室直接发布，无需确认');
   if (!isPostingOffice(principal, seen)) throw forbidden(`只有需求所在地的${seen.postedBy.level === 'township' ? '乡镇' : '县（区）'}科协（${seen.postedBy.region}）可以确认该需求`);
+  if (!seen.village) throw new DomainError('conflict', '该需求由本办公室直接发布，无需确认');
   return seen;
 }
 

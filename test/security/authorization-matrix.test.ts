@@ -49,6 +49,7 @@ function row(...cells: Expected[]): Record<Caller, Expected> {
 // resubmits and withdraws (others who see it: 403); only the awaited office decides (other officials who
 // see it: 409; non-officials who see it: 403). Personal data: shown to the owner, admins and offices the
 // application has reached; masked for offices above it. No token: 401 everywhere but the public routes.
+// A village account (村委会) is none of these to an application: it is not found (404) and its lists are refused (403).
 //
 //                                                        owner  other  sameT  sibT   county oCnty  prov   admin  vill.  none
 const perApplication = {
