@@ -92,6 +92,7 @@ describe('the demand library in a browser', () => {
     await township.getByLabel(/^意见/).fill('请补充完善需求描述');
     await township.getByLabel('问题 1 所在栏目').selectOption({ label: '需求描述' });
     await township.getByLabel('问题 1 说明').fill('请写明病虫害防治的具体内容');
+    await shoot(township, 'demand-confirm');
     await township.getByRole('button', { name: '提交确认意见' }).click();
 
     // Assess
@@ -102,6 +103,7 @@ describe('the demand library in a browser', () => {
     await expect.poll(async () => village.getByRole('region', { name: '需修改的问题（一次性告知）' }).textContent(), patiently).toContain('需求描述：请写明病虫害防治的具体内容');
     await village.getByRole('link', { name: '修改重新提交' }).click();
     await expect.poll(async () => village.locator('#need-description-error').textContent(), patiently).toContain('请写明病虫害防治的具体内容');
+    await shoot(village, 'demand-correct');
     await village.getByLabel('需求描述').fill('本村种植沙糖桔约两百亩，近两年黄龙病蔓延，急需柑橘病虫害防治专家到村现场指导，培训果农规范用药。');
     await village.getByRole('button', { name: '修改后重新提交' }).click();
     await expect.poll(async () => village.locator('.title-row .badge').textContent(), patiently).toBe('待确认');

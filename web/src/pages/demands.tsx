@@ -277,7 +277,7 @@ export function DemandNewPage({ session, correcting }: { session: Session; corre
             errors={problems.regionCode ? [problems.regionCode] : undefined}
           />
         )}
-        {field('title', '需求标题', <input id="need-title" value={value.title} onInput={(e) => setValue({ ...value, title: e.currentTarget.value })} {...described('title')} />)}
+        {field('title', '需求标题', <input id="need-title" type="text" value={value.title} onInput={(e) => setValue({ ...value, title: e.currentTarget.value })} {...described('title')} />)}
         {field('description', '需求描述', <textarea id="need-description" rows={5} value={value.description} onInput={(e) => setValue({ ...value, description: e.currentTarget.value })} {...described('description')} />)}
         {field('expectedOutcome', '预期成效', <textarea id="need-expectedOutcome" rows={2} value={value.expectedOutcome} onInput={(e) => setValue({ ...value, expectedOutcome: e.currentTarget.value })} {...described('expectedOutcome')} />, false)}
         {field('wantedBy', '期望完成日期', <input id="need-wantedBy" type="date" value={value.wantedBy} onInput={(e) => setValue({ ...value, wantedBy: e.currentTarget.value })} {...described('wantedBy')} />, false)}
@@ -422,7 +422,7 @@ function ConfirmForm({ demand, onDone }: { demand: DemandView; onDone: (text: st
               </div>
               <div class="field grow">
                 <label for={`need-problem-${index}-message`}>问题 {index + 1} 说明</label>
-                <input id={`need-problem-${index}-message`} value={problem.message} onInput={(e) => setProblems(problems.map((p, i) => (i === index ? { ...p, message: e.currentTarget.value } : p)))} />
+                <input id={`need-problem-${index}-message`} type="text" value={problem.message} onInput={(e) => setProblems(problems.map((p, i) => (i === index ? { ...p, message: e.currentTarget.value } : p)))} />
               </div>
               {problems.length > 1 ? (
                 <button type="button" class="secondary" onClick={() => setProblems(problems.filter((_, i) => i !== index))}>
