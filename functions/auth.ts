@@ -11,11 +11,12 @@ import { hasForbiddenCharacters } from '#forms/plain-text.js';
 export interface Principal {
   sub: string;
   name: string;
-  role: 'applicant' | 'official' | 'admin';
+  role: 'applicant' | 'official' | 'admin' | 'village';
   /** Applicants: the organisation's unified social credit code. */
   org?: string;
   /** Officials: the level and the region code of their office. */
   level?: DecidingLevel;
+  /** Officials: their office's region code; village accounts (村委会): their village's 12-digit code. */
   region?: string;
 }
 
@@ -36,7 +37,7 @@ const displayName = z.string().check(z.minLength(1), z.maxLength(64), z.refine<s
 const claimsSchema = z.object({
   sub: text(128),
   name: z.optional(displayName),
-  role: z.enum(['applicant', 'official', 'admin']),
+  role: z.enum(['applicant', 'official', 'admin', 'village']),
   org: z.optional(z.string()),
   level: z.optional(z.string()),
   region: z.optional(z.string()),
@@ -48,7 +49,9 @@ const refuse = (message: string) => new DomainError('unauthorized', message);
  * Claims → principal, refusing any token whose claims do not fit its role:
  * - applicant: `org` a valid unified social credit code (its check character too), and no `level` or `region`;
  * - official: `level` and a `region` of that level that exists in Guangdong, and no `org`;
- * - admin: none of `org`, `level`, `region`.
+ * - admin: none of `org`, `level`, `region`;
+ * - village (a village's account, 村委会, that posts its village's needs for its township to confirm): `region` a
+ *   village's 12-digit code that exists in Guangdong, and no `org` or `level`.
  * A claim that does not belong to the role is refused rather than ignored: it means the account was set up
  * wrongly, and an administrator should see that at once rather than find an applicant who is also an office.
  * Cognito spells custom attributes `custom:role`; both spellings are read, and must agree when both are there.
@@ -91,6 +94,13 @@ export function principalFromClaims(payload: JWTPayload): Principal {
     case 'admin':
       if (c.org !== undefined || c.level !== undefined || c.region !== undefined) throw refuse('管理员账号不应带有 org、level 或 region');
       break;
+    case 'village': {
+      const region = c.region ? findRegion(c.region) : undefined;
+      if (!region || region.level !== 'village') throw refuse('村账号的所属区划（region）须为广东省内的村级（12 位）区划代码');
+      if (c.org !== undefined || c.level !== undefined) throw refuse('村账号不应带有申请单位代码或审批层级（org、level）');
+      principal.region = region.code;
+      break;
+    }
   }
   return principal;
 }

@@ -24,7 +24,7 @@ import { publicDemandStatuses, type DemandStatus } from './domain/demand.js';
 type Visible = Pick<Application, 'regionCode' | 'applicant'>;
 type Deciding = Visible & Pick<Application, 'status' | 'task'>;
 
-const roleNames: Record<Principal['role'], string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };
+const roleNames: Record<Principal['role'], string> = { applicant: '申请单位', official: '审批人员', admin: '管理员', village: '村委会' };
 
 const forbidden = (message: string) => new DomainError('forbidden', message);
 const notFound = (id: string) => new DomainError('not_found', `申请 ${id} 不存在`);
@@ -43,6 +43,9 @@ function mayView(principal: Principal, app: Visible): boolean {
     case 'official':
       // Codes carry their ancestors as prefixes and each level has its own length (2, 6, 9, 12 digits).
       return !!principal.region && app.regionCode.startsWith(principal.region);
+    case 'village':
+      // A village account applies for nothing and decides nothing: applications are not its.
+      return false;
   }
 }
 
@@ -109,6 +112,8 @@ export type ListScope = { kind: 'owner'; org: string } | { kind: 'region'; prefi
 
 export function listScope(principal: Principal): ListScope {
   switch (principal.role) {
+    case 'village':
+      throw forbidden('村账号没有申请：请在需求库中提交本村的需求');
     case 'applicant':
       return { kind: 'owner', org: principal.org! };
     case 'official':
@@ -188,6 +193,8 @@ export function notificationRecipient(principal: Principal): Recipient {
       return recipients.org(principal.org!);
     case 'admin':
       return recipients.admins;
+    case 'village':
+      return recipients.village(principal.region!);
   }
 }
 
@@ -216,18 +223,25 @@ export function assertMayDissolve(principal: Principal, app: Pick<Application, '
 
 // --- the demand library (需求库) --------------------------------------------------------------------------------
 // - A township's or county's office posts needs inside its own region (a need outside it: 403); the province and
-//   applicants do not post.
+//   applicants do not post. A village account (村委会) posts its own village's needs only (another region: 403); they
+//   are PENDING until the office that confirms them (its township's; functions/domain/demand.ts confirmingOffice)
+//   approves, returns (一次性告知) or rejects them. Only that office decides (others who see the need: 403); only the
+//   village corrects a returned need or withdraws one not yet published.
 // - Published, matched and closed needs are the library's public face: every signed-in caller sees them. A need in
-//   any other status is seen by the officials whose region contains it and by administrators; to anyone else it does
-//   not exist (404).
+//   any other status is seen by the officials whose region contains it, by its own village's accounts and by
+//   administrators; to anyone else it does not exist (404).
 // - Only an applicant organisation responds (and only with an ACTIVE certificate: the service checks that); only the
 //   posting office (its level and region) picks responses and closes; responders' contacts are shown to it alone
 //   (and to each responder its own).
 
-type DemandSeen = { regionCode: string; status: string; postedBy: { level: string; region: string } };
+type DemandSeen = { regionCode: string; status: string; postedBy: { level: string; region: string }; village?: { region: string } | null };
 
-/** 403 unless a township or county office posts in its own region. */
+/** 403 unless a township or county office posts in its own region, or a village account in its own village. */
 export function assertMayPostDemand(principal: Principal, regionCode: string): void {
+  if (principal.role === 'village') {
+    if (regionCode !== principal.region) throw forbidden(`村账号只能提交本村（${principal.region}）的需求：${regionCode} 不是本村`);
+    return;
+  }
   if (principal.role !== 'official' || (principal.level !== 'township' && principal.level !== 'county')) {
     throw forbidden('仅限乡镇、县（区）科协等办公室发布需求');
   }
@@ -236,7 +250,28 @@ export function assertMayPostDemand(principal: Principal, regionCode: string): v
 
 export function mayViewDemand(principal: Principal, demand: DemandSeen): boolean {
   if (publicDemandStatuses.has(demand.status as DemandStatus) || principal.role === 'admin') return true;
+  if (principal.role === 'village') return isPostingVillage(principal, demand);
   return principal.role === 'official' && !!principal.region && demand.regionCode.startsWith(principal.region);
+}
+
+/** Whether the caller is an account of the village that posted the need. */
+export function isPostingVillage(principal: Principal, demand: Pick<DemandSeen, 'village'>): boolean {
+  return principal.role === 'village' && !!demand.village && demand.village.region === principal.region;
+}
+
+/** Confirming a village's need: its office only (404 to those who may not see it, 403 to the others who do). */
+export function assertMayConfirmDemand<T extends DemandSeen>(principal: Principal, demand: T | undefined, id: string): T {
+  const seen = assertDemandVisible(principal, demand, id);
+  if (!isPostingOffice(principal, seen)) throw forbidden(`只有需求所在地的${seen.postedBy.level === 'township' ? '乡镇' : '县（区）'}科协（${seen.postedBy.region}）可以确认该需求`);
+  if (!seen.village) throw new DomainError('conflict', '该需求由本办公室直接发布，无需确认');
+  return seen;
+}
+
+/** Correcting or withdrawing a village's need: its own village's accounts only (404 to those who may not see it, 403 to the others). */
+export function assertPostingVillage<T extends DemandSeen>(principal: Principal, demand: T | undefined, id: string, what: string): T {
+  const seen = assertDemandVisible(principal, demand, id);
+  if (!isPostingVillage(principal, seen)) throw forbidden(`只有提交该需求的村账号可以${what}`);
+  return seen;
 }
 
 export function assertDemandVisible<T extends DemandSeen>(principal: Principal, demand: T | undefined, id: string): T {
@@ -268,6 +303,11 @@ export function assertMayRespond(principal: Principal): string {
  */
 export function demandListRegionFor(principal: Principal, asked: string | undefined, status: DemandStatus): string {
   if (publicDemandStatuses.has(status) || principal.role === 'admin') return asked ?? PROVINCE;
+  if (principal.role === 'village') {
+    // Its village's needs not yet (or never) published are the ones it posted: only a village account's need is ever in those statuses.
+    if (asked !== undefined && asked !== principal.region) throw forbidden(`未发布的需求只能查看本村（${principal.region}）的`);
+    return principal.region!;
+  }
   if (principal.role !== 'official') throw forbidden('未发布的需求仅限所在地区的办公室查看');
   const own = principal.region!;
   if (asked === undefined) return own;

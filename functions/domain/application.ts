@@ -13,7 +13,7 @@ export type DecisionAction = 'approve' | 'reject' | 'return';
 export interface Actor {
   sub: string;
   name: string;
-  role: 'applicant' | 'official' | 'admin' | 'system';
+  role: 'applicant' | 'official' | 'admin' | 'village' | 'system';
   level?: DecidingLevel;
   region?: string;
 }

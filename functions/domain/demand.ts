@@ -25,8 +25,21 @@ export const publicDemandStatuses: ReadonlySet<DemandStatus> = new Set(['PUBLISH
 /** At most this many responses are picked in one match (each is notified and linked to its certificate in the same write). */
 export const MAX_MATCHED = 10;
 
-/** `overdue`: the sweeper's, when a published need has waited DEMAND_RESPONSE_DAYS without a response. */
-export type DemandAction = 'post' | 'respond' | 'match' | 'close' | 'overdue';
+/**
+ * `overdue`: the sweeper's, when a published need has waited DEMAND_RESPONSE_DAYS without a response. A village
+ * account's need is first confirmed by its office: `approve` (published), `return` (一次性告知, corrected with
+ * `resubmit`), `reject`; the village may `withdraw` it while it is not yet published.
+ */
+export type DemandAction = 'post' | 'respond' | 'match' | 'close' | 'overdue' | 'approve' | 'return' | 'reject' | 'resubmit' | 'withdraw';
+
+/** What a confirming office decides on a village's need (POST /v1/demands/{id}/decision). */
+export type DemandDecision = 'approve' | 'return' | 'reject';
+
+/** A problem the office names when it returns a need (一次性告知): the field it is about, and what is wrong. */
+export interface DemandIssue {
+  path?: string;
+  message: string;
+}
 
 export interface DemandEvent {
   at: string;
@@ -35,9 +48,21 @@ export interface DemandEvent {
   comment: string | null;
   /** match: the responses picked. */
   responseIds?: string[];
+  /** return: every problem at once. */
+  issues?: DemandIssue[];
 }
 
-/** The office that posted a need: only it picks responses and closes (and sees the responders' contacts). */
+/** The village account (村委会) that posted a need; its office (`postedBy`) confirms it and then manages it. */
+export interface PostingVillage {
+  region: string;
+  sub: string;
+  name: string;
+}
+
+/**
+ * The office that posted a need (or, for a village's need, the office that confirms it): only it picks responses and
+ * closes (and sees the responders' contacts).
+ */
 export interface PostingOffice {
   level: DecidingLevel;
   region: string;
@@ -75,14 +100,55 @@ export interface Demand {
   closure: Closure | null;
   /** When it had waited DEMAND_RESPONSE_DAYS without a response (its region counts it as 超期无响应 until one comes). */
   overdueAt: string | null;
+  /** A village account's need: the village that posted it (null for an office's). */
+  village: PostingVillage | null;
+  /** When it was published: at its posting for an office's need, at its office's approval for a village's. */
+  publishedAt: string | null;
+  /** A village's need awaiting its office (PENDING): when the office's soft time limit ends (TIME_LIMITS). */
+  confirmBy: string | null;
+  /** A RETURNED need: the problems its office listed, every one at once. */
+  issues: DemandIssue[];
 }
 
-/** A need as its posting makes it: published at once, at version 1, with nothing yet of responses, match or close. */
+/**
+ * A need as its posting makes it, at version 1, with nothing yet of responses, match or close: an office's published
+ * at once; a village's PENDING until its office confirms it (`confirmBy` its office's soft limit).
+ */
 export function newDemand(
   fields: Pick<Demand, 'id' | 'kind' | 'industry' | 'regionCode' | 'title' | 'description' | 'expectedOutcome' | 'wantedBy' | 'postedBy'>,
   at: string,
+  village: { by: PostingVillage; confirmBy: string } | null = null,
 ): Demand {
-  return { ...fields, status: 'PUBLISHED', postedAt: at, updatedAt: at, version: 1, responseCount: 0, matchedResponseIds: [], matchedAt: null, closure: null, overdueAt: null };
+  return {
+    ...fields,
+    status: village ? 'PENDING' : 'PUBLISHED',
+    postedAt: at,
+    updatedAt: at,
+    version: 1,
+    responseCount: 0,
+    matchedResponseIds: [],
+    matchedAt: null,
+    closure: null,
+    overdueAt: null,
+    village: village?.by ?? null,
+    publishedAt: village ? null : at,
+    confirmBy: village?.confirmBy ?? null,
+    issues: [],
+  };
+}
+
+/**
+ * The office that confirms a village's need: its township (乡镇科协); a village that sits directly under a county (no
+ * township of its own in the region list), its county. `exists` says whether a region code is known.
+ */
+export function confirmingOffice(villageCode: string, exists: (code: string) => boolean): { level: DecidingLevel; region: string } {
+  const township = villageCode.slice(0, 9);
+  return exists(township) ? { level: 'township', region: township } : { level: 'county', region: villageCode.slice(0, 6) };
+}
+
+/** Where a need stands while its office confirms it: PENDING awaits the office, RETURNED the village's correction. */
+export function awaitsConfirmation(status: DemandStatus): boolean {
+  return status === 'PENDING' || status === 'RETURNED';
 }
 
 /** A station's organisation's answer to a need: who (its certificate's station), what, from when. */

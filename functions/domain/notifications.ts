@@ -36,6 +36,11 @@ export const notificationKinds = [
   'demand-closed',
   /** A need the office posted has waited DEMAND_RESPONSE_DAYS without a response. */
   'demand-unanswered',
+  /** A village account's need awaits its office's confirmation (the office is told); the office's decision (the village is told). */
+  'demand-pending',
+  'demand-approved',
+  'demand-returned',
+  'demand-rejected',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -43,11 +48,13 @@ export type NotificationKind = (typeof notificationKinds)[number];
  * Whom a notice is for: an office (every official of that level and region), an organisation (its applicant
  * accounts) or the administrators. Read state is each user's own; the notices are the recipient's.
  */
-export type Recipient = `office:${DecidingLevel}:${string}` | `org:${string}` | 'admins';
+export type Recipient = `office:${DecidingLevel}:${string}` | `org:${string}` | `village:${string}` | 'admins';
 
 export const recipients = {
   office: (step: ChainStep): Recipient => `office:${step.level}:${step.region}`,
   org: (creditCode: string): Recipient => `org:${creditCode}`,
+  /** A village's accounts (村委会): the needs they posted. */
+  village: (villageCode: string): Recipient => `village:${villageCode}`,
   admins: 'admins' as Recipient,
 };
 
@@ -319,6 +326,32 @@ export function demandMatchedNotice(demand: NamedDemand, org: string, stationNam
     demandId: demand.id,
     title: `需求对接成功：${demand.title}`,
     body: `${levelName(demand.postedBy.level)}已选定${stationName}承接该需求，请与发布需求的办公室联系开展服务。`,
+  };
+}
+
+/** A village account posted (or corrected) a need: its office is asked to confirm it. */
+export function demandPendingNotice(demand: NamedDemand & { village: { name: string } | null }, resubmitted: boolean, confirmBy: string): NoticeDraft {
+  return {
+    recipient: recipients.office(demand.postedBy),
+    kind: 'demand-pending',
+    demandId: demand.id,
+    title: `需求待确认：${demand.title}`,
+    body: `${demand.village?.name ?? '村'}${resubmitted ? '修改后重新提交了' : '提交了'}需求，请于 ${cstDate(new Date(confirmBy))} 前确认：通过后发布到需求库，或退回修改（一次性告知全部问题）、不予发布。`,
+  };
+}
+
+const decisionWords = { approve: '已通过确认，发布到需求库', return: '被退回修改', reject: '未通过确认，不予发布' } as const;
+const decisionKinds = { approve: 'demand-approved', return: 'demand-returned', reject: 'demand-rejected' } as const;
+
+/** The office decided on a village's need: the village is told (a return names every problem at once). */
+export function demandDecidedNotice(demand: NamedDemand & { village: { region: string } | null }, action: 'approve' | 'return' | 'reject', comment: string | null, issues: { message: string }[] = []): NoticeDraft {
+  const reasons = [comment, ...issues.map((issue, i) => `${i + 1}. ${issue.message}`)].filter(Boolean).join('；');
+  return {
+    recipient: recipients.village(demand.village!.region),
+    kind: decisionKinds[action],
+    demandId: demand.id,
+    title: `需求${decisionWords[action]}：${demand.title}`,
+    body: `${decidingLevelNames[demand.postedBy.level]}科协${action === 'approve' ? '确认了本村提交的需求，持证站点现可响应。' : action === 'return' ? `退回了本村提交的需求，请按意见一次修改后重新提交${reasons ? `：${reasons}` : '。'}` : `未通过本村提交的需求${reasons ? `：${reasons}` : '。'}`}`,
   };
 }
 

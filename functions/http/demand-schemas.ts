@@ -56,6 +56,50 @@ export const demandInputSchema = meta(
   { title: '发布需求' },
 );
 
+/** The fields of a need a return's problem may name (一次性告知: the village sees it beside that field). */
+export const demandFields = ['kind', 'industry', 'regionCode', 'title', 'description', 'expectedOutcome', 'wantedBy'] as const;
+const problemText = () => z.string({ error: '请写明问题' }).check(...plainText('问题说明', true), z.regex(/\S/, { error: '请写明问题' }), z.maxLength(500, { error: '问题说明不超过500字' }));
+
+/** POST /v1/demands/{id}/decision: the confirming office's decision on a village's need; reject and return need a comment, return every problem at once. */
+export const demandDecisionSchema = meta(
+  z
+    .strictObject({
+      action: meta(z.enum(['approve', 'reject', 'return'], { error: 'action 须为 approve（确认发布）、reject（不予发布）或 return（退回修改）' }), {
+        title: '决定',
+        description: 'approve 确认发布 / reject 不予发布 / return 退回修改',
+      }),
+      comment: meta(z.optional(z.string({ error: '意见须为文字' }).check(...plainText('意见', true), z.maxLength(2000, { error: '意见不超过2000字' }))), { title: '意见' }),
+      issues: meta(
+        z.optional(
+          z
+            .array(
+              z.union(
+                [
+                  z.pipe(problemText(), z.transform((message: string) => ({ message }))),
+                  z.strictObject({
+                    path: meta(z.optional(z.enum(demandFields, { error: `问题所在字段须为 ${demandFields.join('、')} 之一` })), { title: '问题所在字段', description: demandFields.join(' / ') }),
+                    message: problemText(),
+                  }),
+                ],
+                { error: '每条问题须为文字，或含 message（及可选 path）的对象' },
+              ),
+              { error: 'issues 须为问题列表' },
+            )
+            .check(z.maxLength(50, { error: '一次最多列出 50 个问题' })),
+        ),
+        { title: '需修改的问题（一次性告知）' },
+      ),
+    })
+    .check(
+      z.superRefine((d, ctx) => {
+        if ((d.action === 'reject' || d.action === 'return') && !d.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: d.action === 'reject' ? '不予发布须填写意见' : '退回修改须填写意见' });
+        if (d.action === 'return' && !d.issues?.length) ctx.addIssue({ code: 'custom', path: ['issues'], message: '退回修改须一次性列出全部问题（一次性告知）' });
+        if (d.action !== 'return' && d.issues?.length) ctx.addIssue({ code: 'custom', path: ['issues'], message: '只有退回修改时列出需修改的问题' });
+      }),
+    ),
+  { title: '确认需求' },
+);
+
 /** POST /v1/demands/{id}/responses. */
 export const demandResponseInputSchema = meta(
   z.strictObject({
@@ -136,7 +180,14 @@ export const demandSchema = meta(
     wantedBy: z.nullable(z.string()),
     status: demandStatus,
     statusName: z.string(),
-    postedBy: meta(z.object({ level, region: z.string(), name: z.string() }), { description: '发布需求的办公室' }),
+    postedBy: meta(z.object({ level, region: z.string(), name: z.string() }), { description: '发布需求的办公室；村账号提交的需求为确认它的乡镇（或县）科协，确认后由它选定对接单位、办结评价' }),
+    village: meta(z.nullable(z.object({ region: z.string(), name: z.string() })), { description: '提交需求的村账号（村委会）；办公室直接发布的为 null' }),
+    publishedAt: meta(z.nullable(z.iso.datetime()), { description: '发布时间：办公室发布的即提交时，村账号提交的为确认通过时；未发布为 null' }),
+    confirmBy: meta(z.nullable(z.iso.datetime()), { description: '待确认（PENDING）的需求：确认办公室的办理期限（TIME_LIMITS 该级的提醒期限）' }),
+    issues: meta(z.array(z.object({ path: z.optional(z.string()), message: z.string() })), { description: '退回修改（RETURNED）时办公室一次性列出的全部问题' }),
+    confirmCountdown: meta(z.nullable(z.object({ overdue: z.boolean(), workingDaysLeft: z.int().check(z.minimum(0)) })), {
+      description: '待确认（PENDING）的需求：是否已过确认期限，及期限内今天之后还剩的工作日数（与申请的办理期限同样计算）',
+    }),
     postedAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     version: z.number().check(z.int()),
@@ -153,8 +204,16 @@ export const demandSchema = meta(
         closedAt: z.iso.datetime(),
       }),
     ),
-    mine: meta(z.optional(z.boolean()), { description: '调用者是否为发布该需求的办公室（详情中给出）' }),
-    history: meta(z.optional(z.array(z.object({ at: z.iso.datetime(), action: meta(z.enum(['post', 'respond', 'match', 'close', 'overdue']), { description: 'overdue：发布已满规定期限仍无响应（系统记录）' }), actor: actorSchema, comment: z.nullable(z.string()), responseIds: z.optional(z.array(z.string())) }))), {
+    mine: meta(z.optional(z.boolean()), { description: '调用者是否为发布（或确认）该需求的办公室（详情中给出）' }),
+    ownVillage: meta(z.optional(z.boolean()), { description: '调用者是否为提交该需求的村账号（详情中给出）' }),
+    history: meta(z.optional(z.array(z.object({
+      at: z.iso.datetime(),
+      action: meta(z.enum(['post', 'respond', 'match', 'close', 'overdue', 'approve', 'return', 'reject', 'resubmit', 'withdraw']), { description: 'overdue：发布已满规定期限仍无响应（系统记录）；approve / return / reject：办公室确认村账号提交的需求；resubmit：村账号修改重新提交；withdraw：村账号撤回' }),
+      actor: actorSchema,
+      comment: z.nullable(z.string()),
+      responseIds: z.optional(z.array(z.string())),
+      issues: z.optional(z.array(z.object({ path: z.optional(z.string()), message: z.string() }))),
+    }))), {
       description: '办理记录（详情中给出）',
     }),
     responses: meta(

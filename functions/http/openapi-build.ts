@@ -47,7 +47,7 @@ import {
   channelSettingsViewSchema,
   failedDeliverySchema,
 } from './schemas.js';
-import { certificateDemandSchema, gapPageSchema, demandCloseSchema, demandInputSchema, demandMatchSchema, demandPageSchema, demandResponseInputSchema, demandResponseViewSchema, demandSchema } from './demand-schemas.js';
+import { certificateDemandSchema, gapPageSchema, demandCloseSchema, demandDecisionSchema, demandInputSchema, demandMatchSchema, demandPageSchema, demandResponseInputSchema, demandResponseViewSchema, demandSchema } from './demand-schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -205,14 +205,14 @@ const operations: Record<string, Record<string, Operation>> = {
     },
     get: {
       summary: '申请列表',
-      description: '申请单位：本单位的；审批人员：本辖区的；管理员：全部。',
+      description: '申请单位：本单位的；审批人员：本辖区的；管理员：全部。村账号没有申请（403）。',
       params: [{ name: 'status', in: 'query', description: '按状态筛选', schema: { enum: [...statuses] } }, ...listParams, ...pageParams],
       ok: {
         status: 200,
         description: '一页申请（不含办理记录）。带筛选或搜索时，一页可能不足 limit 而 cursor 不为 null：此页读到的范围已用完，接着取下一页',
         schema: ref('ApplicationPage'),
       },
-      errors: listErrors,
+      errors: { ...listErrors, 403: '村账号没有申请' },
     },
   },
   '/v1/applications/{id}': {
@@ -585,14 +585,18 @@ const operations: Record<string, Record<string, Operation>> = {
       summary: '发布需求（需求库）',
       description:
         '乡镇、县（区）科协等办公室在本辖区内发布：所在地区须为辖区内的县、乡镇或村。办公室发布的需求立即为 PUBLISHED（征集中）。' +
+        '村账号（role village，村委会）只能提交本村的需求（regionCode 须为本村代码）：提交后为 PENDING（待确认），由所在乡镇科协（村直属县的为县级科协）' +
+        '以 POST /v1/demands/{id}/decision 确认，确认通过后发布，并由该科协选定对接单位、办结评价。' +
         '标题与描述可用 GET /v1/demands?q= 检索（标题全文及描述开头部分，见 README “需求库”）。',
       body: ref('DemandInput'),
-      ok: { status: 201, description: '已发布的需求', schema: ref('Demand') },
-      errors: { 400: '内容有误（一次列出全部问题），或地区代码不存在、不是县乡村一级', 403: '不是乡镇或县（区）的办公室，或地区不在本辖区' },
+      ok: { status: 201, description: '需求：办公室发布的为 PUBLISHED，村账号提交的为 PENDING', schema: ref('Demand') },
+      errors: { 400: '内容有误（一次列出全部问题），或地区代码不存在、不是县乡村一级', 403: '不是乡镇或县（区）的办公室或村账号，或地区不在本辖区（村账号：不是本村）' },
     },
     get: {
       summary: '需求列表与检索，最新的在前',
-      description: '任何登录用户可查看已发布、已对接、已办结的需求；其他状态仅限所在地区的办公室和管理员。每种筛选组合均为一次索引查询。',
+      description:
+        '任何登录用户可查看已发布、已对接、已办结的需求；其他状态（待确认、已退回、未通过、已撤回）仅限所在地区的办公室、提交它的村账号（只看本村的）和管理员。' +
+        '乡镇科协的待确认清单即 ?status=PENDING。每种筛选组合均为一次索引查询。',
       params: [
         { name: 'region', in: 'query', description: '任一级区划代码，匹配其下全部；不填为全省', schema: { type: 'string' } },
         { name: 'kind', in: 'query', description: 'talent 人才 / technology 技术 / project 项目 / training 培训', schema: { type: 'string' } },
@@ -612,6 +616,35 @@ const operations: Record<string, Record<string, Operation>> = {
       params: [demandId],
       ok: { status: 200, description: '需求', schema: ref('Demand') },
       errors: { 404: '不存在或无权查看' },
+    },
+    put: {
+      summary: '修改重新提交被退回的需求（提交它的村账号）',
+      description: '与提交时相同的校验（一次列出全部问题），地区仍须为本村；需求回到 PENDING，所在乡镇科协再次确认。',
+      params: [demandId],
+      body: ref('DemandInput'),
+      ok: { status: 200, description: '重新提交的需求（PENDING）', schema: ref('Demand') },
+      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是提交该需求的村账号，或地区不是本村', 404: '不存在或无权查看', 409: '需求不是已退回状态' },
+    },
+  },
+  '/v1/demands/{id}/decision': {
+    post: {
+      summary: '确认村账号提交的需求（所在乡镇科协）',
+      description:
+        'approve 确认发布：需求变为 PUBLISHED，写入需求库的列表与检索，与办公室直接发布的相同；return 退回修改：须写意见并一次性列出全部问题（可指明字段），需求变为 RETURNED，村账号修改后以 PUT 重新提交；' +
+        'reject 不予发布：须写意见，需求变为 REJECTED。村账号收到通知。两个决定同时到达时只有一个生效，另一个为 409。',
+      params: [demandId],
+      body: ref('DemandDecision'),
+      ok: { status: 200, description: '决定后的需求', schema: ref('Demand') },
+      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是确认该需求的乡镇（或县）科协', 404: '不存在或无权查看', 409: '需求不在待确认状态（已被处理、撤回），或由办公室直接发布、无需确认' },
+    },
+  },
+  '/v1/demands/{id}/withdraw': {
+    post: {
+      summary: '撤回需求（提交它的村账号）',
+      description: '待确认或已退回的需求可由提交它的村账号撤回，状态变为 WITHDRAWN。',
+      params: [demandId],
+      ok: { status: 200, description: '已撤回的需求', schema: ref('Demand') },
+      errors: { 403: '不是提交该需求的村账号', 404: '不存在或无权查看', 409: '需求已确认、已办结或已撤回' },
     },
   },
   '/v1/demands/{id}/responses': {
@@ -851,6 +884,7 @@ export function buildOpenApiDocument(): Json {
         DemandResponseInput: schema(demandResponseInputSchema, 'input'),
         DemandResponse: schema(demandResponseViewSchema),
         DemandMatch: schema(demandMatchSchema, 'input'),
+        DemandDecision: schema(demandDecisionSchema, 'input'),
         DemandClose: schema(demandCloseSchema, 'input'),
         GapPage: schema(gapPageSchema),
         OfficeCommentsInput: schema(officeCommentsInputSchema, 'input'),

@@ -167,7 +167,7 @@ export const materialLinkSchema = meta(
 const actor = z.object({
   sub: z.string(),
   name: z.string(),
-  role: z.enum(['applicant', 'official', 'admin', 'system']),
+  role: z.enum(['applicant', 'official', 'admin', 'village', 'system']),
   level: z.optional(level),
   region: z.optional(z.string()),
 });
@@ -471,7 +471,7 @@ export const notificationSchema = meta(
     at: z.iso.datetime(),
     kind: meta(z.enum(notificationKinds), {
       description:
-        'task 新待办 / returned 退回修改 / approved 已批准 / rejected 不予通过 / expired 已超期 / reminder 即将到期 / overdue 超期未办（督办） / urge 催办 / cc 抄送 / escalating 即将超期上报 / escalated 已超期上报 / revoked 证书已撤销 / term-ended 服务期届满 / demand-response 需求有新响应 / demand-matched 需求对接成功 / demand-closed 需求已办结',
+        'task 新待办 / returned 退回修改 / approved 已批准 / rejected 不予通过 / expired 已超期 / reminder 即将到期 / overdue 超期未办（督办） / urge 催办 / cc 抄送 / escalating 即将超期上报 / escalated 已超期上报 / revoked 证书已撤销 / term-ended 服务期届满 / demand-response 需求有新响应 / demand-matched 需求对接成功 / demand-closed 需求已办结 / demand-unanswered 需求超期无响应 / demand-pending 需求待确认 / demand-approved 需求已确认发布 / demand-returned 需求退回修改 / demand-rejected 需求未通过确认',
     }),
     applicationId: meta(z.optional(z.string()), { description: '相关申请' }),
     demandId: meta(z.optional(z.string()), { description: '相关需求（需求库的通知）' }),

@@ -1,5 +1,7 @@
-// The demand library's use cases (需求库): post a need, list and search them, read one, respond, match, close. Each
-// change is one transaction with its history entry, its list entries, and its notices (and certificate links).
+// The demand library's use cases (需求库): post a need, list and search them, read one, respond, match, close; and a
+// village account's need confirmed by its office (approve, return with every problem at once, reject), corrected and
+// withdrawn by the village. Each change is one transaction conditional on the need's version, with its history entry,
+// its list entries, and its notices (and certificate links, and search postings when it is published).
 import { ulid } from 'ulid';
 import { typeBasics, type ApplicationType } from '#forms/entry.js';
 import { industries } from '#forms/industries.js';
@@ -12,6 +14,8 @@ import {
   demandStatusNames,
   demandStatuses,
   demandKinds,
+  awaitsConfirmation,
+  confirmingOffice,
   isDemandRegionLevel,
   matchesQuery,
   newDemand,
@@ -21,23 +25,29 @@ import {
   type CertificateDemand,
   type Closure,
   type Demand,
+  type DemandDecision,
   type DemandEvent,
+  type DemandIssue,
   type DemandKind,
   type DemandResponse,
   type DemandStatus,
 } from '../domain/demand.js';
-import { demandClosedNotice, demandMatchedNotice, demandResponseNotice } from '../domain/notifications.js';
-import { spanEnd } from '../domain/deadlines.js';
+import { demandClosedNotice, demandDecidedNotice, demandMatchedNotice, demandPendingNotice, demandResponseNotice } from '../domain/notifications.js';
+import { deadlinesFrom, spanEnd } from '../domain/deadlines.js';
+import { workingDaysLeft, type Calendar } from '../domain/working-days.js';
 import { noticeItemsOf, spanText } from './demand-aging.js';
 import { PROVINCE } from '../domain/region-codes.js';
 import { childrenOf, findRegion, regionPath } from '../regions/index.js';
 import {
   assertDemandVisible,
+  assertMayConfirmDemand,
   assertMayPostDemand,
+  assertPostingVillage,
   assertMayRespond,
   assertPostingOffice,
   demandListRegionFor,
   isPostingOffice,
+  isPostingVillage,
 } from '../policy.js';
 import type { PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
@@ -46,7 +56,7 @@ import { actorOf } from './applications.js';
 import type { Services } from './context.js';
 
 export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'> & {
-  config: Pick<Services['config'], 'demandResponseLimit' | 'calendar'>;
+  config: Pick<Services['config'], 'demandResponseLimit' | 'calendar' | 'timeLimits'>;
 };
 
 export interface DemandInput {
@@ -77,8 +87,8 @@ const ATTEMPTS = 8;
 const validation = (message: string, issues: { path: string; message: string }[]) => new DomainError('validation', message, { issues });
 
 /** A need as callers read it in lists: with the names people read beside the codes. */
-function listView(demand: Demand) {
-  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, ...rest } = demand;
+function listView(demand: Demand, clock: Clock) {
+  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, village, ...rest } = demand;
   return {
     ...rest,
     version,
@@ -87,8 +97,18 @@ function listView(demand: Demand) {
     regionName: regionPath(demand.regionCode),
     statusName: demandStatusNames[demand.status],
     postedBy: { level: postedBy.level, region: postedBy.region, name: postedBy.name },
+    village: village ? { region: village.region, name: village.name } : null,
+    // A PENDING village need's countdown to its office's limit, as an application's task shows it (不计当天的工作日).
+    confirmCountdown:
+      demand.status === 'PENDING' && demand.confirmBy
+        ? { overdue: clock.now.toISOString() > demand.confirmBy, workingDaysLeft: workingDaysLeft(clock.now, new Date(demand.confirmBy), clock.calendar) }
+        : null,
   };
 }
+
+/** What a view's countdown is read against. */
+type Clock = { now: Date; calendar: Calendar };
+const clockOf = (s: DemandServices): Clock => ({ now: s.now(), calendar: s.config.calendar });
 
 /** A response as `principal` is shown it: with its contact to the posting office and to the responder itself. */
 function responseView(principal: Principal, demand: Demand, response: DemandResponse) {
@@ -97,14 +117,15 @@ function responseView(principal: Principal, demand: Demand, response: DemandResp
   return seesContact ? { ...rest, contact } : rest;
 }
 
-function detailView(principal: Principal, demand: Demand, history: DemandEvent[], responses: DemandResponse[]) {
+function detailView(s: DemandServices, principal: Principal, demand: Demand, history: DemandEvent[], responses: DemandResponse[]) {
   const poster = isPostingOffice(principal, demand);
   const shown = poster || principal.role === 'admin' ? responses : responses.filter((r) => principal.role === 'applicant' && r.org === principal.org);
   return {
-    ...listView(demand),
+    ...listView(demand, clockOf(s)),
     responseCount: demand.responseCount,
     overdueAt: demand.overdueAt,
     mine: poster,
+    ownVillage: isPostingVillage(principal, demand),
     history,
     responses: shown.map((response) => responseView(principal, demand, response)),
   };
@@ -125,8 +146,23 @@ async function changeDemand(s: DemandServices, id: string, change: (whole: NonNu
   throw new DomainError('unavailable', `需求 ${id.slice(0, 40)} 正在被其他操作修改，请稍后重试`);
 }
 
-/** `POST /v1/demands`: an office posts a need inside its region; published at once. */
+/** The fields of a need as the poster gave them. */
+const fieldsOf = (input: DemandInput) => ({
+  kind: input.kind,
+  industry: input.industry,
+  regionCode: input.regionCode,
+  title: input.title,
+  description: input.description,
+  expectedOutcome: input.expectedOutcome ?? null,
+  wantedBy: input.wantedBy ?? null,
+});
+
+/** When the confirming office's soft limit ends for a need sent to it now (TIME_LIMITS, its level's). */
+const confirmByFrom = (s: DemandServices, level: DecidingLevel, now: Date) => deadlinesFrom(now, s.config.timeLimits[level], s.config.calendar).dueAt;
+
+/** `POST /v1/demands`: an office posts a need inside its region, published at once; a village account in its village, PENDING until its office confirms it. */
 export async function postDemand(s: DemandServices, principal: Principal, input: DemandInput) {
+  if (principal.role === 'village') return postVillageDemand(s, principal, input);
   // Who may post, and where, first (403); then whether the region exists at a level a need is hosted at (400).
   assertMayPostDemand(principal, input.regionCode);
   if (!findRegion(input.regionCode) || !isDemandRegionLevel(input.regionCode)) {
@@ -154,7 +190,7 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
   const outcome = await s.demands.create(demand, event, searchGrams(demand), [...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)]);
   if (outcome !== 'created') throw new DomainError('unavailable', '发布需求时存储繁忙，请稍后重试');
   s.log.info('demand posted', { demandId: demand.id, regionCode: demand.regionCode, kind: demand.kind });
-  return detailView(principal, demand, [event], []);
+  return detailView(s, principal, demand, [event], []);
 }
 
 export interface DemandQuery {
@@ -163,6 +199,101 @@ export interface DemandQuery {
   industry?: string;
   status?: string;
   q?: string;
+}
+
+/** A village account's need: PENDING, on its office's to-confirm list (GET /v1/demands?status=PENDING), the office told. */
+async function postVillageDemand(s: DemandServices, principal: Principal, input: DemandInput) {
+  assertMayPostDemand(principal, input.regionCode);
+  const now = s.now();
+  const at = now.toISOString();
+  const office = confirmingOffice(input.regionCode, (code) => !!findRegion(code));
+  const confirmBy = confirmByFrom(s, office.level, now);
+  const demand = newDemand(
+    // The office that confirms it then manages it as its own (picks responses, closes and rates), as the issue's journey has it.
+    { id: ulid(now.getTime()), ...fieldsOf(input), postedBy: { ...office, sub: principal.sub, name: `${findRegion(office.region)?.name ?? office.region}科协` } },
+    at,
+    { by: { region: principal.region!, sub: principal.sub, name: principal.name }, confirmBy },
+  );
+  const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
+  const outcome = await s.demands.create(demand, event, [], noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now));
+  if (outcome !== 'created') throw new DomainError('unavailable', '提交需求时存储繁忙，请稍后重试');
+  s.log.info('demand submitted by a village', { demandId: demand.id, regionCode: demand.regionCode, office: office.region });
+  return detailView(s, principal, demand, [event], []);
+}
+
+/** The items a need's publishing writes beside its record (as an office's posting writes them): search postings, its region's unanswered count, its wait for a first response. */
+function publishingItems(s: DemandServices, demand: Demand, now: Date) {
+  const answerBy = spanEnd(now, s.config.demandResponseLimit, s.config.calendar).toISOString();
+  return [...s.demands.gramItems(demand, searchGrams(demand)), ...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)];
+}
+
+export interface DemandDecisionInput {
+  action: DemandDecision;
+  comment?: string;
+  issues?: DemandIssue[];
+}
+
+const decidedStatus = { approve: 'PUBLISHED', return: 'RETURNED', reject: 'REJECTED' } as const;
+
+/**
+ * `POST /v1/demands/{id}/decision`: the confirming office approves (PUBLISHED: its list entries, search postings,
+ * counters and wait written as an office's posting writes them), returns (RETURNED, every problem at once) or rejects
+ * (REJECTED) a village's PENDING need. One conditional write: of two decisions at once, one wins, the other is 409.
+ */
+export async function decideDemand(s: DemandServices, principal: Principal, id: string, input: DemandDecisionInput) {
+  assertMayConfirmDemand(principal, await s.demands.get(id), id);
+  // A decision that loses the race reads the need again and finds it decided: 409.
+  await changeDemand(s, id, ({ demand }, now) => {
+    if (demand.status !== 'PENDING') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，不在待确认状态，不能再作决定`);
+    const at = now.toISOString();
+    const status = decidedStatus[input.action];
+    const issues = input.action === 'return' ? (input.issues ?? []) : [];
+    const next: Demand = { ...demand, status, updatedAt: at, version: demand.version + 1, confirmBy: null, issues, publishedAt: status === 'PUBLISHED' ? at : null };
+    return {
+      expected: demand,
+      next,
+      event: { at, action: input.action, actor: actorOf(principal), comment: input.comment ?? null, ...(issues.length ? { issues } : {}) },
+      effects: [...(status === 'PUBLISHED' ? publishingItems(s, next, now) : []), ...noticeItemsOf(s, [demandDecidedNotice(demand, input.action, input.comment ?? null, issues)], now)],
+    };
+  });
+  s.log.info('demand decided', { demandId: id, action: input.action });
+  return getDemand(s, principal, id);
+}
+
+/** `PUT /v1/demands/{id}`: the village corrects its RETURNED need (checked as a posting is) and sends it back to its office, PENDING. */
+export async function correctDemand(s: DemandServices, principal: Principal, id: string, input: DemandInput) {
+  assertPostingVillage(principal, await s.demands.get(id), id, '修改重新提交');
+  assertMayPostDemand(principal, input.regionCode);
+  await changeDemand(s, id, ({ demand }, now) => {
+    if (demand.status !== 'RETURNED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，只有被退回修改的需求可以修改重新提交`);
+    const at = now.toISOString();
+    const confirmBy = confirmByFrom(s, demand.postedBy.level, now);
+    const next: Demand = { ...demand, ...fieldsOf(input), status: 'PENDING', issues: [], confirmBy, updatedAt: at, version: demand.version + 1 };
+    return {
+      expected: demand,
+      next,
+      event: { at, action: 'resubmit', actor: actorOf(principal), comment: null },
+      effects: noticeItemsOf(s, [demandPendingNotice(next, true, confirmBy)], now),
+    };
+  });
+  s.log.info('demand resubmitted', { demandId: id });
+  return getDemand(s, principal, id);
+}
+
+/** `POST /v1/demands/{id}/withdraw`: the village withdraws its need while it awaits its office or its own correction. */
+export async function withdrawDemand(s: DemandServices, principal: Principal, id: string) {
+  assertPostingVillage(principal, await s.demands.get(id), id, '撤回');
+  await changeDemand(s, id, ({ demand }, now) => {
+    if (!awaitsConfirmation(demand.status)) throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，只有待确认或被退回的需求可以撤回`);
+    const at = now.toISOString();
+    return {
+      expected: demand,
+      next: { ...demand, status: 'WITHDRAWN', confirmBy: null, updatedAt: at, version: demand.version + 1 },
+      event: { at, action: 'withdraw', actor: actorOf(principal), comment: null },
+    };
+  });
+  s.log.info('demand withdrawn', { demandId: id });
+  return getDemand(s, principal, id);
 }
 
 /** `GET /v1/demands`: one list scope (or one gram's postings, for `q`), newest first. Every problem at once. */
@@ -189,7 +320,7 @@ export async function listDemands(s: DemandServices, principal: Principal, query
   const found = normalised
     ? await s.demands.search(queryGram(normalised)!, filter, page, (d) => d.status === status && matchesQuery(d, normalised))
     : await s.demands.list({ ...filter, status }, page);
-  return { items: found.items.map(listView), cursor: found.cursor };
+  return { items: found.items.map((d) => listView(d, clockOf(s))), cursor: found.cursor };
 }
 
 /** How many stations a need shows as near it. */
@@ -230,7 +361,7 @@ async function nearbyStations(s: Pick<DemandServices, 'registry'>, regionCode: s
 export async function getDemand(s: DemandServices, principal: Principal, id: string) {
   const whole = await s.demands.getWhole(id);
   const demand = assertDemandVisible(principal, whole?.demand, id);
-  return { ...detailView(principal, demand, whole!.history, whole!.responses), nearby: await nearbyStations(s, demand.regionCode) };
+  return { ...detailView(s, principal, demand, whole!.history, whole!.responses), nearby: await nearbyStations(s, demand.regionCode) };
 }
 
 /** The organisation's ACTIVE certificates, newest first, each with its station's contact from the approved application. */
@@ -412,7 +543,7 @@ export interface GapItem {
  * transactions.
  */
 export async function listGaps(s: DemandServices, principal: Principal, asked: string | undefined): Promise<{ items: GapItem[]; cursor: null }> {
-  if (principal.role === 'applicant') throw new DomainError('forbidden', '缺口清单仅限各级办公室和管理员查看');
+  if (principal.role !== 'official' && principal.role !== 'admin') throw new DomainError('forbidden', '缺口清单仅限各级办公室和管理员查看');
   const region = asked?.trim() || (principal.role === 'official' ? principal.region! : undefined);
   const found = region ? findRegion(region) : undefined;
   if (!region || !found || found.level === 'village') {

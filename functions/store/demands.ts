@@ -2,7 +2,7 @@
 // per list scope (every filter one Query, newest first); its text-search postings; and the links from each matched
 // station's certificate. Every change of a need is one transaction conditional on its version.
 import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CertificateDemand, Demand, DemandEvent, DemandResponse, DemandStatus } from '../domain/demand.js';
+import { publicDemandStatuses, type CertificateDemand, type Demand, type DemandEvent, type DemandResponse, type DemandStatus } from '../domain/demand.js';
 import { PROVINCE, regionScopes } from '../domain/region-codes.js';
 import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
@@ -24,9 +24,15 @@ export interface DemandFilter {
   industry?: string;
 }
 
-/** The partition keys of a need's list entries in `status`: the province and each ancestor, × kind or any, × industry or any. */
+/**
+ * The partition keys of a need's list entries in `status`: the province and each ancestor, × kind or any, × industry
+ * or any. A status that is not public (a village's need awaiting or refused its office's confirmation) is listed by
+ * region alone, kind and industry filtered on the entries: those lists are an office's few, and the publishing write
+ * (which moves these entries and writes the public ones and the search postings) stays inside DynamoDB's 100 items.
+ */
 export function demandScopesOf(demand: Pick<Demand, 'regionCode' | 'kind' | 'industry'>, status: DemandStatus): string[] {
   const regions = [PROVINCE, ...regionScopes(demand.regionCode)];
+  if (!publicDemandStatuses.has(status)) return regions.map((region) => keys.demandListScope({ status, region }));
   return regions.flatMap((region) =>
     [undefined, demand.kind].flatMap((kind) => [undefined, demand.industry].map((industry) => keys.demandListScope({ status, region, kind, industry }))),
   );
@@ -57,6 +63,11 @@ function fromItem(item: Record<string, unknown>): Demand {
     matchedAt: d.matchedAt ?? null,
     closure: d.closure ?? null,
     overdueAt: d.overdueAt ?? null,
+    village: d.village ?? null,
+    // Needs stored before village accounts were published at their posting.
+    publishedAt: d.publishedAt ?? (publicDemandStatuses.has(d.status) ? d.postedAt : null),
+    confirmBy: d.confirmBy ?? null,
+    issues: d.issues ?? [],
   };
 }
 
@@ -94,18 +105,21 @@ export class DemandStore {
       { item: { Put: { TableName: this.table, Item: toItem(demand), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: { ...keys.demandEvent(demand.id, demand.version), ...event }, ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       ...listEntries(this.table, demand).map((item) => ({ item })),
-      ...grams.map((gram) => ({
-        item: {
-          Put: {
-            TableName: this.table,
-            Item: { ...keys.demandGram(gram, demand.postedAt, demand.id), [D.id]: demand.id, [D.regionCode]: demand.regionCode, [D.kind]: demand.kind, [D.industry]: demand.industry },
-          },
-        },
-      })),
+      ...this.gramItems(demand, grams).map((item) => ({ item })),
       ...effects.map((item) => ({ item })),
     ];
     const outcome = await transact(this.db, items);
     return outcome === 'written' ? 'created' : 'contended';
+  }
+
+  /** The text search's postings of a need (written when it is published: at an office's posting, at a village's confirmation). */
+  gramItems(demand: Demand, grams: string[]): DocTransactItem[] {
+    return grams.map((gram) => ({
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.demandGram(gram, demand.postedAt, demand.id), [D.id]: demand.id, [D.regionCode]: demand.regionCode, [D.kind]: demand.kind, [D.industry]: demand.industry },
+      },
+    }));
   }
 
   async get(id: string): Promise<Demand | undefined> {
@@ -284,13 +298,24 @@ export class DemandStore {
     return items;
   }
 
-  /** One list scope's needs, newest first. */
+  /** One list scope's needs, newest first (a status that is not public: its region's scope, kind and industry filtered). */
   async list(filter: DemandFilter, page: PageRequest): Promise<Page<Demand>> {
+    const byRegion = !publicDemandStatuses.has(filter.status);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': keys.demandListScope(byRegion ? { status: filter.status, region: filter.region } : filter) };
+    const filters: string[] = [];
+    for (const field of byRegion ? (['kind', 'industry'] as const) : []) {
+      if (!filter[field]) continue;
+      names[`#${field}`] = D[field];
+      values[`:${field}`] = filter[field];
+      filters.push(`#${field} = :${field}`);
+    }
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: KEY_CONDITION.partition,
-        ExpressionAttributeValues: { ':pk': keys.demandListScope(filter) },
+        ExpressionAttributeValues: values,
+        ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
         ScanIndexForward: false,
         Limit: page.limit,
         ExclusiveStartKey: decodeCursor(page.cursor),

@@ -1,7 +1,8 @@
 // The demand library's pages in a real browser (Debian's chromium driven by playwright-core) against the local stack:
-// a township posts a need in a village of 连州市, a certified station finds it by a Chinese word and responds, the
-// township picks it and closes it with a rating, and the station's public certificate page shows it; the township's
-// list of gaps names its villages without a 农技协.
+// a village of 连州市 (东峉塘村委会's account) posts a need, its township (大路边镇科协) returns it with a problem at its
+// field, the village corrects it and the township confirms it; a certified station finds it by a Chinese word and
+// responds, the township picks it and closes it with a rating, and the station's public certificate page shows it; the
+// township's list of gaps names its villages without a 农技协.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,37 +56,73 @@ const title = '沙糖桔黄龙病防控技术指导';
 const patiently = { timeout: 10_000 };
 
 describe('the demand library in a browser', () => {
-  it('a township posts a need, a station finds it by a Chinese word and responds, the township picks it and rates it, and the certificate shows it', async () => {
-    // Act: the township posts, with a title too short first (the problem shown at its field)
-    const township = await signedIn('大路边镇科协');
-    await township.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '需求库' }).click();
-    await township.getByRole('link', { name: '发布需求' }).click();
-    await township.getByLabel('需求类别').selectOption({ label: '技术' });
-    await township.getByLabel('所属产业').selectOption({ label: '种植业' });
-    await township.locator('#need-region-city').selectOption({ label: '清远市' });
-    await township.locator('#need-region-county').selectOption({ label: '连州市' });
-    await township.locator('#need-region-township').selectOption({ label: '大路边镇' });
-    await township.locator('#need-region-village').selectOption({ label: '寒鸭村委会' });
-    await township.getByLabel('需求标题').fill('短');
-    await township.getByLabel('需求描述').fill('本村种植沙糖桔约两百亩，近两年黄龙病蔓延，急需柑橘病虫害防治专家到村现场指导。');
-    await township.getByRole('button', { name: '发布需求' }).click();
+  it('a village posts a need, its township returns it, the village corrects it, the township confirms it; a station finds it by a Chinese word and responds, the township picks it and rates it, and the certificate shows it', async () => {
+    // Act: the village posts, with a title too short first (the problem shown at its field)
+    const village = await signedIn('东峉塘村委会');
+    await expect.poll(async () => new URL(village.url()).pathname, patiently).toBe('/demands');
+    await village.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '提交需求' }).click();
+    await village.getByLabel('需求类别').selectOption({ label: '技术' });
+    await village.getByLabel('所属产业').selectOption({ label: '种植业' });
+    expect(await village.locator('#need-region-fixed').textContent()).toContain('441882102206');
+    await village.getByLabel('需求标题').fill('短');
+    await village.getByLabel('需求描述').fill('本村种植沙糖桔约两百亩，近两年黄龙病蔓延，急需专家到村现场指导。');
+    await village.getByRole('button', { name: '提交乡镇确认' }).click();
 
     // Assess: refused at the title, nothing posted
-    await expect.poll(async () => township.locator('#need-title-error').textContent(), patiently).toContain('至少4个字');
+    await expect.poll(async () => village.locator('#need-title-error').textContent(), patiently).toContain('至少4个字');
 
     // Act: corrected
-    await township.getByLabel('需求标题').fill(title);
-    await township.getByRole('button', { name: '发布需求' }).click();
+    await village.getByLabel('需求标题').fill(title);
+    await village.getByRole('button', { name: '提交乡镇确认' }).click();
 
-    // Assess: the need's page, published
-    await expect.poll(async () => township.getByRole('heading', { level: 1 }).textContent(), patiently).toBe(title);
-    expect(await township.locator('.title-row .badge').textContent()).toBe('征集中');
+    // Assess: the need's page, awaiting its township
+    await expect.poll(async () => village.getByRole('heading', { level: 1 }).textContent(), patiently).toBe(title);
+    expect(await village.locator('.title-row .badge').textContent()).toBe('待确认');
+    const needUrl = village.url();
+    await shoot(village, 'demand-village-posted');
+
+    // Act: the township finds it among the needs to confirm and returns it, naming the description
+    const township = await signedIn('大路边镇科协');
+    // Its 待办 says a village's need awaits it, with the working days left
+    await expect.poll(async () => township.getByText(/条村委会提交的需求待确认/).textContent(), patiently).toMatch(/还剩 \d+ 个工作日|今天到期/);
+    await township.getByRole('link', { name: '去需求库确认' }).click();
+    const toConfirm = township.getByRole('region', { name: '待确认的村级需求' });
+    await toConfirm.getByRole('link', { name: title }).click();
+    await township.getByLabel('退回修改').check();
+    await township.getByLabel(/^意见/).fill('请补充完善需求描述');
+    await township.getByLabel('问题 1 所在栏目').selectOption({ label: '需求描述' });
+    await township.getByLabel('问题 1 说明').fill('请写明病虫害防治的具体内容');
+    await shoot(township, 'demand-confirm');
+    await township.getByRole('button', { name: '提交确认意见' }).click();
+
+    // Assess
+    await expect.poll(async () => township.locator('.title-row .badge').textContent(), patiently).toBe('已退回');
+
+    // Act: the village reads the problem at its field, corrects and sends it again
+    await village.goto(needUrl);
+    await expect.poll(async () => village.getByRole('region', { name: '需修改的问题（一次性告知）' }).textContent(), patiently).toContain('需求描述：请写明病虫害防治的具体内容');
+    await village.getByRole('link', { name: '修改重新提交' }).click();
+    await expect.poll(async () => village.locator('#need-description-error').textContent(), patiently).toContain('请写明病虫害防治的具体内容');
+    await shoot(village, 'demand-correct');
+    await village.getByLabel('需求描述').fill('本村种植沙糖桔约两百亩，近两年黄龙病蔓延，急需柑橘病虫害防治专家到村现场指导，培训果农规范用药。');
+    await village.getByRole('button', { name: '修改后重新提交' }).click();
+    await expect.poll(async () => village.locator('.title-row .badge').textContent(), patiently).toBe('待确认');
+
+    // Act: the township confirms it
+    await township.goto(needUrl);
+    await township.getByLabel('确认发布').check();
+    await township.getByRole('button', { name: '提交确认意见' }).click();
+
+    // Assess: published, in the township's charge
+    await expect.poll(async () => township.locator('.title-row .badge').textContent(), patiently).toBe('征集中');
+    await shoot(township, 'demand-posted');
     // The stations already near it: the certified station of 大路边镇, linked to its certificate
     const nearby = township.getByRole('region', { name: '附近的站点' });
     await expect.poll(async () => nearby.getByRole('link', { name: station.name }).getAttribute('href'), patiently).toBe(`/certificates/${encodeURIComponent(station.certificateNo)}`);
     expect(await nearby.textContent()).toContain('同一乡镇');
-    const needUrl = township.url();
-    await shoot(township, 'demand-posted');
+    // The village is told
+    await village.goto(`${stack.url}/notifications`);
+    await expect.poll(async () => village.getByRole('link', { name: `需求已通过确认，发布到需求库：${title}` }).count(), patiently).toBe(1);
 
     // Act: the station searches by a Chinese word, opens it and responds
     const applicant = await signedIn('连州市农业科技发展有限公司');
@@ -124,8 +161,8 @@ describe('the demand library in a browser', () => {
     expect(await taken.getByLabel('办结，评价 5 星').count()).toBe(1);
     // The township's list of gaps names its villages without a 农技协
     await township.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '缺口清单' }).click();
-    const village = township.getByRole('row').filter({ hasText: '寒鸭村委会' });
-    await expect.poll(async () => village.textContent(), patiently).toContain('尚无农村专业技术协会');
+    const villageRow = township.getByRole('row').filter({ hasText: '寒鸭村委会' });
+    await expect.poll(async () => villageRow.textContent(), patiently).toContain('尚无农村专业技术协会');
     await shoot(township, 'demand-gaps');
     // The station's notices lead to the need
     await applicant.goto(`${stack.url}/notifications`);

@@ -51,6 +51,10 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * With issue 18's drafts, 常用意见 and the host availability the api went to 546.3/183.0 (their store, services, routes and
  * schemas, ~12 KiB), and the keys every store shares (a draft's, an office's comments) moved recordOutcome to 291.1/95.5
  * and the reconciler to 279.2/90.2 (18 bytes of gzip over its earlier ceiling).
+ * With issue 17's village accounts and their township's confirmation of their needs (the village role in auth.ts and
+ * policy.ts; services/demands.ts's decision, correction and withdrawal; the decision schema and the new fields in
+ * http/demand-schemas.ts; four notice texts in domain/notifications.ts; much of it Chinese text, three bytes a
+ * character) the api went to 555.8/185.7; the other bundles stayed under their ceilings.
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -61,7 +65,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 547 * KiB, gzip: 183.5 * KiB },
+  api: { minified: 557 * KiB, gzip: 186.5 * KiB },
   registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291.5 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279.5 * KiB, gzip: 90.3 * KiB },

@@ -1,5 +1,6 @@
 // The API against its own OpenAPI document, so the two cannot drift apart: for every operation the served document
-// lists and every caller (anonymous, an applicant, a township, county and province office, an administrator), the
+// lists and every caller (anonymous, an applicant, a township, county and province office, an administrator, a
+// village account), the
 // document's own examples and fast-check variants of them (wrong types, unknown and repeated parameters, missing
 // and extra fields, bodies that are not JSON) and every method a documented path does not take are sent to a local
 // stack; every answer must be a status the document lists for that operation, with a body its schema for that
@@ -39,12 +40,14 @@ const VARIANTS = Number(process.env.OPENAPI_VARIANTS ?? 6);
 // Limits out of the way: the check sends over a thousand requests from each caller, and must see each operation succeed.
 // The township's soft limit is 2 s, so an application submitted first may be urged (催办) by the time that operation runs.
 const file = stackForFile({ env: { RATE_LIMITS: 'caller=100000/60,address=100000/60,refused=100000/60', TIME_LIMITS: 'township=2s/3600s' } });
-const roles = ['anonymous', 'applicant', 'township', 'county', 'province', 'admin'] as const;
+const roles = ['anonymous', 'applicant', 'township', 'county', 'province', 'admin', 'village'] as const;
 type Role = (typeof roles)[number];
+/** 寒鸭村's account (村委会), whose needs the township confirms: filled in `beforeAll`. */
+let villageToken: string;
 
 let doc: Document;
 let validate: ReturnType<typeof documentValidator>;
-const tokenOf = (role: Role) => (role === 'anonymous' ? undefined : file.tokens[role]);
+const tokenOf = (role: Role) => (role === 'anonymous' ? undefined : role === 'village' ? villageToken : file.tokens[role]);
 
 /** Values for path parameters that exist (in several states) and that do not; the first is the examples'. */
 const pathValues: Record<string, string[]> = {};
@@ -161,6 +164,21 @@ beforeAll(async () => {
   pathValuesOf['POST /v1/demands/{id}/responses'] = { id: demandIds };
   pathValuesOf['POST /v1/demands/{id}/match'] = { id: [toMatch, ...demandIds] };
   pathValuesOf['POST /v1/demands/{id}/close'] = { id: [toClose, ...demandIds] };
+  // A village's needs: one awaiting the township (its decision's examples decide it), one returned (the village's
+  // correction), one to withdraw.
+  villageToken = await api.token({ role: 'village', region: HOSTS.village, name: '寒鸭村委会' });
+  const villageNeed = async () => {
+    const out = await api.call('POST', '/v1/demands', { token: villageToken, body: need });
+    expect(out.status, out.text).toBe(201);
+    return out.body.id as string;
+  };
+  const [toConfirm, toCorrect, toWithdraw] = await Promise.all([villageNeed(), villageNeed(), villageNeed()]);
+  const sentBack = await api.call('POST', `/v1/demands/${toCorrect}/decision`, { token: tokens.township, body: { action: 'return', comment: '请补充', issues: [{ path: 'description', message: '请写明种植面积' }] } });
+  expect(sentBack.status, sentBack.text).toBe(200);
+  pathValuesOf['POST /v1/demands/{id}/decision'] = { id: [toConfirm, ...demandIds] };
+  pathValuesOf['PUT /v1/demands/{id}'] = { id: [toCorrect, ...demandIds] };
+  pathValuesOf['POST /v1/demands/{id}/withdraw'] = { id: [toWithdraw, ...demandIds] };
+  knownGood.DemandDecision = [{ action: 'approve' }, { action: 'return', comment: '请补充完善', issues: [{ path: 'title', message: '标题请写明作物' }, '请补充种植面积'] }, { action: 'reject', comment: '与已发布的需求重复' }];
   knownGood.DemandInput = [need, { ...need, kind: 'training', industry: 'e-commerce', regionCode: HOSTS.township, expectedOutcome: '培训果农一百人', wantedBy: '2027-06-30' }];
   knownGood.DemandResponseInput = [{ proposal: '派果树专家两名驻村十天，现场诊断并培训果农。', certificateNo: station.certificateNo, startBy: '2027-01-10' }];
   knownGood.DemandMatch = [{ responseIds: [toMatchResponse] }];

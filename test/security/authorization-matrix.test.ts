@@ -24,6 +24,8 @@ const callers = {
   otherCounty: { role: 'official', level: 'county', region: '441881', name: '英德市科协' },
   province: { role: 'official', level: 'province', region: '44', name: '广东省科协' },
   admin: { role: 'admin', name: '省科协管理员' },
+  // 寒鸭村's account (村委会): posts its village's needs; nothing of applications is its.
+  village: { role: 'village', region: VILLAGE, name: '寒鸭村委会', sub: 'matrix-village' },
   anonymous: null,
 } as const;
 type Caller = keyof typeof callers;
@@ -47,61 +49,71 @@ function row(...cells: Expected[]): Record<Caller, Expected> {
 // resubmits and withdraws (others who see it: 403); only the awaited office decides (other officials who
 // see it: 409; non-officials who see it: 403). Personal data: shown to the owner, admins and offices the
 // application has reached; masked for offices above it. No token: 401 everywhere but the public routes.
+// A village account (村委会) is none of these to an application: it is not found (404) and its lists are refused (403).
 //
-//                                                        owner other  sameT  sibT   county oCounty prov  admin  none
+//                                                        owner  other  sameT  sibT   county oCnty  prov   admin  vill.  none
 const perApplication = {
-  'GET /v1/applications/{id} (awaiting township)':       row(S,    404,   S,     404,   M,     404,    M,    S,     401),
-  'PUT /v1/applications/{id} (returned)':                row(200,  404,   403,   404,   403,   404,    403,  403,   401),
-  'POST /v1/applications/{id}/decision (at township)':   row(403,  404,   200,   404,   409,   404,    409,  403,   401),
-  'POST /v1/applications/{id}/decision (at county)':     row(403,  404,   409,   404,   200,   404,    409,  403,   401),
-  'POST /v1/applications/{id}/decision (at province)':   row(403,  404,   409,   404,   409,   404,    200,  403,   401),
-  'POST /v1/applications/{id}/withdraw':                 row(200,  404,   403,   404,   403,   404,    403,  403,   401),
-  'GET /v1/applications (is it listed?)':                row(L,    U,     L,     U,     L,     U,      L,    L,     401),
-  'GET /v1/tasks (awaiting township: listed?)':          row(403,  403,   L,     U,     U,     U,      U,    403,   401),
+  'GET /v1/applications/{id} (awaiting township)':       row(S,     404,   S,     404,   M,     404,   M,     S,     404,   401),
+  'PUT /v1/applications/{id} (returned)':                row(200,   404,   403,   404,   403,   404,   403,   403,   404,   401),
+  'POST /v1/applications/{id}/decision (at township)':   row(403,   404,   200,   404,   409,   404,   409,   403,   404,   401),
+  'POST /v1/applications/{id}/decision (at county)':     row(403,   404,   409,   404,   200,   404,   409,   403,   404,   401),
+  'POST /v1/applications/{id}/decision (at province)':   row(403,   404,   409,   404,   409,   404,   200,   403,   404,   401),
+  'POST /v1/applications/{id}/withdraw':                 row(200,   404,   403,   404,   403,   404,   403,   403,   404,   401),
+  'GET /v1/applications (is it listed?)':                row(L,     U,     L,     U,     L,     U,     L,     L,     403,   401),
+  'GET /v1/tasks (awaiting township: listed?)':          row(403,   403,   L,     U,     U,     U,     U,     403,   403,   401),
   // The printable documents: read by exactly those who read the application (the masking: test/integration/documents.test.ts).
-  'GET /v1/applications/{id}/documents/receipt':         row(200,  404,   200,   404,   200,   404,    200,  200,   401),
-  'GET /v1/applications/{id}/documents/return-notice (returned)': row(200, 404, 200, 404, 200,  404,    200,  200,   401),
+  'GET /v1/applications/{id}/documents/receipt':         row(200,   404,   200,   404,   200,   404,   200,   200,   404,   401),
+  'GET /v1/applications/{id}/documents/return-notice (returned)': row(200,   404,   200,   404,   200,   404,   200,   200,   404,   401),
   // 催办: the owner only; just submitted, the township has not had half its time yet (409).
-  'POST /v1/applications/{id}/urge (awaiting township)': row(409,  404,   403,   404,   403,   404,    403,  403,   401),
+  'POST /v1/applications/{id}/urge (awaiting township)': row(409,   404,   403,   404,   403,   404,   403,   403,   404,   401),
   // Notices are their recipient's: the township's task notice is the township office's alone.
-  'GET /v1/notifications (its task notice listed?)':     row(U,    U,     L,     U,     U,     U,      U,    U,     401),
-  'POST /v1/notifications/{id}/read (its task notice)':  row(404,  404,   200,   404,   404,   404,    404,  404,   401),
+  'GET /v1/notifications (its task notice listed?)':     row(U,     U,     L,     U,     U,     U,     U,     U,     U,     401),
+  'POST /v1/notifications/{id}/read (its task notice)':  row(404,   404,   200,   404,   404,   404,   404,   404,   404,   401),
   // 批量通过: county and province offices only (a township decides one by one); each item as its one decision would be
   // (the cell is the item's outcome: 200 approved, 404 not the office's, 409 not awaiting it).
-  'POST /v1/tasks/approvals (awaiting province)':        row(403,  403,   403,   403,   409,   404,    200,  403,   401),
+  'POST /v1/tasks/approvals (awaiting province)':        row(403,   403,   403,   403,   409,   404,   200,   403,   403,   401),
 };
 // Registry: approved records (public fields), for admins and for officials within their own region.
 const perCaller = {
-  'POST /v1/applications':                               row(201,  201,   403,   403,   403,   403,    403,  403,   401),
-  'GET /v1/registry (certificate listed?)':              row(403,  403,   L,     U,     L,     U,      L,    L,     401),
-  'GET /v1/registry?region=441882':                      row(403,  403,   403,   403,   200,   403,    200,  200,   401),
-  'GET /v1/registry/export (certificate listed?)':       row(403,  403,   L,     U,     L,     U,      L,    L,     401),
-  'GET /v1/stats':                                       row(403,  403,   403,   403,   403,   403,    403,  200,   401),
-  'GET /v1/health':                                      row(200,  200,   200,   200,   200,   200,    200,  200,   200),
-  'GET /v1/forms':                                       row(200,  200,   200,   200,   200,   200,    200,  200,   200),
-  'GET /v1/regions/441882102':                           row(200,  200,   200,   200,   200,   200,    200,  200,   200),
-  'GET /v1/openapi.json':                                row(200,  200,   200,   200,   200,   200,    200,  200,   200),
-  'GET /v1/certificates/{certificateNo}':                row(200,  200,   200,   200,   200,   200,    200,  200,   200),
-  'GET /v1/notifications':                               row(200,  200,   200,   200,   200,   200,    200,  200,   401),
-  'POST /v1/notifications/read-all':                     row(200,  200,   200,   200,   200,   200,    200,  200,   401),
-  'GET /v1/offices/township/441882102/channels':         row(403,  403,   403,   403,   403,   403,    403,  200,   401),
-  'PUT /v1/offices/township/441882102/channels':         row(403,  403,   403,   403,   403,   403,    403,  200,   401),
-  'GET /v1/deliveries/failed':                           row(403,  403,   403,   403,   403,   403,    403,  200,   401),
+  'POST /v1/applications':                               row(201,   201,   403,   403,   403,   403,   403,   403,   403,   401),
+  'GET /v1/registry (certificate listed?)':              row(403,   403,   L,     U,     L,     U,     L,     L,     403,   401),
+  'GET /v1/registry?region=441882':                      row(403,   403,   403,   403,   200,   403,   200,   200,   403,   401),
+  'GET /v1/registry/export (certificate listed?)':       row(403,   403,   L,     U,     L,     U,     L,     L,     403,   401),
+  'GET /v1/stats':                                       row(403,   403,   403,   403,   403,   403,   403,   200,   403,   401),
+  'GET /v1/health':                                      row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+  'GET /v1/forms':                                       row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+  'GET /v1/regions/441882102':                           row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+  'GET /v1/openapi.json':                                row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+  'GET /v1/certificates/{certificateNo}':                row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+  'GET /v1/notifications':                               row(200,   200,   200,   200,   200,   200,   200,   200,   200,   401),
+  'POST /v1/notifications/read-all':                     row(200,   200,   200,   200,   200,   200,   200,   200,   200,   401),
+  'GET /v1/offices/township/441882102/channels':         row(403,   403,   403,   403,   403,   403,   403,   200,   403,   401),
+  'PUT /v1/offices/township/441882102/channels':         row(403,   403,   403,   403,   403,   403,   403,   200,   403,   401),
+  'GET /v1/deliveries/failed':                           row(403,   403,   403,   403,   403,   403,   403,   200,   403,   401),
   // A certificate's end: the province and administrators revoke; only its own organisation dissolves.
-  'POST /v1/certificates/{certificateNo}/revoke':        row(403,  403,   403,   403,   403,   403,    200,  200,   401),
-  'POST /v1/certificates/{certificateNo}/dissolve':      row(200,  403,   403,   403,   403,   403,    403,  403,   401),
+  'POST /v1/certificates/{certificateNo}/revoke':        row(403,   403,   403,   403,   403,   403,   200,   200,   403,   401),
+  'POST /v1/certificates/{certificateNo}/dissolve':      row(200,   403,   403,   403,   403,   403,   403,   403,   403,   401),
   // A station's annual report and change: only its own organisation files them; its history is seen as the station is.
-  'POST /v1/certificates/{certificateNo}/reports':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
-  'POST /v1/certificates/{certificateNo}/changes':       row(201,  403,   403,   403,   403,   403,    403,  403,   401),
-  'GET /v1/certificates/{certificateNo}/history':        row(200,  404,   200,   404,   200,   404,    200,  200,   401),
+  'POST /v1/certificates/{certificateNo}/reports':       row(201,   403,   403,   403,   403,   403,   403,   403,   403,   401),
+  'POST /v1/certificates/{certificateNo}/changes':       row(201,   403,   403,   403,   403,   403,   403,   403,   403,   401),
+  'GET /v1/certificates/{certificateNo}/history':        row(200,   404,   200,   404,   200,   404,   200,   200,   404,   401),
   // 常用意见: the office's own officials and administrators.
-  'GET /v1/offices/township/441882102/comments':         row(403,  403,   200,   403,   403,   403,    403,  200,   401),
-  'PUT /v1/offices/township/441882102/comments':         row(403,  403,   200,   403,   403,   403,    403,  200,   401),
+  'GET /v1/offices/township/441882102/comments':         row(403,   403,   200,   403,   403,   403,   403,   200,   403,   401),
+  'PUT /v1/offices/township/441882102/comments':         row(403,   403,   200,   403,   403,   403,   403,   200,   403,   401),
   // Drafts are their organisation's alone: another organisation's draft is not found; nobody else has drafts.
-  'POST /v1/drafts':                                     row(201,  201,   403,   403,   403,   403,    403,  403,   401),
-  "GET /v1/drafts/{id} (the owner's draft)":             row(200,  404,   403,   403,   403,   403,    403,  403,   401),
-  "GET /v1/drafts (the owner's draft listed?)":          row(L,    U,     403,   403,   403,   403,    403,  403,   401),
-  'GET /v1/availability':                                row(200,  200,   403,   403,   403,   403,    403,  403,   401),
+  'POST /v1/drafts':                                     row(201,   201,   403,   403,   403,   403,   403,   403,   403,   401),
+  "GET /v1/drafts/{id} (the owner's draft)":             row(200,   404,   403,   403,   403,   403,   403,   403,   403,   401),
+  "GET /v1/drafts (the owner's draft listed?)":          row(L,     U,     403,   403,   403,   403,   403,   403,   403,   401),
+  // The demand library's village needs (寒鸭村's, its township 大路边镇 confirms): the village posts in its own village,
+  // reads, corrects and withdraws its own; the offices of its region see it before it is published; only its township
+  // decides (others who see it: 403); to everyone else an unpublished need does not exist (404).
+  'POST /v1/demands (in 寒鸭村)':                          row(403,   403,   201,   403,   201,   403,   403,   403,   201,   401),
+  "GET /v1/demands/{id} (寒鸭村's need, PENDING)":        row(404,   404,   200,   404,   200,   404,   200,   200,   200,   401),
+  "GET /v1/demands?status=PENDING (its need listed?)":    row(403,   403,   L,     U,     L,     U,     L,     L,     L,     401),
+  "POST /v1/demands/{id}/decision (寒鸭村's need)":       row(404,   404,   200,   404,   403,   404,   403,   403,   403,   401),
+  "PUT /v1/demands/{id} (寒鸭村's need, RETURNED)":       row(404,   404,   403,   404,   403,   404,   403,   403,   200,   401),
+  "POST /v1/demands/{id}/withdraw (寒鸭村's need)":       row(404,   404,   403,   404,   403,   404,   403,   403,   200,   401),
+  'GET /v1/availability':                                row(200,   200,   403,   403,   403,   403,   403,   403,   403,   401),
 };
 
 type Host = 'township' | 'village';
@@ -305,7 +317,42 @@ const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promis
     return { ...out, target: await ownerDraft(), members: out.status === 200 ? out.body.items.map((d: { id: string }) => d.id) : undefined };
   },
   'GET /v1/availability': (caller) => call('GET', `/v1/availability?type=society-station&regionCode=${TOWNSHIP}`, caller),
+  'POST /v1/demands (in 寒鸭村)': (caller) => call('POST', '/v1/demands', caller, villageNeed),
+  "GET /v1/demands/{id} (寒鸭村's need, PENDING)": async (caller) => call('GET', `/v1/demands/${await sharedNeed()}`, caller),
+  "GET /v1/demands?status=PENDING (its need listed?)": async (caller) => ({ ...(await listAll('/v1/demands?status=PENDING', caller)), target: await sharedNeed() }),
+  // Each cell its own need where it would change it; the refused share one.
+  "POST /v1/demands/{id}/decision (寒鸭村's need)": async (caller) => call('POST', `/v1/demands/${caller === 'sameTownship' ? await newNeed() : await sharedNeed()}/decision`, caller, { action: 'approve' }),
+  "PUT /v1/demands/{id} (寒鸭村's need, RETURNED)": async (caller) => call('PUT', `/v1/demands/${caller === 'village' ? await returnedNeed() : await sharedReturned()}`, caller, villageNeed),
+  "POST /v1/demands/{id}/withdraw (寒鸭村's need)": async (caller) => call('POST', `/v1/demands/${caller === 'village' ? await newNeed() : await sharedNeed()}/withdraw`, caller),
 };
+
+const villageNeed = {
+  kind: 'technology',
+  industry: 'planting',
+  regionCode: VILLAGE,
+  title: '菜心种植技术指导',
+  description: '本村种植菜心约三百亩，希望请蔬菜专家到村指导品种选育和病虫害绿色防控。',
+};
+
+/** A new need of 寒鸭村's, PENDING. */
+async function newNeed(): Promise<string> {
+  const out = await call('POST', '/v1/demands', 'village', villageNeed);
+  expect(out.status, `preparing a village need: ${out.text}`).toBe(201);
+  return out.body.id as string;
+}
+
+/** A new need of 寒鸭村's, returned by its township. */
+async function returnedNeed(): Promise<string> {
+  const id = await newNeed();
+  const out = await call('POST', `/v1/demands/${id}/decision`, 'sameTownship', { action: 'return', comment: '请补充', issues: [{ path: 'description', message: '请写明种植面积' }] });
+  expect(out.status, `returning ${id}: ${out.text}`).toBe(200);
+  return id;
+}
+
+let pendingNeed: Promise<string> | undefined;
+let returnedShared: Promise<string> | undefined;
+const sharedNeed = () => (pendingNeed ??= newNeed());
+const sharedReturned = () => (returnedShared ??= returnedNeed());
 
 let ownersDraft: Promise<string> | undefined;
 /** A draft of the owner organisation's. */
@@ -384,5 +431,5 @@ describe('routes that are not about one application', () => {
 
 it('the matrix covers every caller on every route', () => {
   const cells = (Object.keys(hosts).length * Object.keys(perApplication).length + Object.keys(perCaller).length) * callerNames.length;
-  expect(cells).toBe(486);
+  expect(cells).toBe(600);
 });

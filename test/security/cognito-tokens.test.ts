@@ -68,6 +68,11 @@ describe('Cognito ID tokens', () => {
     expect(principal).toEqual({ sub: 'a1', name: 'shantang', role: 'applicant', org: ORG });
   });
 
+  it('take a village account’s village from custom:region', async () => {
+    const principal = await verify(await idToken({ sub: 'v1', 'cognito:username': 'dongetang', 'custom:role': 'village', 'custom:region': '441882102206', name: '东峉塘村委会' }));
+    expect(principal).toEqual({ sub: 'v1', name: '东峉塘村委会', role: 'village', region: '441882102206' });
+  });
+
   it('also take plain claims from an OpenID Connect provider signing with ES256', async () => {
     const principal = await verify(await idToken({ sub: 'p1', role: 'official', level: 'province', region: '44', token_use: undefined }, { key: ec, alg: 'ES256', kid: 'ec-1' }));
     expect(principal).toMatchObject({ role: 'official', level: 'province', region: '44' });
@@ -96,6 +101,10 @@ describe('refused with 401', () => {
 
   it('a token whose custom attributes contradict its plain claims', async () => {
     expect(await refusal(idToken({ ...countyOfficial, role: 'admin' }))).toBe('unauthorized');
+  });
+
+  it('a village account whose region is not a village', async () => {
+    expect(await refusal(idToken({ sub: 'v1', 'custom:role': 'village', 'custom:region': '441882102' }))).toBe('unauthorized');
   });
 
   it('an official whose region is not of their level', async () => {

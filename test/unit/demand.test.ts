@@ -1,6 +1,8 @@
-// The demand library's pure rules: the grams a need is searched by, how a search is read, which regions host a need.
+// The demand library's pure rules: the grams a need is searched by, how a search is read, which regions host a need,
+// and who posts, sees and confirms a village's need.
 import { describe, expect, it } from 'vitest';
-import { MAX_SEARCH_GRAMS, bigrams, isDemandRegionLevel, matchesQuery, normaliseQuery, queryGram, searchGrams } from '#functions/domain/demand.js';
+import { MAX_SEARCH_GRAMS, bigrams, confirmingOffice, isDemandRegionLevel, matchesQuery, normaliseQuery, queryGram, searchGrams } from '#functions/domain/demand.js';
+import { assertMayConfirmDemand, assertMayPostDemand, mayViewDemand } from '#functions/policy.js';
 import { demandScopesOf } from '#functions/store/demands.js';
 
 describe('the text search', () => {
@@ -52,5 +54,49 @@ describe('where a need is listed', () => {
     expect(scopes).toContain('DEMLIST#PUBLISHED#44#*#*');
     expect(scopes).toContain('DEMLIST#PUBLISHED#441882#technology#planting');
     expect(scopes).toContain('DEMLIST#PUBLISHED#441882102201#*#planting');
+  });
+});
+
+describe("a village's need and its confirmation", () => {
+  const village = { sub: 'v', name: '东峉塘村委会', role: 'village' as const, region: '441882102206' };
+  const township = { sub: 't', name: '大路边镇科协', role: 'official' as const, level: 'township' as const, region: '441882102' };
+  const county = { sub: 'c', name: '连州市科协', role: 'official' as const, level: 'county' as const, region: '441882' };
+  const pending = { regionCode: '441882102206', status: 'PENDING', postedBy: { level: 'township', region: '441882102' }, village: { region: '441882102206' } };
+
+  it('is confirmed by its township, or by its county when the region list has no township for it', () => {
+    expect(confirmingOffice('441882102206', (code) => code === '441882102')).toEqual({ level: 'township', region: '441882102' });
+    expect(confirmingOffice('441882102206', () => false)).toEqual({ level: 'county', region: '441882' });
+  });
+
+  it('is posted by a village account in its own village only', () => {
+    expect(() => assertMayPostDemand(village, '441882102206')).not.toThrow();
+    expect(() => assertMayPostDemand(village, '441882102201')).toThrow(/本村/);
+    expect(() => assertMayPostDemand(village, '441882102')).toThrow(/本村/);
+  });
+
+  it('is seen before it is published by its own village and the offices of its region, by nobody else', () => {
+    expect(mayViewDemand(village, pending)).toBe(true);
+    expect(mayViewDemand(township, pending)).toBe(true);
+    expect(mayViewDemand({ ...village, region: '441882102201' }, pending)).toBe(false);
+    expect(mayViewDemand({ ...township, region: '441882101' }, pending)).toBe(false);
+    expect(mayViewDemand({ sub: 'a', name: '协会', role: 'applicant', org: '51441882MJ1234567W' }, pending)).toBe(false);
+  });
+
+  it('is decided by its township alone: the county that sees it and the village are refused (403)', () => {
+    expect(assertMayConfirmDemand(township, pending, 'd')).toBe(pending);
+    expect(() => assertMayConfirmDemand(county, pending, 'd')).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    expect(() => assertMayConfirmDemand(village, pending, 'd')).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    expect(() => assertMayConfirmDemand({ ...township, region: '441882101' }, pending, 'd')).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
+  it('is listed, while not public, by region alone (kind and industry filtered), so its publishing fits one transaction', () => {
+    // Act
+    const unpublished = demandScopesOf({ regionCode: '441882102206', kind: 'training', industry: 'planting' }, 'PENDING');
+    const published = demandScopesOf({ regionCode: '441882102206', kind: 'training', industry: 'planting' }, 'PUBLISHED');
+
+    // Assess: 2 (need, event) + 5 moved off + 20 public + MAX_SEARCH_GRAMS + 3 counters + wait + notice ≤ 100
+    expect(unpublished).toHaveLength(5);
+    expect(published).toHaveLength(20);
+    expect(2 + unpublished.length + published.length + MAX_SEARCH_GRAMS + 3 + 1 + 1).toBeLessThanOrEqual(100);
   });
 });

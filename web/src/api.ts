@@ -208,6 +208,11 @@ export const api = {
     request<DemandView>('POST', '/v1/demands', body),
   respond: (id: string, body: { proposal: string; startBy?: string; certificateNo?: string }) =>
     request<DemandResponseView>('POST', `/v1/demands/${encodeURIComponent(id)}/responses`, body),
+  correctDemand: (id: string, body: { kind: string; industry: string; regionCode: string; title: string; description: string; expectedOutcome?: string; wantedBy?: string }) =>
+    request<DemandView>('PUT', `/v1/demands/${encodeURIComponent(id)}`, body),
+  decideDemand: (id: string, body: { action: 'approve' | 'return' | 'reject'; comment?: string; issues?: { path?: string; message: string }[] }) =>
+    request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/decision`, body),
+  withdrawDemand: (id: string) => request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/withdraw`),
   matchDemand: (id: string, responseIds: string[]) => request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/match`, { responseIds }),
   closeDemand: (id: string, body: { outcome: string; rating: number; comment?: string; daysOnSite?: number; peopleTrained?: number }) =>
     request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/close`, body),

@@ -71,11 +71,12 @@ const routes: Route[] = [
   { path: '/progress', page: () => <ProgressLookupPage /> },
   { path: '/registry', roles: ['admin'], page: () => <RegistryPage /> },
   { path: '/dashboard', roles: ['admin'], page: () => <DashboardPage /> },
-  { path: '/demands', roles: everyone, page: (_, session) => <DemandsPage session={session} /> },
-  { path: '/demands/new', roles: ['official'], page: (_, session) => <DemandNewPage session={session} /> },
-  { path: '/demands/:id', roles: everyone, page: ({ id }, session) => <DemandPage id={id!} session={session} /> },
+  { path: '/demands', roles: [...everyone, 'village'], page: (_, session) => <DemandsPage session={session} /> },
+  { path: '/demands/new', roles: ['official', 'village'], page: (_, session) => <DemandNewPage session={session} /> },
+  { path: '/demands/:id', roles: [...everyone, 'village'], page: ({ id }, session) => <DemandPage key={id} id={id!} session={session} /> },
+  { path: '/demands/:id/edit', roles: ['village'], page: ({ id }, session) => <DemandNewPage key={id} session={session} correcting={id!} /> },
   { path: '/gaps', roles: ['official', 'admin'], page: (_, session) => <GapsPage session={session} /> },
-  { path: '/notifications', roles: everyone, page: (_, session) => <NotificationsPage session={session} /> },
+  { path: '/notifications', roles: [...everyone, 'village'], page: (_, session) => <NotificationsPage session={session} /> },
   { path: '/offices/channels', roles: ['admin'], page: () => <ChannelsPage /> },
   { path: '/deliveries/failed', roles: ['admin'], page: () => <FailedDeliveriesPage /> },
 ];
@@ -92,6 +93,10 @@ const navigation: Record<Role, { href: string; label: string }[]> = {
     { href: '/applications', label: '辖区申请' },
     { href: '/demands', label: '需求库' },
     { href: '/gaps', label: '缺口清单' },
+  ],
+  village: [
+    { href: '/demands', label: '需求库' },
+    { href: '/demands/new', label: '提交需求' },
   ],
   admin: [
     { href: '/registry', label: '备案查询' },

@@ -17,7 +17,7 @@ export interface DemoAccount {
   claims: Claims;
 }
 
-/** The local mode's accounts: an applicant organisation, an official per level for 大路边镇 (连州市, 清远市), an administrator. */
+/** The local mode's accounts: applicant organisations, a village of 大路边镇 (连州市, 清远市), an official per level above it, an administrator. */
 export const demoAccounts: DemoAccount[] = [
   {
     label: '寒鸭村菜心专业技术协会',
@@ -28,6 +28,11 @@ export const demoAccounts: DemoAccount[] = [
     label: '连州市农业科技发展有限公司',
     description: '申请单位 · 统一社会信用代码 91441882MA4UA1B2C9',
     claims: { role: 'applicant', org: '91441882MA4UA1B2C9', name: '连州市农业科技发展有限公司' },
+  },
+  {
+    label: '东峉塘村委会',
+    description: '村账号 · 连州市大路边镇东峉塘村（441882102206）：提交本村需求，由所在乡镇确认后发布',
+    claims: { role: 'village', region: '441882102206', name: '东峉塘村委会' },
   },
   {
     label: '大路边镇科协',
@@ -83,7 +88,7 @@ function sessionFromToken(token: string): Session {
   const payload = JSON.parse(base64UrlDecode(token.split('.')[1] ?? '')) as Record<string, unknown>;
   const read = (name: string) => (payload[name] ?? payload[`custom:${name}`]) as string | undefined;
   const role = read('role');
-  if (role !== 'applicant' && role !== 'official' && role !== 'admin') throw new Error('登录凭证中没有有效的角色');
+  if (role !== 'applicant' && role !== 'official' && role !== 'admin' && role !== 'village') throw new Error('登录凭证中没有有效的角色');
   const claims: Claims = {
     sub: payload.sub as string | undefined,
     role,

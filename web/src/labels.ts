@@ -59,9 +59,13 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   'demand-matched': '需求对接',
   'demand-closed': '需求办结',
   'demand-unanswered': '需求超期无响应',
+  'demand-pending': '需求待确认',
+  'demand-approved': '需求已发布',
+  'demand-returned': '需求退回修改',
+  'demand-rejected': '需求未通过',
 };
 
-export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员' };
+export const roleLabel: Record<Role, string> = { applicant: '申请单位', official: '审批人员', admin: '管理员', village: '村委会' };
 
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',

@@ -12,7 +12,7 @@ export type { ProgressReport } from '#functions/domain/progress.js';
 export type { RegistryRecord as RegistryItem } from '#functions/domain/registry.js';
 export type { DecidingLevel, HistoryEntry, Material, MaterialRecord, RegionLevel, ReplacedMaterial, Status, UploadView };
 
-export type Role = 'applicant' | 'official' | 'admin';
+export type Role = 'applicant' | 'official' | 'admin' | 'village';
 
 export type { NotificationKind, RobotPlatform, UrgeWait } from '#functions/domain/notifications.js';
 
@@ -277,7 +277,18 @@ export interface DemandView {
   closure: { outcome: string; rating: number; comment: string | null; daysOnSite: number | null; peopleTrained: number | null; closedAt: string } | null;
   responseCount?: number;
   mine?: boolean;
-  history?: { at: string; action: 'post' | 'respond' | 'match' | 'close' | 'overdue'; actor: { name: string }; comment: string | null }[];
+  /** Whether the caller is the village account that posted it (the detail only). */
+  ownVillage?: boolean;
+  /** The village account (村委会) that posted it; null for an office's need. */
+  village: { region: string; name: string } | null;
+  publishedAt: string | null;
+  /** A PENDING village need: its office's time to confirm it. */
+  confirmBy: string | null;
+  /** A PENDING village need: the countdown to `confirmBy`, as an application's task shows it. */
+  confirmCountdown: { overdue: boolean; workingDaysLeft: number } | null;
+  /** A RETURNED need: every problem its office listed. */
+  issues: Issue[];
+  history?: { at: string; action: import('#functions/domain/demand.js').DemandAction; actor: { name: string }; comment: string | null; issues?: Issue[] }[];
   /** When it had waited the set time without a response (the detail only). */
   overdueAt?: string | null;
   responses?: DemandResponseView[];

@@ -1,13 +1,14 @@
-// /v1/demands: the demand library (需求库): post, list and search, read, respond, match, close; and /v1/gaps, what the
+// /v1/demands: the demand library (需求库): post, list and search, read, confirm a village's need (decision), correct
+// and withdraw it, respond, match, close; and /v1/gaps, what the
 // plan still lacks in each region.
 import { Hono } from 'hono';
 import type * as z from 'zod/mini';
 import { fieldIssues } from '#forms/fields.js';
 import { DomainError } from '../../domain/application.js';
-import { closeDemand, getDemand, listDemands, listGaps, matchDemand, postDemand, respondToDemand } from '../../services/demands.js';
+import { closeDemand, correctDemand, decideDemand, getDemand, listDemands, listGaps, matchDemand, postDemand, respondToDemand, withdrawDemand } from '../../services/demands.js';
 import type { Services } from '../../services/context.js';
 import { jsonBody, pageOf, type Env } from '../request.js';
-import { demandCloseSchema, demandInputSchema, demandMatchSchema, demandResponseInputSchema } from '../demand-schemas.js';
+import { demandCloseSchema, demandDecisionSchema, demandInputSchema, demandMatchSchema, demandResponseInputSchema } from '../demand-schemas.js';
 import { noQuery, pageParams, queryOf } from './query.js';
 
 /** The body by the route's schema, or 400 with every problem at its field. */
@@ -25,6 +26,9 @@ export function demandRoutes(s: Services) {
     return c.json(await listDemands(s, c.get('principal'), query, pageOf(c)));
   });
   r.get('/:id', noQuery, async (c) => c.json(await getDemand(s, c.get('principal'), c.req.param('id'))));
+  r.put('/:id', noQuery, async (c) => c.json(await correctDemand(s, c.get('principal'), c.req.param('id'), parsed(demandInputSchema, await jsonBody(c), '需求内容有误'))));
+  r.post('/:id/decision', noQuery, async (c) => c.json(await decideDemand(s, c.get('principal'), c.req.param('id'), parsed(demandDecisionSchema, await jsonBody(c), '确认意见有误'))));
+  r.post('/:id/withdraw', noQuery, async (c) => c.json(await withdrawDemand(s, c.get('principal'), c.req.param('id'))));
   r.post('/:id/responses', noQuery, async (c) =>
     c.json(await respondToDemand(s, c.get('principal'), c.req.param('id'), parsed(demandResponseInputSchema, await jsonBody(c), '响应内容有误')), 201),
   );

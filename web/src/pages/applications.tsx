@@ -10,7 +10,7 @@ import type { Application, FormType, ListFilters, Status } from '../types';
 import { SearchBar } from '../search-bar';
 import { ErrorNotice, Loading, PageTitle, StatusBadge, messageOf, useAsync, usePages, PageFoot } from '../ui';
 
-const titles = { applicant: '我的申请', official: '辖区内的申请', admin: '全部申请' } as const;
+const titles = { applicant: '我的申请', official: '辖区内的申请', admin: '全部申请', village: '申请' } as const;
 
 export function ApplicationsPage({ session }: { session: Session }) {
   const [filters, setFilters] = useState<ListFilters & { status?: string }>({});

@@ -1,11 +1,12 @@
 // The demand library (需求库): the list with its filters and Chinese search, a need's page (respond, pick, close and
-// rate, each for whom it is), and the office's form to post one.
+// rate, confirm a village's need, each for whom it is), and the form to post one (an office's, published at once; a
+// village account's, for its township to confirm) or to correct a returned one.
 import { useEffect, useState } from 'preact/hooks';
 import { demandKindNames, demandStatusNames } from '#functions/domain/demand.js';
 import { industries } from '#forms/industries.js';
 import { ApiError, api } from '../api';
 import type { Session } from '../auth';
-import { formatDate, formatTime } from '../labels';
+import { countdownOf, formatDate, formatTime } from '../labels';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
 import type { DemandView, Issue } from '../types';
@@ -21,7 +22,11 @@ const toQuery = (filters: Filters) => {
 };
 
 /** Whether the caller is an office that posts needs (a township's or county's). */
-const mayPost = (session: Session) => session.claims.role === 'official' && (session.claims.level === 'township' || session.claims.level === 'county');
+const isPostingOffice = (session: Session) => session.claims.role === 'official' && (session.claims.level === 'township' || session.claims.level === 'county');
+/** Whether the caller posts needs: such an office, or a village account (村委会) for its own village. */
+const mayPost = (session: Session) => isPostingOffice(session) || session.claims.role === 'village';
+/** Whether the caller sees needs not yet published: the offices of their region, the village that posted them, the administrators. */
+const seesUnpublished = (session: Session) => session.claims.role !== 'applicant';
 
 const issuesByPath = (error: unknown): Record<string, string> =>
   error instanceof ApiError ? Object.fromEntries(error.issues.map((issue: Issue) => [issue.path ?? '', issue.message])) : {};
@@ -40,14 +45,15 @@ export function DemandsPage({ session }: { session: Session }) {
   return (
     <section>
       <PageTitle title="需求库">需求库</PageTitle>
-      <p class="lead">乡村振兴的人才、技术、项目、培训需求：持证站点可响应，发布需求的办公室选定对接单位并评价。</p>
+      <p class="lead">乡村振兴的人才、技术、项目、培训需求：持证站点可响应，发布需求的办公室选定对接单位并评价。村委会提交的需求经所在乡镇科协确认后发布。</p>
       {mayPost(session) ? (
         <p>
           <Link href="/demands/new" class="button primary">
-            发布需求
+            {session.claims.role === 'village' ? '提交本村需求' : '发布需求'}
           </Link>
         </p>
       ) : null}
+      {isPostingOffice(session) || session.claims.role === 'village' ? <Unpublished session={session} /> : null}
       <form class="filters" onSubmit={search} aria-label="需求筛选">
         <div class="field">
           <label for="demand-q">搜索</label>
@@ -81,6 +87,13 @@ export function DemandsPage({ session }: { session: Session }) {
             <option value="">征集中</option>
             <option value="MATCHED">{demandStatusNames.MATCHED}</option>
             <option value="CLOSED">{demandStatusNames.CLOSED}</option>
+            {seesUnpublished(session)
+              ? (['PENDING', 'RETURNED', 'REJECTED', 'WITHDRAWN'] as const).map((status) => (
+                  <option key={status} value={status}>
+                    {demandStatusNames[status]}
+                  </option>
+                ))
+              : null}
           </select>
         </div>
         <RegionPicker id="demand-region" legend="地区" value={draft.region} onChange={(region) => setDraft({ ...draft, region })} deepest="township" hint="选到任一级，即查询其下全部" />
@@ -95,44 +108,98 @@ export function DemandsPage({ session }: { session: Session }) {
       </form>
       {error ? <ErrorNotice error={error} /> : null}
       {!loading && !error ? <p role="status">{items.length ? `找到 ${items.length}${cursor ? '+' : ''} 条需求（最新的在前）。` : '没有符合条件的需求。'}</p> : null}
-      <ul class="cards">
-        {items.map((demand) => (
-          <li key={demand.id}>
-            <article class="card demand" aria-labelledby={`d-${demand.id}`}>
-              <header class="card-head">
-                <h2 id={`d-${demand.id}`}>
-                  <Link href={`/demands/${demand.id}`}>{demand.title}</Link>
-                </h2>
-                <span class={`badge demand-${demand.status.toLowerCase()}`}>{demand.statusName}</span>
-              </header>
-              <p class="card-meta">
-                {demand.kindName} · {demand.industryName} · {demand.regionName} · 发布于 {formatDate(demand.postedAt)}
-                {demand.wantedBy ? ` · 期望 ${demand.wantedBy} 前完成` : ''}
-              </p>
-              <p>{demand.description.length > 120 ? `${demand.description.slice(0, 120)}…` : demand.description}</p>
-            </article>
-          </li>
-        ))}
-      </ul>
+      <DemandCards items={items} />
       <PageFoot loading={loading} cursor={cursor} more={more} what="需求" />
     </section>
   );
 }
 
-/** An office posts a need in its region: published at once. */
-export function DemandNewPage({ session }: { session: Session }) {
-  const [value, setValue] = useState({ kind: 'technology', industry: 'planting', regionCode: '', title: '', description: '', expectedOutcome: '', wantedBy: '' });
+function DemandCards({ items, heading = 'h2' }: { items: DemandView[]; heading?: 'h2' | 'h3' }) {
+  const Heading = heading;
+  return (
+    <ul class="cards">
+      {items.map((demand) => (
+        <li key={demand.id}>
+          <article class="card demand" aria-labelledby={`d-${demand.id}`}>
+            <header class="card-head">
+              <Heading id={`d-${demand.id}`}>
+                <Link href={`/demands/${demand.id}`}>{demand.title}</Link>
+              </Heading>
+              <span class={`badge demand-${demand.status.toLowerCase()}`}>{demand.statusName}</span>
+            </header>
+            <p class="card-meta">
+              {demand.kindName} · {demand.industryName} · {demand.regionName} · {demand.village ? `${demand.village.name}提交于` : '发布于'} {formatDate(demand.postedAt)}
+              {demand.status === 'PENDING' && demand.confirmBy ? ` · 请于 ${formatTime(demand.confirmBy)} 前确认` : ''}
+              {demand.confirmCountdown ? <span class={`countdown${!demand.confirmCountdown.overdue && demand.confirmCountdown.workingDaysLeft <= 1 ? ' soon' : ''}`}>（{countdownOf(demand.confirmCountdown)}）</span> : null}
+              {demand.wantedBy ? ` · 期望 ${demand.wantedBy} 前完成` : ''}
+            </p>
+            <p>{demand.description.length > 120 ? `${demand.description.slice(0, 120)}…` : demand.description}</p>
+          </article>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The needs not yet published that the caller acts on, newest first: an office's village needs awaiting its
+ * confirmation (待确认); a village's own awaiting its township, and those returned to it for correction.
+ */
+function Unpublished({ session }: { session: Session }) {
+  const village = session.claims.role === 'village';
+  const pending = useAsync(() => api.demands({ status: 'PENDING', limit: 50 }), []);
+  const returned = useAsync(() => (village ? api.demands({ status: 'RETURNED', limit: 50 }) : Promise.resolve({ items: [], cursor: null })), [village]);
+  const sections = [
+    { key: 'pending', title: village ? '本村待确认的需求' : '待确认的村级需求', hint: village ? '已提交，等待乡镇科协确认。' : '村委会提交的需求，确认后发布到需求库。', data: pending },
+    ...(village ? [{ key: 'returned', title: '被退回修改的需求', hint: '请按乡镇科协一次性告知的问题修改后重新提交。', data: returned }] : []),
+  ];
+  return (
+    <>
+      {sections.map(({ key, title, hint, data }) => (
+        <section key={key} aria-labelledby={`unpublished-${key}`} class="unpublished">
+          <h2 id={`unpublished-${key}`}>{title}</h2>
+          {data.error ? <ErrorNotice error={data.error} /> : null}
+          {data.loading && !data.data ? <Loading what="需求" /> : null}
+          {data.data ? (data.data.items.length ? <><p class="hint">{hint}</p><DemandCards items={data.data.items} heading="h3" /></> : <p class="hint">暂无。</p>) : null}
+        </section>
+      ))}
+    </>
+  );
+}
+
+type NeedFields = { kind: string; industry: string; regionCode: string; title: string; description: string; expectedOutcome: string; wantedBy: string };
+
+/**
+ * The form of a need: an office posts one in its region (published at once); a village account in its own village (its
+ * township confirms it), or corrects its returned one (`correcting`: the need's id), each problem shown at its field.
+ */
+export function DemandNewPage({ session, correcting }: { session: Session; correcting?: string }) {
+  const village = session.claims.role === 'village' ? session.claims.region! : undefined;
+  const blank: NeedFields = { kind: 'technology', industry: 'planting', regionCode: village ?? '', title: '', description: '', expectedOutcome: '', wantedBy: '' };
+  const [value, setValue] = useState<NeedFields>(blank);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  if (!mayPost(session)) return <Notice kind="warning">仅乡镇、县（区）科协等办公室可以发布需求。</Notice>;
-  const problems = issuesByPath(error);
+  const returned = useAsync(() => (correcting ? api.demand(correcting) : Promise.resolve(undefined)), [correcting]);
+  useEffect(() => {
+    const d = returned.data;
+    if (d) setValue({ kind: d.kind, industry: d.industry, regionCode: d.regionCode, title: d.title, description: d.description, expectedOutcome: d.expectedOutcome ?? '', wantedBy: d.wantedBy ?? '' });
+  }, [returned.data]);
+  if (!mayPost(session)) return <Notice kind="warning">仅乡镇、县（区）科协等办公室和村委会可以发布需求。</Notice>;
+  if (correcting && returned.loading && !returned.data) return <Loading what="需求" />;
+  if (correcting && returned.error) return <ErrorNotice error={returned.error} />;
+  if (correcting && returned.data && returned.data.status !== 'RETURNED') return <Notice kind="warning">该需求{returned.data.statusName}，只有被退回修改的需求可以修改重新提交。</Notice>;
+  // The office's problems (一次性告知) beside their fields, until the village sends it again; the server's own after a try.
+  const told = correcting && returned.data ? Object.fromEntries(returned.data.issues.map((issue) => [issue.path ?? '', `乡镇科协意见：${issue.message}`])) : {};
+  const problems = error ? issuesByPath(error) : told;
+  const general = correcting && returned.data && !error ? returned.data.issues.filter((issue) => !issue.path) : [];
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
       const { expectedOutcome, wantedBy, ...rest } = value;
-      const posted = await api.postDemand({ ...rest, ...(expectedOutcome.trim() ? { expectedOutcome } : {}), ...(wantedBy ? { wantedBy } : {}) });
+      const body = { ...rest, ...(expectedOutcome.trim() ? { expectedOutcome } : {}), ...(wantedBy ? { wantedBy } : {}) };
+      const posted = correcting ? await api.correctDemand(correcting, body) : await api.postDemand(body);
       navigate(`/demands/${posted.id}`);
     } catch (e) {
       setError(e);
@@ -155,12 +222,20 @@ export function DemandNewPage({ session }: { session: Session }) {
     </div>
   );
   const described = (name: string) => (problems[name] ? { 'aria-invalid': true, 'aria-describedby': `need-${name}-error` } : {});
+  const title = correcting ? '修改重新提交需求' : village ? '提交本村需求' : '发布需求';
   return (
     <section class="narrow">
-      <PageTitle title="发布需求">发布需求</PageTitle>
-      <p class="lead">在本辖区内发布：发布后即进入需求库，持证站点可以响应。</p>
+      <PageTitle title={title}>{title}</PageTitle>
+      <p class="lead">
+        {village ? '提交本村的需求：由所在乡镇科协确认后发布到需求库，持证站点即可响应。' : '在本辖区内发布：发布后即进入需求库，持证站点可以响应。'}
+      </p>
       {error && !Object.keys(problems).length ? <ErrorNotice error={error} /> : null}
-      {Object.keys(problems).length ? <Notice kind="error">请修改以下 {Object.keys(problems).length} 处后再发布。</Notice> : null}
+      {general.length ? (
+        <Notice kind="warning">
+          乡镇科协意见：{general.map((issue) => issue.message).join('；')}
+        </Notice>
+      ) : null}
+      {Object.keys(problems).length ? <Notice kind="error">请修改以下 {Object.keys(problems).length} 处后再{correcting ? '提交' : '发布'}。</Notice> : null}
       <form onSubmit={submit} noValidate aria-label="需求内容">
         {field(
           'kind',
@@ -184,27 +259,189 @@ export function DemandNewPage({ session }: { session: Session }) {
             ))}
           </select>,
         )}
-        <RegionPicker
-          id="need-region"
-          legend="需求所在地区"
-          value={value.regionCode}
-          onChange={(regionCode) => setValue({ ...value, regionCode })}
-          deepest="village"
-          hint="本辖区内的县（区）、乡镇或村"
-          required
-          errors={problems.regionCode ? [problems.regionCode] : undefined}
-        />
-        {field('title', '需求标题', <input id="need-title" value={value.title} onInput={(e) => setValue({ ...value, title: e.currentTarget.value })} {...described('title')} />)}
+        {village ? (
+          <div class="field wide">
+            <span class="label">需求所在地区</span>
+            <p id="need-region-fixed">本村：{session.claims.name}（{village}）</p>
+            {problems.regionCode ? <p class="field-error">{problems.regionCode}</p> : null}
+          </div>
+        ) : (
+          <RegionPicker
+            id="need-region"
+            legend="需求所在地区"
+            value={value.regionCode}
+            onChange={(regionCode) => setValue({ ...value, regionCode })}
+            deepest="village"
+            hint="本辖区内的县（区）、乡镇或村"
+            required
+            errors={problems.regionCode ? [problems.regionCode] : undefined}
+          />
+        )}
+        {field('title', '需求标题', <input id="need-title" type="text" value={value.title} onInput={(e) => setValue({ ...value, title: e.currentTarget.value })} {...described('title')} />)}
         {field('description', '需求描述', <textarea id="need-description" rows={5} value={value.description} onInput={(e) => setValue({ ...value, description: e.currentTarget.value })} {...described('description')} />)}
         {field('expectedOutcome', '预期成效', <textarea id="need-expectedOutcome" rows={2} value={value.expectedOutcome} onInput={(e) => setValue({ ...value, expectedOutcome: e.currentTarget.value })} {...described('expectedOutcome')} />, false)}
         {field('wantedBy', '期望完成日期', <input id="need-wantedBy" type="date" value={value.wantedBy} onInput={(e) => setValue({ ...value, wantedBy: e.currentTarget.value })} {...described('wantedBy')} />, false)}
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? '正在发布…' : '发布需求'}
+            {busy ? '正在提交…' : correcting ? '修改后重新提交' : village ? '提交乡镇确认' : '发布需求'}
           </button>
         </div>
       </form>
     </section>
+  );
+}
+
+const historyWords: Record<NonNullable<DemandView['history']>[number]['action'], string> = {
+  post: '提交需求',
+  respond: '响应',
+  match: '选定对接',
+  close: '办结评价',
+  overdue: '超期无响应',
+  approve: '确认发布',
+  return: '退回修改',
+  reject: '不予发布',
+  resubmit: '修改重新提交',
+  withdraw: '撤回',
+};
+
+/** The fields of a need as a return's problems name them. */
+const fieldNames: Record<string, string> = {
+  kind: '需求类别',
+  industry: '所属产业',
+  regionCode: '需求所在地区',
+  title: '需求标题',
+  description: '需求描述',
+  expectedOutcome: '预期成效',
+  wantedBy: '期望完成日期',
+};
+
+/** The village withdraws its need while it awaits its township or its own correction. */
+function WithdrawButton({ demand, onDone }: { demand: DemandView; onDone: (text: string) => void }) {
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const withdraw = async () => {
+    if (!confirm('撤回后该需求不再提交确认，确定撤回吗？')) return;
+    setBusy(true);
+    try {
+      await api.withdrawDemand(demand.id);
+      onDone('已撤回该需求。');
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p class="actions">
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <button type="button" class="secondary" onClick={withdraw} disabled={busy}>
+        {busy ? '正在撤回…' : '撤回需求'}
+      </button>
+    </p>
+  );
+}
+
+type Confirmation = 'approve' | 'return' | 'reject';
+const confirmationWords: Record<Confirmation, string> = { approve: '确认发布', return: '退回修改', reject: '不予发布' };
+
+/**
+ * The township confirms a village's need as it decides an application: approve (published), return with every problem
+ * at once, each at its field if it names one (一次性告知), or reject; a return and a reject need a comment.
+ */
+function ConfirmForm({ demand, onDone }: { demand: DemandView; onDone: (text: string) => void }) {
+  const [action, setAction] = useState<Confirmation>();
+  const [comment, setComment] = useState('');
+  const [problems, setProblems] = useState<Issue[]>([{ path: '', message: '' }]);
+  const [fieldErrors, setFieldErrors] = useState<Issue[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const errorsAt = (path: string) => fieldErrors.filter((i) => i.path === path || i.path?.startsWith(`${path}.`)).map((i) => i.message);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    if (!action) return setFieldErrors([{ path: 'action', message: '请选择确认结果' }]);
+    const issues = problems.filter((p) => p.message.trim()).map((p) => (p.path ? { path: p.path, message: p.message.trim() } : { message: p.message.trim() }));
+    const text = comment.trim();
+    setBusy(true);
+    setFieldErrors([]);
+    try {
+      await api.decideDemand(demand.id, action === 'approve' ? { action, ...(text ? { comment: text } : {}) } : action === 'reject' ? { action, comment: text } : { action, comment: text, issues });
+      onDone(`已提交确认意见：${confirmationWords[action]}，村委会已收到通知。`);
+    } catch (e) {
+      setError(messageOf(e));
+      if (e instanceof ApiError) setFieldErrors(e.issues);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="confirm-title" class="decision">
+      <h2 id="confirm-title">确认需求</h2>
+      <p class="hint">{demand.village?.name}提交的需求：确认发布后进入需求库，由本办公室选定对接单位、办结评价。</p>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <fieldset class={`group${errorsAt('action').length ? ' invalid' : ''}`}>
+        <legend>
+          确认结果<span class="required" aria-hidden="true"> *</span>
+        </legend>
+        {errorsAt('action').length ? <p class="field-error">{errorsAt('action').join('；')}</p> : null}
+        <div class="radios">
+          {(Object.keys(confirmationWords) as Confirmation[]).map((a) => (
+            <div class="check" key={a}>
+              <input type="radio" id={`confirm-${a}`} name="confirm-action" value={a} checked={action === a} onChange={() => setAction(a)} />
+              <label for={`confirm-${a}`}>{confirmationWords[a]}</label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <div class={`field wide${errorsAt('comment').length ? ' invalid' : ''}`}>
+        <label for="confirm-comment">
+          意见{action && action !== 'approve' ? <span class="required" aria-hidden="true"> *</span> : <span class="optional">（选填）</span>}
+        </label>
+        <textarea id="confirm-comment" rows={3} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+        {errorsAt('comment').length ? <p class="field-error">{errorsAt('comment').join('；')}</p> : null}
+      </div>
+      {action === 'return' ? (
+        <fieldset class="group problems-editor">
+          <legend>
+            需修改的问题<span class="required" aria-hidden="true"> *</span>
+          </legend>
+          <p class="hint">一次性列出全部问题；可指明对应栏目，村委会修改时会在该栏目旁看到。</p>
+          {errorsAt('issues').length ? <p class="field-error">{errorsAt('issues').join('；')}</p> : null}
+          {problems.map((problem, index) => (
+            <div class="problem-row" key={index}>
+              <div class="field">
+                <label for={`need-problem-${index}-path`}>问题 {index + 1} 所在栏目</label>
+                <select id={`need-problem-${index}-path`} value={problem.path ?? ''} onChange={(e) => setProblems(problems.map((p, i) => (i === index ? { ...p, path: e.currentTarget.value } : p)))}>
+                  <option value="">（整体问题）</option>
+                  {Object.entries(fieldNames).map(([path, name]) => (
+                    <option key={path} value={path}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="field grow">
+                <label for={`need-problem-${index}-message`}>问题 {index + 1} 说明</label>
+                <input id={`need-problem-${index}-message`} type="text" value={problem.message} onInput={(e) => setProblems(problems.map((p, i) => (i === index ? { ...p, message: e.currentTarget.value } : p)))} />
+              </div>
+              {problems.length > 1 ? (
+                <button type="button" class="secondary" onClick={() => setProblems(problems.filter((_, i) => i !== index))}>
+                  删除问题 {index + 1}
+                </button>
+              ) : null}
+            </div>
+          ))}
+          <button type="button" class="secondary" onClick={() => setProblems([...problems, { path: '', message: '' }])}>
+            再加一个问题
+          </button>
+        </fieldset>
+      ) : null}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? '正在提交…' : '提交确认意见'}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -240,10 +477,27 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
         <dd>{d.industryName}</dd>
         <dt>地区</dt>
         <dd>{d.regionName}</dd>
-        <dt>发布</dt>
-        <dd>
-          {d.postedBy.name} · {formatTime(d.postedAt)}
-        </dd>
+        {d.village ? (
+          <>
+            <dt>提交</dt>
+            <dd>
+              {d.village.name} · {formatTime(d.postedAt)}
+            </dd>
+            <dt>确认</dt>
+            <dd>
+              {d.postedBy.name}
+              {d.publishedAt ? ` · 发布于 ${formatTime(d.publishedAt)}` : d.status === 'PENDING' && d.confirmBy ? ` · 请于 ${formatTime(d.confirmBy)} 前确认` : ''}
+              {d.confirmCountdown ? `（${countdownOf(d.confirmCountdown)}）` : ''}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>发布</dt>
+            <dd>
+              {d.postedBy.name} · {formatTime(d.postedAt)}
+            </dd>
+          </>
+        )}
         {d.wantedBy ? (
           <>
             <dt>期望完成</dt>
@@ -280,6 +534,28 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           </p>
         </section>
       ) : null}
+      {d.status === 'RETURNED' && d.issues.length ? (
+        <section aria-labelledby="issues-title" class="issues">
+          <h2 id="issues-title">需修改的问题（一次性告知）</h2>
+          <ol>
+            {d.issues.map((issue, i) => (
+              <li key={i}>
+                {issue.path ? `${fieldNames[issue.path] ?? issue.path}：` : ''}
+                {issue.message}
+              </li>
+            ))}
+          </ol>
+          {d.ownVillage ? (
+            <p>
+              <Link href={`/demands/${d.id}/edit`} class="button primary">
+                修改重新提交
+              </Link>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      {d.ownVillage && (d.status === 'PENDING' || d.status === 'RETURNED') ? <WithdrawButton demand={d} onDone={done} /> : null}
+      {d.mine && d.status === 'PENDING' ? <ConfirmForm demand={d} onDone={done} /> : null}
       <Nearby demand={d} />
       {d.mine && d.status === 'PUBLISHED' ? <MatchForm demand={d} onDone={done} /> : d.responses?.length ? <Responses demand={d} own={session.claims.role === 'applicant'} /> : null}
       {d.mine && d.status === 'MATCHED' ? <CloseForm demand={d} onDone={done} /> : null}
@@ -290,7 +566,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           <ol class="history">
             {d.history.map((entry) => (
               <li key={entry.at + entry.action}>
-                <time>{formatTime(entry.at)}</time> {({ post: '发布需求', respond: '响应', match: '选定对接', close: '办结评价', overdue: '超期无响应' } as const)[entry.action]} · {entry.actor.name}
+                <time>{formatTime(entry.at)}</time> {historyWords[entry.action]} · {entry.actor.name}
                 {entry.comment ? `：${entry.comment}` : ''}
               </li>
             ))}

@@ -6,7 +6,7 @@ import { SearchBar } from '../search-bar';
 import type { Application, BatchApprovalItem, ListFilters } from '../types';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
-import { ErrorNotice, Notice, PageTitle, usePages, PageFoot } from '../ui';
+import { ErrorNotice, Notice, PageTitle, useAsync, usePages, PageFoot } from '../ui';
 
 /** As the API takes them (functions/http/batch-schemas.ts MAX_BATCH). */
 const MAX_BATCH = 20;
@@ -39,6 +39,7 @@ export function InboxPage({ session }: { session: Session }) {
         {session.claims.name} · {level ? `${levelLabel[level]}审批` : ''} · <RegionName code={session.claims.region ?? '44'} />
       </p>
       <OfficeTabs current="inbox" />
+      {level === 'township' || level === 'county' ? <NeedsToConfirm region={session.claims.region!} /> : null}
       <SearchBar forms={typeOptions} onSearch={setFilters} />
       {batching ? (
         <BatchApproval
@@ -227,5 +228,19 @@ function BatchApproval({ picked, onClear, onDone }: { picked: { id: string; titl
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** 待办 also holds the village needs awaiting this office's confirmation (需求库): how many, and the way to them. */
+function NeedsToConfirm({ region }: { region: string }) {
+  const pending = useAsync(() => api.demands({ status: 'PENDING', limit: 50 }), [region]);
+  const mine = (pending.data?.items ?? []).filter((d) => d.postedBy.region === region);
+  if (!mine.length) return null;
+  const soonest = mine.filter((d) => d.confirmBy).sort((a, b) => a.confirmBy!.localeCompare(b.confirmBy!))[0];
+  return (
+    <Notice>
+      本办公室有 {mine.length}
+      {pending.data?.cursor ? '+' : ''} 条村委会提交的需求待确认{soonest?.confirmCountdown ? `，最早的一条${countdownOf(soonest.confirmCountdown)}` : ''}：<Link href="/demands">去需求库确认</Link>
+    </Notice>
   );
 }
