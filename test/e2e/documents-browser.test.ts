@@ -47,8 +47,11 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signedIn(account: string): Promise<{ page: Page; violations: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+const desktop = { viewport: { width: 1280, height: 900 } };
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+async function signedIn(account: string, device: typeof desktop | typeof phone = desktop): Promise<{ page: Page; violations: string[] }> {
+  const context = await browser.newContext({ ...device, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   const violations: string[] = [];
   page.on('console', (message) => {
@@ -120,5 +123,28 @@ describe('the documents on the application page', () => {
     expect(returned.info.Title).toBe('补正告知书');
     expect(returned.text).toContain(squeezed('1详细地址地址不完整'));
     expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('prints the receipt on a phone too: the buttons within the screen, the PDF this application\'s', async () => {
+    // Prepare
+    const { page, violations } = await signedIn('连州市农业科技发展有限公司', phone);
+    await page.goto(`${stack.url}/applications/${app.id}`);
+    const receipt = page.getByRole('group', { name: '打印文书' }).getByRole('button', { name: '下载受理回执' });
+    await receipt.waitFor();
+
+    // Assess: no wider than the phone's screen
+    const box = (await receipt.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+
+    // Act
+    const { bytes } = await openDocument(page, '下载受理回执');
+
+    // Assess
+    const pdf = await readPdf(bytes);
+    expect(pdf.info.Title).toBe('受理回执');
+    expect(pdf.text).toContain(squeezed(formatCaseNumber(app.caseNo)));
+    expect(violations).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'application-documents-phone.png') });
   }, 60_000);
 });
