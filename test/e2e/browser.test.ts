@@ -669,14 +669,17 @@ describe('the web pages in a browser', () => {
     await shoot(page, '33-registry-by-status');
     await admin.context.close();
   }, 240_000);
-  it('let the province approve three tasks at once on a phone, each listed for a last look, and say how each went', async () => {
+  it.each([
+    ['a phone', 'phone', '甲'],
+    ['a desktop', 'desktop', '乙'],
+  ] as const)('let the province approve three tasks at once on %s, each listed for a last look, and say how each went', async (_, device, mark) => {
     // Prepare: three applications awaiting the province
-    const names = ['连州市大路边镇农村科技特派员工作站（批量一）', '连州市大路边镇农村科技特派员工作站（批量二）', '连州市大路边镇农村科技特派员工作站（批量三）'];
+    const names = ['一', '二', '三'].map((n) => `连州市大路边镇农村科技特派员工作站（批量${mark}${n}）`);
     const waiting = [];
     for (const name of names) waiting.push(await awaitingProvince(name));
 
     // Act: the province ticks the three in its inbox, opens the confirmation, confirms
-    const { context, page } = await open(phone);
+    const { context, page } = await open(device === 'phone' ? phone : desktop);
     await signIn(page, '广东省科协');
     for (const name of names) await reloadUntilVisible(page, page.getByRole('article').filter({ hasText: name }));
     for (const name of names) await page.getByLabel(`选择 ${name}`).check();
@@ -685,14 +688,14 @@ describe('the web pages in a browser', () => {
     const confirm = page.getByRole('group', { name: '确认通过以下 3 件' });
     expect(await confirm.getByRole('listitem').allTextContents()).toEqual(names.map((name) => expect.stringContaining(name)));
     await confirm.getByLabel(/审批意见/).fill('材料齐全，同意设立');
-    await shoot(page, 'batch-confirm-phone');
+    await shoot(page, `batch-confirm-${device}`);
     await confirm.getByRole('button', { name: '确认通过 3 件' }).click();
 
     // Assess: each said approved, gone from the inbox, and approved in the record
     await page.getByText('批量通过：3 件已通过').waitFor();
     expect(await page.locator('.batch-results li.approved').count()).toBe(3);
-    await expect.poll(async () => page.getByRole('article').filter({ hasText: '（批量' }).count(), { timeout: 10_000 }).toBe(0);
-    await shoot(page, 'batch-done-phone');
+    await expect.poll(async () => page.getByRole('article').filter({ hasText: `（批量${mark}` }).count(), { timeout: 10_000 }).toBe(0);
+    await shoot(page, `batch-done-${device}`);
     for (const { id, province, api } of waiting) {
       const app = (await api.call('GET', `/v1/applications/${id}`, { token: province })).body;
       expect(app.history.at(-1)).toMatchObject({ action: 'approve', level: 'province', comment: '材料齐全，同意设立' });
