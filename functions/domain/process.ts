@@ -25,6 +25,50 @@ export interface Subject {
   title: string;
   /** The year an annual report is about. */
   year?: number;
+  /** An annual report's or a renewal's: the needs of the demand library the station took on in its period, as filed. */
+  demands?: DemandRecord;
+}
+
+// ---- The demand library's record of a station (需求对接), in its annual report and its evaluation ----
+
+/** What the reviewing office reads of a station's needs (需求库) in a report's year or an evaluation's term. */
+export interface DemandRecord {
+  /** The period counted: [from, to), UTC instants. */
+  from: string;
+  to: string;
+  /** Needs the station was matched with in the period, and of them (or matched before) those closed in it. */
+  matched: number;
+  closed: number;
+  /** The closed ones' mean rating (1–5, one decimal), and how many were rated 1 or 2 (差评). */
+  averageRating: number | null;
+  poorRatings: number;
+  /** Each need counted, newest first, at most DEMAND_RECORD_ITEMS. */
+  needs: { demandId: string; title: string; status: 'MATCHED' | 'CLOSED'; matchedAt: string; closedAt: string | null; rating: number | null }[];
+}
+
+export const DEMAND_RECORD_ITEMS = 20;
+
+type DemandLink = { demandId: string; title: string; status: 'MATCHED' | 'CLOSED'; matchedAt: string; closedAt: string | null; rating: number | null };
+
+/** A station's needs in a period: matched in it, or closed in it (rated then); from its certificate's links. */
+export function demandRecordOf(links: DemandLink[], period: { from: string; to: string }): DemandRecord {
+  const within = (at: string | null) => !!at && at >= period.from && at < period.to;
+  const counted = links.filter((l) => within(l.matchedAt) || within(l.closedAt)).sort((a, b) => (b.closedAt ?? b.matchedAt).localeCompare(a.closedAt ?? a.matchedAt));
+  const closed = counted.filter((l) => l.status === 'CLOSED' && within(l.closedAt));
+  const ratings = closed.map((l) => l.rating).filter((r): r is number => typeof r === 'number');
+  return {
+    ...period,
+    matched: counted.filter((l) => within(l.matchedAt)).length,
+    closed: closed.length,
+    averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10 : null,
+    poorRatings: ratings.filter((r) => r <= 2).length,
+    needs: counted.slice(0, DEMAND_RECORD_ITEMS).map(({ demandId, title, status, matchedAt, closedAt, rating }) => ({ demandId, title, status, matchedAt, closedAt, rating })),
+  };
+}
+
+/** An annual report's period: its year, in China Standard Time. */
+export function reportPeriod(year: number): { from: string; to: string } {
+  return { from: cstStartOf(`${year}-01-01`).toISOString(), to: cstStartOf(`${year + 1}-01-01`).toISOString() };
 }
 
 // ---- Changes ----

@@ -201,8 +201,42 @@ export const applicationSchema = meta(
     }),
     type: meta(z.enum([...applicationTypes, ...processTypes]), { description: '申请类型；annual-report 年度报告、certificate-change 变更申请、certificate-renewal 期满评估与续期是关于已有证书的办件' }),
     subject: meta(
-      z.optional(z.object({ certificateNo: z.string(), stationType: z.string(), stationId: z.string(), title: z.string(), year: z.optional(z.number().check(z.int())) })),
-      { description: '年度报告或变更申请所涉的证书：证书编号、站点类型、设立申请的 id、标题，年度报告的年度' },
+      z.optional(
+        z.object({
+          certificateNo: z.string(),
+          stationType: z.string(),
+          stationId: z.string(),
+          title: z.string(),
+          year: z.optional(z.number().check(z.int())),
+          demands: meta(
+            z.optional(
+              z.object({
+                from: z.iso.datetime(),
+                to: z.iso.datetime(),
+                matched: z.int(),
+                closed: z.int(),
+                averageRating: z.nullable(z.number()),
+                poorRatings: z.int(),
+                needs: z.array(
+                  z.object({
+                    demandId: z.string(),
+                    title: z.string(),
+                    status: z.enum(['MATCHED', 'CLOSED']),
+                    matchedAt: z.iso.datetime(),
+                    closedAt: z.nullable(z.iso.datetime()),
+                    rating: z.nullable(z.int()),
+                  }),
+                ),
+              }),
+            ),
+            {
+              description:
+                '年度报告、期满评估：站点在该年度（评估为本服务期）内经需求库对接的需求（提交时的记录）：对接数、办结数、平均评分（1–5）、差评（1–2 星）数，及至多 20 项明细',
+            },
+          ),
+        }),
+      ),
+      { description: '年度报告或变更申请所涉的证书：证书编号、站点类型、设立申请的 id、标题，年度报告的年度，年度报告与期满评估的需求对接记录' },
     ),
     regionCode: z.string(),
     status: z.enum(statuses),

@@ -12,7 +12,7 @@ import type { Principal } from '../auth.js';
 import { DomainError, newApplication, type ApplicationRecord, type HistoryEntry } from '../domain/application.js';
 import { certificateStatusNames, statusAt } from '../domain/certificate.js';
 import { chainOf } from '../domain/chain.js';
-import { assertReportableYear, changedFields, changeTitle, renewalOpensAt, renewalTitle, reportTitle, type ProcessType } from '../domain/process.js';
+import { assertReportableYear, changedFields, changeTitle, demandRecordOf, renewalOpensAt, renewalTitle, reportPeriod, reportTitle, type ProcessType } from '../domain/process.js';
 import { certificateRenewalForm, certificateRenewalSubmission } from '#forms/certificate-renewal.js';
 import { cstDate } from '../domain/china-time.js';
 import { taskNotice } from '../domain/notifications.js';
@@ -47,6 +47,16 @@ async function ownActiveCertificate(s: Services, principal: Principal, certifica
   return { stored, station };
 }
 
+/**
+ * What the reviewing office reads of the station's needs (需求库, issue 17): an annual report's year, a renewal's term
+ * (since its last evaluation or its approval); a change has none. From the certificate's links (one Query).
+ */
+async function demandRecordFor(s: Services, record: StoredCertificate['record'], type: ProcessType, year: number | undefined, now: Date) {
+  if (type === 'certificate-change') return undefined;
+  const period = type === 'annual-report' && year ? reportPeriod(year) : { from: record.evaluations?.at(-1)?.at ?? record.approvedAt, to: now.toISOString() };
+  return demandRecordOf(await s.demands.certificateDemands(record.certificateNo, 200), period);
+}
+
 /** Stores a new report or change with its certificate's write; the workflow starts it at its chain's first level. */
 async function fileProcess(
   s: Services,
@@ -61,7 +71,8 @@ async function fileProcess(
   const at = now.toISOString();
   const id = ulid(now.getTime());
   const title = type === 'annual-report' ? reportTitle(record.name, fields.year!) : type === 'certificate-renewal' ? renewalTitle(record.name, record.validUntil!) : changeTitle(record.name);
-  const subject = { certificateNo: record.certificateNo, stationType: record.type, stationId: record.id, title, ...(fields.year ? { year: fields.year } : {}) };
+  const demands = await demandRecordFor(s, record, type, fields.year, now);
+  const subject = { certificateNo: record.certificateNo, stationType: record.type, stationId: record.id, title, ...(fields.year ? { year: fields.year } : {}), ...(demands ? { demands } : {}) };
   const first = chainOf({ type, regionCode: record.regionCode })[0];
   const step = stepFor(s, id, 'submit', first, now);
   const app = newApplication({ id, type, regionCode: record.regionCode, form: fields.form, applicant: { org: principal.org!, sub: principal.sub, name: principal.name }, at, step, subject });

@@ -815,6 +815,8 @@ describe('the web pages in a browser', () => {
     await page.getByRole('button', { name: '报送年度报告' }).click();
     await page.waitForURL(/\/applications\/[^/]+\?submitted=1/);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    // The year's needs of the demand library, as filed (none for this station)
+    expect(await page.getByRole('region', { name: '需求对接（需求库）' }).textContent()).toMatch(/年度对接需求 0 项，办结 0 项。期间未经需求库对接需求/);
     await shoot(page, '41-annual-report-filed');
     await applicant.context.close();
 

@@ -9,6 +9,7 @@ import { stackForFile } from '../support/local.js';
 import { seedApproved } from './registry-fixtures.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { childrenOf } from '#functions/regions/index.js';
+import { cstYear } from '#functions/domain/china-time.js';
 
 const file = stackForFile();
 const services = () => file.api.stack.services;
@@ -113,6 +114,21 @@ describe('the demand library', () => {
     const certificateClosed = await api.call('GET', `/v1/certificates/${station.certificateNo}`);
     expect(certificateClosed.body.demands).toEqual([expect.objectContaining({ demandId: id, status: 'CLOSED', rating: 5, closedAt: expect.any(String) })]);
     expect(ids(await list(tokens.applicant, 'status=CLOSED&region=441882'))).toContain(id);
+
+    // Act: the station files its annual report for this year
+    const filed = await api.call('POST', `/v1/certificates/${station.certificateNo}/reports`, {
+      token: tokens.applicant,
+      body: {
+        year: cstYear(new Date()),
+        form: { services: '全年开展柑橘病虫害防治现场指导12次，推广水肥一体化技术。', expertDaysOnSite: 10, trainings: 1, peopleTrained: 80, technologies: [{ name: '柑橘黄龙病综合防控' }], farmersServed: 80, enterprisesServed: 0, problems: '暂无问题。' },
+      },
+    });
+
+    // Assess: the county reads the year's need with its rating in the report (需求对接)
+    expect(filed.status, filed.text).toBe(201);
+    const read = await api.call('GET', `/v1/applications/${filed.body.id}`, { token: tokens.county });
+    expect(read.status, read.text).toBe(200);
+    expect(read.body.subject.demands).toMatchObject({ matched: 1, closed: 1, averageRating: 5, poorRatings: 0, needs: [{ demandId: id, status: 'CLOSED', rating: 5 }] });
   });
 
   it('shows each need the ACTIVE stations already near it: its township\'s first, then its county\'s, none from elsewhere', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { chainOf, nextStepOf } from '#functions/domain/chain.js';
 import { DomainError } from '#functions/domain/application.js';
-import { assertReportableYear, changedFields, currentReportYear, parseReportDeadline, renewalOpensAt, renewedValidUntil, reportDeadline, secondFailure } from '#functions/domain/process.js';
+import { assertReportableYear, changedFields, currentReportYear, demandRecordOf, reportPeriod, parseReportDeadline, renewalOpensAt, renewedValidUntil, reportDeadline, secondFailure } from '#functions/domain/process.js';
 
 describe('chains of the processes', () => {
   it('an annual report is decided by its county alone, whatever level hosts the station', () => {
@@ -122,5 +122,40 @@ describe('evaluation and renewal (期满评估与续期)', () => {
     expect(secondFailure([e('unqualified'), e('qualified')], 'unqualified')).toBe(false);
     expect(secondFailure(undefined, 'unqualified')).toBe(false);
     expect(secondFailure([e('unqualified')], 'qualified')).toBe(false);
+  });
+});
+
+describe('a station\'s needs in a report\'s year or a term (需求对接)', () => {
+  const link = (demandId: string, matchedAt: string, closedAt: string | null, rating: number | null) => ({
+    demandId,
+    title: `需求 ${demandId}`,
+    status: closedAt ? ('CLOSED' as const) : ('MATCHED' as const),
+    matchedAt,
+    closedAt,
+    rating,
+  });
+
+  it('counts those matched in the period and those closed in it, with the closed ones\' mean rating and the poor ones', () => {
+    // Prepare: 2026 in China Standard Time
+    const period = reportPeriod(2026);
+    const links = [
+      link('a', '2025-12-20T00:00:00.000Z', '2026-01-10T00:00:00.000Z', 4), // matched the year before, closed in it
+      link('b', '2026-03-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', 2),
+      link('c', '2026-06-01T00:00:00.000Z', null, null), // under way
+      link('d', '2025-03-01T00:00:00.000Z', '2025-05-01T00:00:00.000Z', 5), // the year before: not counted
+      link('e', '2026-12-31T16:00:00.000Z', null, null), // 2027-01-01 00:00 in China: the next year's
+    ];
+
+    // Act
+    const record = demandRecordOf(links, period);
+
+    // Assess
+    expect(period).toEqual({ from: '2025-12-31T16:00:00.000Z', to: '2026-12-31T16:00:00.000Z' });
+    expect(record).toMatchObject({ matched: 2, closed: 2, averageRating: 3, poorRatings: 1 });
+    expect(record.needs.map((n) => n.demandId)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('says nothing was taken on when there was nothing', () => {
+    expect(demandRecordOf([], reportPeriod(2026))).toMatchObject({ matched: 0, closed: 0, averageRating: null, poorRatings: 0, needs: [] });
   });
 });

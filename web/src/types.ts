@@ -128,7 +128,7 @@ export interface Application {
   caseNo: string | null;
   type: string;
   /** An annual report's or a change's certificate. */
-  subject?: { certificateNo: string; stationType: string; stationId: string; title: string; year?: number };
+  subject?: { certificateNo: string; stationType: string; stationId: string; title: string; year?: number; demands?: DemandRecord };
   regionCode: string;
   status: Status;
   currentLevel: DecidingLevel | null;
@@ -351,4 +351,15 @@ export interface OfficeComments {
   version: number;
   updatedAt: string | null;
   updatedBy: { name: string } | null;
+}
+
+/** An annual report's or a renewal's record of the station's needs (需求库) in its period, as filed. */
+export interface DemandRecord {
+  from: string;
+  to: string;
+  matched: number;
+  closed: number;
+  averageRating: number | null;
+  poorRatings: number;
+  needs: { demandId: string; title: string; status: 'MATCHED' | 'CLOSED'; matchedAt: string; closedAt: string | null; rating: number | null }[];
 }

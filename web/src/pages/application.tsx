@@ -9,7 +9,7 @@ import { RegionName } from '../region-name';
 import { Link, useLocation } from '../router';
 import { SchemaView } from '../schema-form';
 import { lazyPage } from '../lazy-page';
-import type { Application } from '../types';
+import type { Application, DemandRecord } from '../types';
 import { ErrorNotice, Loading, Notice, PageTitle, StatusBadge, messageOf, useAsync } from '../ui';
 
 /** Only an official whose office holds the task sees it: fetched then, not with the page (its comments, its dialog). */
@@ -213,6 +213,7 @@ export function ApplicationPage({ id, session }: { id: string; session: Session 
               </Link>
             </p>
           ) : null}
+          {app.subject?.demands ? <DemandRecordView record={app.subject.demands} year={app.subject.year} /> : null}
           <h2>申请内容</h2>
           {lastResubmit && changed.size ? <p class="muted">标有“已修改”的栏目是最近一次重新提交时改动的内容。</p> : null}
           {formType ? <SchemaView schema={formType.schema} value={app.form} changed={changed} /> : <pre>{JSON.stringify(app.form, null, 2)}</pre>}
@@ -365,5 +366,44 @@ function WithdrawButton({ id, onDone }: { id: string; onDone: (message: string, 
         </button>
       )}
     </div>
+  );
+}
+
+/** 需求对接: what the station took on from the demand library in the report's year or the term, as filed. */
+function DemandRecordView({ record, year }: { record: DemandRecord; year?: number }) {
+  const period = year ? `${year} 年度` : `${formatDate(record.from)} 至 ${formatDate(record.to)}`;
+  return (
+    <section aria-labelledby="demand-record-title">
+      <h2 id="demand-record-title">需求对接（需求库）</h2>
+      <p>
+        {period}对接需求 <strong>{record.matched}</strong> 项，办结 <strong>{record.closed}</strong> 项
+        {record.averageRating !== null ? `，平均评分 ${record.averageRating} 星` : ''}
+        {record.poorRatings ? `，其中差评 ${record.poorRatings} 项` : ''}。{record.matched || record.closed ? '' : '期间未经需求库对接需求。'}
+      </p>
+      {record.needs.length ? (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">需求</th>
+              <th scope="col">对接日期</th>
+              <th scope="col">办结日期</th>
+              <th scope="col">评分</th>
+            </tr>
+          </thead>
+          <tbody>
+            {record.needs.map((need) => (
+              <tr key={need.demandId}>
+                <td>
+                  <Link href={`/demands/${need.demandId}`}>{need.title}</Link>
+                </td>
+                <td>{formatDate(need.matchedAt)}</td>
+                <td>{need.closedAt ? formatDate(need.closedAt) : '进行中'}</td>
+                <td>{need.rating ? `${need.rating} 星` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
   );
 }
