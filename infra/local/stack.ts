@@ -19,6 +19,8 @@ import { buildCheckServices, healthCheck } from '#functions/services/build.js';
 import { objectsCreated } from '#functions/services/upload-check.js';
 import { buildServices, makeBucket } from '#functions/services/build-api.js';
 import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
+import { backfillDemandAging } from '#functions/store/demand-aging-backfill.js';
+import { spanEnd } from '#functions/domain/deadlines.js';
 import { buildSweepServices } from '#functions/services/build.js';
 import { defaultSenders, sweep, type SweepResult } from '#functions/services/sweep.js';
 import { emailSender } from '#functions/delivery/email.js';
@@ -200,6 +202,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Applications from before case numbers get theirs and their search index entries (once per data folder).
     const numbered = await backfillCaseNumbers(clients.db, config.tableName);
     if (numbered) log.info('applications given their case numbers', { applications: numbered });
+    // Needs published before the demand library's clock get their wait for a first response (once per data folder).
+    const aged = await backfillDemandAging(services.demands, (postedAt) => spanEnd(postedAt, config.demandResponseLimit, config.calendar));
+    if (aged) log.info('published needs given their wait for a first response', { demands: aged });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,

@@ -2,7 +2,8 @@
 // it once (its history, its office's notice), its township, county and city count it as unanswered too long (GET
 // /v1/gaps), and its first response takes it off that count; a need answered in time is never flagged; a response
 // racing the sweeper leaves the counts right whichever comes first. A stack of its own: the sweeps run a month ahead.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { backfillDemandAging } from '#functions/store/demand-aging-backfill.js';
 import { describe, expect, it } from 'vitest';
 import { sweep } from '#functions/services/sweep.js';
 import { keys } from '#functions/store/keys.js';
@@ -107,5 +108,31 @@ describe('needs unanswered too long (DEMAND_RESPONSE_DAYS)', () => {
       const flags = (await file.api.call('GET', `/v1/demands/${id}`, { token: file.tokens.township })).body.history.filter((e: { action: string }) => e.action === 'overdue');
       expect(flags.length).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('gives needs published before the clock their wait once (the local stack at start), leaving answered ones and a second run alone', async () => {
+    // Prepare: two needs as stored before the clock (their waits gone, the migration's marker gone), one answered
+    const station = await seedApproved(services(), { type: 'society-station', regionCode: TOWNSHIP, at: new Date() });
+    const unanswered = await post('早先发布的沼气池维护培训');
+    const answered = await post('早先发布的果树修剪培训');
+    // (The organisation holds a certificate from each test of this file: it names the one it responds with.)
+    const response = await file.api.call('POST', `/v1/demands/${answered}/responses`, { token: file.tokens.applicant, body: { proposal: '派农技专家驻村三天开展果树修剪培训。', certificateNo: station.certificateNo } });
+    expect(response.status, response.text).toBe(201);
+    const { db } = services().demands;
+    const table = services().config.tableName;
+    for (const key of [keys.demandAging(unanswered), keys.demandAging(answered), keys.migration('demand-aging')]) await db.send(new DeleteCommand({ TableName: table, Key: key }));
+    const dueOf = (postedAt: Date) => new Date(postedAt.getTime() + 7 * DAY);
+
+    // Act
+    const first = await backfillDemandAging(services().demands, dueOf);
+    const second = await backfillDemandAging(services().demands, dueOf);
+
+    // Assess: the unanswered need waits again, due a week after its posting; the answered one does not; once only
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(second).toBe(0);
+    const wait = await agingItem(unanswered);
+    expect(wait).toBeDefined();
+    expect(String(wait!.dueSk)).toContain(dueOf(new Date((await file.api.call('GET', `/v1/demands/${unanswered}`, { token: file.tokens.township })).body.postedAt)).toISOString());
+    expect(await agingItem(answered)).toBeUndefined();
   });
 });
