@@ -62,7 +62,8 @@ export function principalFromClaims(payload: JWTPayload): Principal {
     const plain = payload[name];
     const custom = payload[`custom:${name}`];
     if (plain !== undefined && custom !== undefined && plain !== custom) throw refuse(`登录凭证中的 ${name} 与 custom:${name} 不一致`);
-    return plain ?? custom;
+    // A claim given as null is given (and refused by the schema), not taken for one left out.
+    return plain !== undefined ? plain : custom;
   };
   if (payload.token_use !== undefined && payload.token_use !== 'id') throw refuse('请使用 ID 令牌（token_use 须为 id）');
   const parsed = claimsSchema.safeParse({

@@ -20,7 +20,44 @@ const draftRegion = labelled(z.string(e).check(z.regex(/^(\d{2}|\d{4}|\d{6}|\d{9
   description: '已选到的一级区划代码；未选为空字符串',
 });
 
-const draftForm = labelled(z.record(z.string(), z.unknown(), e), { title: '申请表（填写中）', description: '已填写的部分；提交时才逐项检查' });
+/** Keys a stored form may not have: they mean something to JavaScript objects, nothing to a form. */
+const reservedKeys = new Set(['__proto__', 'constructor', 'prototype']);
+/** DynamoDB's numbers as the SDK writes them: integers within JavaScript's safe range, other numbers not too small. */
+const storableNumber = (n: number) => Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER && (n === 0 || Number.isInteger(n) || Math.abs(n) >= 1e-100);
+
+/**
+ * The problems of a value typed so far that the store could not keep as it is, each at its path: a number out of
+ * range, an empty or reserved key (JSON.parse keeps `__proto__` as an own key, which the SDK will not marshal).
+ */
+function unstorable(value: unknown, path: (string | number)[], out: { path: (string | number)[]; message: string }[]): void {
+  if (out.length >= 20) return;
+  if (typeof value === 'number') {
+    if (!storableNumber(value)) out.push({ path, message: `数值 ${String(value).slice(0, 24)} 超出可保存的范围` });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => unstorable(item, [...path, i], out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (!key) out.push({ path, message: '栏目名不能为空' });
+      else if (reservedKeys.has(key)) out.push({ path: [...path, key], message: `栏目名不能为 ${key}` });
+      else unstorable((value as Record<string, unknown>)[key], [...path, key], out);
+    }
+  }
+}
+
+const draftForm = labelled(
+  // Looked at as sent (a record's parse would drop a `__proto__` key before a check saw it), then taken as a record.
+  z.pipe(
+    z.unknown().check(
+      z.superRefine((form, ctx) => {
+        const problems: { path: (string | number)[]; message: string }[] = [];
+        unstorable(form, [], problems);
+        for (const problem of problems) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: undefined });
+      }),
+    ),
+    z.record(z.string(), z.unknown(), e),
+  ),
+  { title: '申请表（填写中）', description: '已填写的部分；提交时才逐项检查（数值须在可保存的范围内，栏目名不能为空或 __proto__、constructor、prototype）' },
+);
 
 const draftMaterial = group('草稿中的文件', {
   key: labelled(z.string(e).check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, '材料代码须为材料清单中的 key，如 member-roster')), { title: '材料代码' }),
@@ -42,7 +79,7 @@ export const draftCreateSchema = meta(
 export const draftSaveSchema = meta(
   z.strictObject(
     {
-      version: labelled(z.number(e).check(z.int(), z.gte(1)), { title: '草稿版本', description: '读取（或上次保存）时的 version；已被他处保存则 409' }),
+      version: labelled(z.number(e).check(z.int(), z.gte(1), z.lte(1_000_000_000)), { title: '草稿版本', description: '读取（或上次保存）时的 version；已被他处保存则 409' }),
       regionCode: z.optional(draftRegion),
       form: z.optional(draftForm),
       materials: z.optional(draftMaterials),

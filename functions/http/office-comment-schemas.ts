@@ -19,7 +19,7 @@ const comment = labelled(
 export const officeCommentsInputSchema = meta(
   z.strictObject(
     {
-      version: labelled(z.number(e).check(z.int(), z.gte(0)), { title: '版本', description: '读取时的 version（尚未保存过为 0）；期间已被他人保存则 409' }),
+      version: labelled(z.number(e).check(z.int(), z.gte(0), z.lte(1_000_000_000)), { title: '版本', description: '读取时的 version（尚未保存过为 0）；期间已被他人保存则 409' }),
       comments: list('常用意见', comment, 0, MAX_COMMENTS, `本办公室的常用意见，先后为序，最多 ${MAX_COMMENTS} 条，不能重复`),
     },
     e,

@@ -175,10 +175,16 @@ export async function saveDraft(s: DraftServices, principal: Principal, id: stri
   return write(s, draft, materials);
 }
 
-/** `GET /v1/drafts`: the organisation's drafts, newest first (at most MAX_DRAFTS, one page). */
+/**
+ * Drafts one list reads: the limit is soft (saves racing at one instant may each pass it), and a draft over it must
+ * still be listed, to be resumed or deleted (each keeps its files until it expires).
+ */
+const LISTED_DRAFTS = 100;
+
+/** `GET /v1/drafts`: the organisation's drafts, newest first (MAX_DRAFTS, or a few over after a burst; one page). */
 export async function listDrafts(s: DraftServices, principal: Principal) {
   const org = assertMayDraft(principal);
-  const drafts = await s.drafts.list(org, s.now(), MAX_DRAFTS + 5);
+  const drafts = await s.drafts.list(org, s.now(), LISTED_DRAFTS);
   return { items: drafts.map((draft) => ({ ...summaryOf(draft), materials: draft.materials.length })), cursor: null };
 }
 

@@ -120,6 +120,26 @@ describe('drafts (草稿)', () => {
     expect((await call('GET', `/v1/drafts/${created.body.id}`, file.tokens.applicant)).body).toMatchObject({ version: 1, form: { name: '只给本单位看' } });
   });
 
+  it('refuses a form the store could not keep as typed (numbers out of range, empty or reserved keys) at each field, never a 500', async () => {
+    // Prepare: bodies as sent (a `__proto__` key kept as JSON has it)
+    const forms = ['{"n":12345678901234567890,"m":1e200,"k":1e-200}', '{"":"x"}', '{"__proto__":{"admin":true}}', '{"constructor":{"a":1}}', '{"a":[1,{"__proto__":null}]}'];
+    const before = (await call('GET', '/v1/drafts', file.tokens.applicant)).body.items.length;
+
+    // Act
+    const answers = [];
+    for (const form of forms) answers.push(await call('POST', '/v1/drafts', file.tokens.applicant, `{"type":"${TYPE}","form":${form}}`));
+    const created = await call('POST', '/v1/drafts', file.tokens.applicant, { type: TYPE, form: { name: '正常的草稿' } });
+    const saved = await call('PUT', `/v1/drafts/${created.body.id}`, file.tokens.applicant, `{"version":1,"form":{"name":"正常的草稿","n":1e400}}`);
+
+    // Assess: each refused at its path in Chinese; a fine form still saves
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 400, 400, 400]);
+    expect(answers.map((a) => a.body.issues.map((i: { path: string }) => i.path))).toEqual([['form.n', 'form.m', 'form.k'], ['form'], ['form.__proto__'], ['form.constructor'], ['form.a.1.__proto__']]);
+    for (const answer of answers) for (const issue of answer.body.issues) expect(issue.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(saved.status, saved.text).toBe(400);
+    expect(saved.body.issues).toEqual([expect.objectContaining({ path: 'form.n' })]);
+    expect((await call('GET', '/v1/drafts', file.tokens.applicant)).body.items.length).toBe(before + 1);
+  });
+
   it('keeps at most its limit of drafts, and a draft\'s upload of another organisation is not kept', async () => {
     // Prepare: an organisation with no drafts yet (the test before saw it has none), and another's upload
     const mine = await file.api.token({ role: 'applicant', org: OTHER_ORG, name: '另一协会' });

@@ -56,6 +56,9 @@ describe('stock comments (常用意见)', () => {
     expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['comments.0', 'comments.2', 'comments.3', 'extra', 'version']);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.issues).toEqual([expect.objectContaining({ path: 'comments' })]);
+    const hugeVersion = await call('PUT', path, file.tokens.township, { version: Number.MAX_SAFE_INTEGER, comments: [] });
+    expect(hugeVersion.status, hugeVersion.text).toBe(400);
+    expect(hugeVersion.body.issues).toEqual([expect.objectContaining({ path: 'version' })]);
     expect(now.body.version).toBe(1);
   });
 });

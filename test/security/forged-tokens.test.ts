@@ -78,6 +78,8 @@ describe('forged or ill-fitting tokens answer 401', () => {
     ['a village account without a region', signed({ sub: 'v', role: 'village', name: '村' })],
     ['a village account that also carries a level', signed({ sub: 'v', role: 'village', region: '441882102206', level: 'township', name: '村' })],
     ['a village account that also carries an org', signed({ sub: 'v', role: 'village', region: '441882102206', org: ORG, name: '村' })],
+    ['a village account whose level is null', signed({ sub: 'v', role: 'village', region: '441882102206', level: null, name: '村' })],
+    ['an applicant whose region is null', signed({ sub: 'a', role: 'applicant', org: ORG, region: null, name: '单位' })],
     ['an unknown role', signed({ sub: 'x', role: 'superadmin' })],
     ['no sub', signed({ role: 'admin' })],
     ['role and custom:role disagreeing', signed({ ...county, 'custom:role': 'admin' })],
