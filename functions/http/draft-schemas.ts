@@ -44,10 +44,16 @@ function unstorable(value: unknown, path: (string | number)[], out: { path: (str
   }
 }
 
+/** How the OpenAPI document shows a value checked as sent before it is parsed: an object of any fields. */
+function asObject<T extends z.ZodMiniType>(schema: T): T {
+  z.globalRegistry.add(schema, { type: 'object', additionalProperties: {} } as unknown as z.core.GlobalMeta);
+  return schema;
+}
+
 const draftForm = labelled(
   // Looked at as sent (a record's parse would drop a `__proto__` key before a check saw it), then taken as a record.
   z.pipe(
-    z.unknown().check(
+    asObject(z.unknown()).check(
       z.superRefine((form, ctx) => {
         const problems: { path: (string | number)[]; message: string }[] = [];
         unstorable(form, [], problems);
