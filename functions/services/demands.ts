@@ -53,10 +53,15 @@ import type { PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { DemandChange } from '../store/demands.js';
 import { actorOf } from './applications.js';
+import { planDemandMaterials, type DemandMaterial, type DemandMaterialPlan, type DemandMaterialRef } from '../domain/demand-materials.js';
+import { previewable, type UploadRecord } from '../domain/materials.js';
+import { attachItem } from '../store/uploads.js';
+import { uploadKeys, type PresignedDownload } from '../uploads.js';
+import { uploadOwnerOf } from './uploads.js';
 import type { Services } from './context.js';
 
-export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'> & {
-  config: Pick<Services['config'], 'demandResponseLimit' | 'calendar' | 'timeLimits'>;
+export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'uploads' | 'bucket' | 'now' | 'log'> & {
+  config: Pick<Services['config'], 'demandResponseLimit' | 'calendar' | 'timeLimits' | 'materials'>;
 };
 
 export interface DemandInput {
@@ -67,6 +72,8 @@ export interface DemandInput {
   description: string;
   expectedOutcome?: string;
   wantedBy?: string;
+  /** Its files: uploads of the poster's (and, correcting, files the need has, kept by id). Correcting without it keeps them all. */
+  materials?: DemandMaterialRef[];
 }
 
 export interface ResponseInput {
@@ -88,9 +95,11 @@ const validation = (message: string, issues: { path: string; message: string }[]
 
 /** A need as callers read it in lists: with the names people read beside the codes. */
 function listView(demand: Demand, clock: Clock) {
-  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, village, ...rest } = demand;
+  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, village, materials, ...rest } = demand;
   return {
     ...rest,
+    // Where the bytes are is never said: a link of minutes reaches them (GET /v1/demands/{id}/materials/{materialId}).
+    materials: materials.map(({ object: _object, ...file }) => file),
     version,
     kindName: demandKindNames[demand.kind],
     industryName: industries[demand.industry as keyof typeof industries] ?? demand.industry,
@@ -132,7 +141,13 @@ function detailView(s: DemandServices, principal: Principal, demand: Demand, his
 }
 
 /** Retries a change that lost to another (a response arriving at the same instant): read again, decide again. */
-async function changeDemand(s: DemandServices, id: string, change: (whole: NonNullable<Awaited<ReturnType<DemandServices['demands']['getWhole']>>>, now: Date) => DemandChange | Promise<DemandChange>, onDuplicate?: () => never) {
+async function changeDemand(
+  s: DemandServices,
+  id: string,
+  change: (whole: NonNullable<Awaited<ReturnType<DemandServices['demands']['getWhole']>>>, now: Date) => DemandChange | Promise<DemandChange>,
+  onDuplicate?: () => never,
+  onTaken?: (uploadId: string) => never,
+) {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const whole = await s.demands.getWhole(id);
     if (!whole) throw new DomainError('not_found', `需求 ${id.slice(0, 40)} 不存在`);
@@ -141,6 +156,7 @@ async function changeDemand(s: DemandServices, id: string, change: (whole: NonNu
     const outcome = await s.demands.recordChange(planned);
     if (outcome === 'recorded') return planned.next;
     if (outcome === 'duplicate') onDuplicate?.();
+    if (outcome.startsWith('taken:')) onTaken?.(outcome.slice('taken:'.length));
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
   }
   throw new DomainError('unavailable', `需求 ${id.slice(0, 40)} 正在被其他操作修改，请稍后重试`);
@@ -160,6 +176,30 @@ const fieldsOf = (input: DemandInput) => ({
 /** When the confirming office's soft limit ends for a need sent to it now (TIME_LIMITS, its level's). */
 const confirmByFrom = (s: DemandServices, level: DecidingLevel, now: Date) => deadlinesFrom(now, s.config.timeLimits[level], s.config.calendar).dueAt;
 
+/**
+ * The files a posting or a correction names, planned against the uploads as read now (the caller's, made for a need,
+ * ready, attached nowhere) and the need's `current` files: 400 with every problem at `materials.<i>`, nothing stored.
+ */
+async function plannedFiles(s: DemandServices, principal: Principal, refs: readonly DemandMaterialRef[], current: readonly DemandMaterial[]) {
+  const ids = refs.flatMap((ref) => ('uploadId' in ref ? [ref.uploadId] : []));
+  const uploads = ids.length ? await s.uploads.getMany(ids, s.now()) : new Map<string, UploadRecord | undefined>();
+  const plan = planDemandMaterials({ refs, uploads, owner: ids.length ? uploadOwnerOf(principal).owner : '', current, objectOf: (id) => uploadKeys.file(id), newId: () => ulid(s.now().getTime()) });
+  if (plan.issues.length) throw validation('需求附件有误，请按提示逐项修改', plan.issues);
+  return plan;
+}
+
+/** The attaches of a need's transaction: each upload, still as read (ready, attached nowhere, not swept), becomes the need's file. */
+const attachesOf = (s: DemandServices, demandId: string, plan: DemandMaterialPlan, now: Date) =>
+  plan.attach.map((a) => attachItem(s.demands.table, { uploadId: a.upload.id, demandId, materialId: a.material.id }, now));
+
+/** An upload of the plan was attached elsewhere (or swept) between its reading and the need's write: 409, nothing stored. */
+function takenConflict(refs: readonly DemandMaterialRef[], uploadId: string): never {
+  const i = refs.findIndex((ref) => 'uploadId' in ref && ref.uploadId === uploadId);
+  throw new DomainError('conflict', '需求附件已被占用，未保存', {
+    issues: [{ path: `materials.${i}`, message: '该文件刚刚已用于另一条需求或申请（或已过期被清理），请重新上传' }],
+  });
+}
+
 /** `POST /v1/demands`: an office posts a need inside its region, published at once; a village account in its village, PENDING until its office confirms it. */
 export async function postDemand(s: DemandServices, principal: Principal, input: DemandInput) {
   if (principal.role === 'village') return postVillageDemand(s, principal, input);
@@ -168,11 +208,14 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
   if (!findRegion(input.regionCode) || !isDemandRegionLevel(input.regionCode)) {
     throw validation('需求内容有误', [{ path: 'regionCode', message: `区划代码 ${input.regionCode} 不存在，或不是县（区）、乡镇、村一级` }]);
   }
+  const refs = input.materials ?? [];
+  const plan = await plannedFiles(s, principal, refs, []);
   const now = s.now();
   const at = now.toISOString();
   const demand = newDemand(
     {
       id: ulid(now.getTime()),
+      materials: plan.materials,
       kind: input.kind,
       industry: input.industry,
       regionCode: input.regionCode,
@@ -187,7 +230,14 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
   // Its wait for a first response: the sweeper flags it when DEMAND_RESPONSE_DAYS pass without one (flagUnansweredDemand).
   const answerBy = spanEnd(now, s.config.demandResponseLimit, s.config.calendar).toISOString();
-  const outcome = await s.demands.create(demand, event, searchGrams(demand), [...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)]);
+  const outcome = await s.demands.create(
+    demand,
+    event,
+    searchGrams(demand),
+    [...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)],
+    attachesOf(s, demand.id, plan, now),
+  );
+  if (outcome.startsWith('taken:')) takenConflict(refs, outcome.slice('taken:'.length));
   if (outcome !== 'created') throw new DomainError('unavailable', '发布需求时存储繁忙，请稍后重试');
   s.log.info('demand posted', { demandId: demand.id, regionCode: demand.regionCode, kind: demand.kind });
   return detailView(s, principal, demand, [event], []);
@@ -204,18 +254,21 @@ export interface DemandQuery {
 /** A village account's need: PENDING, on its office's to-confirm list (GET /v1/demands?status=PENDING), the office told. */
 async function postVillageDemand(s: DemandServices, principal: Principal, input: DemandInput) {
   assertMayPostDemand(principal, input.regionCode);
+  const refs = input.materials ?? [];
+  const plan = await plannedFiles(s, principal, refs, []);
   const now = s.now();
   const at = now.toISOString();
   const office = confirmingOffice(input.regionCode, (code) => !!findRegion(code));
   const confirmBy = confirmByFrom(s, office.level, now);
   const demand = newDemand(
     // The office that confirms it then manages it as its own (picks responses, closes and rates), as the issue's journey has it.
-    { id: ulid(now.getTime()), ...fieldsOf(input), postedBy: { ...office, sub: principal.sub, name: `${findRegion(office.region)?.name ?? office.region}科协` } },
+    { id: ulid(now.getTime()), ...fieldsOf(input), materials: plan.materials, postedBy: { ...office, sub: principal.sub, name: `${findRegion(office.region)?.name ?? office.region}科协` } },
     at,
     { by: { region: principal.region!, sub: principal.sub, name: principal.name }, confirmBy },
   );
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
-  const outcome = await s.demands.create(demand, event, [], noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now));
+  const outcome = await s.demands.create(demand, event, [], noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now), attachesOf(s, demand.id, plan, now));
+  if (outcome.startsWith('taken:')) takenConflict(refs, outcome.slice('taken:'.length));
   if (outcome !== 'created') throw new DomainError('unavailable', '提交需求时存储繁忙，请稍后重试');
   s.log.info('demand submitted by a village', { demandId: demand.id, regionCode: demand.regionCode, office: office.region });
   return detailView(s, principal, demand, [event], []);
@@ -264,18 +317,28 @@ export async function decideDemand(s: DemandServices, principal: Principal, id: 
 export async function correctDemand(s: DemandServices, principal: Principal, id: string, input: DemandInput) {
   assertPostingVillage(principal, await s.demands.get(id), id, '修改重新提交');
   assertMayPostDemand(principal, input.regionCode);
-  await changeDemand(s, id, ({ demand }, now) => {
-    if (demand.status !== 'RETURNED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，只有被退回修改的需求可以修改重新提交`);
-    const at = now.toISOString();
-    const confirmBy = confirmByFrom(s, demand.postedBy.level, now);
-    const next: Demand = { ...demand, ...fieldsOf(input), status: 'PENDING', issues: [], confirmBy, updatedAt: at, version: demand.version + 1 };
-    return {
-      expected: demand,
-      next,
-      event: { at, action: 'resubmit', actor: actorOf(principal), comment: null },
-      effects: noticeItemsOf(s, [demandPendingNotice(next, true, confirmBy)], now),
-    };
-  });
+  const refs = input.materials;
+  await changeDemand(
+    s,
+    id,
+    async ({ demand }, now) => {
+      if (demand.status !== 'RETURNED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，只有被退回修改的需求可以修改重新提交`);
+      // Named: the need's files become those listed (kept by id, new uploads attached); not named: they stay.
+      const plan = refs ? await plannedFiles(s, principal, refs, demand.materials) : undefined;
+      const at = now.toISOString();
+      const confirmBy = confirmByFrom(s, demand.postedBy.level, now);
+      const next: Demand = { ...demand, ...fieldsOf(input), materials: plan?.materials ?? demand.materials, status: 'PENDING', issues: [], confirmBy, updatedAt: at, version: demand.version + 1 };
+      return {
+        expected: demand,
+        next,
+        event: { at, action: 'resubmit', actor: actorOf(principal), comment: null },
+        guarded: plan ? attachesOf(s, demand.id, plan, now) : [],
+        effects: noticeItemsOf(s, [demandPendingNotice(next, true, confirmBy)], now),
+      };
+    },
+    undefined,
+    (uploadId) => takenConflict(refs ?? [], uploadId),
+  );
   s.log.info('demand resubmitted', { demandId: id });
   return getDemand(s, principal, id);
 }
@@ -362,6 +425,23 @@ export async function getDemand(s: DemandServices, principal: Principal, id: str
   const whole = await s.demands.getWhole(id);
   const demand = assertDemandVisible(principal, whole?.demand, id);
   return { ...detailView(s, principal, demand, whole!.history, whole!.responses), nearby: await nearbyStations(s, demand.regionCode) };
+}
+
+/**
+ * `GET /v1/demands/{id}/materials/{materialId}`: a presigned GET of that file for a few minutes, to whoever may see the
+ * need (GET /v1/demands/{id}'s rule: a pending need's only to its village and the offices over it); 404 otherwise.
+ */
+export async function demandMaterialLink(s: DemandServices, principal: Principal, id: string, materialId: string): Promise<PresignedDownload> {
+  const demand = assertDemandVisible(principal, await s.demands.get(id), id);
+  const file = demand.materials.find((m) => m.id === materialId);
+  if (!file) throw new DomainError('not_found', `需求 ${id.slice(0, 40)} 没有编号为 ${materialId.slice(0, 40)} 的附件`);
+  return s.bucket.presignDownload(file.object, {
+    fileName: file.fileName,
+    contentType: file.contentType,
+    inline: previewable(file.contentType),
+    expiresIn: s.config.materials.downloadUrlSeconds,
+    signingDate: s.now(),
+  });
 }
 
 /** The organisation's ACTIVE certificates, newest first, each with its station's contact from the approved application. */
