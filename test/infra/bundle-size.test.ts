@@ -55,6 +55,9 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * policy.ts; services/demands.ts's decision, correction and withdrawal; the decision schema and the new fields in
  * http/demand-schemas.ts; four notice texts in domain/notifications.ts; much of it Chinese text, three bytes a
  * character) the api went to 555.8/185.7; the other bundles stayed under their ceilings.
+ * With issue 17's materials on a need (functions/domain/demand-materials.ts, the upload's owner and purpose in
+ * services/uploads.ts, the attach in the need's transaction, the files' link route and its OpenAPI text, much of it
+ * Chinese) the api went to 560.7/187.7; the other bundles stayed under their ceilings.
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -65,7 +68,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 557 * KiB, gzip: 186.5 * KiB },
+  api: { minified: 561.5 * KiB, gzip: 188 * KiB },
   registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291.5 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279.5 * KiB, gzip: 90.3 * KiB },
