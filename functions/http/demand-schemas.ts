@@ -190,6 +190,9 @@ export const demandSchema = meta(
     industryName: z.string(),
     regionCode: z.string(),
     regionName: meta(z.string(), { description: '如 清远市 连州市 大路边镇' }),
+    pairedCity: meta(z.nullable(z.object({ code: z.string(), name: z.string() })), {
+      description: '珠三角带粤东西北：与需求所在城市结对帮扶的珠三角城市（默认按省对口帮扶安排，须经省确认，见 README）；无结对的为 null',
+    }),
     title: z.string(),
     description: z.string(),
     expectedOutcome: z.nullable(z.string()),
@@ -257,7 +260,17 @@ export const demandSchema = meta(
   { title: '需求' },
 );
 
-export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true, nearby: true, overdueAt: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
+const cityRef = z.object({ code: z.string(), name: z.string() });
+export const demandPageSchema = meta(
+  z.object({
+    items: z.array(z.omit(demandSchema, { history: true, responses: true, nearby: true, overdueAt: true })),
+    cursor: z.nullable(z.string()),
+    pairing: meta(z.optional(z.object({ from: z.array(cityRef), cities: z.array(cityRef) })), {
+      description: '给出 pairedWith 或 pairing=mine 时：结对的珠三角城市（from）及所列的粤东西北城市（cities）',
+    }),
+  }),
+  { title: '需求列表' },
+);
 
 /** GET /v1/gaps: for each region under the one asked, what the plan still lacks there. */
 export const gapPageSchema = meta(

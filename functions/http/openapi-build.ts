@@ -599,13 +599,26 @@ const operations: Record<string, Record<string, Operation>> = {
       summary: '需求列表与检索，最新的在前',
       description:
         '任何登录用户可查看已发布、已对接、已办结的需求；其他状态（待确认、已退回、未通过、已撤回）仅限所在地区的办公室、提交它的村账号（只看本村的）和管理员。' +
-        '乡镇科协的待确认清单即 ?status=PENDING。每种筛选组合均为一次索引查询。',
+        '乡镇科协的待确认清单即 ?status=PENDING。每种筛选组合均为一次索引查询；结对帮扶地区（pairedWith、pairing）为每个结对城市一次索引查询，按发布时间合并分页。',
       params: [
         { name: 'region', in: 'query', description: '任一级区划代码，匹配其下全部；不填为全省', schema: { type: 'string' } },
         { name: 'kind', in: 'query', description: 'talent 人才 / technology 技术 / project 项目 / training 培训', schema: { type: 'string' } },
         { name: 'industry', in: 'query', description: '所属产业（与申请表相同的产业代码）', schema: { type: 'string' } },
         { name: 'status', in: 'query', description: '需求状态，默认 PUBLISHED', schema: { type: 'string' } },
         { name: 'q', in: 'query', description: '中文检索词：标题或描述中的片段，至少两个相连的字，最多 50 个字符', schema: { type: 'string' } },
+        {
+          name: 'pairedWith',
+          in: 'query',
+          description:
+            '珠三角带粤东西北：珠三角城市的代码（4401 广州、4403 深圳、4404 珠海、4406 佛山、4413 惠州、4419 东莞、4420 中山、4407 江门、4412 肇庆），列出与其结对帮扶的粤东西北城市的已发布需求（结对默认按省对口帮扶安排，须经省确认）；其他代码为 400',
+          schema: { type: 'string' },
+        },
+        {
+          name: 'pairing',
+          in: 'query',
+          description: 'mine：与本单位所在城市结对的粤东西北城市的需求（申请单位按其有效证书站点所在城市，办公室、村账号按其辖区所在城市）；所在城市不在珠三角为 400。不能与 pairedWith 同时给出',
+          schema: { type: 'string', enum: ['mine'] },
+        },
         ...pageParams,
       ],
       ok: { status: 200, description: '一页需求', schema: ref('DemandPage') },

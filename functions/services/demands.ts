@@ -20,6 +20,7 @@ import {
   matchesQuery,
   newDemand,
   normaliseQuery,
+  publicDemandStatuses,
   queryGram,
   searchGrams,
   type CertificateDemand,
@@ -37,6 +38,7 @@ import { deadlinesFrom, spanEnd } from '../domain/deadlines.js';
 import { workingDaysLeft, type Calendar } from '../domain/working-days.js';
 import { noticeItemsOf, spanText } from './demand-aging.js';
 import { PROVINCE } from '../domain/region-codes.js';
+import { cityOf, isPrdCity, pairedCitiesOf, prdCities, prdPartnerOf } from '../domain/pairing.js';
 import { childrenOf, findRegion, regionPath } from '../regions/index.js';
 import {
   assertDemandVisible,
@@ -104,6 +106,8 @@ function listView(demand: Demand, clock: Clock) {
     kindName: demandKindNames[demand.kind],
     industryName: industries[demand.industry as keyof typeof industries] ?? demand.industry,
     regionName: regionPath(demand.regionCode),
+    // 珠三角带粤东西北: the PRD city its region pairs with (functions/domain/pairing.ts), or null.
+    pairedCity: cityView(prdPartnerOf(demand.regionCode)),
     statusName: demandStatusNames[demand.status],
     postedBy: { level: postedBy.level, region: postedBy.region, name: postedBy.name },
     village: village ? { region: village.region, name: village.name } : null,
@@ -113,6 +117,11 @@ function listView(demand: Demand, clock: Clock) {
         ? { overdue: clock.now.toISOString() > demand.confirmBy, workingDaysLeft: workingDaysLeft(clock.now, new Date(demand.confirmBy), clock.calendar) }
         : null,
   };
+}
+
+/** A city as views name it: its code and name (null for none). */
+function cityView(code: string | undefined) {
+  return code ? { code, name: findRegion(code)?.name ?? code } : null;
 }
 
 /** What a view's countdown is read against. */
@@ -249,6 +258,10 @@ export interface DemandQuery {
   industry?: string;
   status?: string;
   q?: string;
+  /** A PRD city's code: the needs of the 粤东西北 cities it pairs with. */
+  pairedWith?: string;
+  /** `mine`: the 粤东西北 cities paired with the caller's own city (its certified stations', or its office's). */
+  pairing?: string;
 }
 
 /** A village account's need: PENDING, on its office's to-confirm list (GET /v1/demands?status=PENDING), the office told. */
@@ -359,8 +372,23 @@ export async function withdrawDemand(s: DemandServices, principal: Principal, id
   return getDemand(s, principal, id);
 }
 
-/** `GET /v1/demands`: one list scope (or one gram's postings, for `q`), newest first. Every problem at once. */
-export async function listDemands(s: DemandServices, principal: Principal, query: DemandQuery, page: PageRequest): Promise<Page<ReturnType<typeof listView>>> {
+/** `GET /v1/demands` with `pairedWith` or `pairing=mine`: the cities it covers, and the cities they were paired from. */
+export interface PairingView {
+  from: { code: string; name: string }[];
+  cities: { code: string; name: string }[];
+}
+
+/**
+ * `GET /v1/demands`: one list scope (or one gram's postings, for `q`), newest first; with `pairedWith` or
+ * `pairing=mine`, the published needs of the paired cities: one Query per city merged (a region inside them: its own
+ * scope; `q`: the gram's postings, kept to those cities). Every problem at once.
+ */
+export async function listDemands(
+  s: DemandServices,
+  principal: Principal,
+  query: DemandQuery,
+  page: PageRequest,
+): Promise<Page<ReturnType<typeof listView>> & { pairing?: PairingView }> {
   const issues: { path: string; message: string }[] = [];
   const given = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
   const region = given(query.region);
@@ -376,14 +404,91 @@ export async function listDemands(s: DemandServices, principal: Principal, query
   if (q !== undefined && (q.length > 50 || !normalised || !queryGram(normalised))) {
     issues.push({ path: 'q', message: '搜索词须含至少两个相连的字（汉字、字母或数字），不超过 50 个字符' });
   }
+  const pairing = await pairingOf(s, principal, given(query.pairedWith), given(query.pairing), issues);
+  if (pairing) {
+    if (statusText !== undefined && !publicDemandStatuses.has(statusText as DemandStatus) && (demandStatuses as readonly string[]).includes(statusText)) {
+      issues.push({ path: 'status', message: '结对帮扶地区只列已发布的需求：状态可选 PUBLISHED、MATCHED、CLOSED' });
+    }
+    if (region !== undefined && findRegion(region) && !pairing.cities.some((city) => region.startsWith(city.code))) {
+      issues.push({ path: 'region', message: `${regionPath(region)} 不在结对帮扶地区（${pairing.cities.map((c) => c.name).join('、') || '无'}）内` });
+    }
+  }
   if (issues.length) throw validation('查询条件有误', issues);
   const status = (statusText ?? 'PUBLISHED') as DemandStatus;
+  const view = (found: Page<Demand>) => ({ items: found.items.map((d) => listView(d, clockOf(s))), cursor: found.cursor });
+  if (pairing) {
+    const cities = new Set(pairing.cities.map((c) => c.code));
+    const found = !cities.size
+      ? { items: [], cursor: null }
+      : region !== undefined
+        ? normalised
+          ? await s.demands.search(queryGram(normalised)!, { region, kind, industry }, page, (d) => d.status === status && matchesQuery(d, normalised))
+          : await s.demands.list({ region, kind, industry, status }, page)
+        : normalised
+          ? // The gram's postings of the province, kept to the paired cities' (bounded reads, as every search).
+            await s.demands.search(queryGram(normalised)!, { region: PROVINCE, kind, industry }, page, (d) => d.status === status && cities.has(d.regionCode.slice(0, 4)) && matchesQuery(d, normalised))
+          : await s.demands.listMerged([...cities].map((city) => ({ status, region: city, kind, industry })), page);
+    return { ...view(found), pairing };
+  }
   const scope = demandListRegionFor(principal, region === PROVINCE ? undefined : region, status);
   const filter = { region: scope, kind, industry };
   const found = normalised
     ? await s.demands.search(queryGram(normalised)!, filter, page, (d) => d.status === status && matchesQuery(d, normalised))
     : await s.demands.list({ ...filter, status }, page);
-  return { items: found.items.map((d) => listView(d, clockOf(s))), cursor: found.cursor };
+  return view(found);
+}
+
+const prdNames = () => prdCities.map((code) => `${findRegion(code)?.name ?? code}（${code}）`).join('、');
+
+/**
+ * The cities a paired list covers: `pairedWith`'s (a PRD city's code), or, for `pairing=mine`, those paired with the
+ * caller's own city: an organisation's, where its ACTIVE stations are; an office's or a village's, its region's.
+ * Undefined when neither is asked; each problem pushed to `issues` at its parameter.
+ */
+async function pairingOf(
+  s: DemandServices,
+  principal: Principal,
+  pairedWith: string | undefined,
+  mode: string | undefined,
+  issues: { path: string; message: string }[],
+): Promise<PairingView | undefined> {
+  if (pairedWith === undefined && mode === undefined) return undefined;
+  if (pairedWith !== undefined && mode !== undefined) {
+    issues.push({ path: 'pairing', message: 'pairing 与 pairedWith 只能给出一个' });
+    return undefined;
+  }
+  let from: string[] = [];
+  if (pairedWith !== undefined) {
+    const found = /^\d{4}$/.test(pairedWith) ? findRegion(pairedWith) : undefined;
+    if (!found || found.level !== 'city') issues.push({ path: 'pairedWith', message: `${pairedWith.slice(0, 20)} 不是广东省地级市的区划代码（4 位），珠三角城市为：${prdNames()}` });
+    else if (!isPrdCity(pairedWith)) issues.push({ path: 'pairedWith', message: `${found.name}（${pairedWith}）不是珠三角城市；结对帮扶由珠三角城市带粤东西北城市，可选：${prdNames()}` });
+    else from = [pairedWith];
+  } else if (mode !== 'mine') {
+    issues.push({ path: 'pairing', message: 'pairing 只能为 mine（本单位所在城市的结对帮扶地区）' });
+  } else {
+    const own = await ownCitiesOf(s, principal);
+    from = own.filter(isPrdCity);
+    if (!own.length) {
+      issues.push({
+        path: 'pairing',
+        message: principal.role === 'applicant' ? '本单位没有有效证书的站点，无从确定所在城市的结对帮扶地区' : '省级、管理员账号没有所在城市，请以 pairedWith 指定珠三角城市',
+      });
+    } else if (!from.length) {
+      issues.push({ path: 'pairing', message: `所在城市（${own.map((code) => findRegion(code)?.name ?? code).join('、')}）不在珠三角，没有结对帮扶的粤东西北城市` });
+    }
+  }
+  const cities = [...new Set(from.flatMap(pairedCitiesOf))];
+  return { from: from.map((code) => cityView(code)!), cities: cities.map((code) => cityView(code)!) };
+}
+
+/** The caller's own cities: an organisation's ACTIVE stations', an office's or a village's region's (none for the province, admins). */
+async function ownCitiesOf(s: DemandServices, principal: Principal): Promise<string[]> {
+  if (principal.role === 'applicant' && principal.org) {
+    const stations = await activeStationsOf(s, principal.org, s.now());
+    return [...new Set(stations.flatMap((st) => cityOf(st.regionCode) ?? []))];
+  }
+  const city = principal.region ? cityOf(principal.region) : undefined;
+  return city ? [city] : [];
 }
 
 /** How many stations a need shows as near it. */
@@ -446,7 +551,7 @@ export async function demandMaterialLink(s: DemandServices, principal: Principal
 
 /** The organisation's ACTIVE certificates, newest first, each with its station's contact from the approved application. */
 async function activeStationsOf(s: DemandServices, org: string, now: Date) {
-  const stations: { certificateNo: string; name: string; organisation: string; contact: DemandResponse['contact'] }[] = [];
+  const stations: { certificateNo: string; name: string; organisation: string; regionCode: string; contact: DemandResponse['contact'] }[] = [];
   let cursor: string | null = null;
   do {
     const page: Awaited<ReturnType<DemandServices['lists']['listByOwner']>> = await s.lists.listByOwner(org, { limit: 100, cursor }, { status: 'APPROVED' });
@@ -459,6 +564,7 @@ async function activeStationsOf(s: DemandServices, org: string, now: Date) {
         certificateNo: record.certificateNo,
         name: record.name,
         organisation: record.organisation,
+        regionCode: record.regionCode,
         contact: { name: String(contact.name ?? ''), mobile: String(contact.mobile ?? ''), ...(contact.email ? { email: String(contact.email) } : {}) },
       });
     }

@@ -6,6 +6,7 @@ import { publicDemandStatuses, type CertificateDemand, type Demand, type DemandE
 import { PROVINCE, regionScopes } from '../domain/region-codes.js';
 import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
+import { DomainError } from '../domain/application.js';
 import type { PageRequest } from './applications.js';
 import { partitionItems } from './partition.js';
 import { transact, type DocTransactItem, type Guarded } from './transactions.js';
@@ -335,6 +336,34 @@ export class DemandStore {
       }),
     );
     return { items: (out.Items ?? []).map(fromItem), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /**
+   * Several public list scopes (`filters`, e.g. one per paired city) as one list, newest first: one Query per scope
+   * per page, each from the page's cursor (the sort key of the last need it showed: postedAt#id, the same order in
+   * every scope), merged. Each reads one more than the page, so a page that is not full is the last (cursor null).
+   */
+  async listMerged(filters: DemandFilter[], page: PageRequest): Promise<Page<Demand>> {
+    const cursor = decodeCursor(page.cursor);
+    if (cursor && (Object.keys(cursor).length !== 1 || !cursor.before)) {
+      throw new DomainError('validation', '分页游标无效', { issues: [{ path: 'cursor', message: '分页游标无效，请从第一页重新查询' }] });
+    }
+    const reads = await Promise.all(
+      filters.map((filter) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: cursor ? KEY_CONDITION.sortKeyBefore : KEY_CONDITION.partition,
+            ExpressionAttributeValues: { ':pk': keys.demandListScope(filter), ...(cursor ? { ':before': cursor.before } : {}) },
+            ScanIndexForward: false,
+            Limit: page.limit + 1,
+          }),
+        ),
+      ),
+    );
+    const entries = reads.flatMap((out) => out.Items ?? []).sort((a, b) => String(b.sk).localeCompare(String(a.sk)));
+    const shown = entries.slice(0, page.limit);
+    return { items: shown.map(fromItem), cursor: entries.length > page.limit ? encodeCursor({ before: String(shown.at(-1)!.sk) }) : null };
   }
 
   /**
