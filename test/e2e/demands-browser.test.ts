@@ -139,6 +139,8 @@ describe('the demand library in a browser', () => {
     await applicant.goto(`${stack.url}/demands`);
     await applicant.getByLabel('搜索').fill('黄龙病');
     await applicant.getByRole('button', { name: '查询' }).click();
+    // 连州 is of 清远, which the default pairs give to 广州 (珠三角带粤东西北)
+    await expect.poll(async () => applicant.locator('.cards li', { hasText: title }).textContent(), patiently).toContain('结对帮扶：广州市');
     await applicant.getByRole('link', { name: title }).click();
     await applicant.getByLabel(/响应方案/).fill('派果树研究所专家两名驻村十天，现场诊断并培训果农。');
     await applicant.getByRole('button', { name: '提交响应' }).click();

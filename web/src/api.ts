@@ -102,6 +102,9 @@ let forms: Promise<FormType[]> | undefined;
 let processForms: Promise<FormType[]> | undefined;
 const regions = new Map<string, Promise<Region>>();
 
+/** 珠三角带粤东西北: the delta cities a paired list is of, and the cities it covers. */
+type DemandPairing = { from: { code: string; name: string }[]; cities: { code: string; name: string }[] };
+
 /** A need as posted or corrected: its files new uploads, or (correcting) files it has, kept by id. */
 type DemandBody = {
   kind: string;
@@ -214,8 +217,8 @@ export const api = {
   channels: (level: DecidingLevel, region: string) => request<OfficeChannels>('GET', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`),
   setChannels: (level: DecidingLevel, region: string, input: ChannelsInput) =>
     request<OfficeChannels>('PUT', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`, input),
-  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; cursor?: string | null; limit?: number }) =>
-    request<Page<DemandView>>('GET', `/v1/demands${query(params)}`),
+  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; pairing?: string; cursor?: string | null; limit?: number }) =>
+    request<Page<DemandView> & { pairing?: DemandPairing }>('GET', `/v1/demands${query(params)}`),
   demand: (id: string) => request<DemandView>('GET', `/v1/demands/${encodeURIComponent(id)}`),
   postDemand: (body: DemandBody) =>
     request<DemandView>('POST', '/v1/demands', body),

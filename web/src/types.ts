@@ -263,6 +263,8 @@ export interface DemandView {
   industryName: string;
   regionCode: string;
   regionName: string;
+  /** 珠三角带粤东西北: the delta city its region's city pairs with, or null. */
+  pairedCity: { code: string; name: string } | null;
   title: string;
   description: string;
   expectedOutcome: string | null;

@@ -13,7 +13,7 @@ import type { DemandFile, DemandView, Issue } from '../types';
 import { isPostingOffice, issuesByPath, mayPost } from '../demand-rules';
 import { ErrorNotice, Loading, Notice, PageFoot, PageTitle, messageOf, useAsync, usePages } from '../ui';
 
-const filterKeys = ['q', 'region', 'kind', 'industry', 'status'] as const;
+const filterKeys = ['q', 'region', 'kind', 'industry', 'status', 'pairing'] as const;
 type Filters = Record<(typeof filterKeys)[number], string>;
 
 const filtersFrom = (query: URLSearchParams): Filters => Object.fromEntries(filterKeys.map((k) => [k, query.get(k) ?? ''])) as Filters;
@@ -34,6 +34,9 @@ export function DemandsPage({ session }: { session: Session }) {
   const [draft, setDraft] = useState<Filters>(applied);
   useEffect(() => setDraft(applied), [key]);
   const { items, cursor, error, loading, more } = usePages((from) => api.demands({ ...applied, cursor: from, limit: 20 }), [key]);
+  // 珠三角带粤东西北: an organisation or office of a delta city is offered its paired cities' needs; others (a 400) are not.
+  const paired = useAsync(() => (session.claims.role === 'admin' ? Promise.resolve(undefined) : api.demands({ pairing: 'mine', limit: 1 }).then((page) => page.pairing, () => undefined)), []);
+  const pairedCities = paired.data?.cities ?? [];
   const search = (event: Event) => {
     event.preventDefault();
     navigate(`/demands${toQuery(draft)}`, { replace: true });
@@ -92,6 +95,17 @@ export function DemandsPage({ session }: { session: Session }) {
               : null}
           </select>
         </div>
+        {pairedCities.length || applied.pairing ? (
+          <div class="field">
+            <label for="demand-pairing">结对帮扶地区</label>
+            <select id="demand-pairing" value={draft.pairing} onChange={(e) => setDraft({ ...draft, pairing: e.currentTarget.value })}>
+              <option value="">不限</option>
+              <option value="mine">
+                {paired.data ? `${paired.data.from.map((c) => c.name).join('、')}结对的${pairedCities.map((c) => c.name).join('、')}` : '本单位所在城市结对帮扶的地区'}
+              </option>
+            </select>
+          </div>
+        ) : null}
         <RegionPicker id="demand-region" legend="地区" value={draft.region} onChange={(region) => setDraft({ ...draft, region })} deepest="township" hint="选到任一级，即查询其下全部" />
         <div class="actions">
           <button type="submit" class="primary">
@@ -128,6 +142,7 @@ function DemandCards({ items, heading = 'h2' }: { items: DemandView[]; heading?:
               {demand.status === 'PENDING' && demand.confirmBy ? ` · 请于 ${formatTime(demand.confirmBy)} 前确认` : ''}
               {demand.confirmCountdown ? <span class={`countdown${!demand.confirmCountdown.overdue && demand.confirmCountdown.workingDaysLeft <= 1 ? ' soon' : ''}`}>（{countdownOf(demand.confirmCountdown)}）</span> : null}
               {demand.wantedBy ? ` · 期望 ${demand.wantedBy} 前完成` : ''}
+              {demand.pairedCity ? ` · 结对帮扶：${demand.pairedCity.name}` : ''}
             </p>
             <p>{demand.description.length > 120 ? `${demand.description.slice(0, 120)}…` : demand.description}</p>
           </article>
@@ -348,7 +363,10 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
         <dt>产业</dt>
         <dd>{d.industryName}</dd>
         <dt>地区</dt>
-        <dd>{d.regionName}</dd>
+        <dd>
+          {d.regionName}
+          {d.pairedCity ? `（珠三角结对帮扶城市：${d.pairedCity.name}）` : ''}
+        </dd>
         {d.village ? (
           <>
             <dt>提交</dt>
