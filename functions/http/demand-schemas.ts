@@ -268,6 +268,7 @@ export const demandPageSchema = meta(
     pairing: meta(z.optional(z.object({ from: z.array(cityRef), cities: z.array(cityRef) })), {
       description: '给出 pairedWith 或 pairing=mine 时：结对的珠三角城市（from）及所列的粤东西北城市（cities）',
     }),
+    near: meta(z.optional(z.object({ counties: z.array(cityRef) })), { description: '给出 near=mine 时：所列的本单位所在县（区）' }),
   }),
   { title: '需求列表' },
 );

@@ -619,6 +619,13 @@ const operations: Record<string, Record<string, Operation>> = {
           description: 'mine：与本单位所在城市结对的粤东西北城市的需求（申请单位按其有效证书站点所在城市，办公室、村账号按其辖区所在城市）；所在城市不在珠三角为 400。不能与 pairedWith 同时给出',
           schema: { type: 'string', enum: ['mine'] },
         },
+        {
+          name: 'near',
+          in: 'query',
+          description:
+            'mine：本单位所在县（区）的已发布需求（申请单位按其有效证书站点所在县，办公室、村账号按其辖区所在县），先看本县再看全省；每个县一次索引查询，合并分页。不能与 region、pairedWith、pairing 同时给出；无所在县为 400',
+          schema: { type: 'string', enum: ['mine'] },
+        },
         ...pageParams,
       ],
       ok: { status: 200, description: '一页需求', schema: ref('DemandPage') },

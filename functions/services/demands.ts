@@ -262,6 +262,8 @@ export interface DemandQuery {
   pairedWith?: string;
   /** `mine`: the 粤东西北 cities paired with the caller's own city (its certified stations', or its office's). */
   pairing?: string;
+  /** `mine`: the caller's own counties (its certified stations', or its office's or village's): "their own county first". */
+  near?: string;
 }
 
 /** A village account's need: PENDING, on its office's to-confirm list (GET /v1/demands?status=PENDING), the office told. */
@@ -388,7 +390,7 @@ export async function listDemands(
   principal: Principal,
   query: DemandQuery,
   page: PageRequest,
-): Promise<Page<ReturnType<typeof listView>> & { pairing?: PairingView }> {
+): Promise<Page<ReturnType<typeof listView>> & { pairing?: PairingView; near?: { counties: { code: string; name: string }[] } }> {
   const issues: { path: string; message: string }[] = [];
   const given = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
   const region = given(query.region);
@@ -405,6 +407,11 @@ export async function listDemands(
     issues.push({ path: 'q', message: '搜索词须含至少两个相连的字（汉字、字母或数字），不超过 50 个字符' });
   }
   const pairing = await pairingOf(s, principal, given(query.pairedWith), given(query.pairing), issues);
+  const near = await nearOf(s, principal, given(query.near), issues);
+  if (near && (pairing || region !== undefined)) issues.push({ path: 'near', message: 'near=mine 不能与 region、pairedWith、pairing 同时给出' });
+  if (near && statusText !== undefined && !publicDemandStatuses.has(statusText as DemandStatus) && (demandStatuses as readonly string[]).includes(statusText)) {
+    issues.push({ path: 'status', message: '本县（区）的需求只列已发布的：状态可选 PUBLISHED、MATCHED、CLOSED' });
+  }
   if (pairing) {
     if (statusText !== undefined && !publicDemandStatuses.has(statusText as DemandStatus) && (demandStatuses as readonly string[]).includes(statusText)) {
       issues.push({ path: 'status', message: '结对帮扶地区只列已发布的需求：状态可选 PUBLISHED、MATCHED、CLOSED' });
@@ -416,6 +423,14 @@ export async function listDemands(
   if (issues.length) throw validation('查询条件有误', issues);
   const status = (statusText ?? 'PUBLISHED') as DemandStatus;
   const view = (found: Page<Demand>) => ({ items: found.items.map((d) => listView(d, clockOf(s))), cursor: found.cursor });
+  if (near) {
+    // The caller's own counties, one Query each merged (or a word's postings kept to them), as the paired cities are.
+    const counties = new Set(near.map((c) => c.code));
+    const found = normalised
+      ? await s.demands.search(queryGram(normalised)!, { region: PROVINCE, kind, industry }, page, (d) => d.status === status && counties.has(d.regionCode.slice(0, 6)) && matchesQuery(d, normalised))
+      : await s.demands.listMerged([...counties].map((county) => ({ status, region: county, kind, industry })), page);
+    return { ...view(found), near: { counties: near } };
+  }
   if (pairing) {
     const cities = new Set(pairing.cities.map((c) => c.code));
     const found = !cities.size
@@ -479,6 +494,29 @@ async function pairingOf(
   }
   const cities = [...new Set(from.flatMap(pairedCitiesOf))];
   return { from: from.map((code) => cityView(code)!), cities: cities.map((code) => cityView(code)!) };
+}
+
+/**
+ * `near=mine`: the caller's own counties (an organisation's ACTIVE stations', an office's or a village's), or
+ * undefined when not asked; a problem pushed to `issues` at `near`.
+ */
+async function nearOf(s: DemandServices, principal: Principal, mode: string | undefined, issues: { path: string; message: string }[]) {
+  if (mode === undefined) return undefined;
+  if (mode !== 'mine') {
+    issues.push({ path: 'near', message: 'near 只能为 mine（本单位所在县（区）的需求）' });
+    return undefined;
+  }
+  const codes =
+    principal.role === 'applicant' && principal.org
+      ? (await activeStationsOf(s, principal.org, s.now())).flatMap((st) => (st.regionCode.length >= 6 ? [st.regionCode.slice(0, 6)] : []))
+      : principal.region && principal.region.length >= 6
+        ? [principal.region.slice(0, 6)]
+        : [];
+  if (!codes.length) {
+    issues.push({ path: 'near', message: principal.role === 'applicant' ? '本单位没有有效证书的县级以下站点，无从确定所在县（区）' : '本账号的辖区不在一个县（区）之内，请以 region 指定地区' });
+    return undefined;
+  }
+  return [...new Set(codes)].map((code) => cityView(code)!);
 }
 
 /** The caller's own cities: an organisation's ACTIVE stations', an office's or a village's region's (none for the province, admins). */

@@ -137,6 +137,8 @@ describe('the demand library in a browser', () => {
     // Act: the station searches by a Chinese word, opens it and responds
     const applicant = await signedIn('连州市农业科技发展有限公司');
     await applicant.goto(`${stack.url}/demands`);
+    // Its own county first: the station is in 连州市
+    await expect.poll(async () => applicant.getByRole('region', { name: '本县（区）的需求：连州市' }).getByRole('link', { name: title }).count(), patiently).toBe(1);
     await applicant.getByLabel('搜索').fill('黄龙病');
     await applicant.getByRole('button', { name: '查询' }).click();
     // 连州 is of 清远, which the default pairs give to 广州 (珠三角带粤东西北)

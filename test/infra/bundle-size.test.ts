@@ -60,7 +60,8 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * Chinese) the api went to 560.7/187.7; the other bundles stayed under their ceilings. With 珠三角带粤东西北
  * (functions/domain/pairing.ts, the paired list's parameters, their checks and OpenAPI text, the merged list of several
  * scopes in store/demands.ts) the api went to 564.6/189.0 and the sweeper, which bundles the demand store for its
- * flag of unanswered needs, to 736.5/227.1.
+ * flag of unanswered needs, to 736.5/227.1; with "their own county first" (near=mine: its check and OpenAPI text) the
+ * api went to 565.9/189.4.
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -71,7 +72,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 565.5 * KiB, gzip: 189.5 * KiB },
+  api: { minified: 566.5 * KiB, gzip: 190 * KiB },
   registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291.5 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279.5 * KiB, gzip: 90.3 * KiB },

@@ -182,3 +182,38 @@ describe('bad pairing parameters', () => {
     expect(at(answers.cursor)).toEqual(['cursor']);
   });
 });
+
+describe('their own county first (near=mine)', () => {
+  it('an organisation’s stations’ county, an office’s county: its published needs, newest first', async () => {
+    // Prepare
+    const meijiang = await file.api.token({ role: 'official', level: 'township', region: '441402004', name: '江南街道' });
+
+    // Act
+    const organisation = await call(qingyuanOrg, '/v1/demands?near=mine');
+    const office = await call(meijiang, '/v1/demands?near=mine&kind=technology');
+    const none = await call(guangzhouOrg, '/v1/demands?near=mine');
+
+    // Assess
+    expect(organisation.status, organisation.text).toBe(200);
+    expect(ids(organisation)).toEqual([posted[3].id, posted[0].id]);
+    expect(organisation.body.near).toEqual({ counties: [{ code: '441882', name: '连州市' }] });
+    expect(ids(office)).toEqual([posted[5].id, posted[1].id]);
+    expect(none.body).toMatchObject({ items: [], cursor: null, near: { counties: [{ code: '440104' }] } });
+  });
+
+  it('refuses what it cannot answer, at near', async () => {
+    // Act
+    const answers = await Promise.all([
+      call(qingyuanOrg, '/v1/demands?near=yours'),
+      call(qingyuanOrg, '/v1/demands?near=mine&region=4418'),
+      call(noStationOrg, '/v1/demands?near=mine'),
+      call(file.tokens.province, '/v1/demands?near=mine'),
+    ]);
+
+    // Assess
+    for (const out of answers) {
+      expect(out.status, out.text).toBe(400);
+      expect(out.body.issues.map((i: { path: string }) => i.path)).toEqual(['near']);
+    }
+  });
+});

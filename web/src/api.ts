@@ -217,8 +217,8 @@ export const api = {
   channels: (level: DecidingLevel, region: string) => request<OfficeChannels>('GET', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`),
   setChannels: (level: DecidingLevel, region: string, input: ChannelsInput) =>
     request<OfficeChannels>('PUT', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`, input),
-  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; pairing?: string; cursor?: string | null; limit?: number }) =>
-    request<Page<DemandView> & { pairing?: DemandPairing }>('GET', `/v1/demands${query(params)}`),
+  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; pairing?: string; near?: string; cursor?: string | null; limit?: number }) =>
+    request<Page<DemandView> & { pairing?: DemandPairing; near?: { counties: { code: string; name: string }[] } }>('GET', `/v1/demands${query(params)}`),
   demand: (id: string) => request<DemandView>('GET', `/v1/demands/${encodeURIComponent(id)}`),
   postDemand: (body: DemandBody) =>
     request<DemandView>('POST', '/v1/demands', body),

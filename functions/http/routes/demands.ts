@@ -22,7 +22,7 @@ export function demandRoutes(s: Services) {
   const r = new Hono<Env>();
   r.post('/', noQuery, async (c) => c.json(await postDemand(s, c.get('principal'), parsed(demandInputSchema, await jsonBody(c), '需求内容有误')), 201));
   r.get('/', async (c) => {
-    const query = queryOf(c, ['region', 'kind', 'industry', 'status', 'q', 'pairedWith', 'pairing', ...pageParams]);
+    const query = queryOf(c, ['region', 'kind', 'industry', 'status', 'q', 'pairedWith', 'pairing', 'near', ...pageParams]);
     return c.json(await listDemands(s, c.get('principal'), query, pageOf(c)));
   });
   r.get('/:id', noQuery, async (c) => c.json(await getDemand(s, c.get('principal'), c.req.param('id'))));

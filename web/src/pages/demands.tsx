@@ -116,10 +116,34 @@ export function DemandsPage({ session }: { session: Session }) {
           </button>
         </div>
       </form>
+      {!key ? <OwnCounty session={session} /> : null}
       {error ? <ErrorNotice error={error} /> : null}
+      {!key && !error ? <h2>全省需求</h2> : null}
       {!loading && !error ? <p role="status">{items.length ? `找到 ${items.length}${cursor ? '+' : ''} 条需求（最新的在前）。` : '没有符合条件的需求。'}</p> : null}
       <DemandCards items={items} />
       <PageFoot loading={loading} cursor={cursor} more={more} what="需求" />
+    </section>
+  );
+}
+
+/**
+ * Their own county first (the issue's browse order): the newest published needs of the caller's county (an
+ * organisation's stations', an office's, a village's; near=mine), above the province's list. Hidden for those with none.
+ */
+function OwnCounty({ session }: { session: Session }) {
+  const near = useAsync(() => (session.claims.role === 'admin' ? Promise.resolve(undefined) : api.demands({ near: 'mine', limit: 5 }).then((page) => page, () => undefined)), []);
+  const page = near.data;
+  if (!page?.near) return null;
+  const names = page.near.counties.map((c) => c.name).join('、');
+  return (
+    <section aria-labelledby="own-county-title">
+      <h2 id="own-county-title">本县（区）的需求：{names}</h2>
+      {page.items.length ? <DemandCards items={page.items} heading="h3" /> : <p class="muted">{names}暂无征集中的需求。</p>}
+      {page.cursor ? (
+        <p>
+          <Link href={`/demands?region=${page.near.counties[0]!.code}`}>查看{page.near.counties[0]!.name}的全部需求</Link>
+        </p>
+      ) : null}
     </section>
   );
 }
