@@ -2,6 +2,7 @@
 // match the posting office makes and the rating it gives when closing. Pure: no AWS, no HTTP.
 import type { Actor } from './application.js';
 import type { DecidingLevel } from './chain.js';
+import type { DemandMaterial } from './demand-materials.js';
 import { PROVINCE, levelOfCode } from './region-codes.js';
 
 export const demandKinds = ['talent', 'technology', 'project', 'training'] as const;
@@ -108,6 +109,8 @@ export interface Demand {
   confirmBy: string | null;
   /** A RETURNED need: the problems its office listed, every one at once. */
   issues: DemandIssue[];
+  /** Its files (photos, PDFs), at most MAX_DEMAND_MATERIALS (functions/domain/demand-materials.ts). */
+  materials: DemandMaterial[];
 }
 
 /**
@@ -115,7 +118,7 @@ export interface Demand {
  * at once; a village's PENDING until its office confirms it (`confirmBy` its office's soft limit).
  */
 export function newDemand(
-  fields: Pick<Demand, 'id' | 'kind' | 'industry' | 'regionCode' | 'title' | 'description' | 'expectedOutcome' | 'wantedBy' | 'postedBy'>,
+  fields: Pick<Demand, 'id' | 'kind' | 'industry' | 'regionCode' | 'title' | 'description' | 'expectedOutcome' | 'wantedBy' | 'postedBy'> & Partial<Pick<Demand, 'materials'>>,
   at: string,
   village: { by: PostingVillage; confirmBy: string } | null = null,
 ): Demand {
@@ -134,6 +137,7 @@ export function newDemand(
     publishedAt: village ? null : at,
     confirmBy: village?.confirmBy ?? null,
     issues: [],
+    materials: fields.materials ?? [],
   };
 }
 

@@ -5,6 +5,7 @@ import { fileKinds, findMaterial, kindOfMime, maxMaterialBytes, materialsFor, ty
 import type { ApplicationType } from '#forms/entry.js';
 import type { CheckedMaterial } from './file-check.js';
 import { uploadKeys } from '../upload-keys.js';
+import { demandMaterialRules } from './demand-materials.js';
 
 export type UploadStatus = 'pending' | 'ready' | 'refused';
 
@@ -21,11 +22,16 @@ export interface UploadRecord {
   createdAt: string;
   /** The material the upload is meant for, when the applicant said so: the check holds it to that material's rules and names it. */
   material?: { type: ApplicationType; key: string };
+  /**
+   * `demand`: a need's file, sent by an office or a village account (`org` is then `user:<sub>`), checked against
+   * demandMaterialRules and attached only to a need (functions/domain/demand-materials.ts). Absent: an application's.
+   */
+  purpose?: 'demand';
   status: UploadStatus;
   checked?: { kind: FileKind; contentType: MaterialMime; size: number; sha256: string; at: string };
   refusal?: { code: string; reason: string };
   /** Where it went: then it is an application's material and is never attached again. */
-  attachedTo?: { applicationId: string; materialId: string };
+  attachedTo?: { applicationId: string; materialId: string } | { demandId: string; materialId: string };
   /** Unattached uploads are forgotten then (the bucket's lifecycle removes their bytes a day after they were written). */
   expiresAt?: string;
   /**
@@ -99,7 +105,8 @@ const sizeText = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 
 export const anyMaterial = { accept: Object.values(fileKinds).map((k) => k.mime), maxBytes: maxMaterialBytes } as const;
 
 /** What the check holds an upload to: its material's rules and name, or any material's, naming the file. */
-export function checkedMaterialOf(upload: Pick<UploadRecord, 'fileName' | 'material'>): CheckedMaterial {
+export function checkedMaterialOf(upload: Pick<UploadRecord, 'fileName' | 'material' | 'purpose'>): CheckedMaterial {
+  if (upload.purpose === 'demand') return { name: upload.fileName, accept: demandMaterialRules.accept, maxBytes: demandMaterialRules.maxBytes };
   const material = upload.material && findMaterial(upload.material.type, upload.material.key);
   return material ?? { name: upload.fileName, ...anyMaterial };
 }

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { decidingLevels } from '../domain/chain.js';
 import { industries } from '#forms/industries.js';
 import { plainText } from '#forms/plain-text.js';
+import { MAX_DEMAND_MATERIALS } from '../domain/demand-materials.js';
 import { MAX_MATCHED, demandKindNames, demandKinds, demandStatuses } from '../domain/demand.js';
 import { meta } from './schemas.js';
 
@@ -39,6 +40,11 @@ const demandIndustry = meta(z.enum(industryIds, { error: `所属产业须为 ${i
   description: industryIds.map((i) => `${i} ${industries[i]}`).join(' / '),
 });
 
+const uploadIdText = z.string({ error: 'uploadId 须为文字' }).check(z.regex(/^[0-9A-Z]{26}$/, { error: 'uploadId 格式不正确' }));
+const demandMaterialRef = z.union([z.strictObject({ uploadId: uploadIdText }), z.strictObject({ materialId: uploadIdText })], {
+  error: '附件须为 { uploadId }（新上传的文件）或 { materialId }（保留已有附件）',
+});
+
 /** POST /v1/demands. */
 export const demandInputSchema = meta(
   z.strictObject({
@@ -52,8 +58,18 @@ export const demandInputSchema = meta(
     description: meta(typed('需求描述', 10, 2000), { title: '需求描述', description: '需要什么、现状如何、规模多大' }),
     expectedOutcome: meta(z.optional(typed('预期成效', 2, 500)), { title: '预期成效' }),
     wantedBy: meta(z.optional(dateText('期望完成日期')), { title: '期望完成日期', description: '如 2027-03-01' }),
+    materials: meta(z.optional(z.array(demandMaterialRef)), {
+      title: '需求附件',
+      description: `照片或 PDF，最多 ${MAX_DEMAND_MATERIALS} 个：本人以 POST /v1/uploads 上传并已检查通过（ready）的 { uploadId }；修改重新提交时另可以 { materialId } 保留已有附件。修改时不给出则保留原有附件`,
+    }),
   }),
   { title: '发布需求' },
+);
+
+/** A need's file as its readers see it (its bytes only through GET /v1/demands/{id}/materials/{materialId}). */
+export const demandMaterialSchema = meta(
+  z.object({ id: z.string(), fileName: z.string(), contentType: z.string(), size: z.int(), sha256: z.string(), uploadedAt: z.iso.datetime() }),
+  { title: '需求附件' },
 );
 
 /** The fields of a need a return's problem may name (一次性告知: the village sees it beside that field). */
@@ -174,6 +190,9 @@ export const demandSchema = meta(
     industryName: z.string(),
     regionCode: z.string(),
     regionName: meta(z.string(), { description: '如 清远市 连州市 大路边镇' }),
+    pairedCity: meta(z.nullable(z.object({ code: z.string(), name: z.string() })), {
+      description: '珠三角带粤东西北：与需求所在城市结对帮扶的珠三角城市（默认按省对口帮扶安排，须经省确认，见 README）；无结对的为 null',
+    }),
     title: z.string(),
     description: z.string(),
     expectedOutcome: z.nullable(z.string()),
@@ -185,6 +204,7 @@ export const demandSchema = meta(
     publishedAt: meta(z.nullable(z.iso.datetime()), { description: '发布时间：办公室发布的即提交时，村账号提交的为确认通过时；未发布为 null' }),
     confirmBy: meta(z.nullable(z.iso.datetime()), { description: '待确认（PENDING）的需求：确认办公室的办理期限（TIME_LIMITS 该级的提醒期限）' }),
     issues: meta(z.array(z.object({ path: z.optional(z.string()), message: z.string() })), { description: '退回修改（RETURNED）时办公室一次性列出的全部问题' }),
+    materials: meta(z.array(demandMaterialSchema), { description: '需求附件（照片、PDF），以 GET /v1/demands/{id}/materials/{materialId} 取得短时下载地址' }),
     confirmCountdown: meta(z.nullable(z.object({ overdue: z.boolean(), workingDaysLeft: z.int().check(z.minimum(0)) })), {
       description: '待确认（PENDING）的需求：是否已过确认期限，及期限内今天之后还剩的工作日数（与申请的办理期限同样计算）',
     }),
@@ -240,7 +260,18 @@ export const demandSchema = meta(
   { title: '需求' },
 );
 
-export const demandPageSchema = meta(z.object({ items: z.array(z.omit(demandSchema, { history: true, responses: true, nearby: true, overdueAt: true })), cursor: z.nullable(z.string()) }), { title: '需求列表' });
+const cityRef = z.object({ code: z.string(), name: z.string() });
+export const demandPageSchema = meta(
+  z.object({
+    items: z.array(z.omit(demandSchema, { history: true, responses: true, nearby: true, overdueAt: true })),
+    cursor: z.nullable(z.string()),
+    pairing: meta(z.optional(z.object({ from: z.array(cityRef), cities: z.array(cityRef) })), {
+      description: '给出 pairedWith 或 pairing=mine 时：结对的珠三角城市（from）及所列的粤东西北城市（cities）',
+    }),
+    near: meta(z.optional(z.object({ counties: z.array(cityRef) })), { description: '给出 near=mine 时：所列的本单位所在县（区）' }),
+  }),
+  { title: '需求列表' },
+);
 
 /** GET /v1/gaps: for each region under the one asked, what the plan still lacks there. */
 export const gapPageSchema = meta(

@@ -267,14 +267,15 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/uploads': {
     post: {
-      summary: '申请上传一个申报材料文件',
+      summary: '申请上传一个申报材料文件或需求附件',
       description:
         '申请单位声明文件名、类型和大小（可同时给出申请类型 type 和材料代码 material，按该材料的要求检查），得到几分钟内有效的预签名 PUT 地址，' +
         '把文件以所给请求头直接发送到对象存储（不经过本接口）。之后 GET /v1/uploads/{uploadId} 查看检查结果；提交申请时以 materials: [{ key, uploadId }] 引用。' +
-        '未被申请引用的上传一天后删除。',
+        '未被申请引用的上传一天后删除。' +
+        '乡镇、县（区）办公室的人员和村账号上传的是需求附件（不给 type、material）：只接受 PDF、JPEG、PNG，每个不超过 10 MB，只能由上传者本人在发布或修改需求时以 materials: [{ uploadId }] 引用。',
       body: ref('UploadRequest'),
       ok: { status: 201, description: '上传地址', schema: ref('UploadSlot') },
-      errors: { 400: '文件名、类型或大小有误，或该材料不接受这种类型、超过大小上限', 403: '不是申请单位' },
+      errors: { 400: '文件名、类型或大小有误，或该材料不接受这种类型、超过大小上限', 403: '不是申请单位，也不是乡镇、县（区）办公室或村账号' },
     },
   },
   '/v1/uploads/{uploadId}': {
@@ -587,22 +588,44 @@ const operations: Record<string, Record<string, Operation>> = {
         '乡镇、县（区）科协等办公室在本辖区内发布：所在地区须为辖区内的县、乡镇或村。办公室发布的需求立即为 PUBLISHED（征集中）。' +
         '村账号（role village，村委会）只能提交本村的需求（regionCode 须为本村代码）：提交后为 PENDING（待确认），由所在乡镇科协（村直属县的为县级科协）' +
         '以 POST /v1/demands/{id}/decision 确认，确认通过后发布，并由该科协选定对接单位、办结评价。' +
-        '标题与描述可用 GET /v1/demands?q= 检索（标题全文及描述开头部分，见 README “需求库”）。',
+        '标题与描述可用 GET /v1/demands?q= 检索（标题全文及描述开头部分，见 README “需求库”）。' +
+        '可附照片或 PDF（materials，最多 5 个，每个不超过 10 MB）：先以 POST /v1/uploads 上传（乡镇、县（区）办公室和村账号上传的即为需求附件），检查通过后列出其 uploadId；' +
+        '附件与需求在同一事务中写入，每个上传须仍为本人的、已检查通过且未被使用，否则 400 逐项列出（materials.<序号>），什么也不保存；与另一提交同时使用同一上传时只有一方成功，另一方为 409。',
       body: ref('DemandInput'),
       ok: { status: 201, description: '需求：办公室发布的为 PUBLISHED，村账号提交的为 PENDING', schema: ref('Demand') },
-      errors: { 400: '内容有误（一次列出全部问题），或地区代码不存在、不是县乡村一级', 403: '不是乡镇或县（区）的办公室或村账号，或地区不在本辖区（村账号：不是本村）' },
+      errors: { 400: '内容有误（一次列出全部问题），或地区代码不存在、不是县乡村一级，或附件的上传不可用', 403: '不是乡镇或县（区）的办公室或村账号，或地区不在本辖区（村账号：不是本村）', 409: '附件的上传同时被另一提交使用（什么也未保存）' },
     },
     get: {
       summary: '需求列表与检索，最新的在前',
       description:
         '任何登录用户可查看已发布、已对接、已办结的需求；其他状态（待确认、已退回、未通过、已撤回）仅限所在地区的办公室、提交它的村账号（只看本村的）和管理员。' +
-        '乡镇科协的待确认清单即 ?status=PENDING。每种筛选组合均为一次索引查询。',
+        '乡镇科协的待确认清单即 ?status=PENDING。每种筛选组合均为一次索引查询；结对帮扶地区（pairedWith、pairing）为每个结对城市一次索引查询，按发布时间合并分页。',
       params: [
         { name: 'region', in: 'query', description: '任一级区划代码，匹配其下全部；不填为全省', schema: { type: 'string' } },
         { name: 'kind', in: 'query', description: 'talent 人才 / technology 技术 / project 项目 / training 培训', schema: { type: 'string' } },
         { name: 'industry', in: 'query', description: '所属产业（与申请表相同的产业代码）', schema: { type: 'string' } },
         { name: 'status', in: 'query', description: '需求状态，默认 PUBLISHED', schema: { type: 'string' } },
         { name: 'q', in: 'query', description: '中文检索词：标题或描述中的片段，至少两个相连的字，最多 50 个字符', schema: { type: 'string' } },
+        {
+          name: 'pairedWith',
+          in: 'query',
+          description:
+            '珠三角带粤东西北：珠三角城市的代码（4401 广州、4403 深圳、4404 珠海、4406 佛山、4413 惠州、4419 东莞、4420 中山、4407 江门、4412 肇庆），列出与其结对帮扶的粤东西北城市的已发布需求（结对默认按省对口帮扶安排，须经省确认）；其他代码为 400',
+          schema: { type: 'string' },
+        },
+        {
+          name: 'pairing',
+          in: 'query',
+          description: 'mine：与本单位所在城市结对的粤东西北城市的需求（申请单位按其有效证书站点所在城市，办公室、村账号按其辖区所在城市）；所在城市不在珠三角为 400。不能与 pairedWith 同时给出',
+          schema: { type: 'string', enum: ['mine'] },
+        },
+        {
+          name: 'near',
+          in: 'query',
+          description:
+            'mine：本单位所在县（区）的已发布需求（申请单位按其有效证书站点所在县，办公室、村账号按其辖区所在县），先看本县再看全省；每个县一次索引查询，合并分页。不能与 region、pairedWith、pairing 同时给出；无所在县为 400',
+          schema: { type: 'string', enum: ['mine'] },
+        },
         ...pageParams,
       ],
       ok: { status: 200, description: '一页需求', schema: ref('DemandPage') },
@@ -619,11 +642,23 @@ const operations: Record<string, Record<string, Operation>> = {
     },
     put: {
       summary: '修改重新提交被退回的需求（提交它的村账号）',
-      description: '与提交时相同的校验（一次列出全部问题），地区仍须为本村；需求回到 PENDING，所在乡镇科协再次确认。',
+      description:
+        '与提交时相同的校验（一次列出全部问题），地区仍须为本村；需求回到 PENDING，所在乡镇科协再次确认。' +
+        'materials 给出时即为修改后的全部附件：{ materialId } 保留已有的，{ uploadId } 附上新上传的；不给出则附件不变。',
       params: [demandId],
       body: ref('DemandInput'),
       ok: { status: 200, description: '重新提交的需求（PENDING）', schema: ref('Demand') },
-      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是提交该需求的村账号，或地区不是本村', 404: '不存在或无权查看', 409: '需求不是已退回状态' },
+      errors: { 400: '内容有误（一次列出全部问题）', 403: '不是提交该需求的村账号，或地区不是本村', 404: '不存在或无权查看', 409: '需求不是已退回状态，或附件的上传同时被另一提交使用' },
+    },
+  },
+  '/v1/demands/{id}/materials/{materialId}': {
+    get: {
+      summary: '需求附件的短时下载地址（PDF、图片可在浏览器中预览）',
+      description:
+        '可查看该需求的人均可取得，与 GET /v1/demands/{id} 相同：已发布的需求任何登录用户；待确认、已退回等未发布的需求仅限提交它的村账号、所在地区的办公室和管理员，其他人为 404。地址最多 5 分钟有效。',
+      params: [demandId, { name: 'materialId', in: 'path', description: '附件编号（materials[].id）', required: true, schema: { type: 'string', minLength: 1 } }],
+      ok: { status: 200, description: '下载地址', schema: ref('MaterialLink') },
+      errors: { 404: '需求不存在或无权查看，或没有这个附件' },
     },
   },
   '/v1/demands/{id}/decision': {

@@ -20,6 +20,7 @@ import {
   matchesQuery,
   newDemand,
   normaliseQuery,
+  publicDemandStatuses,
   queryGram,
   searchGrams,
   type CertificateDemand,
@@ -37,6 +38,7 @@ import { deadlinesFrom, spanEnd } from '../domain/deadlines.js';
 import { workingDaysLeft, type Calendar } from '../domain/working-days.js';
 import { noticeItemsOf, spanText } from './demand-aging.js';
 import { PROVINCE } from '../domain/region-codes.js';
+import { cityOf, isPrdCity, pairedCitiesOf, prdCities, prdPartnerOf } from '../domain/pairing.js';
 import { childrenOf, findRegion, regionPath } from '../regions/index.js';
 import {
   assertDemandVisible,
@@ -53,10 +55,15 @@ import type { PageRequest } from '../store/applications.js';
 import type { Page } from '../store/cursor.js';
 import type { DemandChange } from '../store/demands.js';
 import { actorOf } from './applications.js';
+import { planDemandMaterials, type DemandMaterial, type DemandMaterialPlan, type DemandMaterialRef } from '../domain/demand-materials.js';
+import { previewable, type UploadRecord } from '../domain/materials.js';
+import { attachItem } from '../store/uploads.js';
+import { uploadKeys, type PresignedDownload } from '../uploads.js';
+import { uploadOwnerOf } from './uploads.js';
 import type { Services } from './context.js';
 
-export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'now' | 'log'> & {
-  config: Pick<Services['config'], 'demandResponseLimit' | 'calendar' | 'timeLimits'>;
+export type DemandServices = Pick<Services, 'applications' | 'lists' | 'registry' | 'notifications' | 'demands' | 'uploads' | 'bucket' | 'now' | 'log'> & {
+  config: Pick<Services['config'], 'demandResponseLimit' | 'calendar' | 'timeLimits' | 'materials'>;
 };
 
 export interface DemandInput {
@@ -67,6 +74,8 @@ export interface DemandInput {
   description: string;
   expectedOutcome?: string;
   wantedBy?: string;
+  /** Its files: uploads of the poster's (and, correcting, files the need has, kept by id). Correcting without it keeps them all. */
+  materials?: DemandMaterialRef[];
 }
 
 export interface ResponseInput {
@@ -88,13 +97,17 @@ const validation = (message: string, issues: { path: string; message: string }[]
 
 /** A need as callers read it in lists: with the names people read beside the codes. */
 function listView(demand: Demand, clock: Clock) {
-  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, village, ...rest } = demand;
+  const { version, responseCount: _count, matchedResponseIds: _matched, postedBy, overdueAt: _overdue, village, materials, ...rest } = demand;
   return {
     ...rest,
+    // Where the bytes are is never said: a link of minutes reaches them (GET /v1/demands/{id}/materials/{materialId}).
+    materials: materials.map(({ object: _object, ...file }) => file),
     version,
     kindName: demandKindNames[demand.kind],
     industryName: industries[demand.industry as keyof typeof industries] ?? demand.industry,
     regionName: regionPath(demand.regionCode),
+    // 珠三角带粤东西北: the PRD city its region pairs with (functions/domain/pairing.ts), or null.
+    pairedCity: cityView(prdPartnerOf(demand.regionCode)),
     statusName: demandStatusNames[demand.status],
     postedBy: { level: postedBy.level, region: postedBy.region, name: postedBy.name },
     village: village ? { region: village.region, name: village.name } : null,
@@ -104,6 +117,11 @@ function listView(demand: Demand, clock: Clock) {
         ? { overdue: clock.now.toISOString() > demand.confirmBy, workingDaysLeft: workingDaysLeft(clock.now, new Date(demand.confirmBy), clock.calendar) }
         : null,
   };
+}
+
+/** A city as views name it: its code and name (null for none). */
+function cityView(code: string | undefined) {
+  return code ? { code, name: findRegion(code)?.name ?? code } : null;
 }
 
 /** What a view's countdown is read against. */
@@ -132,7 +150,13 @@ function detailView(s: DemandServices, principal: Principal, demand: Demand, his
 }
 
 /** Retries a change that lost to another (a response arriving at the same instant): read again, decide again. */
-async function changeDemand(s: DemandServices, id: string, change: (whole: NonNullable<Awaited<ReturnType<DemandServices['demands']['getWhole']>>>, now: Date) => DemandChange | Promise<DemandChange>, onDuplicate?: () => never) {
+async function changeDemand(
+  s: DemandServices,
+  id: string,
+  change: (whole: NonNullable<Awaited<ReturnType<DemandServices['demands']['getWhole']>>>, now: Date) => DemandChange | Promise<DemandChange>,
+  onDuplicate?: () => never,
+  onTaken?: (uploadId: string) => never,
+) {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const whole = await s.demands.getWhole(id);
     if (!whole) throw new DomainError('not_found', `需求 ${id.slice(0, 40)} 不存在`);
@@ -141,6 +165,7 @@ async function changeDemand(s: DemandServices, id: string, change: (whole: NonNu
     const outcome = await s.demands.recordChange(planned);
     if (outcome === 'recorded') return planned.next;
     if (outcome === 'duplicate') onDuplicate?.();
+    if (outcome.startsWith('taken:')) onTaken?.(outcome.slice('taken:'.length));
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
   }
   throw new DomainError('unavailable', `需求 ${id.slice(0, 40)} 正在被其他操作修改，请稍后重试`);
@@ -160,6 +185,30 @@ const fieldsOf = (input: DemandInput) => ({
 /** When the confirming office's soft limit ends for a need sent to it now (TIME_LIMITS, its level's). */
 const confirmByFrom = (s: DemandServices, level: DecidingLevel, now: Date) => deadlinesFrom(now, s.config.timeLimits[level], s.config.calendar).dueAt;
 
+/**
+ * The files a posting or a correction names, planned against the uploads as read now (the caller's, made for a need,
+ * ready, attached nowhere) and the need's `current` files: 400 with every problem at `materials.<i>`, nothing stored.
+ */
+async function plannedFiles(s: DemandServices, principal: Principal, refs: readonly DemandMaterialRef[], current: readonly DemandMaterial[]) {
+  const ids = refs.flatMap((ref) => ('uploadId' in ref ? [ref.uploadId] : []));
+  const uploads = ids.length ? await s.uploads.getMany(ids, s.now()) : new Map<string, UploadRecord | undefined>();
+  const plan = planDemandMaterials({ refs, uploads, owner: ids.length ? uploadOwnerOf(principal).owner : '', current, objectOf: (id) => uploadKeys.file(id), newId: () => ulid(s.now().getTime()) });
+  if (plan.issues.length) throw validation('需求附件有误，请按提示逐项修改', plan.issues);
+  return plan;
+}
+
+/** The attaches of a need's transaction: each upload, still as read (ready, attached nowhere, not swept), becomes the need's file. */
+const attachesOf = (s: DemandServices, demandId: string, plan: DemandMaterialPlan, now: Date) =>
+  plan.attach.map((a) => attachItem(s.demands.table, { uploadId: a.upload.id, demandId, materialId: a.material.id }, now));
+
+/** An upload of the plan was attached elsewhere (or swept) between its reading and the need's write: 409, nothing stored. */
+function takenConflict(refs: readonly DemandMaterialRef[], uploadId: string): never {
+  const i = refs.findIndex((ref) => 'uploadId' in ref && ref.uploadId === uploadId);
+  throw new DomainError('conflict', '需求附件已被占用，未保存', {
+    issues: [{ path: `materials.${i}`, message: '该文件刚刚已用于另一条需求或申请（或已过期被清理），请重新上传' }],
+  });
+}
+
 /** `POST /v1/demands`: an office posts a need inside its region, published at once; a village account in its village, PENDING until its office confirms it. */
 export async function postDemand(s: DemandServices, principal: Principal, input: DemandInput) {
   if (principal.role === 'village') return postVillageDemand(s, principal, input);
@@ -168,11 +217,14 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
   if (!findRegion(input.regionCode) || !isDemandRegionLevel(input.regionCode)) {
     throw validation('需求内容有误', [{ path: 'regionCode', message: `区划代码 ${input.regionCode} 不存在，或不是县（区）、乡镇、村一级` }]);
   }
+  const refs = input.materials ?? [];
+  const plan = await plannedFiles(s, principal, refs, []);
   const now = s.now();
   const at = now.toISOString();
   const demand = newDemand(
     {
       id: ulid(now.getTime()),
+      materials: plan.materials,
       kind: input.kind,
       industry: input.industry,
       regionCode: input.regionCode,
@@ -187,7 +239,14 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
   // Its wait for a first response: the sweeper flags it when DEMAND_RESPONSE_DAYS pass without one (flagUnansweredDemand).
   const answerBy = spanEnd(now, s.config.demandResponseLimit, s.config.calendar).toISOString();
-  const outcome = await s.demands.create(demand, event, searchGrams(demand), [...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)]);
+  const outcome = await s.demands.create(
+    demand,
+    event,
+    searchGrams(demand),
+    [...s.demands.unansweredItems(demand.regionCode, 1), s.demands.agingItem(demand, answerBy)],
+    attachesOf(s, demand.id, plan, now),
+  );
+  if (outcome.startsWith('taken:')) takenConflict(refs, outcome.slice('taken:'.length));
   if (outcome !== 'created') throw new DomainError('unavailable', '发布需求时存储繁忙，请稍后重试');
   s.log.info('demand posted', { demandId: demand.id, regionCode: demand.regionCode, kind: demand.kind });
   return detailView(s, principal, demand, [event], []);
@@ -199,23 +258,32 @@ export interface DemandQuery {
   industry?: string;
   status?: string;
   q?: string;
+  /** A PRD city's code: the needs of the 粤东西北 cities it pairs with. */
+  pairedWith?: string;
+  /** `mine`: the 粤东西北 cities paired with the caller's own city (its certified stations', or its office's). */
+  pairing?: string;
+  /** `mine`: the caller's own counties (its certified stations', or its office's or village's): "their own county first". */
+  near?: string;
 }
 
 /** A village account's need: PENDING, on its office's to-confirm list (GET /v1/demands?status=PENDING), the office told. */
 async function postVillageDemand(s: DemandServices, principal: Principal, input: DemandInput) {
   assertMayPostDemand(principal, input.regionCode);
+  const refs = input.materials ?? [];
+  const plan = await plannedFiles(s, principal, refs, []);
   const now = s.now();
   const at = now.toISOString();
   const office = confirmingOffice(input.regionCode, (code) => !!findRegion(code));
   const confirmBy = confirmByFrom(s, office.level, now);
   const demand = newDemand(
     // The office that confirms it then manages it as its own (picks responses, closes and rates), as the issue's journey has it.
-    { id: ulid(now.getTime()), ...fieldsOf(input), postedBy: { ...office, sub: principal.sub, name: `${findRegion(office.region)?.name ?? office.region}科协` } },
+    { id: ulid(now.getTime()), ...fieldsOf(input), materials: plan.materials, postedBy: { ...office, sub: principal.sub, name: `${findRegion(office.region)?.name ?? office.region}科协` } },
     at,
     { by: { region: principal.region!, sub: principal.sub, name: principal.name }, confirmBy },
   );
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
-  const outcome = await s.demands.create(demand, event, [], noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now));
+  const outcome = await s.demands.create(demand, event, [], noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now), attachesOf(s, demand.id, plan, now));
+  if (outcome.startsWith('taken:')) takenConflict(refs, outcome.slice('taken:'.length));
   if (outcome !== 'created') throw new DomainError('unavailable', '提交需求时存储繁忙，请稍后重试');
   s.log.info('demand submitted by a village', { demandId: demand.id, regionCode: demand.regionCode, office: office.region });
   return detailView(s, principal, demand, [event], []);
@@ -264,18 +332,28 @@ export async function decideDemand(s: DemandServices, principal: Principal, id: 
 export async function correctDemand(s: DemandServices, principal: Principal, id: string, input: DemandInput) {
   assertPostingVillage(principal, await s.demands.get(id), id, '修改重新提交');
   assertMayPostDemand(principal, input.regionCode);
-  await changeDemand(s, id, ({ demand }, now) => {
-    if (demand.status !== 'RETURNED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，只有被退回修改的需求可以修改重新提交`);
-    const at = now.toISOString();
-    const confirmBy = confirmByFrom(s, demand.postedBy.level, now);
-    const next: Demand = { ...demand, ...fieldsOf(input), status: 'PENDING', issues: [], confirmBy, updatedAt: at, version: demand.version + 1 };
-    return {
-      expected: demand,
-      next,
-      event: { at, action: 'resubmit', actor: actorOf(principal), comment: null },
-      effects: noticeItemsOf(s, [demandPendingNotice(next, true, confirmBy)], now),
-    };
-  });
+  const refs = input.materials;
+  await changeDemand(
+    s,
+    id,
+    async ({ demand }, now) => {
+      if (demand.status !== 'RETURNED') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，只有被退回修改的需求可以修改重新提交`);
+      // Named: the need's files become those listed (kept by id, new uploads attached); not named: they stay.
+      const plan = refs ? await plannedFiles(s, principal, refs, demand.materials) : undefined;
+      const at = now.toISOString();
+      const confirmBy = confirmByFrom(s, demand.postedBy.level, now);
+      const next: Demand = { ...demand, ...fieldsOf(input), materials: plan?.materials ?? demand.materials, status: 'PENDING', issues: [], confirmBy, updatedAt: at, version: demand.version + 1 };
+      return {
+        expected: demand,
+        next,
+        event: { at, action: 'resubmit', actor: actorOf(principal), comment: null },
+        guarded: plan ? attachesOf(s, demand.id, plan, now) : [],
+        effects: noticeItemsOf(s, [demandPendingNotice(next, true, confirmBy)], now),
+      };
+    },
+    undefined,
+    (uploadId) => takenConflict(refs ?? [], uploadId),
+  );
   s.log.info('demand resubmitted', { demandId: id });
   return getDemand(s, principal, id);
 }
@@ -296,8 +374,23 @@ export async function withdrawDemand(s: DemandServices, principal: Principal, id
   return getDemand(s, principal, id);
 }
 
-/** `GET /v1/demands`: one list scope (or one gram's postings, for `q`), newest first. Every problem at once. */
-export async function listDemands(s: DemandServices, principal: Principal, query: DemandQuery, page: PageRequest): Promise<Page<ReturnType<typeof listView>>> {
+/** `GET /v1/demands` with `pairedWith` or `pairing=mine`: the cities it covers, and the cities they were paired from. */
+export interface PairingView {
+  from: { code: string; name: string }[];
+  cities: { code: string; name: string }[];
+}
+
+/**
+ * `GET /v1/demands`: one list scope (or one gram's postings, for `q`), newest first; with `pairedWith` or
+ * `pairing=mine`, the published needs of the paired cities: one Query per city merged (a region inside them: its own
+ * scope; `q`: the gram's postings, kept to those cities). Every problem at once.
+ */
+export async function listDemands(
+  s: DemandServices,
+  principal: Principal,
+  query: DemandQuery,
+  page: PageRequest,
+): Promise<Page<ReturnType<typeof listView>> & { pairing?: PairingView; near?: { counties: { code: string; name: string }[] } }> {
   const issues: { path: string; message: string }[] = [];
   const given = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
   const region = given(query.region);
@@ -313,14 +406,127 @@ export async function listDemands(s: DemandServices, principal: Principal, query
   if (q !== undefined && (q.length > 50 || !normalised || !queryGram(normalised))) {
     issues.push({ path: 'q', message: '搜索词须含至少两个相连的字（汉字、字母或数字），不超过 50 个字符' });
   }
+  const pairing = await pairingOf(s, principal, given(query.pairedWith), given(query.pairing), issues);
+  const near = await nearOf(s, principal, given(query.near), issues);
+  if (near && (pairing || region !== undefined)) issues.push({ path: 'near', message: 'near=mine 不能与 region、pairedWith、pairing 同时给出' });
+  if (near && statusText !== undefined && !publicDemandStatuses.has(statusText as DemandStatus) && (demandStatuses as readonly string[]).includes(statusText)) {
+    issues.push({ path: 'status', message: '本县（区）的需求只列已发布的：状态可选 PUBLISHED、MATCHED、CLOSED' });
+  }
+  if (pairing) {
+    if (statusText !== undefined && !publicDemandStatuses.has(statusText as DemandStatus) && (demandStatuses as readonly string[]).includes(statusText)) {
+      issues.push({ path: 'status', message: '结对帮扶地区只列已发布的需求：状态可选 PUBLISHED、MATCHED、CLOSED' });
+    }
+    if (region !== undefined && findRegion(region) && !pairing.cities.some((city) => region.startsWith(city.code))) {
+      issues.push({ path: 'region', message: `${regionPath(region)} 不在结对帮扶地区（${pairing.cities.map((c) => c.name).join('、') || '无'}）内` });
+    }
+  }
   if (issues.length) throw validation('查询条件有误', issues);
   const status = (statusText ?? 'PUBLISHED') as DemandStatus;
+  const view = (found: Page<Demand>) => ({ items: found.items.map((d) => listView(d, clockOf(s))), cursor: found.cursor });
+  if (near) {
+    // The caller's own counties, one Query each merged (or a word's postings kept to them), as the paired cities are.
+    const counties = new Set(near.map((c) => c.code));
+    const found = normalised
+      ? await s.demands.search(queryGram(normalised)!, { region: PROVINCE, kind, industry }, page, (d) => d.status === status && counties.has(d.regionCode.slice(0, 6)) && matchesQuery(d, normalised))
+      : await s.demands.listMerged([...counties].map((county) => ({ status, region: county, kind, industry })), page);
+    return { ...view(found), near: { counties: near } };
+  }
+  if (pairing) {
+    const cities = new Set(pairing.cities.map((c) => c.code));
+    const found = !cities.size
+      ? { items: [], cursor: null }
+      : region !== undefined
+        ? normalised
+          ? await s.demands.search(queryGram(normalised)!, { region, kind, industry }, page, (d) => d.status === status && matchesQuery(d, normalised))
+          : await s.demands.list({ region, kind, industry, status }, page)
+        : normalised
+          ? // The gram's postings of the province, kept to the paired cities' (bounded reads, as every search).
+            await s.demands.search(queryGram(normalised)!, { region: PROVINCE, kind, industry }, page, (d) => d.status === status && cities.has(d.regionCode.slice(0, 4)) && matchesQuery(d, normalised))
+          : await s.demands.listMerged([...cities].map((city) => ({ status, region: city, kind, industry })), page);
+    return { ...view(found), pairing };
+  }
   const scope = demandListRegionFor(principal, region === PROVINCE ? undefined : region, status);
   const filter = { region: scope, kind, industry };
   const found = normalised
     ? await s.demands.search(queryGram(normalised)!, filter, page, (d) => d.status === status && matchesQuery(d, normalised))
     : await s.demands.list({ ...filter, status }, page);
-  return { items: found.items.map((d) => listView(d, clockOf(s))), cursor: found.cursor };
+  return view(found);
+}
+
+const prdNames = () => prdCities.map((code) => `${findRegion(code)?.name ?? code}（${code}）`).join('、');
+
+/**
+ * The cities a paired list covers: `pairedWith`'s (a PRD city's code), or, for `pairing=mine`, those paired with the
+ * caller's own city: an organisation's, where its ACTIVE stations are; an office's or a village's, its region's.
+ * Undefined when neither is asked; each problem pushed to `issues` at its parameter.
+ */
+async function pairingOf(
+  s: DemandServices,
+  principal: Principal,
+  pairedWith: string | undefined,
+  mode: string | undefined,
+  issues: { path: string; message: string }[],
+): Promise<PairingView | undefined> {
+  if (pairedWith === undefined && mode === undefined) return undefined;
+  if (pairedWith !== undefined && mode !== undefined) {
+    issues.push({ path: 'pairing', message: 'pairing 与 pairedWith 只能给出一个' });
+    return undefined;
+  }
+  let from: string[] = [];
+  if (pairedWith !== undefined) {
+    const found = /^\d{4}$/.test(pairedWith) ? findRegion(pairedWith) : undefined;
+    if (!found || found.level !== 'city') issues.push({ path: 'pairedWith', message: `${pairedWith.slice(0, 20)} 不是广东省地级市的区划代码（4 位），珠三角城市为：${prdNames()}` });
+    else if (!isPrdCity(pairedWith)) issues.push({ path: 'pairedWith', message: `${found.name}（${pairedWith}）不是珠三角城市；结对帮扶由珠三角城市带粤东西北城市，可选：${prdNames()}` });
+    else from = [pairedWith];
+  } else if (mode !== 'mine') {
+    issues.push({ path: 'pairing', message: 'pairing 只能为 mine（本单位所在城市的结对帮扶地区）' });
+  } else {
+    const own = await ownCitiesOf(s, principal);
+    from = own.filter(isPrdCity);
+    if (!own.length) {
+      issues.push({
+        path: 'pairing',
+        message: principal.role === 'applicant' ? '本单位没有有效证书的站点，无从确定所在城市的结对帮扶地区' : '省级、管理员账号没有所在城市，请以 pairedWith 指定珠三角城市',
+      });
+    } else if (!from.length) {
+      issues.push({ path: 'pairing', message: `所在城市（${own.map((code) => findRegion(code)?.name ?? code).join('、')}）不在珠三角，没有结对帮扶的粤东西北城市` });
+    }
+  }
+  const cities = [...new Set(from.flatMap(pairedCitiesOf))];
+  return { from: from.map((code) => cityView(code)!), cities: cities.map((code) => cityView(code)!) };
+}
+
+/**
+ * `near=mine`: the caller's own counties (an organisation's ACTIVE stations', an office's or a village's), or
+ * undefined when not asked; a problem pushed to `issues` at `near`.
+ */
+async function nearOf(s: DemandServices, principal: Principal, mode: string | undefined, issues: { path: string; message: string }[]) {
+  if (mode === undefined) return undefined;
+  if (mode !== 'mine') {
+    issues.push({ path: 'near', message: 'near 只能为 mine（本单位所在县（区）的需求）' });
+    return undefined;
+  }
+  const codes =
+    principal.role === 'applicant' && principal.org
+      ? (await activeStationsOf(s, principal.org, s.now())).flatMap((st) => (st.regionCode.length >= 6 ? [st.regionCode.slice(0, 6)] : []))
+      : principal.region && principal.region.length >= 6
+        ? [principal.region.slice(0, 6)]
+        : [];
+  if (!codes.length) {
+    issues.push({ path: 'near', message: principal.role === 'applicant' ? '本单位没有有效证书的县级以下站点，无从确定所在县（区）' : '本账号的辖区不在一个县（区）之内，请以 region 指定地区' });
+    return undefined;
+  }
+  return [...new Set(codes)].map((code) => cityView(code)!);
+}
+
+/** The caller's own cities: an organisation's ACTIVE stations', an office's or a village's region's (none for the province, admins). */
+async function ownCitiesOf(s: DemandServices, principal: Principal): Promise<string[]> {
+  if (principal.role === 'applicant' && principal.org) {
+    const stations = await activeStationsOf(s, principal.org, s.now());
+    return [...new Set(stations.flatMap((st) => cityOf(st.regionCode) ?? []))];
+  }
+  const city = principal.region ? cityOf(principal.region) : undefined;
+  return city ? [city] : [];
 }
 
 /** How many stations a need shows as near it. */
@@ -364,9 +570,26 @@ export async function getDemand(s: DemandServices, principal: Principal, id: str
   return { ...detailView(s, principal, demand, whole!.history, whole!.responses), nearby: await nearbyStations(s, demand.regionCode) };
 }
 
+/**
+ * `GET /v1/demands/{id}/materials/{materialId}`: a presigned GET of that file for a few minutes, to whoever may see the
+ * need (GET /v1/demands/{id}'s rule: a pending need's only to its village and the offices over it); 404 otherwise.
+ */
+export async function demandMaterialLink(s: DemandServices, principal: Principal, id: string, materialId: string): Promise<PresignedDownload> {
+  const demand = assertDemandVisible(principal, await s.demands.get(id), id);
+  const file = demand.materials.find((m) => m.id === materialId);
+  if (!file) throw new DomainError('not_found', `需求 ${id.slice(0, 40)} 没有编号为 ${materialId.slice(0, 40)} 的附件`);
+  return s.bucket.presignDownload(file.object, {
+    fileName: file.fileName,
+    contentType: file.contentType,
+    inline: previewable(file.contentType),
+    expiresIn: s.config.materials.downloadUrlSeconds,
+    signingDate: s.now(),
+  });
+}
+
 /** The organisation's ACTIVE certificates, newest first, each with its station's contact from the approved application. */
 async function activeStationsOf(s: DemandServices, org: string, now: Date) {
-  const stations: { certificateNo: string; name: string; organisation: string; contact: DemandResponse['contact'] }[] = [];
+  const stations: { certificateNo: string; name: string; organisation: string; regionCode: string; contact: DemandResponse['contact'] }[] = [];
   let cursor: string | null = null;
   do {
     const page: Awaited<ReturnType<DemandServices['lists']['listByOwner']>> = await s.lists.listByOwner(org, { limit: 100, cursor }, { status: 'APPROVED' });
@@ -379,6 +602,7 @@ async function activeStationsOf(s: DemandServices, org: string, now: Date) {
         certificateNo: record.certificateNo,
         name: record.name,
         organisation: record.organisation,
+        regionCode: record.regionCode,
         contact: { name: String(contact.name ?? ''), mobile: String(contact.mobile ?? ''), ...(contact.email ? { email: String(contact.email) } : {}) },
       });
     }

@@ -6,9 +6,11 @@ import { publicDemandStatuses, type CertificateDemand, type Demand, type DemandE
 import { PROVINCE, regionScopes } from '../domain/region-codes.js';
 import { ATTR, IS_NEW, KEY_CONDITION, TABLE_INDEXES as IDX, keys, withoutKey, type Key } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './cursor.js';
+import { DomainError } from '../domain/application.js';
 import type { PageRequest } from './applications.js';
 import { partitionItems } from './partition.js';
 import { transact, type DocTransactItem, type Guarded } from './transactions.js';
+import type { UploadTaken } from './uploads.js';
 
 const D = ATTR.demand;
 
@@ -68,6 +70,7 @@ function fromItem(item: Record<string, unknown>): Demand {
     publishedAt: d.publishedAt ?? (publicDemandStatuses.has(d.status) ? d.postedAt : null),
     confirmBy: d.confirmBy ?? null,
     issues: d.issues ?? [],
+    materials: d.materials ?? [],
   };
 }
 
@@ -88,7 +91,7 @@ export interface DemandChange {
   next: Demand;
   event: DemandEvent;
   /** Items of the change guarded by a condition of their own: a response's key, a matched response's state. */
-  guarded?: Guarded<'duplicate' | 'stale'>[];
+  guarded?: Guarded<'duplicate' | 'stale' | UploadTaken>[];
   /** Its notices, its certificate links. */
   effects?: DocTransactItem[];
 }
@@ -99,17 +102,28 @@ export class DemandStore {
     readonly table: string,
   ) {}
 
-  /** A new need with its first history entry, its list entries and its search postings, all or nothing. */
-  async create(demand: Demand, event: DemandEvent, grams: string[], effects: DocTransactItem[] = []): Promise<'created' | 'contended'> {
-    const items: Guarded<'exists'>[] = [
+  /**
+   * A new need with its first history entry, its list entries and its search postings, all or nothing; `guarded`: its
+   * attaches (an upload taken meanwhile: `taken:<uploadId>`, nothing stored).
+   */
+  async create(
+    demand: Demand,
+    event: DemandEvent,
+    grams: string[],
+    effects: DocTransactItem[] = [],
+    guarded: Guarded<UploadTaken>[] = [],
+  ): Promise<'created' | 'contended' | UploadTaken> {
+    const items: Guarded<'exists' | UploadTaken>[] = [
       { item: { Put: { TableName: this.table, Item: toItem(demand), ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       { item: { Put: { TableName: this.table, Item: { ...keys.demandEvent(demand.id, demand.version), ...event }, ConditionExpression: IS_NEW } }, whenConditionFails: 'exists' },
       ...listEntries(this.table, demand).map((item) => ({ item })),
       ...this.gramItems(demand, grams).map((item) => ({ item })),
       ...effects.map((item) => ({ item })),
+      ...guarded,
     ];
     const outcome = await transact(this.db, items);
-    return outcome === 'written' ? 'created' : 'contended';
+    if (outcome === 'written') return 'created';
+    return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'contended';
   }
 
   /** The text search's postings of a need (written when it is published: at an office's posting, at a village's confirmation). */
@@ -147,9 +161,9 @@ export class DemandStore {
    * moved when its status changes, and the change's own items. 'stale': another change came first; 'duplicate': a
    * guarded item says so (a second response of the organisation).
    */
-  async recordChange(change: DemandChange): Promise<'recorded' | 'stale' | 'duplicate' | 'contended'> {
+  async recordChange(change: DemandChange): Promise<'recorded' | 'stale' | 'duplicate' | 'contended' | UploadTaken> {
     const { expected, next, event } = change;
-    const items: Guarded<'stale' | 'duplicate'>[] = [
+    const items: Guarded<'stale' | 'duplicate' | UploadTaken>[] = [
       {
         item: {
           Put: {
@@ -322,6 +336,34 @@ export class DemandStore {
       }),
     );
     return { items: (out.Items ?? []).map(fromItem), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /**
+   * Several public list scopes (`filters`, e.g. one per paired city) as one list, newest first: one Query per scope
+   * per page, each from the page's cursor (the sort key of the last need it showed: postedAt#id, the same order in
+   * every scope), merged. Each reads one more than the page, so a page that is not full is the last (cursor null).
+   */
+  async listMerged(filters: DemandFilter[], page: PageRequest): Promise<Page<Demand>> {
+    const cursor = decodeCursor(page.cursor);
+    if (cursor && (Object.keys(cursor).length !== 1 || !cursor.before)) {
+      throw new DomainError('validation', '分页游标无效', { issues: [{ path: 'cursor', message: '分页游标无效，请从第一页重新查询' }] });
+    }
+    const reads = await Promise.all(
+      filters.map((filter) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: cursor ? KEY_CONDITION.sortKeyBefore : KEY_CONDITION.partition,
+            ExpressionAttributeValues: { ':pk': keys.demandListScope(filter), ...(cursor ? { ':before': cursor.before } : {}) },
+            ScanIndexForward: false,
+            Limit: page.limit + 1,
+          }),
+        ),
+      ),
+    );
+    const entries = reads.flatMap((out) => out.Items ?? []).sort((a, b) => String(b.sk).localeCompare(String(a.sk)));
+    const shown = entries.slice(0, page.limit);
+    return { items: shown.map(fromItem), cursor: entries.length > page.limit ? encodeCursor({ before: String(shown.at(-1)!.sk) }) : null };
   }
 
   /**

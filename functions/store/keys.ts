@@ -35,6 +35,7 @@ export const KEY_CONDITION = {
   sortKeyPrefix: `${PK} = :pk AND begins_with(${SK}, :prefix)`,
   sortKeyBetween: `${PK} = :pk AND ${SK} BETWEEN :low AND :high`,
   sortKeyAfter: `${PK} = :pk AND ${SK} > :after`,
+  sortKeyBefore: `${PK} = :pk AND ${SK} < :before`,
 };
 
 /** The table key of an item read back. */

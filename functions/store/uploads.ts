@@ -28,6 +28,7 @@ export function toItem(upload: UploadRecord): Record<string, unknown> {
     size: upload.size,
     createdAt: upload.createdAt,
     ...(upload.material ? { material: upload.material } : {}),
+    ...(upload.purpose ? { purpose: upload.purpose } : {}),
     [U.status]: upload.status,
     ...(upload.checked ? { [U.checked]: upload.checked } : {}),
     ...(upload.refusal ? { [U.refusal]: upload.refusal } : {}),
@@ -56,6 +57,7 @@ export function fromItem(item: Record<string, any>): UploadRecord {
     size: item.size,
     createdAt: item.createdAt,
     ...(item.material ? { material: item.material } : {}),
+    ...(item.purpose ? { purpose: item.purpose } : {}),
     status: item[U.status],
     ...(item[U.checked] ? { checked: item[U.checked] } : {}),
     ...(item[U.refusal] ? { refusal: item[U.refusal] } : {}),
@@ -114,7 +116,12 @@ export type UploadTaken = `taken:${string}`;
  * one wins; the other's transaction answers `taken:<uploadId>`. Once attached the upload is kept (off the due index,
  * no TTL), the record of where its bytes went.
  */
-export function attachItem(table: string, attach: { uploadId: string; applicationId: string; materialId: string }, now: Date): Guarded<UploadTaken> {
+export function attachItem(
+  table: string,
+  attach: { uploadId: string; materialId: string } & ({ applicationId: string } | { demandId: string }),
+  now: Date,
+): Guarded<UploadTaken> {
+  const { uploadId: _upload, ...to } = attach;
   return {
     item: {
       Update: {
@@ -135,7 +142,7 @@ export function attachItem(table: string, attach: { uploadId: string; applicatio
         },
         ExpressionAttributeValues: {
           ':ready': 'ready',
-          ':to': { applicationId: attach.applicationId, materialId: attach.materialId },
+          ':to': to,
           ':at': now.toISOString(),
           ':now': Math.floor(now.getTime() / 1000),
         },

@@ -1,5 +1,5 @@
 // The demand library's pages in a real browser (Debian's chromium driven by playwright-core) against the local stack:
-// a village of 连州市 (东峉塘村委会's account) posts a need, its township (大路边镇科协) returns it with a problem at its
+// a village of 连州市 (东峉塘村委会's account) posts a need with a photo (seen on the need's page), its township (大路边镇科协) returns it with a problem at its
 // field, the village corrects it and the township confirms it; a certified station finds it by a Chinese word and
 // responds, the township picks it and closes it with a rating, and the station's public certificate page shows it; the
 // township's list of gaps names its villages without a 农技协.
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startLocalStack, type LocalStack } from '#infra/local/stack.js';
 import type { RegistryRecord } from '#functions/domain/registry.js';
 import { seedApproved } from '../integration/registry-fixtures.js';
+import { png } from '../support/files.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -66,6 +67,9 @@ describe('the demand library in a browser', () => {
     expect(await village.locator('#need-region-fixed').textContent()).toContain('441882102206');
     await village.getByLabel('需求标题').fill('短');
     await village.getByLabel('需求描述').fill('本村种植沙糖桔约两百亩，近两年黄龙病蔓延，急需专家到村现场指导。');
+    // A photo of the orchard, sent straight to storage and checked before the need is sent
+    await village.setInputFiles('#m-files-input', { name: '果园病叶.png', mimeType: 'image/png', buffer: png() });
+    await expect.poll(async () => village.locator('.materials-editor .upload').textContent(), patiently).toContain('检查通过');
     await village.getByRole('button', { name: '提交乡镇确认' }).click();
 
     // Assess: refused at the title, nothing posted
@@ -79,6 +83,12 @@ describe('the demand library in a browser', () => {
     await expect.poll(async () => village.getByRole('heading', { level: 1 }).textContent(), patiently).toBe(title);
     expect(await village.locator('.title-row .badge').textContent()).toBe('待确认');
     const needUrl = village.url();
+    // Its photo, listed with its size, opens in the page
+    const files = village.getByRole('region', { name: '需求附件（1 个）' });
+    expect(await files.textContent()).toContain('果园病叶.png');
+    expect(await files.textContent()).toMatch(/PNG · \d+ KB/);
+    await files.getByRole('button', { name: '打开 果园病叶.png' }).click();
+    await expect.poll(async () => village.getByRole('img', { name: '预览：果园病叶.png' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), patiently).toBe(true);
     await shoot(village, 'demand-village-posted');
 
     // Act: the township finds it among the needs to confirm and returns it, naming the description
@@ -127,8 +137,12 @@ describe('the demand library in a browser', () => {
     // Act: the station searches by a Chinese word, opens it and responds
     const applicant = await signedIn('连州市农业科技发展有限公司');
     await applicant.goto(`${stack.url}/demands`);
+    // Its own county first: the station is in 连州市
+    await expect.poll(async () => applicant.getByRole('region', { name: '本县（区）的需求：连州市' }).getByRole('link', { name: title }).count(), patiently).toBe(1);
     await applicant.getByLabel('搜索').fill('黄龙病');
     await applicant.getByRole('button', { name: '查询' }).click();
+    // 连州 is of 清远, which the default pairs give to 广州 (珠三角带粤东西北)
+    await expect.poll(async () => applicant.locator('.cards li', { hasText: title }).textContent(), patiently).toContain('结对帮扶：广州市');
     await applicant.getByRole('link', { name: title }).click();
     await applicant.getByLabel(/响应方案/).fill('派果树研究所专家两名驻村十天，现场诊断并培训果农。');
     await applicant.getByRole('button', { name: '提交响应' }).click();

@@ -55,6 +55,13 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * policy.ts; services/demands.ts's decision, correction and withdrawal; the decision schema and the new fields in
  * http/demand-schemas.ts; four notice texts in domain/notifications.ts; much of it Chinese text, three bytes a
  * character) the api went to 555.8/185.7; the other bundles stayed under their ceilings.
+ * With issue 17's materials on a need (functions/domain/demand-materials.ts, the upload's owner and purpose in
+ * services/uploads.ts, the attach in the need's transaction, the files' link route and its OpenAPI text, much of it
+ * Chinese) the api went to 560.7/187.7; the other bundles stayed under their ceilings. With 珠三角带粤东西北
+ * (functions/domain/pairing.ts, the paired list's parameters, their checks and OpenAPI text, the merged list of several
+ * scopes in store/demands.ts) the api went to 564.6/189.0 and the sweeper, which bundles the demand store for its
+ * flag of unanswered needs, to 736.5/227.1; with "their own county first" (near=mine: its check and OpenAPI text) the
+ * api went to 565.9/189.4.
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -65,11 +72,11 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 557 * KiB, gzip: 186.5 * KiB },
+  api: { minified: 566.5 * KiB, gzip: 190 * KiB },
   registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
   recordOutcome: { minified: 291.5 * KiB, gzip: 96 * KiB },
   reconciler: { minified: 279.5 * KiB, gzip: 90.3 * KiB },
-  sweeper: { minified: 736 * KiB, gzip: 228 * KiB },
+  sweeper: { minified: 737 * KiB, gzip: 228 * KiB },
   checkUpload: { minified: 271 * KiB, gzip: 91 * KiB },
   documents: { minified: 1236 * KiB, gzip: 352 * KiB },
 };

@@ -54,7 +54,7 @@ describe('village accounts', () => {
     expect(taken.status, taken.text).toBe(200);
   });
 
-  it('are refused what is not theirs: applications, tasks, registry, stats, gaps, uploads, drafts', async () => {
+  it('are refused what is not theirs: applications, tasks, registry, stats, gaps, drafts (uploads are their needs’ files: test/integration/demand-materials.test.ts)', async () => {
     // Prepare
     const village = await villageToken();
 
@@ -67,7 +67,6 @@ describe('village accounts', () => {
         ['GET', '/v1/stats'],
         ['GET', '/v1/gaps'],
         ['POST', '/v1/drafts'],
-        ['POST', '/v1/uploads'],
       ].map(([method, path]) => call(method, path, village, method === 'POST' ? { type: 'society-station', form: {} } : undefined)),
     );
     const notices = await call('GET', '/v1/notifications', village);

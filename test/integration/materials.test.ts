@@ -184,7 +184,8 @@ describe('bad input', () => {
       kind: await ask({ contentType: 'image/jpeg', type: 'society-station', material: 'service-plan' }),
       html: await ask({ contentType: 'text/html' }),
       noSuchMaterial: await ask({ type: TYPE, material: 'no-such-material' }),
-      byOfficial: await api.call('POST', '/v1/uploads', { token: t.township, body: { fileName: 'a.pdf', contentType: 'application/pdf', size: 10 } }),
+      // A township's or county's official uploads only a need's files (test/integration/demand-materials.test.ts); the province none.
+      byOfficial: await api.call('POST', '/v1/uploads', { token: t.province, body: { fileName: 'a.pdf', contentType: 'application/pdf', size: 10 } }),
     };
 
     // Assess

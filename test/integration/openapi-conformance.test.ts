@@ -160,6 +160,12 @@ beforeAll(async () => {
   const matched = await api.call('POST', `/v1/demands/${toClose}/match`, { token: tokens.township, body: { responseIds: [await respond(toClose)] } });
   expect(matched.status, matched.text).toBe(200);
   const demandIds = [published, toMatch, toClose, '01JNOSUCHDEMAND00000000000'];
+  // A need with a file (a photo of the township's, attached when posting): its link's examples read it.
+  const photo = await sendUpload(api, tokens.township, pdf({ objects: ['<< /NeedFile 1 >>'] }), { fileName: '现场照片.pdf', contentType: 'application/pdf' });
+  expect((await checked(api, tokens.township, photo.uploadId)).body.status).toBe('ready');
+  const withFile = await api.call('POST', '/v1/demands', { token: tokens.township, body: { ...need, materials: [{ uploadId: photo.uploadId }] } });
+  expect(withFile.status, withFile.text).toBe(201);
+  pathValuesOf['GET /v1/demands/{id}/materials/{materialId}'] = { id: [withFile.body.id, ...demandIds], materialId: [withFile.body.materials[0].id, '01JNOSUCHFILE0000000000000'] };
   pathValuesOf['GET /v1/demands/{id}'] = { id: demandIds };
   pathValuesOf['POST /v1/demands/{id}/responses'] = { id: demandIds };
   pathValuesOf['POST /v1/demands/{id}/match'] = { id: [toMatch, ...demandIds] };

@@ -102,6 +102,21 @@ let forms: Promise<FormType[]> | undefined;
 let processForms: Promise<FormType[]> | undefined;
 const regions = new Map<string, Promise<Region>>();
 
+/** 珠三角带粤东西北: the delta cities a paired list is of, and the cities it covers. */
+type DemandPairing = { from: { code: string; name: string }[]; cities: { code: string; name: string }[] };
+
+/** A need as posted or corrected: its files new uploads, or (correcting) files it has, kept by id. */
+type DemandBody = {
+  kind: string;
+  industry: string;
+  regionCode: string;
+  title: string;
+  description: string;
+  expectedOutcome?: string;
+  wantedBy?: string;
+  materials?: ({ uploadId: string } | { materialId: string })[];
+};
+
 export const api = {
   /** The catalogue, fetched once per page load. */
   forms: () => {
@@ -139,7 +154,8 @@ export const api = {
     await send('DELETE', `/v1/drafts/${encodeURIComponent(id)}`);
   },
   availability: (type: string, regionCode: string) => request<Availability>('GET', `/v1/availability${query({ type, regionCode })}`),
-  uploadSlot: (body: { fileName: string; contentType: string; size: number; type: string; material: string }) => request<UploadSlot>('POST', '/v1/uploads', body),
+  /** A slot for one file: an application's material (with its type and material key), or a need's file (without). */
+  uploadSlot: (body: { fileName: string; contentType: string; size: number; type?: string; material?: string }) => request<UploadSlot>('POST', '/v1/uploads', body),
   /** The upload and, once its bytes arrived, the check's verdict. */
   upload: (uploadId: string) => request<UploadView>('GET', `/v1/uploads/${encodeURIComponent(uploadId)}`),
   /** A link of a few minutes to one file of an application (PDFs and images open inline). */
@@ -201,17 +217,20 @@ export const api = {
   channels: (level: DecidingLevel, region: string) => request<OfficeChannels>('GET', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`),
   setChannels: (level: DecidingLevel, region: string, input: ChannelsInput) =>
     request<OfficeChannels>('PUT', `/v1/offices/${level}/${encodeURIComponent(region)}/channels`, input),
-  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; cursor?: string | null; limit?: number }) =>
-    request<Page<DemandView>>('GET', `/v1/demands${query(params)}`),
+  demands: (params: { region?: string; kind?: string; industry?: string; status?: string; q?: string; pairing?: string; near?: string; cursor?: string | null; limit?: number }) =>
+    request<Page<DemandView> & { pairing?: DemandPairing; near?: { counties: { code: string; name: string }[] } }>('GET', `/v1/demands${query(params)}`),
   demand: (id: string) => request<DemandView>('GET', `/v1/demands/${encodeURIComponent(id)}`),
-  postDemand: (body: { kind: string; industry: string; regionCode: string; title: string; description: string; expectedOutcome?: string; wantedBy?: string }) =>
+  postDemand: (body: DemandBody) =>
     request<DemandView>('POST', '/v1/demands', body),
   respond: (id: string, body: { proposal: string; startBy?: string; certificateNo?: string }) =>
     request<DemandResponseView>('POST', `/v1/demands/${encodeURIComponent(id)}/responses`, body),
-  correctDemand: (id: string, body: { kind: string; industry: string; regionCode: string; title: string; description: string; expectedOutcome?: string; wantedBy?: string }) =>
+  correctDemand: (id: string, body: DemandBody) =>
     request<DemandView>('PUT', `/v1/demands/${encodeURIComponent(id)}`, body),
   decideDemand: (id: string, body: { action: 'approve' | 'return' | 'reject'; comment?: string; issues?: { path?: string; message: string }[] }) =>
     request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/decision`, body),
+  /** A link of a few minutes to one file of a need (PDFs and images open inline). */
+  demandMaterialLink: (id: string, materialId: string) =>
+    request<{ url: string; expiresAt: string }>('GET', `/v1/demands/${encodeURIComponent(id)}/materials/${encodeURIComponent(materialId)}`),
   withdrawDemand: (id: string) => request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/withdraw`),
   matchDemand: (id: string, responseIds: string[]) => request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/match`, { responseIds }),
   closeDemand: (id: string, body: { outcome: string; rating: number; comment?: string; daysOnSite?: number; peopleTrained?: number }) =>

@@ -29,7 +29,7 @@ const CorrectPage = lazyPage(() => import('./pages/correct').then((m) => m.Corre
 const DashboardPage = lazyPage(() => import('./pages/dashboard').then((m) => m.DashboardPage));
 const DecidedPage = lazyPage(() => import('./pages/decided').then((m) => m.DecidedPage));
 const FailedDeliveriesPage = lazyPage(() => import('./pages/deliveries').then((m) => m.FailedDeliveriesPage));
-const DemandNewPage = lazyPage(() => import('./pages/demands').then((m) => m.DemandNewPage));
+const DemandNewPage = lazyPage(() => import('./pages/demand-form').then((m) => m.DemandNewPage));
 const DemandPage = lazyPage(() => import('./pages/demands').then((m) => m.DemandPage));
 const DemandsPage = lazyPage(() => import('./pages/demands').then((m) => m.DemandsPage));
 const GapsPage = lazyPage(() => import('./pages/gaps').then((m) => m.GapsPage));

@@ -150,7 +150,8 @@ export function useMaterialUploads(formType: FormType, current: MaterialRecord[]
   const send = async (material: Material, id: number, file: File) => {
     const contentType = declaredType(file, material)!;
     try {
-      const slot = await api.uploadSlot({ fileName: file.name, contentType, size: file.size, type: formType.type, material: material.key });
+      // A need's files (a form type of no type of its own) are asked for as such: no application type nor material key.
+      const slot = await api.uploadSlot({ fileName: file.name, contentType, size: file.size, ...(formType.type ? { type: formType.type, material: material.key } : {}) });
       await put(slot, file, (progress) => patch(material.key, id, { progress }));
       patch(material.key, id, { phase: 'checking', progress: 100, uploadId: slot.uploadId });
       const view = await checkedUpload(slot.uploadId);
@@ -305,7 +306,8 @@ export function MaterialsEditor({
   );
 }
 
-function MaterialField({
+/** One material's files: its rules, the return's note, the server's errors, its current files and the uploads under way. */
+export function MaterialField({
   material,
   uploads,
   current,

@@ -263,6 +263,8 @@ export interface DemandView {
   industryName: string;
   regionCode: string;
   regionName: string;
+  /** 珠三角带粤东西北: the delta city its region's city pairs with, or null. */
+  pairedCity: { code: string; name: string } | null;
   title: string;
   description: string;
   expectedOutcome: string | null;
@@ -288,6 +290,8 @@ export interface DemandView {
   confirmCountdown: { overdue: boolean; workingDaysLeft: number } | null;
   /** A RETURNED need: every problem its office listed. */
   issues: Issue[];
+  /** Its files (photos, PDFs), each opened through a link of minutes. */
+  materials: DemandFile[];
   history?: { at: string; action: import('#functions/domain/demand.js').DemandAction; actor: { name: string }; comment: string | null; issues?: Issue[] }[];
   /** When it had waited the set time without a response (the detail only). */
   overdueAt?: string | null;
@@ -295,6 +299,9 @@ export interface DemandView {
   /** The ACTIVE stations near the need: its township's, then its county's (the detail only). */
   nearby?: { certificateNo: string; name: string; type: string; typeName: string; regionCode: string; regionName: string; scope: 'township' | 'county' }[];
 }
+
+/** A need's file as the API shows it (its bytes only through a link of minutes). */
+export type DemandFile = Omit<import('#functions/domain/demand-materials.js').DemandMaterial, 'object'>;
 
 /** One item of a batch approval's answer (POST /v1/tasks/approvals). */
 export type BatchApprovalItem =

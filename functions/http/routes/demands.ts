@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type * as z from 'zod/mini';
 import { fieldIssues } from '#forms/fields.js';
 import { DomainError } from '../../domain/application.js';
-import { closeDemand, correctDemand, decideDemand, getDemand, listDemands, listGaps, matchDemand, postDemand, respondToDemand, withdrawDemand } from '../../services/demands.js';
+import { closeDemand, correctDemand, demandMaterialLink, decideDemand, getDemand, listDemands, listGaps, matchDemand, postDemand, respondToDemand, withdrawDemand } from '../../services/demands.js';
 import type { Services } from '../../services/context.js';
 import { jsonBody, pageOf, type Env } from '../request.js';
 import { demandCloseSchema, demandDecisionSchema, demandInputSchema, demandMatchSchema, demandResponseInputSchema } from '../demand-schemas.js';
@@ -22,10 +22,11 @@ export function demandRoutes(s: Services) {
   const r = new Hono<Env>();
   r.post('/', noQuery, async (c) => c.json(await postDemand(s, c.get('principal'), parsed(demandInputSchema, await jsonBody(c), '需求内容有误')), 201));
   r.get('/', async (c) => {
-    const query = queryOf(c, ['region', 'kind', 'industry', 'status', 'q', ...pageParams]);
+    const query = queryOf(c, ['region', 'kind', 'industry', 'status', 'q', 'pairedWith', 'pairing', 'near', ...pageParams]);
     return c.json(await listDemands(s, c.get('principal'), query, pageOf(c)));
   });
   r.get('/:id', noQuery, async (c) => c.json(await getDemand(s, c.get('principal'), c.req.param('id'))));
+  r.get('/:id/materials/:materialId', noQuery, async (c) => c.json(await demandMaterialLink(s, c.get('principal'), c.req.param('id'), c.req.param('materialId'))));
   r.put('/:id', noQuery, async (c) => c.json(await correctDemand(s, c.get('principal'), c.req.param('id'), parsed(demandInputSchema, await jsonBody(c), '需求内容有误'))));
   r.post('/:id/decision', noQuery, async (c) => c.json(await decideDemand(s, c.get('principal'), c.req.param('id'), parsed(demandDecisionSchema, await jsonBody(c), '确认意见有误'))));
   r.post('/:id/withdraw', noQuery, async (c) => c.json(await withdrawDemand(s, c.get('principal'), c.req.param('id'))));

@@ -1,18 +1,19 @@
-// The demand library (需求库): the list with its filters and Chinese search, a need's page (respond, pick, close and
-// rate, confirm a village's need, each for whom it is), and the form to post one (an office's, published at once; a
-// village account's, for its township to confirm) or to correct a returned one.
+// The demand library (需求库): the list with its filters and Chinese search, and a need's page (its files, respond, pick,
+// close and rate, confirm a village's need, each for whom it is); the form to post or correct one is pages/demand-form.tsx.
 import { useEffect, useState } from 'preact/hooks';
 import { demandKindNames, demandStatusNames } from '#functions/domain/demand.js';
 import { industries } from '#forms/industries.js';
 import { ApiError, api } from '../api';
 import type { Session } from '../auth';
 import { countdownOf, formatDate, formatTime } from '../labels';
+import { isPdf, kindLabel, previewable, sizeText } from '../file-text';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
-import type { DemandView, Issue } from '../types';
+import type { DemandFile, DemandView, Issue } from '../types';
+import { isPostingOffice, issuesByPath, mayPost } from '../demand-rules';
 import { ErrorNotice, Loading, Notice, PageFoot, PageTitle, messageOf, useAsync, usePages } from '../ui';
 
-const filterKeys = ['q', 'region', 'kind', 'industry', 'status'] as const;
+const filterKeys = ['q', 'region', 'kind', 'industry', 'status', 'pairing'] as const;
 type Filters = Record<(typeof filterKeys)[number], string>;
 
 const filtersFrom = (query: URLSearchParams): Filters => Object.fromEntries(filterKeys.map((k) => [k, query.get(k) ?? ''])) as Filters;
@@ -22,14 +23,9 @@ const toQuery = (filters: Filters) => {
 };
 
 /** Whether the caller is an office that posts needs (a township's or county's). */
-const isPostingOffice = (session: Session) => session.claims.role === 'official' && (session.claims.level === 'township' || session.claims.level === 'county');
-/** Whether the caller posts needs: such an office, or a village account (村委会) for its own village. */
-const mayPost = (session: Session) => isPostingOffice(session) || session.claims.role === 'village';
 /** Whether the caller sees needs not yet published: the offices of their region, the village that posted them, the administrators. */
 const seesUnpublished = (session: Session) => session.claims.role !== 'applicant';
 
-const issuesByPath = (error: unknown): Record<string, string> =>
-  error instanceof ApiError ? Object.fromEntries(error.issues.map((issue: Issue) => [issue.path ?? '', issue.message])) : {};
 
 export function DemandsPage({ session }: { session: Session }) {
   const { query } = useLocation();
@@ -38,6 +34,9 @@ export function DemandsPage({ session }: { session: Session }) {
   const [draft, setDraft] = useState<Filters>(applied);
   useEffect(() => setDraft(applied), [key]);
   const { items, cursor, error, loading, more } = usePages((from) => api.demands({ ...applied, cursor: from, limit: 20 }), [key]);
+  // 珠三角带粤东西北: an organisation or office of a delta city is offered its paired cities' needs; others (a 400) are not.
+  const paired = useAsync(() => (session.claims.role === 'admin' ? Promise.resolve(undefined) : api.demands({ pairing: 'mine', limit: 1 }).then((page) => page.pairing, () => undefined)), []);
+  const pairedCities = paired.data?.cities ?? [];
   const search = (event: Event) => {
     event.preventDefault();
     navigate(`/demands${toQuery(draft)}`, { replace: true });
@@ -96,6 +95,17 @@ export function DemandsPage({ session }: { session: Session }) {
               : null}
           </select>
         </div>
+        {pairedCities.length || applied.pairing ? (
+          <div class="field">
+            <label for="demand-pairing">结对帮扶地区</label>
+            <select id="demand-pairing" value={draft.pairing} onChange={(e) => setDraft({ ...draft, pairing: e.currentTarget.value })}>
+              <option value="">不限</option>
+              <option value="mine">
+                {paired.data ? `${paired.data.from.map((c) => c.name).join('、')}结对的${pairedCities.map((c) => c.name).join('、')}` : '本单位所在城市结对帮扶的地区'}
+              </option>
+            </select>
+          </div>
+        ) : null}
         <RegionPicker id="demand-region" legend="地区" value={draft.region} onChange={(region) => setDraft({ ...draft, region })} deepest="township" hint="选到任一级，即查询其下全部" />
         <div class="actions">
           <button type="submit" class="primary">
@@ -106,10 +116,34 @@ export function DemandsPage({ session }: { session: Session }) {
           </button>
         </div>
       </form>
+      {!key ? <OwnCounty session={session} /> : null}
       {error ? <ErrorNotice error={error} /> : null}
+      {!key && !error ? <h2>全省需求</h2> : null}
       {!loading && !error ? <p role="status">{items.length ? `找到 ${items.length}${cursor ? '+' : ''} 条需求（最新的在前）。` : '没有符合条件的需求。'}</p> : null}
       <DemandCards items={items} />
       <PageFoot loading={loading} cursor={cursor} more={more} what="需求" />
+    </section>
+  );
+}
+
+/**
+ * Their own county first (the issue's browse order): the newest published needs of the caller's county (an
+ * organisation's stations', an office's, a village's; near=mine), above the province's list. Hidden for those with none.
+ */
+function OwnCounty({ session }: { session: Session }) {
+  const near = useAsync(() => (session.claims.role === 'admin' ? Promise.resolve(undefined) : api.demands({ near: 'mine', limit: 5 }).then((page) => page, () => undefined)), []);
+  const page = near.data;
+  if (!page?.near) return null;
+  const names = page.near.counties.map((c) => c.name).join('、');
+  return (
+    <section aria-labelledby="own-county-title">
+      <h2 id="own-county-title">本县（区）的需求：{names}</h2>
+      {page.items.length ? <DemandCards items={page.items} heading="h3" /> : <p class="muted">{names}暂无征集中的需求。</p>}
+      {page.cursor ? (
+        <p>
+          <Link href={`/demands?region=${page.near.counties[0]!.code}`}>查看{page.near.counties[0]!.name}的全部需求</Link>
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -132,6 +166,7 @@ function DemandCards({ items, heading = 'h2' }: { items: DemandView[]; heading?:
               {demand.status === 'PENDING' && demand.confirmBy ? ` · 请于 ${formatTime(demand.confirmBy)} 前确认` : ''}
               {demand.confirmCountdown ? <span class={`countdown${!demand.confirmCountdown.overdue && demand.confirmCountdown.workingDaysLeft <= 1 ? ' soon' : ''}`}>（{countdownOf(demand.confirmCountdown)}）</span> : null}
               {demand.wantedBy ? ` · 期望 ${demand.wantedBy} 前完成` : ''}
+              {demand.pairedCity ? ` · 结对帮扶：${demand.pairedCity.name}` : ''}
             </p>
             <p>{demand.description.length > 120 ? `${demand.description.slice(0, 120)}…` : demand.description}</p>
           </article>
@@ -164,130 +199,6 @@ function Unpublished({ session }: { session: Session }) {
         </section>
       ))}
     </>
-  );
-}
-
-type NeedFields = { kind: string; industry: string; regionCode: string; title: string; description: string; expectedOutcome: string; wantedBy: string };
-
-/**
- * The form of a need: an office posts one in its region (published at once); a village account in its own village (its
- * township confirms it), or corrects its returned one (`correcting`: the need's id), each problem shown at its field.
- */
-export function DemandNewPage({ session, correcting }: { session: Session; correcting?: string }) {
-  const village = session.claims.role === 'village' ? session.claims.region! : undefined;
-  const blank: NeedFields = { kind: 'technology', industry: 'planting', regionCode: village ?? '', title: '', description: '', expectedOutcome: '', wantedBy: '' };
-  const [value, setValue] = useState<NeedFields>(blank);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const returned = useAsync(() => (correcting ? api.demand(correcting) : Promise.resolve(undefined)), [correcting]);
-  useEffect(() => {
-    const d = returned.data;
-    if (d) setValue({ kind: d.kind, industry: d.industry, regionCode: d.regionCode, title: d.title, description: d.description, expectedOutcome: d.expectedOutcome ?? '', wantedBy: d.wantedBy ?? '' });
-  }, [returned.data]);
-  if (!mayPost(session)) return <Notice kind="warning">仅乡镇、县（区）科协等办公室和村委会可以发布需求。</Notice>;
-  if (correcting && returned.loading && !returned.data) return <Loading what="需求" />;
-  if (correcting && returned.error) return <ErrorNotice error={returned.error} />;
-  if (correcting && returned.data && returned.data.status !== 'RETURNED') return <Notice kind="warning">该需求{returned.data.statusName}，只有被退回修改的需求可以修改重新提交。</Notice>;
-  // The office's problems (一次性告知) beside their fields, until the village sends it again; the server's own after a try.
-  const told = correcting && returned.data ? Object.fromEntries(returned.data.issues.map((issue) => [issue.path ?? '', `乡镇科协意见：${issue.message}`])) : {};
-  const problems = error ? issuesByPath(error) : told;
-  const general = correcting && returned.data && !error ? returned.data.issues.filter((issue) => !issue.path) : [];
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const { expectedOutcome, wantedBy, ...rest } = value;
-      const body = { ...rest, ...(expectedOutcome.trim() ? { expectedOutcome } : {}), ...(wantedBy ? { wantedBy } : {}) };
-      const posted = correcting ? await api.correctDemand(correcting, body) : await api.postDemand(body);
-      navigate(`/demands/${posted.id}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const field = (name: keyof typeof value, label: string, input: preact.JSX.Element, required = true) => (
-    <div class={`field wide${problems[name] ? ' invalid' : ''}`}>
-      <label for={`need-${name}`}>
-        {label}
-        {required ? <span class="required" aria-hidden="true"> *</span> : null}
-      </label>
-      {input}
-      {problems[name] ? (
-        <p class="field-error" id={`need-${name}-error`}>
-          {problems[name]}
-        </p>
-      ) : null}
-    </div>
-  );
-  const described = (name: string) => (problems[name] ? { 'aria-invalid': true, 'aria-describedby': `need-${name}-error` } : {});
-  const title = correcting ? '修改重新提交需求' : village ? '提交本村需求' : '发布需求';
-  return (
-    <section class="narrow">
-      <PageTitle title={title}>{title}</PageTitle>
-      <p class="lead">
-        {village ? '提交本村的需求：由所在乡镇科协确认后发布到需求库，持证站点即可响应。' : '在本辖区内发布：发布后即进入需求库，持证站点可以响应。'}
-      </p>
-      {error && !Object.keys(problems).length ? <ErrorNotice error={error} /> : null}
-      {general.length ? (
-        <Notice kind="warning">
-          乡镇科协意见：{general.map((issue) => issue.message).join('；')}
-        </Notice>
-      ) : null}
-      {Object.keys(problems).length ? <Notice kind="error">请修改以下 {Object.keys(problems).length} 处后再{correcting ? '提交' : '发布'}。</Notice> : null}
-      <form onSubmit={submit} noValidate aria-label="需求内容">
-        {field(
-          'kind',
-          '需求类别',
-          <select id="need-kind" value={value.kind} onChange={(e) => setValue({ ...value, kind: e.currentTarget.value })} {...described('kind')}>
-            {Object.entries(demandKindNames).map(([kind, name]) => (
-              <option key={kind} value={kind}>
-                {name}
-              </option>
-            ))}
-          </select>,
-        )}
-        {field(
-          'industry',
-          '所属产业',
-          <select id="need-industry" value={value.industry} onChange={(e) => setValue({ ...value, industry: e.currentTarget.value })} {...described('industry')}>
-            {Object.entries(industries).map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>,
-        )}
-        {village ? (
-          <div class="field wide">
-            <span class="label">需求所在地区</span>
-            <p id="need-region-fixed">本村：{session.claims.name}（{village}）</p>
-            {problems.regionCode ? <p class="field-error">{problems.regionCode}</p> : null}
-          </div>
-        ) : (
-          <RegionPicker
-            id="need-region"
-            legend="需求所在地区"
-            value={value.regionCode}
-            onChange={(regionCode) => setValue({ ...value, regionCode })}
-            deepest="village"
-            hint="本辖区内的县（区）、乡镇或村"
-            required
-            errors={problems.regionCode ? [problems.regionCode] : undefined}
-          />
-        )}
-        {field('title', '需求标题', <input id="need-title" type="text" value={value.title} onInput={(e) => setValue({ ...value, title: e.currentTarget.value })} {...described('title')} />)}
-        {field('description', '需求描述', <textarea id="need-description" rows={5} value={value.description} onInput={(e) => setValue({ ...value, description: e.currentTarget.value })} {...described('description')} />)}
-        {field('expectedOutcome', '预期成效', <textarea id="need-expectedOutcome" rows={2} value={value.expectedOutcome} onInput={(e) => setValue({ ...value, expectedOutcome: e.currentTarget.value })} {...described('expectedOutcome')} />, false)}
-        {field('wantedBy', '期望完成日期', <input id="need-wantedBy" type="date" value={value.wantedBy} onInput={(e) => setValue({ ...value, wantedBy: e.currentTarget.value })} {...described('wantedBy')} />, false)}
-        <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? '正在提交…' : correcting ? '修改后重新提交' : village ? '提交乡镇确认' : '发布需求'}
-          </button>
-        </div>
-      </form>
-    </section>
   );
 }
 
@@ -476,7 +387,10 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
         <dt>产业</dt>
         <dd>{d.industryName}</dd>
         <dt>地区</dt>
-        <dd>{d.regionName}</dd>
+        <dd>
+          {d.regionName}
+          {d.pairedCity ? `（珠三角结对帮扶城市：${d.pairedCity.name}）` : ''}
+        </dd>
         {d.village ? (
           <>
             <dt>提交</dt>
@@ -518,6 +432,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
           <p class="prose">{d.expectedOutcome}</p>
         </>
       ) : null}
+      {d.materials.length ? <NeedFiles demand={d} /> : null}
       {d.closure ? (
         <section aria-labelledby="closure-title" class="closure">
           <h2 id="closure-title">办结评价</h2>
@@ -571,6 +486,69 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
               </li>
             ))}
           </ol>
+        </section>
+      ) : null}
+    </section>
+  );
+}
+
+/** A need's files: name, kind and size, each opened through a link of minutes (PDFs and photos shown in the page). */
+function NeedFiles({ demand }: { demand: DemandView }) {
+  const [preview, setPreview] = useState<{ file: DemandFile; url: string; expiresAt: string }>();
+  const [opening, setOpening] = useState<string>();
+  const [error, setError] = useState<string>();
+  const open = async (file: DemandFile) => {
+    setOpening(file.id);
+    setError(undefined);
+    try {
+      const link = await api.demandMaterialLink(demand.id, file.id);
+      if (previewable(file.contentType)) setPreview({ file, ...link });
+      else window.location.assign(link.url);
+    } catch (e) {
+      setError(`无法打开“${file.fileName}”：${messageOf(e)}`);
+    } finally {
+      setOpening(undefined);
+    }
+  };
+  return (
+    <section aria-labelledby="need-files-title" class="materials-view">
+      <h2 id="need-files-title">需求附件（{demand.materials.length} 个）</h2>
+      {error ? (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ul class="material-files">
+        {demand.materials.map((file) => (
+          <li key={file.id} class="material-file">
+            <span class="file-name">{file.fileName}</span>
+            <span class="muted">
+              {' '}
+              {kindLabel(file.contentType)} · {sizeText(file.size)}
+            </span>{' '}
+            <button type="button" class="secondary small" disabled={opening === file.id} onClick={() => void open(file)}>
+              {opening === file.id ? '正在打开…' : `打开 ${file.fileName}`}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {preview ? (
+        <section class="material-preview" aria-labelledby="need-preview-title">
+          <div class="preview-head">
+            <h3 id="need-preview-title">预览：{preview.file.fileName}</h3>
+            <a href={preview.url} target="_blank" rel="noopener noreferrer">
+              在新窗口打开
+            </a>
+            <button type="button" class="link" onClick={() => setPreview(undefined)}>
+              关闭预览
+            </button>
+          </div>
+          <p class="muted">预览链接 {formatTime(preview.expiresAt)} 前有效，过期后请重新点击“打开”。</p>
+          {isPdf(preview.file.contentType) ? (
+            <iframe class="preview-frame" src={preview.url} title={`预览：${preview.file.fileName}`} />
+          ) : (
+            <img class="preview-image" src={preview.url} alt={`预览：${preview.file.fileName}`} />
+          )}
         </section>
       ) : null}
     </section>
