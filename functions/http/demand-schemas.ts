@@ -84,6 +84,10 @@ export const demandDecisionSchema = meta(
         title: '决定',
         description: 'approve 确认发布 / reject 不予发布 / return 退回修改',
       }),
+      version: meta(z.optional(z.int({ error: '版本须为整数' }).check(z.gte(1, { error: '版本须为整数' }), z.lte(1_000_000_000, { error: '版本须为整数' }))), {
+        title: '审阅时的版本',
+        description: 'GET /v1/demands/{id} 读到的 version：需求在此之后被修改过（如村委会修改重新提交）则 409，请重新审阅',
+      }),
       comment: meta(z.optional(z.string({ error: '意见须为文字' }).check(...plainText('意见', true), z.maxLength(2000, { error: '意见不超过2000字' }))), { title: '意见' }),
       issues: meta(
         z.optional(
@@ -163,7 +167,13 @@ const demandStatus = meta(z.enum(demandStatuses), {
   title: '需求状态',
   description: 'PENDING 待确认 / RETURNED 已退回 / PUBLISHED 征集中 / MATCHED 已对接 / CLOSED 已办结 / REJECTED 未通过 / WITHDRAWN 已撤回',
 });
-const actorSchema = z.object({ sub: z.string(), name: z.string(), role: z.string(), level: z.optional(level), region: z.optional(z.string()) });
+const actorSchema = z.object({
+  sub: meta(z.optional(z.string()), { title: '账号编号', description: '只给该需求所在地的办公室、其村委会和管理员看；其他人读到的历史不含账号编号，也不含退回、不予发布的意见和问题' }),
+  name: z.string(),
+  role: z.string(),
+  level: z.optional(level),
+  region: z.optional(z.string()),
+});
 
 /** A response as its reader is shown it (functions/services/demands.ts responseView). */
 export const demandResponseViewSchema = meta(

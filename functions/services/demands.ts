@@ -144,9 +144,26 @@ function detailView(s: DemandServices, principal: Principal, demand: Demand, his
     overdueAt: demand.overdueAt,
     mine: poster,
     ownVillage: isPostingVillage(principal, demand),
-    history,
+    history: insider(principal, demand) ? history : history.map(publicEvent),
     responses: shown.map((response) => responseView(principal, demand, response)),
   };
+}
+
+/** Who reads a need's history whole: the offices over its region, its village, administrators. */
+function insider(principal: Principal, demand: Demand): boolean {
+  if (principal.role === 'admin' || isPostingVillage(principal, demand)) return true;
+  return principal.role === 'official' && !!principal.region && demand.regionCode.startsWith(principal.region);
+}
+
+/**
+ * A history entry as everyone else reads it (a published need is the library's public face): who by name and office,
+ * never an account's id; the confirmation's return and refusal without their comments and problems (the village's
+ * and its office's business).
+ */
+function publicEvent(event: DemandEvent): DemandEvent {
+  const { issues: _issues, ...rest } = event as DemandEvent & { issues?: unknown };
+  const { sub: _sub, ...actor } = event.actor as DemandEvent['actor'] & { sub?: string };
+  return { ...rest, actor: actor as DemandEvent['actor'], comment: event.action === 'return' || event.action === 'reject' ? null : event.comment };
 }
 
 /** Retries a change that lost to another (a response arriving at the same instant): read again, decide again. */
@@ -297,6 +314,8 @@ function publishingItems(s: DemandServices, demand: Demand, now: Date) {
 
 export interface DemandDecisionInput {
   action: DemandDecision;
+  /** The version the office read (GET /v1/demands/{id}); left out, the need as it is now. */
+  version?: number;
   comment?: string;
   issues?: DemandIssue[];
 }
@@ -313,6 +332,10 @@ export async function decideDemand(s: DemandServices, principal: Principal, id: 
   // A decision that loses the race reads the need again and finds it decided: 409.
   await changeDemand(s, id, ({ demand }, now) => {
     if (demand.status !== 'PENDING') throw new DomainError('conflict', `该需求${demandStatusNames[demand.status]}，不在待确认状态，不能再作决定`);
+    // Decided over the version the office read: a correction arriving meanwhile is read before it is decided.
+    if (input.version !== undefined && input.version !== demand.version) {
+      throw new DomainError('conflict', '该需求在您审阅后已被修改，请刷新后重新审阅再作决定', { version: demand.version });
+    }
     const at = now.toISOString();
     const status = decidedStatus[input.action];
     const issues = input.action === 'return' ? (input.issues ?? []) : [];
@@ -447,6 +470,13 @@ export async function listDemands(
   }
   const scope = demandListRegionFor(principal, region === PROVINCE ? undefined : region, status);
   const filter = { region: scope, kind, industry };
+  if (normalised && !publicDemandStatuses.has(status)) {
+    // Needs not published have no postings (a word's postings are written with the publishing): an office's to-confirm
+    // list and a village's own are few, read as listed and kept to those holding the words (a page may come back short,
+    // with its cursor).
+    const listed = await s.demands.list({ ...filter, status }, page);
+    return view({ items: listed.items.filter((d) => matchesQuery(d, normalised)), cursor: listed.cursor });
+  }
   const found = normalised
     ? await s.demands.search(queryGram(normalised)!, filter, page, (d) => d.status === status && matchesQuery(d, normalised))
     : await s.demands.list({ ...filter, status }, page);

@@ -152,6 +152,10 @@ describe('a village account posts a need for its township to confirm', () => {
     const notice = notices.body.items.find((n: { kind: string; demandId: string }) => n.kind === 'demand-returned' && n.demandId === id);
     expect(notice.body).toContain('育秧时间');
     expect(ids(await call('GET', '/v1/demands?status=RETURNED', village))).toContain(id);
+    // Found by a word in its village's and its township's lists of needs not published
+    expect(ids(await call('GET', `/v1/demands?status=RETURNED&q=${encodeURIComponent('机插秧')}`, village))).toContain(id);
+    expect(ids(await call('GET', `/v1/demands?status=RETURNED&q=${encodeURIComponent('机插秧')}`, tokens.township))).toContain(id);
+    expect(ids(await call('GET', `/v1/demands?status=RETURNED&q=${encodeURIComponent('没有这个词')}`, tokens.township))).not.toContain(id);
 
     // Act: the correction, first with bad input, then right
     const bad = await call('PUT', `/v1/demands/${id}`, village, need({ title: '短', wantedBy: '2027-02-30', kind: 'x' }));
@@ -167,14 +171,27 @@ describe('a village account posts a need for its township to confirm', () => {
     const townshipNotices = await call('GET', '/v1/notifications', tokens.township);
     expect(townshipNotices.body.items.filter((n: { kind: string; demandId: string }) => n.kind === 'demand-pending' && n.demandId === id)).toHaveLength(2);
 
-    // Act: approve
-    const approved = await call('POST', `/v1/demands/${id}/decision`, tokens.township, { action: 'approve', comment: '同意发布' });
+    // Act: an approval over the version read before the correction, then over the corrected one
+    const unseen = await call('POST', `/v1/demands/${id}/decision`, tokens.township, { action: 'approve', version: returned.body.version });
+    const approved = await call('POST', `/v1/demands/${id}/decision`, tokens.township, { action: 'approve', comment: '同意发布', version: corrected.body.version });
 
-    // Assess
+    // Assess: the first told to read it again (nothing decided); the second publishes it
+    expect(unseen.status, unseen.text).toBe(409);
+    expect(unseen.body.message).toContain('重新审阅');
     expect(approved.status, approved.text).toBe(200);
     expect(approved.body.status).toBe('PUBLISHED');
     expect(approved.body.history.map((e: { action: string }) => e.action)).toEqual(['post', 'return', 'resubmit', 'approve']);
     expect(ids(await call('GET', `/v1/demands?q=${encodeURIComponent('育秧')}`, tokens.applicant))).toContain(id);
+
+    // Assess: a station reads the published need's history without accounts' ids or the return's comment and problems;
+    // the township reads it whole
+    const publicView = await call('GET', `/v1/demands/${id}`, tokens.applicant);
+    const publicReturn = publicView.body.history.find((e: { action: string }) => e.action === 'return');
+    expect(publicReturn).toMatchObject({ comment: null, actor: { name: expect.any(String) } });
+    expect(publicReturn.issues).toBeUndefined();
+    for (const event of publicView.body.history) expect(event.actor.sub).toBeUndefined();
+    const officeView = await call('GET', `/v1/demands/${id}`, tokens.township);
+    expect(officeView.body.history.find((e: { action: string }) => e.action === 'return')).toMatchObject({ comment: '请补充完善', actor: { sub: expect.any(String) } });
   });
 
   it('rejected: REJECTED, never published, the village told; withdrawn: WITHDRAWN, and a decision after it is 409', async () => {

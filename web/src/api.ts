@@ -226,7 +226,7 @@ export const api = {
     request<DemandResponseView>('POST', `/v1/demands/${encodeURIComponent(id)}/responses`, body),
   correctDemand: (id: string, body: DemandBody) =>
     request<DemandView>('PUT', `/v1/demands/${encodeURIComponent(id)}`, body),
-  decideDemand: (id: string, body: { action: 'approve' | 'return' | 'reject'; comment?: string; issues?: { path?: string; message: string }[] }) =>
+  decideDemand: (id: string, body: { action: 'approve' | 'return' | 'reject'; version?: number; comment?: string; issues?: { path?: string; message: string }[] }) =>
     request<DemandView>('POST', `/v1/demands/${encodeURIComponent(id)}/decision`, body),
   /** A link of a few minutes to one file of a need (PDFs and images open inline). */
   demandMaterialLink: (id: string, materialId: string) =>

@@ -276,7 +276,7 @@ function ConfirmForm({ demand, onDone }: { demand: DemandView; onDone: (text: st
     setBusy(true);
     setFieldErrors([]);
     try {
-      await api.decideDemand(demand.id, action === 'approve' ? { action, ...(text ? { comment: text } : {}) } : action === 'reject' ? { action, comment: text } : { action, comment: text, issues });
+      await api.decideDemand(demand.id, { version: demand.version, ...(action === 'approve' ? { action, ...(text ? { comment: text } : {}) } : action === 'reject' ? { action, comment: text } : { action, comment: text, issues }) });
       onDone(`已提交确认意见：${confirmationWords[action]}，村委会已收到通知。`);
     } catch (e) {
       setError(messageOf(e));
