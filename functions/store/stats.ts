@@ -6,6 +6,7 @@ import { PROVINCE } from '../domain/registry.js';
 import type { Application } from '../domain/application.js';
 import { partitionItems } from './partition.js';
 import { ATTR, IS_NEW, keys, withoutKey, type Key } from './keys.js';
+import { readPipeline } from './pipeline.js';
 
 const S = ATTR.stats;
 import type { DocTransactItem } from './transactions.js';
@@ -207,6 +208,11 @@ export class StatsStore {
       }
     }
     return snapshot;
+  }
+
+  /** The approval pipeline's counters of every scope (functions/store/pipeline.ts), in one Query of their partition. */
+  readPipeline(): Promise<Map<string, Record<string, number>>> {
+    return readPipeline(this.db, this.table);
   }
 
   /** Strongly consistent BatchGet of up to 100 keys, read until nothing is left unprocessed. */

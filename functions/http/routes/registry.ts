@@ -3,6 +3,10 @@
 import { Hono } from 'hono';
 import { applicationTypes, typeBasics } from '#forms/entry.js';
 import { progressReport } from '../../domain/progress.js';
+import { pipelineReport } from '../../domain/pipeline.js';
+import { processNames } from '../../domain/process.js';
+import { childrenOf } from '../../regions/index.js';
+import { PROVINCE } from '../../domain/region-codes.js';
 import { reportStatusView } from '../../domain/registry.js';
 import { pageOf, type Env } from '../request.js';
 import { assertMayReadStats } from '../../policy.js';
@@ -11,6 +15,8 @@ import { filterOf, registryExportRoutes } from './registry-export.js';
 import { pageParams, queryOf } from './query.js';
 
 const typeNames = Object.fromEntries(applicationTypes.map((type) => [type, typeBasics[type].name]));
+/** The pipeline counts the processes after approval too (annual reports, changes, renewals), by their own names. */
+const pipelineTypeNames: Record<string, string> = { ...typeNames, ...processNames };
 
 export function registryRoutes(s: Services) {
   const r = new Hono<Env>();
@@ -26,7 +32,8 @@ export function registryRoutes(s: Services) {
   r.get('/stats', async (c) => {
     assertMayReadStats(c.get('principal'));
     queryOf(c, []);
-    return c.json(progressReport(await s.registry.stats.read(), typeNames));
+    const [snapshot, pipeline] = await Promise.all([s.registry.stats.read(), s.registry.stats.readPipeline()]);
+    return c.json({ ...progressReport(snapshot, typeNames), pipeline: pipelineReport(pipeline, pipelineTypeNames, { province: PROVINCE, children: childrenOf }) });
   });
 
   return r;
