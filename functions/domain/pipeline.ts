@@ -5,7 +5,11 @@ import type { ApplicationRecord, HistoryEntry } from './application.js';
 import { decidingLevelNames, decidingLevels, type DecidingLevel } from './chain.js';
 
 /** What of an application the pipeline counts. `overdueLevel`: the overdue timer fired for its waiting task there. */
-export type PipelineState = Pick<ApplicationRecord, 'status' | 'currentLevel' | 'awaitingRecord'> & { overdueLevel?: DecidingLevel | null };
+export type PipelineState = Pick<ApplicationRecord, 'status' | 'currentLevel' | 'awaitingRecord'> & {
+  overdueLevel?: DecidingLevel | null;
+  /** Stored before the pipeline and never counted in progress: its change adds where it goes, takes off nothing. */
+  uncounted?: boolean;
+};
 
 /** The counters' names (one attribute each on a scope's item). */
 export const pipelineCounter = {
@@ -53,8 +57,8 @@ export function decisionOf(entry: HistoryEntry, type: string, days: number): Dec
 }
 
 /**
- * What a change adds to the counters: −1 where the application stood before and +1 where it stands after (nothing
- * when both are the same), −1 overdue if its task was marked overdue (the change settles that task), and a decision's
+ * What a change adds to the counters: −1 where the application stood before (if it was counted there) and +1 where it
+ * stands after (nothing when both are the same), −1 overdue if its task was marked overdue (the change settles that task), and a decision's
  * day bucket and, for a return, its type's returns. `before` null: a new application.
  */
 export function pipelineDelta(before: PipelineState | null, after: PipelineState, decision?: DecisionTaken): Record<string, number> {
@@ -62,7 +66,7 @@ export function pipelineDelta(before: PipelineState | null, after: PipelineState
   const add = (counter: string | null, n: number) => {
     if (counter) delta[counter] = (delta[counter] ?? 0) + n;
   };
-  add(before && inProgressCounter(before), -1);
+  add(before && !before.uncounted ? inProgressCounter(before) : null, -1);
   add(inProgressCounter(after), 1);
   if (before?.overdueLevel) add(pipelineCounter.overdue(before.overdueLevel), -1);
   if (decision) {

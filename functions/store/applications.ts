@@ -44,6 +44,7 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
   if (app.paused) item[A.paused] = app.paused;
   if (app.subject) item[A.subject] = app.subject;
   if (app.overdueLevel) item[A.overdueLevel] = app.overdueLevel;
+  if (!app.uncounted) item[A.pipelineCounted] = true;
   return item;
 }
 
@@ -98,6 +99,7 @@ export function fromItem(item: Record<string, any>): ApplicationRecord {
     paused: item[A.paused] ?? null,
     ...(item[A.subject] ? { subject: item[A.subject] } : {}),
     ...(item[A.overdueLevel] ? { overdueLevel: item[A.overdueLevel] } : {}),
+    ...(item[A.pipelineCounted] ? {} : { uncounted: true }),
   };
 }
 
@@ -164,9 +166,16 @@ export function afterChange(change: ApplicationChange): ApplicationRecord {
     outbox,
     awaitingRecord: set.awaitingRecord ?? app.awaitingRecord,
     paused: 'paused' in set ? (set.paused ?? null) : app.paused,
-    // The task it settled is no longer overdue anywhere.
+    // The task it settled is no longer overdue anywhere; the change counts it in the pipeline.
     overdueLevel: null,
+    uncounted: false,
   };
+}
+
+/** What the approval pipeline marks on an application: its task counted overdue (at a level), and itself counted in progress. */
+interface PipelineMarks {
+  overdueLevel: DecidingLevel | null;
+  counted: boolean;
 }
 
 /** DynamoDB's limit of items in one transaction. */
@@ -301,21 +310,23 @@ export class ApplicationStore {
    * 'stale'; `taken:<uploadId>` when that upload was attached elsewhere meanwhile.
    */
   async recordChange(change: ApplicationChange): Promise<'recorded' | 'stale' | UploadTaken> {
-    let overdueLevel = change.app.overdueLevel ?? null;
+    let seen: PipelineMarks = { overdueLevel: change.app.overdueLevel ?? null, counted: !change.app.uncounted };
     for (;;) {
-      const outcome = await this.tryChange(change, overdueLevel);
+      const outcome = await this.tryChange(change, seen);
       if (outcome !== 'stale') return outcome;
-      // The overdue timer may have marked the task since it was read (it changes no version): the change is still
-      // this version's, and takes the mark off with the task. Anything else is a change that won.
+      // The overdue timer may have marked the task since it was read, or the backfill counted the application (neither
+      // changes its version): the change is still this version's, and is tried again with them. Anything else is a
+      // change that won.
       const now = await this.get(change.app.id);
-      const marked = now?.overdueLevel ?? null;
-      if (!now || now.version !== change.expected.version || (change.expected.token && now.taskToken !== change.expected.token) || marked === overdueLevel) return 'stale';
-      overdueLevel = marked;
+      if (!now || now.version !== change.expected.version || (change.expected.token && now.taskToken !== change.expected.token)) return 'stale';
+      const marks: PipelineMarks = { overdueLevel: now.overdueLevel ?? null, counted: !now.uncounted };
+      if (marks.overdueLevel === seen.overdueLevel && marks.counted === seen.counted) return 'stale';
+      seen = marks;
     }
   }
 
-  /** One attempt of recordChange, with the task read as marked overdue at `overdueLevel` (or not). */
-  private async tryChange(change: ApplicationChange, overdueLevel: DecidingLevel | null): Promise<'recorded' | 'stale' | UploadTaken> {
+  /** One attempt of recordChange, with the application's pipeline marks as `seen`. */
+  private async tryChange(change: ApplicationChange, seen: PipelineMarks): Promise<'recorded' | 'stale' | UploadTaken> {
     const { app, expected, set, entry, outbox } = change;
     const version = expected.version + 1;
     const names: Record<string, string> = { '#version': A.version };
@@ -340,13 +351,16 @@ export class ApplicationStore {
       removes.push(A.outbox, IDX.outbox.pk, IDX.outbox.sk);
     }
     const conditions = ['#version = :expected'];
+    // The pipeline's marks as seen: the counters below move by what was counted (the mark goes with the task).
     names['#overdueLevel'] = A.overdueLevel;
-    if (overdueLevel) {
-      values[':overdueLevel'] = overdueLevel;
+    if (seen.overdueLevel) {
+      values[':overdueLevel'] = seen.overdueLevel;
       conditions.push('#overdueLevel = :overdueLevel');
     } else {
       conditions.push('attribute_not_exists(#overdueLevel)');
     }
+    assign(A.pipelineCounted, true);
+    conditions.push(seen.counted ? `#${A.pipelineCounted} = :${A.pipelineCounted}` : `attribute_not_exists(#${A.pipelineCounted})`);
     if (expected.token) {
       names['#taskToken'] = A.taskToken;
       values[':expectedToken'] = expected.token;
@@ -378,7 +392,7 @@ export class ApplicationStore {
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     for (const item of change.effects ?? []) items.push({ item });
     for (const item of change.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
-    for (const item of pipelineItems(this.table, app.regionCode, this.pipelineDeltaOf(change, overdueLevel))) items.push({ item });
+    for (const item of pipelineItems(this.table, app.regionCode, this.pipelineDeltaOf(change, seen))) items.push({ item });
     if (change.reindex) for (const item of change.reindex(MAX_TRANSACTION_ITEMS - items.length)) items.push({ item });
     const outcome = await transactRetried(this.db, items);
     if (outcome === 'written') return 'recorded';
@@ -386,11 +400,11 @@ export class ApplicationStore {
   }
 
   /** What a change adds to the approval pipeline's counters (functions/domain/pipeline.ts), its task read as marked overdue at `overdueLevel`. */
-  private pipelineDeltaOf(change: ApplicationChange, overdueLevel: DecidingLevel | null): Record<string, number> {
+  private pipelineDeltaOf(change: ApplicationChange, seen: PipelineMarks): Record<string, number> {
     const { app, entry } = change;
     const since = app.task?.since ?? app.updatedAt;
     const decision = decisionOf(entry, app.type, workingDaysTaken(new Date(since), new Date(entry.at), this.calendar));
-    return pipelineDelta({ ...app, overdueLevel }, afterChange(change), decision);
+    return pipelineDelta({ ...app, overdueLevel: seen.overdueLevel, uncounted: !seen.counted }, afterChange(change), decision);
   }
 
   /**

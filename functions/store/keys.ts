@@ -89,6 +89,11 @@ export const ATTR = {
     subject: 'subject',
     /** The level whose overdue timer fired for the waiting task (counted overdue there until the change that settles it). */
     overdueLevel: 'overdueLevel',
+    /**
+     * The application stands in the pipeline's in-progress counts (set by its submission, by its first change after the
+     * pipeline shipped, or by store/pipeline-backfill.ts): a change takes off only what was counted.
+     */
+    pipelineCounted: 'pipelineCounted',
   },
   /** An upload (store/uploads.ts): its check's verdict and lease, and where it was attached. */
   upload: {

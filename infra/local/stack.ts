@@ -19,6 +19,7 @@ import { buildCheckServices, healthCheck } from '#functions/services/build.js';
 import { objectsCreated } from '#functions/services/upload-check.js';
 import { buildServices, makeBucket } from '#functions/services/build-api.js';
 import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
+import { backfillPipeline } from '#functions/store/pipeline-backfill.js';
 import { buildSweepServices } from '#functions/services/build.js';
 import { defaultSenders, sweep, type SweepResult } from '#functions/services/sweep.js';
 import { emailSender } from '#functions/delivery/email.js';
@@ -200,6 +201,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Applications from before case numbers get theirs and their search index entries (once per data folder).
     const numbered = await backfillCaseNumbers(clients.db, config.tableName);
     if (numbered) log.info('applications given their case numbers', { applications: numbered });
+    // Applications in progress from before the approval pipeline are counted in it (once per data folder).
+    const piped = await backfillPipeline(clients.db, config.tableName, new Date());
+    if (piped) log.info('applications counted in the approval pipeline', { applications: piped });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,

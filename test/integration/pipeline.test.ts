@@ -3,7 +3,12 @@
 // days a level took), the overdue timer counts a task overdue until the change that settles it, exactly once however
 // a decision races it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { expireApplication } from '#functions/services/record-outcome.js';
+import { pipelineCounter, pipelineDelta } from '#functions/domain/pipeline.js';
+import { keys } from '#functions/store/keys.js';
+import { pipelineItems } from '#functions/store/pipeline.js';
+import { backfillPipeline } from '#functions/store/pipeline-backfill.js';
 import { chainTokens, eventually, harness, taskInInbox, type ChainTokens, type Client, type Harness } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 
@@ -229,5 +234,56 @@ describe('the approval pipeline', () => {
     expect(p.overdue).toEqual(before.overdue);
     expect(p.pending).toEqual({ ...before.pending, county: before.pending.county + 3 });
     for (const id of ids) expect((await api.stack.services.applications.get(id))?.overdueLevel).toBeUndefined();
+  });
+});
+
+describe('the pipeline backfill', () => {
+  const db = () => api.stack.services.applications.db;
+  const table = () => api.stack.services.applications.table;
+
+  /** Makes `id` look stored before the pipeline: its counts and marks taken back off, as if never made. */
+  async function asIfBeforePipeline(id: string) {
+    const app = (await api.stack.services.applications.get(id))!;
+    const delta = pipelineDelta(null, app);
+    if (app.overdueLevel) delta[pipelineCounter.overdue(app.overdueLevel)] = 1;
+    const negated = Object.fromEntries(Object.entries(delta).map(([counter, n]) => [counter, -n]));
+    await db().send(new TransactWriteCommand({
+      TransactItems: [
+        { Update: { TableName: table(), Key: keys.application(id), UpdateExpression: 'REMOVE #counted, #overdue', ExpressionAttributeNames: { '#counted': 'pipelineCounted', '#overdue': 'overdueLevel' } } },
+        ...pipelineItems(table(), app.regionCode, negated),
+      ],
+    }));
+  }
+
+  it('counts the applications in progress from before the pipeline once, overdue ones overdue, and none changed since twice', async () => {
+    // Prepare: a task past its soft limit (its overdue notice sent), one changed after the pipeline shipped, one
+    // returned, all stored as if before the pipeline
+    const before = await pipeline();
+    const [late, changed, returned] = [await submit(), await submit(), await submit()];
+    await taskInInbox(api, t.township, changed);
+    await decide(t.township, returned, { action: 'return', comment: '请补充', issues: [{ message: '请补充说明' }] });
+    await overdueFired(late);
+    for (const id of [late, changed, returned]) await asIfBeforePipeline(id);
+    expect((await pipeline()).pending).toEqual(before.pending);
+    await decide(t.township, changed, { action: 'approve' });
+    await db().send(new DeleteCommand({ TableName: table(), Key: keys.migration('pipeline') }));
+
+    // Act
+    const counted = await backfillPipeline(db(), table(), new Date());
+    const again = await backfillPipeline(db(), table(), new Date());
+
+    // Assess: the late one pending and overdue, the changed one where its change put it, the returned one returned
+    expect(counted).toBe(2);
+    expect(again).toBe(0);
+    const p = await pipeline();
+    expect(p.pending).toEqual({ ...before.pending, township: before.pending.township + 1, county: before.pending.county + 1 });
+    expect(p.overdue).toEqual({ ...before.overdue, township: before.overdue.township + 1 });
+    expect(p.returned).toBe(before.returned + 1);
+
+    // …and the late one's decision takes it off both
+    await decide(t.township, late, { action: 'approve' });
+    const after = await pipeline();
+    expect(after.overdue).toEqual(before.overdue);
+    expect(after.pending).toEqual({ ...before.pending, county: before.pending.county + 2 });
   });
 });

@@ -42,6 +42,11 @@ describe('what a change adds to the approval pipeline', () => {
     expect(pipelineDelta(pending('county', { overdueLevel: 'county' }), pending('county'))).toEqual({ 'overdue#county': -1 });
   });
 
+  it('takes nothing off for an application stored before the pipeline, and counts it where it goes', () => {
+    expect(pipelineDelta(pending('township', { uncounted: true }), pending('county'))).toEqual({ 'pending#county': 1 });
+    expect(pipelineDelta(pending('county', { uncounted: true, overdueLevel: 'county' }), { status: 'REJECTED', currentLevel: 'county', awaitingRecord: false })).toEqual({ 'overdue#county': -1 });
+  });
+
   it('counts nothing for a state outside the pipeline', () => {
     expect(inProgressCounter({ status: 'APPROVED', currentLevel: 'province', awaitingRecord: false })).toBeNull();
     expect(decisionOf(entry('withdraw', 'county'), 't', 1)).toBeUndefined();
