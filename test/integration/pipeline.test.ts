@@ -9,6 +9,8 @@ import { pipelineCounter, pipelineDelta } from '#functions/domain/pipeline.js';
 import { keys } from '#functions/store/keys.js';
 import { pipelineItems } from '#functions/store/pipeline.js';
 import { backfillPipeline } from '#functions/store/pipeline-backfill.js';
+import { cstYear } from '#functions/domain/china-time.js';
+import { seedApproved } from './registry-fixtures.js';
 import { chainTokens, eventually, harness, taskInInbox, type ChainTokens, type Client, type Harness } from '../support/local.js';
 import { submission } from '../support/submissions.js';
 
@@ -211,6 +213,40 @@ describe('the approval pipeline', () => {
     const p = await pipeline();
     expect(p.overdue).toEqual(before.overdue);
     expect(p.pending).toEqual(before.pending);
+  });
+
+  it('counts an annual report as work of its county, and its return by its own type', async () => {
+    // Prepare: a township-hosted station of 连州市, approved (its county decides its reports)
+    const before = await pipeline();
+    const station = await seedApproved(api.stack.services, { type: 'commissioner-station', regionCode: TOWNSHIP, at: new Date() });
+    const form = {
+      services: '全年开展柑橘病虫害防治现场指导12次，推广水肥一体化技术，带动果农增收。',
+      expertDaysOnSite: 86,
+      trainings: 9,
+      peopleTrained: 420,
+      technologies: [{ name: '柑橘黄龙病综合防控' }],
+      farmersServed: 650,
+      enterprisesServed: 7,
+      problems: '冷链物流设施不足。',
+    };
+
+    // Act: filed
+    const filed = await api.call('POST', `/v1/certificates/${station.certificateNo}/reports`, { token: t.applicant, body: { year: cstYear(new Date()), form } });
+
+    // Assess
+    expect(filed.status, filed.text).toBe(201);
+    let p = await pipeline();
+    expect(p.pending).toEqual({ ...before.pending, county: before.pending.county + 1 });
+
+    // Act: returned by the county
+    await decide(t.county, filed.body.id, { action: 'return', comment: '请核实', issues: [{ path: 'form.peopleTrained', message: '培训人数与签到表不符' }] });
+
+    // Assess: returned, one return of 年度报告
+    p = await pipeline();
+    expect(p.pending).toEqual(before.pending);
+    expect(p.returned).toBe(before.returned + 1);
+    expect(p.returns('annual-report')).toBe(before.returns('annual-report') + 1);
+    expect(p.body.returnsByType.find((r: { type: string }) => r.type === 'annual-report').name).toBe('年度报告');
   });
 
   it('counts overdue exactly once however decisions and the sweeper race', async () => {
