@@ -399,7 +399,7 @@ export class ApplicationStore {
     return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
   }
 
-  /** What a change adds to the approval pipeline's counters (functions/domain/pipeline.ts), its task read as marked overdue at `overdueLevel`. */
+  /** What a change adds to the approval pipeline's counters (functions/domain/pipeline.ts), with the marks as `seen` on the application. */
   private pipelineDeltaOf(change: ApplicationChange, seen: PipelineMarks): Record<string, number> {
     const { app, entry } = change;
     const since = app.task?.since ?? app.updatedAt;

@@ -163,7 +163,7 @@ describe('the map of Guangdong in a browser', () => {
       // Assess
       expect(download.suggestedFilename()).toMatch(/^审批进度-各环节在办-\d{8}\.csv$/);
       const csv = readFileSync((await download.path())!, 'utf8');
-      expect(csv.slice(1).trim().split('\r\n')).toEqual(['环节,件数', '乡镇待审批,1', '县（区）待审批,0', '省待审批,0', '退回修改待重新提交,0']);
+      expect(csv.slice(1).trim().split('\r\n')).toEqual(['环节,件数,其中超期', '乡镇待审批,1,0', '县（区）待审批,0,0', '省待审批,0,0', '退回修改待重新提交,0,']);
 
       // Act: 清远市's counties
       await page.getByRole('button', { name: '清远市：查看各县（区）超期' }).click();

@@ -47,7 +47,11 @@ export function PipelineSection({ pipeline, stamp }: { pipeline: PipelineReport;
           id="chart-pipeline-stages"
           title="各环节在办"
           bars={stages}
-          csv={{ fileName: `审批进度-各环节在办-${stamp}.csv`, header: ['环节', '件数'], rows: () => stages.map((s) => [s.label, s.value]) }}
+          csv={{
+            fileName: `审批进度-各环节在办-${stamp}.csv`,
+            header: ['环节', '件数', '其中超期'],
+            rows: () => [...pipeline.levels.map((l) => [`${l.name}待审批`, l.pending, l.overdue]), ['退回修改待重新提交', pipeline.returned, '']],
+          }}
         />
         <table class="table figures" id="pipeline-stages-table">
           <caption>各环节在办</caption>
@@ -69,7 +73,7 @@ export function PipelineSection({ pipeline, stamp }: { pipeline: PipelineReport;
             <tr>
               <th scope="row" data-label="环节">退回修改待重新提交</th>
               <td data-label="件数" class="number">{shown(pipeline.returned)}</td>
-              <td data-label="其中超期" class="number">—</td>
+              <td data-label="其中超期" class="number" aria-label="不适用">—</td>
             </tr>
           </tbody>
         </table>
