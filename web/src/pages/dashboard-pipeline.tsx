@@ -73,7 +73,7 @@ export function PipelineSection({ pipeline, stamp }: { pipeline: PipelineReport;
             <tr>
               <th scope="row" data-label="环节">退回修改待重新提交</th>
               <td data-label="件数" class="number">{shown(pipeline.returned)}</td>
-              <td data-label="其中超期" class="number" aria-label="不适用">—</td>
+              <td data-label="其中超期" class="number">—</td>
             </tr>
           </tbody>
         </table>
