@@ -114,45 +114,63 @@ export interface PipelineRow {
   overdue: LevelCounts;
 }
 
-export interface PipelineReport {
+export interface PipelineFigures {
   levels: { level: DecidingLevel; name: string; pending: number; overdue: number; decided: number; medianDays: number | null; p90Days: number | null }[];
   returned: number;
   inProgress: number;
   returnsByType: { type: string; name: string; count: number }[];
+}
+
+export interface PipelineReport extends PipelineFigures {
   byCity: PipelineRow[];
   byCounty: (PipelineRow & { city: string })[];
 }
 
-/** The pipeline as read from its scopes' counters (functions/store/pipeline.ts): the province's figures and every city's and county's. */
-export function pipelineReport(
-  counters: ReadonlyMap<string, Record<string, number>>,
-  typeNames: Record<string, string>,
-  regions: { province: string; children: (code: string) => { code: string; name: string }[] },
-): PipelineReport {
-  const n = (scope: string, counter: string) => Math.max(0, counters.get(scope)?.[counter] ?? 0);
-  const levelCounts = (scope: string, counter: (level: DecidingLevel) => string) =>
-    Object.fromEntries(decidingLevels.map((level) => [level, n(scope, counter(level))])) as LevelCounts;
-  const row = (code: string, name: string): PipelineRow => ({
-    code,
-    name,
-    pending: levelCounts(code, pipelineCounter.pending),
-    returned: n(code, pipelineCounter.returned),
-    overdue: levelCounts(code, pipelineCounter.overdue),
-  });
-  const { province } = regions;
+/** One scope's pipeline (GET /v1/stats/pipeline): its own figures and a row for each region under it that is counted. */
+export interface ScopePipeline extends PipelineFigures {
+  regionCode: string;
+  name: string;
+  children: PipelineRow[];
+}
+
+type Counters = ReadonlyMap<string, Record<string, number>>;
+
+const counterOf = (counters: Counters) => (scope: string, counter: string) => Math.max(0, counters.get(scope)?.[counter] ?? 0);
+
+function rowOf(counters: Counters, code: string, name: string): PipelineRow {
+  const n = counterOf(counters);
+  const levelCounts = (counter: (level: DecidingLevel) => string) => Object.fromEntries(decidingLevels.map((level) => [level, n(code, counter(level))])) as LevelCounts;
+  return { code, name, pending: levelCounts(pipelineCounter.pending), returned: n(code, pipelineCounter.returned), overdue: levelCounts(pipelineCounter.overdue) };
+}
+
+/** A scope's own figures: each level's work in hand and the days its decisions took, the returned, the returns by type. */
+function figuresOf(counters: Counters, scope: string, typeNames: Record<string, string>): PipelineFigures {
+  const n = counterOf(counters);
   const levels = decidingLevels.map((level) => {
-    const histogram = Object.fromEntries(DAY_BUCKETS.map((bucket) => [bucket, n(province, pipelineCounter.days(level, bucket))]));
+    const histogram = Object.fromEntries(DAY_BUCKETS.map((bucket) => [bucket, n(scope, pipelineCounter.days(level, bucket))]));
     const { decided, median, p90 } = histogramSummary(histogram);
-    return { level, name: decidingLevelNames[level], pending: n(province, pipelineCounter.pending(level)), overdue: n(province, pipelineCounter.overdue(level)), decided, medianDays: median, p90Days: p90 };
+    return { level, name: decidingLevelNames[level], pending: n(scope, pipelineCounter.pending(level)), overdue: n(scope, pipelineCounter.overdue(level)), decided, medianDays: median, p90Days: p90 };
   });
-  const returned = n(province, pipelineCounter.returned);
-  const cities = regions.children(province);
+  const returned = n(scope, pipelineCounter.returned);
   return {
     levels,
     returned,
     inProgress: levels.reduce((sum, level) => sum + level.pending, returned),
-    returnsByType: Object.entries(typeNames).map(([type, name]) => ({ type, name, count: n(province, pipelineCounter.returns(type)) })),
-    byCity: cities.map((city) => row(city.code, city.name)),
-    byCounty: cities.flatMap((city) => regions.children(city.code).map((county) => ({ ...row(county.code, county.name), city: city.code }))),
+    returnsByType: Object.entries(typeNames).map(([type, name]) => ({ type, name, count: n(scope, pipelineCounter.returns(type)) })),
   };
+}
+
+/** The pipeline as read from its scopes' counters (functions/store/pipeline.ts): the province's figures and every city's and county's. */
+export function pipelineReport(counters: Counters, typeNames: Record<string, string>, regions: { province: string; children: (code: string) => { code: string; name: string }[] }): PipelineReport {
+  const cities = regions.children(regions.province);
+  return {
+    ...figuresOf(counters, regions.province, typeNames),
+    byCity: cities.map((city) => rowOf(counters, city.code, city.name)),
+    byCounty: cities.flatMap((city) => regions.children(city.code).map((county) => ({ ...rowOf(counters, county.code, county.name), city: city.code }))),
+  };
+}
+
+/** One scope's pipeline: its figures, and a row for each of `children` (a county's townships are not counted: none). */
+export function scopePipeline(counters: Counters, typeNames: Record<string, string>, scope: { code: string; name: string }, children: { code: string; name: string }[]): ScopePipeline {
+  return { regionCode: scope.code, name: scope.name, ...figuresOf(counters, scope.code, typeNames), children: children.map((child) => rowOf(counters, child.code, child.name)) };
 }

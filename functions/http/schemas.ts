@@ -443,9 +443,8 @@ const pipelineRow = {
   overdue: meta(levelCounts, { description: '其中已超过本级审批期限（工作日）仍未办理的' }),
 };
 
-/** GET /v1/stats's approval pipeline (functions/domain/pipeline.ts pipelineReport). */
-const pipelineSchema = meta(
-  z.object({
+/** A scope's own figures of the approval pipeline (functions/domain/pipeline.ts figuresOf). */
+const pipelineFigures = {
     levels: meta(
       z.array(
         z.object({
@@ -458,11 +457,17 @@ const pipelineSchema = meta(
           p90Days: meta(z.nullable(z.number().check(z.int(), z.nonnegative())), { description: '同上，第 90 百分位' }),
         }),
       ),
-      { description: '全省各级：待审批数、超期数、办理天数' },
+      { description: '各级：待审批数、超期数、办理天数' },
     ),
-    returned: meta(count, { description: '全省退回修改待重新提交的申请数' }),
-    inProgress: meta(count, { description: '全省在办申请总数（各级待审批与退回修改之和）' }),
+    returned: meta(count, { description: '退回修改待重新提交的申请数' }),
+    inProgress: meta(count, { description: '在办申请总数（各级待审批与退回修改之和）' }),
     returnsByType: meta(z.array(z.object({ type: z.string(), name: z.string(), count })), { description: '各类申请（含年度报告、变更、期满评估与续期）被退回修改的次数' }),
+};
+
+/** GET /v1/stats's approval pipeline (functions/domain/pipeline.ts pipelineReport). */
+const pipelineSchema = meta(
+  z.object({
+    ...pipelineFigures,
     byCity: meta(z.array(z.object(pipelineRow)), { description: '每个地级市（按代码顺序）' }),
     byCounty: meta(z.array(z.object({ ...pipelineRow, city: z.string() })), { description: '每个县级行政区及其所属地级市' }),
   }),
@@ -470,6 +475,17 @@ const pipelineSchema = meta(
     description:
       '审批进度：由改变申请的同一事务维护的计数（不扫描、不按查询计数），自上线起计；上线前已在办的由一次性回填（store/pipeline-backfill.ts）计入',
   },
+);
+
+/** GET /v1/stats/pipeline (functions/domain/pipeline.ts scopePipeline). */
+export const scopePipelineSchema = meta(
+  z.object({
+    regionCode: meta(z.string(), { description: '所查区划：省 44、市或县（区）' }),
+    name: z.string(),
+    ...pipelineFigures,
+    children: meta(z.array(z.object(pipelineRow)), { description: '其下各市（查全省时）或各县（区）（查市时）；查县（区）时为空' }),
+  }),
+  { title: '审批进度' },
 );
 
 /** GET /v1/stats (functions/domain/progress.ts progressReport, and its pipeline). */

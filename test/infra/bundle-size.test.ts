@@ -58,7 +58,8 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * With issue 18's approval pipeline (审批进度: the counters every application write carries, so every bundle with the
  * application store takes functions/domain/pipeline.ts, store/pipeline.ts and the working days a task took, ~3.5 KiB;
  * the sweeper's overdue mark; the API's report and its schema, much of it Chinese descriptions) api 562.8/188.1,
- * registryExport 332.2/113.1, recordOutcome 295.2/96.7, reconciler 283.3/91.4, sweeper 740.0/228.4.
+ * registryExport 332.2/113.1, recordOutcome 295.2/96.7, reconciler 283.3/91.4, sweeper 740.0/228.4; with GET
+ * /v1/stats/pipeline (one scope's pipeline for the offices: its service, route and schema) the api 564.7/188.6.
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -69,7 +70,7 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 564 * KiB, gzip: 188.5 * KiB },
+  api: { minified: 566 * KiB, gzip: 189.5 * KiB },
   registryExport: { minified: 333 * KiB, gzip: 113.5 * KiB },
   recordOutcome: { minified: 296 * KiB, gzip: 97 * KiB },
   reconciler: { minified: 284 * KiB, gzip: 91.7 * KiB },

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 type Levels = { township: number; county: number; province: number };
-type Row = { code: string; pending: Levels; returned: number; overdue: Levels };
+type Row = { code: string; name: string; pending: Levels; returned: number; overdue: Levels };
 
 async function pipeline() {
   const out = await api.call('GET', '/v1/stats', { token: t.admin });
@@ -321,5 +321,37 @@ describe('the pipeline backfill', () => {
     const after = await pipeline();
     expect(after.overdue).toEqual(before.overdue);
     expect(after.pending).toEqual({ ...before.pending, county: before.pending.county + 2 });
+  });
+});
+
+describe('GET /v1/stats/pipeline', () => {
+  it('answers one scope: a county office its county, the province a city with its counties, as GET /v1/stats counts them', async () => {
+    // Prepare: one more awaiting the township, so that 连州市 has work in hand
+    await submit();
+    const whole = await pipeline();
+
+    // Act
+    const county = await api.call('GET', '/v1/stats/pipeline', { token: t.county });
+    const city = await api.call('GET', `/v1/stats/pipeline?region=${CITY}`, { token: t.province });
+    const township = await api.call('GET', '/v1/stats/pipeline', { token: t.township });
+    const outside = await api.call('GET', '/v1/stats/pipeline?region=4418', { token: t.county });
+    const tooLow = await api.call('GET', `/v1/stats/pipeline?region=${TOWNSHIP}`, { token: t.admin });
+
+    // Assess
+    expect(county.status, county.text).toBe(200);
+    expect(county.body).toMatchObject({ regionCode: COUNTY, name: '连州市', children: [] });
+    const row = whole.county(COUNTY);
+    expect(Object.fromEntries(county.body.levels.map((l: { level: string; pending: number }) => [l.level, l.pending]))).toEqual(row.pending);
+    expect(Object.fromEntries(county.body.levels.map((l: { level: string; overdue: number }) => [l.level, l.overdue]))).toEqual(row.overdue);
+    expect(county.body.returned).toBe(row.returned);
+    expect(row.pending.township).toBeGreaterThan(0);
+    expect(city.status, city.text).toBe(200);
+    expect(city.body.regionCode).toBe(CITY);
+    expect(city.body.children.find((c: { code: string }) => c.code === COUNTY)).toEqual({ code: row.code, name: row.name, pending: row.pending, returned: row.returned, overdue: row.overdue });
+    expect(city.body.inProgress).toBe(whole.city(CITY).returned + Object.values(whole.city(CITY).pending).reduce((a, b) => a + b, 0));
+    expect(township.status).toBe(403);
+    expect(outside.status).toBe(403);
+    expect(tooLow.status).toBe(400);
+    expect(tooLow.body.issues[0].path).toBe('region');
   });
 });

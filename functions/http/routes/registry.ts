@@ -4,7 +4,6 @@ import { Hono } from 'hono';
 import { applicationTypes, typeBasics } from '#forms/entry.js';
 import { progressReport } from '../../domain/progress.js';
 import { pipelineReport } from '../../domain/pipeline.js';
-import { processNames } from '../../domain/process.js';
 import { childrenOf } from '../../regions/index.js';
 import { PROVINCE } from '../../domain/region-codes.js';
 import { reportStatusView } from '../../domain/registry.js';
@@ -13,10 +12,9 @@ import { assertMayReadStats } from '../../policy.js';
 import type { Services } from '../../services/context.js';
 import { filterOf, registryExportRoutes } from './registry-export.js';
 import { pageParams, queryOf } from './query.js';
+import { pipelineTypeNames, readScopePipeline } from '../../services/pipeline.js';
 
 const typeNames = Object.fromEntries(applicationTypes.map((type) => [type, typeBasics[type].name]));
-/** The pipeline counts the processes after approval too (annual reports, changes, renewals), by their own names. */
-const pipelineTypeNames: Record<string, string> = { ...typeNames, ...processNames };
 
 export function registryRoutes(s: Services) {
   const r = new Hono<Env>();
@@ -34,6 +32,11 @@ export function registryRoutes(s: Services) {
     queryOf(c, []);
     const [snapshot, pipeline] = await Promise.all([s.registry.stats.read(), s.registry.stats.readPipeline()]);
     return c.json({ ...progressReport(snapshot, typeNames), pipeline: pipelineReport(pipeline, pipelineTypeNames, { province: PROVINCE, children: childrenOf }) });
+  });
+
+  r.get('/stats/pipeline', async (c) => {
+    const { region } = queryOf(c, ['region']);
+    return c.json(await readScopePipeline(s, c.get('principal'), region));
   });
 
   return r;
