@@ -79,6 +79,10 @@ export interface ApplicationRecord extends Application {
   awaitingRecord: boolean;
   /** While returned, what was left of the level's time limits: the clock stops until the resubmission. */
   paused: { dueInMs: number; expiresInMs: number } | null;
+  /** The level whose overdue timer fired for the waiting task (the approval pipeline counts it overdue until the task is settled). */
+  overdueLevel?: import('./chain.js').DecidingLevel | null;
+  /** Stored before the approval pipeline and not yet counted in it (its first change or the backfill counts it). */
+  uncounted?: boolean;
 }
 
 /**

@@ -54,3 +54,16 @@ export function workingDaysLeft(now: Date, due: Date, calendar: Calendar): numbe
   }
   return left;
 }
+
+/**
+ * The working days a task took: those after the day it arrived (CST) up to and including the day it was decided, as
+ * a limit counts them (the day of receipt not counted), so a decision on the day of arrival took 0.
+ */
+export function workingDaysTaken(since: Date, decided: Date, calendar: Calendar): number {
+  const last = cstDate(decided);
+  let taken = 0;
+  for (let date = nextDate(cstDate(since)), days = 0; date <= last && days < 3660; date = nextDate(date), days++) {
+    if (isWorkingDay(date, calendar)) taken += 1;
+  }
+  return taken;
+}

@@ -36,6 +36,7 @@ import {
   registryRecordSchema,
   resubmissionSchema,
   statsSchema,
+  scopePipelineSchema,
   uploadRequestSchema,
   uploadSlotSchema,
   uploadViewSchema,
@@ -725,7 +726,18 @@ const operations: Record<string, Record<string, Operation>> = {
     },
   },
   '/v1/stats': {
-    get: { summary: '统计：按类型、地区的批准数及行动方案目标进度', ok: { status: 200, description: '统计', schema: ref('Stats') }, errors: { 403: '不是管理员' } },
+    get: { summary: '统计：按类型、地区的批准数及行动方案目标进度，及全省审批进度（pipeline）', ok: { status: 200, description: '统计', schema: ref('Stats') }, errors: { 403: '不是管理员' } },
+  },
+  '/v1/stats/pipeline': {
+    get: {
+      summary: '审批进度：一个省、市或县（区）的各级在办、超期、办理用时与退回修改',
+      description:
+        '各级待审批数及其中超期数（已过本级审批期限，按工作日）、退回修改待重新提交数、各级办理所用工作日的中位数与第 90 百分位、各类退回修改次数，及其下各市或各县（区）的在办与超期。' +
+        '省级审批人员与管理员可查任一省、市、县（区），默认全省；县（区）审批人员只查本县（区）（默认）。数据为办理申请的同一事务维护的计数，按键读取，不扫描。',
+      params: [{ name: 'region', in: 'query', description: '省 44、市 4 位或县 6 位区划代码', schema: { type: 'string' } }],
+      ok: { status: 200, description: '该区划的审批进度', schema: ref('ScopePipeline') },
+      errors: { 400: '区划代码有误或不是省、市、县一级', 403: '不是审批人员或管理员，是乡镇审批人员，或不在本辖区' },
+    },
   },
 };
 
@@ -913,6 +925,7 @@ export function buildOpenApiDocument(): Json {
         CertificateRenewalSubmission: schema(certificateRenewalSubmission, 'input'),
         CertificateHistory: schema(certificateHistorySchema),
         Stats: schema(statsSchema),
+        ScopePipeline: schema(scopePipelineSchema),
         DemandInput: schema(demandInputSchema, 'input'),
         Demand: schema(demandSchema),
         DemandPage: schema(demandPageSchema),

@@ -468,7 +468,61 @@ const countRow = {
   byType: meta(z.partialRecord(z.enum(applicationTypes), count), { description: '按类型的批准数；没有的类型不列出' }),
 };
 
-/** GET /v1/stats (functions/domain/progress.ts progressReport). */
+const levelCounts = z.object({ township: count, county: count, province: count });
+const pipelineRow = {
+  code: z.string(),
+  name: z.string(),
+  pending: meta(levelCounts, { description: '在各级待审批的申请数' }),
+  returned: meta(count, { description: '退回修改、待申请单位重新提交的申请数' }),
+  overdue: meta(levelCounts, { description: '其中已超过本级审批期限（工作日）仍未办理的' }),
+};
+
+/** A scope's own figures of the approval pipeline (functions/domain/pipeline.ts figuresOf). */
+const pipelineFigures = {
+    levels: meta(
+      z.array(
+        z.object({
+          level: z.enum(['township', 'county', 'province']),
+          name: z.string(),
+          pending: count,
+          overdue: count,
+          decided: meta(count, { description: '本级已作出的决定数（通过、退回、不予通过）' }),
+          medianDays: meta(z.nullable(z.number().check(z.int(), z.nonnegative())), { description: '本级办理所用工作日的中位数（20 日以内为确数；30、60 表示 21–30、31–60 日，61 表示 60 日以上）；尚无决定为 null' }),
+          p90Days: meta(z.nullable(z.number().check(z.int(), z.nonnegative())), { description: '同上，第 90 百分位' }),
+        }),
+      ),
+      { description: '各级：待审批数、超期数、办理天数' },
+    ),
+    returned: meta(count, { description: '退回修改待重新提交的申请数' }),
+    inProgress: meta(count, { description: '在办申请总数（各级待审批与退回修改之和）' }),
+    returnsByType: meta(z.array(z.object({ type: z.string(), name: z.string(), count })), { description: '各类申请（含年度报告、变更、期满评估与续期）被退回修改的次数' }),
+};
+
+/** GET /v1/stats's approval pipeline (functions/domain/pipeline.ts pipelineReport). */
+const pipelineSchema = meta(
+  z.object({
+    ...pipelineFigures,
+    byCity: meta(z.array(z.object(pipelineRow)), { description: '每个地级市（按代码顺序）' }),
+    byCounty: meta(z.array(z.object({ ...pipelineRow, city: z.string() })), { description: '每个县级行政区及其所属地级市' }),
+  }),
+  {
+    description:
+      '审批进度：由改变申请的同一事务维护的计数（不扫描、不按查询计数），自上线起计；上线前已在办的由一次性回填（store/pipeline-backfill.ts）计入',
+  },
+);
+
+/** GET /v1/stats/pipeline (functions/domain/pipeline.ts scopePipeline). */
+export const scopePipelineSchema = meta(
+  z.object({
+    regionCode: meta(z.string(), { description: '所查区划：省 44、市或县（区）' }),
+    name: z.string(),
+    ...pipelineFigures,
+    children: meta(z.array(z.object(pipelineRow)), { description: '其下各市（查全省时）或各县（区）（查市时）；查县（区）时为空' }),
+  }),
+  { title: '审批进度' },
+);
+
+/** GET /v1/stats (functions/domain/progress.ts progressReport, and its pipeline). */
 export const statsSchema = meta(
   z.object({
     approved: z.object({
@@ -492,6 +546,7 @@ export const statsSchema = meta(
     certificates: meta(z.object({ active: count, revoked: count, expired: count, dissolved: count, reportsOverdue: meta(count, { description: '有效证书中逾期未报的年度报告数（逾期未报，报送后即不再计）' }) }), {
       description: '有效证书数（以上计数只含有效的），已撤销、已到期、已注销的数目，及有效证书逾期未报的年度报告数',
     }),
+    pipeline: pipelineSchema,
   }),
   { title: '统计' },
 );

@@ -67,7 +67,7 @@ export function actorOf(principal: Principal): Actor {
 
 /** The application as callers see it: never the task token, the outbox, or where its materials' bytes are. */
 function viewOf(app: ApplicationRecord, history: HistoryEntry[], now: Date, calendar: Calendar): ApplicationView {
-  const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, ...visible } = app;
+  const { taskToken: _token, outbox: _outbox, awaitingRecord: _awaiting, paused: _paused, overdueLevel: _overdue, uncounted: _uncounted, ...visible } = app;
   const unplaced = <M extends { object?: string }>({ object: _object, ...m }: M) => m;
   return {
     ...visible,

@@ -22,7 +22,7 @@ import type { Senders, SweepServices } from './sweep.js';
 export function buildWorkflowServices(config: Config, clients: Clients): WorkflowServices {
   return {
     config,
-    applications: new ApplicationStore(clients.db, config.tableName),
+    applications: new ApplicationStore(clients.db, config.tableName, config.calendar),
     workflow: new Workflow(clients.sfn, config.stateMachineArn),
     now: () => new Date(),
     log: logger,
@@ -69,7 +69,7 @@ export function healthCheck(services: Pick<Services, 'applications' | 'workflow'
 export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'>): OutcomeServices {
   return {
     config,
-    applications: new ApplicationStore(clients.db, config.tableName),
+    applications: new ApplicationStore(clients.db, config.tableName, config.calendar),
     registry: new RegistryStore(clients.db, config.tableName),
     notifications: new NoticeWrites(clients.db, config.tableName),
     now: () => new Date(),
@@ -84,7 +84,7 @@ export function buildOutcomeServices(config: Config, clients: Pick<Clients, 'db'
 export function buildSweepServices(config: Config, clients: Pick<Clients, 'db'>, senders: Senders, files: SweepServices['files']): SweepServices {
   return {
     config,
-    applications: new ApplicationStore(clients.db, config.tableName),
+    applications: new ApplicationStore(clients.db, config.tableName, config.calendar),
     uploads: new UploadSweep(clients.db, config.tableName),
     checks: new UploadChecks(clients.db, config.tableName),
     files,

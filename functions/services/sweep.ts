@@ -221,12 +221,13 @@ async function fireTimer(s: SweepServices, due: DueItem, result: SweepResult): P
   // near is no news any more: only the overdue notice is sent.
   const stale = step.kind === 'reminder' && rest[0] !== undefined && rest[0].at <= now.toISOString();
   const drafts = stale ? [] : timedNotices(app, { ...timer, kind: timer.wait }, step.kind, s.config.escalation[timer.level]);
-  const outcome = await s.notifications.fireTimer(
-    due,
-    s.applications.stillWaiting(app.id, { status: waitStatus[timer.wait], level: timer.level, round: timer.round }),
-    noticeItems(s, app, drafts, now),
-    rest,
-  );
+  // At the soft limit of an office's wait the task becomes overdue in the approval pipeline too: marked on the
+  // application (the condition that it is still in the wait) and counted, in the timed notice's own transaction.
+  const [waiting, ...counted] =
+    step.kind === 'overdue' && timer.wait === 'decision'
+      ? s.applications.markOverdueItems(app, { level: timer.level, round: timer.round })
+      : [s.applications.stillWaiting(app.id, { status: waitStatus[timer.wait], level: timer.level, round: timer.round })];
+  const outcome = await s.notifications.fireTimer(due, waiting, [...noticeItems(s, app, drafts, now), ...counted], rest);
   if (outcome === 'fired') result.fired += 1;
   return outcome === 'fired';
 }

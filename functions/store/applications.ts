@@ -3,6 +3,9 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord, HistoryEntry, Outbox } from '../domain/application.js';
 import { regionAtLevel, type DecidingLevel } from '../domain/chain.js';
+import { decisionOf, pipelineCounter, pipelineDelta } from '../domain/pipeline.js';
+import { workingDaysTaken, type Calendar } from '../domain/working-days.js';
+import { pipelineItems } from './pipeline.js';
 import { searchTextOf } from '../domain/search-text.js';
 import { ATTR, IS_NEW, TABLE_INDEXES as IDX, TTL_ATTRIBUTE, keys, withoutKey } from './keys.js';
 import { partitionItems } from './partition.js';
@@ -40,6 +43,8 @@ export function toItem(app: ApplicationRecord): Record<string, unknown> {
   if (app.awaitingRecord) item[A.awaitingRecord] = true;
   if (app.paused) item[A.paused] = app.paused;
   if (app.subject) item[A.subject] = app.subject;
+  if (app.overdueLevel) item[A.overdueLevel] = app.overdueLevel;
+  if (!app.uncounted) item[A.pipelineCounted] = true;
   return item;
 }
 
@@ -93,6 +98,8 @@ export function fromItem(item: Record<string, any>): ApplicationRecord {
     awaitingRecord: item[A.awaitingRecord] === true,
     paused: item[A.paused] ?? null,
     ...(item[A.subject] ? { subject: item[A.subject] } : {}),
+    ...(item[A.overdueLevel] ? { overdueLevel: item[A.overdueLevel] } : {}),
+    ...(item[A.pipelineCounted] ? {} : { uncounted: true }),
   };
 }
 
@@ -159,7 +166,16 @@ export function afterChange(change: ApplicationChange): ApplicationRecord {
     outbox,
     awaitingRecord: set.awaitingRecord ?? app.awaitingRecord,
     paused: 'paused' in set ? (set.paused ?? null) : app.paused,
+    // The task it settled is no longer overdue anywhere; the change counts it in the pipeline.
+    overdueLevel: null,
+    uncounted: false,
   };
+}
+
+/** What the approval pipeline marks on an application: its task counted overdue (at a level), and itself counted in progress. */
+interface PipelineMarks {
+  overdueLevel: DecidingLevel | null;
+  counted: boolean;
 }
 
 /** DynamoDB's limit of items in one transaction. */
@@ -171,10 +187,25 @@ export interface Attach {
   materialId: string;
 }
 
+/** Weekends only: the calendar of a store given none (the days a decision took, for the pipeline's histogram). */
+const WEEKENDS_ONLY: Calendar = { holidays: new Set(), workdays: new Set() };
+
+/** How often a write is tried again that another transaction held an item of (the pipeline's counters are shared). */
+const CONTENDED_ATTEMPTS = 8;
+
+async function transactRetried<Outcome extends string>(db: DynamoDBDocumentClient, items: Guarded<Outcome>[]) {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await transact(db, items);
+    if (outcome !== 'contended' || attempt >= CONTENDED_ATTEMPTS) return outcome;
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
+  }
+}
+
 export class ApplicationStore {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly table: string,
+    readonly calendar: Calendar = WEEKENDS_ONLY,
   ) {}
 
   /**
@@ -232,7 +263,9 @@ export class ApplicationStore {
     for (const attach of options.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(app.submittedAt)));
     for (const item of options.effects ?? []) items.push({ item });
     for (const item of options.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
-    const outcome = await transact(this.db, items);
+    // The approval pipeline: +1 awaiting its first office, in the province, its city and its county.
+    for (const item of pipelineItems(this.table, app.regionCode, pipelineDelta(null, app))) items.push({ item });
+    const outcome = await transactRetried(this.db, items);
     if (outcome === 'written') return 'created';
     if (outcome.startsWith('taken:')) return outcome as UploadTaken;
     // 'exists' (a new ULID already taken) or 'contended' (another transaction on the same guard at this instant).
@@ -277,12 +310,29 @@ export class ApplicationStore {
    * 'stale'; `taken:<uploadId>` when that upload was attached elsewhere meanwhile.
    */
   async recordChange(change: ApplicationChange): Promise<'recorded' | 'stale' | UploadTaken> {
+    let seen: PipelineMarks = { overdueLevel: change.app.overdueLevel ?? null, counted: !change.app.uncounted };
+    for (;;) {
+      const outcome = await this.tryChange(change, seen);
+      if (outcome !== 'stale') return outcome;
+      // The overdue timer may have marked the task since it was read, or the backfill counted the application (neither
+      // changes its version): the change is still this version's, and is tried again with them. Anything else is a
+      // change that won.
+      const now = await this.get(change.app.id);
+      if (!now || now.version !== change.expected.version || (change.expected.token && now.taskToken !== change.expected.token)) return 'stale';
+      const marks: PipelineMarks = { overdueLevel: now.overdueLevel ?? null, counted: !now.uncounted };
+      if (marks.overdueLevel === seen.overdueLevel && marks.counted === seen.counted) return 'stale';
+      seen = marks;
+    }
+  }
+
+  /** One attempt of recordChange, with the application's pipeline marks as `seen`. */
+  private async tryChange(change: ApplicationChange, seen: PipelineMarks): Promise<'recorded' | 'stale' | UploadTaken> {
     const { app, expected, set, entry, outbox } = change;
     const version = expected.version + 1;
     const names: Record<string, string> = { '#version': A.version };
     const values: Record<string, unknown> = { ':expected': expected.version, ':version': version };
     const sets = ['#version = :version'];
-    const removes: string[] = [A.taskToken, A.taskSince, A.taskDueAt, A.taskExpiresAt, IDX.inbox.pk, IDX.inbox.sk];
+    const removes: string[] = [A.taskToken, A.taskSince, A.taskDueAt, A.taskExpiresAt, IDX.inbox.pk, IDX.inbox.sk, A.overdueLevel];
     const assign = (attribute: string, value: unknown) => {
       names[`#${attribute}`] = attribute;
       values[`:${attribute}`] = value;
@@ -301,6 +351,16 @@ export class ApplicationStore {
       removes.push(A.outbox, IDX.outbox.pk, IDX.outbox.sk);
     }
     const conditions = ['#version = :expected'];
+    // The pipeline's marks as seen: the counters below move by what was counted (the mark goes with the task).
+    names['#overdueLevel'] = A.overdueLevel;
+    if (seen.overdueLevel) {
+      values[':overdueLevel'] = seen.overdueLevel;
+      conditions.push('#overdueLevel = :overdueLevel');
+    } else {
+      conditions.push('attribute_not_exists(#overdueLevel)');
+    }
+    assign(A.pipelineCounted, true);
+    conditions.push(seen.counted ? `#${A.pipelineCounted} = :${A.pipelineCounted}` : `attribute_not_exists(#${A.pipelineCounted})`);
     if (expected.token) {
       names['#taskToken'] = A.taskToken;
       values[':expectedToken'] = expected.token;
@@ -332,10 +392,47 @@ export class ApplicationStore {
     for (const attach of change.attach ?? []) items.push(attachItem(this.table, { ...attach, applicationId: app.id }, new Date(entry.at)));
     for (const item of change.effects ?? []) items.push({ item });
     for (const item of change.guarded ?? []) items.push({ item, whenConditionFails: 'stale' });
+    for (const item of pipelineItems(this.table, app.regionCode, this.pipelineDeltaOf(change, seen))) items.push({ item });
     if (change.reindex) for (const item of change.reindex(MAX_TRANSACTION_ITEMS - items.length)) items.push({ item });
-    const outcome = await transact(this.db, items);
+    const outcome = await transactRetried(this.db, items);
     if (outcome === 'written') return 'recorded';
     return outcome.startsWith('taken:') ? (outcome as UploadTaken) : 'stale';
+  }
+
+  /** What a change adds to the approval pipeline's counters (functions/domain/pipeline.ts), with the marks as `seen` on the application. */
+  private pipelineDeltaOf(change: ApplicationChange, seen: PipelineMarks): Record<string, number> {
+    const { app, entry } = change;
+    const since = app.task?.since ?? app.updatedAt;
+    const decision = decisionOf(entry, app.type, workingDaysTaken(new Date(since), new Date(entry.at), this.calendar));
+    return pipelineDelta({ ...app, overdueLevel: seen.overdueLevel, uncounted: !seen.counted }, afterChange(change), decision);
+  }
+
+  /**
+   * For the overdue timer's transaction: the waiting task marked overdue (conditional, as `stillWaiting`, on the
+   * application still in that wait and not yet marked), and +1 overdue at its level in its scopes. A change that
+   * settles the task takes it off again, exactly once (recordChange's condition on the mark).
+   */
+  markOverdueItems(app: Pick<ApplicationRecord, 'id' | 'regionCode'>, wait: { level: DecidingLevel; round: string }): DocTransactItem[] {
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.application(app.id),
+          UpdateExpression: 'SET #overdueLevel = :level',
+          ConditionExpression:
+            '#status = :pending AND #level = :level AND #updatedAt = :round AND attribute_not_exists(#awaiting) AND attribute_not_exists(#overdueLevel)',
+          ExpressionAttributeNames: {
+            '#status': A.status,
+            '#level': A.currentLevel,
+            '#updatedAt': A.updatedAt,
+            '#awaiting': A.awaitingRecord,
+            '#overdueLevel': A.overdueLevel,
+          },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':level': wait.level, ':round': wait.round },
+        },
+      },
+      ...pipelineItems(this.table, app.regionCode, { [pipelineCounter.overdue(wait.level)]: 1 }),
+    ];
   }
 
   /**

@@ -88,6 +88,13 @@ export const ATTR = {
     searchText: 'searchText',
     /** An annual report's or a change's certificate (functions/domain/process.ts Subject). */
     subject: 'subject',
+    /** The level whose overdue timer fired for the waiting task (counted overdue there until the change that settles it). */
+    overdueLevel: 'overdueLevel',
+    /**
+     * The application stands in the pipeline's in-progress counts (set by its submission, by its first change after the
+     * pipeline shipped, or by store/pipeline-backfill.ts): a change takes off only what was counted.
+     */
+    pipelineCounted: 'pipelineCounted',
   },
   /** An upload (store/uploads.ts): its check's verdict and lease, and where it was attached. */
   upload: {
@@ -189,6 +196,12 @@ export const keys = {
   statsGoalPrefix: 'GOAL#',
   /** Certificates ended, by how (`REVOKED`, `EXPIRED`, `DISSOLVED`): one item, one attribute each. */
   statsEnded: (): Key => keys.stats('ENDED'),
+  /**
+   * The approval pipeline's counters of a scope ('44', a city or a county: functions/domain/pipeline.ts names the
+   * attributes), kept by the transactions that move applications; one partition, read by one Query.
+   */
+  pipeline: (scope: string): Key => ({ pk: 'PIPELINE', sk: scope }),
+  pipelinePk: 'PIPELINE',
   /** A region already counted toward a coverage goal (outside STATS, so reading the counters never reads markers). */
   coverage: (goal: string, regionCode: string): Key => ({ pk: `COVER#${goal}#${regionCode}`, sk: 'COVER' }),
   /** Identities of the experts counted so far, hashed into a fixed number of buckets (functions/store/stats.ts). */

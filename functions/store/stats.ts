@@ -6,6 +6,7 @@ import { PROVINCE } from '../domain/registry.js';
 import type { Application } from '../domain/application.js';
 import { partitionItems } from './partition.js';
 import { ATTR, IS_NEW, keys, withoutKey, type Key } from './keys.js';
+import { readPipeline, readPipelineScopes } from './pipeline.js';
 
 const S = ATTR.stats;
 import type { DocTransactItem } from './transactions.js';
@@ -207,6 +208,16 @@ export class StatsStore {
       }
     }
     return snapshot;
+  }
+
+  /** The approval pipeline's counters of every scope (functions/store/pipeline.ts), in one Query of their partition. */
+  readPipeline(): Promise<Map<string, Record<string, number>>> {
+    return readPipeline(this.db, this.table);
+  }
+
+  /** The approval pipeline's counters of `scopes` only, in one BatchGet. */
+  readPipelineScopes(scopes: string[]): Promise<Map<string, Record<string, number>>> {
+    return readPipelineScopes(this.db, this.table, scopes);
   }
 
   /** Strongly consistent BatchGet of up to 100 keys, read until nothing is left unprocessed. */

@@ -21,6 +21,7 @@ import { buildServices, makeBucket } from '#functions/services/build-api.js';
 import { backfillCaseNumbers } from '#functions/store/case-number-backfill.js';
 import { backfillDemandAging } from '#functions/store/demand-aging-backfill.js';
 import { spanEnd } from '#functions/domain/deadlines.js';
+import { backfillPipeline } from '#functions/store/pipeline-backfill.js';
 import { buildSweepServices } from '#functions/services/build.js';
 import { defaultSenders, sweep, type SweepResult } from '#functions/services/sweep.js';
 import { emailSender } from '#functions/delivery/email.js';
@@ -205,6 +206,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Needs published before the demand library's clock get their wait for a first response (once per data folder).
     const aged = await backfillDemandAging(services.demands, (postedAt) => spanEnd(postedAt, config.demandResponseLimit, config.calendar));
     if (aged) log.info('published needs given their wait for a first response', { demands: aged });
+    // Applications in progress from before the approval pipeline are counted in it (once per data folder).
+    const piped = await backfillPipeline(clients.db, config.tableName, new Date());
+    if (piped) log.info('applications counted in the approval pipeline', { applications: piped });
     const engine = await LocalEngine.create({
       dynamodb: clients.dynamodb,
       executionsTable: `sfn-executions${tableSuffix}`,

@@ -12,6 +12,8 @@ import { freePort, startLocalStack, type LocalStack } from '#infra/local/stack.j
 import { childrenOf } from '#functions/regions/index.js';
 import { creditCodes } from '#forms/fixtures.js';
 import { seedApproved } from '../integration/registry-fixtures.js';
+import { httpClient } from '../support/local.js';
+import { ORG, submission } from '../support/submissions.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshots = join(root, 'test-results/screenshots');
@@ -30,11 +32,17 @@ beforeAll(async () => {
   execFileSync('node', ['web/build-if-stale.mjs'], { cwd: root, stdio: 'inherit' });
   mkdirSync(screenshots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'gd-kexie-map-browser-'));
-  stack = await startLocalStack({ dataDir, port: await freePort(), quiet: true, sweepEveryMs: 0, reconcileEveryMs: 0 });
+  // Materials optional: the pipeline's application is submitted with its form alone.
+  stack = await startLocalStack({ dataDir, port: await freePort(), quiet: true, sweepEveryMs: 0, reconcileEveryMs: 0, env: { MATERIALS: 'optional' } });
   // 连州市: a 学会服务站 in 大路边镇 and a 乡村振兴学会联合体科技服务站 of the county; 英德市: one 学会服务站
   await seedApproved(stack.services, { type: 'society-station', regionCode: '441882102', at: new Date() });
   await seedApproved(stack.services, { type: 'consortium-station', regionCode: '441882', at: new Date() });
   await seedApproved(stack.services, { type: 'society-station', regionCode: '441881101', at: new Date(), org: creditCodes.countyFederation });
+  // In the approval pipeline: one application awaiting 大路边镇, submitted as an applicant submits it.
+  const api = httpClient(stack.url);
+  const applicant = await api.token({ role: 'applicant', org: ORG, name: '连州市果蔬专业技术协会' });
+  const submitted = await api.call('POST', '/v1/applications', { token: applicant, body: submission('society-station', '441882102') });
+  if (submitted.status !== 201) throw new Error(`submission refused: ${submitted.text}`);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -127,6 +135,45 @@ describe('the map of Guangdong in a browser', () => {
 
       // Assess
       await expect.poll(async () => labelOf(page, 'station-map', '连州市'), patiently).toBe('连州市：1 个乡村振兴学会联合体科技服务站');
+      expect(csp).toEqual([]);
+      await page.context().close();
+    }, 90_000);
+  }
+
+  for (const [label, viewport] of viewports) {
+    it(`shows the approval pipeline: in progress by level, overdue by city and a city's counties, each table with its CSV (${label})`, async () => {
+      // Act
+      const { page, csp } = await signedIn('省科协管理员', viewport);
+      await page.goto(`${stack.url}/dashboard`);
+
+      // Assess: the one application awaiting the township, in the chart and its table
+      await page.getByRole('heading', { name: '审批进度' }).waitFor(patiently);
+      const township = page.locator('#pipeline-stages-table tbody tr').first();
+      expect(await township.locator('th').textContent()).toBe('乡镇待审批');
+      expect(await township.locator('td').first().textContent()).toBe('1');
+      expect(await page.locator('#pipeline-overdue-table tbody tr').count()).toBe(21);
+      expect(await page.locator('#pipeline-days-table tbody tr').count()).toBe(3);
+      expect(await page.locator('#pipeline-returns-table tbody tr', { hasText: '年度报告' }).count()).toBe(1);
+      await page.locator('#pipeline-heading').scrollIntoViewIfNeeded();
+      await shoot(page, `pipeline-dashboard-${label}`);
+
+      // Act: the in-progress table saved as CSV
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#chart-pipeline-stages').locator('xpath=..').getByRole('button', { name: '导出 CSV' }).click()]);
+
+      // Assess
+      expect(download.suggestedFilename()).toMatch(/^审批进度-各环节在办-\d{8}\.csv$/);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv.slice(1).trim().split('\r\n')).toEqual(['环节,件数,其中超期', '乡镇待审批,1,0', '县（区）待审批,0,0', '省待审批,0,0', '退回修改待重新提交,0,']);
+
+      // Act: 清远市's counties
+      await page.getByRole('button', { name: '清远市：查看各县（区）超期' }).click();
+
+      // Assess: its counties, 连州市 with its one application in progress
+      await expect.poll(async () => page.locator('#pipeline-overdue-table caption').textContent(), patiently).toBe('清远市各县（市、区）超期未办');
+      expect(await page.locator('#pipeline-overdue-table tbody tr').count()).toBe(childrenOf('4418').length);
+      expect(await page.locator('#pipeline-overdue-table tr[data-code="441882"] td').last().textContent()).toBe('1');
+      await page.getByRole('button', { name: '返回全省各市' }).click();
+      expect(await page.locator('#pipeline-overdue-table tbody tr').count()).toBe(21);
       expect(csp).toEqual([]);
       await page.context().close();
     }, 90_000);

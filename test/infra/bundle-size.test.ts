@@ -62,6 +62,13 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * scopes in store/demands.ts) the api went to 564.6/189.0 and the sweeper, which bundles the demand store for its
  * flag of unanswered needs, to 736.5/227.1; with "their own county first" (near=mine: its check and OpenAPI text) the
  * api went to 565.9/189.4.
+ * With issue 18's approval pipeline (审批进度: the counters every application write carries, so every bundle with the
+ * application store takes functions/domain/pipeline.ts, store/pipeline.ts and the working days a task took, ~3.5 KiB;
+ * the sweeper's overdue mark; the API's report and its schema, much of it Chinese descriptions) api 562.8/188.1,
+ * registryExport 332.2/113.1, recordOutcome 295.2/96.7, reconciler 283.3/91.4, sweeper 740.0/228.4; with GET
+ * /v1/stats/pipeline (one scope's pipeline for the offices: its service, route and schema) the api 564.7/188.6.
+ * Both together, with the drafts' storable-form check, the confirmation's version and the public history of a need
+ * (the attack's findings): api 578.0/193.3, sweeper (the pipeline's and the need materials' store code) 741.5/228.7.
  * With issue 16 (a certificate's life) api 476/161, registryExport 327/112, reconciler 277/90, sweeper 715/219 (the
  * registry store for terms' ends). Before it:
  * api (464/158: the same SDK, plus Hono, jose, the forms, their material lists, the rate limiter and the whole app,
@@ -72,11 +79,11 @@ const budget = { minified: 280 * KiB, gzip: 90 * KiB };
  * and the SES v2 client, ~130, both in the one bundle both partitions deploy) do not (see overBudget).
  */
 const ceiling: Record<keyof typeof lambdaEntries, { minified: number; gzip: number }> = {
-  api: { minified: 566.5 * KiB, gzip: 190 * KiB },
-  registryExport: { minified: 332 * KiB, gzip: 113 * KiB },
-  recordOutcome: { minified: 291.5 * KiB, gzip: 96 * KiB },
-  reconciler: { minified: 279.5 * KiB, gzip: 90.3 * KiB },
-  sweeper: { minified: 737 * KiB, gzip: 228 * KiB },
+  api: { minified: 579 * KiB, gzip: 194 * KiB },
+  registryExport: { minified: 333 * KiB, gzip: 113.5 * KiB },
+  recordOutcome: { minified: 296 * KiB, gzip: 97 * KiB },
+  reconciler: { minified: 284 * KiB, gzip: 91.7 * KiB },
+  sweeper: { minified: 742 * KiB, gzip: 229.5 * KiB },
   checkUpload: { minified: 271 * KiB, gzip: 91 * KiB },
   documents: { minified: 1236 * KiB, gzip: 352 * KiB },
 };

@@ -4,7 +4,9 @@
 //   - its history only follows the approval state machine, with one decision per level and round;
 //   - history is append-only: what was read before is a prefix of what is read now;
 //   - it is in the registry (and its certificate verifies) if and only if it is APPROVED;
-//   - every PENDING application is in exactly its level's inbox, and nothing else is in any inbox.
+//   - every PENDING application is in exactly its level's inbox, and nothing else is in any inbox;
+//   - the approval pipeline (GET /v1/stats) counts every PENDING application at its level and every RETURNED one, in
+//     the province, 清远市 and 连州市 alike, and every return made.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainTokens, harness, type Client, type Harness } from '../support/local.js';
@@ -121,6 +123,19 @@ async function checkInvariants(model: Model, real: Real) {
     const inbox = (await listAll(api, '/v1/tasks', t[level])).map((item) => item.id).sort();
     expect(inbox, `${level} inbox`).toEqual(apps.filter((a) => a.status === 'PENDING' && a.currentLevel === level).map((a) => a.id).sort());
   }
+  // The pipeline's counters, kept by the writes, agree with the applications as they are
+  const stats = await api.call('GET', '/v1/stats', { token: t.admin });
+  expect(stats.status, stats.text).toBe(200);
+  const { pipeline } = stats.body;
+  const pending = Object.fromEntries(levels.map((level) => [level, apps.filter((a) => a.status === 'PENDING' && a.currentLevel === level).length]));
+  const returned = apps.filter((a) => a.status === 'RETURNED').length;
+  expect(Object.fromEntries(pipeline.levels.map((l: { level: string; pending: number }) => [l.level, l.pending])), 'pipeline: pending by level').toEqual(pending);
+  expect(pipeline.returned, 'pipeline: returned').toBe(returned);
+  for (const row of [pipeline.byCity.find((c: { code: string }) => c.code === '4418'), pipeline.byCounty.find((c: { code: string }) => c.code === '441882')]) {
+    expect({ pending: row.pending, returned: row.returned }, `pipeline: ${row.name}`).toEqual({ pending, returned });
+  }
+  const returns = apps.reduce((n, a) => n + a.history.filter((e: { action: string }) => e.action === 'return').length, 0);
+  expect(pipeline.returnsByType.find((r: { type: string }) => r.type === 'society-station').count, 'pipeline: returns').toBe(returns);
 }
 
 // --- commands --------------------------------------------------------------------------------------

@@ -82,6 +82,9 @@ const perCaller = {
   'GET /v1/registry?region=441882':                      row(403,   403,   403,   403,   200,   403,   200,   200,   403,   401),
   'GET /v1/registry/export (certificate listed?)':       row(403,   403,   L,     U,     L,     U,     L,     L,     403,   401),
   'GET /v1/stats':                                       row(403,   403,   403,   403,   403,   403,   403,   200,   403,   401),
+  // 审批进度 of one scope: the province and admins any, a county office its own county (its default), a township none.
+  'GET /v1/stats/pipeline':                              row(403,   403,   403,   403,   200,   200,   200,   200,   403,   401),
+  'GET /v1/stats/pipeline?region=441882':                row(403,   403,   403,   403,   200,   403,   200,   200,   403,   401),
   'GET /v1/health':                                      row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
   'GET /v1/forms':                                       row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
   'GET /v1/regions/441882102':                           row(200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
@@ -287,6 +290,8 @@ const perCallerRoutes: Record<keyof typeof perCaller, (caller: Caller) => Promis
     return { ...out, target, members: out.status === 200 ? out.text.split('\n').map((line) => line.split(',')[0]) : undefined };
   },
   'GET /v1/stats': (caller) => call('GET', '/v1/stats', caller),
+  'GET /v1/stats/pipeline': (caller) => call('GET', '/v1/stats/pipeline', caller),
+  'GET /v1/stats/pipeline?region=441882': (caller) => call('GET', '/v1/stats/pipeline?region=441882', caller),
   'GET /v1/health': (caller) => call('GET', '/v1/health', caller),
   'GET /v1/forms': (caller) => call('GET', '/v1/forms', caller),
   'GET /v1/regions/441882102': (caller) => call('GET', '/v1/regions/441882102', caller),

@@ -25,6 +25,7 @@ import type {
   OfficeChannels,
   Page,
   ProgressLookup,
+  PipelineReport,
   ProgressReport,
   Region,
   RegistryItem,
@@ -208,7 +209,7 @@ export const api = {
   },
   /** The catalogue's forms and the processes' (an annual report, a change), for pages that show any application. */
   allForms: async () => [...(await api.forms()), ...(await api.processForms())],
-  stats: () => request<ProgressReport>('GET', '/v1/stats'),
+  stats: () => request<ProgressReport & { pipeline?: PipelineReport }>('GET', '/v1/stats'),
   notifications: (params: { unread?: boolean; cursor?: string | null; limit?: number } = {}) =>
     request<NotificationPage>('GET', `/v1/notifications${query({ ...params, unread: params.unread ? 'true' : undefined })}`),
   markRead: (id: string) => request<{ id: string; read: true; unread: number }>('POST', `/v1/notifications/${encodeURIComponent(id)}/read`),

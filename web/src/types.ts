@@ -9,6 +9,7 @@ import type { NotificationKind, RobotPlatform, UrgeWait } from '#functions/domai
 
 export type { HistoryAction as Action } from '#functions/domain/application.js';
 export type { ProgressReport } from '#functions/domain/progress.js';
+export type { PipelineReport, PipelineRow } from '#functions/domain/pipeline.js';
 export type { RegistryRecord as RegistryItem } from '#functions/domain/registry.js';
 export type { DecidingLevel, HistoryEntry, Material, MaterialRecord, RegionLevel, ReplacedMaterial, Status, UploadView };
 

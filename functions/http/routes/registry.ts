@@ -3,12 +3,16 @@
 import { Hono } from 'hono';
 import { applicationTypes, typeBasics } from '#forms/entry.js';
 import { progressReport } from '../../domain/progress.js';
+import { pipelineReport } from '../../domain/pipeline.js';
+import { childrenOf } from '../../regions/index.js';
+import { PROVINCE } from '../../domain/region-codes.js';
 import { reportStatusView } from '../../domain/registry.js';
 import { pageOf, type Env } from '../request.js';
 import { assertMayReadStats } from '../../policy.js';
 import type { Services } from '../../services/context.js';
 import { filterOf, registryExportRoutes } from './registry-export.js';
 import { pageParams, queryOf } from './query.js';
+import { pipelineTypeNames, readScopePipeline } from '../../services/pipeline.js';
 
 const typeNames = Object.fromEntries(applicationTypes.map((type) => [type, typeBasics[type].name]));
 
@@ -26,7 +30,13 @@ export function registryRoutes(s: Services) {
   r.get('/stats', async (c) => {
     assertMayReadStats(c.get('principal'));
     queryOf(c, []);
-    return c.json(progressReport(await s.registry.stats.read(), typeNames));
+    const [snapshot, pipeline] = await Promise.all([s.registry.stats.read(), s.registry.stats.readPipeline()]);
+    return c.json({ ...progressReport(snapshot, typeNames), pipeline: pipelineReport(pipeline, pipelineTypeNames, { province: PROVINCE, children: childrenOf }) });
+  });
+
+  r.get('/stats/pipeline', async (c) => {
+    const { region } = queryOf(c, ['region']);
+    return c.json(await readScopePipeline(s, c.get('principal'), region));
   });
 
   return r;

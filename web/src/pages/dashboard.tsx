@@ -1,17 +1,13 @@
-// 进度统计: the plan's targets, the counts by type, and the map of where the stations are with its tables (each saved as CSV).
+// 进度统计: the plan's targets, the counts by type, the map of where the stations are with its tables, and the approval
+// pipeline (审批进度, dashboard-pipeline.tsx); every table saved as CSV.
 import { useState } from 'preact/hooks';
 import type { CountRow } from '#functions/domain/progress.js';
 import { api, isMissingRoute } from '../api';
-import { CsvButton, dateStamp, type CsvTable } from '../csv';
-import type { ProgressReport } from '../types';
+import { CsvButton, dateStamp } from '../csv';
+import type { PipelineReport, ProgressReport } from '../types';
 import { ErrorNotice, Loading, Notice, PageTitle, useAsync } from '../ui';
-
-interface Bar {
-  key: string;
-  label: string;
-  value: number;
-  target?: number;
-}
+import { Chart, type Bar } from '../bar-chart';
+import { PipelineSection } from './dashboard-pipeline';
 
 export function DashboardPage() {
   const stats = useAsync(() => api.stats(), []);
@@ -33,7 +29,7 @@ export function DashboardPage() {
 
 const byCount = (a: Bar, b: Bar) => b.value - a.value;
 
-function Dashboard({ report }: { report: ProgressReport }) {
+function Dashboard({ report }: { report: ProgressReport & { pipeline?: PipelineReport } }) {
   const { approved, progress, certificates } = report;
   const stamp = dateStamp();
   return (
@@ -61,6 +57,7 @@ function Dashboard({ report }: { report: ProgressReport }) {
         />
       </div>
       <StationMap report={report} stamp={stamp} />
+      {report.pipeline ? <PipelineSection pipeline={report.pipeline} stamp={stamp} /> : null}
     </>
   );
 }
@@ -181,39 +178,5 @@ function StationMap({ report, stamp }: { report: ProgressReport; stamp: string }
         </div>
       </div>
     </section>
-  );
-}
-
-const percent = (value: number, of: number) => (of > 0 ? Math.min(100, (value / of) * 100) : 0);
-
-/** Horizontal bars; the numbers are text, so they read without the picture. */
-function Chart({ id, title, bars, csv }: { id: string; title: string; bars: Bar[]; csv: CsvTable }) {
-  const max = Math.max(1, ...bars.map((b) => b.value));
-  return (
-    <figure class="chart" aria-labelledby={id}>
-      <figcaption id={id}>{title}</figcaption>
-      {bars.length === 0 ? <p class="muted">暂无数据。</p> : null}
-      <ul class="bars">
-        {bars.map((bar) => {
-          const share = percent(bar.value, bar.target ?? max);
-          return (
-            <li key={bar.key}>
-              <span class="bar-label">{bar.label}</span>
-              {/* An SVG bar: its width is an attribute, not an inline style, so a strict CSP (no 'unsafe-inline') allows it. */}
-              <svg class={`bar-track${bar.target ? ' has-target' : ''}`} aria-hidden="true" focusable="false" preserveAspectRatio="none" viewBox="0 0 100 10">
-                <rect class="bar-fill" x="0" y="0" height="10" width={bar.value > 0 ? Math.max(share, 0.5) : 0} />
-              </svg>
-              <span class="bar-value">
-                {bar.value.toLocaleString('zh-CN')}
-                {bar.target ? ` / ${bar.target.toLocaleString('zh-CN')}（${share.toFixed(1)}%）` : ''}
-              </span>
-            </li>
-          );
-        })}
-      </ul>
-      <div class="actions">
-        <CsvButton label="导出 CSV" {...csv} />
-      </div>
-    </figure>
   );
 }
