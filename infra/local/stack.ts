@@ -236,8 +236,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // get their own: scripts, styles and calls from this origin only.
     const webRoot = resolve(import.meta.dirname, '../../web/dist');
     const isApi = (path: string) => path.startsWith('/v1/') || path === '/docs';
-    // A page path counts whether or not the pages were built (unbuilt, it answers the API's 404).
-    app.get('*', (c, next) => (isApi(c.req.path) ? next() : addressLimit(c, next)));
+    // A page path counts whether or not the pages were built (unbuilt, it answers the API's 404). The content-hashed
+    // assets do not: a page loads a dozen of them once and the browser keeps them (CloudFront serves them deployed,
+    // outside the API's budget); counted, one office's officials opening pages would spend the address's budget on them.
+    app.get('*', (c, next) => (isApi(c.req.path) || c.req.path.startsWith('/assets/') ? next() : addressLimit(c, next)));
     if (existsSync(webRoot)) {
       const root = relative(process.cwd(), webRoot) || '.';
       const pages = new Hono();

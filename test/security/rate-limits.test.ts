@@ -1,10 +1,15 @@
 // One anonymous caller cannot take the service down: health is one bounded check shared by every caller for a few
 // seconds and a store failure is a 503; each signed-in caller and each source address has a limit, beyond which it
 // gets 429 with Retry-After, while other callers' submissions are answered as usual.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEALTH_TTL_MS } from '#functions/services/build.js';
 import { harness, type Client, type Harness } from '../support/local.js';
 import { ORG, submission } from '../support/submissions.js';
+
+const root = resolve(import.meta.dirname, '../..');
 
 const TOWNSHIP = '441882102'; // 大路边镇: a society station there has no one-per-region rule
 const OTHER_ORG = '51441882MJ1234567W';
@@ -130,7 +135,8 @@ describe('limits per caller and per address', () => {
   });
 
   it('shares one per-address budget between the public routes, /docs, the dev issuer and the pages', async () => {
-    // Prepare: a stack of its own, its budget untouched
+    // Prepare: the pages built (as npm start builds them), a stack of its own, its budget untouched
+    execFileSync('node', ['web/build-if-stale.mjs'], { cwd: root, stdio: 'inherit' });
     const own = await h.start({ env: { RATE_LIMITS: 'address=8/60' } });
 
     // Act: two of each, then one more of each
@@ -138,10 +144,15 @@ describe('limits per caller and per address', () => {
     const after = await Promise.all(['/v1/health', '/docs', '/', '/registry'].map((path) => own.call('GET', path)));
     const token = await fetch(`${own.stack.url}/v1/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin', name: '管理员' }) });
 
-    // Assess (the pages answer only where web/dist was built; their limit holds either way)
+    // Assess
     expect(first.map((r) => r.status).filter((s) => s === 429)).toEqual([]);
     expect(after.map((r) => r.status)).toEqual([429, 429, 429, 429]);
     expect(token.status).toBe(429);
+    // The content-hashed assets are not counted (a page loads a dozen; CloudFront serves them deployed): answered
+    // after the budget is spent, where the pages were built
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(readFileSync(join(root, 'web/dist/index.html'), 'utf8'))?.[1];
+    expect(asset).toBeDefined();
+    expect((await own.call('GET', asset!)).status).toBe(200);
   });
 
   it('turns an address away after its refused tokens, before checking more, and never counts accepted requests', async () => {

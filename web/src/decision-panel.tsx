@@ -5,7 +5,7 @@ import { ApiError, api, type Decision } from './api';
 import { fieldTitles } from './form-value';
 import { gradeLabel, levelLabel } from './labels';
 import type { EvaluationGrade } from '#functions/domain/process.js';
-import { pathTitle } from './materials';
+import { pathTitle } from './form-value';
 import { chainFor } from './progress';
 import { StockComments } from './stock-comments';
 import type { Application, FormType, Issue } from './types';

@@ -1,14 +1,15 @@
-// How a need's page names a file (its kind, its size) and whether the browser shows it in the page. The same words as
-// materials.tsx's for the three kinds a need takes (PDF, JPEG, PNG: demandMaterialRules), kept apart so that the list
-// and a need's page carry neither the upload component nor a chunk shared with it that every application page would
-// fetch too (the web pages' 30 KiB budget, test/infra/web-bundle.test.ts).
-const labels: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
+// How the pages name a file (its kind, its size) and whether the browser shows it in the page: for an application's
+// materials (web/src/materials-view.tsx, web/src/materials.tsx) and a need's files (web/src/pages/demands.tsx). Small
+// and apart, so that no page carries another's components for these few words (the pages' 30 KiB budget).
+import { fileKinds } from '#forms/file-kinds.js';
 
-export const kindLabel = (mime: string) => labels[mime] ?? mime;
+const MiB = 1024 * 1024;
 
-export const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+export const kindLabel = (mime: string) => Object.values(fileKinds).find((k) => k.mime === mime)?.label ?? mime;
 
-export const isPdf = (mime: string) => mime === 'application/pdf';
+export const sizeText = (bytes: number) => (bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
-/** PDFs and images open in the page; anything else is downloaded. */
+export const isPdf = (mime: string) => mime === fileKinds.pdf.mime;
+
+/** PDFs and images open in the page; anything else (OFD) is downloaded. */
 export const previewable = (mime: string) => isPdf(mime) || mime.startsWith('image/');

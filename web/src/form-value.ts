@@ -1,5 +1,5 @@
 // Pure helpers over a form value and its JSON Schema: paths as the API spells them, empty values, pruning, field titles.
-import type { JsonSchema } from './types';
+import type { FormType, JsonSchema } from './types';
 
 export type Path = (string | number)[];
 
@@ -98,4 +98,12 @@ export function titleOf(schema: JsonSchema, apiPath: string): string {
     if (last || current?.type === 'array') words.push(current?.title ?? part);
   });
   return words.join(' · ') || '申请表';
+}
+
+/** The Chinese title of an API path: a material's name for `materials.<key>`, the form field's otherwise. */
+export function pathTitle(formType: FormType, path: string): string {
+  if (path === 'materials') return '申报材料';
+  if (!path.startsWith('materials.')) return titleOf(formType.schema, path);
+  const key = path.slice('materials.'.length);
+  return `申报材料 · ${formType.materials.find((m) => m.key === key)?.name ?? key}`;
 }

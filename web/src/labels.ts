@@ -1,7 +1,6 @@
 // Every word the pages show for the API's codes, and how times are shown (China Standard Time).
 import { certificateStatusNames } from '#functions/domain/certificate.js';
-import { evaluationGradeNames, processNames } from '#functions/domain/process.js';
-import { applicationTypes, typeBasics } from '#forms/entry.js';
+import { evaluationGradeNames } from '#functions/domain/process.js';
 import { decidingLevelNames } from '#functions/domain/chain.js';
 import type { Action, NotificationKind, RegionLevel, Role, Status } from './types';
 
@@ -93,14 +92,3 @@ export const certificateStatusLabel = certificateStatusNames;
 
 /** 受理号 as read out on the phone: in groups of four (functions/domain/case-number.ts formatCaseNumber). */
 export const formatCaseNo = (caseNo: string | null | undefined) => (caseNo ? caseNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '—');
-
-/**
- * Every type an application may be, by name: the catalogue's nine and the processes after approval. What the lists'
- * type filter and the task cards show, without reading the forms (their JSON Schemas) or the OpenAPI document.
- */
-export const typeOptions: { type: string; name: string }[] = [
-  ...applicationTypes.map((type) => ({ type, name: typeBasics[type].name })),
-  ...Object.entries(processNames).map(([type, name]) => ({ type, name })),
-];
-
-export const typeName = (type: string) => typeOptions.find((t) => t.type === type)?.name ?? type;

@@ -4,13 +4,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fileKinds } from '#forms/file-kinds.js';
 import { ApiError, api } from './api';
-import { titleOf } from './form-value';
 import { formatTime } from './labels';
 import type { Messages } from './schema-form';
-import type { Application, DraftMaterial, FormType, Material, MaterialRecord, MaterialRef, ReplacedMaterial, UploadSlot } from './types';
+import { kindLabel, sizeText } from './file-text';
+import type { DraftMaterial, FormType, Material, MaterialRecord, MaterialRef, UploadSlot } from './types';
 import { messageOf } from './ui';
-
-const MiB = 1024 * 1024;
 
 /** The extensions each kind goes by, for the file picker and for a file the browser gives no type (an OFD). */
 const extensions: Record<string, string[]> = {
@@ -20,8 +18,6 @@ const extensions: Record<string, string[]> = {
   [fileKinds.ofd.mime]: ['.ofd'],
 };
 
-export const kindLabel = (mime: string) => Object.values(fileKinds).find((k) => k.mime === mime)?.label ?? mime;
-
 /** 'PDF、JPEG 或 PNG', in the order the server's messages name them (forms/file-kinds.ts). */
 const kindsText = (accept: readonly string[]) => {
   const labels = Object.values(fileKinds)
@@ -29,20 +25,6 @@ const kindsText = (accept: readonly string[]) => {
     .map((k) => k.label);
   return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join('、')} 或 ${labels.at(-1)}`;
 };
-
-export const sizeText = (bytes: number) =>
-  bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-
-/** PDFs and images open in the page; anything else (OFD) is downloaded. */
-const previewable = (contentType: string) => contentType === fileKinds.pdf.mime || contentType.startsWith('image/');
-
-/** The Chinese title of an API path: a material's name for `materials.<key>`, the form field's otherwise. */
-export function pathTitle(formType: FormType, path: string): string {
-  if (path === 'materials') return '申报材料';
-  if (!path.startsWith('materials.')) return titleOf(formType.schema, path);
-  const key = path.slice('materials.'.length);
-  return `申报材料 · ${formType.materials.find((m) => m.key === key)?.name ?? key}`;
-}
 
 /** The control an issue at `materials.<key>` is fixed with. */
 export const materialControl = (key: string) => `m-${key}-input`;
@@ -440,111 +422,3 @@ export function MaterialField({
   );
 }
 
-type AnyMaterial = MaterialRecord | ReplacedMaterial;
-
-/**
- * An application's materials as officials and the applicant read them: per material of the list its files (name,
- * kind, size, upload time), each opened through a link of a few minutes: PDFs and images previewed in the page,
- * others downloaded. Files a resubmission replaced stay listed under their material, and open the same way.
- */
-export function MaterialsView({ app, formType, changed }: { app: Application; formType?: FormType; changed: ReadonlySet<string> }) {
-  const [preview, setPreview] = useState<{ file: AnyMaterial; url: string; expiresAt: string }>();
-  const [opening, setOpening] = useState<string>();
-  const [error, setError] = useState<string>();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const materials = app.materials ?? [];
-  const replaced = app.replacedMaterials ?? [];
-  useEffect(() => {
-    if (preview) heading.current?.focus();
-  }, [preview]);
-
-  if (!materials.length && !replaced.length) {
-    return <p class="muted">{formType?.materials.length ? '这份申请提交时未附申报材料（在材料清单施行前提交）。' : '本类申请无须申报材料。'}</p>;
-  }
-  const list = formType?.materials ?? [];
-  const keys = [...new Set([...list.map((m) => m.key), ...materials.map((m) => m.key), ...replaced.map((m) => m.key)])];
-
-  const open = async (file: AnyMaterial) => {
-    setOpening(file.id);
-    setError(undefined);
-    try {
-      const link = await api.materialLink(app.id, file.id);
-      if (previewable(file.contentType)) setPreview({ file, ...link });
-      // Anything else is sent as an attachment: the browser downloads it and the page stays.
-      else window.location.assign(link.url);
-    } catch (e) {
-      setError(`无法打开“${file.fileName}”：${messageOf(e)}`);
-    } finally {
-      setOpening(undefined);
-    }
-  };
-
-  const row = (file: AnyMaterial) => (
-    <li key={file.id} class="material-file">
-      <span class="file-name">{file.fileName}</span>
-      <span class="muted">
-        {' '}
-        {kindLabel(file.contentType)} · {sizeText(file.size)} · {formatTime(file.uploadedAt)} 上传
-        {'replacedAt' in file ? ` · ${formatTime(file.replacedAt)} 被替换` : ''}
-      </span>{' '}
-      <button type="button" class="secondary small" disabled={opening === file.id} onClick={() => void open(file)}>
-        {opening === file.id ? '正在打开…' : `${previewable(file.contentType) ? '预览' : '下载'} ${file.fileName}`}
-      </button>
-    </li>
-  );
-
-  return (
-    <div class="materials-view">
-      {error ? (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <ul class="material-list">
-        {keys.map((key) => {
-          const definition = list.find((m) => m.key === key);
-          const files = materials.filter((m) => m.key === key);
-          const old = replaced.filter((m) => m.key === key);
-          if (!files.length && !old.length && !definition?.required) return null;
-          const name = definition?.name ?? files[0]?.name ?? old[0]?.name ?? key;
-          return (
-            <li key={key} class={`material-item${changed.has(`materials.${key}`) ? ' changed' : ''}`} id={`material-${key}`}>
-              <h3>
-                {name}
-                {changed.has(`materials.${key}`) ? <span class="changed-badge">已更换</span> : null}
-              </h3>
-              {files.length ? <ul class="material-files">{files.map(row)}</ul> : <p class="muted">未提交</p>}
-              {old.length ? (
-                <details class="replaced-files">
-                  <summary>已替换的旧文件（{old.length} 个）</summary>
-                  <ul class="material-files">{old.map(row)}</ul>
-                </details>
-              ) : null}
-            </li>
-          );
-        })}
-      </ul>
-      {preview ? (
-        <section class="material-preview" aria-labelledby="material-preview-title">
-          <div class="preview-head">
-            <h3 id="material-preview-title" tabIndex={-1} ref={heading}>
-              预览：{preview.file.fileName}
-            </h3>
-            <a href={preview.url} target="_blank" rel="noopener noreferrer">
-              在新窗口打开
-            </a>
-            <button type="button" class="link" onClick={() => setPreview(undefined)}>
-              关闭预览
-            </button>
-          </div>
-          <p class="muted">预览链接 {formatTime(preview.expiresAt)} 前有效，过期后请重新点击“预览”。</p>
-          {preview.file.contentType === fileKinds.pdf.mime ? (
-            <iframe class="preview-frame" src={preview.url} title={`预览：${preview.file.fileName}`} />
-          ) : (
-            <img class="preview-image" src={preview.url} alt={`预览：${preview.file.fileName}`} />
-          )}
-        </section>
-      ) : null}
-    </div>
-  );
-}

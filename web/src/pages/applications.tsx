@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Session } from '../auth';
 import { formatCaseNo, formatDate, statusLabel } from '../labels';
-import { pathTitle } from '../materials';
+import { pathTitle } from '../form-value';
 import { History, Progress } from '../progress';
 import { RegionName } from '../region-name';
 import { Link } from '../router';

@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { ApplicationForm } from '../application-form';
 import { formatTime, levelLabel } from '../labels';
-import { pathTitle } from '../materials';
+import { pathTitle } from '../form-value';
 import { Link, navigate } from '../router';
 import { messagesByPath } from '../schema-form';
 import { ErrorNotice, Loading, Notice, PageTitle, useAsync } from '../ui';

@@ -4,7 +4,7 @@ import { actionLabel, formatCaseNo, formatTime, levelLabel } from '../labels';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
 import { ErrorNotice, PageFoot, PageTitle, useAsync, usePages } from '../ui';
-import { OfficeTabs } from './inbox';
+import { OfficeTabs } from '../office-tabs';
 
 /** 已办: what the official's office decided, newest first, with the decision and its date. */
 export function DecidedPage({ session }: { session: Session }) {

@@ -1,8 +1,10 @@
 import { api } from '../api';
 import type { Session } from '../auth';
 import { useState } from 'preact/hooks';
-import { countdownOf, formatCaseNo, formatDate, levelLabel, typeName, typeOptions } from '../labels';
+import { countdownOf, formatCaseNo, formatDate, levelLabel } from '../labels';
+import { typeName, typeOptions } from '../type-names';
 import { SearchBar } from '../search-bar';
+import { OfficeTabs } from '../office-tabs';
 import type { Application, BatchApprovalItem, ListFilters } from '../types';
 import { RegionName } from '../region-name';
 import { Link } from '../router';
@@ -114,26 +116,6 @@ export function InboxPage({ session }: { session: Session }) {
       {!loading && !error && items.length === 0 ? <p class="empty">{searching ? '没有符合条件的待审批申请。' : '没有待审批的申请。'}</p> : null}
       <PageFoot loading={loading} cursor={cursor} more={more} what="待办" />
     </section>
-  );
-}
-
-/** 待办 and 已办: the official's two lists, one tab each. */
-export function OfficeTabs({ current }: { current: 'inbox' | 'decided' }) {
-  return (
-    <nav aria-label="待办与已办">
-      <ul class="tabs">
-        <li>
-          <Link href="/inbox" aria-current={current === 'inbox' ? 'page' : undefined}>
-            待办
-          </Link>
-        </li>
-        <li>
-          <Link href="/decided" aria-current={current === 'decided' ? 'page' : undefined}>
-            已办
-          </Link>
-        </li>
-      </ul>
-    </nav>
   );
 }
 
