@@ -41,6 +41,8 @@ export const notificationKinds = [
   'demand-approved',
   'demand-returned',
   'demand-rejected',
+  /** A village's need still unconfirmed at its office's limit: the office reminded, the county over a township told (督办). */
+  'demand-confirm-overdue',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -338,6 +340,33 @@ export function demandPendingNotice(demand: NamedDemand & { village: { name: str
     title: `需求待确认：${demand.title}`,
     body: `${demand.village?.name ?? '村'}${resubmitted ? '修改后重新提交了' : '提交了'}需求，请于 ${cstDate(new Date(confirmBy))} 前确认：通过后发布到需求库，或退回修改（一次性告知全部问题）、不予发布。`,
   };
+}
+
+/**
+ * A village's need still unconfirmed when its office's limit passed: the office is reminded, and the county over a
+ * township's office is told (督办), as an application's overdue task is.
+ */
+export function demandConfirmOverdueNotices(demand: NamedDemand & { village: { name: string } | null }): NoticeDraft[] {
+  const office = demand.postedBy;
+  const drafts: NoticeDraft[] = [
+    {
+      recipient: recipients.office(office),
+      kind: 'demand-confirm-overdue',
+      demandId: demand.id,
+      title: `需求确认已超期：${demand.title}`,
+      body: `${demand.village?.name ?? '村'}提交的需求已过确认期限仍未确认，请尽快确认发布，或退回修改、不予发布。`,
+    },
+  ];
+  if (office.level === 'township') {
+    drafts.push({
+      recipient: recipients.office({ level: 'county', region: office.region.slice(0, 6) }),
+      kind: 'demand-confirm-overdue',
+      demandId: demand.id,
+      title: `督办：${demand.title}`,
+      body: `${demand.village?.name ?? '村'}提交的需求已过乡镇科协的确认期限仍未确认，请督促办理。`,
+    });
+  }
+  return drafts;
 }
 
 const decisionWords = { approve: '已通过确认，发布到需求库', return: '被退回修改', reject: '未通过确认，不予发布' } as const;

@@ -1,9 +1,12 @@
 // The demand library's clock: a published need that waits DEMAND_RESPONSE_DAYS without a response is flagged by the
 // sweeper (its item DEMAND#<id> / AGING is on the due index from its posting; a first response removes it). Its own
 // module: the sweeper carries this, not the demand library's routes, regions and search.
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Span } from '../domain/deadlines.js';
-import { demandUnansweredNotice, type NoticeDraft } from '../domain/notifications.js';
+import { demandConfirmOverdueNotices, demandUnansweredNotice, type NoticeDraft } from '../domain/notifications.js';
+import { keys } from '../store/keys.js';
+import { transact } from '../store/transactions.js';
 import type { DocTransactItem } from '../store/transactions.js';
 import type { Services } from './context.js';
 
@@ -45,4 +48,27 @@ export const spanText = (span: Span) => ('seconds' in span ? ` ${span.seconds} �
 /** The demand library's notices as items of a change: the centre only (an e-mail or robot message links to an application, and a need is not one; README, 需求库). */
 export function noticeItemsOf(s: Pick<Services, 'notifications'>, drafts: NoticeDraft[], now: Date): DocTransactItem[] {
   return drafts.map((draft) => s.notifications.noticeItem({ ...draft, id: ulid(now.getTime()), at: now.toISOString() }, false));
+}
+
+/**
+ * The sweeper, when a village's need's wait for its office's confirmation is due: a need still PENDING past its
+ * confirmBy has its office reminded and, over a township, its county told (督办), once: the notices are written with the
+ * wait's own deletion, conditional on the wait being there, so of two sweeps one tells and the other finds it gone. A
+ * need decided or withdrawn meanwhile (its change deletes the wait) or sent back with a new limit (a new wait) is let go.
+ */
+export async function remindUnconfirmedDemand(s: DemandAgingServices, id: string): Promise<'reminded' | 'settled'> {
+  const demand = await s.demands.get(id);
+  const now = s.now();
+  if (!demand || demand.status !== 'PENDING' || !demand.confirmBy || demand.confirmBy > now.toISOString()) {
+    // Settled, or a correction's new limit not yet reached (its own wait, due then, was written with it).
+    if (!demand || demand.status !== 'PENDING') await s.demands.db.send(new DeleteCommand({ TableName: s.demands.table, Key: keys.demandConfirmWait(id) }));
+    return 'settled';
+  }
+  const outcome = await transact(s.demands.db, [
+    { item: { Delete: { TableName: s.demands.table, Key: keys.demandConfirmWait(id), ConditionExpression: 'attribute_exists(pk)' } }, whenConditionFails: 'gone' as const },
+    ...noticeItemsOf(s, demandConfirmOverdueNotices(demand), now).map((item) => ({ item })),
+  ]);
+  if (outcome !== 'written') return 'settled';
+  s.log.info('demand confirmation overdue', { demandId: id, office: demand.postedBy.region });
+  return 'reminded';
 }

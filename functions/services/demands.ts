@@ -299,7 +299,7 @@ async function postVillageDemand(s: DemandServices, principal: Principal, input:
     { by: { region: principal.region!, sub: principal.sub, name: principal.name }, confirmBy },
   );
   const event: DemandEvent = { at, action: 'post', actor: actorOf(principal), comment: null };
-  const outcome = await s.demands.create(demand, event, [], noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now), attachesOf(s, demand.id, plan, now));
+  const outcome = await s.demands.create(demand, event, [], [...noticeItemsOf(s, [demandPendingNotice(demand, false, confirmBy)], now), s.demands.confirmWaitItem(demand, confirmBy)], attachesOf(s, demand.id, plan, now));
   if (outcome.startsWith('taken:')) takenConflict(refs, outcome.slice('taken:'.length));
   if (outcome !== 'created') throw new DomainError('unavailable', '提交需求时存储繁忙，请稍后重试');
   s.log.info('demand submitted by a village', { demandId: demand.id, regionCode: demand.regionCode, office: office.region });
@@ -344,7 +344,11 @@ export async function decideDemand(s: DemandServices, principal: Principal, id: 
       expected: demand,
       next,
       event: { at, action: input.action, actor: actorOf(principal), comment: input.comment ?? null, ...(issues.length ? { issues } : {}) },
-      effects: [...(status === 'PUBLISHED' ? publishingItems(s, next, now) : []), ...noticeItemsOf(s, [demandDecidedNotice(demand, input.action, input.comment ?? null, issues)], now)],
+      effects: [
+        ...(status === 'PUBLISHED' ? publishingItems(s, next, now) : []),
+        ...noticeItemsOf(s, [demandDecidedNotice(demand, input.action, input.comment ?? null, issues)], now),
+        s.demands.confirmWaitDone(demand.id),
+      ],
     };
   });
   s.log.info('demand decided', { demandId: id, action: input.action });
@@ -371,7 +375,7 @@ export async function correctDemand(s: DemandServices, principal: Principal, id:
         next,
         event: { at, action: 'resubmit', actor: actorOf(principal), comment: null },
         guarded: plan ? attachesOf(s, demand.id, plan, now) : [],
-        effects: noticeItemsOf(s, [demandPendingNotice(next, true, confirmBy)], now),
+        effects: [...noticeItemsOf(s, [demandPendingNotice(next, true, confirmBy)], now), s.demands.confirmWaitItem(next, confirmBy)],
       };
     },
     undefined,
@@ -391,6 +395,7 @@ export async function withdrawDemand(s: DemandServices, principal: Principal, id
       expected: demand,
       next: { ...demand, status: 'WITHDRAWN', confirmBy: null, updatedAt: at, version: demand.version + 1 },
       event: { at, action: 'withdraw', actor: actorOf(principal), comment: null },
+      effects: [s.demands.confirmWaitDone(demand.id)],
     };
   });
   s.log.info('demand withdrawn', { demandId: id });

@@ -31,7 +31,7 @@ import type { UploadChecks } from '../store/upload-checks.js';
 import { fromItem as uploadOf } from '../store/uploads.js';
 import type { S3Objects } from '../s3.js';
 import { checkUpload } from './upload-check.js';
-import { flagUnansweredDemand } from './demand-aging.js';
+import { flagUnansweredDemand, remindUnconfirmedDemand } from './demand-aging.js';
 import { takeReportDeadline } from './process-records.js';
 
 export interface Senders {
@@ -65,6 +65,8 @@ export interface SweepResult {
   overdueReports: number;
   /** Published needs flagged for waiting DEMAND_RESPONSE_DAYS without a response (their office told). */
   unansweredDemands: number;
+  /** Village needs still unconfirmed at their office's limit: the office reminded, a township's county told. */
+  unconfirmedDemands: number;
 }
 
 export const defaultSenders = (email: EmailSender | undefined): Senders => ({ email, robot: sendToRobot });
@@ -89,7 +91,7 @@ export interface SweepOptions {
  */
 export async function sweep(s: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const { batch = 25, rounds = 20, deadline = Infinity, concurrency = 8 } = options;
-  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, checked: 0, overdueReports: 0, unansweredDemands: 0 };
+  const result: SweepResult = { fired: 0, handed: 0, sent: 0, retried: 0, failed: 0, dropped: 0, expired: 0, swept: 0, checked: 0, overdueReports: 0, unansweredDemands: 0, unconfirmedDemands: 0 };
   const queue: DueItem[] = [];
   const seen = new Set<string>();
   let reads = 0;
@@ -144,10 +146,17 @@ async function take(s: SweepServices, due: DueItem, result: SweepResult): Promis
       return reportDeadlinePassed(s, current, result);
     case 'demand':
       return demandWaited(s, current, result);
+    case 'demand-confirm':
+      return demandConfirmWaited(s, current, result);
     default:
       s.log.warn('sweep: nothing takes this kind of due item', { kind: due.kind });
       return false;
   }
+}
+
+async function demandConfirmWaited(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {
+  if ((await remindUnconfirmedDemand(s, String(due.item.id))) === 'reminded') result.unconfirmedDemands += 1;
+  return true;
 }
 
 async function demandWaited(s: SweepServices, due: DueItem, result: SweepResult): Promise<boolean> {

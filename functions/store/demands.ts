@@ -254,6 +254,19 @@ export class DemandStore {
     };
   }
 
+  /** For a village's need sent to its office: its wait for the confirmation, due at `at` (the sweeper reminds the office then). */
+  confirmWaitItem(demand: Pick<Demand, 'id'>, at: string): DocTransactItem {
+    const key = keys.demandConfirmWait(demand.id);
+    return {
+      Put: { TableName: this.table, Item: { ...key, [D.id]: demand.id, [ATTR.due.kind]: 'demand-confirm', [IDX.due.pk]: keys.due, [IDX.due.sk]: keys.dueOrder(at, key) } },
+    };
+  }
+
+  /** For a change that settles a village's need (decided, withdrawn): its wait for the confirmation is over. */
+  confirmWaitDone(id: string): DocTransactItem {
+    return { Delete: { TableName: this.table, Key: keys.demandConfirmWait(id) } };
+  }
+
   /** The wait of a need that has had its response (or has left PUBLISHED) is let go. */
   async forgetAging(id: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.demandAging(id) }));

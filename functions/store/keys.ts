@@ -273,6 +273,8 @@ export const keys = {
   overdueDemands: (regionCode: string): Key => ({ pk: `GAP#OVERDUE#${regionCode}`, sk: 'GAP' }),
   /** A published need's wait for its first response, on the due index until then (dueKind `demand`). */
   demandAging: (id: string): Key => ({ pk: `DEMAND#${id}`, sk: 'AGING' }),
+  /** A village's need's wait for its office's confirmation (due at its confirmBy; the sweeper reminds the office then). */
+  demandConfirmWait: (id: string): Key => ({ pk: `DEMAND#${id}`, sk: 'CONFIRM' }),
 
   /** That a one-time change of stored data ran (functions/store/registry.ts backfillLife). */
   migration: (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' }),

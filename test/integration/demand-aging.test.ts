@@ -135,4 +135,27 @@ describe('needs unanswered too long (DEMAND_RESPONSE_DAYS)', () => {
     expect(String(wait!.dueSk)).toContain(dueOf(new Date((await file.api.call('GET', `/v1/demands/${unanswered}`, { token: file.tokens.township })).body.postedAt)).toISOString());
     expect(await agingItem(answered)).toBeUndefined();
   });
+
+  it('remind the office of a village\'s need still unconfirmed at its limit, and tell the county over it, once; a need decided in time is let go', async () => {
+    // Prepare: two needs of a village of 大路边镇, one decided at once
+    const village = await file.api.token({ role: 'village', region: `${TOWNSHIP}206`, name: '东峉塘村委会' });
+    const body = (title: string) => ({ ...need(title), regionCode: `${TOWNSHIP}206` });
+    const waiting = await file.api.call('POST', '/v1/demands', { token: village, body: body('村里的茶园病虫害绿色防控培训') });
+    const decided = await file.api.call('POST', '/v1/demands', { token: village, body: body('村里的稻田养鱼技术培训') });
+    expect([waiting.status, decided.status]).toEqual([201, 201]);
+    expect((await file.api.call('POST', `/v1/demands/${decided.body.id}/decision`, { token: file.tokens.township, body: { action: 'approve' } })).status).toBe(200);
+    const reminders = async (token: string) =>
+      ((await file.api.call('GET', '/v1/notifications?limit=100', { token })).body.items as { kind: string; demandId: string }[]).filter((n) => n.kind === 'demand-confirm-overdue');
+
+    // Act: two sweeps a month on
+    const first = await sweepAt(monthLater());
+    const second = await sweepAt(monthLater());
+
+    // Assess: the township reminded and the county told of the waiting need only, once
+    expect(first.unconfirmedDemands).toBe(1);
+    expect(second.unconfirmedDemands).toBe(0);
+    expect((await reminders(file.tokens.township)).map((n) => n.demandId)).toEqual([waiting.body.id]);
+    expect((await reminders(file.tokens.county)).map((n) => n.demandId)).toEqual([waiting.body.id]);
+    expect(await services().demands.db.send(new GetCommand({ TableName: services().config.tableName, Key: keys.demandConfirmWait(decided.body.id), ConsistentRead: true })).then((o) => o.Item)).toBeUndefined();
+  });
 });

@@ -59,6 +59,7 @@ export const notificationKindLabel: Record<NotificationKind, string> = {
   'demand-closed': '需求办结',
   'demand-unanswered': '需求超期无响应',
   'demand-pending': '需求待确认',
+  'demand-confirm-overdue': '需求确认超期',
   'demand-approved': '需求已发布',
   'demand-returned': '需求退回修改',
   'demand-rejected': '需求未通过',
