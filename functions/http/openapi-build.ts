@@ -617,7 +617,7 @@ const operations: Record<string, Record<string, Operation>> = {
         {
           name: 'pairing',
           in: 'query',
-          description: 'mine：与本单位所在城市结对的粤东西北城市的需求（申请单位按其有效证书站点所在城市，办公室、村账号按其辖区所在城市）；所在城市不在珠三角为 400。不能与 pairedWith 同时给出',
+          description: 'mine：与本单位所在城市结对的粤东西北城市的需求（申请单位按其有效证书站点所在城市，办公室、村账号按其辖区所在城市）；所在城市不在珠三角（或尚无有效证书站点）时为空列表、pairing.cities 为空；省级、管理员账号为 400。不能与 pairedWith 同时给出',
           schema: { type: 'string', enum: ['mine'] },
         },
         {

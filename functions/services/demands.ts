@@ -242,13 +242,7 @@ export async function postDemand(s: DemandServices, principal: Principal, input:
     {
       id: ulid(now.getTime()),
       materials: plan.materials,
-      kind: input.kind,
-      industry: input.industry,
-      regionCode: input.regionCode,
-      title: input.title,
-      description: input.description,
-      expectedOutcome: input.expectedOutcome ?? null,
-      wantedBy: input.wantedBy ?? null,
+      ...fieldsOf(input),
       postedBy: { level: principal.level as DecidingLevel, region: principal.region!, sub: principal.sub, name: principal.name },
     },
     at,
@@ -518,13 +512,10 @@ async function pairingOf(
   } else {
     const own = await ownCitiesOf(s, principal);
     from = own.filter(isPrdCity);
-    if (!own.length) {
-      issues.push({
-        path: 'pairing',
-        message: principal.role === 'applicant' ? '本单位没有有效证书的站点，无从确定所在城市的结对帮扶地区' : '省级、管理员账号没有所在城市，请以 pairedWith 指定珠三角城市',
-      });
-    } else if (!from.length) {
-      issues.push({ path: 'pairing', message: `所在城市（${own.map((code) => findRegion(code)?.name ?? code).join('、')}）不在珠三角，没有结对帮扶的粤东西北城市` });
+    // Asked of an account without a city (the province, an administrator): bad input. An organisation without a
+    // station yet, or one outside the delta, simply has no paired cities: an empty list, `pairing.cities` empty.
+    if (!own.length && principal.role !== 'applicant') {
+      issues.push({ path: 'pairing', message: '省级、管理员账号没有所在城市，请以 pairedWith 指定珠三角城市' });
     }
   }
   const cities = [...new Set(from.flatMap(pairedCitiesOf))];

@@ -1,13 +1,13 @@
 // An application's materials as its page shows them (申报材料): each file named, opened through a link of a few minutes
 // (PDFs and images previewed in the page). Apart from the upload component (web/src/materials.tsx), which only the
 // form pages need: the application's page stays within the pages' 30 KiB budget (test/infra/web-bundle.test.ts).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { fileKinds } from '#forms/file-kinds.js';
+import { useFileOpener } from './file-opener';
 import { kindLabel, previewable, sizeText } from './file-text';
 import { api } from './api';
 import { formatTime } from './labels';
 import type { Application, FormType, MaterialRecord, ReplacedMaterial } from './types';
-import { messageOf } from './ui';
 
 type AnyMaterial = MaterialRecord | ReplacedMaterial;
 
@@ -17,9 +17,7 @@ type AnyMaterial = MaterialRecord | ReplacedMaterial;
  * others downloaded. Files a resubmission replaced stay listed under their material, and open the same way.
  */
 export function MaterialsView({ app, formType, changed }: { app: Application; formType?: FormType; changed: ReadonlySet<string> }) {
-  const [preview, setPreview] = useState<{ file: AnyMaterial; url: string; expiresAt: string }>();
-  const [opening, setOpening] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { preview, close, opening, error, open } = useFileOpener<AnyMaterial>((file) => api.materialLink(app.id, file.id));
   const heading = useRef<HTMLHeadingElement>(null);
   const materials = app.materials ?? [];
   const replaced = app.replacedMaterials ?? [];
@@ -33,20 +31,6 @@ export function MaterialsView({ app, formType, changed }: { app: Application; fo
   const list = formType?.materials ?? [];
   const keys = [...new Set([...list.map((m) => m.key), ...materials.map((m) => m.key), ...replaced.map((m) => m.key)])];
 
-  const open = async (file: AnyMaterial) => {
-    setOpening(file.id);
-    setError(undefined);
-    try {
-      const link = await api.materialLink(app.id, file.id);
-      if (previewable(file.contentType)) setPreview({ file, ...link });
-      // Anything else is sent as an attachment: the browser downloads it and the page stays.
-      else window.location.assign(link.url);
-    } catch (e) {
-      setError(`无法打开“${file.fileName}”：${messageOf(e)}`);
-    } finally {
-      setOpening(undefined);
-    }
-  };
 
   const row = (file: AnyMaterial) => (
     <li key={file.id} class="material-file">
@@ -102,7 +86,7 @@ export function MaterialsView({ app, formType, changed }: { app: Application; fo
             <a href={preview.url} target="_blank" rel="noopener noreferrer">
               在新窗口打开
             </a>
-            <button type="button" class="link" onClick={() => setPreview(undefined)}>
+            <button type="button" class="link" onClick={close}>
               关闭预览
             </button>
           </div>

@@ -4,5 +4,6 @@ import { useAsync } from './ui';
 
 export function RegionName({ code }: { code: string }) {
   const path = useAsync(() => regionPath(code), [code]);
-  return <span title={code}>{path.data ? path.data.map((r) => r.name).join(' ') : code}</span>;
+  // The province's own path is empty (paths start under it): it is named as itself.
+  return <span title={code}>{path.data ? path.data.map((r) => r.name).join(' ') || '广东省' : code}</span>;
 }

@@ -6,7 +6,8 @@ import { industries } from '#forms/industries.js';
 import { ApiError, api } from '../api';
 import type { Session } from '../auth';
 import { countdownOf, formatDate, formatTime } from '../labels';
-import { isPdf, kindLabel, previewable, sizeText } from '../file-text';
+import { isPdf, kindLabel, sizeText } from '../file-text';
+import { useFileOpener } from '../file-opener';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
 import type { DemandFile, DemandView, Issue } from '../types';
@@ -35,7 +36,7 @@ export function DemandsPage({ session }: { session: Session }) {
   useEffect(() => setDraft(applied), [key]);
   const { items, cursor, error, loading, more } = usePages((from) => api.demands({ ...applied, cursor: from, limit: 20 }), [key]);
   // 珠三角带粤东西北: an organisation or office of a delta city is offered its paired cities' needs; others (a 400) are not.
-  const paired = useAsync(() => (session.claims.role === 'admin' ? Promise.resolve(undefined) : api.demands({ pairing: 'mine', limit: 1 }).then((page) => page.pairing, () => undefined)), []);
+  const paired = useAsync(() => (session.claims.role === 'admin' || session.claims.level === 'province' ? Promise.resolve(undefined) : api.demands({ pairing: 'mine', limit: 1 }).then((page) => page.pairing, () => undefined)), []);
   const pairedCities = paired.data?.cities ?? [];
   const search = (event: Event) => {
     event.preventDefault();
@@ -163,7 +164,7 @@ function DemandCards({ items, heading = 'h2' }: { items: DemandView[]; heading?:
             </header>
             <p class="card-meta">
               {demand.kindName} · {demand.industryName} · {demand.regionName} · {demand.village ? `${demand.village.name}提交于` : '发布于'} {formatDate(demand.postedAt)}
-              {demand.status === 'PENDING' && demand.confirmBy ? ` · 请于 ${formatTime(demand.confirmBy)} 前确认` : ''}
+              {demand.status === 'PENDING' && demand.confirmBy ? ` · 确认期限 ${formatDate(demand.confirmBy)}` : ''}
               {demand.confirmCountdown ? <span class={`countdown${!demand.confirmCountdown.overdue && demand.confirmCountdown.workingDaysLeft <= 1 ? ' soon' : ''}`}>（{countdownOf(demand.confirmCountdown)}）</span> : null}
               {demand.wantedBy ? ` · 期望 ${demand.wantedBy} 前完成` : ''}
               {demand.pairedCity ? ` · 结对帮扶：${demand.pairedCity.name}` : ''}
@@ -400,7 +401,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
             <dt>确认</dt>
             <dd>
               {d.postedBy.name}
-              {d.publishedAt ? ` · 发布于 ${formatTime(d.publishedAt)}` : d.status === 'PENDING' && d.confirmBy ? ` · 请于 ${formatTime(d.confirmBy)} 前确认` : ''}
+              {d.publishedAt ? ` · 发布于 ${formatTime(d.publishedAt)}` : d.status === 'PENDING' && d.confirmBy ? ` · 确认期限 ${formatDate(d.confirmBy)}` : ''}
               {d.confirmCountdown ? `（${countdownOf(d.confirmCountdown)}）` : ''}
             </dd>
           </>
@@ -494,22 +495,7 @@ export function DemandPage({ id, session }: { id: string; session: Session }) {
 
 /** A need's files: name, kind and size, each opened through a link of minutes (PDFs and photos shown in the page). */
 function NeedFiles({ demand }: { demand: DemandView }) {
-  const [preview, setPreview] = useState<{ file: DemandFile; url: string; expiresAt: string }>();
-  const [opening, setOpening] = useState<string>();
-  const [error, setError] = useState<string>();
-  const open = async (file: DemandFile) => {
-    setOpening(file.id);
-    setError(undefined);
-    try {
-      const link = await api.demandMaterialLink(demand.id, file.id);
-      if (previewable(file.contentType)) setPreview({ file, ...link });
-      else window.location.assign(link.url);
-    } catch (e) {
-      setError(`无法打开“${file.fileName}”：${messageOf(e)}`);
-    } finally {
-      setOpening(undefined);
-    }
-  };
+  const { preview, close, opening, error, open } = useFileOpener<DemandFile>((file) => api.demandMaterialLink(demand.id, file.id));
   return (
     <section aria-labelledby="need-files-title" class="materials-view">
       <h2 id="need-files-title">需求附件（{demand.materials.length} 个）</h2>
@@ -539,7 +525,7 @@ function NeedFiles({ demand }: { demand: DemandView }) {
             <a href={preview.url} target="_blank" rel="noopener noreferrer">
               在新窗口打开
             </a>
-            <button type="button" class="link" onClick={() => setPreview(undefined)}>
+            <button type="button" class="link" onClick={close}>
               关闭预览
             </button>
           </div>

@@ -204,7 +204,7 @@ function BatchApproval({ picked, onClear, onDone }: { picked: { id: string; titl
               {sending ? '正在办理…' : `确认通过 ${picked.length} 件`}
             </button>
             <button type="button" class="button" disabled={sending} onClick={() => setConfirming(false)}>
-              返回修改
+              返回重选
             </button>
           </div>
         </div>
