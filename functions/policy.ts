@@ -249,7 +249,15 @@ export function assertMayPostDemand(principal: Principal, regionCode: string): v
 }
 
 export function mayViewDemand(principal: Principal, demand: DemandSeen): boolean {
-  if (publicDemandStatuses.has(demand.status as DemandStatus) || principal.role === 'admin') return true;
+  return publicDemandStatuses.has(demand.status as DemandStatus) || isDemandInsider(principal, demand);
+}
+
+/**
+ * Who sees a need in any status, and reads its history whole: the officials whose region contains it, its own
+ * village's accounts, administrators.
+ */
+export function isDemandInsider(principal: Principal, demand: Pick<DemandSeen, 'regionCode' | 'village'>): boolean {
+  if (principal.role === 'admin') return true;
   if (principal.role === 'village') return isPostingVillage(principal, demand);
   return principal.role === 'official' && !!principal.region && demand.regionCode.startsWith(principal.region);
 }

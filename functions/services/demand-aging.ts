@@ -1,11 +1,9 @@
 // The demand library's clock: a published need that waits DEMAND_RESPONSE_DAYS without a response is flagged by the
 // sweeper (its item DEMAND#<id> / AGING is on the due index from its posting; a first response removes it). Its own
 // module: the sweeper carries this, not the demand library's routes, regions and search.
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Span } from '../domain/deadlines.js';
 import { demandConfirmOverdueNotices, demandUnansweredNotice, type NoticeDraft } from '../domain/notifications.js';
-import { keys } from '../store/keys.js';
 import { transact } from '../store/transactions.js';
 import type { DocTransactItem } from '../store/transactions.js';
 import type { Services } from './context.js';
@@ -61,11 +59,11 @@ export async function remindUnconfirmedDemand(s: DemandAgingServices, id: string
   const now = s.now();
   if (!demand || demand.status !== 'PENDING' || !demand.confirmBy || demand.confirmBy > now.toISOString()) {
     // Settled, or a correction's new limit not yet reached (its own wait, due then, was written with it).
-    if (!demand || demand.status !== 'PENDING') await s.demands.db.send(new DeleteCommand({ TableName: s.demands.table, Key: keys.demandConfirmWait(id) }));
+    if (!demand || demand.status !== 'PENDING') await s.demands.forgetConfirmWait(id);
     return 'settled';
   }
   const outcome = await transact(s.demands.db, [
-    { item: { Delete: { TableName: s.demands.table, Key: keys.demandConfirmWait(id), ConditionExpression: 'attribute_exists(pk)' } }, whenConditionFails: 'gone' as const },
+    { item: s.demands.confirmWaitTaken(id), whenConditionFails: 'gone' as const },
     ...noticeItemsOf(s, demandConfirmOverdueNotices(demand), now).map((item) => ({ item })),
   ]);
   if (outcome !== 'written') return 'settled';

@@ -48,6 +48,7 @@ import {
   assertMayRespond,
   assertPostingOffice,
   demandListRegionFor,
+  isDemandInsider,
   isPostingOffice,
   isPostingVillage,
 } from '../policy.js';
@@ -144,15 +145,9 @@ function detailView(s: DemandServices, principal: Principal, demand: Demand, his
     overdueAt: demand.overdueAt,
     mine: poster,
     ownVillage: isPostingVillage(principal, demand),
-    history: insider(principal, demand) ? history : history.map(publicEvent),
+    history: isDemandInsider(principal, demand) ? history : history.map(publicEvent),
     responses: shown.map((response) => responseView(principal, demand, response)),
   };
-}
-
-/** Who reads a need's history whole: the offices over its region, its village, administrators. */
-function insider(principal: Principal, demand: Demand): boolean {
-  if (principal.role === 'admin' || isPostingVillage(principal, demand)) return true;
-  return principal.role === 'official' && !!principal.region && demand.regionCode.startsWith(principal.region);
 }
 
 /**

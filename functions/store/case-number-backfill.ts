@@ -1,12 +1,14 @@
 // A one-time change of stored data: applications from before case numbers get theirs and their search index entries.
 // Run by the local stack at start (infra/local/stack.ts); deployed, once by hand (README). Apart from the lists, so
 // that no function's bundle carries it.
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newCaseNumber } from '../domain/case-number.js';
 import { searchTextOf } from '../domain/search-text.js';
 import { caseNumberItem, searchItems } from './application-lists.js';
 import { fromItem } from './applications.js';
 import { ATTR, IS_NEW, TABLE_INDEXES as IDX, keys } from './keys.js';
+import { onceFor } from './migration.js';
+import { queryItems } from './partition.js';
 import { transact } from './transactions.js';
 
 const A = ATTR.application;
@@ -15,24 +17,17 @@ const A = ATTR.application;
  * Gives every application stored before case numbers its number and its search index entries (once per table: a
  * marker says it ran). Reads the byRegion index, a Query of its one partition, never a Scan. Answers how many it gave.
  */
-export async function backfillCaseNumbers(db: DynamoDBDocumentClient, table: string): Promise<number> {
-  const marker = keys.migration('case-numbers');
-  const done = await db.send(new GetCommand({ TableName: table, Key: marker, ConsistentRead: true }));
-  if (done.Item) return 0;
-  let given = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: IDX.byRegion.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': IDX.byRegion.pk },
-        ExpressionAttributeValues: { ':pk': keys.regionAll },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
+export function backfillCaseNumbers(db: DynamoDBDocumentClient, table: string): Promise<number> {
+  return onceFor(db, table, 'case-numbers', async () => {
+    let given = 0;
+    const applications = queryItems(db, {
+      TableName: table,
+      IndexName: IDX.byRegion.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': IDX.byRegion.pk },
+      ExpressionAttributeValues: { ':pk': keys.regionAll },
+    });
+    for await (const item of applications) {
       if (item[A.caseNo]) continue;
       const app = fromItem(item);
       for (let draw = 0; draw < 5; draw++) {
@@ -58,9 +53,7 @@ export async function backfillCaseNumbers(db: DynamoDBDocumentClient, table: str
         if (outcome !== 'caseTaken' && outcome !== 'contended') break;
       }
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  await db.send(new PutCommand({ TableName: table, Item: { ...marker, at: new Date().toISOString(), given } }));
-  return given;
+    return given;
+  });
 }
 

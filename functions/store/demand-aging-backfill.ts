@@ -2,11 +2,14 @@
 // response, DEMAND#<id> / AGING on the due index) get their wait, so that the sweeper flags those left unanswered. Run
 // by the local stack at start (infra/local/stack.ts); deployed, once by hand (README). Apart from the library's store,
 // so that no function's bundle carries it.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PROVINCE } from '../domain/region-codes.js';
 import type { Demand } from '../domain/demand.js';
 import type { DemandStore } from './demands.js';
 import { keys } from './keys.js';
+import { onceFor } from './migration.js';
+import { queryItems } from './partition.js';
+import { isConditionalCheckFailed } from './transactions.js';
 
 /**
  * Gives every published need without a response, not yet flagged, its wait, due `dueOf(postedAt)` (once per table: a
@@ -15,23 +18,12 @@ import { keys } from './keys.js';
  * response arriving meanwhile deletes nothing there is, and the sweeper then lets that wait go (flagUnansweredDemand).
  * Answers how many it gave.
  */
-export async function backfillDemandAging(demands: DemandStore, dueOf: (postedAt: Date) => Date): Promise<number> {
+export function backfillDemandAging(demands: DemandStore, dueOf: (postedAt: Date) => Date): Promise<number> {
   const { db, table } = demands;
-  const marker = keys.migration('demand-aging');
-  const done = await db.send(new GetCommand({ TableName: table, Key: marker, ConsistentRead: true }));
-  if (done.Item) return 0;
-  let given = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.demandListScope({ status: 'PUBLISHED', region: PROVINCE }) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const entry of (out.Items ?? []) as Partial<Demand>[]) {
+  return onceFor(db, table, 'demand-aging', async () => {
+    let given = 0;
+    const published = queryItems(db, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.demandListScope({ status: 'PUBLISHED', region: PROVINCE }) } });
+    for await (const entry of published as AsyncGenerator<Partial<Demand>>) {
       if (!entry.id || entry.responseCount || entry.overdueAt) continue;
       const demand = await demands.get(entry.id);
       if (!demand || demand.status !== 'PUBLISHED' || demand.responseCount > 0 || demand.overdueAt) continue;
@@ -40,11 +32,9 @@ export async function backfillDemandAging(demands: DemandStore, dueOf: (postedAt
         await db.send(new PutCommand({ ...wait, ConditionExpression: 'attribute_not_exists(pk)' }));
         given += 1;
       } catch (error) {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  await db.send(new PutCommand({ TableName: table, Item: { ...marker, at: new Date().toISOString(), given } }));
-  return given;
+    return given;
+  });
 }

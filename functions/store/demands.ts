@@ -267,6 +267,16 @@ export class DemandStore {
     return { Delete: { TableName: this.table, Key: keys.demandConfirmWait(id) } };
   }
 
+  /** For the sweep that reminds of it: the wait taken, only if it is still there (of two sweeps, one reminds). */
+  confirmWaitTaken(id: string): DocTransactItem {
+    return { Delete: { TableName: this.table, Key: keys.demandConfirmWait(id), ConditionExpression: 'attribute_exists(pk)' } };
+  }
+
+  /** The wait of a village's need settled meanwhile is let go. */
+  async forgetConfirmWait(id: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.demandConfirmWait(id) }));
+  }
+
   /** The wait of a need that has had its response (or has left PUBLISHED) is let go. */
   async forgetAging(id: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.demandAging(id) }));

@@ -1,13 +1,15 @@
 // A one-time change of stored data: applications in progress from before the approval pipeline are counted in it (and
 // those past their soft limit counted overdue). Run by the local stack at start (infra/local/stack.ts); deployed, once
 // by hand (README). Apart from the stores, so that no function's bundle carries it.
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord } from '../domain/application.js';
 import { pipelineCounter, pipelineDelta } from '../domain/pipeline.js';
 import { fromItem } from './applications.js';
 import { ATTR, TABLE_INDEXES as IDX, keys } from './keys.js';
 import { pipelineItems } from './pipeline.js';
 import { waitTimerOf } from './notifications.js';
+import { onceFor } from './migration.js';
+import { queryItems } from './partition.js';
 import { transact } from './transactions.js';
 
 const A = ATTR.application;
@@ -20,33 +22,30 @@ const A = ATTR.application;
  * A task already past its soft limit, its overdue notice sent before the pipeline, is counted overdue with its mark
  * (the overdue timer's own condition refuses a second). Answers how many it counted.
  */
-export async function backfillPipeline(db: DynamoDBDocumentClient, table: string, now: Date): Promise<number> {
-  const marker = keys.migration('pipeline');
-  const done = await db.send(new GetCommand({ TableName: table, Key: marker, ConsistentRead: true }));
-  if (done.Item) return 0;
-  let counted = 0;
-  for (const status of ['PENDING', 'RETURNED'] as const) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
+export function backfillPipeline(db: DynamoDBDocumentClient, table: string, now: Date): Promise<number> {
+  return onceFor(
+    db,
+    table,
+    'pipeline',
+    async () => {
+      let counted = 0;
+      for (const status of ['PENDING', 'RETURNED'] as const) {
+        const waiting = queryItems(db, {
           TableName: table,
           IndexName: IDX.byStatus.name,
           KeyConditionExpression: '#pk = :pk',
           ExpressionAttributeNames: { '#pk': IDX.byStatus.pk },
           ExpressionAttributeValues: { ':pk': keys.regionStatus(status) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        if (item[A.pipelineCounted]) continue;
-        if (await countOne(db, table, fromItem(item), now)) counted += 1;
+        });
+        for await (const item of waiting) {
+          if (item[A.pipelineCounted]) continue;
+          if (await countOne(db, table, fromItem(item), now)) counted += 1;
+        }
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
-  }
-  await db.send(new PutCommand({ TableName: table, Item: { ...marker, at: now.toISOString(), counted } }));
-  return counted;
+      return counted;
+    },
+    now,
+  );
 }
 
 /** Whether the wait's timer still holds its overdue notice: then the timer counts the task overdue when it fires. */

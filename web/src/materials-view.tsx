@@ -1,9 +1,7 @@
 // An application's materials as its page shows them (申报材料): each file named, opened through a link of a few minutes
 // (PDFs and images previewed in the page). Apart from the upload component (web/src/materials.tsx), which only the
 // form pages need: the application's page stays within the pages' 30 KiB budget (test/infra/web-bundle.test.ts).
-import { useEffect, useRef } from 'preact/hooks';
-import { fileKinds } from '#forms/file-kinds.js';
-import { useFileOpener } from './file-opener';
+import { FilePreview, useFileOpener } from './file-opener';
 import { kindLabel, previewable, sizeText } from './file-text';
 import { api } from './api';
 import { formatTime } from './labels';
@@ -18,12 +16,8 @@ type AnyMaterial = MaterialRecord | ReplacedMaterial;
  */
 export function MaterialsView({ app, formType, changed }: { app: Application; formType?: FormType; changed: ReadonlySet<string> }) {
   const { preview, close, opening, error, open } = useFileOpener<AnyMaterial>((file) => api.materialLink(app.id, file.id));
-  const heading = useRef<HTMLHeadingElement>(null);
   const materials = app.materials ?? [];
   const replaced = app.replacedMaterials ?? [];
-  useEffect(() => {
-    if (preview) heading.current?.focus();
-  }, [preview]);
 
   if (!materials.length && !replaced.length) {
     return <p class="muted">{formType?.materials.length ? '这份申请提交时未附申报材料（在材料清单施行前提交）。' : '本类申请无须申报材料。'}</p>;
@@ -77,27 +71,7 @@ export function MaterialsView({ app, formType, changed }: { app: Application; fo
           );
         })}
       </ul>
-      {preview ? (
-        <section class="material-preview" aria-labelledby="material-preview-title">
-          <div class="preview-head">
-            <h3 id="material-preview-title" tabIndex={-1} ref={heading}>
-              预览：{preview.file.fileName}
-            </h3>
-            <a href={preview.url} target="_blank" rel="noopener noreferrer">
-              在新窗口打开
-            </a>
-            <button type="button" class="link" onClick={close}>
-              关闭预览
-            </button>
-          </div>
-          <p class="muted">预览链接 {formatTime(preview.expiresAt)} 前有效，过期后请重新点击“预览”。</p>
-          {preview.file.contentType === fileKinds.pdf.mime ? (
-            <iframe class="preview-frame" src={preview.url} title={`预览：${preview.file.fileName}`} />
-          ) : (
-            <img class="preview-image" src={preview.url} alt={`预览：${preview.file.fileName}`} />
-          )}
-        </section>
-      ) : null}
+      {preview ? <FilePreview preview={preview} onClose={close} id="material-preview-title" again="预览" focus /> : null}
     </div>
   );
 }

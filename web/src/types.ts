@@ -2,6 +2,7 @@
 // shape, it is imported from there (types only: nothing of the server's code reaches the pages).
 import type { HistoryEntry, Status } from '#functions/domain/application.js';
 import type { DecidingLevel } from '#functions/domain/chain.js';
+import type { Subject } from '#functions/domain/process.js';
 import type { RegionLevel } from '#functions/domain/region-codes.js';
 import type { MaterialRecord, ReplacedMaterial, UploadView } from '#functions/domain/materials.js';
 import type { Material } from '#forms/materials.js';
@@ -9,6 +10,7 @@ import type { NotificationKind, RobotPlatform, UrgeWait } from '#functions/domai
 
 export type { HistoryAction as Action } from '#functions/domain/application.js';
 export type { ProgressReport } from '#functions/domain/progress.js';
+export type { DemandRecord, Subject } from '#functions/domain/process.js';
 export type { PipelineReport, PipelineRow } from '#functions/domain/pipeline.js';
 export type { RegistryRecord as RegistryItem } from '#functions/domain/registry.js';
 export type { DecidingLevel, HistoryEntry, Material, MaterialRecord, RegionLevel, ReplacedMaterial, Status, UploadView };
@@ -129,7 +131,7 @@ export interface Application {
   caseNo: string | null;
   type: string;
   /** An annual report's or a change's certificate. */
-  subject?: { certificateNo: string; stationType: string; stationId: string; title: string; year?: number; demands?: DemandRecord };
+  subject?: Subject;
   regionCode: string;
   status: Status;
   currentLevel: DecidingLevel | null;
@@ -359,15 +361,4 @@ export interface OfficeComments {
   version: number;
   updatedAt: string | null;
   updatedBy: { name: string } | null;
-}
-
-/** An annual report's or a renewal's record of the station's needs (需求库) in its period, as filed. */
-export interface DemandRecord {
-  from: string;
-  to: string;
-  matched: number;
-  closed: number;
-  averageRating: number | null;
-  poorRatings: number;
-  needs: { demandId: string; title: string; status: 'MATCHED' | 'CLOSED'; matchedAt: string; closedAt: string | null; rating: number | null }[];
 }

@@ -6,8 +6,8 @@ import { industries } from '#forms/industries.js';
 import { ApiError, api } from '../api';
 import type { Session } from '../auth';
 import { countdownOf, formatDate, formatTime } from '../labels';
-import { isPdf, kindLabel, sizeText } from '../file-text';
-import { useFileOpener } from '../file-opener';
+import { kindLabel, sizeText } from '../file-text';
+import { FilePreview, useFileOpener } from '../file-opener';
 import { RegionPicker } from '../region-picker';
 import { Link, navigate, useLocation } from '../router';
 import type { DemandFile, DemandView, Issue } from '../types';
@@ -518,25 +518,7 @@ function NeedFiles({ demand }: { demand: DemandView }) {
           </li>
         ))}
       </ul>
-      {preview ? (
-        <section class="material-preview" aria-labelledby="need-preview-title">
-          <div class="preview-head">
-            <h3 id="need-preview-title">预览：{preview.file.fileName}</h3>
-            <a href={preview.url} target="_blank" rel="noopener noreferrer">
-              在新窗口打开
-            </a>
-            <button type="button" class="link" onClick={close}>
-              关闭预览
-            </button>
-          </div>
-          <p class="muted">预览链接 {formatTime(preview.expiresAt)} 前有效，过期后请重新点击“打开”。</p>
-          {isPdf(preview.file.contentType) ? (
-            <iframe class="preview-frame" src={preview.url} title={`预览：${preview.file.fileName}`} />
-          ) : (
-            <img class="preview-image" src={preview.url} alt={`预览：${preview.file.fileName}`} />
-          )}
-        </section>
-      ) : null}
+      {preview ? <FilePreview preview={preview} onClose={close} id="need-preview-title" again="打开" /> : null}
     </section>
   );
 }
